@@ -1,0 +1,1 @@
+"""Turn report files into cited paragraph chunks: read, describe, chunk, embed."""

@@ -1,0 +1,94 @@
+"""Split a document into paragraph chunks with their citations and offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ingest.document import HEADING, ITEM, PARAGRAPH, Chunk, Document, Span
+from ingest.sentences import sentence_spans
+
+# Sections that index the report rather than say anything about children's services.
+SKIPPED_SECTIONS = {"contents"}
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """How paragraphs become chunks; recorded in the index manifest."""
+
+    max_chars: int = 1000  # MiniLM reads 256 word pieces, about 1,000 characters of report prose
+    item_chars: int = 250  # list items shorter than this are kept together with their lead-in
+
+
+def chunk_document(document: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:
+    """The document's chunks in reading order; headings label chunks but never are chunks."""
+    chunks: list[Chunk] = []
+    for unit, section in _units(document.spans, settings):
+        chunks += _split(document, unit, section, settings)
+    return chunks
+
+
+def _units(spans: Sequence[Span], settings: ChunkSettings) -> Iterator[tuple[list[Span], str | None]]:
+    """Groups of spans that make one passage: a paragraph, a table, or a run of short items."""
+    section: str | None = None
+    pending: list[Span] = []
+    for span in spans:
+        block = span.block
+        if block.kind == HEADING:
+            yield from _flush(pending, section)
+            pending, section = [], block.text
+            continue
+        if section and section.lower() in SKIPPED_SECTIONS:
+            continue
+        if pending and not _joins(pending, span, settings):
+            yield from _flush(pending, section)
+            pending = []
+        pending.append(span)
+    yield from _flush(pending, section)
+
+
+def _flush(pending: list[Span], section: str | None) -> Iterator[tuple[list[Span], str | None]]:
+    if pending:
+        yield pending, section
+
+
+def _joins(pending: Sequence[Span], span: Span, settings: ChunkSettings) -> bool:
+    """True when list item ``span`` belongs with the passage before it: its lead-in, or short sibling items."""
+    if span.block.kind != ITEM or span.end - pending[0].start > settings.max_chars:
+        return False
+    lead = pending[0].block
+    if lead.kind == PARAGRAPH and lead.text.rstrip().endswith(":"):
+        return all(item.block.kind == ITEM for item in pending[1:])
+    short = lambda block: block.kind == ITEM and len(block.text) < settings.item_chars  # noqa: E731
+    return short(span.block) and all(short(item.block) for item in pending)
+
+
+def _split(document: Document, unit: Sequence[Span], section: str | None, settings: ChunkSettings) -> list[Chunk]:
+    first = unit[0]
+    start, end = first.start, unit[-1].end
+    pieces = [(start, end)]
+    if end - start > settings.max_chars and len(unit) == 1:
+        pieces = _sentence_pieces(document.text, start, end, settings.max_chars)
+    return [
+        Chunk(document.file, document.text[a:b], a, b, first.block.number, section, first.block.page)
+        for a, b in pieces
+    ]
+
+
+def _sentence_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` at sentence ends into near-equal pieces of at most ``limit`` (where sentences allow)."""
+    sentences = [(start + a, start + b) for a, b in sentence_spans(text[start:end])]
+    target = (end - start) / -(-(end - start) // limit)
+    pieces: list[tuple[int, int]] = []
+    piece_start, piece_end = sentences[0][0], None
+    for a, b in sentences:
+        if piece_end is not None and b - piece_start > limit:
+            pieces.append((piece_start, piece_end))
+            piece_start = a
+        piece_end = b
+        if b - piece_start >= target:
+            pieces.append((piece_start, b))
+            piece_start, piece_end = b, None
+    if piece_end is not None:
+        pieces.append((piece_start, piece_end))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in pieces]

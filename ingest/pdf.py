@@ -1,0 +1,198 @@
+"""Read a PDF report into layout blocks, dropping running headers, footers and footnotes."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
+from ingest.errors import ReadError
+from ingest.layout import (
+    join_lines,
+    merge,
+    paragraph_number,
+    render_table,
+    split_bullet,
+    squash,
+    table_rows_count,
+    vocabulary,
+)
+from ingest.layout import TERMINAL, continues
+
+# Text smaller than this share of the body size is a footnote, superscript or letterhead.
+SMALL_TEXT = 0.85
+# Share of the page height at top and bottom where running headers and footers live.
+MARGIN = 0.11
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line with the layout facts the block rules need."""
+
+    text: str
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    size: float
+    bold: bool
+    bullet: bool = False
+    table: str | None = None
+
+
+def read_pdf(path: Path) -> list[Block]:
+    """The blocks of a PDF in reading order; raises ReadError when it has no usable text."""
+    try:
+        lines, heights, body = _read_lines(path)
+    except ReadError:
+        raise
+    except Exception as error:  # pdfminer raises many unrelated types for damaged files
+        raise _unreadable(path, error) from error
+    if sum(len(line.text) for line in lines) < 20:
+        raise ReadError(path, "the PDF has no text layer (a scan?); run OCR on it first, e.g. `ocrmypdf IN.pdf OUT.pdf`")
+    lines = _drop_running_lines(lines, heights)
+    return _blocks(lines, body, vocabulary(line.text for line in lines))
+
+
+def _read_lines(path: Path) -> tuple[list[Line], dict[int, float], float]:
+    with pdfplumber.open(path) as pdf:
+        if not pdf.pages:
+            raise ReadError(path, "the PDF has no pages; re-download or re-export it")
+        body = _body_size(pdf.pages)
+        heights = {page.page_number: float(page.height) for page in pdf.pages}
+        lines = [line for page in pdf.pages for line in _page_lines(page, body)]
+    return lines, heights, body
+
+
+def _unreadable(path: Path, error: Exception) -> ReadError:
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
+        return ReadError(path, "the PDF is password-protected; save an unprotected copy and ingest that")
+    return ReadError(path, f"not a readable PDF, corrupt or truncated ({cause}); re-download or re-export it")
+
+
+def _body_size(pages: Sequence) -> float:
+    sizes = Counter(round(char["size"] * 2) / 2 for page in pages[:6] for char in page.chars if char["text"].strip())
+    return sizes.most_common(1)[0][0] if sizes else 12.0
+
+
+def _page_lines(page, body: float) -> list[Line]:
+    tables = [table for table in page.find_tables() if table_rows_count(table.extract()) >= 2]
+    readable = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("size", body) >= SMALL_TEXT * body)
+    lines = [_line(raw, page.page_number) for raw in readable.extract_text_lines(strip=True)]
+    lines = [line for line in lines if line.text and not _inside(line, tables)]
+    lines += [_table_line(table, page.page_number, body) for table in tables]
+    return sorted(lines, key=lambda line: (line.top, line.x0))
+
+
+def _line(raw: dict, page: int) -> Line:
+    chars = [char for char in raw["chars"] if char["text"].strip()]
+    text = squash(raw["text"])
+    bold = sum("Bold" in char["fontname"] for char in chars) >= 0.6 * max(len(chars), 1)
+    size = statistics.median(char["size"] for char in chars) if chars else 0.0
+    first = chars[0] if chars else None
+    bullet = bool(first) and (_symbol_font(first["fontname"]) or split_bullet(text) is not None)
+    if bullet:
+        text = text[len(first["text"]):].strip()
+        bold = sum("Bold" in char["fontname"] for char in chars[1:]) >= 0.6 * max(len(chars) - 1, 1)
+    return Line(text, page, float(raw["top"]), float(raw["bottom"]), float(raw["x0"]), size, bold, bullet)
+
+
+def _symbol_font(fontname: str) -> bool:
+    return any(name in fontname for name in ("Wingdings", "Symbol", "Dingbats"))
+
+
+def _inside(line: Line, tables: Iterable) -> bool:
+    middle = (line.top + line.bottom) / 2
+    return any(table.bbox[1] <= middle <= table.bbox[3] for table in tables)
+
+
+def _table_line(table, page: int, body: float) -> Line:
+    x0, top, _, bottom = table.bbox
+    return Line("table", page, float(top), float(bottom), float(x0), body, False, table=render_table(table.extract()))
+
+
+def _drop_running_lines(lines: list[Line], heights: dict[int, float]) -> list[Line]:
+    """Lines in the page margins that are page numbers or repeat on many pages."""
+    marginal = [line for line in lines if _in_margin(line, heights[line.page])]
+    pages_with = Counter()
+    for key, page in {(_key(line.text), line.page) for line in marginal}:
+        pages_with[key] += 1
+    threshold = max(2, len(heights) // 3)
+    drop = {id(line) for line in marginal if line.text.isdigit() or pages_with[_key(line.text)] >= threshold}
+    return [line for line in lines if id(line) not in drop]
+
+
+def _in_margin(line: Line, height: float) -> bool:
+    return line.table is None and (line.top < MARGIN * height or line.bottom > (1 - MARGIN) * height)
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", text.lower())
+
+
+def _blocks(lines: Sequence[Line], body: float, vocab: Counter[str]) -> list[Block]:
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and not _starts_block(groups[-1][-1], line, body):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    blocks: list[Block] = []
+    for index, group in enumerate(groups):
+        block = _block(group, body, vocab)
+        first_on_page = index == 0 or groups[index - 1][-1].page != group[0].page
+        if blocks and first_on_page and _runs_over_page(blocks[-1], block):
+            blocks[-1] = merge(blocks[-1], block)
+        elif blocks and not first_on_page and continues(blocks[-1], block) and block.text[:1].islower():
+            blocks[-1] = merge(blocks[-1], block)
+        else:
+            blocks.append(block)
+    return blocks
+
+
+def _runs_over_page(previous: Block, block: Block) -> bool:
+    """A page's first block continues the last one unless it clearly starts something new."""
+    if continues(previous, block):
+        return True
+    # Numbered paragraphs run across pages; an unnumbered body paragraph after one is its tail.
+    return bool(previous.number) and block.kind == PARAGRAPH and not block.number and previous.text.endswith(TERMINAL)
+
+
+def _heading_line(line: Line, body: float) -> bool:
+    return line.table is None and not line.bullet and (line.bold or line.size >= 1.25 * body)
+
+
+def _starts_block(previous: Line, line: Line, body: float) -> bool:
+    if line.table is not None or previous.table is not None or line.bullet or line.page != previous.page:
+        return True
+    if _heading_line(line, body) != _heading_line(previous, body):
+        return True
+    if line.top - previous.bottom > 0.45 * max(previous.size, 1.0):
+        return True
+    # A paragraph number opens a block only where it hangs left of the text above it.
+    return paragraph_number(line.text) is not None and line.x0 < previous.x0 - 3
+
+
+def _block(group: Sequence[Line], body: float, vocab: Counter[str]) -> Block:
+    first = group[0]
+    if first.table is not None:
+        return Block(TABLE, first.table, first.page)
+    text = join_lines([line.text for line in group], vocab)
+    if first.bullet:
+        return Block(ITEM, text, first.page)
+    if all(_heading_line(line, body) for line in group) and len(text.split()) <= 30:
+        return Block(HEADING, text, first.page)
+    numbered = paragraph_number(text)
+    if numbered:
+        return Block(PARAGRAPH, numbered[1], first.page, numbered[0])
+    return Block(PARAGRAPH, text, first.page)

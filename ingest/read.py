@@ -1,0 +1,66 @@
+"""Read any supported file into a Document: text, laid-out blocks and description."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ingest.document import HEADING, Block, Document
+from ingest.errors import ReadError
+from ingest.layout import assemble
+from ingest.metadata import describe
+
+Reader = Callable[[Path], list[Block]]
+
+
+def _pdf(path: Path) -> list[Block]:
+    from ingest.pdf import read_pdf  # pdfplumber loads in a fraction of a second, but only PDFs need it
+
+    return read_pdf(path)
+
+
+def _text(path: Path) -> list[Block]:
+    from ingest.text import read_text
+
+    return read_text(path)
+
+
+READERS: dict[str, Reader] = {".pdf": _pdf, ".txt": _text, ".md": _text}
+
+
+def supported(path: Path) -> bool:
+    """True when a reader exists for the file's extension."""
+    return path.suffix.lower() in READERS
+
+
+def file_hash(path: Path) -> str:
+    """The sha256 of a file's bytes, the key that decides whether it must be re-read."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_document(path: Path, sha256: str | None = None) -> Document:
+    """The document in ``path``; raises ReadError naming the file and the fix."""
+    if not path.is_file():
+        raise ReadError(path, "no such file; check the path")
+    if path.stat().st_size == 0:
+        raise ReadError(path, "the file is empty; remove it or replace it with the full report")
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
+    blocks = reader(path)
+    if not any(block.kind != HEADING for block in blocks):
+        raise ReadError(path, "no paragraphs found in the file; is it the full report?")
+    text, spans = assemble(blocks)
+    description = describe(path, text, title(blocks))
+    return Document(path.name, sha256 or file_hash(path), text, spans, description)
+
+
+def title(blocks: Sequence[Block]) -> str | None:
+    """The first heading that reads like a title (three words or more), else the first heading."""
+    headings = [block.text for block in blocks[:12] if block.kind == HEADING]
+    return next((text for text in headings if len(text.split()) >= 3), headings[0] if headings else None)

@@ -1,0 +1,1 @@
+"""Find, quote and cite the report passages that answer a question."""

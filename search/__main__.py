@@ -1,0 +1,70 @@
+"""Command line: python -m search "QUESTION" — print the cited passages that answer it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ingest.config import HELP, from_env
+from ingest.errors import IngestError
+from search.render import as_json, as_text
+from search.retrieve import Searcher, open_searcher
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's arguments."""
+    settings = from_env()
+    command = argparse.ArgumentParser(
+        prog="python -m search",
+        description="Answer a question with passages quoted from the indexed reports, each cited. "
+        "With no QUESTION, read one question per line from standard input.",
+    )
+    command.add_argument("question", nargs="?", help="the question (omit to read questions from standard input)")
+    command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
+    command.add_argument("--model", default=settings.model, help=HELP["model"])
+    command.add_argument("-k", type=int, default=5, help="how many passages to show (default: 5)")
+    command.add_argument("--json", action="store_true", help="print one JSON object per question")
+    return command
+
+
+def answer(searcher: Searcher, question: str, k: int, as_object: bool) -> str:
+    """The printed result for one question."""
+    hits = searcher.search(question, k)
+    if as_object:
+        return json.dumps(as_json(question, hits), ensure_ascii=False)
+    return as_text(question, hits)
+
+
+def questions(args: argparse.Namespace):
+    """The question given, or each non-blank line of standard input."""
+    if args.question is not None:
+        yield args.question
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    args = parser().parse_args(argv)
+    if args.k < 1:
+        print("error: -k must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        searcher = open_searcher(replace(from_env(), index=args.index, model=args.model))
+        for number, question in enumerate(questions(args)):
+            if number and not args.json:
+                print("\n" + "=" * 72 + "\n")
+            print(answer(searcher, question, args.k, args.json), flush=True)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Render search results as inert HTML for the web page: report text can never become markup."""
+
+from __future__ import annotations
+
+import html
+
+from search.render import citation
+from search.retrieve import Hit
+
+# Markdown and LaTeX characters become entities too: the page renders HTML through Markdown,
+# and a report quoting "**" or "$" must show those characters, not change the page.
+_MARKDOWN = {ord(char): f"&#{ord(char)};" for char in "*_`[]()#~|$\\!{}+-.:"}
+
+
+def inert(text: str) -> str:
+    """``text`` escaped so that neither HTML nor Markdown in it has any effect."""
+    return html.escape(text, quote=True).translate(_MARKDOWN).replace("\n", "<br>")
+
+
+def card(hit: Hit, weak: bool = False) -> str:
+    """One passage card: citation header and the passage with its best sentence highlighted."""
+    text = hit.chunk.text
+    a, b = hit.highlight or (0, 0)
+    body = f"{inert(text[:a])}<mark>{inert(text[a:b])}</mark>{inert(text[b:])}" if b > a else inert(text)
+    label = ' <span class="weak">weak match</span>' if weak else ""
+    return (
+        f'<div class="card" id="passage-{hit.rank}">'
+        f'<div class="cite"><b>[{hit.rank}]</b> {inert(citation(hit))}{label}</div>'
+        f'<div class="passage">{body}</div></div>'
+    )
+
+
+STYLE = """
+<style>
+.card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.8rem;}
+.cite {font-size: 0.85rem; color: #444; margin-bottom: 0.4rem;}
+.passage mark {background: #fff3a3; padding: 0 2px;}
+.weak {color: #9a6700; font-size: 0.8rem; border: 1px solid #d4a72c; border-radius: 4px; padding: 0 4px;}
+</style>
+"""

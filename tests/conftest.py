@@ -1,0 +1,62 @@
+"""Shared fixtures: the real model loaded once, indexes built once, the shared reports if present."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.config import Settings
+from search.build import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_REPORTS = ROOT.parent / "shared" / "reports"
+
+
+class FakeEmbedder:
+    """A deterministic bag-of-words hashing embedder for fast tests of logic other than retrieval quality."""
+
+    name = "fake-hash-64"
+    dimension = 64
+
+    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in zip(rows, texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                row[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+            row /= max(float(np.linalg.norm(row)), 1e-9)
+        return rows
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real default model, loaded once for the whole run."""
+    from ingest.embed import SentenceEmbedder
+
+    return SentenceEmbedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, embedder) -> Settings:
+    """Settings pointing at an index of the bundled corpus, built with the real model."""
+    settings = Settings(index=tmp_path_factory.mktemp("corpus-index") / "index")
+    summary = ingest([CORPUS], settings, embedder_factory=lambda name: embedder)
+    assert summary.documents == 2 and not summary.failures
+    return settings
+
+
+@pytest.fixture(scope="session")
+def shared_reports() -> Path:
+    """The folder of real Ofsted PDFs beside the checkout; tests needing it skip without it."""
+    if not SHARED_REPORTS.is_dir():
+        pytest.skip("../shared/reports is not beside this checkout")
+    return SHARED_REPORTS
+
+
+def fake_settings(tmp_path: Path) -> Settings:
+    """Settings for a throwaway index built with the fake embedder."""
+    return Settings(index=tmp_path / "index", model=FakeEmbedder.name)

@@ -1,0 +1,69 @@
+"""The index: FAISS agrees with brute force, the model is recorded and checked, writes are atomic."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS, FakeEmbedder, fake_settings
+from ingest.config import Settings
+from search.build import ingest
+from search.index import CURRENT, Index, IndexMismatch, IndexMissing
+from search.retrieve import open_searcher
+
+
+def test_faiss_matches_brute_force_numpy(corpus_index, embedder):
+    index = Index.load(corpus_index.index)
+    stored = index.chunks(range(len(index)))
+    vectors = embedder.embed([item.chunk.text for item in stored])
+    for question in ("care leavers and personal advisers", "supervision of social workers", "judgement grade"):
+        query = embedder.embed([question])[0]
+        expected = np.argsort(-(vectors @ query))[:5]
+        found = index.search(query, 5)
+        assert [i for i, _ in found] == [stored[j].id for j in expected]
+        assert np.allclose([s for _, s in found], np.sort(vectors @ query)[::-1][:5], atol=1e-4)
+
+
+def test_manifest_records_model_dimension_chunking_and_hashes(corpus_index):
+    index = Index.load(corpus_index.index)
+    manifest = index.manifest
+    assert manifest.model == "all-MiniLM-L6-v2" and manifest.dimension == 384
+    assert manifest.chunking["max_chars"] > 0
+    assert len(manifest.documents) == 2 and all(len(sha) == 64 for sha in manifest.documents.values())
+
+
+def test_an_index_built_with_another_model_is_refused(corpus_index):
+    with pytest.raises(IndexMismatch, match="python -m ingest --rebuild --model other-model"):
+        open_searcher(Settings(index=corpus_index.index, model="other-model"))
+
+
+def test_ingesting_into_an_index_of_another_model_is_refused(corpus_index):
+    with pytest.raises(IndexMismatch, match="all-MiniLM-L6-v2"):
+        ingest([CORPUS], Settings(index=corpus_index.index, model=FakeEmbedder.name), embedder_factory=lambda n: FakeEmbedder())
+
+
+def test_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexMissing, match="python -m ingest"):
+        Index.load(tmp_path / "nowhere")
+
+
+def test_a_failed_write_leaves_the_previous_index_usable(tmp_path, monkeypatch):
+    settings = fake_settings(tmp_path)
+    ingest([CORPUS], settings, embedder_factory=lambda name: FakeEmbedder())
+    before = (settings.index / CURRENT).read_text()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("search.index.faiss.write_index", explode)
+    extra = tmp_path / "extra.txt"
+    extra.write_text("1. A new paragraph about care leavers and their personal advisers.\n")
+    with pytest.raises(RuntimeError):
+        ingest([CORPUS, extra], settings, embedder_factory=lambda name: FakeEmbedder())
+    assert (settings.index / CURRENT).read_text() == before
+    assert len(Index.load(settings.index).documents()) == 2
+
+
+def test_manifest_is_plain_json(corpus_index):
+    folder = corpus_index.index / (corpus_index.index / CURRENT).read_text()
+    assert json.loads((folder / "manifest.json").read_text())["format"] == 1

@@ -1,0 +1,73 @@
+"""Searching with the real model, from Python and from the command line."""
+
+import io
+import json
+
+import pytest
+
+from search.__main__ import main as search_main
+from search.retrieve import open_searcher
+
+COMMITTEE = "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus_index, embedder):
+    return open_searcher(corpus_index, embedder)
+
+
+def test_care_leavers_question_finds_the_personal_advisers_passage(searcher):
+    hits = searcher.search("What did Ofsted say about care leavers?", k=3)
+    assert any(hit.document.file == COMMITTEE and "Personal advisers (PAs)" in hit.chunk.text for hit in hits)
+
+
+def test_each_hit_marks_a_sentence_inside_its_passage(searcher):
+    for hit in searcher.search("How often are social workers supervised?", k=5):
+        a, b = hit.highlight
+        assert 0 <= a < b <= len(hit.chunk.text)
+        assert hit.chunk.text[a:b].strip() == hit.chunk.text[a:b]
+
+
+def test_hits_carry_citations(searcher):
+    hits = searcher.search("care leavers and personal advisers", k=5)
+    dates = {hit.document.file: hit.document.description.date for hit in hits}
+    assert dates.get(COMMITTEE) == "2024-09-03"
+    assert {hit.document.description.authority for hit in hits} == {"Leicestershire"}
+    assert any(hit.chunk.paragraph == "15" and hit.chunk.section == "Leicestershire’s Strengths" for hit in hits)
+
+
+def run_cli(args, monkeypatch, capsys, stdin=None):
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = search_main(args)
+    return code, capsys.readouterr()
+
+
+def test_json_output_has_the_documented_schema(corpus_index, monkeypatch, capsys):
+    code, out = run_cli(["How were we graded in 2024?", "--index", str(corpus_index.index), "-k", "3", "--json"], monkeypatch, capsys)
+    assert code == 0
+    result = json.loads(out.out)
+    assert result["question"] == "How were we graded in 2024?"
+    assert [p["rank"] for p in result["passages"]] == [1, 2, 3]
+    for passage in result["passages"]:
+        assert set(passage) >= {"rank", "score", "text", "document", "paragraph", "section", "page", "start", "end"}
+        assert set(passage["document"]) >= {"file", "title", "authority", "date", "type"}
+        assert isinstance(passage["score"], float) and passage["end"] - passage["start"] == len(passage["text"])
+
+
+def test_questions_from_standard_input_one_json_object_per_line(corpus_index, monkeypatch, capsys):
+    code, out = run_cli(["--index", str(corpus_index.index), "--json", "-k", "2"], monkeypatch, capsys,
+                        stdin="What about care leavers?\n\nWho should I contact?\n")
+    lines = out.out.strip().splitlines()
+    assert code == 0 and len(lines) == 2
+    assert [json.loads(line)["question"] for line in lines] == ["What about care leavers?", "Who should I contact?"]
+
+
+def test_text_output_cites_each_passage(corpus_index, monkeypatch, capsys):
+    code, out = run_cli(["care leavers", "--index", str(corpus_index.index), "-k", "2"], monkeypatch, capsys)
+    assert code == 0 and "[1] " in out.out and "[2] " in out.out and ">>" in out.out
+
+
+def test_missing_index_is_one_line_error(tmp_path, monkeypatch, capsys):
+    code, out = run_cli(["anything", "--index", str(tmp_path / "none")], monkeypatch, capsys)
+    assert code == 2 and out.err.count("\n") == 1 and "python -m ingest" in out.err
