@@ -8,9 +8,10 @@ from ingest.config import from_env
 from ingest.embed import Embedder, SentenceEmbedder
 from ingest.errors import IngestError
 from search.build import ingest
-from search.cards import STYLE, card
+from search.cards import STYLE, answer_html, card, chips_html
 from search.index import IndexMissing, current_folder
-from search.retrieve import Searcher, open_searcher
+from search.retrieve import Result, Searcher, open_searcher
+from search.understand import understand
 
 EXAMPLES = (
     "What did Ofsted say about care leavers?",
@@ -65,6 +66,32 @@ def ask() -> str:
     return question.strip()
 
 
+def show(result: Result) -> None:
+    """The understood filters, the quoted answer (or an honest "not found") and the passage cards."""
+    if not result.hits:
+        st.info("The index holds no passages yet: add reports to the corpus folder and ingest them.")
+        return
+    for note in result.understood.notes:
+        st.caption(note)
+    if result.answer.no_answer:
+        st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
+    else:
+        st.markdown(answer_html(result.answer), unsafe_allow_html=True)
+    for hit in result.hits:
+        st.markdown(card(hit, weak=result.answer.no_answer), unsafe_allow_html=True)
+
+
+def filters_control(engine: Searcher, question: str) -> bool:
+    """Show what was understood; return False when the reader chose to search every report instead."""
+    labels = understand(question, engine.index.documents()).labels()
+    if not labels:
+        return True
+    st.markdown(chips_html(labels), unsafe_allow_html=True)
+    everything = st.checkbox("Search all reports instead", value=st.query_params.get("all") == "1")
+    st.query_params["all"] = "1" if everything else "0"
+    return not everything
+
+
 st.set_page_config(page_title="Ask the Ofsted reports", page_icon="📄", layout="centered")
 st.title("Ask the Ofsted reports")
 st.caption("Every answer is quoted word for word from the inspection reports, with report, date and paragraph.")
@@ -73,10 +100,6 @@ question = ask()
 try:
     engine = ready_searcher()
     if question:
-        hits = engine.search(question, k=5)
-        if not hits:
-            st.info("The index holds no passages yet: add reports to the corpus folder and ingest them.")
-        for hit in hits:
-            st.markdown(card(hit), unsafe_allow_html=True)
+        show(engine.ask(question, k=5, filters=filters_control(engine, question)))
 except IngestError as error:
     st.error(str(error))

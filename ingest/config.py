@@ -18,6 +18,7 @@ class Settings:
     model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
     batch_size: int = 32  # OFSTED_BATCH_SIZE: texts embedded per model call
+    no_answer_below: float = 0.59  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
 
 
 HELP = {
@@ -26,6 +27,7 @@ HELP = {
     "model": "sentence-transformers model name or path (default: the index's model, else all-MiniLM-L6-v2)",
     "max_file_mb": "files larger than this many megabytes are refused",
     "batch_size": "texts embedded per model call",
+    "no_answer_below": "best-sentence relevance under which the reports are taken not to answer",
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.config import HELP, from_env
 from ingest.errors import IngestError
 from search.render import as_json, as_text
-from search.retrieve import Searcher, open_searcher
+from search.retrieve import MODES, Searcher, open_searcher
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,15 +27,19 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--model", default=settings.model, help=HELP["model"])
     command.add_argument("-k", type=int, default=5, help="how many passages to show (default: 5)")
     command.add_argument("--json", action="store_true", help="print one JSON object per question")
+    command.add_argument("--all", action="store_true",
+                         help="ignore the councils, years and report kinds recognised in the question; search everything")
+    command.add_argument("--mode", choices=MODES, default="hybrid",
+                         help="ranking: hybrid (default), dense (embeddings only) or lexical (full text only)")
     return command
 
 
-def answer(searcher: Searcher, question: str, k: int, as_object: bool) -> str:
+def answer(searcher: Searcher, question: str, args: argparse.Namespace) -> str:
     """The printed result for one question."""
-    hits = searcher.search(question, k)
-    if as_object:
-        return json.dumps(as_json(question, hits), ensure_ascii=False)
-    return as_text(question, hits)
+    result = searcher.ask(question, args.k, filters=not args.all, mode=args.mode)
+    if args.json:
+        return json.dumps(as_json(result), ensure_ascii=False)
+    return as_text(result)
 
 
 def questions(args: argparse.Namespace):
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         for number, question in enumerate(questions(args)):
             if number and not args.json:
                 print("\n" + "=" * 72 + "\n")
-            print(answer(searcher, question, args.k, args.json), flush=True)
+            print(answer(searcher, question, args), flush=True)
     except IngestError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -186,6 +186,7 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
 
 
 def _embed(fresh: list[tuple[str, object, list]], embedder: Embedder, progress: Progress) -> list[Entry]:
+    # Passage text alone: prefixing the section heading was measured worse (hybrid Recall@5 0.873 vs 0.927).
     texts = [chunk.text for _, _, chunks in fresh for chunk in chunks]
     vectors = []
     for start in range(0, len(texts), EMBED_BATCH):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from search.render import citation
+from search.answer import Answer
 from search.retrieve import Hit
 
 # Markdown and LaTeX characters become entities too: the page renders HTML through Markdown,
@@ -30,11 +31,29 @@ def card(hit: Hit, weak: bool = False) -> str:
     )
 
 
+def answer_html(answer: Answer) -> str:
+    """The quoted answer: each sentence in quotation marks, then links to the passage cards citing it."""
+    quotes = []
+    for quote in answer.quotes:
+        marks = "".join(f'<a href="#passage-{rank}" class="marker">[{rank}]</a>' for rank in quote.passages)
+        quotes.append(f"<p>“{inert(quote.text)}” {marks}</p>")
+    return f'<div class="answer">{"".join(quotes)}</div>'
+
+
+def chips_html(labels: list[str]) -> str:
+    """What the question was understood to ask about, as chips."""
+    chips = "".join(f'<span class="chip">{inert(label)}</span>' for label in labels)
+    return f'<div class="understood">Looking at: {chips}</div>'
+
+
 STYLE = """
 <style>
 .card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.8rem;}
 .cite {font-size: 0.85rem; color: #444; margin-bottom: 0.4rem;}
 .passage mark {background: #fff3a3; padding: 0 2px;}
+.answer {border-left: 4px solid #0969da; padding: 0.2rem 0 0.2rem 1rem; margin: 0.5rem 0 1.2rem 0;}
+.marker {text-decoration: none; font-weight: 600; margin-left: 2px;}
+.chip {display: inline-block; background: #ddf4ff; border-radius: 12px; padding: 0 10px; margin: 0 4px;}
 .weak {color: #9a6700; font-size: 0.8rem; border: 1px solid #d4a72c; border-radius: 4px; padding: 0 4px;}
 </style>
 """

@@ -1,4 +1,4 @@
-"""Measure retrieval on a question file: Recall@1/3/5, MRR@10 and the questions missed."""
+"""Measure retrieval and answers on a question file: recall, MRR, no-answer accuracy, answer quality."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.config import HELP, from_env
 from ingest.errors import IngestError
-from search.retrieve import Hit, open_searcher
+from search.retrieve import MODES, Hit, Result, open_searcher
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 DEPTH = 10
@@ -66,23 +66,83 @@ def first_hit(question: Question, hits: Sequence[Hit]) -> int | None:
     return next((hit.rank for hit in hits if is_hit(question, hit.chunk.text, hit.document.file)), None)
 
 
-def score(questions: Sequence[Question], search: Callable[[str], Sequence[Hit]]) -> dict:
-    """Recall@1/3/5, MRR@10 and the misses over the answerable questions."""
+def first_quote_hit(question: Question, result: Result) -> bool:
+    """True when the answer's first sentence holds a gold phrase (and its passage the right document)."""
+    if not result.answer.quotes:
+        return False
+    quote = result.answer.quotes[0]
+    files = {hit.rank: hit.document.file for hit in result.hits}
+    return any(is_hit(question, quote.text, files.get(rank, "")) for rank in quote.passages)
+
+
+def score(questions: Sequence[Question], ask: Callable[[str], Result | Sequence[Hit]]) -> dict:
+    """Recall@1/3/5, MRR@10, misses and, when answers are given, no-answer and first-sentence measures."""
     answerable = [question for question in questions if not question.unanswerable]
-    ranks = [first_hit(question, search(question.q)) for question in answerable]
+    results = {question.q: ask(question.q) for question in questions}
+    hits = {q: (result.hits if isinstance(result, Result) else result) for q, result in results.items()}
+    ranks = [first_hit(question, hits[question.q]) for question in answerable]
     n = len(answerable)
     recall = lambda k: sum(1 for rank in ranks if rank and rank <= k) / n if n else 0.0  # noqa: E731
-    mrr = sum(1 / rank for rank in ranks if rank and rank <= DEPTH) / n if n else 0.0
-    missed = [question.q for question, rank in zip(answerable, ranks) if not rank or rank > 5]
-    return {"recall@1": recall(1), "recall@3": recall(3), "recall@5": recall(5), "mrr@10": mrr, "n": n, "missed": missed}
+    scores = {
+        "recall@1": recall(1), "recall@3": recall(3), "recall@5": recall(5),
+        "mrr@10": sum(1 / rank for rank in ranks if rank and rank <= DEPTH) / n if n else 0.0,
+        "n": n,
+        "missed": [question.q for question, rank in zip(answerable, ranks) if not rank or rank > 5],
+    }
+    if all(isinstance(result, Result) for result in results.values()):
+        scores.update(_answer_scores(questions, answerable, results))
+    return scores
+
+
+def _answer_scores(questions: Sequence[Question], answerable: Sequence[Question], results: dict) -> dict:
+    unanswerable = [question for question in questions if question.unanswerable]
+    flagged = lambda question: results[question.q].answer.no_answer  # noqa: E731
+    share = lambda items, test: sum(1 for item in items if test(item)) / len(items) if items else 0.0  # noqa: E731
+    return {
+        "no_answer_accuracy": share(unanswerable, flagged),
+        "wrongly_flagged": share(answerable, flagged),
+        "first_sentence_gold": share(answerable, lambda question: first_quote_hit(question, results[question.q])),
+        "n_unanswerable": len(unanswerable),
+        "wrongly_flagged_questions": [question.q for question in answerable if flagged(question)],
+        "unflagged_unanswerable": [question.q for question in unanswerable if not flagged(question)],
+        "confidence": {question.q: results[question.q].answer.confidence for question in questions},
+    }
+
+
+def calibrate(questions: Sequence[Question], confidence: dict[str, float], max_wrong: float = 0.05) -> tuple[float, float, float]:
+    """The no-answer threshold that flags the most unanswerable questions while flagging at most
+    ``max_wrong`` of the answerable ones: (threshold, share flagged, share wrongly flagged)."""
+    answerable = sorted(confidence[q.q] for q in questions if not q.unanswerable)
+    unanswerable = [confidence[q.q] for q in questions if q.unanswerable]
+    best = (0.0, 0.0, 0.0)
+    for threshold in sorted({round(value + 1e-4, 4) for value in answerable + unanswerable}):
+        wrong = sum(value < threshold for value in answerable) / max(len(answerable), 1)
+        caught = sum(value < threshold for value in unanswerable) / max(len(unanswerable), 1)
+        if wrong <= max_wrong and caught >= best[1]:
+            best = (threshold, caught, wrong)
+    return best
+
+
+METRICS = ("recall@1", "recall@3", "recall@5", "mrr@10", "no_answer_accuracy", "wrongly_flagged", "first_sentence_gold")
 
 
 def as_text(result: dict) -> str:
     """The scores as a short report."""
-    lines = [f"{result['n']} answerable questions"]
-    lines += [f"{name:>10}: {result[name]:.3f}" for name in ("recall@1", "recall@3", "recall@5", "mrr@10")]
-    lines += ["missed (no hit in the top 5):"] + [f"  - {q}" for q in result["missed"]] if result["missed"] else []
+    lines = [f"{result['n']} answerable questions, {result.get('n_unanswerable', 0)} unanswerable"]
+    lines += [f"{name:>20}: {result[name]:.3f}" for name in METRICS if name in result]
+    for title, key in (("missed (no hit in the top 5)", "missed"), ("answerable but flagged as not found", "wrongly_flagged_questions"),
+                       ("unanswerable but answered", "unflagged_unanswerable")):
+        if result.get(key):
+            lines += [f"{title}:"] + [f"  - {q}" for q in result[key]]
     return "\n".join(lines)
+
+
+def comparison_table(rows: dict[str, dict]) -> str:
+    """A Markdown table of the metrics for each ranking mode."""
+    header = "| mode | " + " | ".join(METRICS) + " |"
+    rule = "|---" * (len(METRICS) + 1) + "|"
+    body = [f"| {mode} | " + " | ".join(f"{row[name]:.3f}" for name in METRICS) + " |" for mode, row in rows.items()]
+    return "\n".join([header, rule, *body])
 
 
 def parser() -> argparse.ArgumentParser:
@@ -94,6 +154,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--model", default=settings.model, help=HELP["model"])
     command.add_argument("-k", type=int, default=DEPTH, help=f"passages retrieved per question (default: {DEPTH})")
     command.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    command.add_argument("--compare", action="store_true", help="dense-only, lexical-only and hybrid side by side")
+    command.add_argument("--calibrate", action="store_true", help="print the no-answer threshold this question file supports")
     return command
 
 
@@ -106,9 +168,22 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, IngestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    result = score(questions, lambda q: searcher.search(q, max(args.k, DEPTH)))
-    print(json.dumps(result, indent=1) if args.json else as_text(result))
+    depth = max(args.k, DEPTH)
+    if args.compare:
+        rows = {mode: score(questions, lambda q, m=mode: searcher.ask(q, depth, mode=m)) for mode in MODES}
+        print(json.dumps({mode: _public(row) for mode, row in rows.items()}, indent=1) if args.json else comparison_table(rows))
+        return 0
+    result = score(questions, lambda q: searcher.ask(q, depth))
+    if args.calibrate:
+        threshold, caught, wrong = calibrate(questions, result["confidence"])
+        print(f"no-answer threshold {threshold:.4f}: flags {caught:.0%} of unanswerable, {wrong:.0%} of answerable questions")
+        return 0
+    print(json.dumps(_public(result), indent=1) if args.json else as_text(result))
     return 0
+
+
+def _public(result: dict) -> dict:
+    return {key: value for key, value in result.items() if key != "confidence"}
 
 
 if __name__ == "__main__":

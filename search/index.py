@@ -18,7 +18,7 @@ from ingest.document import Chunk
 from ingest.errors import IngestError
 from ingest.metadata import Description
 
-FORMAT = 1
+FORMAT = 2  # 2: full-text (FTS5) table beside the chunks
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 STORE = "chunks.sqlite"
@@ -35,7 +35,12 @@ CREATE TABLE chunks (
     start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, vector BLOB
 );
 CREATE INDEX chunks_document ON chunks(document);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    text, section, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
 """
+# bm25 column weights: passage text counts fully, its section heading half.
+BM25 = "bm25(chunks_fts, 1.0, 0.5)"
 DESCRIPTION_FIELDS = ("title", "authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector")
 
 
@@ -138,6 +143,7 @@ def _write_store(path: Path, entries: Sequence[Entry]) -> None:
                      chunk.page, np.asarray(vector, dtype=np.float32).tobytes()),
                 )
                 chunk_id += 1
+        connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
     connection.close()
 
 
@@ -195,12 +201,39 @@ class Index:
     def __len__(self) -> int:
         return int(self.vectors.ntotal)
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(chunk id, cosine score) of the ``k`` nearest chunks, best first."""
+    def search(self, query: np.ndarray, k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
+        """(chunk id, cosine score) of the ``k`` nearest chunks, best first, only ``allowed`` ids if given."""
         if len(self) == 0 or k <= 0:
             return []
-        scores, ids = self.vectors.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, len(self)))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        depth = len(self) if allowed is not None else min(k, len(self))
+        scores, ids = self.vectors.search(np.asarray(query, dtype=np.float32).reshape(1, -1), depth)
+        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        if allowed is not None:
+            found = [(i, s) for i, s in found if i in allowed]
+        return found[:k]
+
+    def lexical(self, expression: str | None, k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of an FTS5 expression."""
+        if not expression or k <= 0:
+            return []
+        sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
+        limit = len(self) if allowed is not None else k
+        rows = self.db.execute(sql, (expression, limit)).fetchall()
+        found = [(int(row[0]), -float(row[1])) for row in rows]
+        if allowed is not None:
+            found = [(i, s) for i, s in found if i in allowed]
+        return found[:k]
+
+    def vector(self, chunk_id: int) -> np.ndarray:
+        """The stored unit vector of one chunk."""
+        return self.vectors.reconstruct(int(chunk_id))
+
+    def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
+        """The ids of every chunk of these documents."""
+        ids = list(document_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id FROM chunks WHERE document IN ({marks})", ids) if ids else []
+        return frozenset(int(row[0]) for row in rows)
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         """The stored chunks with these ids, in the order given."""

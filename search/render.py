@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.metadata import KINDS
-from search.retrieve import Hit
+from search.retrieve import Hit, Result
 
 
 def citation(hit: Hit) -> str:
@@ -37,12 +37,25 @@ def marked(hit: Hit, left: str = "**", right: str = "**") -> str:
     return f"{text[:a]}{left}{text[a:b]}{right}{text[b:]}"
 
 
-def as_text(question: str, hits: list[Hit]) -> str:
-    """Plain-text results for a terminal."""
-    if not hits:
-        return f"No passages found for: {question}"
-    blocks = [f"[{hit.rank}] {citation(hit)}  (score {hit.score:.2f})\n{marked(hit, '>>', '<<')}" for hit in hits]
-    return "\n\n".join(blocks)
+def answer_lines(result: Result) -> list[str]:
+    """The quoted answer, each sentence followed by markers of the passages that hold it."""
+    if result.answer.no_answer:
+        return ["The indexed reports do not seem to answer this question. The closest passages (weak matches):"]
+    return [f"“{quote.text}” " + "".join(f"[{rank}]" for rank in quote.passages) for quote in result.answer.quotes]
+
+
+def as_text(result: Result) -> str:
+    """Plain-text results for a terminal: what was understood, the answer, then the cited passages."""
+    if not result.hits:
+        return f"No passages found for: {result.question}"
+    lines = []
+    if result.understood.labels():
+        lines.append("Looking at: " + " · ".join(result.understood.labels()) + "   (--all to search everything)")
+    lines += [f"note: {note}" for note in result.understood.notes]
+    lines += answer_lines(result) + [""]
+    weak = "  WEAK MATCH" if result.answer.no_answer else ""
+    blocks = [f"[{hit.rank}] {citation(hit)}{weak}\n{marked(hit, '>>', '<<')}" for hit in result.hits]
+    return "\n".join(lines) + "\n" + "\n\n".join(blocks)
 
 
 def passage_json(hit: Hit) -> dict:
@@ -51,6 +64,7 @@ def passage_json(hit: Hit) -> dict:
     return {
         "rank": hit.rank,
         "score": round(hit.score, 4),
+        "similarity": round(hit.similarity, 4),
         "text": hit.chunk.text,
         "document": {
             "file": hit.document.file,
@@ -67,6 +81,14 @@ def passage_json(hit: Hit) -> dict:
     }
 
 
-def as_json(question: str, hits: list[Hit]) -> dict:
+def as_json(result: Result) -> dict:
     """The whole result as one JSON-ready object."""
-    return {"question": question, "passages": [passage_json(hit) for hit in hits]}
+    return {
+        "question": result.question,
+        "understood": result.understood.as_json(),
+        "no_answer": result.answer.no_answer,
+        "confidence": result.answer.confidence,
+        "answer": [{"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages)}
+                   for quote in result.answer.quotes],
+        "passages": [passage_json(hit) for hit in result.hits],
+    }

@@ -1,18 +1,27 @@
-"""Find the passages that answer a question, and the sentence in each that answers best."""
+"""Find the passages that answer a question: dense and full-text rankings fused, filtered by what it asks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.sentences import sentence_spans
-from search.understand import focus
-from search.index import DocumentRecord, Index, IndexMismatch, StoredChunk, check_model
+from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
+from search.glossary import Glossary, load
+from search.index import DocumentRecord, Index, IndexMismatch, check_model
+from search.lexical import fts_query
+from search.understand import Understanding, focus, understand
+
+MODES = ("hybrid", "dense", "lexical")
+# Candidates taken from each ranking before fusing: deep enough that a passage ranked
+# modestly by both sides still reaches the top after fusion.
+CANDIDATES = 50
+# Reciprocal-rank fusion constant (Cormack et al. 2009); damps the weight of the very top ranks.
+RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -25,36 +34,77 @@ class Hit:
     chunk: Chunk
     document: DocumentRecord
     highlight: tuple[int, int] | None = None  # best sentence, as offsets into chunk.text
+    similarity: float = 0.0  # cosine between question and passage
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one question produced: what was understood, the passages and the quoted answer."""
+
+    question: str
+    understood: Understanding
+    hits: tuple[Hit, ...]
+    answer: Answer
 
 
 class Searcher:
-    """A loaded index and its embedding model, answering many questions without reloading."""
+    """A loaded index, its embedding model and the glossary, answering many questions without reloading."""
 
-    def __init__(self, index: Index, embedder: Embedder) -> None:
+    def __init__(self, index: Index, embedder: Embedder, glossary: Glossary | None = None,
+                 no_answer_below: float = NO_ANSWER_BELOW) -> None:
         self.index = index
+        self.no_answer_below = no_answer_below
         self.embedder = embedder
+        self.glossary = glossary if glossary is not None else load()
 
-    def search(self, question: str, k: int = 5) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first, each with its best sentence marked."""
+    def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> Result:
+        """Passages, quoted answer and understanding for ``question``."""
         question = " ".join(question.split())
+        understood = understand(question, self.index.documents()) if filters else Understanding(focus(question))
         if not question or k <= 0:
-            return []
+            return Result(question, understood, (), compose([]))
+        # The model reads the whole question (names and years help it); full-text search gets the
+        # topic alone, since within the filtered reports a council's name matches every passage.
         query = self.embedder.embed([focus(question)])[0]
-        found = self.index.search(query, k)
-        stored = self.index.chunks(i for i, _ in found)
-        scores = dict(found)
-        return [self._hit(rank, item, scores[item.id], query) for rank, item in enumerate(stored, start=1)]
+        allowed = None if understood.documents is None else self.index.chunk_ids(understood.documents)
+        ranked = self._rank(understood.topic, query, allowed, mode)[:k]
+        hits = self._hits(ranked, query)
+        sentences = score_sentences(understood.topic, query, [(h.rank, h.chunk.text) for h in hits[:PASSAGES_READ]], self.embedder)
+        hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in hits)
+        return Result(question, understood, hits, compose(sentences, self.no_answer_below))
 
-    def _hit(self, rank: int, item: StoredChunk, score: float, query: np.ndarray) -> Hit:
-        return Hit(rank, score, item.id, item.chunk, item.document, self.best_sentence(item.chunk.text, query))
+    def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
+        """Just the passages for ``question``, best first."""
+        return list(self.ask(question, k, filters, mode).hits)
 
-    def best_sentence(self, text: str, query: np.ndarray) -> tuple[int, int] | None:
-        """Offsets of the sentence in ``text`` closest to the query vector."""
-        spans = sentence_spans(text)
-        if len(spans) <= 1:
-            return spans[0] if spans else None
-        vectors = self.embedder.embed([text[a:b] for a, b in spans])
-        return spans[int(np.argmax(vectors @ query))]
+    def _rank(self, topic: str, query: np.ndarray, allowed: frozenset[int] | None, mode: str) -> list[tuple[int, float]]:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        dense = self.index.search(query, CANDIDATES, allowed) if mode != "lexical" else []
+        lexical = self.index.lexical(fts_query(topic, self.glossary), CANDIDATES, allowed) if mode != "dense" else []
+        if mode == "dense":
+            return dense
+        if mode == "lexical":
+            return lexical or dense  # a question with no topic words still gets passages
+        return fuse([dense, lexical])
+
+    def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
+        stored = self.index.chunks(i for i, _ in ranked)
+        scores = dict(ranked)
+        hits = []
+        for rank, item in enumerate(stored, start=1):
+            similarity = float(self.index.vector(item.id) @ query)
+            hits.append(Hit(rank, scores[item.id], item.id, item.chunk, item.document, None, similarity))
+        return hits
+
+
+def fuse(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion of several rankings into one, best first."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for position, (chunk_id, _) in enumerate(ranking, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + position)
+    return sorted(fused.items(), key=lambda item: -item[1])
 
 
 def open_searcher(
@@ -74,4 +124,4 @@ def open_searcher(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "
             f"{index.manifest.dimension}; rebuild it with: python -m ingest --rebuild --index {settings.index}"
         )
-    return Searcher(index, embedder)
+    return Searcher(index, embedder, no_answer_below=settings.no_answer_below)

@@ -60,3 +60,12 @@ def shared_reports() -> Path:
 def fake_settings(tmp_path: Path) -> Settings:
     """Settings for a throwaway index built with the fake embedder."""
     return Settings(index=tmp_path / "index", model=FakeEmbedder.name)
+
+
+@pytest.fixture(scope="session")
+def shared_index(tmp_path_factory, embedder, shared_reports) -> Settings:
+    """Settings pointing at an index of the corpus plus the 36 shared reports, built with the real model."""
+    settings = Settings(index=tmp_path_factory.mktemp("shared-index") / "index")
+    summary = ingest([CORPUS, shared_reports], settings, embedder_factory=lambda name: embedder)
+    assert summary.documents == 38 and not summary.failures
+    return settings

@@ -74,3 +74,15 @@ def test_no_index_builds_one_from_the_corpus(tmp_path, monkeypatch, missing):
     assert (tmp_path / "index" / "CURRENT").is_file()
     assert any("Index built" in status.label for status in app.get("expandable")) or cards(app)
     assert cards(app)
+
+
+def test_page_shows_quoted_answer_with_markers_and_understood_chips(corpus_index, monkeypatch):
+    app = run_app(monkeypatch, corpus_index.index, "How were Leicestershire's services graded in 2024?")
+    page = " ".join(element.value for element in app.markdown)
+    assert 'class="chip">Leicestershire<' in page and 'class="chip">2024<' in page
+    answer = next(element.value for element in app.markdown if 'class="answer"' in element.value)
+    markers = [int(m) for m in __import__("re").findall(r'href="#passage-(\d+)"', answer)]
+    assert markers and all(f'id="passage-{m}"' in page for m in markers)
+    assert app.checkbox[0].label == "Search all reports instead"
+    app.checkbox[0].check().run()
+    assert app.query_params["all"] == "1" and not app.exception

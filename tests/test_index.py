@@ -8,7 +8,7 @@ import pytest
 from conftest import CORPUS, FakeEmbedder, fake_settings
 from ingest.config import Settings
 from search.build import ingest
-from search.index import CURRENT, Index, IndexMismatch, IndexMissing
+from search.index import CURRENT, Index, IndexMismatch, IndexMissing, read_manifest
 from search.retrieve import open_searcher
 
 
@@ -66,4 +66,18 @@ def test_a_failed_write_leaves_the_previous_index_usable(tmp_path, monkeypatch):
 
 def test_manifest_is_plain_json(corpus_index):
     folder = corpus_index.index / (corpus_index.index / CURRENT).read_text()
-    assert json.loads((folder / "manifest.json").read_text())["format"] == 1
+    from search.index import FORMAT
+
+    assert json.loads((folder / "manifest.json").read_text())["format"] == FORMAT
+
+
+def test_an_index_of_an_older_format_is_refused_with_the_fix(corpus_index, tmp_path):
+    import shutil
+
+    copy = tmp_path / "old"
+    shutil.copytree(corpus_index.index, copy)
+    folder = copy / (copy / CURRENT).read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
+    with pytest.raises(IndexMismatch, match="--rebuild"):
+        read_manifest(folder)

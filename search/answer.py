@@ -1,0 +1,118 @@
+"""Compose an answer from sentences quoted verbatim from the top passages, or say there is none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.embed import Embedder
+from ingest.sentences import sentence_spans
+from search.lexical import terms
+
+MAX_SENTENCES = 4
+PASSAGES_READ = 5
+# A sentence joins the answer when it scores within this margin of the best one.
+MARGIN = 0.08
+# Below this best-sentence relevance the reports are taken not to answer the question. Calibrated
+# for all-MiniLM-L6-v2 on tests/questions.json with `python -m search.evaluate --calibrate`: it flags
+# 9 of 9 unanswerable questions and 1 of 55 answerable ones (OFSTED_NO_ANSWER_BELOW overrides it).
+NO_ANSWER_BELOW = 0.59
+# Sentence score = cosine + OVERLAP x share of question words used + PRIOR / passage rank; weights
+# chosen on tests/questions.json (first sentence holding a gold phrase: 0.56 at 0.15/0.02, 0.66 here).
+OVERLAP = 0.5
+PRIOR = 0.05
+# Relevance for "not found" leans on meaning: one shared word ("school" in "school dinners" and
+# "free school meals") must not make an unrelated passage look like an answer.
+RELEVANCE_OVERLAP = 0.15
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One answer sentence, exactly as written in each passage (by rank) that contains it."""
+
+    text: str
+    passages: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The quoted answer, how relevant its best sentence was, and whether the reports answer at all."""
+
+    quotes: tuple[Quote, ...]
+    confidence: float
+    no_answer: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a retrieved passage: passage rank, offsets in the passage text, relevance."""
+
+    rank: int
+    start: int
+    end: int
+    text: str
+    score: float  # ranks sentences for the answer
+    relevance: float = 0.0  # decides whether the reports answer at all
+
+
+def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, str]], embedder: Embedder) -> list[Sentence]:
+    """Every sentence of the (rank, text) passages, scored by meaning and by the question's own words."""
+    pieces = [(rank, a, b, text[a:b]) for rank, text in passages for a, b in sentence_spans(text)]
+    if not pieces:
+        return []
+    vectors = embedder.embed([piece[3] for piece in pieces])
+    similarity = vectors @ query
+    words = terms(topic)
+    sentences = []
+    for (rank, a, b, text), sim in zip(pieces, similarity):
+        overlap = _overlap(words, text)
+        sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank,
+                                  float(sim) + RELEVANCE_OVERLAP * overlap))
+    return sentences
+
+
+def _overlap(words: Sequence[str], text: str) -> float:
+    """Share of the question's topic words that the sentence uses (matching on a 5-letter stem)."""
+    if not words:
+        return 0.0
+    present = set(_stems(terms(text)))
+    return sum(1 for stem in _stems(words) if stem in present) / len(words)
+
+
+def _stems(words: Sequence[str]) -> list[str]:
+    return [word[:5] for word in words]
+
+
+def compose(sentences: Sequence[Sentence], threshold: float = NO_ANSWER_BELOW) -> Answer:
+    """The best one to four sentences, each once with every passage that holds it word for word; flags no answer."""
+    ranked = sorted(sentences, key=lambda sentence: -sentence.score)
+    if not ranked:
+        return Answer((), 0.0, True)
+    best = ranked[0].score
+    chosen: dict[str, tuple[Sentence, list[int]]] = {}
+    for sentence in ranked:
+        key = _NOT_ALNUM.sub("", sentence.text.lower())
+        if key in chosen:
+            first, ranks = chosen[key]
+            if sentence.text == first.text:  # the same words elsewhere: one more source, shown once
+                ranks.append(sentence.rank)
+            continue
+        if len(chosen) < MAX_SENTENCES and sentence.score >= best - MARGIN and len(key) > 20:
+            chosen[key] = (sentence, [sentence.rank])
+    quotes = tuple(Quote(first.text, tuple(sorted(set(ranks))), round(first.score, 4)) for first, ranks in chosen.values())
+    relevance = max(sentence.relevance for sentence in ranked)
+    return Answer(quotes, round(relevance, 4), relevance < threshold)
+
+
+def best_in_passage(sentences: Sequence[Sentence], rank: int) -> tuple[int, int] | None:
+    """Offsets of the best-scoring sentence of one passage."""
+    mine = [sentence for sentence in sentences if sentence.rank == rank]
+    if not mine:
+        return None
+    top = max(mine, key=lambda sentence: sentence.score)
+    return top.start, top.end

@@ -1,0 +1,38 @@
+"""Turn a question into a safe SQLite FTS5 query, expanded with the inspection glossary."""
+
+from __future__ import annotations
+
+import re
+
+from search.glossary import Glossary
+
+# Words that say nothing about the topic of an Ofsted question; every report matches them.
+STOPWORDS = frozenset("""
+a about above after again all also am an and any are as at be been before being below between both but by can could
+did do does doing done during each few for from further had has have having he her here hers him his how i if in into
+is it its itself just me more most my no nor not now of off on once only or other our ours out over own same she
+should so some such than that the their theirs them then there these they this those through to too under until up
+very was we were what when where which while who whom why will with would you your yours ofsted
+inspection inspections report reports say said tell think council councils authority local our us please show find
+found give about regarding there been get got
+""".split())
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def terms(text: str) -> list[str]:
+    """The topic words of ``text``: lower-case letters and digits, stopwords dropped, order kept, no repeats."""
+    seen: dict[str, None] = {}
+    for token in _TOKEN.findall(text):
+        word = token.lower()
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            seen.setdefault(word)
+    return list(seen)
+
+
+def fts_query(text: str, glossary: Glossary | None = None) -> str | None:
+    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases, each quoted so nothing is syntax."""
+    parts = [f'"{word}"' for word in terms(text)]
+    if glossary is not None:
+        parts += [f'"{phrase}"' for phrase in glossary.expand(text) if _TOKEN.search(phrase)]
+    unique = list(dict.fromkeys(parts))
+    return " OR ".join(unique) if unique else None

@@ -1,0 +1,126 @@
+"""Quoted answers, hybrid retrieval, question understanding and honest "not found"."""
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from search.answer import Sentence, compose
+from search.evaluate import load_questions
+from search.glossary import parse
+from search.lexical import fts_query
+from search.render import as_json
+from search.retrieve import open_searcher
+
+QUESTIONS = load_questions(ROOT / "tests" / "questions.json")
+
+
+@pytest.fixture(scope="module")
+def corpus_searcher(corpus_index, embedder):
+    return open_searcher(corpus_index, embedder)
+
+
+@pytest.fixture(scope="module")
+def shared_searcher(shared_index, embedder):
+    return open_searcher(shared_index, embedder)
+
+
+def assert_quotes_are_verbatim(result):
+    passages = {hit.rank: hit.chunk.text for hit in result.hits}
+    for quote in result.answer.quotes:
+        assert 1 <= len(quote.passages)
+        for rank in quote.passages:
+            assert quote.text in passages[rank], (result.question, quote.text)
+
+
+def test_every_answer_sentence_is_an_exact_substring_of_its_passage(corpus_searcher):
+    for question in QUESTIONS:
+        assert_quotes_are_verbatim(corpus_searcher.ask(question.q, k=5))
+
+
+def test_every_answer_sentence_is_verbatim_over_the_shared_reports(shared_searcher):
+    for question in QUESTIONS:
+        assert_quotes_are_verbatim(shared_searcher.ask(question.q, k=5))
+
+
+def test_a_sentence_in_two_documents_is_quoted_once_with_both_sources(shared_searcher):
+    result = shared_searcher.ask("Are personal advisers in Leicestershire tenacious with care leavers?", k=5)
+    texts = [quote.text for quote in result.answer.quotes]
+    assert len(texts) == len(set(texts))
+    both = [quote for quote in result.answer.quotes if len(quote.passages) >= 2]
+    files = {hit.rank: hit.document.file for hit in result.hits}
+    assert both and len({files[rank] for rank in both[0].passages}) == 2
+
+
+def test_council_and_year_in_the_question_filter_the_documents(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted say about care leavers in Leicestershire in 2024?", k=5)
+    assert result.understood.labels() == ["Leicestershire", "2024"]
+    for hit in result.hits:
+        assert hit.document.description.authority == "Leicestershire"
+        assert "2024" in (hit.document.description.published or "") + (hit.document.description.inspection_end or "")
+
+
+def test_filters_can_be_dropped(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted say about care leavers in Leicestershire in 2024?", k=10, filters=False)
+    assert len({hit.document.description.authority for hit in result.hits}) > 1
+
+
+def test_latest_inspection_picks_the_newest_report(shared_searcher):
+    result = shared_searcher.ask("What did the latest inspection of Rutland say about care leavers?", k=5)
+    assert {hit.document.file for hit in result.hits} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
+
+
+def test_exact_terms_are_found_by_the_lexical_side(corpus_searcher):
+    phone = corpus_searcher.ask("0116 3052649", k=3, mode="lexical")
+    assert "0116 3052649" in phone.hits[0].chunk.text
+    icpc = corpus_searcher.ask("ICPC", k=3, mode="lexical")
+    assert any("initial child protection conference" in hit.chunk.text.lower() for hit in icpc.hits)
+    assert any("0116 3052649" in hit.chunk.text for hit in corpus_searcher.ask("Jane Moore 0116 3052649", k=3).hits)
+
+
+@pytest.mark.parametrize("question", [
+    'care AND "leavers', "NEAR(care leavers)", "care* OR -leavers ^", "child-in-need: plans!!!", "\"\"\"", "(((",
+    "what's the ofsted grade?", "' OR 1=1; DROP TABLE chunks; --", "PAs/IROs & ICPCs", "   ", "?",
+])
+def test_punctuation_and_fts_syntax_never_raise(corpus_searcher, question):
+    result = corpus_searcher.ask(question, k=3)
+    assert isinstance(result.hits, tuple)
+
+
+def test_fts_query_quotes_every_term():
+    expression = fts_query('care "leavers" NEAR(x)', parse("care leavers | young people leaving care"))
+    assert expression.split(" OR ") == ['"care"', '"leavers"', '"near"', '"young people leaving care"']
+
+
+def test_glossary_expands_abbreviations_both_ways():
+    glossary = parse("# comment\ninitial child protection conference | ICPC\nchildren in care | CLA | LAC\n")
+    assert glossary.expand("Were ICPCs late?") == [] and glossary.expand("Was the ICPC late?") == ["initial child protection conference"]
+    assert glossary.expand("children in care") == ["cla", "lac"]
+
+
+def test_unanswerable_question_is_flagged(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted say about school dinners in Rutland?", k=5)
+    assert result.answer.no_answer
+    assert result.hits  # the closest passages are still shown, as weak matches
+    assert as_json(result)["no_answer"] is True
+
+
+def test_answerable_question_is_answered(shared_searcher):
+    result = shared_searcher.ask("How well are care leavers supported into education, employment and training?", k=5)
+    assert not result.answer.no_answer and 1 <= len(result.answer.quotes) <= 4
+
+
+def test_json_carries_answer_and_understanding(shared_searcher):
+    data = json.loads(json.dumps(as_json(shared_searcher.ask("How were Rutland's services graded in 2024?", k=3))))
+    assert set(data) >= {"question", "answer", "understood", "no_answer", "passages"}
+    assert data["understood"]["authorities"] == ["Rutland"]
+    for quote in data["answer"]:
+        assert quote["text"] in data["passages"][quote["passage"] - 1]["text"]
+
+
+def test_compose_orders_by_score_and_flags_low_relevance():
+    sentences = [Sentence(1, 0, 30, "A sentence that is long enough one.", 0.9, 0.9),
+                 Sentence(2, 0, 30, "A sentence that is long enough two.", 0.5, 0.5)]
+    answer = compose(sentences, threshold=0.6)
+    assert [quote.text for quote in answer.quotes] == ["A sentence that is long enough one."]
+    assert not answer.no_answer and compose(sentences, threshold=0.95).no_answer
