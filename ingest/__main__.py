@@ -19,7 +19,7 @@ def parser() -> argparse.ArgumentParser:
     settings = from_env()
     command = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Read report files (PDF, TXT, MD) into the search index. Unchanged files are not re-read; "
+        description="Read report files (PDF, TXT, MD, DOCX, HTML) into the search index. Unchanged files are not re-read; "
         "files gone from a given folder are dropped; a bad file is reported and the rest still go in.",
     )
     command.add_argument("paths", nargs="*", type=Path, help=f"files or folders to ingest (default: {settings.corpus}/)")

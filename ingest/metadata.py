@@ -10,9 +10,10 @@ from pathlib import Path
 MONTHS = {name: index for index, name in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATE = re.compile(rf"\b(\d{{1,2}}) {_MONTH} (\d{{4}})\b", re.I)
+# Spaces are optional between day, month and year: PDF extraction sometimes loses them ("28February 2018").
+_DATE = re.compile(rf"\b(\d{{1,2}})\s*{_MONTH}\s*(\d{{4}})\b", re.I)
 _RANGE = re.compile(
-    rf"\b(\d{{1,2}})(?: {_MONTH})?(?: (\d{{4}}))?\s*(?:to|–|-|and)\s*(\d{{1,2}}) {_MONTH} (\d{{4}})", re.I)
+    rf"\b(\d{{1,2}})(?:\s*{_MONTH})?(?:\s*(\d{{4}}))?\s*(?:to|–|-|and)\s*(\d{{1,2}})\s*{_MONTH}\s*(\d{{4}})", re.I)
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _APOSTROPHE = "[’']"
 _AUTHORITY_PATTERNS = (
@@ -65,7 +66,7 @@ def describe(path: Path | str, text: str, title: str | None) -> Description:
         inspection_start=start,
         inspection_end=end,
         published=published_date(head, Path(path).name, kind),
-        lead_inspector=lead_inspector(head),
+        lead_inspector=lead_inspector(text),
     )
 
 
@@ -90,6 +91,7 @@ def document_kind(head: str, file_name: str) -> str:
     """One of KINDS, from the report's own title wording, then its file name."""
     opening = " ".join(head[:1500].split()).replace("’", "'")
     checks = (
+        (r"scrutiny committee|overview and scrutiny|report of the director|cabinet report", "committee_report"),
         (r"joint targeted area inspection", "jtai"),
         (r"Monitoring visit (?:to|of)", "monitoring_visit"),
         (r"Focused visit (?:to|of)", "focused_visit"),
@@ -110,16 +112,17 @@ def document_kind(head: str, file_name: str) -> str:
 
 def inspection_dates(head: str) -> tuple[str | None, str | None]:
     """ISO start and end of the inspection or visit, where the text states them."""
-    match = re.search(r"Inspection dates?:\s*(.{0,80})", head, re.I)
+    match = re.search(r"Inspection dates?:\s*(.{0,120})", head, re.I)
     if not match:
         match = re.search(r"(?:visit|services)[^.]{0,120}? on (.{0,60})", head, re.I)
     if not match:
         return None, None
     window = " ".join(match.group(1).split())
-    found = _RANGE.match(window) or _RANGE.search(window[:50])
-    if found:
-        day1, month1, year1, day2, month2, year2 = found.groups()
-        end = _iso(day2, month2, year2)
+    ranges = list(_RANGE.finditer(window))
+    if ranges and ranges[0].start() < 50:
+        # "8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019": first start, last end.
+        day1, month1, year1, day2, month2, year2 = ranges[0].groups()
+        end = _iso(*ranges[-1].groups()[3:])
         return _iso(day1, month1 or month2, year1 or year2), end
     single = _DATE.search(window[:40])
     return (_iso(*single.groups()),) * 2 if single else (None, None)
@@ -138,12 +141,13 @@ def published_date(head: str, file_name: str, kind: str) -> str | None:
     return "-".join(found.groups()) if found else None
 
 
-def lead_inspector(head: str) -> str | None:
-    """The lead inspector's name where the report names one."""
-    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+)", head)
+def lead_inspector(text: str) -> str | None:
+    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI")."""
+    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text)
     if not match:
         return None
-    return re.split(r",? (?:Her|His) Majesty", match.group(1))[0].strip()
+    name = re.split(r",? (?:Her|His) Majesty", match.group(1))[0]
+    return re.sub(r"\s*\(?HMI\)?$", "", name).strip()
 
 
 def _iso(day: str, month: str, year: str) -> str | None:

@@ -10,6 +10,7 @@ from ingest.document import HEADING, Block, Document
 from ingest.errors import ReadError
 from ingest.layout import assemble
 from ingest.metadata import describe
+from ingest.sidecar import apply_sidecar, sidecar_path
 
 Reader = Callable[[Path], list[Block]]
 
@@ -26,7 +27,19 @@ def _text(path: Path) -> list[Block]:
     return read_text(path)
 
 
-READERS: dict[str, Reader] = {".pdf": _pdf, ".txt": _text, ".md": _text}
+def _docx(path: Path) -> list[Block]:
+    from ingest.office import read_docx
+
+    return read_docx(path)
+
+
+def _html(path: Path) -> list[Block]:
+    from ingest.office import read_html
+
+    return read_html(path)
+
+
+READERS: dict[str, Reader] = {".pdf": _pdf, ".txt": _text, ".md": _text, ".docx": _docx, ".html": _html, ".htm": _html}
 
 
 def supported(path: Path) -> bool:
@@ -57,7 +70,15 @@ def read_document(path: Path, sha256: str | None = None) -> Document:
         raise ReadError(path, "no paragraphs found in the file; is it the full report?")
     text, spans = assemble(blocks)
     description = describe(path, text, title(blocks))
-    return Document(path.name, sha256 or file_hash(path), text, spans, description)
+    return apply_sidecar(Document(path.name, sha256 or document_hash(path), text, spans, description), path)
+
+
+def document_hash(path: Path) -> str:
+    """The key that decides re-reading: the file's sha256, combined with its sidecar's when it has one."""
+    side = sidecar_path(path)
+    if not side.is_file():
+        return file_hash(path)
+    return hashlib.sha256((file_hash(path) + file_hash(side)).encode()).hexdigest()
 
 
 def title(blocks: Sequence[Block]) -> str | None:

@@ -37,7 +37,11 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 def read_text(path: Path) -> list[Block]:
     """The blocks of a UTF-8, Windows-1252 or Latin-1 text file."""
-    text = decode(path, path.read_bytes())
+    return blocks_from_text(decode(path, path.read_bytes()))
+
+
+def blocks_from_text(text: str) -> list[Block]:
+    """The blocks of plain text: paragraphs separated by blank lines, numbered, bulleted or tabular."""
     groups = [group.strip("\n") for group in _BLANK.split(text) if group.strip()]
     vocab = vocabulary(text.splitlines())
     blocks = [block for group in groups for block in _group_blocks(group.splitlines(), vocab)]

@@ -11,7 +11,9 @@ from pathlib import Path
 from ingest.config import HELP, from_env
 from ingest.errors import IngestError
 from search.render import as_json, as_text
+from ingest.metadata import KINDS
 from search.retrieve import MODES, Searcher, open_searcher
+from search.understand import Where
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--json", action="store_true", help="print one JSON object per question")
     command.add_argument("--all", action="store_true",
                          help="ignore the councils, years and report kinds recognised in the question; search everything")
+    command.add_argument("--authority", help="only reports about this council, e.g. Rutland")
+    command.add_argument("--from", dest="date_from", metavar="DATE", help="only reports dated on or after DATE (YYYY or YYYY-MM-DD)")
+    command.add_argument("--to", dest="date_to", metavar="DATE", help="only reports dated on or before DATE (YYYY or YYYY-MM-DD)")
+    command.add_argument("--kind", choices=sorted(KINDS), help="only reports of this kind")
     command.add_argument("--mode", choices=MODES, default="hybrid",
                          help="ranking: hybrid (default), dense (embeddings only) or lexical (full text only)")
     return command
@@ -36,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
 
 def answer(searcher: Searcher, question: str, args: argparse.Namespace) -> str:
     """The printed result for one question."""
-    result = searcher.ask(question, args.k, filters=not args.all, mode=args.mode)
+    where = Where(args.authority, args.date_from, args.date_to, args.kind)
+    result = searcher.ask(question, args.k, filters=not args.all, mode=args.mode, where=where)
     if args.json:
         return json.dumps(as_json(result), ensure_ascii=False)
     return as_text(result)

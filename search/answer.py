@@ -27,6 +27,9 @@ PRIOR = 0.05
 # Relevance for "not found" leans on meaning: one shared word ("school" in "school dinners" and
 # "free school meals") must not make an unrelated passage look like an answer.
 RELEVANCE_OVERLAP = 0.15
+GRADE_BONUS = 0.5
+GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inadequate)|\b(?:is|are|requires?|judged to be) "
+                             r"(?:outstanding|good|inadequate|improvement to be good)\b", re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -60,8 +63,10 @@ class Sentence:
     relevance: float = 0.0  # decides whether the reports answer at all
 
 
-def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, str]], embedder: Embedder) -> list[Sentence]:
-    """Every sentence of the (rank, text) passages, scored by meaning and by the question's own words."""
+def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, str]], embedder: Embedder,
+                    grades: bool = False) -> list[Sentence]:
+    """Every sentence of the (rank, text) passages, scored by meaning and by the question's own words;
+    for a question about grades, sentences that state a grade come first."""
     pieces = [(rank, a, b, text[a:b]) for rank, text in passages for a, b in sentence_spans(text)]
     if not pieces:
         return []
@@ -71,7 +76,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int,
     sentences = []
     for (rank, a, b, text), sim in zip(pieces, similarity):
         overlap = _overlap(words, text)
-        sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank,
+        bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
+        sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(sim) + RELEVANCE_OVERLAP * overlap))
     return sentences
 

@@ -14,7 +14,9 @@ from ingest.chunk import ChunkSettings, chunk_document
 from ingest.config import DEFAULT_MODEL, Settings
 from ingest.embed import Embedder
 from ingest.errors import ReadError
-from ingest.read import file_hash, read_document, supported
+from ingest.grades import judgements
+from ingest.read import document_hash, read_document, supported
+from ingest.sidecar import is_sidecar
 from search.index import Entry, Index, IndexMissing, Manifest, check_model, write_index
 
 Progress = Callable[[str, int, int], None]
@@ -106,7 +108,7 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[str]]:
         if not path.exists():
             missing.append(path)
         elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".") and not is_sidecar(p)):
                 (files if supported(child) else skipped).append(child if supported(child) else str(child))
         elif supported(path):
             files.append(path)
@@ -127,6 +129,9 @@ def key(path: Path) -> str:
 def _plan(files: list[Path], old: Index | None, settings: Settings, chunking: ChunkSettings, progress: Progress) -> _Plan:
     plan = _Plan()
     seen: dict[str, str] = {}
+    # Files already indexed go first, so that a new copy of one is the duplicate, not the original.
+    known = {document.path for document in old.documents()} if old else set()
+    files = sorted(files, key=lambda path: (key(path) not in known, str(path)))
     for done, path in enumerate(files, start=1):
         progress("reading", done - 1, len(files))
         _plan_file(plan, path, old, settings, chunking, seen)
@@ -138,7 +143,7 @@ def _plan_file(plan: _Plan, path: Path, old: Index | None, settings: Settings, c
     name = key(path)
     try:
         _check_size(path, settings.max_file_mb)
-        sha = file_hash(path)
+        sha = document_hash(path)
         if sha in seen:
             plan.duplicates.append((name, seen[sha]))
             return
@@ -198,7 +203,8 @@ def _embed(fresh: list[tuple[str, object, list]], embedder: Embedder, progress: 
     for name, document, chunks in fresh:
         part = matrix[offset:offset + len(chunks)]
         offset += len(chunks)
-        entries.append(Entry(name, document.file, document.sha256, document.text, document.description, tuple(chunks), part))
+        grades = tuple(judgements(document, chunks))
+        entries.append(Entry(name, document.file, document.sha256, document.text, document.description, tuple(chunks), part, grades))
     return entries
 
 

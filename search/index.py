@@ -16,9 +16,10 @@ import numpy as np
 
 from ingest.document import Chunk
 from ingest.errors import IngestError
+from ingest.grades import GRADE_ROW, Judgement
 from ingest.metadata import Description
 
-FORMAT = 2  # 2: full-text (FTS5) table beside the chunks
+FORMAT = 3  # 2: full-text (FTS5) table beside the chunks; 3: judgement grades per document
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 STORE = "chunks.sqlite"
@@ -28,7 +29,7 @@ SCHEMA = """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, file TEXT, sha256 TEXT, text TEXT,
     title TEXT, authority TEXT, kind TEXT, inspection_start TEXT, inspection_end TEXT,
-    published TEXT, lead_inspector TEXT
+    published TEXT, lead_inspector TEXT, judgements TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
@@ -77,6 +78,7 @@ class DocumentRecord:
     file: str
     sha256: str
     description: Description
+    judgements: tuple[Judgement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Entry:
     description: Description
     chunks: tuple[Chunk, ...]
     vectors: np.ndarray
+    judgements: tuple[Judgement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,9 +135,10 @@ def _write_store(path: Path, entries: Sequence[Entry]) -> None:
         chunk_id = 0
         for doc_id, entry in enumerate(entries):
             description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
+            grades = json.dumps([judgement.as_json() for judgement in entry.judgements])
             connection.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description),
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades),
             )
             for chunk, vector in zip(entry.chunks, entry.vectors):
                 connection.execute(
@@ -224,6 +228,12 @@ class Index:
             found = [(i, s) for i, s in found if i in allowed]
         return found[:k]
 
+    def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
+        """Ids of chunks holding a judgement table row ("area | grade"), within ``allowed`` if given."""
+        rows = self.db.execute("SELECT id, text FROM chunks WHERE text LIKE '%|%'").fetchall()
+        ids = [row[0] for row in rows if GRADE_ROW.search(row[1])]
+        return [i for i in ids if allowed is None or i in allowed]
+
     def vector(self, chunk_id: int) -> np.ndarray:
         """The stored unit vector of one chunk."""
         return self.vectors.reconstruct(int(chunk_id))
@@ -261,12 +271,13 @@ class Index:
         vectors = np.array([np.frombuffer(row["vector"], dtype=np.float32) for row in rows], dtype=np.float32)
         chunks = tuple(self._stored(row).chunk for row in rows)
         return Entry(record.path, record.file, record.sha256, self.document_text(record.id), record.description,
-                     chunks, vectors.reshape(len(rows), self.manifest.dimension))
+                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements)
 
     def _load_documents(self) -> Iterable[DocumentRecord]:
         for row in self.db.execute("SELECT * FROM documents ORDER BY id"):
             description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS})
-            yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description)
+            grades = tuple(Judgement(**item) for item in json.loads(row["judgements"] or "[]"))
+            yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades)
 
     def _stored(self, row: sqlite3.Row) -> StoredChunk:
         document = self._documents[row["document"]]

@@ -10,11 +10,12 @@ import numpy as np
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
+from ingest.grades import GRADE_QUESTION
 from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
 from search.glossary import Glossary, load
 from search.index import DocumentRecord, Index, IndexMismatch, check_model
 from search.lexical import fts_query
-from search.understand import Understanding, focus, understand
+from search.understand import Understanding, Where, apply_where, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
 # Candidates taken from each ranking before fusing: deep enough that a passage ranked
@@ -57,19 +58,26 @@ class Searcher:
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
 
-    def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> Result:
-        """Passages, quoted answer and understanding for ``question``."""
+    def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None) -> Result:
+        """Passages, quoted answer and understanding for ``question``, within any explicit ``where`` filters."""
         question = " ".join(question.split())
-        understood = understand(question, self.index.documents()) if filters else Understanding(focus(question))
+        documents = self.index.documents()
+        understood = understand(question, documents) if filters else Understanding(focus(question))
+        understood = apply_where(understood, where, documents)
         if not question or k <= 0:
             return Result(question, understood, (), compose([]))
         # The model reads the whole question (names and years help it); full-text search gets the
         # topic alone, since within the filtered reports a council's name matches every passage.
         query = self.embedder.embed([focus(question)])[0]
         allowed = None if understood.documents is None else self.index.chunk_ids(understood.documents)
-        ranked = self._rank(understood.topic, query, allowed, mode)[:k]
+        ranked = self._rank(understood.topic, query, allowed, mode)
+        grades = bool(GRADE_QUESTION.search(question))
+        if grades:
+            ranked = self._grades_first(ranked, query, allowed)
+        ranked = ranked[:k]
         hits = self._hits(ranked, query)
-        sentences = score_sentences(understood.topic, query, [(h.rank, h.chunk.text) for h in hits[:PASSAGES_READ]], self.embedder)
+        passages = [(hit.rank, hit.chunk.text) for hit in hits[:PASSAGES_READ]]
+        sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in hits)
         return Result(question, understood, hits, compose(sentences, self.no_answer_below))
 
@@ -87,6 +95,14 @@ class Searcher:
         if mode == "lexical":
             return lexical or dense  # a question with no topic words still gets passages
         return fuse([dense, lexical])
+
+    def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None) -> list[tuple[int, float]]:
+        """For a question about grades, the passages stating grades (judgement tables) lead, closest first."""
+        tables = self.index.judgement_chunks(allowed)
+        tables = sorted(tables, key=lambda i: -float(self.index.vector(i) @ query))[:2]
+        top = ranked[0][1] if ranked else 1.0
+        lead = [(i, top + 0.01 * (len(tables) - n)) for n, i in enumerate(tables)]
+        return lead + [(i, score) for i, score in ranked if i not in tables]
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.metadata import KINDS
 from search.index import DocumentRecord
@@ -75,6 +75,37 @@ class Understanding:
             "documents": None if self.documents is None else len(self.documents),
             "labels": self.labels(), "notes": list(self.notes),
         }
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filters given explicitly (command-line flags), applied on top of what the question says."""
+
+    authority: str | None = None
+    date_from: str | None = None  # ISO date or year
+    date_to: str | None = None
+    kind: str | None = None
+
+    def keeps(self, doc: DocumentRecord) -> bool:
+        """True when the document passes every filter given."""
+        description = doc.description
+        if self.authority and (description.authority or "").lower() != self.authority.lower():
+            return False
+        if self.kind and not (description.kind or "").startswith(self.kind):
+            return False
+        when = description.inspection_end or description.published or ""
+        if self.date_from and (not when or when < self.date_from):
+            return False
+        return not (self.date_to and (not when or when[: len(self.date_to)] > self.date_to))
+
+
+def apply_where(understood: Understanding, where: Where | None, documents: Sequence[DocumentRecord]) -> Understanding:
+    """The understanding narrowed further by explicit filters."""
+    if where is None or where == Where():
+        return understood
+    allowed = set(understood.documents) if understood.documents is not None else {doc.id for doc in documents}
+    chosen = tuple(sorted(doc.id for doc in documents if doc.id in allowed and where.keeps(doc)))
+    return replace(understood, documents=chosen)
 
 
 def _kind_label(kind: str) -> str:

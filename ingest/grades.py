@@ -1,0 +1,109 @@
+"""Extract Ofsted judgement grades from a report's tables and sentences, in one vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+from ingest.document import Chunk, Document
+
+GRADES = ("outstanding", "good", "requires improvement", "inadequate")
+_GRADE = r"(outstanding|good|requires improvement(?: to be good)?|inadequate|improvement to be good)"
+UNGRADED_KINDS = {"focused_visit", "monitoring_visit", "committee_report_without_grades"}
+# Judgement areas across frameworks, most specific first: (words that must all appear, area).
+AREAS = (
+    (("overall",), "overall"),
+    (("lscb",), "lscb"),
+    (("safeguarding children board",), "lscb"),
+    (("children in care", "care leavers"), "children_in_care_and_care_leavers"),
+    (("looked after", "care leavers"), "children_in_care_and_care_leavers"),
+    (("care leavers",), "care_leavers"),
+    (("adoption",), "adoption"),
+    (("help and protection",), "help_and_protection"),
+    (("children in care",), "children_in_care"),
+    (("looked after",), "children_in_care"),
+    (("impact of leaders",), "leadership"),
+    (("leadership",), "leadership"),
+)
+AREA_NAMES = {
+    "overall": "overall effectiveness",
+    "leadership": "leadership / impact of leaders",
+    "help_and_protection": "children who need help and protection",
+    "children_in_care": "children in care (looked after)",
+    "children_in_care_and_care_leavers": "children in care and care leavers",
+    "adoption": "adoption performance",
+    "care_leavers": "care leavers",
+    "lscb": "local safeguarding children board",
+}
+_ROW = re.compile(rf"^(.+?) \| {_GRADE}\s*$", re.I | re.M)
+GRADE_ROW = _ROW
+GRADE_QUESTION = re.compile(r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
+_S = r"\s+"
+_SENTENCES = (
+    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}[A-Z][\w ]+?){_S}(?:is|are|requires?|require){_S}{_GRADE}\b"),
+    re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}(?:that{_S}children[’']s{_S}services{_S}are{_S})?{_GRADE}\b", re.I),
+    re.compile(rf"(overall{_S}effectiveness{_S}of{_S}children[’']s{_S}services{_S}in[\w ]+?){_S}has{_S}been{_S}judged{_S}to{_S}be{_S}{_GRADE}\b", re.I),
+    re.compile(rf"((?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?)){_S}(?:is|requires){_S}{_GRADE}\b", re.I),
+)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One graded area of one report, with where the report states it."""
+
+    area: str
+    area_as_written: str
+    grade: str
+    paragraph: str | None
+    page: int | None
+
+    def as_json(self) -> dict:
+        """The documented JSON shape."""
+        return asdict(self)
+
+
+def judgements(document: Document, chunks: Sequence[Chunk]) -> list[Judgement]:
+    """The grades a report gives, first statement of each area winning; none for focused visits."""
+    if document.description.kind in UNGRADED_KINDS:
+        return []
+    found: dict[str, Judgement] = {}
+    for judgement in [*(j for chunk in chunks for j in _table_rows(chunk)), *_sentences(document)]:
+        found.setdefault(judgement.area, judgement)
+    return list(found.values())
+
+
+def _table_rows(chunk: Chunk) -> Iterator[Judgement]:
+    for match in _ROW.finditer(chunk.text if " | " in chunk.text else ""):
+        area = area_of(match.group(1))
+        if area:
+            yield Judgement(area, _tidy(match.group(1)), grade_of(match.group(2)), chunk.paragraph, chunk.page)
+
+
+def _sentences(document: Document) -> Iterator[Judgement]:
+    """Grades stated in prose or headings ("The LSCB is inadequate"), cited to the block that says so."""
+    hits = sorted((match.start(), pattern, match) for pattern in _SENTENCES for match in pattern.finditer(document.text))
+    for start, _, match in hits:
+        written = match.group(1)
+        area = "lscb" if re.search(r"LSCB|Safeguarding", written, re.I) else "overall"
+        span = next((span for span in document.spans if span.start - 8 <= start < span.end), None)
+        paragraph, page = (span.block.number, span.block.page) if span else (None, None)
+        yield Judgement(area, _tidy(written), grade_of(match.group(2)), paragraph, page)
+
+
+def area_of(written: str) -> str | None:
+    """The normalised area for a judgement's wording, or None when it is not a judgement area."""
+    lowered = " ".join(written.lower().replace("’", "'").split())
+    if lowered.startswith(("judgement", "key judgement")):
+        return None
+    return next((area for words, area in AREAS if all(word in lowered for word in words)), None)
+
+
+def grade_of(written: str) -> str:
+    """One of GRADES for a grade as written ("Requires improvement to be good" -> "requires improvement")."""
+    lowered = written.lower()
+    return "requires improvement" if "improvement" in lowered else lowered
+
+
+def _tidy(written: str) -> str:
+    return re.sub(r"^\d+(?:\.\d+)?\.?\s+", "", " ".join(written.split()))

@@ -1,0 +1,54 @@
+"""Read Word (.docx) and web page (.html/.htm) documents into layout blocks."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
+from ingest.errors import ReadError
+from ingest.layout import merge_continuations, paragraph_number, render_table, squash
+from ingest.text import blocks_from_text, decode
+
+
+def read_docx(path: Path) -> list[Block]:
+    """Paragraphs and tables of a Word file in order; "Heading" styles become section headings."""
+    import docx  # python-docx, only needed for Word files
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+        raise ReadError(path, f"not a readable Word file ({error.__class__.__name__}); re-save it as .docx") from error
+    blocks = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            rows = [[cell.text for cell in row.cells] for row in item.rows]
+            blocks.append(Block(TABLE, render_table(rows)))
+        elif isinstance(item, Paragraph) and item.text.strip():
+            blocks.append(_docx_paragraph(item))
+    return merge_continuations(block for block in blocks if block.text)
+
+
+def _docx_paragraph(paragraph) -> Block:
+    text = squash(paragraph.text)
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.lower().startswith(("heading", "title")):
+        return Block(HEADING, text)
+    if "list" in style.lower():
+        return Block(ITEM, text)
+    numbered = paragraph_number(text)
+    return Block(PARAGRAPH, numbered[1], None, numbered[0]) if numbered else Block(PARAGRAPH, text)
+
+
+def read_html(path: Path) -> list[Block]:
+    """The main text of a web page, menus, cookie banners and footers removed by trafilatura."""
+    import trafilatura  # only needed for web pages
+
+    html = decode(path, path.read_bytes())
+    text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_recall=True)
+    if not text or not text.strip():
+        raise ReadError(path, "no main text found in the web page; save the page's article text as .txt instead")
+    return blocks_from_text("\n\n".join(line for line in text.splitlines() if line.strip()))

@@ -1,0 +1,132 @@
+"""Bad input: each bad file gets one line naming it, the rest go in, and the old index survives."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pypdf
+import pytest
+
+from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
+from search.build import ingest
+from search.index import Index
+from search.retrieve import open_searcher
+
+GOOD = CORPUS / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"
+
+
+def fake(name):
+    return FakeEmbedder()
+
+
+def blank_pdf(pages: int, password: str | None = None) -> bytes:
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def encrypted_pdf_with_text() -> bytes:
+    reader = pypdf.PdfReader(io.BytesIO(blank_pdf(1)))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+CASES = {
+    "empty.txt": (b"", "empty"),
+    "empty.pdf": (b"", "empty"),
+    "zero-pages.pdf": (blank_pdf(0), "no pages"),
+    "corrupt.pdf": (b"%PDF-1.7\n" + os.urandom(3000), "not a readable PDF"),
+    "random.pdf": (os.urandom(5000), "not a readable PDF"),
+    "random.txt": (bytes(range(256)) * 20, "not text"),
+    "scanned.pdf": (blank_pdf(2), "OCR"),
+    "locked.pdf": (encrypted_pdf_with_text(), "password"),
+}
+
+
+@pytest.fixture
+def good_index(tmp_path):
+    settings = fake_settings(tmp_path)
+    ingest([GOOD], settings, embedder_factory=fake)
+    return settings
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_bad_file_is_named_and_the_index_survives(tmp_path, good_index, name):
+    data, reason = CASES[name]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    (folder / "good.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    summary = ingest([GOOD, folder], good_index, embedder_factory=fake)
+    assert [failure.path.endswith(name) for failure in summary.failures] == [True]
+    assert reason.lower() in summary.failures[0].reason.lower()
+    index = Index.load(good_index.index)
+    assert sorted(doc.file for doc in index.documents()) == sorted([GOOD.name, "good.txt"])
+    assert open_searcher(good_index, FakeEmbedder()).search("care leavers", k=2)
+
+
+def test_a_truncated_real_pdf_is_refused(tmp_path, good_index, shared_reports):
+    data = (shared_reports / "rutland-2024-07-12-ofsted-inspection.pdf").read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 3])
+    summary = ingest([path], good_index, embedder_factory=fake)
+    assert summary.failures and summary.failures[0].path.endswith("truncated.pdf")
+    assert len(Index.load(good_index.index).documents()) == 1
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, good_index):
+    from dataclasses import replace
+
+    big = tmp_path / "big.txt"
+    big.write_text("1. A paragraph about care leavers.\n" * 40000)
+    summary = ingest([big], replace(good_index, max_file_mb=0.5), embedder_factory=fake)
+    assert "limit" in summary.failures[0].reason and "OFSTED_MAX_FILE_MB" in summary.failures[0].reason
+
+
+def test_a_missing_path_is_named(tmp_path, good_index):
+    summary = ingest([tmp_path / "nowhere.pdf"], good_index, embedder_factory=fake)
+    assert summary.failures[0].path.endswith("nowhere.pdf") and "no such file" in summary.failures[0].reason
+    assert len(Index.load(good_index.index).documents()) == 1
+
+
+def test_other_file_types_are_skipped_not_failed(tmp_path, good_index):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / "notes.txt").write_text("1. Supervision of social workers is regular.\n")
+    summary = ingest([folder], good_index, embedder_factory=fake)
+    assert not summary.failures and [s.endswith("photo.jpg") for s in summary.skipped] == [True]
+
+
+def test_killing_an_ingest_midway_leaves_the_previous_index_loadable(tmp_path):
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "ingest", "--index", str(index)]
+    subprocess.run([*command, str(GOOD), "--quiet"], cwd=ROOT, check=True, capture_output=True, timeout=300)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(60):
+        (folder / f"report-{number}.txt").write_text(
+            "".join(f"{p}. Paragraph {p} of report {number} about care leavers and supervision.\n\n" for p in range(1, 40)))
+    process = subprocess.Popen([*command, str(GOOD), str(folder)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 240
+    seen = ""
+    while "embedding" not in seen and time.time() < deadline:
+        seen += process.stderr.read(1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert "embedding" in seen
+    assert [doc.file for doc in Index.load(index).documents()] == [GOOD.name]
+    finished = subprocess.run([*command, str(GOOD), str(folder), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    assert len(Index.load(index).documents()) == 61

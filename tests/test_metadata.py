@@ -1,0 +1,122 @@
+"""Metadata and judgement grades: every field of the 36 shared reports, sidecars, describe, search filters."""
+
+import json
+
+import pytest
+
+from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
+from ingest.describe import describe_file
+from ingest.describe import main as describe_main
+from search.build import ingest
+from search.index import Index
+from search.render import as_json
+from search.retrieve import open_searcher
+from search.understand import Where
+
+EXPECTED = json.loads((ROOT / "tests" / "expected_metadata.json").read_text())
+
+
+def test_expected_metadata_covers_all_shared_reports(shared_reports):
+    assert sorted(EXPECTED) == sorted(path.name for path in shared_reports.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_field_matches(shared_reports, name):
+    if not shared_reports.joinpath(name).exists():
+        pytest.skip("report missing")
+    got = describe_file(shared_reports / name)
+    expected = EXPECTED[name]
+    for field in ("authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector", "title"):
+        assert got[field] == expected[field], field
+    as_grades = lambda items: sorted((j["area"], j["grade"], j["page"]) for j in items)  # noqa: E731
+    assert as_grades(got["judgements"]) == as_grades(expected["judgements"])
+
+
+def test_focused_visits_have_no_grades_and_inspections_do():
+    for name, data in EXPECTED.items():
+        if data["kind"] == "focused_visit":
+            assert data["judgements"] == [], name
+        else:
+            assert len(data["judgements"]) >= 4, name
+
+
+def test_committee_paper_restates_the_grades():
+    data = describe_file(CORPUS / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt")
+    grades = {j["area"]: j["grade"] for j in data["judgements"]}
+    assert data["kind"] == "committee_report" and data["published"] == "2024-09-03"
+    assert grades == {"leadership": "outstanding", "help_and_protection": "good", "children_in_care": "outstanding",
+                      "care_leavers": "outstanding", "overall": "outstanding"}
+    overall = next(j for j in data["judgements"] if j["area"] == "overall")
+    assert overall["area_as_written"].startswith("overall effectiveness") or overall["paragraph"] is None
+
+
+def test_sif_seed_grades():
+    data = describe_file(CORPUS / "leicestershire-2017-02-13-ofsted-sif-inspection.txt")
+    assert data["kind"] == "sif_inspection" and data["inspection_start"] == "2016-11-14"
+    assert {j["area"] for j in data["judgements"]} >= {"overall", "help_and_protection", "adoption", "care_leavers", "leadership"}
+
+
+def test_a_sidecar_corrects_fields_and_its_values_win(tmp_path):
+    report = tmp_path / "minutes.txt"
+    report.write_text("1. The committee noted the inspection findings about care leavers.\n")
+    (tmp_path / "minutes.txt.meta.json").write_text(json.dumps({"authority": "Rutland", "published": "2025-01-02"}))
+    data = describe_file(report)
+    assert data["authority"] == "Rutland" and data["published"] == "2025-01-02"
+
+
+def test_a_bad_sidecar_is_named(tmp_path, capsys):
+    report = tmp_path / "minutes.txt"
+    report.write_text("1. Something.\n")
+    (tmp_path / "minutes.txt.meta.json").write_text("{not json")
+    assert describe_main([str(report)]) == 1
+    assert "minutes.txt.meta.json" in capsys.readouterr().err
+
+
+def test_describe_json_is_one_object_per_file(capsys):
+    files = sorted(str(path) for path in CORPUS.glob("*.txt"))
+    assert describe_main([*files, "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert set(json.loads(line)) == {"file", "authority", "kind", "inspection_start", "inspection_end", "published",
+                                         "lead_inspector", "title", "judgements"}
+
+
+def test_reingesting_is_idempotent_and_tracks_changes(tmp_path):
+    settings = fake_settings(tmp_path)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    first = ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
+    snapshot = (settings.index / "CURRENT").read_text()
+    again = ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
+    assert again.embedded == 0 and not again.written and (settings.index / "CURRENT").read_text() == snapshot
+    (folder / "copy.txt").write_bytes((folder / CORPUS.joinpath("leicestershire-2017-02-13-ofsted-sif-inspection.txt").name).read_bytes())
+    (folder / "new.txt").write_text("1. Supervision of social workers is now regular and reflective.\n")
+    (folder / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt").unlink()
+    changed = ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
+    assert len(changed.added) == 1 and changed.added[0].endswith("new.txt")
+    assert len(changed.removed) == 1 and changed.duplicates and changed.duplicates[0][0].endswith("copy.txt")
+    assert sorted(doc.file for doc in Index.load(settings.index).documents()) == sorted(
+        ["leicestershire-2017-02-13-ofsted-sif-inspection.txt", "new.txt"])
+    assert changed.embedded == len(next(e for e in [Index.load(settings.index).entry(changed.added[0])]).chunks)
+
+
+def test_search_filters_and_metadata_in_json(shared_index, embedder):
+    searcher = open_searcher(shared_index, embedder)
+    result = searcher.ask("supervision of social workers", k=5, where=Where(authority="Nottinghamshire", date_from="2019", kind="focused_visit"))
+    assert result.hits
+    for passage in as_json(result)["passages"]:
+        document = passage["document"]
+        assert document["authority"] == "Nottinghamshire" and document["kind"] == "focused_visit"
+        assert document["published"] >= "2019" and document["judgements"] == []
+
+
+def test_grade_question_is_answered_from_the_grade_row(shared_index, embedder):
+    searcher = open_searcher(shared_index, embedder)
+    result = searcher.ask("How were care leavers graded in Leicestershire in 2024?", k=5)
+    first = result.answer.quotes[0]
+    assert first.text == "The experiences and progress of care leavers | Outstanding"
+    rutland = searcher.ask("What was Rutland's overall grade in 2017?", k=5).answer.quotes[0]
+    assert "Rutland requires improvement to be good" in rutland.text
