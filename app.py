@@ -11,7 +11,7 @@ from search.build import ingest
 from search.cards import STYLE, answer_html, card, chips_html
 from search.index import IndexMissing, current_folder
 from search.retrieve import Result, Searcher, open_searcher
-from search.understand import understand
+from search.understand import Understanding
 
 EXAMPLES = (
     "What did Ofsted say about care leavers?",
@@ -81,9 +81,9 @@ def show(result: Result) -> None:
         st.markdown(card(hit, weak=result.answer.no_answer), unsafe_allow_html=True)
 
 
-def filters_control(engine: Searcher, question: str) -> bool:
+def filters_control(understood: Understanding) -> bool:
     """Show what was understood; return False when the reader chose to search every report instead."""
-    labels = understand(question, engine.index.documents()).labels()
+    labels = understood.labels()
     if not labels:
         return True
     st.markdown(chips_html(labels), unsafe_allow_html=True)
@@ -100,6 +100,7 @@ question = ask()
 try:
     engine = ready_searcher()
     if question:
-        show(engine.ask(question, k=5, filters=filters_control(engine, question)))
+        understood = engine.understand(question)
+        show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood))
 except IngestError as error:
     st.error(str(error))

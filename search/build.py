@@ -148,9 +148,8 @@ def _plan_file(plan: _Plan, path: Path, old: Index | None, settings: Settings, c
             plan.duplicates.append((name, seen[sha]))
             return
         seen[sha] = name
-        previous = old.entry(name) if old else None
-        if previous and previous.sha256 == sha:
-            plan.keep[name] = previous
+        if old and old.manifest.documents.get(name) == sha:  # unchanged: reuse without reading its vectors twice
+            plan.keep[name] = old.entry(name)
             return
         document = read_document(path, sha)
         plan.fresh.append((name, document, chunk_document(document, chunking)))

@@ -58,12 +58,18 @@ class Searcher:
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
 
-    def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None) -> Result:
-        """Passages, quoted answer and understanding for ``question``, within any explicit ``where`` filters."""
+    def understand(self, question: str) -> Understanding:
+        """What ``question`` names: councils, years, kinds, recency, and the documents that match."""
+        return understand(" ".join(question.split()), self.index.documents())
+
+    def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None,
+            understood: Understanding | None = None) -> Result:
+        """Passages, quoted answer and understanding for ``question``, within any explicit ``where`` filters
+        (``understood``, when given, is a previous ``understand`` of the same question)."""
         question = " ".join(question.split())
-        documents = self.index.documents()
-        understood = understand(question, documents) if filters else Understanding(focus(question))
-        understood = apply_where(understood, where, documents)
+        if not filters:
+            understood = Understanding(focus(question))
+        understood = apply_where(understood or self.understand(question), where, self.index.documents())
         if not question or k <= 0:
             return Result(question, understood, (), compose([]))
         # The model reads the whole question (names and years help it); full-text search gets the
