@@ -6,10 +6,10 @@ import streamlit as st
 
 from ingest.config import from_env
 from ingest.embed import Embedder, SentenceEmbedder
-from ingest.errors import IngestError
-from search.build import ingest
+from ingest.errors import OfstedError
+from ingest.pipeline import ingest
+from ingest.store import IndexMissing, current_folder
 from search.cards import STYLE, answer_html, card, chips_html
-from search.index import IndexMissing, current_folder
 from search.retrieve import Result, Searcher, open_searcher
 from search.understand import Understanding
 
@@ -102,5 +102,5 @@ try:
     if question:
         understood = engine.understand(question)
         show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood))
-except IngestError as error:
+except OfstedError as error:
     st.error(str(error))

@@ -10,8 +10,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.config import HELP, from_env
-from ingest.errors import IngestError
-from search.build import Summary, ingest
+from ingest.errors import OfstedError
+from ingest.pipeline import Summary, ingest
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = replace(from_env(), index=args.index, model=args.model)
     try:
-        summary = ingest(args.paths or [settings.corpus], settings, rebuild=args.rebuild, progress=Bars(args.quiet))
-    except IngestError as error:
+        summary = ingest(args.paths or [settings.corpus], settings, rebuild=args.rebuild, progress=Bars(args.quiet),
+                         waiting=lambda message: print(message, file=sys.stderr, flush=True))
+    except OfstedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -20,7 +20,10 @@ class ChunkSettings:
     item_chars: int = 250  # list items shorter than this are kept together with their lead-in
 
 
-def chunk_document(document: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:
+DEFAULT_CHUNKING = ChunkSettings()
+
+
+def chunk_document(document: Document, settings: ChunkSettings = DEFAULT_CHUNKING) -> list[Chunk]:
     """The document's chunks in reading order; headings label chunks but never are chunks."""
     chunks: list[Chunk] = []
     for unit, section in _units(document.spans, settings):
@@ -64,20 +67,23 @@ def _joins(pending: Sequence[Span], span: Span, settings: ChunkSettings) -> bool
 
 
 def _split(document: Document, unit: Sequence[Span], section: str | None, settings: ChunkSettings) -> list[Chunk]:
+    """The unit as one chunk, or cut at sentence ends when it is one overlong paragraph; each chunk carries
+    its sentences (offsets into its own text), split once here so that no question ever splits them again."""
     first = unit[0]
     start, end = first.start, unit[-1].end
+    sentences = [(start + a, start + b) for a, b in sentence_spans(document.text[start:end])]
     pieces = [(start, end)]
-    if end - start > settings.max_chars and len(unit) == 1:
-        pieces = _sentence_pieces(document.text, start, end, settings.max_chars)
+    if end - start > settings.max_chars and len(unit) == 1 and sentences:
+        pieces = _sentence_pieces(document.text, sentences, start, end, settings.max_chars)
     return [
-        Chunk(document.file, document.text[a:b], a, b, first.block.number, section, first.block.page)
+        Chunk(document.file, document.text[a:b], a, b, first.block.number, section, first.block.page,
+              tuple((x - a, y - a) for x, y in sentences if a <= x and y <= b))
         for a, b in pieces
     ]
 
 
-def _sentence_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+def _sentence_pieces(text: str, sentences: Sequence[tuple[int, int]], start: int, end: int, limit: int) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` at sentence ends into near-equal pieces of at most ``limit`` (where sentences allow)."""
-    sentences = [(start + a, start + b) for a, b in sentence_spans(text[start:end])]
     target = (end - start) / -(-(end - start) // limit)
     pieces: list[tuple[int, int]] = []
     piece_start, piece_end = sentences[0][0], None

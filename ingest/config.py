@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+from ingest.errors import OfstedError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -19,6 +22,7 @@ class Settings:
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
     batch_size: int = 32  # OFSTED_BATCH_SIZE: texts embedded per model call
     no_answer_below: float = 0.59  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
+    lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
 
 
 HELP = {
@@ -28,21 +32,26 @@ HELP = {
     "max_file_mb": "files larger than this many megabytes are refused",
     "batch_size": "texts embedded per model call",
     "no_answer_below": "best-sentence relevance under which the reports are taken not to answer",
+    "lock_wait": "seconds an ingest waits for another ingest of the same index to finish",
 }
 
 
-def from_env(environ: dict[str, str] | None = None) -> Settings:
-    """Settings with any OFSTED_<FIELD> environment variables applied."""
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings with any OFSTED_<FIELD> environment variables applied; a bad value is refused with its name."""
     environ = os.environ if environ is None else environ
-    values = {}
+    values: dict[str, object] = {}
     for field in fields(Settings):
         raw = environ.get(f"OFSTED_{field.name.upper()}")
         if raw:
-            values[field.name] = _convert(field.name, raw)
-    return Settings(**values)
+            try:
+                values[field.name] = _convert(field.name, raw)
+            except ValueError as error:
+                raise OfstedError(f"OFSTED_{field.name.upper()}={raw!r} is not valid ({error}); "
+                                  f"expected a value like {getattr(Settings(), field.name)!r}") from error
+    return Settings(**values)  # type: ignore[arg-type]
 
 
-def _convert(name: str, raw: str):
+def _convert(name: str, raw: str) -> object:
     default = getattr(Settings(), name)
     if isinstance(default, Path):
         return Path(raw)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ingest.chunk import chunk_document
-from ingest.errors import IngestError
+from ingest.errors import OfstedError
 from ingest.grades import AREA_NAMES, judgements
 from ingest.read import read_document
 
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.files:
         try:
             data = describe_file(path)
-        except IngestError as error:
+        except OfstedError as error:
             print(f"error: {error}", file=sys.stderr)
             failed = True
             continue

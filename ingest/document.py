@@ -41,7 +41,7 @@ class Document:
     sha256: str
     text: str
     spans: tuple[Span, ...]
-    description: "Description"
+    description: Description
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,4 @@ class Chunk:
     paragraph: str | None
     section: str | None
     page: int | None
+    sentences: tuple[tuple[int, int], ...] = ()  # (start, end) of each sentence in ``text``

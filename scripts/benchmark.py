@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.config import Settings  # noqa: E402
-from search.build import ingest  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
 from search.evaluate import load_questions  # noqa: E402
 from search.retrieve import open_searcher  # noqa: E402
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.config import HELP, from_env
-from ingest.errors import IngestError
-from search.render import as_json, as_text
+from ingest.errors import OfstedError
 from ingest.metadata import KINDS
+from search.render import as_json, as_text
 from search.retrieve import MODES, Searcher, open_searcher
 from search.understand import Where
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             if number and not args.json:
                 print("\n" + "=" * 72 + "\n")
             print(answer(searcher, question, args), flush=True)
-    except IngestError as error:
+    except OfstedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.sentences import sentence_spans
 from search.lexical import terms
 
 MAX_SENTENCES = 4
+# Sentences with no more letters and digits than this are fragments, quoted only when nothing longer is found.
+MIN_QUOTE = 20
 PASSAGES_READ = 5
 # A sentence joins the answer when it scores within this margin of the best one.
 MARGIN = 0.08
@@ -63,11 +66,12 @@ class Sentence:
     relevance: float = 0.0  # decides whether the reports answer at all
 
 
-def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, str]], embedder: Embedder,
+def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, Chunk]], embedder: Embedder,
                     grades: bool = False) -> list[Sentence]:
-    """Every sentence of the (rank, text) passages, scored by meaning and by the question's own words;
+    """Every sentence of the (rank, chunk) passages, scored by meaning and by the question's own words;
     for a question about grades, sentences that state a grade come first."""
-    pieces = [(rank, a, b, text[a:b]) for rank, text in passages for a, b in sentence_spans(text)]
+    pieces = [(rank, a, b, chunk.text[a:b]) for rank, chunk in passages
+              for a, b in chunk.sentences or sentence_spans(chunk.text)]
     if not pieces:
         return []
     vectors = embedder.embed([piece[3] for piece in pieces])
@@ -99,20 +103,28 @@ def compose(sentences: Sequence[Sentence], threshold: float = NO_ANSWER_BELOW) -
     ranked = sorted(sentences, key=lambda sentence: -sentence.score)
     if not ranked:
         return Answer((), 0.0, True)
-    best = ranked[0].score
+    # Fragments (a table cell, a heading-like line) are quoted only when nothing longer was found, and the
+    # margin is measured from the best sentence that can be quoted, so an answer is never left empty.
+    quotable = [sentence for sentence in ranked if len(_key(sentence.text)) > MIN_QUOTE] or ranked
+    best = quotable[0].score
+    allowed = {id(sentence) for sentence in quotable}
     chosen: dict[str, tuple[Sentence, list[int]]] = {}
     for sentence in ranked:
-        key = _NOT_ALNUM.sub("", sentence.text.lower())
+        key = _key(sentence.text)
         if key in chosen:
             first, ranks = chosen[key]
             if sentence.text == first.text:  # the same words elsewhere: one more source, shown once
                 ranks.append(sentence.rank)
             continue
-        if len(chosen) < MAX_SENTENCES and sentence.score >= best - MARGIN and len(key) > 20:
+        if len(chosen) < MAX_SENTENCES and sentence.score >= best - MARGIN and id(sentence) in allowed:
             chosen[key] = (sentence, [sentence.rank])
     quotes = tuple(Quote(first.text, tuple(sorted(set(ranks))), round(first.score, 4)) for first, ranks in chosen.values())
     relevance = max(sentence.relevance for sentence in ranked)
     return Answer(quotes, round(relevance, 4), relevance < threshold)
+
+
+def _key(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def best_in_passage(sentences: Sequence[Sentence], rank: int) -> tuple[int, int] | None:

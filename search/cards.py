@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import html
-
-from search.render import citation
 from search.answer import Answer
+from search.render import citation
 from search.retrieve import Hit
 
-# Markdown and LaTeX characters become entities too: the page renders HTML through Markdown,
-# and a report quoting "**" or "$" must show those characters, not change the page.
-_MARKDOWN = {ord(char): f"&#{ord(char)};" for char in "*_`[]()#~|$\\!{}+-.:"}
+# Every character HTML or Markdown (or LaTeX) gives a meaning becomes a numeric entity, in one pass so that
+# no entity is ever escaped a second time: the page renders HTML through Markdown, and a report quoting
+# "**", "<" or "$" must show those characters, not change the page.
+_INERT = {ord(char): f"&#{ord(char)};" for char in "&<>\"'*_`[]()#~|$\\!{}+-.:"}
+_INERT[ord("\n")] = "<br>"
 
 
 def inert(text: str) -> str:
-    """``text`` escaped so that neither HTML nor Markdown in it has any effect."""
-    return html.escape(text, quote=True).translate(_MARKDOWN).replace("\n", "<br>")
+    """``text`` escaped so that neither HTML nor Markdown in it has any effect, and shown exactly as written."""
+    return text.translate(_INERT)
 
 
 def card(hit: Hit, weak: bool = False) -> str:

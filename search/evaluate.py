@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.config import HELP, from_env
-from ingest.errors import IngestError
+from ingest.errors import OfstedError
 from search.retrieve import MODES, Hit, Result, open_searcher
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         questions = load_questions(args.questions)
         searcher = open_searcher(replace(from_env(), index=args.index, model=args.model))
-    except (OSError, ValueError, IngestError) as error:
+    except (OSError, ValueError, OfstedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     depth = max(args.k, DEPTH)

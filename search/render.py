@@ -94,7 +94,8 @@ def as_json(result: Result) -> dict:
         "understood": result.understood.as_json(),
         "no_answer": result.answer.no_answer,
         "confidence": result.answer.confidence,
-        "answer": [{"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages)}
-                   for quote in result.answer.quotes],
+        "answer": [] if result.answer.no_answer else [
+            {"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages)}
+            for quote in result.answer.quotes],
         "passages": [passage_json(hit) for hit in result.hits],
     }

@@ -11,9 +11,9 @@ from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import GRADE_QUESTION
+from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
 from search.glossary import Glossary, load
-from search.index import DocumentRecord, Index, IndexMismatch, check_model
 from search.lexical import fts_query
 from search.understand import Understanding, Where, apply_where, focus, understand
 
@@ -82,7 +82,7 @@ class Searcher:
             ranked = self._grades_first(ranked, query, allowed)
         ranked = ranked[:k]
         hits = self._hits(ranked, query)
-        passages = [(hit.rank, hit.chunk.text) for hit in hits[:PASSAGES_READ]]
+        passages = [(hit.rank, hit.chunk) for hit in hits[:PASSAGES_READ]]
         sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in hits)
         return Result(question, understood, hits, compose(sentences, self.no_answer_below))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.metadata import KINDS
-from search.index import DocumentRecord
+from ingest.store import DocumentRecord
 
 # Openings that say "tell me" without saying about what; they pull results towards any
 # paragraph that mentions Ofsted or reports, so they are dropped before embedding.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ingest.config import Settings
-from search.build import ingest
+from ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

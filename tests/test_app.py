@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from ingest.config import Settings
-from search.build import ingest
+from ingest.pipeline import ingest
 
 APP = str(ROOT / "app.py")
 
@@ -47,8 +47,8 @@ def test_report_html_and_markdown_are_shown_inert(tmp_path, embedder, monkeypatc
     ingest([report], settings, embedder_factory=lambda name: embedder)
     app = run_app(monkeypatch, settings.index, "care leavers personal advisers")
     shown = " ".join(cards(app))
-    assert "&lt;script&gt;" in shown and "<script" not in shown
-    assert "<img" not in shown and "&lt;img" in shown
+    assert "&#60;script&#62;" in shown and "<script" not in shown
+    assert "<img" not in shown and "&#60;img" in shown
     assert "**personal" not in shown and "&#42;&#42;personal" in shown
     assert "](http" not in shown
 

@@ -11,8 +11,8 @@ import pypdf
 import pytest
 
 from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
-from search.build import ingest
-from search.index import Index
+from ingest.pipeline import ingest
+from ingest.store import Index
 from search.retrieve import open_searcher
 
 GOOD = CORPUS / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import CORPUS, FakeEmbedder, fake_settings
 from ingest.config import Settings
-from search.build import ingest
-from search.index import CURRENT, Index, IndexMismatch, IndexMissing, read_manifest
+from ingest.pipeline import ingest
+from ingest.store import CURRENT, Index, IndexMismatch, IndexMissing, read_manifest
 from search.retrieve import open_searcher
 
 
@@ -55,7 +55,7 @@ def test_a_failed_write_leaves_the_previous_index_usable(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("search.index.faiss.write_index", explode)
+    monkeypatch.setattr("ingest.store.faiss.write_index", explode)
     extra = tmp_path / "extra.txt"
     extra.write_text("1. A new paragraph about care leavers and their personal advisers.\n")
     with pytest.raises(RuntimeError):
@@ -66,7 +66,7 @@ def test_a_failed_write_leaves_the_previous_index_usable(tmp_path, monkeypatch):
 
 def test_manifest_is_plain_json(corpus_index):
     folder = corpus_index.index / (corpus_index.index / CURRENT).read_text()
-    from search.index import FORMAT
+    from ingest.store import FORMAT
 
     assert json.loads((folder / "manifest.json").read_text())["format"] == FORMAT
 

@@ -5,8 +5,8 @@ import sys
 
 from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.__main__ import report
-from search.build import ingest
-from search.index import Index
+from ingest.pipeline import ingest
+from ingest.store import Index
 
 
 def fake(name):

@@ -7,8 +7,8 @@ import pytest
 from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.describe import describe_file
 from ingest.describe import main as describe_main
-from search.build import ingest
-from search.index import Index
+from ingest.pipeline import ingest
+from ingest.store import Index
 from search.render import as_json
 from search.retrieve import open_searcher
 from search.understand import Where

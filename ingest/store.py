@@ -1,4 +1,4 @@
-"""Store chunks, their vectors and document facts on disk; FAISS search (the only faiss import)."""
+"""The index format on disk: write a version, load it, and look chunks up by vector, text or id (the only faiss import)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,27 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
+from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
-from ingest.errors import IngestError
+from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing
 from ingest.grades import GRADE_ROW, Judgement
 from ingest.metadata import Description
 
-FORMAT = 3  # 2: full-text (FTS5) table beside the chunks; 3: judgement grades per document
+FORMAT = 4  # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk
 CURRENT = "CURRENT"
+LOCK = "write.lock"
+# Versions kept besides the current one, so that a reader who read CURRENT just before a switch still finds its folder.
+KEEP_PREVIOUS = 1
 MANIFEST = "manifest.json"
 STORE = "chunks.sqlite"
 VECTORS = "vectors.faiss"
@@ -33,7 +39,7 @@ CREATE TABLE documents (
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
-    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, vector BLOB
+    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, vector BLOB
 );
 CREATE INDEX chunks_document ON chunks(document);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
@@ -44,17 +50,6 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5(
 BM25 = "bm25(chunks_fts, 1.0, 0.5)"
 DESCRIPTION_FIELDS = ("title", "authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector")
 
-
-class IndexMissing(IngestError):
-    """There is no index where one was expected."""
-
-
-class IndexBroken(IngestError):
-    """The index on disk is damaged or incomplete."""
-
-
-class IndexMismatch(IngestError):
-    """The index was built with settings that do not match the request."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +137,9 @@ def _write_store(path: Path, entries: Sequence[Entry]) -> None:
             )
             for chunk, vector in zip(entry.chunks, entry.vectors):
                 connection.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section,
-                     chunk.page, np.asarray(vector, dtype=np.float32).tobytes()),
+                     chunk.page, json.dumps(chunk.sentences), np.asarray(vector, dtype=np.float32).tobytes()),
                 )
                 chunk_id += 1
         connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
@@ -179,10 +174,34 @@ def _point_to(root: Path, name: str) -> None:
 
 
 def _remove_old_versions(root: Path, keep: str) -> None:
-    for path in root.iterdir():
-        stale_partial = path.name.endswith(".partial") and path.name != f".{keep}.partial"
-        if path.is_dir() and (path.name.startswith("v-") and path.name != keep or stale_partial):
-            shutil.rmtree(path, ignore_errors=True)
+    """Versions older than the previous one, and staging folders of writers that died (only the lock holder
+    writes, so no other writer's work is ever removed)."""
+    versions = sorted((path for path in root.iterdir() if path.is_dir() and path.name.startswith("v-")),
+                      key=lambda path: path.stat().st_mtime, reverse=True)
+    stale = [path for path in versions if path.name != keep][KEEP_PREVIOUS:]
+    stale += [path for path in root.iterdir() if path.is_dir() and path.name.endswith(".partial")]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def write_lock(root: Path, wait: float, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Hold the index's write lock: writers run one at a time. A writer that dies releases it (an OS file lock)."""
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / LOCK), thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        waiting(f"another ingest is updating {root}/; waiting for it to finish (up to {wait:g} s)")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout as error:
+            raise IndexBusy(f"another ingest has been updating {root}/ for over {wait:g} s; wait for it to finish "
+                            "and run this again, or raise OFSTED_LOCK_WAIT") from error
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class Index:
@@ -192,15 +211,28 @@ class Index:
         self.folder = folder
         self.manifest = manifest
         self.vectors = faiss.read_index(str(folder / VECTORS))
+        # One read-only connection shared by every thread of a server, used under a lock.
         self.db = sqlite3.connect(f"file:{folder / STORE}?mode=ro", uri=True, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        self._db_lock = threading.Lock()
         self._documents = {record.id: record for record in self._load_documents()}
+        self._by_path = {record.path: record for record in self._documents.values()}
+
+    def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._db_lock:
+            return self.db.execute(sql, parameters).fetchall()
 
     @classmethod
-    def load(cls, root: Path) -> "Index":
+    def load(cls, root: Path) -> Index:
         """The current version under ``root``; raises IndexMissing with the command that builds one."""
-        folder = current_folder(root)
-        return cls(folder, read_manifest(folder))
+        for attempt in range(3):
+            folder = current_folder(root)
+            try:
+                return cls(folder, read_manifest(folder))
+            except (FileNotFoundError, sqlite3.OperationalError):
+                if attempt == 2:  # a writer switched versions between reading CURRENT and opening the folder
+                    raise
+        raise AssertionError("unreachable")
 
     def __len__(self) -> int:
         return int(self.vectors.ntotal)
@@ -222,7 +254,7 @@ class Index:
             return []
         sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
         limit = len(self) if allowed is not None else k
-        rows = self.db.execute(sql, (expression, limit)).fetchall()
+        rows = self._rows(sql, (expression, limit))
         found = [(int(row[0]), -float(row[1])) for row in rows]
         if allowed is not None:
             found = [(i, s) for i, s in found if i in allowed]
@@ -230,7 +262,7 @@ class Index:
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks holding a judgement table row ("area | grade"), within ``allowed`` if given."""
-        rows = self.db.execute("SELECT id, text FROM chunks WHERE text LIKE '%|%'").fetchall()
+        rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%'")
         ids = [row[0] for row in rows if GRADE_ROW.search(row[1])]
         return [i for i in ids if allowed is None or i in allowed]
 
@@ -242,7 +274,7 @@ class Index:
         """The ids of every chunk of these documents."""
         ids = list(document_ids)
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id FROM chunks WHERE document IN ({marks})", ids) if ids else []
+        rows = self._rows(f"SELECT id FROM chunks WHERE document IN ({marks})", ids) if ids else []
         return frozenset(int(row[0]) for row in rows)
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
@@ -251,7 +283,7 @@ class Index:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = {row["id"]: row for row in self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", ids)}
+        rows = {row["id"]: row for row in self._rows(f"SELECT * FROM chunks WHERE id IN ({marks})", ids)}
         return [self._stored(rows[i]) for i in ids if i in rows]
 
     def documents(self) -> list[DocumentRecord]:
@@ -260,28 +292,30 @@ class Index:
 
     def document_text(self, document_id: int) -> str:
         """The full extracted text of one document, which chunk offsets index into."""
-        return self.db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()[0]
+        return self._rows("SELECT text FROM documents WHERE id=?", (document_id,))[0][0]
 
     def entry(self, path: str) -> Entry | None:
         """A stored document with its chunks and vectors, for reuse when its file is unchanged."""
-        record = next((doc for doc in self._documents.values() if doc.path == path), None)
+        record = self._by_path.get(path)
         if record is None:
             return None
-        rows = self.db.execute("SELECT * FROM chunks WHERE document=? ORDER BY id", (record.id,)).fetchall()
+        rows = self._rows("SELECT * FROM chunks WHERE document=? ORDER BY id", (record.id,))
         vectors = np.array([np.frombuffer(row["vector"], dtype=np.float32) for row in rows], dtype=np.float32)
         chunks = tuple(self._stored(row).chunk for row in rows)
         return Entry(record.path, record.file, record.sha256, self.document_text(record.id), record.description,
                      chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements)
 
     def _load_documents(self) -> Iterable[DocumentRecord]:
-        for row in self.db.execute("SELECT * FROM documents ORDER BY id"):
+        for row in self._rows("SELECT * FROM documents ORDER BY id"):
             description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS})
             grades = tuple(Judgement(**item) for item in json.loads(row["judgements"] or "[]"))
             yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades)
 
     def _stored(self, row: sqlite3.Row) -> StoredChunk:
         document = self._documents[row["document"]]
-        chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"])
+        sentences = tuple(tuple(span) for span in json.loads(row["sentences"] or "[]"))
+        chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"],
+                      sentences)
         return StoredChunk(row["id"], chunk, document)
 
 

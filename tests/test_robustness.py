@@ -1,0 +1,186 @@
+"""Real use: bad inputs named within seconds, one index per file wherever it is ingested from, settings recorded,
+concurrent visitors getting the answers a single visitor gets, and concurrent ingests serialised."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
+from ingest.chunk import ChunkSettings
+from ingest.pipeline import ingest
+from ingest.sentences import sentence_spans
+from ingest.store import Index
+from search.answer import Sentence, compose
+from search.cards import card, inert
+from search.render import as_json
+from search.retrieve import open_searcher
+
+GOOD = CORPUS / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"
+
+
+def fake(name: str) -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def run_ingest(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The real command in its own process, so that a hang fails the test instead of stalling the run."""
+    return subprocess.run([sys.executable, "-m", "ingest", *args, "--quiet"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_sentence_splitting_is_bounded_for_any_paragraph_length():
+    words = "Care leavers are well supported by their personal advisers and they said so to inspectors. " * 3000
+    text = words + "x" * 5000 + " " + "word " * 20000  # prose, then a run with no spaces, then no full stops
+    spans = sentence_spans(text)
+    assert spans and all(0 <= a < b <= len(text) for a, b in spans)
+    assert all(b - a <= 1000 for a, b in spans) and spans == sorted(spans)
+    covered = sum(b - a for a, b in spans)
+    assert covered >= len(text.replace(" ", "")) * 0.9
+
+
+def test_each_bad_input_is_named_in_one_line_and_the_rest_goes_in(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "one-line.txt").write_text("Care leavers are supported well. " * 160_000)  # 5 MB on one line
+    os.mkfifo(bad / "pipe.txt")
+    (bad / "zero.txt").symlink_to("/dev/zero")
+    (bad / "sidecar.txt").write_text("1. Supervision of social workers is regular and reflective.\n")
+    (bad / "sidecar.txt.meta.json").write_text(json.dumps({"authority": {"x": 1}}))
+    with zipfile.ZipFile(bad / "junk.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<<< not xml")
+        archive.writestr("word/document.xml", "junk")
+    good = tmp_path / "good.txt"
+    good.write_text("1. Care leavers are supported well by personal advisers.\n")
+    paths = [str(bad / name) for name in ("one-line.txt", "pipe.txt", "zero.txt", "sidecar.txt", "junk.docx")]
+    result = run_ingest(*paths, str(good), "--index", str(tmp_path / "index"))
+    failed = [line for line in result.stderr.splitlines() if line.startswith("FAILED ")]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert sorted(Path(line.split()[1].rstrip(":")).name for line in failed) == sorted(Path(p).name for p in paths)
+    reasons = "\n".join(failed)
+    assert "line of" in reasons and "not a regular file" in reasons and "'authority' must be text" in reasons
+    assert "not a readable Word file" in reasons
+    assert [doc.file for doc in Index.load(tmp_path / "index").documents()] == ["good.txt"]
+
+
+def test_the_same_files_from_another_working_folder_are_not_indexed_twice(tmp_path):
+    index = tmp_path / "index"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    first = subprocess.run([sys.executable, "-m", "ingest", "corpus", "--index", str(index), "--quiet"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    relative = os.path.relpath(CORPUS, elsewhere)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    second = subprocess.run([sys.executable, "-m", "ingest", relative, "--index", str(index), "--quiet"], cwd=elsewhere,
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "0 added" in second.stdout and "2 unchanged" in second.stdout
+    assert len(Index.load(index).documents()) == 2
+
+
+def test_a_copy_of_an_indexed_file_is_a_duplicate_in_a_later_run(tmp_path):
+    settings = fake_settings(tmp_path)
+    ingest([GOOD], settings, embedder_factory=fake)
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(GOOD.read_bytes())
+    summary = ingest([copy], settings, embedder_factory=fake)
+    assert summary.duplicates == ((str(copy.resolve()), str(GOOD.resolve())),)
+    assert len(Index.load(settings.index).documents()) == 1
+
+
+def test_a_changed_chunking_setting_is_recorded_and_not_redone(tmp_path):
+    settings = fake_settings(tmp_path)
+    ingest([CORPUS], settings, embedder_factory=fake)
+    smaller = ChunkSettings(max_chars=400)
+    changed = ingest([CORPUS], settings, embedder_factory=fake, chunking=smaller)
+    again = ingest([CORPUS], settings, embedder_factory=fake, chunking=smaller)
+    assert changed.embedded > 0 and changed.written
+    assert Index.load(settings.index).manifest.chunking["max_chars"] == 400
+    assert again.embedded == 0 and not again.written
+
+
+def test_two_ingests_at_once_are_serialised_and_the_index_stays_complete(tmp_path):
+    index = tmp_path / "index"
+    folders = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for number in range(8):
+            (folder / f"{name}-{number}.txt").write_text(
+                "".join(f"{p}. Paragraph {p} of report {name}{number} about care leavers.\n\n" for p in range(1, 30)))
+        folders.append(folder)
+    command = [sys.executable, "-m", "ingest", "--index", str(index), "--quiet"]
+    processes = [subprocess.Popen([*command, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for folder in folders]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert any("waiting" in err for _, err in outputs)
+    loaded = Index.load(index)
+    assert len(loaded.documents()) == 16 and len(loaded) == sum(1 for _ in loaded.chunks(range(len(loaded))))
+    assert not [path for path in index.iterdir() if path.name.endswith(".partial")]
+
+
+def test_many_threads_on_one_searcher_get_the_single_threaded_answers(shared_or_corpus_searcher):
+    searcher = shared_or_corpus_searcher
+    questions = ["What did Ofsted say about care leavers?", "How often are social workers supervised?",
+                 "Are initial child protection conferences timely?", "How were services graded?",
+                 "What needs to improve?", "Do children in care get help with their mental health?"]
+    expected = {question: json.dumps(as_json(searcher.ask(question))) for question in questions}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda q: (q, json.dumps(as_json(searcher.ask(q)))), questions * 6))
+    assert all(answer == expected[question] for question, answer in got)
+
+
+def test_sentence_splitting_from_many_threads_gives_the_same_spans():
+    text = GOOD.read_text()
+    expected = sentence_spans(text)
+    barrier = threading.Barrier(8)
+
+    def split(_: int) -> list[tuple[int, int]]:
+        barrier.wait()
+        return sentence_spans(text)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(spans == expected for spans in pool.map(split, range(8)))
+
+
+def test_rendered_passage_text_equals_the_source_text(corpus_index, embedder):
+    searcher = open_searcher(corpus_index, embedder)
+    for hit in searcher.search("What did Ofsted say about the local authority's early help offer?", k=5):
+        shown = card(hit)
+        body = shown.split('<div class="passage">', 1)[1].rsplit("</div></div>", 1)[0]
+        text = html.unescape(re.sub(r"</?mark>", "", body).replace("<br>", "\n"))
+        assert text == hit.chunk.text
+    assert html.unescape(inert("The local authority's offer & <b>\"x\"</b>")) == "The local authority's offer & <b>\"x\"</b>"
+    assert "&amp;#" not in inert("authority's") and "#x27" not in inert("authority's")
+
+
+def test_an_answer_is_never_empty_when_the_reports_answer():
+    sentences = [Sentence(1, 0, 10, "Good | Yes", 0.95, 0.9),
+                 Sentence(1, 11, 60, "Care leavers are supported well by their advisers.", 0.80, 0.8)]
+    answer = compose(sentences, threshold=0.5)
+    assert not answer.no_answer
+    assert [quote.text for quote in answer.quotes] == ["Care leavers are supported well by their advisers."]
+
+
+def test_json_lists_no_answer_sentences_when_not_found(corpus_index, embedder):
+    searcher = open_searcher(replace(corpus_index, no_answer_below=5.0), embedder)
+    data = as_json(searcher.ask("What did Ofsted say about care leavers?"))
+    assert data["no_answer"] is True and data["answer"] == [] and data["passages"]
+
+
+@pytest.fixture(scope="module")
+def shared_or_corpus_searcher(corpus_index, embedder):
+    return open_searcher(corpus_index, embedder)
