@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -23,8 +24,22 @@ class ChunkSettings:
 DEFAULT_CHUNKING = ChunkSettings()
 
 
+# A heading that says something ("Inspection dates: 7 to 18 October 2019", "The overall judgement is that children's
+# services are inadequate", "Help and protection: requires improvement to be good") is a passage as well as a label.
+_LABEL_VALUE = re.compile(r":\s*\S")
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|requires?|remains?|continues?)\b", re.I)
+
+
+def states_something(heading: str) -> bool:
+    """True when a heading's text is a statement or a "label: value" line, not just a topic."""
+    text = heading.strip()
+    if text.endswith("?") or len(text.split()) < 3:
+        return False
+    return bool(_LABEL_VALUE.search(text) or _STATEMENT.search(text))
+
+
 def chunk_document(document: Document, settings: ChunkSettings = DEFAULT_CHUNKING) -> list[Chunk]:
-    """The document's chunks in reading order; headings label chunks but never are chunks."""
+    """The document's chunks in reading order; headings label chunks, and are chunks only when they state something."""
     chunks: list[Chunk] = []
     for unit, section in _units(document.spans, settings):
         chunks += _split(document, unit, section, settings)
@@ -39,6 +54,8 @@ def _units(spans: Sequence[Span], settings: ChunkSettings) -> Iterator[tuple[lis
         block = span.block
         if block.kind == HEADING:
             yield from _flush(pending, section)
+            if states_something(block.text) and not (section and section.lower() in SKIPPED_SECTIONS):
+                yield [span], section
             pending, section = [], block.text
             continue
         if section and section.lower() in SKIPPED_SECTIONS:

@@ -1,4 +1,4 @@
-"""Read Word (.docx) and web page (.html/.htm) documents into layout blocks."""
+"""Read Word (.docx) documents into layout blocks: heading styles become sections, list styles items."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
 from ingest.errors import ReadError
 from ingest.layout import merge_continuations, paragraph_number, render_table, squash
-from ingest.text import blocks_from_text, decode
 
 
 def read_docx(path: Path) -> list[Block]:
@@ -40,14 +39,3 @@ def _docx_paragraph(paragraph) -> Block:
         return Block(ITEM, text)
     numbered = paragraph_number(text)
     return Block(PARAGRAPH, numbered[1], None, numbered[0]) if numbered else Block(PARAGRAPH, text)
-
-
-def read_html(path: Path) -> list[Block]:
-    """The main text of a web page, menus, cookie banners and footers removed by trafilatura."""
-    import trafilatura  # only needed for web pages
-
-    html = decode(path, path.read_bytes())
-    text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_recall=True)
-    if not text or not text.strip():
-        raise ReadError(path, "no main text found in the web page; save the page's article text as .txt instead")
-    return blocks_from_text("\n\n".join(line for line in text.splitlines() if line.strip()))

@@ -34,7 +34,7 @@ def _docx(path: Path) -> list[Block]:
 
 
 def _html(path: Path) -> list[Block]:
-    from ingest.office import read_html
+    from ingest.web import read_html
 
     return read_html(path)
 

@@ -15,6 +15,10 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _TERMINAL = (".", ",", ";", ":")
+# A plain-text line this short, unpunctuated, and followed by a paragraph is taken as a heading.
+HEADING_WORDS = 12
+_GUESSED = "?"  # marks a heading guessed from plain text until it is known to introduce a paragraph
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}")
 # No report paragraph comes near this; a longer line is a data dump or a broken export.
 MAX_LINE = 100_000
 
@@ -43,26 +47,48 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 
 def read_text(path: Path) -> list[Block]:
-    """The blocks of a UTF-8, Windows-1252 or Latin-1 text file."""
-    return blocks_from_text(decode(path, path.read_bytes()))
+    """The blocks of a UTF-8, Windows-1252 or Latin-1 text file (Markdown when it ends in .md)."""
+    return blocks_from_text(decode(path, path.read_bytes()), markdown=path.suffix.lower() == ".md")
 
 
-def blocks_from_text(text: str) -> list[Block]:
-    """The blocks of plain text: paragraphs separated by blank lines, numbered, bulleted or tabular."""
+def blocks_from_text(text: str, markdown: bool = False) -> list[Block]:
+    """The blocks of plain text or Markdown: paragraphs separated by blank lines, numbered, bulleted or tabular.
+    In Markdown only "#" lines and whole-line bold are headings; in plain text, a short unpunctuated line that
+    introduces a paragraph is one. Nothing else ever becomes a heading, so no sentence is lost as a label."""
     groups = [group.strip("\n") for group in _BLANK.split(text) if group.strip()]
     vocab = vocabulary(text.splitlines())
-    blocks = [block for group in groups for block in _group_blocks(group.splitlines(), vocab)]
-    return merge_continuations(blocks)
+    blocks = [block for group in groups for block in _group_blocks(group.splitlines(), vocab, markdown)]
+    return merge_continuations(_labels_only(blocks, markdown))
 
 
-def _group_blocks(lines: Sequence[str], vocab) -> Iterator[Block]:
+def _labels_only(blocks: list[Block], markdown: bool) -> list[Block]:
+    """Plain-text headings that label nothing (followed by another heading, or last) are text, not headings."""
+    if markdown:
+        return blocks
+    out = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == HEADING and block.number == _GUESSED and (following is None or following.kind == HEADING):
+            block = Block(PARAGRAPH, block.text)
+        out.append(Block(block.kind, block.text, block.page, None) if block.number == _GUESSED else block)
+    return out
+
+
+def _group_blocks(lines: Sequence[str], vocab, markdown: bool) -> Iterator[Block]:
     """Blocks of one blank-line-separated group: a heading, a table, or numbered/bulleted runs."""
     joined = " ".join(line.strip() for line in lines)
-    if _is_heading(lines, joined):
+    if _is_marked_heading(joined):
         yield Block(HEADING, _strip_markup(joined))
+        return
+    if not markdown and _is_guessed_heading(lines, joined):
+        yield Block(HEADING, joined, None, _GUESSED)
         return
     if all("\t" in line for line in lines):
         yield Block(TABLE, render_table(line.split("\t") for line in lines))
+        return
+    if all(line.strip().startswith("|") for line in lines):
+        rows = [line.strip().strip("|").split("|") for line in lines if not _MD_RULE.match(line.strip())]
+        yield Block(TABLE, render_table(rows))
         return
     pending: list[str] = []
     for line in lines:
@@ -74,14 +100,17 @@ def _group_blocks(lines: Sequence[str], vocab) -> Iterator[Block]:
         yield _block(pending, vocab)
 
 
-def _is_heading(lines: Sequence[str], joined: str) -> bool:
-    if joined.startswith("**") and joined.endswith("**") or _MD_HEADING.match(joined):
-        return True
+def _is_marked_heading(joined: str) -> bool:
+    return len(joined) > 4 and joined.startswith("**") and joined.endswith("**") or bool(_MD_HEADING.match(joined))
+
+
+def _is_guessed_heading(lines: Sequence[str], joined: str) -> bool:
     return (
         len(lines) == 1
-        and len(joined.split()) <= 25
+        and len(joined.split()) <= HEADING_WORDS
         and not joined.endswith(_TERMINAL)
         and "\t" not in lines[0]
+        and not lines[0].strip().startswith("|")
         and not _opens_block(joined)
     )
 

@@ -45,3 +45,66 @@ def test_a_broken_docx_is_named(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ReadError, match="broken.docx"):
         read_document(path)
+
+
+def chunk_texts(path) -> list[str]:
+    return [chunk.text for chunk in chunk_document(read_document(path))]
+
+
+def test_no_line_of_a_text_file_is_lost_as_a_heading(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "Care leavers\n\n"
+        "1. Personal advisers stay in touch with care leavers.\n\n"
+        "Care leavers told inspectors that their personal advisers helped them find work and somewhere to live\n\n"
+        "Inspection dates: 7 October 2019 to 18 October 2019\n\n"
+        "Help and protection\n\n"
+        "Early help\n"
+    )
+    texts = "\n".join(chunk_texts(path))
+    assert "helped them find work and somewhere to live" in texts
+    assert "Inspection dates: 7 October 2019 to 18 October 2019" in texts
+    assert "Early help" in texts  # a last line introduces nothing, so it is text
+    sections = {chunk.section for chunk in chunk_document(read_document(path))}
+    assert "Care leavers" in sections
+
+
+def test_markdown_headings_are_only_the_marked_ones(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("# Findings\n\nChildren are seen quickly\n\n## Care leavers\n\n| Area | Grade |\n|---|---|\n| Care leavers | Good |\n")
+    chunks = chunk_document(read_document(path))
+    assert [chunk.text for chunk in chunks] == ["Children are seen quickly", "Area | Grade\nCare leavers | Good"]
+    assert [chunk.section for chunk in chunks] == ["Findings", "Care leavers"]
+
+
+def test_every_content_line_of_a_web_page_is_kept(tmp_path):
+    path = tmp_path / "outcome.html"
+    path.write_text(
+        "<html><body><header class='site-header'><a href='/'>Council home</a></header>"
+        "<nav><ul><li><a href='/bins'>Bins</a></li></ul></nav><main><article>"
+        "<h1>Ofsted inspection of children's services</h1>"
+        "<p class='meta'>Summary data last updated: 3 March 2025</p>"
+        "<p>The council's children's services were inspected in May 2024.</p>"
+        "<table><tr><th>Judgement</th><th>Grade</th></tr><tr><td>Overall effectiveness</td><td>Good</td></tr>"
+        "<tr><td>Care leavers</td><td>Requires improvement to be good</td></tr></table>"
+        "<p>Care leavers said their personal advisers stayed in touch</p>"
+        "<div class='cookie-banner'>We use cookies</div></article></main>"
+        "<footer>Privacy policy</footer></body></html>"
+    )
+    texts = chunk_texts(path)
+    joined = "\n".join(texts)
+    assert "Summary data last updated: 3 March 2025" in joined
+    assert "Overall effectiveness | Good" in joined and "Care leavers | Requires improvement to be good" in joined
+    assert "Care leavers said their personal advisers stayed in touch" in joined
+    assert len(texts) == 4
+    assert not any(word in joined for word in ("cookies", "Bins", "Privacy", "Council home"))
+
+
+@pytest.mark.parametrize("name, statement", [
+    ("nottinghamshire-2019-12-19-ofsted-inspection.pdf",
+     "The experiences and progress of children who need help and protection: requires improvement to be good"),
+    ("leicester-2015-03-20-ofsted-inspection.pdf", "The overall judgement is that children’s services are inadequate"),
+    ("nottinghamshire-2024-07-12-ofsted-inspection.pdf", "Inspection dates: 20 to 24 May 2024"),
+])
+def test_headings_that_state_something_are_searchable_text(shared_reports, name, statement):
+    assert any(statement in text for text in chunk_texts(shared_reports / name))
