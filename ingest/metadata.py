@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from ingest import authorities
 
 MONTHS = {name: index for index, name in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
@@ -16,10 +19,12 @@ _RANGE = re.compile(
     rf"\b(\d{{1,2}})(?:\s*{_MONTH})?(?:\s*(\d{{4}}))?\s*(?:to|–|-|and)\s*(\d{{1,2}})\s*{_MONTH}\s*(\d{{4}})", re.I)
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _APOSTROPHE = "[’']"
+# Where a report names the council it is about, most telling first.
 _AUTHORITY_PATTERNS = (
     re.compile(rf"Inspection of (?:the )?(.+?) local authority children{_APOSTROPHE}s services", re.I),
     re.compile(rf"(?:Focused|Monitoring) visit to (?:the )?(.+?) (?:local authority )?children{_APOSTROPHE}s services", re.I),
-    re.compile(r"^(?:\d+\s+)?(.+?) (?:County |City |Borough )?Council\s*$", re.M),
+    re.compile(rf"Children{_APOSTROPHE}s (?:social care )?services in (?:the )?(.+?) (?:are|is|requires?|continue)\b", re.I),
+    re.compile(r"^(.+?)\s+Inspection of (?:children|services)", re.I | re.M),
 )
 _COUNCIL_WORDS = re.compile(r"\s+(?:county|city|borough|metropolitan)?\s*(?:council)?$", re.I)
 
@@ -54,8 +59,9 @@ class Description:
         return self.published or self.inspection_end
 
 
-def describe(path: Path | str, text: str, title: str | None) -> Description:
-    """What the document is, read from its opening text with the file name as a fallback."""
+def describe(path: Path | str, text: str, title: str | None, produced: str | None = None) -> Description:
+    """What the document is, read from its own text (and, for the publication date of a report that does not state
+    one, the date its file was produced); the file name is only a last resort."""
     head = text[:4000]
     start, end = inspection_dates(head)
     kind = document_kind(head, Path(path).name)
@@ -65,19 +71,30 @@ def describe(path: Path | str, text: str, title: str | None) -> Description:
         kind=kind,
         inspection_start=start,
         inspection_end=end,
-        published=published_date(head, Path(path).name, kind),
+        published=published_date(head, Path(path).name, kind, produced),
         lead_inspector=lead_inspector(text),
     )
 
 
 def authority(head: str, file_name: str) -> str | None:
-    """The council a document is about, without "County Council" and the like."""
+    """The council a document is about, by the name in England's list of local authorities when it is one."""
+    known = authorities.load()
     for pattern in _AUTHORITY_PATTERNS:
+        for match in pattern.finditer(head[:2500]):
+            written = match.group(1).strip()
+            found = known.named(written) if len(written) < 80 else None
+            if found:
+                return found.name
+    counted = Counter(mention.authority.name for mention in known.mentions(head[:2500]))
+    if counted:
+        return counted.most_common(1)[0][0]
+    for pattern in _AUTHORITY_PATTERNS[:2]:  # a council outside the list (a Welsh one, say), as the report writes it
         match = pattern.search(head)
         if match and len(match.group(1)) < 40:
             return tidy_authority(match.group(1))
-    stem = _FILE_DATE.split(Path(file_name).stem)[0].strip("-_ ")
-    return tidy_authority(stem.replace("-", " ").replace("_", " ")) if stem else None
+    stem = _FILE_DATE.split(Path(file_name).stem)[0].replace("-", " ").replace("_", " ")
+    from_name = known.mentions(stem)
+    return from_name[0].authority.name if from_name else None
 
 
 def tidy_authority(name: str) -> str:
@@ -125,11 +142,31 @@ def inspection_dates(head: str) -> tuple[str | None, str | None]:
         end = _iso(*ranges[-1].groups()[3:])
         return _iso(day1, month1 or month2, year1 or year2), end
     single = _DATE.search(window[:40])
-    return (_iso(*single.groups()),) * 2 if single else (None, None)
+    if single:
+        return (_iso(*single.groups()),) * 2
+    return _without_year(window, head)
 
 
-def published_date(head: str, file_name: str, kind: str) -> str | None:
-    """ISO date of publication (reports), the letter (visits) or the meeting (committee papers)."""
+_NO_YEAR = re.compile(rf"^(\d{{1,2}})\s*(?:{_MONTH}\s*)?(?:(?:and|to|–|-)\s*(\d{{1,2}})\s*)?{_MONTH}\b(?!\s*\d{{4}})", re.I)
+
+
+def _without_year(window: str, head: str) -> tuple[str | None, str | None]:
+    """"on 13 and 14 July": the visit's days, in the year of the letter's date (the year before, if that month
+    is later than the letter's)."""
+    match = _NO_YEAR.match(window)
+    letter = _DATE.search(head[:600])
+    if not match or not letter:
+        return None, None
+    day1, month1, day2, month2 = match.groups()
+    year = int(letter.group(3))
+    if MONTHS[month2.lower()] > MONTHS[letter.group(2).lower()]:
+        year -= 1
+    return _iso(day1, month1 or month2, str(year)), _iso(day2 or day1, month2, str(year))
+
+
+def published_date(head: str, file_name: str, kind: str, produced: str | None = None) -> str | None:
+    """ISO date of publication (reports), the letter (visits) or the meeting (committee papers); for a report
+    that does not state it (ILACS reports do not), the date its PDF was produced, a few days before Ofsted lists it."""
     match = re.search(r"(?:Report published|Date published|Published):?\s*" + _DATE.pattern, head, re.I)
     if match:
         return _iso(*match.groups()[-3:])
@@ -137,13 +174,19 @@ def published_date(head: str, file_name: str, kind: str) -> str | None:
         first = _DATE.search(head[:1500])
         if first:
             return _iso(*first.groups())
+    if produced:
+        return produced
     found = _FILE_DATE.search(file_name)
     return "-".join(found.groups()) if found else None
 
 
+_SIGNED = re.compile(r"Yours? sincerely,?\s+([A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]*){1,3})\s+(?:Her|His) Majesty")
+
+
 def lead_inspector(text: str) -> str | None:
-    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI")."""
-    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text)
+    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI"), or the inspector
+    who signs a visit letter."""
+    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text) or _SIGNED.search(text[-3000:])
     if not match:
         return None
     name = re.split(r",? (?:Her|His) Majesty", match.group(1))[0]

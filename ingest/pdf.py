@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -62,6 +63,23 @@ def read_pdf(path: Path) -> list[Block]:
         raise ReadError(path, "the PDF has no text layer (a scan?); run OCR on it first, e.g. `ocrmypdf IN.pdf OUT.pdf`")
     lines = _drop_running_lines(lines, heights)
     return _blocks(lines, body, vocabulary(line.text for line in lines))
+
+
+def produced_date(path: Path) -> str | None:
+    """ISO date of the PDF's ModDate (else CreationDate), e.g. "D:20240711150627+01'00'" -> "2024-07-11"."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            info = pdf.metadata or {}
+    except Exception:  # noqa: BLE001 - the date is a nicety; reading the text reports real problems
+        return None
+    for field in ("ModDate", "CreationDate"):
+        match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", str(info.get(field) or ""))
+        if match:
+            try:
+                return date(*map(int, match.groups())).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 def _read_lines(path: Path) -> tuple[list[Line], dict[int, float], float]:

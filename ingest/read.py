@@ -69,8 +69,17 @@ def read_document(path: Path, sha256: str | None = None) -> Document:
     if not any(block.kind != HEADING for block in blocks):
         raise ReadError(path, "no paragraphs found in the file; is it the full report?")
     text, spans = assemble(blocks)
-    description = describe(path, text, title(blocks))
+    description = describe(path, text, title(blocks), _produced(path))
     return apply_sidecar(Document(path.name, sha256 or document_hash(path), text, spans, description), path)
+
+
+def _produced(path: Path) -> str | None:
+    """The date a PDF says it was last modified (its producer's stamp), used when the text states no date."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    from ingest.pdf import produced_date
+
+    return produced_date(path)
 
 
 def document_hash(path: Path) -> str:

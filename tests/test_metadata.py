@@ -120,3 +120,53 @@ def test_grade_question_is_answered_from_the_grade_row(shared_index, embedder):
     assert first.text == "The experiences and progress of care leavers | Outstanding"
     rutland = searcher.ask("What was Rutland's overall grade in 2017?", k=5).answer.quotes[0]
     assert "Rutland requires improvement to be good" in rutland.text
+
+
+FIELDS_FROM_TEXT = ("authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector")
+
+
+def test_renamed_reports_are_described_from_their_text_alone(shared_reports, tmp_path):
+    same = 0
+    for number, name in enumerate(sorted(EXPECTED)):
+        renamed = tmp_path / f"report-{number}.pdf"
+        renamed.write_bytes((shared_reports / name).read_bytes())
+        got = describe_file(renamed)
+        same += all(got[field] == EXPECTED[name][field] for field in FIELDS_FROM_TEXT)
+    assert same >= 35
+
+
+@pytest.mark.parametrize("name", ["Inspection report.txt", "50247203.txt", "report.txt"])
+def test_a_seed_under_a_meaningless_name_keeps_its_council_and_date(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes((CORPUS / "leicestershire-2017-02-13-ofsted-sif-inspection.txt").read_bytes())
+    got = describe_file(path)
+    assert (got["authority"], got["kind"], got["published"]) == ("Leicestershire", "sif_inspection", "2017-02-13")
+
+
+NATIONAL = ROOT.parent / "shared" / "national-sample"
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in NATIONAL.glob("*.pdf"))[::10] if NATIONAL.is_dir() else [])
+def test_any_councils_report_names_its_council(name, tmp_path):
+    from ingest.authorities import load
+
+    renamed = tmp_path / "report.pdf"
+    renamed.write_bytes((NATIONAL / name).read_bytes())
+    expected = load().mentions(name.split("-20")[0].replace("-", " ").title().replace(" And ", " and "))
+    got = describe_file(renamed)
+    assert got["authority"] == expected[0].authority.name
+    assert got["kind"] in ("focused_visit", "ilacs_inspection", "sif_inspection") and got["inspection_start"]
+    assert got["lead_inspector"]
+
+
+def test_the_authority_list_knows_names_people_use():
+    from ingest.authorities import load
+
+    authorities = load()
+    said = "Hull, York, BCP, Durham, Notts, North Northants, Leicester and Leicestershire, Nottingham and Derby"
+    assert [mention.authority.name for mention in authorities.mentions(said)] == [
+        "Kingston upon Hull", "York", "Bournemouth Christchurch and Poole", "Durham", "Nottinghamshire",
+        "North Northamptonshire", "Leicester", "Leicestershire", "Nottingham", "Derby"]
+    assert not authorities.mentions("reading age and bath time")
+    assert authorities.get("Northamptonshire").successors == ("North Northamptonshire", "West Northamptonshire")
+    assert len([authority for authority in authorities.all if not authority.former]) == 153

@@ -1,0 +1,106 @@
+"""England's local authorities as data: their names, the names people use, former ones; found in any text."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "authorities.csv"
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One local authority: the name the product uses, other names for it, and what replaced a former one."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    former: bool = False
+    successors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a text names an authority."""
+
+    start: int
+    end: int
+    authority: Authority
+
+
+class Authorities:
+    """Every authority, and one pattern that finds any of their names in a text, longest name first."""
+
+    def __init__(self, authorities: tuple[Authority, ...]) -> None:
+        self.all = authorities
+        self._by_name = {_fold(name): authority for authority in authorities for name in (authority.name, *authority.aliases)}
+        names = sorted(((name, authority) for authority in authorities for name in _spellings(authority)),
+                       key=lambda pair: -len(pair[0]))
+        self._owner: dict[str, Authority] = {}
+        alternatives = []
+        for number, (name, authority) in enumerate(names):
+            group = f"a{number}"
+            self._owner[group] = authority
+            alternatives.append(f"(?P<{group}>{_pattern(name)})")
+        self._pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every authority named in ``text``, in order ("Leicester" never inside "Leicestershire")."""
+        text = text.replace("’", "'")
+        return [Mention(match.start(), match.end(), self._owner[match.lastgroup or ""]) for match in self._pattern.finditer(text)]
+
+    def named(self, name: str) -> Authority | None:
+        """The authority a name (or alias) stands for, e.g. "Notts" or "Nottinghamshire County Council"."""
+        folded = _fold(_COUNCIL_WORDS.sub("", name.strip()))
+        if folded in self._by_name:
+            return self._by_name[folded]
+        found = self.mentions(name)
+        return found[0].authority if len(found) == 1 else None
+
+    def get(self, name: str) -> Authority | None:
+        """The authority whose product name is exactly ``name``."""
+        return next((authority for authority in self.all if authority.name == name), None)
+
+
+_COUNCIL_WORDS = re.compile(r"\s+(?:(?:metropolitan\s+)?(?:county|city|borough|district)\s+)?council$", re.I)
+
+
+def _spellings(authority: Authority) -> list[str]:
+    """The names to look for; a name marked "=" (capitals only) replaces its case-blind form."""
+    names = [authority.name, *authority.aliases]
+    return [name for name in names if f"={name}" not in names]
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ").replace("’", "'")).strip()
+
+
+def _pattern(name: str) -> str:
+    """A regex for a name: any spacing or hyphens between words, "and" or "&", capitals kept when marked "="."""
+    exact = name.startswith("=")
+    words = re.split(r"[\s-]+", name.lstrip("="))
+    parts = [r"(?:and|&)" if word.lower() == "and" else re.escape(word).replace(r"\.", r"\.?") for word in words]
+    body = r"[\s-]+".join(parts)
+    return f"(?-i:{body})" if exact else body
+
+
+@lru_cache(maxsize=2)
+def load(path: Path = DATA) -> Authorities:
+    """The authorities in the data file (comment lines start with "#")."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    authorities = tuple(
+        Authority(row["name"].lstrip("="), tuple(alias for alias in (row["aliases"] or "").split("|") if alias),
+                  row["status"] == "former", tuple(name for name in (row["successors"] or "").split("|") if name))
+        for row in rows
+    )
+    return Authorities(tuple(_with_exact_name(authority, row["name"]) for authority, row in zip(authorities, rows, strict=True)))
+
+
+def _with_exact_name(authority: Authority, written: str) -> Authority:
+    """Keep the "=" (match with capitals) of a name as an alias, since the product name itself is stored bare."""
+    if written.startswith("="):
+        return Authority(authority.name, (written, *authority.aliases), authority.former, authority.successors)
+    return authority
