@@ -6,9 +6,9 @@ import streamlit as st
 
 from ingest.config import from_env
 from ingest.embed import Embedder, SentenceEmbedder
-from ingest.errors import OfstedError
+from ingest.errors import IndexMissing, OfstedError
 from ingest.pipeline import ingest
-from ingest.store import IndexMissing, current_folder
+from ingest.store import current_folder
 from search.cards import STYLE, answer_html, card, chips_html
 from search.retrieve import Result, Searcher, open_searcher
 from search.understand import Understanding
@@ -26,7 +26,7 @@ def embedder(model: str) -> Embedder:
     return SentenceEmbedder(model, from_env().batch_size)
 
 
-@st.cache_resource(show_spinner="Loading the index…")
+@st.cache_resource(show_spinner="Loading the index…", max_entries=2)
 def searcher(index: str, version: str) -> Searcher:
     """One searcher per index version (a re-ingest makes a new one), shared by every visitor."""
     return open_searcher(from_env(), factory=embedder)
@@ -37,11 +37,20 @@ def build_index() -> None:
     settings = from_env()
     with st.status(f"No index yet: building one from {settings.corpus}/ (first run only)…", expanded=True) as status:
         bar = st.progress(0.0)
-        summary = ingest([settings.corpus], settings, progress=lambda stage, done, total: bar.progress(
-            done / total if total else 1.0, text=f"{stage} {done}/{total}"))
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{stage} {done}/{total}")
+
+        # A second visitor arriving meanwhile waits for the first build (the index's write lock), then finds it done.
+        summary = ingest([settings.corpus], settings, progress=progress, embedder_factory=embedder,
+                         waiting=show_waiting)
         for failure in summary.failures:
             st.warning(f"{failure.path}: {failure.reason}")
         status.update(label=f"Index built: {summary.documents} documents, {summary.chunks} passages", state="complete")
+
+
+def show_waiting(message: str) -> None:
+    st.info(f"{message}…")
 
 
 def ready_searcher() -> Searcher:
@@ -55,12 +64,20 @@ def ready_searcher() -> Searcher:
     return searcher(str(settings.index), folder.name)
 
 
+def use_example(example: str) -> None:
+    """Put an example question in the box (a callback runs before the box is drawn again)."""
+    st.session_state["question"] = example
+
+
 def ask() -> str:
-    """The question box and example buttons; the question is kept in the address bar."""
-    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES):
-        if column.button(example, use_container_width=True):
-            st.query_params["q"] = example
-    question = st.text_input("Your question", value=st.query_params.get("q", ""), placeholder=EXAMPLES[0])
+    """The question box and example buttons; the question is kept in the address bar.
+    The box has a fixed key and owns its value (the address bar only seeds it on a visitor's first load),
+    so a newly typed question is never replaced by the previous one."""
+    if "question" not in st.session_state:
+        st.session_state["question"] = st.query_params.get("q", "")
+    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
+        column.button(example, use_container_width=True, on_click=use_example, args=(example,))
+    question = st.text_input("Your question", key="question", placeholder=EXAMPLES[0])
     if question != st.query_params.get("q", ""):
         st.query_params["q"] = question
     return question.strip()
@@ -99,7 +116,9 @@ st.markdown(STYLE, unsafe_allow_html=True)
 question = ask()
 try:
     engine = ready_searcher()
-    if question:
+    if not question:
+        st.caption("Type a question about the inspection reports and press Enter, or pick an example above.")
+    else:
         understood = engine.understand(question)
         show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood))
 except OfstedError as error:

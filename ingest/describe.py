@@ -39,7 +39,8 @@ def as_text(data: dict) -> str:
     for item in data["judgements"]:
         where = ", ".join(part for part in (item["paragraph"] and f"paragraph {item['paragraph']}",
                                             item["page"] and f"page {item['page']}") if part)
-        lines.append(f"    {AREA_NAMES.get(item['area'], item['area'])}: {item['grade']}  ({item['area_as_written']}; {where or 'no page'})")
+        area = AREA_NAMES.get(item["area"], item["area"])
+        lines.append(f"    {area}: {item['grade']}  ({item['area_as_written']}; {where or 'no page'})")
     return "\n".join(lines)
 
 

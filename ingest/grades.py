@@ -38,13 +38,16 @@ AREA_NAMES = {
 }
 _ROW = re.compile(rf"^(.+?) \| {_GRADE}\s*$", re.I | re.M)
 GRADE_ROW = _ROW
-GRADE_QUESTION = re.compile(r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
+GRADE_QUESTION = re.compile(
+    r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
 _S = r"\s+"
 _SENTENCES = (
     re.compile(rf"(Children[’']s{_S}services{_S}in{_S}[A-Z][\w ]+?){_S}(?:is|are|requires?|require){_S}{_GRADE}\b"),
     re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}(?:that{_S}children[’']s{_S}services{_S}are{_S})?{_GRADE}\b", re.I),
-    re.compile(rf"(overall{_S}effectiveness{_S}of{_S}children[’']s{_S}services{_S}in[\w ]+?){_S}has{_S}been{_S}judged{_S}to{_S}be{_S}{_GRADE}\b", re.I),
-    re.compile(rf"((?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?)){_S}(?:is|requires){_S}{_GRADE}\b", re.I),
+    re.compile(rf"(overall{_S}effectiveness{_S}of{_S}children[’']s{_S}services{_S}in[\w ]+?){_S}has{_S}been{_S}judged"
+               rf"{_S}to{_S}be{_S}{_GRADE}\b", re.I),
+    re.compile(rf"((?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?))"
+               rf"{_S}(?:is|requires){_S}{_GRADE}\b", re.I),
 )
 
 

@@ -89,9 +89,9 @@ def authority(head: str, file_name: str) -> str | None:
     if counted:
         return counted.most_common(1)[0][0]
     for pattern in _AUTHORITY_PATTERNS[:2]:  # a council outside the list (a Welsh one, say), as the report writes it
-        match = pattern.search(head)
-        if match and len(match.group(1)) < 40:
-            return tidy_authority(match.group(1))
+        outside = pattern.search(head)
+        if outside and len(outside.group(1)) < 40:
+            return tidy_authority(outside.group(1))
     stem = _FILE_DATE.split(Path(file_name).stem)[0].replace("-", " ").replace("_", " ")
     from_name = known.mentions(stem)
     return from_name[0].authority.name if from_name else None

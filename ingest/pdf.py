@@ -119,8 +119,8 @@ def _line(raw: dict, page: int) -> Line:
     bold = sum("Bold" in char["fontname"] for char in chars) >= 0.6 * max(len(chars), 1)
     size = statistics.median(char["size"] for char in chars) if chars else 0.0
     first = chars[0] if chars else None
-    bullet = bool(first) and (_symbol_font(first["fontname"]) or split_bullet(text) is not None)
-    if bullet:
+    bullet = first is not None and (_symbol_font(first["fontname"]) or split_bullet(text) is not None)
+    if first is not None and bullet:
         text = text[len(first["text"]):].strip()
         bold = sum("Bold" in char["fontname"] for char in chars[1:]) >= 0.6 * max(len(chars) - 1, 1)
     return Line(text, page, float(raw["top"]), float(raw["bottom"]), float(raw["x0"]), size, bold, bullet)
@@ -143,8 +143,8 @@ def _table_line(table, page: int, body: float) -> Line:
 def _drop_running_lines(lines: list[Line], heights: dict[int, float]) -> list[Line]:
     """Lines in the page margins that are page numbers or repeat on many pages."""
     marginal = [line for line in lines if _in_margin(line, heights[line.page])]
-    pages_with = Counter()
-    for key, page in {(_key(line.text), line.page) for line in marginal}:
+    pages_with: Counter[str] = Counter()
+    for key, _page in {(_key(line.text), line.page) for line in marginal}:
         pages_with[key] += 1
     threshold = max(2, len(heights) // 3)
     drop = {id(line) for line in marginal if line.text.isdigit() or pages_with[_key(line.text)] >= threshold}

@@ -15,11 +15,10 @@ from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings, chunk_document
 from ingest.config import DEFAULT_MODEL, Settings
 from ingest.document import Chunk, Document
 from ingest.embed import Embedder
-from ingest.errors import ReadError
+from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
 from ingest.read import document_hash, read_document, supported
 from ingest.sidecar import is_sidecar
-from ingest.errors import IndexMissing
 from ingest.store import Entry, Index, Manifest, check_model, write_index, write_lock
 
 Progress = Callable[[str, int, int], None]
@@ -196,8 +195,9 @@ def _plan_file(plan: _Plan, path: Path, old: Index | None, settings: Settings, c
             plan.duplicates.append((name, seen[sha]))
             return
         seen[sha] = name
-        if old and old.manifest.documents.get(name) == sha:  # unchanged: reuse without reading its vectors twice
-            plan.keep[name] = old.entry(name)
+        unchanged = old.entry(name) if old and old.manifest.documents.get(name) == sha else None
+        if unchanged:  # reuse its chunks and vectors as they are
+            plan.keep[name] = unchanged
             return
         document = read_document(path, sha)
         plan.fresh.append(Fresh(name, document, tuple(chunk_document(document, chunking))))

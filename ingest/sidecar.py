@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from dataclasses import fields, replace
+from datetime import date
 from pathlib import Path
 
 from ingest.document import Document

@@ -268,7 +268,7 @@ class Index:
 
     def vector(self, chunk_id: int) -> np.ndarray:
         """The stored unit vector of one chunk."""
-        return self.vectors.reconstruct(int(chunk_id))
+        return np.asarray(self.vectors.reconstruct(int(chunk_id)))
 
     def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
         """The ids of every chunk of these documents."""

@@ -8,11 +8,12 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
-from search.retrieve import MODES, Hit, Result, open_searcher
+from search.retrieve import MODES, Hit, Result, Searcher, open_searcher
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 DEPTH = 10
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     depth = max(args.k, DEPTH)
     if args.compare:
-        rows = {mode: score(questions, lambda q, m=mode: searcher.ask(q, depth, mode=m)) for mode in MODES}
+        rows = {mode: score(questions, partial(_ask_in_mode, searcher, depth, mode)) for mode in MODES}
         print(json.dumps({mode: _public(row) for mode, row in rows.items()}, indent=1) if args.json else comparison_table(rows))
         return 0
     result = score(questions, lambda q: searcher.ask(q, depth))
@@ -180,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(json.dumps(_public(result), indent=1) if args.json else as_text(result))
     return 0
+
+
+def _ask_in_mode(searcher: Searcher, depth: int, mode: str, question: str) -> Result:
+    return searcher.ask(question, depth, mode=mode)
 
 
 def _public(result: dict) -> dict:

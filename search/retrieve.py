@@ -81,10 +81,10 @@ class Searcher:
         if grades:
             ranked = self._grades_first(ranked, query, allowed)
         ranked = ranked[:k]
-        hits = self._hits(ranked, query)
-        passages = [(hit.rank, hit.chunk) for hit in hits[:PASSAGES_READ]]
+        found = self._hits(ranked, query)
+        passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
         sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
-        hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in hits)
+        hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         return Result(question, understood, hits, compose(sentences, self.no_answer_below))
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:

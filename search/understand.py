@@ -134,7 +134,7 @@ def understand(question: str, documents: Sequence[DocumentRecord]) -> Understand
 
 def _authorities(question: str, documents: Sequence[DocumentRecord]) -> tuple[str, ...]:
     names = sorted({doc.description.authority for doc in documents if doc.description.authority}, key=len, reverse=True)
-    found = []
+    found: list[str] = []
     for name in names:
         if re.search(rf"\b{re.escape(name)}\b", question, re.I) and not any(name in other for other in found):
             found.append(name)

@@ -88,7 +88,7 @@ def test_reingesting_is_idempotent_and_tracks_changes(tmp_path):
     folder.mkdir()
     for path in CORPUS.glob("*.txt"):
         (folder / path.name).write_bytes(path.read_bytes())
-    first = ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
+    ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
     snapshot = (settings.index / "CURRENT").read_text()
     again = ingest([folder], settings, embedder_factory=lambda n: FakeEmbedder())
     assert again.embedded == 0 and not again.written and (settings.index / "CURRENT").read_text() == snapshot
@@ -105,7 +105,8 @@ def test_reingesting_is_idempotent_and_tracks_changes(tmp_path):
 
 def test_search_filters_and_metadata_in_json(shared_index, embedder):
     searcher = open_searcher(shared_index, embedder)
-    result = searcher.ask("supervision of social workers", k=5, where=Where(authority="Nottinghamshire", date_from="2019", kind="focused_visit"))
+    where = Where(authority="Nottinghamshire", date_from="2019", kind="focused_visit")
+    result = searcher.ask("supervision of social workers", k=5, where=where)
     assert result.hits
     for passage in as_json(result)["passages"]:
         document = passage["document"]
