@@ -9,7 +9,7 @@ from ingest.embed import Embedder, SentenceEmbedder
 from ingest.errors import IndexMissing, OfstedError
 from ingest.pipeline import ingest
 from ingest.store import current_folder
-from search.cards import STYLE, answer_html, card, chips_html
+from search.cards import STYLE, answer_html, answered_marker, card, chips_html
 from search.retrieve import Result, Searcher, open_searcher
 from search.understand import Understanding
 
@@ -96,6 +96,7 @@ def show(result: Result) -> None:
         st.markdown(answer_html(result.answer), unsafe_allow_html=True)
     for hit in result.hits:
         st.markdown(card(hit, weak=result.answer.no_answer), unsafe_allow_html=True)
+    st.markdown(answered_marker(result.question), unsafe_allow_html=True)
 
 
 def filters_control(understood: Understanding) -> bool:

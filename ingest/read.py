@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ingest.chunk import states_something
 from ingest.document import HEADING, Block, Document
 from ingest.errors import ReadError
 from ingest.layout import assemble
@@ -92,5 +93,5 @@ def document_hash(path: Path) -> str:
 
 def title(blocks: Sequence[Block]) -> str | None:
     """The first heading that reads like a title (three words or more), else the first heading."""
-    headings = [block.text for block in blocks[:12] if block.kind == HEADING]
+    headings = [block.text for block in blocks[:12] if block.kind == HEADING and not states_something(block.text)]
     return next((text for text in headings if len(text.split()) >= 3), headings[0] if headings else None)

@@ -40,6 +40,11 @@ def answer_html(answer: Answer) -> str:
     return f'<div class="answer">{"".join(quotes)}</div>'
 
 
+def answered_marker(question: str) -> str:
+    """An invisible mark saying which question the page now shows the answer to (for tests and load scripts)."""
+    return f'<div class="answered" data-question="{inert(question)}"></div>'
+
+
 def chips_html(labels: list[str]) -> str:
     """What the question was understood to ask about, as chips."""
     chips = "".join(f'<span class="chip">{inert(label)}</span>' for label in labels)
