@@ -27,6 +27,7 @@ class Question:
     gold: tuple[str, ...]
     docs: tuple[str, ...] = ()
     unanswerable: bool = False
+    type: str | None = None
 
 
 def normalise(text: str) -> str:
@@ -51,7 +52,8 @@ def _question(entry: dict, number: int, path: Path) -> Question:
     gold = tuple(entry.get("gold") or ())
     if not gold and not unanswerable:
         raise ValueError(f"{path}: question {number} ({entry['q']!r}) needs \"gold\" phrases or \"unanswerable\": true")
-    return Question(entry["q"], gold, docs, unanswerable)
+    kind = entry.get("type")
+    return Question(entry["q"], gold, docs, unanswerable, kind if isinstance(kind, str) else None)
 
 
 def is_hit(question: Question, text: str, file: str) -> bool:
@@ -77,9 +79,18 @@ def first_quote_hit(question: Question, result: Result) -> bool:
 
 
 def score(questions: Sequence[Question], ask: Callable[[str], Result | Sequence[Hit]]) -> dict:
-    """Recall@1/3/5, MRR@10, misses and, when answers are given, no-answer and first-sentence measures."""
-    answerable = [question for question in questions if not question.unanswerable]
+    """Recall@1/3/5, MRR@10, misses and, when answers are given, no-answer and first-sentence measures; with
+    ``by_type`` the same for each question type when the file gives types."""
     results = {question.q: ask(question.q) for question in questions}
+    scores = _aggregate(questions, results)
+    types = sorted({question.type for question in questions if question.type})
+    if types:
+        scores["by_type"] = {kind: _aggregate([q for q in questions if q.type == kind], results) for kind in types}
+    return scores
+
+
+def _aggregate(questions: Sequence[Question], results: dict) -> dict:
+    answerable = [question for question in questions if not question.unanswerable]
     hits = {q: (result.hits if isinstance(result, Result) else result) for q, result in results.items()}
     ranks = [first_hit(question, hits[question.q]) for question in answerable]
     n = len(answerable)
@@ -90,7 +101,7 @@ def score(questions: Sequence[Question], ask: Callable[[str], Result | Sequence[
         "n": n,
         "missed": [question.q for question, rank in zip(answerable, ranks) if not rank or rank > 5],
     }
-    if all(isinstance(result, Result) for result in results.values()):
+    if all(isinstance(results[question.q], Result) for question in questions):
         scores.update(_answer_scores(questions, answerable, results))
     return scores
 
@@ -131,10 +142,25 @@ def as_text(result: dict) -> str:
     """The scores as a short report."""
     lines = [f"{result['n']} answerable questions, {result.get('n_unanswerable', 0)} unanswerable"]
     lines += [f"{name:>20}: {result[name]:.3f}" for name in METRICS if name in result]
+    if result.get("by_type"):
+        lines += ["", type_table(result), ""]
     for title, key in (("missed (no hit in the top 5)", "missed"), ("answerable but flagged as not found", "wrongly_flagged_questions"),
                        ("unanswerable but answered", "unflagged_unanswerable")):
         if result.get(key):
             lines += [f"{title}:"] + [f"  - {q}" for q in result[key]]
+    return "\n".join(lines)
+
+
+def type_table(result: dict) -> str:
+    """A Markdown table of recall, MRR and "not found" per question type."""
+    lines = ["| type | answerable | recall@5 | mrr@10 | wrongly not found | unanswerable | flagged not found |",
+             "|---|---|---|---|---|---|---|"]
+    for kind, row in result.get("by_type", {}).items():
+        answerable = row["n"]
+        caught = f"{round(row.get('no_answer_accuracy', 0) * row.get('n_unanswerable', 0))}/{row.get('n_unanswerable', 0)}"
+        wrong = f"{round(row.get('wrongly_flagged', 0) * answerable)}/{answerable}"
+        lines.append(f"| {kind} | {answerable} | {row['recall@5']:.3f} | {row['mrr@10']:.3f} | {wrong} | "
+                     f"{row.get('n_unanswerable', 0)} | {caught} |")
     return "\n".join(lines)
 
 
@@ -157,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     command.add_argument("--compare", action="store_true", help="dense-only, lexical-only and hybrid side by side")
     command.add_argument("--calibrate", action="store_true", help="print the no-answer threshold this question file supports")
+    command.add_argument("--fit", type=Path, metavar="OTHER",
+                         help="fit the not-found decision on question file OTHER, then report QUESTIONS with it "
+                              "(never fit and report on the same questions)")
     return command
 
 
@@ -170,6 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     depth = max(args.k, DEPTH)
+    if args.fit:
+        try:
+            other = load_questions(args.fit)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        threshold, caught, wrong = calibrate(other, score(other, lambda q: searcher.ask(q, depth))["confidence"])
+        searcher.no_answer_below = threshold
+        print(f"not-found threshold {threshold:.4f} fitted on {args.fit} (there: {caught:.0%} of unanswerable flagged, "
+              f"{wrong:.0%} of answerable)", file=sys.stderr)
     if args.compare:
         rows = {mode: score(questions, partial(_ask_in_mode, searcher, depth, mode)) for mode in MODES}
         print(json.dumps({mode: _public(row) for mode, row in rows.items()}, indent=1) if args.json else comparison_table(rows))
@@ -188,7 +227,10 @@ def _ask_in_mode(searcher: Searcher, depth: int, mode: str, question: str) -> Re
 
 
 def _public(result: dict) -> dict:
-    return {key: value for key, value in result.items() if key != "confidence"}
+    public = {key: value for key, value in result.items() if key not in ("confidence", "by_type")}
+    if "by_type" in result:
+        public["by_type"] = {kind: _public(row) for kind, row in result["by_type"].items()}
+    return public
 
 
 if __name__ == "__main__":
