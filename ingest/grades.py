@@ -38,6 +38,10 @@ AREA_NAMES = {
 }
 _ROW = re.compile(rf"^(.+?) \| {_GRADE}\s*$", re.I | re.M)
 GRADE_ROW = _ROW
+# A short passage that states a grade: "The experiences and progress of children in care: Good", "The overall
+# judgement is that children's services are inadequate", "Services for care leavers are good."
+GRADE_STATED = re.compile(rf"^.{{10,250}}?(?::\s*|\b(?:is|are|is that .{{0,40}}|judged to be|continue to)\s+){_GRADE}\b[ .]*$",
+                          re.I | re.S)
 GRADE_QUESTION = re.compile(
     r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
 _S = r"\s+"

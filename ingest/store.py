@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
 from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing
-from ingest.grades import GRADE_ROW, Judgement
+from ingest.grades import GRADE_ROW, GRADE_STATED, Judgement
 from ingest.metadata import Description
 
 FORMAT = 4  # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk
@@ -261,10 +261,21 @@ class Index:
         return found[:k]
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
-        """Ids of chunks holding a judgement table row ("area | grade"), within ``allowed`` if given."""
-        rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%'")
-        ids = [row[0] for row in rows if GRADE_ROW.search(row[1])]
+        """Ids of chunks that state a grade: a judgement table row ("area | grade"), a heading such as "Help and
+        protection: requires improvement to be good", or "The overall judgement is ...", within ``allowed``."""
+        rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%' OR length(text) < 300")
+        ids = [row[0] for row in rows if GRADE_ROW.search(row[1]) or GRADE_STATED.search(row[1])]
         return [i for i in ids if allowed is None or i in allowed]
+
+    def sections(self, allowed: frozenset[int] | None) -> list[tuple[int, str | None]]:
+        """(chunk id, section heading) of every chunk, within ``allowed`` if given."""
+        rows = self._rows("SELECT id, section FROM chunks")
+        return [(int(row[0]), row[1]) for row in rows if allowed is None or row[0] in allowed]
+
+    def mentions(self, phrase: str) -> bool:
+        """True when any passage holds ``phrase`` (full-text, as a phrase)."""
+        quoted = '"' + phrase.replace('"', " ") + '"'
+        return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (quoted,)))
 
     def vector(self, chunk_id: int) -> np.ndarray:
         """The stored unit vector of one chunk."""

@@ -16,14 +16,17 @@ very was we were what when where which while who whom why will with would you yo
 inspection inspections report reports say said tell think council councils authority local our us please show find
 found give about regarding there been get got
 """.split())
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’](?:t|s|re|ve|ll|d)\b)?")
+_CLITIC = re.compile(r"['’](?:t|s|re|ve|ll|d)$")
 
 
 def terms(text: str) -> list[str]:
     """The topic words of ``text``: lower-case letters and digits, stopwords dropped, order kept, no repeats."""
     seen: dict[str, None] = {}
     for token in _TOKEN.findall(text):
-        word = token.lower()
+        if token.lower().endswith(("n't", "n’t")):
+            continue  # "isn't", "weren't": no topic in them
+        word = _CLITIC.sub("", token.lower())
         if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             seen.setdefault(word)
     return list(seen)

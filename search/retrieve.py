@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -10,17 +11,22 @@ import numpy as np
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import GRADE_QUESTION
+from ingest.grades import area_of
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
 from search.glossary import Glossary, load
 from search.lexical import fts_query
+from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
 # Candidates taken from each ranking before fusing: deep enough that a passage ranked
 # modestly by both sides still reaches the top after fusion.
 CANDIDATES = 50
+# Passages stating grades put first for a question about grades.
+GRADE_PASSAGES = 3
+# Passages re-ranked by what the question asks (the rest keep their fused order).
+RERANK_DEPTH = 60
 # Reciprocal-rank fusion constant (Cormack et al. 2009); damps the weight of the very top ranks.
 RRF_K = 60
 
@@ -77,15 +83,59 @@ class Searcher:
         query = self.embedder.embed([focus(question)])[0]
         allowed = None if understood.documents is None else self.index.chunk_ids(understood.documents)
         ranked = self._rank(understood.topic, query, allowed, mode)
-        grades = bool(GRADE_QUESTION.search(question))
-        if grades:
-            ranked = self._grades_first(ranked, query, allowed)
+        structural: set[int] = set()
+        if mode == "hybrid":
+            ranked, structural = self._fit(ranked, understood, query, allowed, k)
         ranked = ranked[:k]
         found = self._hits(ranked, query)
         passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
+        grades = understood.asks == "grade"
         sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
-        return Result(question, understood, hits, compose(sentences, self.no_answer_below))
+        answer = compose(sentences, self.no_answer_below)
+        if answer.no_answer and understood.authorities and structural & {i for i, _ in ranked[:PASSAGES_READ]}:
+            # Asked for a named council's grades or improvement list, and its report's own judgement or
+            # "what needs to improve" passage is at hand: that is the answer, however unlike the question it reads.
+            answer = replace(answer, no_answer=False)
+        outside = self._outside(understood)
+        if outside:
+            answer = replace(answer, no_answer=True)
+            understood = replace(understood, notes=(*understood.notes, *outside))
+        return Result(question, understood, hits, answer)
+
+    def _outside(self, understood: Understanding) -> list[str]:
+        """Why the indexed reports cannot answer: the question is only about councils no report is about, or
+        names another inspectorate, kind of inspection or a council outside England that no report mentions."""
+        reasons = []
+        if understood.missing and not understood.authorities:
+            reasons.append(f"The indexed reports are not about {', '.join(understood.missing)}.")
+        for item in understood.out_of_scope:
+            # Another body's findings are not in Ofsted's reports even where a report mentions that body; a
+            # place outside England is out of scope unless a report names it (Newport, Isle of Wight).
+            asks_ofsted = bool(re.search(r"\bofsted\b", understood.topic, re.I))
+            if not self.index.mentions(item.phrase) or (item.kind != "council outside England" and not asks_ofsted):
+                reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
+                               "English councils' children's services.")
+        return reasons
+
+    def _fit(self, ranked: list[tuple[int, float]], understood: Understanding, query: np.ndarray,
+             allowed: frozenset[int] | None, k: int) -> tuple[list[tuple[int, float]], set[int]]:
+        """The fused ranking adjusted to what the question asks (see search/rerank.py), and the passages put
+        first because of their place in a report (a judgement, an improvement list)."""
+        structural: set[int] = set()
+        if understood.asks == "grade":
+            ranked = self._grades_first(ranked, query, allowed, understood.topic)
+            structural = {i for i, _ in ranked[:GRADE_PASSAGES]}
+        if understood.asks == "improve":
+            lists = [(i, float(self.index.vector(i) @ query)) for i, section in self.index.sections(allowed)
+                     if section and IMPROVE_SECTION.search(section)]
+            ranked = improvement_lists_first(ranked, lists)
+            structural = {i for i, _ in sorted(lists, key=lambda item: -item[1])[:3]}
+        chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
+        ranked = nudge(ranked[:RERANK_DEPTH], chunks, understood.asks) + ranked[RERANK_DEPTH:]
+        if understood.asks == "across":
+            ranked = spread(ranked, chunks, per_document=1, k=k)
+        return ranked, structural
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""
@@ -102,10 +152,17 @@ class Searcher:
             return lexical or dense  # a question with no topic words still gets passages
         return fuse([dense, lexical])
 
-    def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None) -> list[tuple[int, float]]:
+    def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None,
+                      question_area: str = "") -> list[tuple[int, float]]:
         """For a question about grades, the passages stating grades (judgement tables) lead, closest first."""
         tables = self.index.judgement_chunks(allowed)
-        tables = sorted(tables, key=lambda i: -float(self.index.vector(i) @ query))[:2]
+        area = area_of(question_area) if question_area else None
+        stored = {item.id: item.chunk.text for item in self.index.chunks(tables)} if area else {}
+
+        def closeness(i: int) -> tuple[bool, float]:  # a passage about the area asked for first, then by meaning
+            return (bool(area) and area_of(stored.get(i, "")) == area, float(self.index.vector(i) @ query))
+
+        tables = sorted(tables, key=closeness, reverse=True)[:GRADE_PASSAGES]
         top = ranked[0][1] if ranked else 1.0
         lead = [(i, top + 0.01 * (len(tables) - n)) for n, i in enumerate(tables)]
         return lead + [(i, score) for i, score in ranked if i not in tables]

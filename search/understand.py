@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
+from ingest import authorities
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
+from search import scope
+from search.scope import OutOfScope
 
 # Openings that say "tell me" without saying about what; they pull results towards any
 # paragraph that mentions Ofsted or reports, so they are dropped before embedding.
@@ -19,6 +23,10 @@ _PREAMBLE = re.compile(
     re.I,
 )
 _YEAR = r"((?:19|20)\d{2})"
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter)"
+# "its 2019 inspection", "the May 2024 visit", "after its autumn 2023 inspection": a year that names an event.
+_EVENT_YEAR = re.compile(rf"\b{_YEAR}\s+(?:ofsted\s+)?(?:[\w']+\s+){{0,3}}?(?:inspections?|visits?|reports?)\b|"
+                         rf"\b(?:{_MONTHS})\s+{_YEAR}\b", re.I)
 _RANGES = (
     (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b", re.I), "between"),
     (re.compile(rf"\bfrom {_YEAR} to {_YEAR}\b", re.I), "between"),
@@ -26,15 +34,34 @@ _RANGES = (
     (re.compile(rf"\b(?:before|until|up to|prior to) {_YEAR}\b", re.I), "before"),
 )
 _RECENCY = (
-    (re.compile(r"\b(?:previous|prior|earlier|last but one)\s+(?:full\s+)?(?:inspection|visit|report)", re.I), "previous"),
-    (re.compile(r"\b(?:latest|most recent|newest)\b|\blast (?:full |ofsted )?(?:inspection|visit|report)", re.I), "latest"),
+    (re.compile(r"\b(?:previous|prior|earlier|last but one|one before)\b", re.I), "previous"),
+    (re.compile(r"\b(?:latest|most recent|newest|current)\b|\blast (?:full |ofsted )?(?:inspection|visit|report)", re.I), "latest"),
 )
 INSPECTIONS = ("sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
+VISITS = ("focused_visit", "monitoring_visit")
 _KINDS = (
     (re.compile(r"\bfocused visits?\b", re.I), ("focused_visit",)),
     (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
     (re.compile(r"\b(?:committee|scrutiny|cabinet)\b", re.I), ("committee_report",)),
-    (re.compile(r"\b(?:full|graded|ilacs|sif|standard|short) inspections?\b", re.I), INSPECTIONS),
+    (re.compile(r"\bvisits?\b|\bwent back\b", re.I), VISITS),
+    (re.compile(r"\binspections?\b|\binspected\b", re.I), INSPECTIONS),
+)
+# What a question asks for. Checked in this order: the first that matches decides.
+ASKS = ("across", "reasons", "improve", "change", "grade", "topic")
+_ASKS = (
+    ("across", re.compile(r"\b(?:which|what|where|how many)\s+(?:other\s+|english\s+)?(?:councils|local authorities|"
+                          r"authorities|areas|places)\b|\bwhere (?:were|are|have) councils\b|\bany councils?\b", re.I)),
+    ("reasons", re.compile(r"\bwhy\b|\bwhat (?:was|is|were) behind\b|\bhow did .{0,80}\bget (?:to|an?)\b|\breasons?\b|"
+                           r"\bwhat led to\b|\bhow come\b|\bexplain", re.I)),
+    ("improve", re.compile(r"\bareas? (?:for|of) (?:improvement|development|priority action)|\brecommendations?\b|"
+                           r"\bpriority actions?\b|\b(?:need|needs|needed|have|has|had|told|asked|required|must)\s+"
+                           r"(?:[\w']+\s+){0,3}?to\s+(?:improve|work on|do better|get better|address|strengthen)\b|"
+                           r"\bwork on\b|\bimprove on\b", re.I)),
+    ("change", re.compile(r"\b(?:since|still|any better|got better|get better|getting better|improved|improving|put right|"
+                          r"sorted|recover(?:ed|y)?|move[ds]? up|moved on|changed?|progress(?:ed)?|turn(?:ed)? (?:it )?"
+                          r"around|fixed|addressed|resolved|tackled|any more|anymore|went back|compared (?:with|to))\b", re.I)),
+    ("grade", re.compile(r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|rating|verdict|outstanding|inadequate|"
+                         r"requires? improvement|how good|fail(?:ed|ing|s)?|how did .{0,80}\bdo\b)\b", re.I)),
 )
 
 
@@ -51,6 +78,9 @@ class Understanding:
     recency: str | None = None
     documents: tuple[int, ...] | None = None  # None: every document
     notes: tuple[str, ...] = field(default=())
+    asks: str = "topic"  # one of ASKS: what the question wants back
+    missing: tuple[str, ...] = ()  # councils the question names that no indexed report is about
+    out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
 
     def labels(self) -> list[str]:
         """Short chips describing the filters, e.g. ["Leicestershire", "2024", "focused visits"]."""
@@ -73,7 +103,8 @@ class Understanding:
             "authorities": list(self.authorities), "years": list(self.years),
             "from": self.year_from, "to": self.year_to, "kinds": list(self.kinds), "recency": self.recency,
             "documents": None if self.documents is None else len(self.documents),
-            "labels": self.labels(), "notes": list(self.notes),
+            "labels": self.labels(), "notes": list(self.notes), "asks": self.asks,
+            "missing": list(self.missing), "out_of_scope": [item.phrase for item in self.out_of_scope],
         }
 
 
@@ -119,31 +150,49 @@ def focus(question: str) -> str:
 
 
 def understand(question: str, documents: Sequence[DocumentRecord]) -> Understanding:
-    """Recognise councils, years, kinds and recency in ``question`` and select the matching documents."""
+    """Recognise councils, years, kinds, recency and what is asked in ``question``; select the matching documents."""
     topic = focus(question)
-    authorities = _authorities(question, documents)
+    asks = next((name for name, pattern in _ASKS if pattern.search(question)), "topic")
+    authorities, missing, spans = _authorities(question, documents)
     years, year_from, year_to = _years(question)
-    kinds = tuple(kind for pattern, group in _KINDS if pattern.search(question) for kind in group)
+    if asks == "change" and (years or year_from):
+        # The answer to "has it improved since 2019?" is in the reports after 2019, which say what changed.
+        year_from, years, year_to = min([*years, *([year_from] if year_from else [])]) + 1, (), None
+    kinds = tuple(dict.fromkeys(kind for pattern, group in _KINDS if pattern.search(question) for kind in group))
+    kinds = kinds[:1] if kinds[:1] == ("focused_visit",) or kinds[:1] == ("monitoring_visit",) else kinds
+    if len(kinds) > len(VISITS) and not any(pattern.search(question) for pattern, _ in _RECENCY):
+        kinds = ()  # "visits" and "inspections" both named: no narrowing by kind
     recency = next((name for pattern, name in _RECENCY if pattern.search(question)), None)
-    if recency and not kinds and re.search(r"\binspect", question, re.I):
-        kinds = INSPECTIONS
-    topic = _strip_filters(topic, authorities)
-    wanted = Understanding(topic, authorities, years, year_from, year_to, kinds, recency)
+    topic = _strip_filters(topic, spans)
+    wanted = Understanding(topic, authorities, years, year_from, year_to, kinds, recency, asks=asks, missing=missing,
+                           out_of_scope=tuple(scope.load().named_in(question)))
     return _select(wanted, documents)
 
 
-def _authorities(question: str, documents: Sequence[DocumentRecord]) -> tuple[str, ...]:
-    names = sorted({doc.description.authority for doc in documents if doc.description.authority}, key=len, reverse=True)
+def _authorities(question: str, documents: Sequence[DocumentRecord]) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+    """Councils named (as the index holds them), councils named that no indexed report is about, and the words
+    that named them. A former council stands for its successors ("Northants": North and West Northamptonshire)."""
+    indexed = {doc.description.authority for doc in documents if doc.description.authority}
     found: list[str] = []
-    for name in names:
-        if re.search(rf"\b{re.escape(name)}\b", question, re.I) and not any(name in other for other in found):
+    missing: list[str] = []
+    spans: list[str] = []
+    for mention in authorities.load().mentions(question):
+        authority = mention.authority
+        names = [authority.name] if authority.name in indexed else [name for name in authority.successors if name in indexed]
+        found += names
+        if not names:
+            missing.append(authority.name)
+        spans.append(question.replace("’", "'")[mention.start:mention.end])
+    for name in sorted(indexed - set(found), key=len, reverse=True):  # councils outside the list, as indexed
+        if authorities.load().named(name) is None and re.search(rf"\b{re.escape(name)}\b", question, re.I):
             found.append(name)
-    return tuple(sorted(found))
+            spans.append(name)
+    return tuple(sorted(set(found))), tuple(dict.fromkeys(m for m in missing if m not in found)), spans
 
 
 def _years(question: str) -> tuple[tuple[int, ...], int | None, int | None]:
     year_from = year_to = None
-    rest = question
+    rest = _EVENT_YEAR.sub(lambda match: f" in {match.group(1) or match.group(2)} ", question)
     for pattern, kind in _RANGES:
         match = pattern.search(rest)
         if not match:
@@ -160,9 +209,12 @@ def _years(question: str) -> tuple[tuple[int, ...], int | None, int | None]:
     return years, year_from, year_to
 
 
-def _strip_filters(topic: str, authorities: tuple[str, ...]) -> str:
-    for name in authorities:
-        topic = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", topic, flags=re.I)
+def _strip_filters(topic: str, spans: Sequence[str]) -> str:
+    """The topic without the councils' names (with "County Council" and "'s") and years, for full-text search."""
+    topic = topic.replace("’", "'")
+    for name in sorted(set(spans), key=len, reverse=True):
+        topic = re.sub(rf"\b{re.escape(name)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
+                       topic, flags=re.I)
     topic = re.sub(rf"\b(?:in|since|after|from|before|until|between|and|to)?\s*\b{_YEAR}\b", " ", topic)
     return " ".join(topic.split()) or topic
 
@@ -174,7 +226,7 @@ def _select(wanted: Understanding, documents: Sequence[DocumentRecord]) -> Under
     checks = (
         ("authorities", lambda doc: doc.description.authority in wanted.authorities, bool(wanted.authorities)),
         ("years", lambda doc: _in_years(doc, wanted), bool(wanted.years or wanted.year_from or wanted.year_to)),
-        ("kinds", lambda doc: doc.description.kind in wanted.kinds, bool(wanted.kinds)),
+        ("kinds", lambda doc: _of_kind(doc, wanted.kinds), bool(wanted.kinds)),
     )
     dropped = {}
     for name, keep, active in checks:
@@ -190,17 +242,23 @@ def _select(wanted: Understanding, documents: Sequence[DocumentRecord]) -> Under
         pool = _by_recency(pool, wanted.recency)
     narrowed_any = any(active for _, _, active in checks) or wanted.recency
     chosen = tuple(sorted(doc.id for doc in pool)) if narrowed_any else None
-    return Understanding(
-        wanted.topic,
-        () if dropped.get("authorities") else wanted.authorities,
-        () if dropped.get("years") else wanted.years,
-        None if dropped.get("years") else wanted.year_from,
-        None if dropped.get("years") else wanted.year_to,
-        () if dropped.get("kinds") else wanted.kinds,
-        wanted.recency,
-        chosen,
-        tuple(notes),
+    notes += [f"No report for {name} is indexed." for name in wanted.missing]
+    return replace(
+        wanted,
+        authorities=() if dropped.get("authorities") else wanted.authorities,
+        years=() if dropped.get("years") else wanted.years,
+        year_from=None if dropped.get("years") else wanted.year_from,
+        year_to=None if dropped.get("years") else wanted.year_to,
+        kinds=() if dropped.get("kinds") else wanted.kinds,
+        documents=chosen,
+        notes=tuple(notes),
     )
+
+
+def _of_kind(doc: DocumentRecord, kinds: Sequence[str]) -> bool:
+    """A council paper that restates an inspection's grades is about that inspection, so it counts as one."""
+    kind = doc.description.kind
+    return kind in kinds or (kind == "committee_report" and bool(doc.judgements) and set(INSPECTIONS) <= set(kinds))
 
 
 def document_years(doc: DocumentRecord) -> set[int]:
@@ -219,15 +277,33 @@ def _in_years(doc: DocumentRecord, wanted: Understanding) -> bool:
     return not (wanted.year_to and not any(year <= wanted.year_to for year in years))
 
 
+# Documents of one council dated this close together are about the same inspection (a report and the council
+# paper that presents it to a committee).
+SAME_EVENT_DAYS = 120
+
+
 def _by_recency(pool: list[DocumentRecord], recency: str) -> list[DocumentRecord]:
-    """Per council, the newest document (latest) or the one before it (previous)."""
+    """Per council, the documents of its newest inspection or visit (latest) or of the one before (previous)."""
     position = 0 if recency == "latest" else 1
-    chosen = []
+    chosen: list[DocumentRecord] = []
     for authority in {doc.description.authority for doc in pool}:
         mine = sorted((doc for doc in pool if doc.description.authority == authority), key=_when, reverse=True)
-        if len(mine) > position:
-            chosen.append(mine[position])
+        events: list[list[DocumentRecord]] = []
+        for doc in mine:
+            if events and _days_between(_when(events[-1][0]), _when(doc)) <= SAME_EVENT_DAYS:
+                events[-1].append(doc)
+            else:
+                events.append([doc])
+        if len(events) > position:
+            chosen += events[position]
     return chosen or pool
+
+
+def _days_between(later: str, earlier: str) -> int:
+    try:
+        return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return 10**6
 
 
 def _when(doc: DocumentRecord) -> str:

@@ -1,0 +1,84 @@
+"""Fit a fused ranking to what the question asks: the report's own improvement list, the reasons for a grade,
+what later reports say changed, several councils rather than one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.grades import GRADE_ROW, GRADE_STATED
+from ingest.store import StoredChunk
+
+Ranked = list[tuple[int, float]]
+
+# Section headings every Ofsted framework uses (SIF, ILACS, focused visits, the 2026 framework).
+IMPROVE_SECTION = re.compile(r"what needs to improve|needs? to improve|areas? (?:for|of) (?:priority )?(?:improvement|action|"
+                             r"development)|priority (?:and immediate )?actions?|recommendations?", re.I)
+# ILACS reports open with their headline findings under the report's own title ("Inspection of X local authority
+# children's services"); SIF reports have a "Summary of findings"; both state reasons with "because".
+SUMMARY_SECTION = re.compile(r"headline findings|summary of findings|executive summary|^summary|key findings|"
+                             r"overall effectiveness|\bbecause:?\s*$|^inspection of .{0,80}children", re.I)
+# What later reports say when something has changed since an earlier inspection or visit.
+CHANGE_WORDS = re.compile(r"\bsince the (?:last|previous|(?:\w+ )?\d{4}) (?:inspection|visit|focused visit)|\bsince \d{4}\b|"
+                          r"\bpreviously\b|\b(?:has|have) (?:significantly |considerably |further )?improved\b|\bno longer\b|"
+                          r"\bimprovement since\b|\bat the (?:last|previous) inspection\b|\bremains?\b|\bcontinues? to\b", re.I)
+REASON_WORDS = re.compile(r"\bbecause\b|\bdue to\b|\bas a result\b|\bunderpinned by\b|\bhas led to\b|\bresulted in\b", re.I)
+# A nudge in reciprocal-rank-fusion units, where the top passage scores about 1/61 + 1/61 = 0.033.
+NUDGE = 0.008
+
+
+def improvement_lists_first(ranked: Ranked, lists: Sequence[tuple[int, float]]) -> Ranked:
+    """The report's own "what needs to improve" passages (id, similarity to the question) lead, closest first."""
+    lead_ids = [chunk_id for chunk_id, _ in sorted(lists, key=lambda item: -item[1])[:3]]
+    top = ranked[0][1] if ranked else 1.0
+    lead = [(chunk_id, top + 0.01 * (len(lead_ids) - n)) for n, chunk_id in enumerate(lead_ids)]
+    return lead + [(chunk_id, score) for chunk_id, score in ranked if chunk_id not in lead_ids]
+
+
+def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], asks: str) -> Ranked:
+    """Raise passages that fit what is asked: summaries and stated reasons for "why", what changed (and later
+    reports) for "has it improved"."""
+    if not ranked:
+        return ranked
+    newest = _recency(chunks)
+    scored = []
+    for chunk_id, score in ranked:
+        item = chunks.get(chunk_id)
+        if item is None:
+            continue
+        section, text = item.chunk.section or "", item.chunk.text
+        bonus = 0.0
+        if asks == "reasons":  # the reasons, not the grade restated
+            bonus += NUDGE * (bool(SUMMARY_SECTION.search(section)) + bool(REASON_WORDS.search(text)) - 2 * _states_grade(text))
+        elif asks == "change":
+            bonus += NUDGE * bool(CHANGE_WORDS.search(text)) + NUDGE * newest.get(item.document.id, 0.0)
+        scored.append((chunk_id, score + bonus))
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def _states_grade(text: str) -> bool:
+    return bool(GRADE_ROW.search(text) or GRADE_STATED.search(text))
+
+
+def _recency(chunks: dict[int, StoredChunk]) -> dict[int, float]:
+    """Each document's place in time among the candidates' documents: 1.0 the newest, 0.0 the oldest."""
+    dates = sorted({(item.document.description.date or "", item.document.id) for item in chunks.values()})
+    if len(dates) < 2:
+        return {document: 1.0 for _, document in dates}
+    return {document: position / (len(dates) - 1) for position, (_, document) in enumerate(dates)}
+
+
+def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5) -> Ranked:
+    """For questions across councils: the best passage of each document first (up to ``k``), then the rest."""
+    taken: dict[int, int] = {}
+    first: Ranked = []
+    rest: Ranked = []
+    for chunk_id, score in ranked:
+        item = chunks.get(chunk_id)
+        document = item.document.id if item else -1
+        if len(first) < k and taken.get(document, 0) < per_document:
+            first.append((chunk_id, score))
+            taken[document] = taken.get(document, 0) + 1
+        else:
+            rest.append((chunk_id, score))
+    return first + rest
