@@ -10,6 +10,7 @@ from ingest.errors import IndexMissing, OfstedError
 from ingest.pipeline import ingest
 from ingest.store import current_folder
 from search.cards import STYLE, answer_html, answered_marker, card, chips_html
+from search.render import sources
 from search.retrieve import Result, Searcher, open_searcher
 from search.understand import Understanding
 
@@ -93,7 +94,7 @@ def show(result: Result) -> None:
     if result.answer.no_answer:
         st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
     else:
-        st.markdown(answer_html(result.answer), unsafe_allow_html=True)
+        st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
     for hit in result.hits:
         st.markdown(card(hit, weak=result.answer.no_answer), unsafe_allow_html=True)
     st.markdown(answered_marker(result.question), unsafe_allow_html=True)

@@ -31,12 +31,15 @@ def card(hit: Hit, weak: bool = False) -> str:
     )
 
 
-def answer_html(answer: Answer) -> str:
-    """The quoted answer: each sentence in quotation marks, then links to the passage cards citing it."""
+def answer_html(answer: Answer, labels: dict[int, str] | None = None) -> str:
+    """The quoted answer: each sentence in quotation marks, then links to the passage cards citing it (and the
+    council and year of each when ``labels`` gives them: an answer drawn from several reports)."""
     quotes = []
     for quote in answer.quotes:
         marks = "".join(f'<a href="#passage-{rank}" class="marker">[{rank}]</a>' for rank in quote.passages)
-        quotes.append(f"<p>“{inert(quote.text)}” {marks}</p>")
+        where = "; ".join(dict.fromkeys((labels or {})[rank] for rank in quote.passages if rank in (labels or {})))
+        source = f' <span class="source">({inert(where)})</span>' if where else ""
+        quotes.append(f"<p>“{inert(quote.text)}” {marks}{source}</p>")
     return f'<div class="answer">{"".join(quotes)}</div>'
 
 
@@ -59,6 +62,7 @@ STYLE = """
 .answer {border-left: 4px solid #0969da; padding: 0.2rem 0 0.2rem 1rem; margin: 0.5rem 0 1.2rem 0;}
 .marker {text-decoration: none; font-weight: 600; margin-left: 2px;}
 .chip {display: inline-block; background: #ddf4ff; border-radius: 12px; padding: 0 10px; margin: 0 4px;}
+.source {color: #57606a; font-size: 0.85rem;}
 .weak {color: #9a6700; font-size: 0.8rem; border: 1px solid #d4a72c; border-radius: 4px; padding: 0 4px;}
 </style>
 """

@@ -37,11 +37,32 @@ def marked(hit: Hit, left: str = "**", right: str = "**") -> str:
     return f"{text[:a]}{left}{text[a:b]}{right}{text[b:]}"
 
 
+def sources(result: Result) -> dict[int, str]:
+    """For an answer quoting more than one document: each passage rank's council and year ("Rutland, 2024"),
+    so that a reader can tell the quoted sentences apart; {} when the answer quotes one document."""
+    by_rank = {hit.rank: hit for hit in result.hits}
+    quoted = {rank for quote in result.answer.quotes for rank in quote.passages if rank in by_rank}
+    if len({by_rank[rank].document.id for rank in quoted}) < 2:
+        return {}
+    labels = {}
+    for rank in quoted:
+        description = by_rank[rank].document.description
+        year = (description.date or "")[:4]
+        labels[rank] = ", ".join(part for part in (description.authority, year) if part)
+    return labels
+
+
 def answer_lines(result: Result) -> list[str]:
-    """The quoted answer, each sentence followed by markers of the passages that hold it."""
+    """The quoted answer, each sentence followed by markers of the passages that hold it (and, when the answer
+    quotes several documents, the council and year of each)."""
     if result.answer.no_answer:
         return ["The indexed reports do not seem to answer this question. The closest passages (weak matches):"]
-    return [f"“{quote.text}” " + "".join(f"[{rank}]" for rank in quote.passages) for quote in result.answer.quotes]
+    labels = sources(result)
+    lines = []
+    for quote in result.answer.quotes:
+        where = "; ".join(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels))
+        lines.append(f"“{quote.text}” " + "".join(f"[{rank}]" for rank in quote.passages) + (f" ({where})" if where else ""))
+    return lines
 
 
 def as_text(result: Result) -> str:
@@ -89,13 +110,15 @@ def passage_json(hit: Hit) -> dict:
 
 def as_json(result: Result) -> dict:
     """The whole result as one JSON-ready object."""
+    labels = sources(result)
     return {
         "question": result.question,
         "understood": result.understood.as_json(),
         "no_answer": result.answer.no_answer,
         "confidence": result.answer.confidence,
         "answer": [] if result.answer.no_answer else [
-            {"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages)}
+            {"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages),
+             "sources": list(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels))}
             for quote in result.answer.quotes],
         "passages": [passage_json(hit) for hit in result.hits],
     }

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ingest import authorities
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
@@ -15,7 +16,7 @@ from ingest.grades import area_of
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
 from search.glossary import Glossary, load
-from search.lexical import fts_query
+from search.lexical import STOPWORDS, fts_query
 from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, focus, understand
 
@@ -93,20 +94,33 @@ class Searcher:
         sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         answer = compose(sentences, self.no_answer_below)
-        if answer.no_answer and understood.authorities and structural & {i for i, _ in ranked[:PASSAGES_READ]}:
-            # Asked for a named council's grades or improvement list, and its report's own judgement or
-            # "what needs to improve" passage is at hand: that is the answer, however unlike the question it reads.
+        if answer.no_answer and self._held(understood, structural, ranked):
             answer = replace(answer, no_answer=False)
-        outside = self._outside(understood)
+        outside = self._outside(understood, question)
         if outside:
             answer = replace(answer, no_answer=True)
             understood = replace(understood, notes=(*understood.notes, *outside))
         return Result(question, understood, hits, answer)
 
-    def _outside(self, understood: Understanding) -> list[str]:
-        """Why the indexed reports cannot answer: the question is only about councils no report is about, or
-        names another inspectorate, kind of inspection or a council outside England that no report mentions."""
+    @staticmethod
+    def _held(understood: Understanding, structural: set[int], ranked: Sequence[tuple[int, float]]) -> bool:
+        """True when the question is about something the index holds, however unlike the question the passages
+        read: a named council's grades or improvement list with its report's own judgement or list at hand, or the
+        reasons for a named council's grade, or how it changed between inspections (its reports say)."""
+        if not understood.authorities or understood.documents == ():
+            return False
+        if understood.asks in ("reasons", "change"):
+            return True
+        return bool(structural & {i for i, _ in ranked[:PASSAGES_READ]})
+
+    def _outside(self, understood: Understanding, question: str) -> list[str]:
+        """Why the indexed reports cannot answer: the question is only about councils no report is about, names
+        another inspectorate, kind of inspection or a council outside England that no report mentions, or names
+        something (a capitalised name: a school, a trust, a person) that no indexed report contains."""
         reasons = []
+        unknown = [name for name in proper_names(question, understood) if not self.index.mentions(name)]
+        if unknown:
+            reasons.append(f"No indexed report mentions {', '.join(unknown)}.")
         if understood.missing and not understood.authorities:
             reasons.append(f"The indexed reports are not about {', '.join(understood.missing)}.")
         for item in understood.out_of_scope:
@@ -175,6 +189,23 @@ class Searcher:
             similarity = float(self.index.vector(item.id) @ query)
             hits.append(Hit(rank, scores[item.id], item.id, item.chunk, item.document, None, similarity))
         return hits
+
+
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-\s][A-Z][A-Za-z]+)*\b")
+_COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
+
+
+def proper_names(question: str, understood: Understanding) -> list[str]:
+    """Capitalised words or runs inside the question (not its first word), other than the councils it names."""
+    text = question.replace("’", "'")
+    for mention in reversed(authorities.load().mentions(text)):  # "Notts", "North Northants": councils, not unknowns
+        text = text[:mention.start] + " x " + text[mention.end:]
+    councils = " ".join(understood.authorities + understood.missing).lower()
+    names = []
+    for match in _NAME.finditer(text):
+        words = [word for word in match.group(0).split() if word.lower() not in _COMMON_NAMES and word.lower() not in councils]
+        names += [word for word in words if word.lower() not in STOPWORDS and not word.isupper()]
+    return list(dict.fromkeys(names))
 
 
 def fuse(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:

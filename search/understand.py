@@ -50,7 +50,7 @@ _KINDS = (
 ASKS = ("across", "reasons", "improve", "change", "grade", "topic")
 _ASKS = (
     ("across", re.compile(r"\b(?:which|what|where|how many)\s+(?:other\s+|english\s+)?(?:councils|local authorities|"
-                          r"authorities|areas|places)\b|\bwhere (?:were|are|have) councils\b|\bany councils?\b", re.I)),
+                          r"authorities)\b|\bwhere (?:were|are|have) councils\b|\bany councils?\b", re.I)),
     ("reasons", re.compile(r"\bwhy\b|\bwhat (?:was|is|were) behind\b|\bhow did .{0,80}\bget (?:to|an?)\b|\breasons?\b|"
                            r"\bwhat led to\b|\bhow come\b|\bexplain", re.I)),
     ("improve", re.compile(r"\bareas? (?:for|of) (?:improvement|development|priority action)|\brecommendations?\b|"
@@ -61,7 +61,7 @@ _ASKS = (
                           r"sorted|recover(?:ed|y)?|move[ds]? up|moved on|changed?|progress(?:ed)?|turn(?:ed)? (?:it )?"
                           r"around|fixed|addressed|resolved|tackled|any more|anymore|went back|compared (?:with|to))\b", re.I)),
     ("grade", re.compile(r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|rating|verdict|outstanding|inadequate|"
-                         r"requires? improvement|how good|fail(?:ed|ing|s)?|how did .{0,80}\bdo\b)\b", re.I)),
+                         r"requires? improvement|how good (?:was|were|is|are) .{0,60}\bservices|fail(?:ed|ing|s)?|how did .{0,80}\bdo\b)\b", re.I)),
 )
 
 
