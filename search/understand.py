@@ -290,13 +290,18 @@ def _by_recency(pool: list[DocumentRecord], recency: str) -> list[DocumentRecord
         mine = sorted((doc for doc in pool if doc.description.authority == authority), key=_when, reverse=True)
         events: list[list[DocumentRecord]] = []
         for doc in mine:
-            if events and _days_between(_when(events[-1][0]), _when(doc)) <= SAME_EVENT_DAYS:
+            if events and _days_between(_published(events[-1][0]), _published(doc)) <= SAME_EVENT_DAYS:
                 events[-1].append(doc)
             else:
                 events.append([doc])
         if len(events) > position:
             chosen += events[position]
     return chosen or pool
+
+
+def _published(doc: DocumentRecord) -> str:
+    """When a document came out: a report and the council paper presenting it come out weeks apart."""
+    return doc.description.published or doc.description.inspection_end or ""
 
 
 def _days_between(later: str, earlier: str) -> int:
