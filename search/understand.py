@@ -61,7 +61,8 @@ _ASKS = (
                           r"sorted|recover(?:ed|y)?|move[ds]? up|moved on|changed?|progress(?:ed)?|turn(?:ed)? (?:it )?"
                           r"around|fixed|addressed|resolved|tackled|any more|anymore|went back|compared (?:with|to))\b", re.I)),
     ("grade", re.compile(r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|rating|verdict|outstanding|inadequate|"
-                         r"requires? improvement|how good (?:was|were|is|are) .{0,60}\bservices|fail(?:ed|ing|s)?|how did .{0,80}\bdo\b)\b", re.I)),
+                         r"requires? improvement|how good (?:was|were|is|are) .{0,60}\bservices|fail(?:ed|ing|s)?|"
+                         r"how did .{0,80}\bdo\b)\b", re.I)),
 )
 
 
