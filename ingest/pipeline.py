@@ -234,8 +234,10 @@ def _keep_outside(plan: _Plan, old: Index | None, paths: Sequence[Path], files: 
     for document in old.documents():
         if document.path in plan.keep or document.path in looked_at:
             continue
-        entry = old.entry(document.path)
-        if entry and not any(document.path.startswith(folder) for folder in folders):
+        if any(document.path.startswith(folder) for folder in folders):
+            continue  # under a folder given this run, and gone from it
+        entry = old.entry(document.path)  # read its chunks and vectors only when it stays
+        if entry:
             plan.keep[document.path] = entry
 
 

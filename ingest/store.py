@@ -51,7 +51,6 @@ BM25 = "bm25(chunks_fts, 1.0, 0.5)"
 DESCRIPTION_FIELDS = ("title", "authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector")
 
 
-
 @dataclass(frozen=True)
 class Manifest:
     """What an index was built with, saved beside it and checked on load."""
