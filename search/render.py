@@ -9,13 +9,24 @@ from search.retrieve import Hit, Result
 def citation(hit: Hit) -> str:
     """A line a councillor can cite: report, authority, date, then paragraph or page."""
     description = hit.document.description
-    parts = [description.title or hit.document.file]
+    parts = [report_name(hit)]
     if description.authority:
         parts.append(description.authority)
     if description.date:
         parts.append(description.date)
     parts.append(locator(hit))
     return " · ".join(parts)
+
+
+def report_name(hit: Hit) -> str:
+    """The report's title; where it has none that says more than the council's name, what kind of report it is
+    ("inspection (single inspection framework)"), else its file name."""
+    description = hit.document.description
+    title = description.title
+    if title and title.strip().lower() != (description.authority or "").lower():
+        return title
+    kind = KINDS.get(description.kind or "", "")
+    return kind.capitalize() if kind and description.kind != "other" else hit.document.file
 
 
 def locator(hit: Hit) -> str:

@@ -71,3 +71,12 @@ def test_text_output_cites_each_passage(corpus_index, monkeypatch, capsys):
 def test_missing_index_is_one_line_error(tmp_path, monkeypatch, capsys):
     code, out = run_cli(["anything", "--index", str(tmp_path / "none")], monkeypatch, capsys)
     assert code == 2 and out.err.count("\n") == 1 and "python -m ingest" in out.err
+
+
+def test_a_report_whose_title_is_only_its_council_is_cited_by_its_kind(searcher):
+    hits = searcher.search("Leicestershire early help offer", k=5)
+    sif = next(hit for hit in hits if hit.document.file.endswith("sif-inspection.txt"))
+    from search.render import citation
+
+    line = citation(sif)
+    assert line.startswith("Inspection (single inspection framework) · Leicestershire · 2017-02-13")
