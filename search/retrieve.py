@@ -123,10 +123,10 @@ class Searcher:
             reasons.append(f"No indexed report mentions {', '.join(unknown)}.")
         if understood.missing and not understood.authorities:
             reasons.append(f"The indexed reports are not about {', '.join(understood.missing)}.")
+        # Another body's findings are not in Ofsted's reports even where a report mentions that body (unless the
+        # question asks what Ofsted said); a place outside England is out of scope unless a report names it.
+        asks_ofsted = bool(re.search(r"\bofsted\b", question, re.I))
         for item in understood.out_of_scope:
-            # Another body's findings are not in Ofsted's reports even where a report mentions that body; a
-            # place outside England is out of scope unless a report names it (Newport, Isle of Wight).
-            asks_ofsted = bool(re.search(r"\bofsted\b", understood.topic, re.I))
             if not self.index.mentions(item.phrase) or (item.kind != "council outside England" and not asks_ofsted):
                 reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                                "English councils' children's services.")

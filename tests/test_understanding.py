@@ -136,3 +136,9 @@ def test_answers_from_several_reports_name_council_and_year(searcher):
         assert quote["sources"] == [f"{description.authority}, {description.date[:4]}"]
     one = replace(result, answer=replace(result.answer, quotes=quotes[:1], no_answer=False))
     assert as_json(one)["answer"][0]["sources"] == []  # one report: nothing to tell apart
+
+
+def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_mention_it(searcher):
+    mentioned = next(name for name in ("HMI Probation", "Care Quality Commission", "CQC") if searcher.index.mentions(name))
+    result = searcher.ask(f"What did Ofsted say about work with the {mentioned}?")
+    assert not any("No indexed report mentions" in note for note in result.understood.notes)
