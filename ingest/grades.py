@@ -64,6 +64,7 @@ class Judgement:
     grade: str
     paragraph: str | None
     page: int | None
+    start: int | None = None  # offset of the statement in the document text (None in indexes built before it)
 
     def as_json(self) -> dict:
         """The documented JSON shape."""
@@ -84,7 +85,8 @@ def _table_rows(chunk: Chunk) -> Iterator[Judgement]:
     for match in _ROW.finditer(chunk.text if " | " in chunk.text else ""):
         area = area_of(match.group(1))
         if area:
-            yield Judgement(area, _tidy(match.group(1)), grade_of(match.group(2)), chunk.paragraph, chunk.page)
+            yield Judgement(area, _tidy(match.group(1)), grade_of(match.group(2)), chunk.paragraph, chunk.page,
+                            chunk.start + match.start())
 
 
 def _sentences(document: Document) -> Iterator[Judgement]:
@@ -95,7 +97,23 @@ def _sentences(document: Document) -> Iterator[Judgement]:
         area = "lscb" if re.search(r"LSCB|Safeguarding", written, re.I) else "overall"
         span = next((span for span in document.spans if span.start - 8 <= start < span.end), None)
         paragraph, page = (span.block.number, span.block.page) if span else (None, None)
-        yield Judgement(area, _tidy(written), grade_of(match.group(2)), paragraph, page)
+        yield Judgement(area, _tidy(written), grade_of(match.group(2)), paragraph, page, start)
+
+
+# Inspection frameworks by the date an inspection began (Ofsted, "Inspecting local authority children's services"):
+# the single inspection framework (SIF, November 2013 - December 2017, which also judged adoption and the LSCB),
+# ILACS from January 2018 (children in care and care leavers one judgement until the 2023 revision), and the
+# renewed framework of 2026, which gives no overall effectiveness grade.
+FRAMEWORKS = (("2026-01-01", "2026 framework"), ("2018-01-01", "ILACS"), ("2013-11-01", "SIF"))
+
+
+def framework_of(kind: str | None, started: str | None) -> str | None:
+    """The framework a graded report was inspected under, from its kind and start date; None when unknown."""
+    if kind == "sif_inspection":
+        return "SIF"
+    if not started or kind in UNGRADED_KINDS:
+        return None
+    return next((name for since, name in FRAMEWORKS if started >= since), None)
 
 
 def area_of(written: str) -> str | None:

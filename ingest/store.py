@@ -276,6 +276,19 @@ class Index:
         quoted = '"' + phrase.replace('"', " ") + '"'
         return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (quoted,)))
 
+    def passage_at(self, document_id: int, offset: int) -> int | None:
+        """The id of the chunk of a document whose text holds the character at ``offset``, if any."""
+        rows = self._rows('SELECT id FROM chunks WHERE document=? AND start<=? AND "end">? ORDER BY "end"-start LIMIT 1',
+                          (document_id, offset, offset))
+        return int(rows[0][0]) if rows else None
+
+    def passage_stating(self, document_id: int, words: str) -> int | None:
+        """The id of the shortest chunk of a document that holds ``words``, if any (for statements stored without
+        their offset)."""
+        rows = self._rows("SELECT id FROM chunks WHERE document=? AND instr(lower(text), lower(?)) > 0 "
+                          "ORDER BY length(text) LIMIT 1", (document_id, words))
+        return int(rows[0][0]) if rows else None
+
     def vector(self, chunk_id: int) -> np.ndarray:
         """The stored unit vector of one chunk."""
         return np.asarray(self.vectors.reconstruct(int(chunk_id)))
@@ -295,6 +308,14 @@ class Index:
         marks = ",".join("?" * len(ids))
         rows = {row["id"]: row for row in self._rows(f"SELECT * FROM chunks WHERE id IN ({marks})", ids)}
         return [self._stored(rows[i]) for i in ids if i in rows]
+
+    def document_chunks(self, document_id: int) -> list[StoredChunk]:
+        """Every chunk of one document, in reading order."""
+        return [self._stored(row) for row in self._rows("SELECT * FROM chunks WHERE document=? ORDER BY id", (document_id,))]
+
+    def document(self, document_id: int) -> DocumentRecord | None:
+        """One stored document by id, or None."""
+        return self._documents.get(document_id)
 
     def documents(self) -> list[DocumentRecord]:
         """Every stored document."""

@@ -78,6 +78,17 @@ def first_quote_hit(question: Question, result: Result) -> bool:
     return any(is_hit(question, quote.text, files.get(rank, "")) for rank in quote.passages)
 
 
+def first_grade_row_right(question: Question, result: Result) -> bool:
+    """True when the grade table's first row is from the expected document and its grade is the one the first gold
+    phrase states ("requires improvement" also as "require improvement")."""
+    if not result.grades or not question.gold:
+        return False
+    row = result.grades[0]
+    if question.docs and row.document not in question.docs:
+        return False
+    return normalise(row.grade.replace("requires ", "")) in normalise(question.gold[0])
+
+
 def score(questions: Sequence[Question], ask: Callable[[str], Result | Sequence[Hit]]) -> dict:
     """Recall@1/3/5, MRR@10, misses and, when answers are given, no-answer and first-sentence measures; with
     ``by_type`` the same for each question type when the file gives types."""
@@ -110,7 +121,10 @@ def _answer_scores(questions: Sequence[Question], answerable: Sequence[Question]
     unanswerable = [question for question in questions if question.unanswerable]
     flagged = lambda question: results[question.q].answer.no_answer  # noqa: E731
     share = lambda items, test: sum(1 for item in items if test(item)) / len(items) if items else 0.0  # noqa: E731
+    graded = [question for question in answerable if question.type == "grade"]
     return {
+        "grade_first_row": share(graded, lambda question: first_grade_row_right(question, results[question.q])),
+        "n_grade": len(graded),
         "no_answer_accuracy": share(unanswerable, flagged),
         "wrongly_flagged": share(answerable, flagged),
         "first_sentence_gold": share(answerable, lambda question: first_quote_hit(question, results[question.q])),
@@ -135,13 +149,15 @@ def calibrate(questions: Sequence[Question], confidence: dict[str, float], max_w
     return best
 
 
-METRICS = ("recall@1", "recall@3", "recall@5", "mrr@10", "no_answer_accuracy", "wrongly_flagged", "first_sentence_gold")
+METRICS = ("recall@1", "recall@3", "recall@5", "mrr@10", "no_answer_accuracy", "wrongly_flagged", "first_sentence_gold",
+           "grade_first_row")
 
 
 def as_text(result: dict) -> str:
     """The scores as a short report."""
     lines = [f"{result['n']} answerable questions, {result.get('n_unanswerable', 0)} unanswerable"]
-    lines += [f"{name:>20}: {result[name]:.3f}" for name in METRICS if name in result]
+    lines += [f"{name:>20}: {result[name]:.3f}" for name in METRICS
+              if name in result and (name != "grade_first_row" or result.get("n_grade"))]
     if result.get("by_type"):
         lines += ["", type_table(result), ""]
     for title, key in (("missed (no hit in the top 5)", "missed"), ("answerable but flagged as not found", "wrongly_flagged_questions"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.metadata import KINDS
+from search.grades import GradeRow
 from search.retrieve import Hit, Result
 
 
@@ -84,10 +85,47 @@ def as_text(result: Result) -> str:
     if result.understood.labels():
         lines.append("Looking at: " + " · ".join(result.understood.labels()) + "   (--all to search everything)")
     lines += [f"note: {note}" for note in result.understood.notes]
+    lines += grade_table(result.grades)
     lines += answer_lines(result) + [""]
     weak = "  WEAK MATCH" if result.answer.no_answer else ""
     blocks = [f"[{hit.rank}] {citation(hit)}{weak}\n{marked(hit, '>>', '<<')}" for hit in result.hits]
     return "\n".join(lines) + "\n" + "\n\n".join(blocks)
+
+
+GRADE_COLUMNS = ("Council", "Inspected", "Framework", "Area", "Grade")
+
+
+def grade_cells(row: GradeRow) -> tuple[str, ...]:
+    """One row of the grade table as text, in GRADE_COLUMNS order."""
+    return (row.authority or "", row.when, row.framework or "", row.area_name, row.grade)
+
+
+def grade_table(rows: tuple[GradeRow, ...], limit: int = 12) -> list[str]:
+    """The grade table as aligned text lines (the best-matching ``limit`` rows), then a blank line; [] for none."""
+    if not rows:
+        return []
+    cells = [GRADE_COLUMNS, *(grade_cells(row) for row in rows[:limit])]
+    widths = [max(len(line[n]) for line in cells) for n in range(len(GRADE_COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in cells]
+    more = [f"… and {len(rows) - limit} more rows (--json lists them all)"] if len(rows) > limit else []
+    quoted = [f"“{rows[0].quote}” ({rows[0].document}{_where(rows[0])})"] if rows[0].quote else []
+    return ["Grades:", *lines, *more, *quoted, ""]
+
+
+def _where(row: GradeRow) -> str:
+    parts = [f"paragraph {row.paragraph}" if row.paragraph else "", f"page {row.page}" if row.page else ""]
+    return "".join(f", {part}" for part in parts if part)
+
+
+def grade_json(row: GradeRow, ranks: dict[int, int]) -> dict:
+    """One grade-table row in the documented JSON shape (``passage`` is the rank of the stating passage among
+    the result's passages, when it is one of them; ``passage_id`` its id in the index)."""
+    return {
+        "authority": row.authority, "inspection_start": row.inspection_start, "inspection_end": row.inspection_end,
+        "published": row.published, "framework": row.framework, "area": row.area, "area_name": row.area_name,
+        "grade": row.grade, "document": row.document, "passage": ranks.get(row.passage) if row.passage else None,
+        "passage_id": row.passage, "quote": row.quote, "paragraph": row.paragraph, "page": row.page,
+    }
 
 
 def passage_json(hit: Hit) -> dict:
@@ -132,4 +170,5 @@ def as_json(result: Result) -> dict:
              "sources": list(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels))}
             for quote in result.answer.quotes],
         "passages": [passage_json(hit) for hit in result.hits],
+        "grades": [grade_json(row, {hit.id: hit.rank for hit in result.hits}) for row in result.grades],
     }

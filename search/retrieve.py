@@ -16,6 +16,7 @@ from ingest.grades import area_of
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
 from search.glossary import Glossary, load
+from search.grades import GradeRow, grade_rows
 from search.lexical import STOPWORDS, fts_query
 from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, focus, understand
@@ -53,6 +54,7 @@ class Result:
     understood: Understanding
     hits: tuple[Hit, ...]
     answer: Answer
+    grades: tuple[GradeRow, ...] = ()  # for a question about grades, the table that answers it
 
 
 class Searcher:
@@ -90,8 +92,7 @@ class Searcher:
         ranked = ranked[:k]
         found = self._hits(ranked, query)
         passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
-        grades = understood.asks == "grade"
-        sentences = score_sentences(understood.topic, query, passages, self.embedder, grades)
+        sentences = score_sentences(understood.topic, query, passages, self.embedder, understood.asks == "grade")
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         answer = compose(sentences, self.no_answer_below)
         if answer.no_answer and self._held(understood, structural, ranked):
@@ -100,7 +101,9 @@ class Searcher:
         if outside:
             answer = replace(answer, no_answer=True)
             understood = replace(understood, notes=(*understood.notes, *outside))
-        return Result(question, understood, hits, answer)
+        # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
+        table = () if answer.no_answer else grade_rows(self.index, question, understood)
+        return Result(question, understood, hits, answer, table)
 
     @staticmethod
     def _held(understood: Understanding, structural: set[int], ranked: Sequence[tuple[int, float]]) -> bool:

@@ -291,7 +291,7 @@ def _by_recency(pool: list[DocumentRecord], recency: str) -> list[DocumentRecord
         mine = sorted((doc for doc in pool if doc.description.authority == authority), key=_when, reverse=True)
         events: list[list[DocumentRecord]] = []
         for doc in mine:
-            if events and _days_between(_published(events[-1][0]), _published(doc)) <= SAME_EVENT_DAYS:
+            if events and days_between(_published(events[-1][0]), _published(doc)) <= SAME_EVENT_DAYS:
                 events[-1].append(doc)
             else:
                 events.append([doc])
@@ -305,7 +305,7 @@ def _published(doc: DocumentRecord) -> str:
     return doc.description.published or doc.description.inspection_end or ""
 
 
-def _days_between(later: str, earlier: str) -> int:
+def days_between(later: str, earlier: str) -> int:
     try:
         return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
     except ValueError:

@@ -1,0 +1,91 @@
+"""A council's history: its reports in time order, its grades per area, and whether each improvement asked for
+is taken up again by the next report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.metadata import KINDS
+from ingest.store import DocumentRecord, Index, StoredChunk
+from search.grades import GradeRow, grade_rows_of
+from search.rerank import IMPROVE_SECTION
+
+# A passage of the next report this close in meaning to an improvement point is shown as taking it up again.
+# Chosen by reading pairs on the shared reports' improvement lists (not fitted to any question set); the closest
+# passage is always shown with its similarity, so a reader can judge for themselves.
+MENTIONED_AGAIN = 0.6
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One point of a report's improvement list and the closest passage of the council's next report."""
+
+    point: StoredChunk
+    later: StoredChunk | None
+    similarity: float
+
+    @property
+    def mentioned_again(self) -> bool:
+        """True when the next report has a passage close in meaning to the point."""
+        return self.later is not None and self.similarity >= MENTIONED_AGAIN
+
+
+@dataclass(frozen=True)
+class Event:
+    """One inspection, visit or council paper, with its grades and improvement list followed up."""
+
+    document: DocumentRecord
+    date: str
+    kind: str
+    grades: tuple[GradeRow, ...]
+    improvements: tuple[FollowUp, ...]
+    next_document: DocumentRecord | None
+
+
+def councils(index: Index) -> list[str]:
+    """Every council the index has a report about, in alphabetical order."""
+    return sorted({doc.description.authority for doc in index.documents() if doc.description.authority})
+
+
+def dated(doc: DocumentRecord) -> str:
+    """The date a report belongs to in a timeline: its inspection's last day, else its publication."""
+    description = doc.description
+    return description.inspection_end or description.inspection_start or description.published or ""
+
+
+def history(index: Index, authority: str, allowed: set[int] | None = None) -> list[Event]:
+    """The council's reports, oldest first, each with its grades and its improvement points followed up."""
+    documents = sorted((doc for doc in index.documents() if doc.description.authority == authority
+                        and (allowed is None or doc.id in allowed)), key=dated)
+    rows = grade_rows_of(index, documents)
+    events = []
+    for position, doc in enumerate(documents):
+        later = documents[position + 1] if position + 1 < len(documents) else None
+        events.append(Event(doc, dated(doc), KINDS.get(doc.description.kind or "", "report"),
+                            tuple(row for row in rows if row.document_id == doc.id), _follow_up(index, doc, later), later))
+    return events
+
+
+def improvement_points(index: Index, doc: DocumentRecord) -> list[StoredChunk]:
+    """The passages of a report's "what needs to improve" list (or recommendations, areas for priority action)."""
+    return [item for item in index.document_chunks(doc.id) if item.chunk.section and IMPROVE_SECTION.search(item.chunk.section)]
+
+
+def _follow_up(index: Index, doc: DocumentRecord, later: DocumentRecord | None) -> tuple[FollowUp, ...]:
+    points = improvement_points(index, doc)
+    if not points:
+        return ()
+    if later is None:
+        return tuple(FollowUp(point, None, 0.0) for point in points)
+    candidates = index.document_chunks(later.id)
+    if not candidates:
+        return tuple(FollowUp(point, None, 0.0) for point in points)
+    matrix = np.vstack([index.vector(item.id) for item in candidates])
+    follow = []
+    for point in points:
+        scores = matrix @ index.vector(point.id)
+        best = int(np.argmax(scores))
+        follow.append(FollowUp(point, candidates[best], float(scores[best])))
+    return tuple(follow)

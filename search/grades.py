@@ -1,0 +1,192 @@
+"""Answer questions about grades from the grades each report states: a table, best-matching row first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ingest.document import Chunk
+from ingest.grades import AREA_NAMES, GRADE_QUESTION, GRADES, framework_of
+from ingest.store import DocumentRecord, Index
+from search.understand import SAME_EVENT_DAYS, Understanding, days_between
+
+# How a question names a judgement area, in Ofsted's own wording and in plain words (ILACS and SIF handbooks).
+_ASKED_AREAS = (
+    ("lscb", re.compile(r"\blscb\b|safeguarding (?:children )?(?:board|partnership)", re.I)),
+    ("leadership", re.compile(r"\blead(?:er|ers|ership)\b|\bmanagement\b|\bgovernance\b|\bimpact of leaders\b", re.I)),
+    ("care_leavers", re.compile(r"\bcare[- ]leavers?\b|\bleaving care\b|\bleft care\b", re.I)),
+    ("adoption", re.compile(r"\badopt(?:ion|ed|ing)?\b", re.I)),
+    ("help_and_protection", re.compile(r"\bhelp(?:ing)? and protect(?:ion|ing)?\b|\bneed(?:ing)? help\b|"
+                                       r"\bprotect(?:ion|ing)? children\b|\bchild protection\b", re.I)),
+    ("children_in_care", re.compile(r"\bchildren in care\b|\blooked[- ]after\b|\bin care\b|\bpermanence\b", re.I)),
+    ("overall", re.compile(r"\boverall\b", re.I)),
+)
+# Areas that one judgement covered before the frameworks split it (ILACS judged children in care and care
+# leavers together until 2023).
+_COVERS = {
+    "care_leavers": {"care_leavers", "children_in_care_and_care_leavers"},
+    "children_in_care": {"children_in_care", "children_in_care_and_care_leavers"},
+}
+# A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed".
+_ASKED_GRADE = (
+    ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
+    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b")),
+    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("good", re.compile(r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+(?:\w+\s+)?good\b",
+                        re.I)),
+)
+_AREA_ORDER = {area: n for n, area in enumerate(("overall", "leadership", "help_and_protection", "children_in_care",
+                                                  "children_in_care_and_care_leavers", "care_leavers", "adoption", "lscb"))}
+# Rows kept for a question across every council (the table is for reading, not a dump of the index).
+MAX_ROWS = 60
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One graded area of one inspection, with the passage of the report that states it."""
+
+    authority: str | None
+    inspection_start: str | None
+    inspection_end: str | None
+    published: str | None
+    framework: str | None
+    area: str
+    grade: str
+    document: str  # file name
+    document_id: int
+    passage: int | None  # id of the chunk stating the grade, when found
+    stated: str  # the judgement as the report writes its area
+    paragraph: str | None
+    page: int | None
+    start: int | None = None  # offset of the statement in the document's text
+    quote: str = ""  # the line or sentence of the passage stating the grade, word for word
+
+    @property
+    def area_name(self) -> str:
+        """The area in words: "care leavers", "overall effectiveness"."""
+        return AREA_NAMES.get(self.area, self.area.replace("_", " "))
+
+    @property
+    def when(self) -> str:
+        """The inspection's dates as written in a table ("2019-10-07 to 2019-10-18"), else the publication date."""
+        if self.inspection_start and self.inspection_end:
+            return f"{self.inspection_start} to {self.inspection_end}"
+        return self.inspection_start or self.inspection_end or self.published or ""
+
+
+@dataclass(frozen=True)
+class GradeAsk:
+    """What a question about grades narrows the table to."""
+
+    area: str | None
+    grade: str | None
+    across: bool  # a question over councils: keep only the rows that match
+
+
+def about_grades(question: str, understood: Understanding) -> bool:
+    """True when the question asks for a grade (or which councils got one), so the table answers it."""
+    return understood.asks == "grade" or bool(GRADE_QUESTION.search(question))
+
+
+def asked(question: str, understood: Understanding) -> GradeAsk:
+    """The area and grade a question names, and whether it asks across councils."""
+    area = next((name for name, pattern in _ASKED_AREAS if pattern.search(question)), None)
+    grade = next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
+    return GradeAsk(area, grade, understood.asks == "across" and not understood.authorities)
+
+
+def grade_rows(index: Index, question: str, understood: Understanding) -> tuple[GradeRow, ...]:
+    """The grade table answering ``question``: the graded areas of the reports it is about, best match first;
+    empty when the question is not about grades."""
+    if not about_grades(question, understood):
+        return ()
+    wanted = asked(question, understood)
+    allowed = None if understood.documents is None else set(understood.documents)
+    documents = [doc for doc in index.documents() if doc.judgements and (allowed is None or doc.id in allowed)]
+    if not documents and understood.authorities:  # no graded report in the years asked: the council's others
+        documents = [doc for doc in index.documents()
+                     if doc.judgements and doc.description.authority in understood.authorities]
+    rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
+    if wanted.across:
+        rows = [row for row in rows if _matches(row, wanted)] or rows
+    rows = sorted(rows, key=lambda row: _order(row, wanted))[:MAX_ROWS]
+    return tuple(_with_passage(index, row) for row in rows)
+
+
+def grade_rows_of(index: Index, documents: Sequence[DocumentRecord]) -> list[GradeRow]:
+    """Every graded area of these reports (a council paper restating an indexed report's grades left out),
+    oldest inspection first, each linked to its passage."""
+    rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
+    rows.sort(key=lambda row: (row.inspection_start or row.published or "", _AREA_ORDER.get(row.area, 9)))
+    return [_with_passage(index, row) for row in rows]
+
+
+def _rows(doc: DocumentRecord) -> list[GradeRow]:
+    description = doc.description
+    framework = framework_of(description.kind, description.inspection_start or description.published)
+    return [GradeRow(description.authority, description.inspection_start, description.inspection_end,
+                     description.published, framework, judgement.area, judgement.grade, doc.file, doc.id, None,
+                     judgement.area_as_written, judgement.paragraph, judgement.page, judgement.start)
+            for judgement in doc.judgements]
+
+
+def _without_restatements(documents: Sequence[DocumentRecord]) -> list[DocumentRecord]:
+    """The reports, without a council paper that restates the grades of an inspection report also indexed."""
+    reports = [doc for doc in documents if doc.description.kind != "committee_report"]
+
+    def restates(paper: DocumentRecord) -> bool:
+        return any(doc.description.authority == paper.description.authority
+                   and abs(days_between(_dated(paper), _dated(doc))) <= SAME_EVENT_DAYS for doc in reports)
+
+    return reports + [doc for doc in documents if doc.description.kind == "committee_report" and not restates(doc)]
+
+
+def _dated(doc: DocumentRecord) -> str:
+    description = doc.description
+    return description.published or description.inspection_end or ""
+
+
+def _matches(row: GradeRow, wanted: GradeAsk) -> bool:
+    return ((wanted.area is None or row.area in _COVERS.get(wanted.area, {wanted.area}))
+            and (wanted.grade is None or row.grade == wanted.grade))
+
+
+def _order(row: GradeRow, wanted: GradeAsk) -> tuple:
+    """Rows on the area asked first (else overall effectiveness, else leadership where there is no overall grade),
+    then with the grade asked, then the newest inspection."""
+    area_rank = 0 if wanted.area and row.area in _COVERS.get(wanted.area, {wanted.area}) else \
+        1 if row.area == "overall" else 2 if row.area == "leadership" else 3
+    grade_rank = 0 if wanted.grade is None or row.grade == wanted.grade else 1
+    newest = -int(re.sub(r"\D", "", row.inspection_start or row.published or "") or 0)
+    return (area_rank, grade_rank, newest, GRADES.index(row.grade) if row.grade in GRADES else 9)
+
+
+def _with_passage(index: Index, row: GradeRow) -> GradeRow:
+    """The row linked to the passage of its report that states the grade, and that statement quoted."""
+    passage = index.passage_at(row.document_id, row.start) if row.start is not None else None
+    if passage is None:
+        passage = index.passage_stating(row.document_id, row.stated)
+    stored = index.chunks([passage]) if passage is not None else []
+    return replace(row, passage=passage, quote=statement(stored[0].chunk, row.stated) if stored else "")
+
+
+def statement(chunk: Chunk, stated: str) -> str:
+    """The line (a table row) or sentence of ``chunk`` that holds the area as ``stated``, verbatim."""
+    wanted = " ".join(stated.lower().split())
+    spans = [(a, b) for line in _lines(chunk.text) for a, b in [line]] + list(chunk.sentences)
+    for a, b in spans:
+        if wanted in " ".join(chunk.text[a:b].lower().split()):
+            return chunk.text[a:b].strip()
+    return ""
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of a table-like passage (only passages with " | " rows have lines worth quoting)."""
+    if " | " not in text:
+        return []
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans

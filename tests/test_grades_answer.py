@@ -1,0 +1,98 @@
+"""Grade questions answered from the grades each report states: the table, its order, CLI and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.grades import framework_of
+from search.__main__ import main as search_main
+from search.evaluate import first_grade_row_right, load_questions
+from search.grades import asked, grade_rows
+from search.retrieve import open_searcher
+from search.understand import Understanding
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "questions" / "dev.json"
+
+
+@pytest.fixture(scope="module")
+def searcher(shared_index, embedder):
+    return open_searcher(shared_index, embedder)
+
+
+def test_frameworks_follow_the_inspection_dates():
+    assert framework_of("sif_inspection", "2016-11-14") == "SIF"
+    assert framework_of("ilacs_inspection", "2019-10-07") == "ILACS"
+    assert framework_of("ilacs_inspection", "2026-05-11") == "2026 framework"
+    assert framework_of("focused_visit", "2019-10-07") is None
+
+
+@pytest.mark.parametrize(("question", "area", "grade"), [
+    ("How was Nottinghamshire rated for helping and protecting children?", "help_and_protection", None),
+    ("Which councils' care leavers were judged outstanding?", "care_leavers", "outstanding"),
+    ("Which councils were graded inadequate?", None, "inadequate"),
+    ("Was it judged good?", None, "good"),
+    ("How good were Rutland's services?", None, None),
+])
+def test_the_area_and_grade_a_question_names(question, area, grade):
+    wanted = asked(question, Understanding(question))
+    assert (wanted.area, wanted.grade) == (area, grade)
+
+
+def test_every_dev_grade_question_has_the_right_grade_in_the_first_row(searcher):
+    if not DEV.is_file():
+        pytest.skip("../shared/questions/dev.json is not beside this checkout")
+    graded = [question for question in load_questions(DEV) if question.type == "grade"]
+    assert len(graded) >= 8
+    wrong = [question.q for question in graded if not first_grade_row_right(question, searcher.ask(question.q))]
+    assert wrong == []
+
+
+def test_a_question_across_councils_keeps_only_the_rows_with_the_grade_asked(searcher):
+    result = searcher.ask("Which councils were graded inadequate?")
+    assert result.grades and {row.grade for row in result.grades} == {"inadequate"}
+    assert {row.authority for row in result.grades} >= {"Leicester"}
+    result = searcher.ask("Which councils' care leavers were judged outstanding?")
+    assert result.grades and all(row.grade == "outstanding" and "care_leavers" in row.area for row in result.grades)
+
+
+def test_each_row_is_linked_to_the_passage_that_states_it(searcher):
+    result = searcher.ask("How has Nottinghamshire's grade changed?")
+    assert len({row.document for row in result.grades}) >= 3
+    for row in result.grades:
+        stored = searcher.index.chunks([row.passage])[0]
+        assert stored.document.file == row.document
+        assert row.quote and row.quote in stored.chunk.text
+        assert row.grade.split()[-1] in row.quote.lower() or "improvement" in row.quote.lower()
+
+
+def test_a_council_paper_restating_an_indexed_report_adds_no_rows(searcher):
+    rows = searcher.ask("How was Leicestershire graded in 2024?").grades
+    assert rows and {row.document for row in rows} == {"leicestershire-2024-07-12-ofsted-inspection.pdf"}
+
+
+def test_a_question_not_about_grades_has_no_table(searcher):
+    assert searcher.ask("What did Ofsted say about care leavers in Rutland?").grades == ()
+    assert grade_rows(searcher.index, "How is the weather?", Understanding("weather")) == ()
+
+
+def test_cli_json_lists_grades_best_first(shared_index, capsys):
+    code = search_main(["How was the leadership of North Northants children's services rated in 2026?", "--json",
+                        "--index", str(shared_index.index)])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    first = out["grades"][0]
+    assert set(first) >= {"authority", "inspection_start", "inspection_end", "framework", "area", "grade", "document",
+                          "passage"}
+    assert (first["authority"], first["area"], first["grade"], first["framework"]) == (
+        "North Northamptonshire", "leadership", "outstanding", "2026 framework")
+    code = search_main(["What did Ofsted say about care leavers?", "--json", "--index", str(shared_index.index)])
+    assert json.loads(capsys.readouterr().out)["grades"] == []
+
+
+def test_cli_text_prints_the_table(shared_index, capsys):
+    search_main(["What was the verdict on Rutland's children's services in 2020?", "--index", str(shared_index.index)])
+    out = capsys.readouterr().out
+    assert "Grades:" in out and "Rutland" in out and "requires improvement" in out and "ILACS" in out
