@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, Chunk, Document, Span
+from ingest.layout import union
 from ingest.sentences import sentence_spans
 
 # Sections that index the report rather than say anything about children's services.
@@ -92,9 +93,11 @@ def _split(document: Document, unit: Sequence[Span], section: str | None, settin
     pieces = [(start, end)]
     if end - start > settings.max_chars and len(unit) == 1 and sentences:
         pieces = _sentence_pieces(document.text, sentences, start, end, settings.max_chars)
+    boxes = [span.block.box for span in unit if span.block.box and span.block.page == first.block.page]
+    box = union(boxes) if boxes else None
     return [
         Chunk(document.file, document.text[a:b], a, b, first.block.number, section, first.block.page,
-              tuple((x - a, y - a) for x, y in sentences if a <= x and y <= b))
+              tuple((x - a, y - a) for x, y in sentences if a <= x and y <= b), box)
         for a, b in pieces
     ]
 

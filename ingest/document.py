@@ -14,6 +14,11 @@ ITEM = "item"
 TABLE = "table"
 
 
+# Where a block or chunk is printed on its (first) page: (left, top, right, bottom) as shares of the page's width
+# and height, so that a page image of any size can show it.
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class Block:
     """One unit of a report's layout: a heading, paragraph, list item or table."""
@@ -22,6 +27,7 @@ class Block:
     text: str
     page: int | None = None
     number: str | None = None
+    box: Box | None = None  # PDFs only
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,4 @@ class Chunk:
     section: str | None
     page: int | None
     sentences: tuple[tuple[int, int], ...] = ()  # (start, end) of each sentence in ``text``
+    box: Box | None = None  # where it is printed on ``page`` (PDFs only)

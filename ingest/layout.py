@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block, Span
+from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block, Box, Span
 
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 BULLET_GLYPHS = "•◼▪●○◦■□➢➤✓✔·–-*o"
@@ -87,7 +87,15 @@ def continues(previous: Block, block: Block) -> bool:
 
 def merge(previous: Block, block: Block) -> Block:
     """One block holding ``previous`` followed by ``block``."""
-    return Block(previous.kind, f"{previous.text} {block.text}", previous.page, previous.number)
+    box = previous.box
+    if box and block.box and block.page == previous.page:
+        box = union([box, block.box])
+    return Block(previous.kind, f"{previous.text} {block.text}", previous.page, previous.number, box)
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    """The smallest box holding all ``boxes``."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def merge_continuations(blocks: Iterable[Block]) -> list[Block]:

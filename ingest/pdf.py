@@ -14,7 +14,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
+from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block, Box
 from ingest.errors import ReadError
 from ingest.layout import (
     TERMINAL,
@@ -26,6 +26,7 @@ from ingest.layout import (
     split_bullet,
     squash,
     table_rows_count,
+    union,
     vocabulary,
 )
 
@@ -49,6 +50,7 @@ class Line:
     bold: bool
     bullet: bool = False
     table: str | None = None
+    box: Box | None = None  # (left, top, right, bottom) as shares of the page
 
 
 def read_pdf(path: Path) -> list[Block]:
@@ -107,13 +109,20 @@ def _body_size(pages: Sequence) -> float:
 def _page_lines(page, body: float) -> list[Line]:
     tables = [table for table in page.find_tables() if table_rows_count(table.extract()) >= 2]
     readable = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("size", body) >= SMALL_TEXT * body)
-    lines = [_line(raw, page.page_number) for raw in readable.extract_text_lines(strip=True)]
+    size = (float(page.width) or 1.0, float(page.height) or 1.0)
+    lines = [_line(raw, page.page_number, size) for raw in readable.extract_text_lines(strip=True)]
     lines = [line for line in lines if line.text and not _inside(line, tables)]
-    lines += [_table_line(table, page.page_number, body) for table in tables]
+    lines += [_table_line(table, page.page_number, body, size) for table in tables]
     return sorted(lines, key=lambda line: (line.top, line.x0))
 
 
-def _line(raw: dict, page: int) -> Line:
+def _share(bbox: Sequence[float], size: tuple[float, float]) -> Box:
+    """A (x0, top, x1, bottom) box in points as shares of the page's width and height."""
+    width, height = size
+    return (round(bbox[0] / width, 4), round(bbox[1] / height, 4), round(bbox[2] / width, 4), round(bbox[3] / height, 4))
+
+
+def _line(raw: dict, page: int, page_size: tuple[float, float]) -> Line:
     chars = [char for char in raw["chars"] if char["text"].strip()]
     text = squash(raw["text"])
     bold = sum("Bold" in char["fontname"] for char in chars) >= 0.6 * max(len(chars), 1)
@@ -123,7 +132,8 @@ def _line(raw: dict, page: int) -> Line:
     if first is not None and bullet:
         text = text[len(first["text"]):].strip()
         bold = sum("Bold" in char["fontname"] for char in chars[1:]) >= 0.6 * max(len(chars) - 1, 1)
-    return Line(text, page, float(raw["top"]), float(raw["bottom"]), float(raw["x0"]), size, bold, bullet)
+    box = _share((raw["x0"], raw["top"], raw["x1"], raw["bottom"]), page_size)
+    return Line(text, page, float(raw["top"]), float(raw["bottom"]), float(raw["x0"]), size, bold, bullet, box=box)
 
 
 def _symbol_font(fontname: str) -> bool:
@@ -135,9 +145,10 @@ def _inside(line: Line, tables: Iterable) -> bool:
     return any(table.bbox[1] <= middle <= table.bbox[3] for table in tables)
 
 
-def _table_line(table, page: int, body: float) -> Line:
+def _table_line(table, page: int, body: float, size: tuple[float, float]) -> Line:
     x0, top, _, bottom = table.bbox
-    return Line("table", page, float(top), float(bottom), float(x0), body, False, table=render_table(table.extract()))
+    return Line("table", page, float(top), float(bottom), float(x0), body, False, table=render_table(table.extract()),
+                box=_share(table.bbox, size))
 
 
 def _drop_running_lines(lines: list[Line], heights: dict[int, float]) -> list[Line]:
@@ -204,14 +215,15 @@ def _starts_block(previous: Line, line: Line, body: float) -> bool:
 
 def _block(group: Sequence[Line], body: float, vocab: Counter[str]) -> Block:
     first = group[0]
+    box = union([line.box for line in group if line.box and line.page == first.page] or [(0.0, 0.0, 1.0, 1.0)])
     if first.table is not None:
-        return Block(TABLE, first.table, first.page)
+        return Block(TABLE, first.table, first.page, box=box)
     text = join_lines([line.text for line in group], vocab)
     if first.bullet:
-        return Block(ITEM, text, first.page)
+        return Block(ITEM, text, first.page, box=box)
     if all(_heading_line(line, body) for line in group) and len(text.split()) <= 30:
-        return Block(HEADING, text, first.page)
+        return Block(HEADING, text, first.page, box=box)
     numbered = paragraph_number(text)
     if numbered:
-        return Block(PARAGRAPH, numbered[1], first.page, numbered[0])
-    return Block(PARAGRAPH, text, first.page)
+        return Block(PARAGRAPH, numbered[1], first.page, numbered[0], box)
+    return Block(PARAGRAPH, text, first.page, box=box)

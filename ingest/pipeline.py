@@ -19,7 +19,7 @@ from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
 from ingest.read import document_hash, read_document, supported
 from ingest.sidecar import is_sidecar
-from ingest.store import Entry, Index, Manifest, check_model, write_index, write_lock
+from ingest.store import Entry, Index, Manifest, check_model, write_index, write_last_run, write_lock
 
 Progress = Callable[[str, int, int], None]
 EMBED_BATCH = 64
@@ -115,7 +115,9 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
         old.manifest.documents, old.manifest.model, old.manifest.chunking)
     if written:
         write_index(settings.index, manifest, entries)
-    return _summary(plan, old, entries, fresh, written, time.perf_counter() - began)
+    summary = _summary(plan, old, entries, fresh, written, time.perf_counter() - began)
+    write_last_run(settings.index, {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(summary)})
+    return summary
 
 
 def _load_old(settings: Settings) -> Index | None:
@@ -264,7 +266,8 @@ def _embed(fresh: list[Fresh], embedder: Embedder, progress: Progress) -> list[E
         part = matrix[offset:offset + len(chunks)]
         offset += len(chunks)
         grades = tuple(judgements(document, chunks))
-        entries.append(Entry(item.path, document.file, document.sha256, document.text, document.description, chunks, part, grades))
+        entries.append(Entry(item.path, document.file, document.sha256, document.text, document.description, chunks, part,
+                             grades, time.strftime("%Y-%m-%dT%H:%M:%S")))
     return entries
 
 

@@ -22,7 +22,9 @@ from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing
 from ingest.grades import GRADE_ROW, GRADE_STATED, Judgement
 from ingest.metadata import Description
 
-FORMAT = 4  # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk
+# 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
+# 5: where each chunk is printed on its page, when each document was ingested
+FORMAT = 5
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 # Versions kept besides the current one, so that a reader who read CURRENT just before a switch still finds its folder.
@@ -35,11 +37,11 @@ SCHEMA = """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, file TEXT, sha256 TEXT, text TEXT,
     title TEXT, authority TEXT, kind TEXT, inspection_start TEXT, inspection_end TEXT,
-    published TEXT, lead_inspector TEXT, judgements TEXT
+    published TEXT, lead_inspector TEXT, judgements TEXT, ingested TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
-    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, vector BLOB
+    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, box TEXT, vector BLOB
 );
 CREATE INDEX chunks_document ON chunks(document);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
@@ -73,6 +75,7 @@ class DocumentRecord:
     sha256: str
     description: Description
     judgements: tuple[Judgement, ...] = ()
+    ingested: str = ""  # when it was read into the index (ISO date and time)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Entry:
     chunks: tuple[Chunk, ...]
     vectors: np.ndarray
     judgements: tuple[Judgement, ...] = ()
+    ingested: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,15 @@ def _write_store(path: Path, entries: Sequence[Entry]) -> None:
             description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
             grades = json.dumps([judgement.as_json() for judgement in entry.judgements])
             connection.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades),
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested),
             )
             for chunk, vector in zip(entry.chunks, entry.vectors):
                 connection.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section,
-                     chunk.page, json.dumps(chunk.sentences), np.asarray(vector, dtype=np.float32).tobytes()),
+                     chunk.page, json.dumps(chunk.sentences), json.dumps(chunk.box) if chunk.box else None,
+                     np.asarray(vector, dtype=np.float32).tobytes()),
                 )
                 chunk_id += 1
         connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
@@ -334,20 +339,41 @@ class Index:
         vectors = np.array([np.frombuffer(row["vector"], dtype=np.float32) for row in rows], dtype=np.float32)
         chunks = tuple(self._stored(row).chunk for row in rows)
         return Entry(record.path, record.file, record.sha256, self.document_text(record.id), record.description,
-                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements)
+                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements, record.ingested)
 
     def _load_documents(self) -> Iterable[DocumentRecord]:
         for row in self._rows("SELECT * FROM documents ORDER BY id"):
             description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS})
             grades = tuple(Judgement(**item) for item in json.loads(row["judgements"] or "[]"))
-            yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades)
+            yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades, row["ingested"] or "")
 
     def _stored(self, row: sqlite3.Row) -> StoredChunk:
         document = self._documents[row["document"]]
         sentences = tuple(tuple(span) for span in json.loads(row["sentences"] or "[]"))
+        box = tuple(json.loads(row["box"])) if row["box"] else None
         chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"],
-                      sentences)
+                      sentences, box)
         return StoredChunk(row["id"], chunk, document)
+
+
+LAST_RUN = "last-run.json"
+
+
+def write_last_run(root: Path, record: dict) -> None:
+    """Save what the latest ingest did (its failures above all) beside the versions, replacing the previous record
+    atomically."""
+    root.mkdir(parents=True, exist_ok=True)
+    partial = root / f".{LAST_RUN}.{os.getpid()}.partial"
+    partial.write_text(json.dumps(record, indent=1))
+    partial.replace(root / LAST_RUN)
+
+
+def read_last_run(root: Path) -> dict:
+    """What the latest ingest did, or {} when no run has been recorded."""
+    try:
+        return json.loads((root / LAST_RUN).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def current_folder(root: Path) -> Path:
