@@ -36,6 +36,12 @@ AREA_NAMES = {
     "care_leavers": "care leavers",
     "lscb": "local safeguarding children board",
 }
+# Short names for charts and narrow tables.
+AREA_SHORT = {
+    "overall": "overall", "leadership": "leadership", "help_and_protection": "help and protection",
+    "children_in_care": "children in care", "children_in_care_and_care_leavers": "in care and care leavers",
+    "care_leavers": "care leavers", "adoption": "adoption", "lscb": "LSCB",
+}
 _ROW = re.compile(rf"^(.+?) \| {_GRADE}\s*$", re.I | re.M)
 GRADE_ROW = _ROW
 # A short passage that states a grade: "The experiences and progress of children in care: Good", "The overall

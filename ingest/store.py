@@ -318,6 +318,10 @@ class Index:
         """Every chunk of one document, in reading order."""
         return [self._stored(row) for row in self._rows("SELECT * FROM chunks WHERE document=? ORDER BY id", (document_id,))]
 
+    def passage_counts(self) -> dict[int, int]:
+        """How many passages each document has, by document id."""
+        return {int(row[0]): int(row[1]) for row in self._rows("SELECT document, count(*) FROM chunks GROUP BY document")}
+
     def document(self, document_id: int) -> DocumentRecord | None:
         """One stored document by id, or None."""
         return self._documents.get(document_id)

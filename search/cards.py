@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from search.answer import Answer
-from search.render import citation
+from search.grades import GradeRow
+from search.render import GRADE_COLUMNS, citation, grade_cells
 from search.retrieve import Hit
 
 # Every character HTML or Markdown (or LaTeX) gives a meaning becomes a numeric entity, in one pass so that
@@ -18,15 +21,16 @@ def inert(text: str) -> str:
     return text.translate(_INERT)
 
 
-def card(hit: Hit, weak: bool = False) -> str:
-    """One passage card: citation header and the passage with its best sentence highlighted."""
+def card(hit: Hit, weak: bool = False, href: str | None = None) -> str:
+    """One passage card: citation header (a link to the passage in its report, when ``href`` is given) and the
+    passage with its best sentence highlighted."""
     text = hit.chunk.text
     a, b = hit.highlight or (0, 0)
     body = f"{inert(text[:a])}<mark>{inert(text[a:b])}</mark>{inert(text[b:])}" if b > a else inert(text)
     label = ' <span class="weak">weak match</span>' if weak else ""
     return (
         f'<div class="card" id="passage-{hit.rank}">'
-        f'<div class="cite"><b>[{hit.rank}]</b> {inert(citation(hit))}{label}</div>'
+        f'<div class="cite"><b>[{hit.rank}]</b> {_linked(inert(citation(hit)), href)}{label}</div>'
         f'<div class="passage">{body}</div></div>'
     )
 
@@ -43,6 +47,22 @@ def answer_html(answer: Answer, labels: dict[int, str] | None = None) -> str:
     return f'<div class="answer">{"".join(quotes)}</div>'
 
 
+def _linked(html: str, href: str | None) -> str:
+    return f'<a href="{inert(href)}" target="_self" class="open">{html}</a>' if href else html
+
+
+def grade_table_html(rows: Sequence[GradeRow], hrefs: Sequence[str | None]) -> str:
+    """The grade table: council, inspection dates, framework, area and grade, each row linking to the passage
+    that states it (``hrefs``, one per row)."""
+    head = "".join(f"<th>{inert(name)}</th>" for name in (*GRADE_COLUMNS, "Stated in"))
+    body = []
+    for row, href in zip(rows, hrefs, strict=True):
+        cells = "".join(f"<td>{inert(cell)}</td>" for cell in grade_cells(row))
+        where = _linked(inert(row.quote or row.document), href)
+        body.append(f'<tr class="grade-{row.grade.split()[0]}">{cells}<td class="stated">{where}</td></tr>')
+    return f'<table class="grades"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
 def answered_marker(question: str) -> str:
     """An invisible mark saying which question the page now shows the answer to (for tests and load scripts)."""
     return f'<div class="answered" data-question="{inert(question)}"></div>'
@@ -54,15 +74,27 @@ def chips_html(labels: list[str]) -> str:
     return f'<div class="understood">Looking at: {chips}</div>'
 
 
+# Colours are translucent or inherited, so that the page reads the same in Streamlit's light and dark themes.
 STYLE = """
 <style>
-.card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.8rem;}
-.cite {font-size: 0.85rem; color: #444; margin-bottom: 0.4rem;}
-.passage mark {background: #fff3a3; padding: 0 2px;}
-.answer {border-left: 4px solid #0969da; padding: 0.2rem 0 0.2rem 1rem; margin: 0.5rem 0 1.2rem 0;}
+.card {border: 1px solid rgba(128,128,128,0.35); border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.8rem;}
+.cite {font-size: 0.85rem; opacity: 0.8; margin-bottom: 0.4rem;}
+.cite a.open {color: inherit;}
+mark {background: rgba(255, 200, 0, 0.45); color: inherit; padding: 0 2px;}
+.answer {border-left: 4px solid #3d8bfd; padding: 0.2rem 0 0.2rem 1rem; margin: 0.5rem 0 1.2rem 0;}
 .marker {text-decoration: none; font-weight: 600; margin-left: 2px;}
-.chip {display: inline-block; background: #ddf4ff; border-radius: 12px; padding: 0 10px; margin: 0 4px;}
-.source {color: #57606a; font-size: 0.85rem;}
-.weak {color: #9a6700; font-size: 0.8rem; border: 1px solid #d4a72c; border-radius: 4px; padding: 0 4px;}
+.chip {display: inline-block; background: rgba(61, 139, 253, 0.18); border-radius: 12px; padding: 0 10px; margin: 0 4px;}
+.source {opacity: 0.75; font-size: 0.85rem;}
+.weak {color: #d29922; font-size: 0.8rem; border: 1px solid #d29922; border-radius: 4px; padding: 0 4px;}
+table.grades {border-collapse: collapse; width: 100%; font-size: 0.9rem; margin-bottom: 1rem;}
+table.grades th, table.grades td {border-bottom: 1px solid rgba(128,128,128,0.3); padding: 4px 6px; text-align: left;
+  vertical-align: top;}
+table.grades td.stated {font-size: 0.8rem;}
+tr.grade-outstanding td:nth-child(5) {color: #2da44e; font-weight: 600;}
+tr.grade-good td:nth-child(5) {color: #3d8bfd; font-weight: 600;}
+tr.grade-requires td:nth-child(5) {color: #d29922; font-weight: 600;}
+tr.grade-inadequate td:nth-child(5) {color: #e5534b; font-weight: 600;}
+.neighbour {opacity: 0.7;}
+.cited {border-left: 4px solid #d29922; padding-left: 0.8rem;}
 </style>
 """

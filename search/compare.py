@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.grades import AREA_NAMES, GRADES
+from ingest.grades import AREA_NAMES, GRADE_STATED, GRADES
 from ingest.store import DocumentRecord
 from search.answer import GRADE_STATEMENT
 from search.grades import GradeRow, grade_rows_of
@@ -25,6 +25,9 @@ AREA_QUESTIONS = {
 # Areas compared when neither report is graded (focused and monitoring visits look at these).
 UNGRADED_AREAS = ("leadership", "help_and_protection", "children_in_care", "care_leavers")
 QUOTES_PER_SIDE = 3
+# ILACS judged children in care and care leavers together until its 2023 revision, apart after it.
+COMBINED = "children_in_care_and_care_leavers"
+SPLIT = {"children_in_care", "care_leavers"}
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,17 @@ def compare(searcher: Searcher, first: DocumentRecord, second: DocumentRecord) -
     left, right = sorted((first, second), key=lambda doc: doc.description.inspection_start or doc.description.published or "")
     grades = {(row.document_id, row.area): row for row in grade_rows_of(searcher.index, [left, right])}
     areas = [area for area in AREA_QUESTIONS if (left.id, area) in grades or (right.id, area) in grades]
+    if SPLIT <= set(areas):  # one report judged children in care and care leavers apart: compare them apart
+        areas = [area for area in areas if area != COMBINED]
     if not areas:
         areas = list(UNGRADED_AREAS)
+
+    def grade(doc: DocumentRecord, area: str) -> GradeRow | None:  # a combined judgement stands for both parts
+        return grades.get((doc.id, area)) or (grades.get((doc.id, COMBINED)) if area in SPLIT else None)
+
     return Comparison(left, right, tuple(
-        AreaComparison(area, _side(searcher, left, area, grades.get((left.id, area))),
-                       _side(searcher, right, area, grades.get((right.id, area)))) for area in areas))
+        AreaComparison(area, _side(searcher, left, area, grade(left, area)),
+                       _side(searcher, right, area, grade(right, area))) for area in areas))
 
 
 def _side(searcher: Searcher, doc: DocumentRecord, area: str, grade: GradeRow | None) -> Side:
@@ -86,5 +95,6 @@ def _side(searcher: Searcher, doc: DocumentRecord, area: str, grade: GradeRow | 
     result = searcher.ask(question, k=5, understood=understood)
     by_rank = {hit.rank: hit for hit in result.hits}
     quotes = [(quote.text, by_rank[quote.passages[0]]) for quote in result.answer.quotes
-              if quote.passages[0] in by_rank and not GRADE_STATEMENT.search(quote.text)]
+              if quote.passages[0] in by_rank and not GRADE_STATEMENT.search(quote.text)
+              and not GRADE_STATED.search(quote.text)]
     return Side(grade, tuple(quotes[:QUOTES_PER_SIDE]))

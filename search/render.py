@@ -2,42 +2,59 @@
 
 from __future__ import annotations
 
+from ingest.document import Chunk
 from ingest.metadata import KINDS
+from ingest.store import DocumentRecord
 from search.grades import GradeRow
 from search.retrieve import Hit, Result
 
 
 def citation(hit: Hit) -> str:
     """A line a councillor can cite: report, authority, date, then paragraph or page."""
-    description = hit.document.description
-    parts = [report_name(hit)]
+    return citation_of(hit.chunk, hit.document)
+
+
+def citation_of(chunk: Chunk, document: DocumentRecord) -> str:
+    """The citation line of a passage of ``document``."""
+    description = document.description
+    parts = [report_name_of(document)]
     if description.authority:
         parts.append(description.authority)
     if description.date:
         parts.append(description.date)
-    parts.append(locator(hit))
+    parts.append(locator_of(chunk, document))
     return " · ".join(parts)
 
 
 def report_name(hit: Hit) -> str:
+    """The report's title, or what kind of report it is (see ``report_name_of``)."""
+    return report_name_of(hit.document)
+
+
+def report_name_of(document: DocumentRecord) -> str:
     """The report's title; where it has none that says more than the council's name, what kind of report it is
     ("inspection (single inspection framework)"), else its file name."""
-    description = hit.document.description
+    description = document.description
     title = description.title
     if title and title.strip().lower() != (description.authority or "").lower():
         return title
     kind = KINDS.get(description.kind or "", "")
-    return kind.capitalize() if kind and description.kind != "other" else hit.document.file
+    return kind.capitalize() if kind and description.kind != "other" else document.file
 
 
 def locator(hit: Hit) -> str:
     """"paragraph 12, page 4", "page 4" or the file name when nothing finer is known."""
+    return locator_of(hit.chunk, hit.document)
+
+
+def locator_of(chunk: Chunk, document: DocumentRecord) -> str:
+    """Where in ``document`` a passage is: paragraph and page, else the file name."""
     where = []
-    if hit.chunk.paragraph:
-        where.append(f"paragraph {hit.chunk.paragraph}")
-    if hit.chunk.page:
-        where.append(f"page {hit.chunk.page}")
-    return ", ".join(where) or hit.document.file
+    if chunk.paragraph:
+        where.append(f"paragraph {chunk.paragraph}")
+    if chunk.page:
+        where.append(f"page {chunk.page}")
+    return ", ".join(where) or document.file
 
 
 def marked(hit: Hit, left: str = "**", right: str = "**") -> str:

@@ -116,14 +116,18 @@ class Where:
     authority: str | None = None
     date_from: str | None = None  # ISO date or year
     date_to: str | None = None
-    kind: str | None = None
+    kind: str | None = None  # a kind of KINDS, a prefix of one, or "inspection" for any inspection
+    authorities: tuple[str, ...] = ()  # any of these councils (the page's council filter)
 
     def keeps(self, doc: DocumentRecord) -> bool:
         """True when the document passes every filter given."""
         description = doc.description
         if self.authority and (description.authority or "").lower() != self.authority.lower():
             return False
-        if self.kind and not (description.kind or "").startswith(self.kind):
+        if self.authorities and description.authority not in self.authorities:
+            return False
+        if self.kind and not _of_kind(doc, INSPECTIONS if self.kind == "inspection" else (self.kind,)) \
+                and not (description.kind or "").startswith(self.kind):
             return False
         when = description.inspection_end or description.published or ""
         if self.date_from and (not when or when < self.date_from):

@@ -1,0 +1,106 @@
+"""Each page of the app through Streamlit's AppTest, on the bundled corpus and (where it needs PDFs) the shared
+reports: grade table, council history chart, comparison, report viewer and library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from ingest.store import Index
+from search.viewer import key_of
+
+APP = str(ROOT / "app.py")
+
+
+def open_page(monkeypatch, index: Path, page: str, **params: str) -> AppTest:
+    """The app switched to ``page`` with the address bar holding ``params``, run once."""
+    monkeypatch.setenv("OFSTED_INDEX", str(index))
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(APP, default_timeout=240)
+    for name, value in params.items():
+        app.query_params[name] = value
+    app.run()
+    if page != "ask":
+        app.switch_page(f"screens/{page}.py").run()
+    assert not app.exception, app.exception
+    assert not app.error, [error.value for error in app.error]
+    return app
+
+
+def page_html(app: AppTest) -> str:
+    return " ".join(element.value for element in app.markdown)
+
+
+def documents(index: Path) -> dict[str, str]:
+    """file name -> link key of every indexed document."""
+    return {doc.file: key_of(doc) for doc in Index.load(index).documents()}
+
+
+def test_ask_page_answers_a_grade_question_with_the_grade_table(corpus_index, monkeypatch):
+    app = open_page(monkeypatch, corpus_index.index, "ask", q="How were Leicestershire's services graded in 2024?")
+    html = page_html(app)
+    assert '<table class="grades">' in html
+    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    assert "Leicestershire" in first_row and "overall effectiveness" in first_row and "outstanding" in first_row
+    assert 'href="report?doc=' in first_row
+    assert [button.label for button in app.get("download_button")][:2] == ["Briefing (Word)", "Briefing (Markdown)"]
+
+
+def test_ask_page_keeps_sidebar_filters_in_the_address_bar(corpus_index, monkeypatch):
+    app = open_page(monkeypatch, corpus_index.index, "ask", q="care leavers", kind="committee_report")
+    assert app.selectbox(key="filter_kind").value == "committee_report"
+    cards = [element.value for element in app.markdown if 'class="card"' in element.value]
+    assert cards and all("Report of the Director" in card or "committee" in card.lower() for card in cards)
+    app.selectbox(key="filter_kind").set_value("").run()
+    assert "kind" not in app.query_params
+
+
+def test_councils_page_draws_the_grade_chart_and_the_timeline(corpus_index, monkeypatch):
+    app = open_page(monkeypatch, corpus_index.index, "councils", council="Leicestershire")
+    assert app.selectbox(key="council").value == "Leicestershire"
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1
+    html = page_html(app)
+    assert html.count('<table class="grades">') == 2  # the SIF inspection and the council paper on ILACS
+    assert "outstanding" in html and "requires improvement" in html
+
+
+def test_compare_page_aligns_two_reports_by_area(corpus_index, monkeypatch):
+    keys = documents(corpus_index.index)
+    app = open_page(monkeypatch, corpus_index.index, "compare", a=keys["leicestershire-2017-02-13-ofsted-sif-inspection.txt"],
+                    b=keys["leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"])
+    html = page_html(app)
+    assert "▲ improved" in html  # requires improvement (2016) to outstanding (2024)
+    assert [header.value for header in app.subheader][:2] == ["Overall effectiveness", "Leadership / impact of leaders"]
+    assert html.count('class="card"') >= 4 and "“" in html
+
+
+def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeypatch):
+    index = Index.load(corpus_index.index)
+    doc = next(doc for doc in index.documents() if doc.file.startswith("leicestershire-2017"))
+    cited = index.document_chunks(doc.id)[10].chunk
+    app = open_page(monkeypatch, corpus_index.index, "report", doc=key_of(doc), at=str(cited.start + 3))
+    html = page_html(app)
+    assert f"<mark>{cited.text[:20]}" in html.replace("&#32;", " ") or "<mark>" in html
+    marked = html.split("<mark>")[1].split("</mark>")[0]
+    from search.cards import inert
+
+    assert marked == inert(cited.text)
+    assert app.get("download_button")[0].label == "Download the original report"
+
+
+def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypatch):
+    index = Index.load(shared_index.index)
+    doc = next(doc for doc in index.documents() if doc.file == "rutland-2024-07-12-ofsted-inspection.pdf")
+    cited = next(item.chunk for item in index.document_chunks(doc.id) if item.chunk.page and item.chunk.page > 2)
+    app = open_page(monkeypatch, shared_index.index, "report", doc=key_of(doc), at=str(cited.start))
+    images = app.get("image")
+    assert images, "the PDF page image is missing"
+
+
+def test_library_page_lists_documents_and_failures(tmp_path, corpus_index, monkeypatch):
+    app = open_page(monkeypatch, corpus_index.index, "library")
+    assert [metric.value for metric in app.metric][:2] == ["2", str(len(Index.load(corpus_index.index)))]
+    assert app.dataframe and len(app.dataframe[0].value) == 2

@@ -1,0 +1,93 @@
+"""The ask page (/): a question, its quoted and cited answer, the grade table for grade questions, a briefing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from search.briefing import from_result
+from search.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
+from search.render import sources
+from search.retrieve import Result
+from search.understand import Understanding, Where
+from views.shared import downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
+
+EXAMPLES = (
+    "What did Ofsted say about care leavers?",
+    "How were Leicestershire's services graded in 2024?",
+    "Did supervision of social workers improve since 2017?",
+)
+
+
+def use_example(example: str) -> None:
+    """Put an example question in the box (a callback runs before the box is drawn again)."""
+    st.session_state["question"] = example
+
+
+def question_box() -> str:
+    """The question box and example buttons; the question is kept in the address bar.
+    The box has a fixed key and owns its value (the address bar only seeds it on a visitor's first load),
+    so a newly typed question is never replaced by the previous one."""
+    if "question" not in st.session_state:
+        st.session_state["question"] = st.query_params.get("q", "")
+    question = st.text_input("Your question", key="question", placeholder=EXAMPLES[0])
+    st.caption("Or try one of these:")
+    for example in EXAMPLES:  # one per line, so that none is cut off on a narrow screen
+        st.button(example, on_click=use_example, args=(example,), type="tertiary", icon=":material/chat:")
+    keep_in_url({"q": question})
+    return question.strip()
+
+
+def show(result: Result) -> None:
+    """The understood filters, the grade table, the quoted answer (or an honest "not found") and the passage cards."""
+    if not result.hits:
+        st.info("No indexed passage matches the filters: widen them in the sidebar, or add reports on the library page.")
+        return
+    for note in result.understood.notes:
+        st.caption(note)
+    if result.answer.no_answer:
+        st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
+    else:
+        if result.grades:
+            st.markdown("**Grades**")
+            hrefs = [_row_link(result, row.document_id, row.passage) for row in result.grades]
+            st.markdown(grade_table_html(result.grades, hrefs), unsafe_allow_html=True)
+        st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
+    for hit in result.hits:
+        st.markdown(card(hit, weak=result.answer.no_answer, href=report_link(hit.document, hit.chunk.start)),
+                    unsafe_allow_html=True)
+    downloads(from_result(result, this_view()), "briefing")
+    st.markdown(answered_marker(result.question), unsafe_allow_html=True)
+
+
+def _row_link(result: Result, document_id: int, passage: int | None) -> str | None:
+    engine = ready_searcher()
+    doc = engine.index.document(document_id)
+    stored = engine.index.chunks([passage]) if passage is not None else []
+    return report_link(doc, stored[0].chunk.start if stored else None) if doc else None
+
+
+def filters_control(understood: Understanding) -> bool:
+    """Show what was understood; return False when the reader chose to search every report instead."""
+    labels = understood.labels()
+    if not labels:
+        return True
+    st.markdown(chips_html(labels), unsafe_allow_html=True)
+    everything = st.checkbox("Search all reports instead", value=st.query_params.get("all") == "1")
+    keep_in_url({"all": "1" if everything else ""})
+    return not everything
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Ask the Ofsted reports")
+    st.caption("Every answer is quoted word for word from the inspection reports, with report, date and paragraph.")
+    st.markdown(STYLE, unsafe_allow_html=True)
+    question = question_box()
+    engine = ready_searcher()
+    where = sidebar_filters(engine)
+    if not question:
+        st.caption("Type a question about the inspection reports and press Enter, or pick an example above.")
+        return
+    understood = engine.understand(question)
+    chosen = where if where != Where() else None
+    show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood, where=chosen))

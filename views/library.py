@@ -1,0 +1,55 @@
+"""The library page (/library): what is indexed, what failed and why, and adding reports by upload."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.config import from_env
+from ingest.store import read_last_run
+from search.library import contents, save_upload
+from views.shared import embedder, progress_bar, ready_searcher, show_waiting, sidebar_filters
+
+ACCEPTED = ["pdf", "docx", "html", "htm", "txt", "md"]
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Library")
+    settings = from_env()
+    engine = ready_searcher()
+    library = contents(engine.index, sidebar_filters(engine))
+    columns = st.columns(4)
+    columns[0].metric("Documents", library.documents)
+    columns[1].metric("Passages", library.passages)
+    columns[2].metric("Councils", library.councils)
+    columns[3].metric("Last updated", library.updated.replace("T", " ")[:16] or "–")
+    st.dataframe(library.rows, hide_index=True, width="stretch")
+    if len(library.rows) < library.documents:
+        st.caption(f"Showing the {len(library.rows)} documents the sidebar's filters keep.")
+    last = read_last_run(settings.index)
+    failures = last.get("failures") or []
+    if failures:
+        st.subheader("Files that could not be added")
+        st.caption(f"In the latest ingest ({str(last.get('finished', '')).replace('T', ' ')}):")
+        for failure in failures:
+            st.warning(f"{failure['path']}: {failure['reason']}")
+    st.subheader("Add reports")
+    st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are saved in "
+               f"{settings.uploads}/ and read with the same checks as `python -m ingest`.")
+    uploaded = st.file_uploader("Reports", type=ACCEPTED, accept_multiple_files=True)
+    if uploaded and st.button("Add to the index", type="primary"):
+        paths = []
+        for item in uploaded:
+            saved = save_upload(settings.uploads, item.name, item.getvalue(), settings.max_file_mb)
+            paths.append(saved)
+        from ingest.pipeline import ingest
+
+        with st.status("Adding the reports…", expanded=True) as status:
+            summary = ingest(paths, settings, progress=progress_bar(), embedder_factory=embedder, waiting=show_waiting)
+            for failure in summary.failures:
+                st.error(f"{failure.path}: {failure.reason}")
+            added = len(summary.added) + len(summary.updated)
+            status.update(label=f"Added {added} report(s); the index now holds {summary.documents} documents",
+                          state="complete" if not summary.failures else "error")
+        if added:
+            st.success("Done: ask about the new reports on the Ask page.")

@@ -1,0 +1,66 @@
+"""The report viewer (/report): a report opened at a cited paragraph, highlighted in the text and on the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.grades import AREA_NAMES
+from search.cards import STYLE, inert
+from search.councils import dated
+from search.render import citation_of, report_name_of
+from search.viewer import by_key, key_of, original, page_image, passage
+from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters
+
+
+def render() -> None:
+    """Draw the page."""
+    st.markdown(STYLE, unsafe_allow_html=True)
+    engine = ready_searcher()
+    where = sidebar_filters(engine)
+    linked = by_key(engine.index, st.query_params.get("doc", ""))
+    documents = sorted((doc for doc in engine.index.documents() if where.keeps(doc) or doc == linked),
+                       key=lambda doc: (doc.description.authority or "", dated(doc)))
+    if not documents:
+        st.info("No indexed report matches the filters: widen them in the sidebar, or add reports on the library page.")
+        return
+    doc = linked or documents[0]
+    doc = st.selectbox("Report", documents, index=documents.index(doc), format_func=document_label, key="report")
+    at_text = st.query_params.get("at", "")
+    at = int(at_text) if at_text.isdigit() and key_of(doc) == st.query_params.get("doc") else None
+    keep_in_url({"doc": key_of(doc), "at": str(at) if at is not None else ""})
+    found = passage(engine.index, doc, at)
+    description = doc.description
+    st.title(report_name_of(doc))
+    facts = [description.authority, description.date and f"dated {description.date}",
+             description.lead_inspector and f"lead inspector {description.lead_inspector}"]
+    st.caption(" · ".join(fact for fact in facts if fact))
+    if doc.judgements:
+        st.markdown(" · ".join(f"{inert(AREA_NAMES.get(j.area, j.area))}: **{inert(j.grade)}**" for j in doc.judgements),
+                    unsafe_allow_html=True)
+    if found is None:
+        st.info("This report has no passages.")
+        return
+    text_column, page_column = st.columns([1, 1]) if found.cited.chunk.page and _is_pdf(doc.path) else (st.container(), None)
+    with text_column:
+        chunk = found.cited.chunk
+        if chunk.section:
+            st.markdown(f"**{inert(chunk.section)}**", unsafe_allow_html=True)
+        for item in found.before:
+            st.markdown(f'<div class="neighbour">{inert(item.chunk.text)}</div><br>', unsafe_allow_html=True)
+        st.markdown(f'<div class="cited" id="cited"><mark>{inert(chunk.text)}</mark><div class="cite">'
+                    f"{inert(citation_of(chunk, doc))}</div></div><br>", unsafe_allow_html=True)
+        for item in found.after:
+            st.markdown(f'<div class="neighbour">{inert(item.chunk.text)}</div><br>', unsafe_allow_html=True)
+    path = original(doc)
+    if page_column is not None and path is not None and chunk.page:
+        with page_column:
+            st.image(page_image(path, chunk.page, chunk.box), caption=f"Page {chunk.page}, the passage boxed",
+                     width="stretch")
+    if path is not None:
+        st.download_button("Download the original report", path.read_bytes(), doc.file, icon=":material/download:")
+    else:
+        st.caption(f"The original file is no longer at {doc.path}.")
+
+
+def _is_pdf(path: str) -> bool:
+    return path.lower().endswith(".pdf")

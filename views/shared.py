@@ -1,0 +1,164 @@
+"""What every page shares: the model and index loaded once per server, the sidebar filters kept in the address
+bar, links between pages, briefing downloads and errors shown as one message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ingest.config import from_env
+from ingest.embed import Embedder, SentenceEmbedder
+from ingest.errors import IndexMissing, OfstedError
+from ingest.metadata import KINDS
+from ingest.pipeline import ingest
+from ingest.store import DocumentRecord, current_folder
+from search.briefing import Briefing, as_docx, as_markdown, grades_csv
+from search.councils import councils
+from search.retrieve import Searcher, open_searcher
+from search.understand import Where
+from search.viewer import key_of
+
+# The kinds offered in the sidebar: "inspection" is any inspection framework's full inspection.
+KIND_CHOICES = {"": "any kind", "inspection": "inspections", "focused_visit": "focused visits",
+                "monitoring_visit": "monitoring visits", "committee_report": "council and committee papers"}
+
+
+@st.cache_resource(show_spinner="Loading the embedding model (first visit only)…")
+def embedder(model: str) -> Embedder:
+    """One model per server, shared by every visitor and every index version."""
+    return SentenceEmbedder(model, from_env().batch_size)
+
+
+@st.cache_resource(show_spinner="Loading the index…", max_entries=2)
+def searcher(index: str, version: str) -> Searcher:
+    """One searcher per index version (a re-ingest makes a new one), shared by every visitor."""
+    return open_searcher(from_env(), factory=embedder)
+
+
+def build_index() -> None:
+    """Build the index from the corpus folder, showing progress."""
+    settings = from_env()
+    with st.status(f"No index yet: building one from {settings.corpus}/ (first run only)…", expanded=True) as status:
+        summary = ingest([settings.corpus], settings, progress=progress_bar(), embedder_factory=embedder,
+                         waiting=show_waiting)
+        for failure in summary.failures:
+            st.warning(f"{failure.path}: {failure.reason}")
+        status.update(label=f"Index built: {summary.documents} documents, {summary.chunks} passages", state="complete")
+
+
+def progress_bar() -> Callable[[str, int, int], None]:
+    """A progress bar that an ingest reports its stages to ("reading 3/10", "embedding 64/640")."""
+    bar = st.progress(0.0)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{stage} {done}/{total}")
+
+    return progress
+
+
+def show_waiting(message: str) -> None:
+    st.info(f"{message}…")
+
+
+def ready_searcher() -> Searcher:
+    """The shared searcher, building the index first when there is none."""
+    settings = from_env()
+    try:
+        folder = current_folder(settings.index)
+    except IndexMissing:
+        build_index()
+        folder = current_folder(settings.index)
+    return searcher(str(settings.index), folder.name)
+
+
+def guarded(page: Callable[[], None]) -> Callable[[], None]:
+    """The page drawn with any product error shown as one message instead of a traceback."""
+
+    def draw() -> None:
+        try:
+            page()
+        except OfstedError as error:
+            st.error(str(error))
+
+    draw.__name__ = page.__name__
+    return draw
+
+
+def sidebar_filters(engine: Searcher) -> Where:
+    """Councils, years and kind of document chosen in the sidebar, restored from and kept in the address bar."""
+    names = councils(engine.index)
+    years = sorted({int(value[:4]) for doc in engine.index.documents() for value in _dates(doc)})
+    chosen = [name for name in st.query_params.get_all("council") if name in names]
+    picked = st.sidebar.multiselect("Councils", names, default=chosen, placeholder="every council",
+                                    key="filter_councils")
+    low, high = (years[0], years[-1]) if years else (2013, 2026)
+    start = _year(st.query_params.get("from"), low)
+    end = _year(st.query_params.get("to"), high)
+    if low < high:
+        start, end = st.sidebar.slider("Years", low, high, (max(low, min(start, high)), min(high, max(end, low))),
+                                       key="filter_years")
+    kinds = list(KIND_CHOICES)
+    kind = st.sidebar.selectbox("Kind of document", kinds, format_func=KIND_CHOICES.__getitem__, key="filter_kind",
+                                index=kinds.index(st.query_params.get("kind", "")) if st.query_params.get("kind", "") in kinds else 0)
+    keep_in_url({"council": picked, "from": str(start) if start > low else "", "to": str(end) if end < high else "",
+                 "kind": kind})
+    return Where(date_from=str(start) if start > low else None, date_to=str(end) if end < high else None,
+                 kind=kind or None, authorities=tuple(picked))
+
+
+def _dates(doc: DocumentRecord) -> list[str]:
+    description = doc.description
+    return [value for value in (description.inspection_start, description.inspection_end, description.published) if value]
+
+
+def _year(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
+
+
+def keep_in_url(values: Mapping[str, str | list[str]]) -> None:
+    """Write the view's state into the address bar (empty values removed), so that the view can be shared."""
+    for name, value in values.items():
+        if value and (st.query_params.get_all(name) if isinstance(value, list) else st.query_params.get(name)) != value:
+            st.query_params[name] = value
+        elif not value and name in st.query_params:
+            del st.query_params[name]
+
+
+def link(page: str, **params: object) -> str:
+    """A relative link to a page of the app with query parameters ("report?doc=…&at=…")."""
+    query = urlencode({name: value for name, value in params.items() if value not in (None, "")}, doseq=True)
+    return f"{page}?{query}" if query else page
+
+
+def report_link(doc: DocumentRecord, at: int | None = None) -> str:
+    """The link opening a report at a character offset (a passage) in the report viewer."""
+    return link("report", doc=key_of(doc), at=at)
+
+
+def this_view() -> str:
+    """The full address of the view being drawn, with its query parameters (for briefings)."""
+    base = str(st.context.url or "").split("?")[0]
+    query = urlencode([(name, value) for name in st.query_params for value in st.query_params.get_all(name)])
+    return f"{base}?{query}" if query else base
+
+
+def downloads(briefing: Briefing, name: str) -> None:
+    """Download buttons for a briefing: Word, Markdown, and CSV of its grade table."""
+    columns = st.columns(3)
+    columns[0].download_button("Briefing (Word)", as_docx(briefing), f"{name}.docx", icon=":material/description:",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    columns[1].download_button("Briefing (Markdown)", as_markdown(briefing), f"{name}.md", mime="text/markdown",
+                               icon=":material/article:")
+    if briefing.grades:
+        columns[2].download_button("Grades (CSV)", grades_csv(briefing.grades), f"{name}-grades.csv", mime="text/csv",
+                                   icon=":material/table:")
+
+
+def document_label(doc: DocumentRecord) -> str:
+    """How a document is named in pickers: "Rutland · inspection (ILACS) · 2024-04-26"."""
+    description = doc.description
+    when = description.inspection_end or description.published or ""
+    return " · ".join(part for part in (description.authority or doc.file, KINDS.get(description.kind or "", ""), when)
+                      if part)
