@@ -25,6 +25,7 @@ AREA_QUESTIONS = {
 # Areas compared when neither report is graded (focused and monitoring visits look at these).
 UNGRADED_AREAS = ("leadership", "help_and_protection", "children_in_care", "care_leavers")
 QUOTES_PER_SIDE = 3
+PASSAGES = 8  # passages read per report and area; each gives at most its best sentence
 # ILACS judged children in care and care leavers together until its 2023 revision, apart after it.
 COMBINED = "children_in_care_and_care_leavers"
 SPLIT = {"children_in_care", "care_leavers"}
@@ -88,13 +89,16 @@ def compare(searcher: Searcher, first: DocumentRecord, second: DocumentRecord) -
 
 
 def _side(searcher: Searcher, doc: DocumentRecord, area: str, grade: GradeRow | None) -> Side:
-    """The sentences of one report that best say how it found one area (the grade line itself left out: the
-    grade is shown above)."""
+    """The best sentence of each of the report's passages closest to the area, best passage first (grade lines
+    left out: the grade is shown above)."""
     question = AREA_QUESTIONS[area]
     understood = Understanding(question, documents=(doc.id,), asks="topic")
-    result = searcher.ask(question, k=5, understood=understood)
-    by_rank = {hit.rank: hit for hit in result.hits}
-    quotes = [(quote.text, by_rank[quote.passages[0]]) for quote in result.answer.quotes
-              if quote.passages[0] in by_rank and not GRADE_STATEMENT.search(quote.text)
-              and not GRADE_STATED.search(quote.text)]
+    result = searcher.ask(question, k=PASSAGES, understood=understood)
+    quotes: list[tuple[str, Hit]] = []
+    for hit in result.hits:
+        if not hit.highlight or " | " in hit.chunk.text:
+            continue
+        text = hit.chunk.text[hit.highlight[0]:hit.highlight[1]].strip()
+        if text and not GRADE_STATEMENT.search(text) and not GRADE_STATED.search(text):
+            quotes.append((text, hit))
     return Side(grade, tuple(quotes[:QUOTES_PER_SIDE]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from search.retrieve import open_searcher
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+SHARED_SAMPLE = ROOT.parent / "shared" / "national-sample"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
@@ -30,8 +32,21 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(corpus_index) -> Iterator[str]:
     """`streamlit run app.py` on a free local port, serving the corpus index."""
+    yield from serve({"OFSTED_INDEX": str(corpus_index.index)})
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared_index, tmp_path_factory) -> Iterator[str]:
+    """The app serving a copy of the index of the corpus and the shared reports (uploads change the copy only)."""
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copytree(shared_index.index, folder / "index")
+    yield from serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads")})
+
+
+def serve(settings: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` on a free local port with these OFSTED_* settings, until the tests are done."""
     port = free_port()
-    env = {**os.environ, "OFSTED_INDEX": str(corpus_index.index)}
+    env = {**os.environ, **settings}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"],
@@ -110,4 +125,93 @@ def test_passage_text_is_shown_exactly_as_written(server, browser, corpus_index,
     shown = [page.locator(f"#passage-{hit.rank} div.passage").inner_text() for hit in hits]
     assert [" ".join(text.split()) for text in shown] == [" ".join(hit.chunk.text.split()) for hit in hits]
     assert not any("&#" in text or "&amp;" in text for text in shown)
+    page.close()
+
+
+def wait_until_drawn(page, timeout: float = 120_000) -> None:
+    """Wait for the app to finish running its script (the running indicator gone)."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_a_grade_question_shows_the_grade_table_and_a_citation_opens_the_page(shared_server, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1600})
+    question = "How was Nottinghamshire rated for helping and protecting children at its 2019 inspection?"
+    page.goto(f"{shared_server}/?q={urllib.request.quote(question)}")
+    table = page.locator("table.grades")
+    table.wait_for(timeout=120_000)
+    first = table.locator("tbody tr").first.inner_text()
+    assert "Nottinghamshire" in first and "help and protection" in first and "requires improvement" in first
+    wait_until_drawn(page)
+    shot(page, "ask-grades.png")
+    page.locator("#passage-1 a.open").click()
+    page.locator("#cited mark").wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    assert "/report?" in page.url
+    assert page.locator("[data-testid='stImage'] img").count() == 1
+    assert "requires improvement" in page.locator("#cited mark").inner_text().lower()
+    shot(page, "report.png")
+    page.close()
+
+
+def test_the_council_page_draws_the_grade_chart(shared_server, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1600})
+    page.goto(f"{shared_server}/councils?council=Leicester")
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for(
+        timeout=120_000)
+    wait_until_drawn(page)
+    assert page.locator("table.grades").count() >= 4  # 2015, 2017, 2021 and 2024 inspections
+    assert "inadequate" in page.locator("table.grades").first.inner_text()
+    shot(page, "councils.png")
+    page.close()
+
+
+def test_two_inspections_compared_and_the_briefing_downloaded(shared_server, browser, tmp_path):
+    from docx import Document as WordDocument
+
+    page = browser.new_page(viewport={"width": 1300, "height": 1600})
+    page.goto(f"{shared_server}/compare?council=Derbyshire")
+    page.get_by_text("Change", exact=True).wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    grades = page.locator("table.grades").first.inner_text()
+    assert "▲ improved" in grades and "care leavers" in grades
+    assert page.locator("div.card").count() >= 6
+    assert "a=" in page.url and "b=" in page.url  # shareable
+    shot(page, "compare.png")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Briefing (Word)").click()
+    saved = tmp_path / "comparison.docx"
+    download.value.save_as(saved)
+    document = WordDocument(str(saved))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].startswith("Comparison: Derbyshire") and "Grades" in headings
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    citations = [p.text for p in document.paragraphs if p.text.startswith("— ")]
+    assert quotes and len(citations) == len(quotes) and all("Derbyshire" in line for line in citations)
+    page.close()
+
+
+def test_an_uploaded_pdf_is_ingested_and_answers(shared_server, browser):
+    report = SHARED_SAMPLE / "barnsley-2023-10-27-ofsted-inspection.pdf"
+    if not report.is_file():
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    page = browser.new_page(viewport={"width": 1300, "height": 1600})
+    page.goto(f"{shared_server}/library")
+    page.locator("input[type='file']").set_input_files(str(report))
+    page.get_by_role("button", name="Add to the index").click()
+    page.get_by_text("Added 1 report(s)").wait_for(timeout=300_000)
+    wait_until_drawn(page)
+    shot(page, "library.png")
+    question = "How was Barnsley graded in 2023?"
+    page.goto(f"{shared_server}/?q={urllib.request.quote(question)}")
+    page.locator("table.grades").wait_for(timeout=120_000)
+    assert "Barnsley" in page.locator("table.grades tbody tr").first.inner_text()
+    assert "barnsley" in page.locator("#passage-1").inner_text().lower() or \
+        "Barnsley" in page.locator("#passage-1 .cite").inner_text()
     page.close()

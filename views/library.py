@@ -22,7 +22,7 @@ def render() -> None:
     columns[0].metric("Documents", library.documents)
     columns[1].metric("Passages", library.passages)
     columns[2].metric("Councils", library.councils)
-    columns[3].metric("Last updated", library.updated.replace("T", " ")[:16] or "–")
+    columns[3].metric("Last updated", library.updated[:10] or "–", help=f"Index version built {library.updated}")
     st.dataframe(library.rows, hide_index=True, width="stretch")
     if len(library.rows) < library.documents:
         st.caption(f"Showing the {len(library.rows)} documents the sidebar's filters keep.")
