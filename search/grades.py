@@ -108,8 +108,9 @@ def grade_rows(index: Index, question: str, understood: Understanding) -> tuple[
         documents = [doc for doc in index.documents()
                      if doc.judgements and doc.description.authority in understood.authorities]
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
-    if wanted.across:
-        rows = [row for row in rows if _matches(row, wanted)] or rows
+    if wanted.across:  # the rows with the area and grade asked; failing those, the area's rows (every grade)
+        rows = [row for row in rows if _matches(row, wanted)] or \
+            [row for row in rows if _matches(row, replace(wanted, grade=None))] or rows
     rows = sorted(rows, key=lambda row: _order(row, wanted))[:MAX_ROWS]
     return tuple(_with_passage(index, row) for row in rows)
 

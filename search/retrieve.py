@@ -14,9 +14,18 @@ from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import area_of
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
-from search.answer import NO_ANSWER_BELOW, PASSAGES_READ, Answer, best_in_passage, compose, score_sentences
+from search.answer import (
+    MAX_SENTENCES,
+    NO_ANSWER_BELOW,
+    PASSAGES_READ,
+    Answer,
+    Quote,
+    best_in_passage,
+    compose,
+    score_sentences,
+)
 from search.glossary import Glossary, load
-from search.grades import GradeRow, grade_rows
+from search.grades import GradeRow, about_grades, grade_rows
 from search.lexical import STOPWORDS, fts_query
 from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, focus, understand
@@ -87,23 +96,31 @@ class Searcher:
         allowed = None if understood.documents is None else self.index.chunk_ids(understood.documents)
         ranked = self._rank(understood.topic, query, allowed, mode)
         structural: set[int] = set()
+        table = grade_rows(self.index, question, understood)
+        graded_across = understood.asks == "across" and bool(table)
         if mode == "hybrid":
             ranked, structural = self._fit(ranked, understood, query, allowed, k)
+            if graded_across:  # "which councils were judged inadequate?": the passages stating those grades lead
+                firsts = {row.document_id: row.passage for row in reversed(table) if row.passage is not None}
+                ranked = _lead([passage for passage in dict.fromkeys(firsts.get(row.document_id) for row in table)
+                                if passage is not None], ranked, k)
         ranked = ranked[:k]
         found = self._hits(ranked, query)
         passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
-        sentences = score_sentences(understood.topic, query, passages, self.embedder, understood.asks == "grade")
+        sentences = score_sentences(understood.topic, query, passages, self.embedder,
+                                    understood.asks == "grade" or graded_across)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         answer = compose(sentences, self.no_answer_below)
-        if answer.no_answer and self._held(understood, structural, ranked):
+        if graded_across and not answer.no_answer:
+            answer = _grade_statements(answer, table, hits)
+        if answer.no_answer and (graded_across or self._held(understood, structural, ranked)):
             answer = replace(answer, no_answer=False)
         outside = self._outside(understood, question)
         if outside:
             answer = replace(answer, no_answer=True)
             understood = replace(understood, notes=(*understood.notes, *outside))
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
-        table = () if answer.no_answer else grade_rows(self.index, question, understood)
-        return Result(question, understood, hits, answer, table)
+        return Result(question, understood, hits, answer, () if answer.no_answer else table)
 
     @staticmethod
     def _held(understood: Understanding, structural: set[int], ranked: Sequence[tuple[int, float]]) -> bool:
@@ -129,7 +146,13 @@ class Searcher:
         # Another body's findings are not in Ofsted's reports even where a report mentions that body (unless the
         # question asks what Ofsted said); a place outside England is out of scope unless a report names it.
         asks_ofsted = bool(re.search(r"\bofsted\b", question, re.I))
+        graded = [item.phrase for item in understood.out_of_scope if item.kind == "graded on its own"]
+        if graded and about_grades(question, understood):
+            reasons.append(f"Ofsted grades {graded[0].lower()} in inspections of their own; the indexed reports on councils' "
+                           "children's services do not give those grades.")
         for item in understood.out_of_scope:
+            if item.kind == "graded on its own":
+                continue
             if not self.index.mentions(item.phrase) or (item.kind != "council outside England" and not asks_ofsted):
                 reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                                "English councils' children's services.")
@@ -209,6 +232,27 @@ def proper_names(question: str, understood: Understanding) -> list[str]:
         words = [word for word in match.group(0).split() if word.lower() not in _COMMON_NAMES and word.lower() not in councils]
         names += [word for word in words if word.lower() not in STOPWORDS and not word.isupper()]
     return list(dict.fromkeys(names))
+
+
+def _grade_statements(answer: Answer, table: Sequence[GradeRow], hits: Sequence[Hit]) -> Answer:
+    """The answer to a question across councils about grades: each leading row's own statement of its grade,
+    one per report, quoted from its passage (the composed answer when no row's passage is among the hits)."""
+    ranks = {hit.id: hit.rank for hit in hits}
+    quotes: list[Quote] = []
+    documents: set[int] = set()
+    for row in table:
+        if row.quote and row.passage in ranks and row.document_id not in documents and len(quotes) < MAX_SENTENCES:
+            quotes.append(Quote(row.quote, (ranks[row.passage],), answer.confidence))
+            documents.add(row.document_id)
+    return replace(answer, quotes=tuple(quotes)) if quotes else answer
+
+
+def _lead(first: Sequence[int], ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """``ranked`` with the passages ``first`` (up to ``k``) put ahead, in that order."""
+    lead = list(dict.fromkeys(first))[:k]
+    top = ranked[0][1] if ranked else 1.0
+    chosen = {i for i in lead}
+    return [(i, top + 0.01 * (len(lead) - n)) for n, i in enumerate(lead)] + [(i, s) for i, s in ranked if i not in chosen]
 
 
 def fuse(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:

@@ -14,7 +14,7 @@ DATA = Path(__file__).with_name("data") / "scope.txt"
 class OutOfScope:
     """A phrase a question used that names something outside Ofsted's inspections of English councils."""
 
-    kind: str  # "inspectorate", "kind of inspection", "council outside England"
+    kind: str  # "inspectorate", "kind of inspection", "council outside England", "graded on its own"
     phrase: str  # as the question wrote it
 
 

@@ -96,3 +96,19 @@ def test_cli_text_prints_the_table(shared_index, capsys):
     search_main(["What was the verdict on Rutland's children's services in 2020?", "--index", str(shared_index.index)])
     out = capsys.readouterr().out
     assert "Grades:" in out and "Rutland" in out and "requires improvement" in out and "ILACS" in out
+
+
+def test_a_grade_question_across_councils_quotes_the_grades_not_the_grading_scale(searcher):
+    result = searcher.ask("Which councils were graded inadequate?")
+    assert not result.answer.no_answer
+    first = result.answer.quotes[0]
+    hit = next(hit for hit in result.hits if hit.rank == first.passages[0])
+    assert "inadequate" in first.text.lower() and first.text in hit.chunk.text
+    assert hit.document.file == result.grades[0].document and "grades available" not in first.text
+
+
+def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searcher):
+    result = searcher.ask("Which councils' children's homes were rated outstanding?")
+    assert result.answer.no_answer and result.grades == ()
+    assert any("inspections of their own" in note for note in result.understood.notes)
+    assert not searcher.ask("What did Ofsted say about children's homes in Derbyshire?").answer.no_answer
