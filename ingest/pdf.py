@@ -107,7 +107,10 @@ def _body_size(pages: Sequence) -> float:
 
 
 def _page_lines(page, body: float) -> list[Line]:
-    tables = [table for table in page.find_tables() if table_rows_count(table.extract()) >= 2]
+    # pdfplumber finds tables from ruling lines; a page with none (most pages) cannot hold one, and looking costs
+    # more than reading the page.
+    found = page.find_tables() if page.edges else []
+    tables = [table for table in found if table_rows_count(table.extract()) >= 2]
     readable = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("size", body) >= SMALL_TEXT * body)
     size = (float(page.width) or 1.0, float(page.height) or 1.0)
     lines = [_line(raw, page.page_number, size) for raw in readable.extract_text_lines(strip=True)]

@@ -23,8 +23,8 @@ from ingest.grades import GRADE_ROW, GRADE_STATED, Judgement
 from ingest.metadata import Description
 
 # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
-# 5: where each chunk is printed on its page, when each document was ingested
-FORMAT = 5
+# 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector
+FORMAT = 6
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 # Versions kept besides the current one, so that a reader who read CURRENT just before a switch still finds its folder.
@@ -41,7 +41,8 @@ CREATE TABLE documents (
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
-    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, box TEXT, vector BLOB
+    start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, box TEXT, vector BLOB,
+    sentence_vectors BLOB
 );
 CREATE INDEX chunks_document ON chunks(document);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
@@ -91,6 +92,9 @@ class Entry:
     vectors: np.ndarray
     judgements: tuple[Judgement, ...] = ()
     ingested: str = ""
+    # Per chunk, the vectors of its sentences (one row per ``chunk.sentences`` span), so that a question embeds only
+    # itself; empty where not computed.
+    sentence_vectors: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,12 +142,14 @@ def _write_store(path: Path, entries: Sequence[Entry]) -> None:
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested),
             )
-            for chunk, vector in zip(entry.chunks, entry.vectors):
+            sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
+            for chunk, vector, sentences in zip(entry.chunks, entry.vectors, sentence_vectors):
                 connection.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section,
                      chunk.page, json.dumps(chunk.sentences), json.dumps(chunk.box) if chunk.box else None,
-                     np.asarray(vector, dtype=np.float32).tobytes()),
+                     np.asarray(vector, dtype=np.float32).tobytes(),
+                     None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes()),
                 )
                 chunk_id += 1
         connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
@@ -221,6 +227,9 @@ class Index:
         self._db_lock = threading.Lock()
         self._documents = {record.id: record for record in self._load_documents()}
         self._by_path = {record.path: record for record in self._documents.values()}
+        # Computed on first use and then shared by every thread (a race computes the same list twice, harmlessly).
+        self._judgement_ids: list[int] | None = None
+        self._sections: list[tuple[int, str | None]] | None = None
 
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._db_lock:
@@ -245,36 +254,46 @@ class Index:
         """(chunk id, cosine score) of the ``k`` nearest chunks, best first, only ``allowed`` ids if given."""
         if len(self) == 0 or k <= 0:
             return []
-        depth = len(self) if allowed is not None else min(k, len(self))
-        scores, ids = self.vectors.search(np.asarray(query, dtype=np.float32).reshape(1, -1), depth)
-        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-        if allowed is not None:
-            found = [(i, s) for i, s in found if i in allowed]
-        return found[:k]
+        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        if allowed is None:
+            scores, ids = self.vectors.search(vector, min(k, len(self)))
+        elif not allowed:
+            return []
+        else:  # FAISS looks at the allowed ids only, instead of ranking everything and filtering afterwards
+            selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+            params = faiss.SearchParameters()
+            params.sel = selector
+            scores, ids = self.vectors.search(vector, min(k, len(allowed)), params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0][:k]
 
     def lexical(self, expression: str | None, k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
         """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of an FTS5 expression."""
         if not expression or k <= 0:
             return []
-        sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
-        limit = len(self) if allowed is not None else k
-        rows = self._rows(sql, (expression, limit))
-        found = [(int(row[0]), -float(row[1])) for row in rows]
-        if allowed is not None:
-            found = [(i, s) for i, s in found if i in allowed]
-        return found[:k]
+        if allowed is None:
+            sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
+            rows = self._rows(sql, (expression, k))
+        elif not allowed:
+            return []
+        else:  # only the allowed passages are ranked (their ids passed as one JSON array, of any length)
+            sql = (f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? "
+                   "AND rowid IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?")
+            rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
+        return [(int(row[0]), -float(row[1])) for row in rows]
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade: a judgement table row ("area | grade"), a heading such as "Help and
         protection: requires improvement to be good", or "The overall judgement is ...", within ``allowed``."""
-        rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%' OR length(text) < 300")
-        ids = [row[0] for row in rows if GRADE_ROW.search(row[1]) or GRADE_STATED.search(row[1])]
-        return [i for i in ids if allowed is None or i in allowed]
+        if self._judgement_ids is None:  # found once per loaded index, not per question
+            rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%' OR length(text) < 300")
+            self._judgement_ids = [row[0] for row in rows if GRADE_ROW.search(row[1]) or GRADE_STATED.search(row[1])]
+        return [i for i in self._judgement_ids if allowed is None or i in allowed]
 
     def sections(self, allowed: frozenset[int] | None) -> list[tuple[int, str | None]]:
         """(chunk id, section heading) of every chunk, within ``allowed`` if given."""
-        rows = self._rows("SELECT id, section FROM chunks")
-        return [(int(row[0]), row[1]) for row in rows if allowed is None or row[0] in allowed]
+        if self._sections is None:  # read once per loaded index, not per question
+            self._sections = [(int(row[0]), row[1]) for row in self._rows("SELECT id, section FROM chunks")]
+        return [(i, section) for i, section in self._sections if allowed is None or i in allowed]
 
     def mentions(self, phrase: str) -> bool:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
@@ -342,8 +361,24 @@ class Index:
         rows = self._rows("SELECT * FROM chunks WHERE document=? ORDER BY id", (record.id,))
         vectors = np.array([np.frombuffer(row["vector"], dtype=np.float32) for row in rows], dtype=np.float32)
         chunks = tuple(self._stored(row).chunk for row in rows)
+        sentences = tuple(self._sentence_matrix(row["sentence_vectors"]) for row in rows)
         return Entry(record.path, record.file, record.sha256, self.document_text(record.id), record.description,
-                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements, record.ingested)
+                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements, record.ingested,
+                     sentences)
+
+    def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """The stored sentence vectors (float32, one row per sentence) of these chunks, by chunk id."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._rows(f"SELECT id, sentence_vectors FROM chunks WHERE id IN ({marks})", ids)
+        return {int(row[0]): self._sentence_matrix(row[1]).astype(np.float32) for row in rows if row[1] is not None}
+
+    def _sentence_matrix(self, blob: bytes | None) -> np.ndarray:
+        if blob is None:
+            return np.zeros((0, self.manifest.dimension), dtype=np.float16)
+        return np.frombuffer(blob, dtype=np.float16).reshape(-1, self.manifest.dimension)
 
     def _load_documents(self) -> Iterable[DocumentRecord]:
         for row in self._rows("SELECT * FROM documents ORDER BY id"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,14 +67,15 @@ class Sentence:
 
 
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, Chunk]], embedder: Embedder,
-                    grades: bool = False) -> list[Sentence]:
+                    grades: bool = False, stored: Mapping[int, np.ndarray] | None = None) -> list[Sentence]:
     """Every sentence of the (rank, chunk) passages, scored by meaning and by the question's own words;
-    for a question about grades, sentences that state a grade come first."""
+    for a question about grades, sentences that state a grade come first. ``stored`` holds, by rank, the
+    sentence vectors kept at ingest; only the sentences of a passage without them are embedded here."""
     pieces = [(rank, a, b, chunk.text[a:b]) for rank, chunk in passages
               for a, b in chunk.sentences or sentence_spans(chunk.text)]
     if not pieces:
         return []
-    vectors = embedder.embed([piece[3] for piece in pieces])
+    vectors = _sentence_vectors(passages, pieces, embedder, stored or {})
     similarity = vectors @ query
     words = terms(topic)
     sentences = []
@@ -84,6 +85,23 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int,
         sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(sim) + RELEVANCE_OVERLAP * overlap))
     return sentences
+
+
+def _sentence_vectors(passages: Sequence[tuple[int, Chunk]], pieces: Sequence[tuple[int, int, int, str]],
+                      embedder: Embedder, stored: Mapping[int, np.ndarray]) -> np.ndarray:
+    """One vector per piece, in order: the stored ones where a passage has one per sentence, else embedded now."""
+    counts = {rank: len(chunk.sentences) for rank, chunk in passages}
+    usable = {rank for rank, matrix in stored.items() if counts.get(rank) and len(matrix) == counts[rank]}
+    missing = [piece[3] for piece in pieces if piece[0] not in usable]
+    embedded = iter(embedder.embed(missing)) if missing else iter(())
+    rows, seen = [], dict.fromkeys(usable, 0)
+    for rank, _, _, _ in pieces:
+        if rank in usable:
+            rows.append(stored[rank][seen[rank]])
+            seen[rank] += 1
+        else:
+            rows.append(next(embedded))
+    return np.vstack(rows).astype(np.float32)
 
 
 def _overlap(words: Sequence[str], text: str) -> float:

@@ -107,8 +107,10 @@ class Searcher:
         ranked = ranked[:k]
         found = self._hits(ranked, query)
         passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
+        stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
+        by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         sentences = score_sentences(understood.topic, query, passages, self.embedder,
-                                    understood.asks == "grade" or graded_across)
+                                    understood.asks == "grade" or graded_across, by_rank)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         answer = compose(sentences, self.no_answer_below)
         if graded_across and not answer.no_answer:

@@ -81,3 +81,45 @@ def test_an_index_of_an_older_format_is_refused_with_the_fix(corpus_index, tmp_p
     (folder / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
     with pytest.raises(IndexMismatch, match="--rebuild"):
         read_manifest(folder)
+
+
+def test_a_filtered_search_ranks_only_the_allowed_passages_exactly(corpus_index, embedder):
+    index = Index.load(corpus_index.index)
+    query = embedder.embed(["support for care leavers"])[0]
+    allowed = frozenset(range(0, len(index), 3))
+    everything = index.search(query, len(index))
+    expected = [(i, s) for i, s in everything if i in allowed][:10]
+    found = index.search(query, 10, allowed)
+    assert [i for i, _ in found] == [i for i, _ in expected]
+    assert np.allclose([s for _, s in found], [s for _, s in expected], atol=1e-5)
+    assert index.search(query, 10, frozenset()) == []
+
+
+def test_full_text_search_within_allowed_passages_is_limited_and_exact(corpus_index):
+    index = Index.load(corpus_index.index)
+    allowed = frozenset(range(1, len(index), 2))
+    everything = index.lexical('"care" OR "leavers"', len(index))
+    expected = [i for i, _ in everything if i in allowed][:7]
+    assert [i for i, _ in index.lexical('"care" OR "leavers"', 7, allowed)] == expected
+    assert index.lexical('"care"', 7, frozenset()) == []
+
+
+def test_sentence_vectors_are_kept_at_ingest_and_a_question_embeds_only_itself(corpus_index, embedder):
+    index = Index.load(corpus_index.index)
+    stored = index.chunks([12])[0].chunk
+    vectors = index.sentence_vectors([12])[12]
+    fresh = embedder.embed([stored.text[a:b] for a, b in stored.sentences])
+    assert vectors.shape == fresh.shape and np.allclose(vectors, fresh, atol=2e-3)
+
+    class Counting:
+        name, dimension = embedder.name, embedder.dimension
+        calls: list[int] = []
+
+        def embed(self, texts, progress=False):
+            self.calls.append(len(texts))
+            return embedder.embed(texts)
+
+    counting = Counting()
+    searcher = open_searcher(corpus_index, counting)
+    result = searcher.ask("How were care leavers supported by personal advisers?")
+    assert result.answer.quotes and counting.calls == [1]
