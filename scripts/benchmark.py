@@ -1,14 +1,22 @@
-"""Benchmark: ingest time (first run and re-run), peak memory and warm search latency, as ratios and numbers.
+"""Benchmark at scale: ingest cost against pure embedding, a re-run with one new report, warm query latency, cold
+start to a first answer, memory and index size, printed side by side in one run. (The txtai reference the issue asks
+for is not in this version.)
 
-Usage: python scripts/benchmark.py [PATH ...]   (default: corpus/ and ../shared/reports if present)
-Targets (checked here, not in unit tests, since timings are noisy on 2-core machines):
-a re-run must take under 5% of the first run, and a warm search a median under 1 second.
+Usage: python scripts/benchmark.py [PATH ...] [--questions N]
+  default PATH: ../shared/national-sample/ if present, else corpus/ and ../shared/reports/
+Targets (issue 11; checked here, not in unit tests, since timings are noisy on 2-core machines):
+  ingest CPU <= 1.3 x pure-embedding CPU of the same texts; warm query p50 <= 100 ms and p95 <= 300 ms including the
+  quoted answer; cold start to first answer <= 15 s; peak memory <= 1.5 GB; a re-run with one new report re-embeds only
+  that report and takes <= 5% of the first run. Compare numbers from one quiet run only.
 """
 
 from __future__ import annotations
 
+import argparse
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,38 +25,132 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.config import Settings  # noqa: E402
-from ingest.pipeline import ingest  # noqa: E402
+from ingest.pipeline import files_in, ingest  # noqa: E402
+from ingest.store import Index, current_folder  # noqa: E402
+from search.councils import councils  # noqa: E402
 from search.evaluate import load_questions  # noqa: E402
-from search.retrieve import open_searcher  # noqa: E402
+from search.retrieve import Searcher, open_searcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-RERUN_SHARE = 0.05
-MEDIAN_SEARCH_S = 1.0
+SHARED = ROOT.parent / "shared"
+TARGETS = {"ingest / embedding CPU": 1.3, "p50 ms": 100, "p95 ms": 300, "cold start s": 15, "peak GB": 1.5,
+           "re-run share": 0.05}
+TOPICS = ("care leavers", "supervision of social workers", "the front door and MASH", "children missing from care",
+          "placement sufficiency", "early help", "disabled children", "private fostering")
+
+
+def cpu() -> float:
+    """CPU seconds used so far by this process (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str]) -> int:
     """Run the benchmark; exit 1 when a target is missed."""
-    paths = [Path(arg) for arg in argv] or [p for p in (ROOT / "corpus", ROOT.parent / "shared" / "reports") if p.exists()]
-    settings = Settings(index=Path(tempfile.mkdtemp()) / "index")
-    first = ingest(paths, settings)
-    again = ingest(paths, settings)
+    parser = argparse.ArgumentParser(prog="python scripts/benchmark.py", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--questions", type=int, default=100, help="warm questions timed (default 100)")
+    args = parser.parse_args(argv)
+    paths = args.paths or ([SHARED / "national-sample"] if (SHARED / "national-sample").is_dir() else
+                           [p for p in (ROOT / "corpus", SHARED / "reports") if p.exists()])
+    work = Path(tempfile.mkdtemp(prefix="ofsted-bench-"))
+    files = files_in(paths)
+    staged = work / "reports"
+    staged.mkdir()
+    for file in files[:-1]:  # every report but the last; the last is the "new report" of the re-run
+        shutil.copy2(file, staged / f"{len(list(staged.iterdir())):04d}-{file.name}")
+    settings = Settings(index=work / "index")
+    row: dict[str, float] = {}
+
+    began_cpu, began = cpu(), time.perf_counter()
+    first = ingest([staged], settings)
+    row["ingest wall s"], row["ingest CPU s"] = time.perf_counter() - began, cpu() - began_cpu
+    print(f"ingest: {first.documents} documents, {first.chunks} passages, {len(first.failures)} failed, "
+          f"{row['ingest wall s']:.0f} s wall, {row['ingest CPU s']:.0f} s CPU", flush=True)
+    for failure in first.failures:
+        print(f"  failed: {Path(failure.path).name}: {failure.reason}")
+
     searcher = open_searcher(settings)
-    questions = [q.q for q in load_questions(ROOT / "tests" / "questions.json")]
-    searcher.ask(questions[0])
+    row["embedding CPU s"] = pure_embedding_cpu(searcher)
+    row["ingest / embedding CPU"] = row["ingest CPU s"] / row["embedding CPU s"]
+
+    shutil.copy2(files[-1], staged / files[-1].name)
+    began = time.perf_counter()
+    again = ingest([staged], settings)
+    row["re-run s"] = time.perf_counter() - began
+    row["re-run share"] = row["re-run s"] / row["ingest wall s"]
+    row["re-embedded passages"] = again.embedded
+    row["index MB"] = sum(p.stat().st_size for p in current_folder(settings.index).iterdir()) / 1e6
+
+    searcher = open_searcher(settings)
+    times = warm_latencies(searcher, questions(searcher, args.questions))
+    row["p50 ms"], row["p95 ms"], row["max ms"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
+                                                   times[-1])
+    row["cold start s"], row["cold start MB"] = cold_start(settings.index)
+    row["peak GB"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, row["cold start MB"] * 1024) / 1024 ** 2
+    print_table(row, again.added)
+    missed = [name for name, limit in TARGETS.items() if row[name] > limit]
+    missed += ["re-run re-embedded more than the new report"] if len(again.added) != 1 or again.updated else []
+    print("targets met" if not missed else f"TARGET MISSED: {', '.join(missed)}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if not missed else 1
+
+
+def pure_embedding_cpu(searcher: Searcher) -> float:
+    """CPU seconds the model alone takes to embed the same texts ingest embedded (passages and their sentences)."""
+    index: Index = searcher.index
+    texts = []
+    for doc in index.documents():
+        for stored in index.document_chunks(doc.id):
+            chunk = stored.chunk
+            texts += [chunk.text] + [chunk.text[a:b] for a, b in chunk.sentences]
+    began = cpu()
+    for start in range(0, len(texts), 64):
+        searcher.embedder.embed(texts[start:start + 64])
+    return cpu() - began
+
+
+def questions(searcher: Searcher, count: int) -> list[str]:
+    """Varied questions: the project's question file, then per council a grade, topic, year and cross-council one."""
+    asked = [q.q for q in load_questions(ROOT / "tests" / "questions.json")]
+    names = councils(searcher.index)
+    for n, council in enumerate(names):
+        topic = TOPICS[n % len(TOPICS)]
+        asked += [f"How was {council} rated at its latest inspection?", f"What did Ofsted say about {topic} in {council}?",
+                  f"Did {topic} in {council} improve since 2019?", f"Which councils were judged inadequate for {topic}?"]
+    return asked[:count]
+
+
+def warm_latencies(searcher: Searcher, asked: list[str]) -> list[float]:
+    """Milliseconds per question (understanding, retrieval, grade table and quoted answer), sorted."""
+    searcher.ask(asked[0])
     times = []
-    for question in questions:
+    for question in asked:
         began = time.perf_counter()
         searcher.ask(question)
-        times.append(time.perf_counter() - began)
-    median = statistics.median(times)
-    share = again.seconds / first.seconds if first.seconds else 0.0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ingest: {first.documents} documents, {first.chunks} chunks in {first.seconds:.1f} s; "
-          f"re-run {again.seconds:.2f} s ({share:.1%} of the first, {again.embedded} re-embedded)")
-    print(f"search: median {median * 1000:.0f} ms over {len(times)} questions; peak memory {peak_mb:.0f} MB")
-    ok = share < RERUN_SHARE and again.embedded == 0 and median < MEDIAN_SEARCH_S
-    print("targets met" if ok else "TARGET MISSED")
-    return 0 if ok else 1
+        times.append((time.perf_counter() - began) * 1000)
+    return sorted(times)
+
+
+def cold_start(index: Path) -> tuple[float, float]:
+    """Seconds and peak MB of a fresh process importing the page's modules, loading model and index, and answering."""
+    code = ("import resource, sys, time; t = time.perf_counter(); import streamlit; "
+            "from ingest.config import Settings; from search.retrieve import open_searcher; from pathlib import Path; "
+            f"s = open_searcher(Settings(index=Path({str(index)!r}))); s.ask('What did Ofsted say about care leavers?'); "
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    began = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    wall = time.perf_counter() - began
+    _, peak = out.split()[-2:]
+    return wall, float(peak)
+
+
+def print_table(row: dict[str, float], added: tuple[str, ...]) -> None:
+    print("\n| measure | value | target |\n|---|---|---|")
+    for name, value in row.items():
+        target = f"≤ {TARGETS[name]:g}" if name in TARGETS else ""
+        print(f"| {name} | {value:.3g} | {target} |")
+    print(f"\nre-run added: {', '.join(Path(path).name for path in added)}")
 
 
 if __name__ == "__main__":
