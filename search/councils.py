@@ -13,8 +13,8 @@ from search.grades import GradeRow, grade_rows_of
 from search.rerank import IMPROVE_SECTION
 
 # A passage of the next report this close in meaning to an improvement point is shown as taking it up again.
-# Chosen by reading pairs on the shared reports' improvement lists (not fitted to any question set); the closest
-# passage is always shown with its similarity, so a reader can judge for themselves.
+# A first choice (a cosine at which MiniLM passages are usually on the same subject), not fitted or validated on
+# labelled pairs; the closest passage is always shown with its similarity, so a reader can judge for themselves.
 MENTIONED_AGAIN = 0.6
 
 
