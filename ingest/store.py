@@ -275,9 +275,11 @@ class Index:
             rows = self._rows(sql, (expression, k))
         elif not allowed:
             return []
-        else:  # only the allowed passages are ranked (their ids passed as one JSON array, of any length)
+        else:  # only the allowed passages are ranked (their ids passed as one JSON array, of any length). The "+"
+            # keeps SQLite from handing the id list to FTS5, which would re-run the whole match once per id (1 s
+            # instead of 4 ms on 12,000 passages).
             sql = (f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? "
-                   "AND rowid IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?")
+                   "AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?")
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
 
