@@ -7,7 +7,7 @@ import streamlit as st
 from search.briefing import from_result
 from search.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
 from search.render import sources
-from search.retrieve import Result
+from search.retrieve import Result, Searcher
 from search.understand import Understanding, Where
 from views.shared import downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
@@ -37,7 +37,7 @@ def question_box() -> str:
     return question.strip()
 
 
-def show(result: Result) -> None:
+def show(result: Result, engine: Searcher) -> None:
     """The understood filters, the grade table, the quoted answer (or an honest "not found") and the passage cards."""
     if not result.hits:
         st.info("No indexed passage matches the filters: widen them in the sidebar, or add reports on the library page.")
@@ -49,7 +49,7 @@ def show(result: Result) -> None:
     else:
         if result.grades:
             st.markdown("**Grades**")
-            hrefs = [_row_link(result, row.document_id, row.passage) for row in result.grades]
+            hrefs = [_row_link(engine, row.document_id, row.passage) for row in result.grades]
             st.markdown(grade_table_html(result.grades, hrefs), unsafe_allow_html=True)
         st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
     for hit in result.hits:
@@ -59,8 +59,8 @@ def show(result: Result) -> None:
     st.markdown(answered_marker(result.question), unsafe_allow_html=True)
 
 
-def _row_link(result: Result, document_id: int, passage: int | None) -> str | None:
-    engine = ready_searcher()
+def _row_link(engine: Searcher, document_id: int, passage: int | None) -> str | None:
+    """The report viewer's link to the passage stating a grade."""
     doc = engine.index.document(document_id)
     stored = engine.index.chunks([passage]) if passage is not None else []
     return report_link(doc, stored[0].chunk.start if stored else None) if doc else None
@@ -90,4 +90,4 @@ def render() -> None:
         return
     understood = engine.understand(question)
     chosen = where if where != Where() else None
-    show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood, where=chosen))
+    show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood, where=chosen), engine)
