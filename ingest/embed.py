@@ -50,8 +50,13 @@ class SentenceEmbedder:
 
     name: str = DEFAULT_MODEL
     batch_size: int = 32
+    threads: int = 0  # torch's CPU threads for this process; 0 keeps torch's default (one per core)
 
     def __post_init__(self) -> None:
+        if self.threads > 0:
+            import torch
+
+            torch.set_num_threads(self.threads)
         self._model = _load(self.name)
         self.dimension = int(self._model.get_embedding_dimension())
         # The tokenizer changes its own padding state on every call and fails ("Already borrowed") when two

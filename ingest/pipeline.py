@@ -248,7 +248,7 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
         return factory(model)
     from ingest.embed import SentenceEmbedder
 
-    return SentenceEmbedder(model, settings.batch_size)
+    return SentenceEmbedder(model, settings.batch_size, settings.threads)
 
 
 def _embed(fresh: list[Fresh], embedder: Embedder, progress: Progress) -> list[Entry]:

@@ -277,7 +277,7 @@ def open_searcher(
     if embedder is None:
         from ingest.embed import SentenceEmbedder
 
-        embedder = SentenceEmbedder(index.manifest.model, settings.batch_size)
+        embedder = SentenceEmbedder(index.manifest.model, settings.batch_size, settings.threads)
     if embedder.dimension != index.manifest.dimension:
         raise IndexMismatch(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "

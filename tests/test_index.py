@@ -123,3 +123,18 @@ def test_sentence_vectors_are_kept_at_ingest_and_a_question_embeds_only_itself(c
     searcher = open_searcher(corpus_index, counting)
     result = searcher.ask("How were care leavers supported by personal advisers?")
     assert result.answer.quotes and counting.calls == [1]
+
+
+def test_the_model_uses_the_thread_count_it_is_given():
+    import torch
+
+    from ingest.config import from_env
+    from ingest.embed import SentenceEmbedder
+
+    assert from_env({"OFSTED_THREADS": "1"}).threads == 1
+    before = torch.get_num_threads()
+    try:
+        SentenceEmbedder(threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

@@ -28,7 +28,7 @@ KIND_CHOICES = {"": "any kind", "inspection": "inspections", "focused_visit": "f
 @st.cache_resource(show_spinner="Loading the embedding model (first visit only)…")
 def embedder(model: str) -> Embedder:
     """One model per server, shared by every visitor and every index version."""
-    return SentenceEmbedder(model, from_env().batch_size)
+    return SentenceEmbedder(model, from_env().batch_size, from_env().threads)
 
 
 @st.cache_resource(show_spinner="Loading the index…", max_entries=2)
