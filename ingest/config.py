@@ -23,6 +23,7 @@ class Settings:
     batch_size: int = 32  # OFSTED_BATCH_SIZE: texts embedded per model call
     no_answer_below: float = 0.59  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
     lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
+    hnsw_above: int = 50_000  # OFSTED_HNSW_ABOVE: passages above which the vectors get an approximate (HNSW) index
     threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: one per core); 1 on a busy shared server
     uploads: Path = Path("corpus/uploads")  # OFSTED_UPLOADS: where reports added on the library page are saved
 
@@ -35,6 +36,7 @@ HELP = {
     "batch_size": "texts embedded per model call",
     "no_answer_below": "best-sentence relevance under which the reports are taken not to answer",
     "lock_wait": "seconds an ingest waits for another ingest of the same index to finish",
+    "hnsw_above": "passages above which the vector index is approximate (HNSW) instead of exact",
     "threads": "CPU threads the embedding model uses (0: one per core)",
     "uploads": "folder where reports added on the library page are saved",
 }

@@ -19,7 +19,7 @@ from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
 from ingest.read import document_hash, read_document, supported
 from ingest.sidecar import is_sidecar
-from ingest.store import Entry, Index, Manifest, check_model, write_index, write_last_run, write_lock
+from ingest.store import FLAT, HNSW, Entry, Index, Manifest, check_model, write_index, write_last_run, write_lock
 
 Progress = Callable[[str, int, int], None]
 EMBED_BATCH = 64
@@ -110,7 +110,9 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
     fresh = _embed(plan.fresh, embedder, progress) if embedder else []
     entries = sorted([*plan.keep.values(), *fresh], key=lambda entry: entry.path)
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
-    manifest = Manifest(model, dimension, asdict(chunking), {entry.path: entry.sha256 for entry in entries})
+    passages = sum(len(entry.chunks) for entry in entries)
+    manifest = Manifest(model, dimension, asdict(chunking), {entry.path: entry.sha256 for entry in entries},
+                        vector_index=HNSW if passages > settings.hnsw_above else FLAT)
     written = old is None or (manifest.documents, manifest.model, manifest.chunking) != (
         old.manifest.documents, old.manifest.model, old.manifest.chunking)
     if written:

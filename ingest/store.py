@@ -26,6 +26,15 @@ from ingest.metadata import Description
 # 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector
 FORMAT = 6
 CURRENT = "CURRENT"
+FLAT = "flat"
+HNSW = "hnsw"
+# HNSW graph: neighbours per node and search breadth. With these, recall@10 against exact search is measured by
+# `python scripts/benchmark.py` (and checked in tests/test_index.py).
+HNSW_NEIGHBOURS = 32
+HNSW_BUILD_DEPTH = 200
+HNSW_SEARCH_DEPTH = 128
+# A filtered search over at most this many passages is exact even in an HNSW index (a few milliseconds).
+EXACT_WITHIN = 20_000
 LOCK = "write.lock"
 # Versions kept besides the current one, so that a reader who read CURRENT just before a switch still finds its folder.
 KEEP_PREVIOUS = 1
@@ -64,6 +73,7 @@ class Manifest:
     documents: dict[str, str] = field(default_factory=dict)  # path -> sha256
     format: int = FORMAT
     built: str = ""
+    vector_index: str = "flat"  # FLAT (exact) or HNSW (approximate, for large indexes)
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def write_index(root: Path, manifest: Manifest, entries: Sequence[Entry]) -> Pat
     staging.mkdir()
     _write_store(staging / STORE, entries)
     vectors = _stack(entries, manifest.dimension)
-    faiss.write_index(_flat(vectors), str(staging / VECTORS))
+    faiss.write_index(vector_index(vectors, manifest.vector_index), str(staging / VECTORS))
     stamped = Manifest(**{**asdict(manifest), "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
     (staging / MANIFEST).write_text(json.dumps(asdict(stamped), indent=1))
     _fsync_dir(staging)
@@ -161,6 +171,21 @@ def _stack(entries: Sequence[Entry], dimension: int) -> np.ndarray:
     if not arrays:
         return np.zeros((0, dimension), dtype=np.float32)
     return np.ascontiguousarray(np.vstack(arrays), dtype=np.float32)
+
+
+def vector_index(vectors: np.ndarray, kind: str = FLAT) -> faiss.Index:
+    """An exact inner-product index, or for a large collection an HNSW graph (approximate, far faster to search)."""
+    if kind != HNSW:
+        return _flat(vectors)
+    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+    index.add(vectors)
+    return index
+
+
+def search_depth(index: faiss.Index) -> None:
+    """Set an HNSW index's search breadth to the one its recall was measured with."""
+    faiss.ParameterSpace().set_index_parameter(index, "efSearch", HNSW_SEARCH_DEPTH)
 
 
 def _flat(vectors: np.ndarray) -> faiss.Index:
@@ -221,6 +246,8 @@ class Index:
         self.folder = folder
         self.manifest = manifest
         self.vectors = faiss.read_index(str(folder / VECTORS))
+        if manifest.vector_index == HNSW:
+            search_depth(self.vectors)
         # One read-only connection shared by every thread of a server, used under a lock.
         self.db = sqlite3.connect(f"file:{folder / STORE}?mode=ro", uri=True, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -259,9 +286,19 @@ class Index:
             scores, ids = self.vectors.search(vector, min(k, len(self)))
         elif not allowed:
             return []
+        elif self.manifest.vector_index == HNSW and len(allowed) <= EXACT_WITHIN:
+            # a narrow filter can cut an HNSW graph apart: score the allowed passages exactly instead
+            ids_in = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+            scores_all = self.vectors.reconstruct_batch(ids_in) @ vector[0]
+            best = np.argsort(-scores_all)[:k]
+            return [(int(ids_in[i]), float(scores_all[i])) for i in best]
         else:  # FAISS looks at the allowed ids only, instead of ranking everything and filtering afterwards
             selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-            params = faiss.SearchParameters()
+            if self.manifest.vector_index == HNSW:  # a wide filter: the graph stays connected enough
+                params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # in faiss, not in its stubs
+                params.efSearch = HNSW_SEARCH_DEPTH
+            else:
+                params = faiss.SearchParameters()
             params.sel = selector
             scores, ids = self.vectors.search(vector, min(k, len(allowed)), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0][:k]

@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.config import Settings  # noqa: E402
 from ingest.pipeline import files_in, ingest  # noqa: E402
-from ingest.store import Index, current_folder  # noqa: E402
+from ingest.store import FLAT, HNSW, Index, current_folder, search_depth, vector_index  # noqa: E402
 from search.councils import councils  # noqa: E402
 from search.evaluate import load_questions  # noqa: E402
 from search.retrieve import Searcher, open_searcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-TARGETS = {"ingest / embedding CPU": 1.3, "p50 ms": 100, "p95 ms": 300, "cold start s": 15, "peak GB": 1.5,
+TARGETS = {"ingest / embedding CPU": 1.3, "HNSW recall@10": -0.99, "p50 ms": 100, "p95 ms": 300, "cold start s": 15, "peak GB": 1.5,
            "re-run share": 0.05}
 TOPICS = ("care leavers", "supervision of social workers", "the front door and MASH", "children missing from care",
           "placement sufficiency", "early help", "disabled children", "private fostering")
@@ -87,9 +87,11 @@ def main(argv: list[str]) -> int:
     row["p50 ms"], row["p95 ms"], row["max ms"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
                                                    times[-1])
     row["cold start s"], row["cold start MB"] = cold_start(settings.index)
+    row["HNSW recall@10"], row["HNSW / exact query time"] = hnsw_check(searcher)
     row["peak GB"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, row["cold start MB"] * 1024) / 1024 ** 2
     print_table(row, again.added)
-    missed = [name for name, limit in TARGETS.items() if row[name] > limit]
+    # a negative target is a floor: the value must be at least its size
+    missed = [name for name, limit in TARGETS.items() if (row[name] > limit if limit > 0 else row[name] < -limit)]
     missed += ["re-run re-embedded more than the new report"] if len(again.added) != 1 or again.updated else []
     print("targets met" if not missed else f"TARGET MISSED: {', '.join(missed)}")
     shutil.rmtree(work, ignore_errors=True)
@@ -145,10 +147,31 @@ def cold_start(index: Path) -> tuple[float, float]:
     return wall, float(peak)
 
 
+def hnsw_check(searcher: Searcher, queries: int = 300) -> tuple[float, float]:
+    """Recall@10 of the HNSW index the store builds above OFSTED_HNSW_ABOVE passages, against exact search, on this
+    index's own vectors (every n-th passage as a query), and its query time as a share of exact search's. A neighbour
+    found counts when it scores at least the exact tenth's score: reports repeat boilerplate word for word, so
+    identical passages tie and either is right (counted by id instead, recall on the national sample is 0.973, and a
+    wider search does not change it)."""
+    vectors = searcher.index.vectors.reconstruct_n(0, len(searcher.index))
+    exact, approximate = vector_index(vectors, FLAT), vector_index(vectors, HNSW)
+    search_depth(approximate)
+    probe = vectors[:: max(1, len(vectors) // queries)]
+    began = time.perf_counter()
+    truth, _ = exact.search(probe, 10)
+    exact_s = time.perf_counter() - began
+    began = time.perf_counter()
+    found, _ = approximate.search(probe, 10)
+    hnsw_s = time.perf_counter() - began
+    agreed = sum(int((mine >= best[-1] - 1e-5).sum()) for best, mine in zip(truth, found))
+    return agreed / truth.size, hnsw_s / exact_s
+
+
 def print_table(row: dict[str, float], added: tuple[str, ...]) -> None:
     print("\n| measure | value | target |\n|---|---|---|")
     for name, value in row.items():
-        target = f"≤ {TARGETS[name]:g}" if name in TARGETS else ""
+        limit = TARGETS.get(name)
+        target = "" if limit is None else f"≤ {limit:g}" if limit > 0 else f"≥ {-limit:g}"
         print(f"| {name} | {value:.3g} | {target} |")
     print(f"\nre-run added: {', '.join(Path(path).name for path in added)}")
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS, FakeEmbedder, fake_settings
+from ingest import store
 from ingest.config import Settings
 from ingest.pipeline import ingest
 from ingest.store import CURRENT, Index, IndexMismatch, IndexMissing, read_manifest
@@ -138,3 +139,31 @@ def test_the_model_uses_the_thread_count_it_is_given():
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_a_large_index_is_approximate_with_recall_above_99_percent_and_exact_filters(tmp_path, embedder, monkeypatch):
+    """Above OFSTED_HNSW_ABOVE passages the vectors get an HNSW graph, recorded in the manifest; its top ten agree
+    with exact search on at least 99% of neighbours, and a filtered search stays exact."""
+    settings = Settings(index=tmp_path / "index", hnsw_above=10)
+    ingest([CORPUS], settings, embedder_factory=lambda name: embedder)
+    index = Index.load(settings.index)
+    assert index.manifest.vector_index == "hnsw" and read_manifest(index.folder).vector_index == "hnsw"
+    vectors = index.vectors.reconstruct_n(0, len(index))
+    queries = vectors[::7]
+    found = agreed = 0
+    for query in queries:
+        exact = set(np.argsort(-(vectors @ query))[:10].tolist())
+        approximate = {i for i, _ in index.search(query, 10)}
+        found += len(exact)
+        agreed += len(exact & approximate)
+    assert agreed / found >= 0.99
+    allowed = frozenset(range(0, len(index), 5))
+    query = queries[3]
+    expected = sorted(allowed, key=lambda i: -float(vectors[i] @ query))[:10]
+    assert [i for i, _ in index.search(query, 10, allowed)] == expected
+    monkeypatch.setattr(store, "EXACT_WITHIN", 0)  # a wide filter goes through the graph with an id selector
+    left_out = int(np.argmax(vectors @ query))
+    wide = frozenset(range(len(index))) - {left_out}
+    exact_wide = sorted(wide, key=lambda i: -float(vectors[i] @ query))[:10]
+    through_graph = [i for i, _ in index.search(query, 10, wide)]
+    assert left_out not in through_graph and len(set(through_graph) & set(exact_wide)) >= 9
