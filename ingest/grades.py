@@ -52,7 +52,14 @@ GRADE_QUESTION = re.compile(
     r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
 _S = r"\s+"
 _SENTENCES = (
-    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}[A-Z][\w ]+?){_S}(?:is|are|requires?|require){_S}{_GRADE}\b"),
+    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}(?:the{_S})?[A-Z][\w '’-]+?){_S}(?:is|are|requires?){_S}{_GRADE}\b",
+               re.I),
+    # "Children's services in Bristol require improvement because:", "The overall judgement is that children's
+    # services require improvement" (SIF reports of 2014-15 say "require improvement" without "to be good").
+    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}(?:the{_S})?[A-Z][\w '’-]+?){_S}requires?{_S}(improvement)\b",
+               re.I),
+    re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}that{_S}children[’']s{_S}services{_S}requires?{_S}(improvement)\b",
+               re.I),
     re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}(?:that{_S}children[’']s{_S}services{_S}are{_S})?{_GRADE}\b", re.I),
     re.compile(rf"(overall{_S}effectiveness{_S}of{_S}children[’']s{_S}services{_S}in[\w ]+?){_S}has{_S}been{_S}judged"
                rf"{_S}to{_S}be{_S}{_GRADE}\b", re.I),
@@ -97,7 +104,8 @@ def _table_rows(chunk: Chunk) -> Iterator[Judgement]:
 
 def _sentences(document: Document) -> Iterator[Judgement]:
     """Grades stated in prose or headings ("The LSCB is inadequate"), cited to the block that says so."""
-    hits = sorted((match.start(), pattern, match) for pattern in _SENTENCES for match in pattern.finditer(document.text))
+    hits = sorted(((match.start(), order, match) for order, pattern in enumerate(_SENTENCES)
+                   for match in pattern.finditer(document.text)), key=lambda hit: hit[:2])
     for start, _, match in hits:
         written = match.group(1)
         area = "lscb" if re.search(r"LSCB|Safeguarding", written, re.I) else "overall"

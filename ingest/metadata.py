@@ -112,8 +112,10 @@ def document_kind(head: str, file_name: str) -> str:
         (r"joint targeted area inspection", "jtai"),
         (r"Monitoring visit (?:to|of)", "monitoring_visit"),
         (r"Focused visit (?:to|of)", "focused_visit"),
-        (r"Review of the effectiveness of the Local Safeguarding|services for children in need of help and protection",
-         "sif_inspection"),
+        # The SIF report's own title; ILACS reports use the same words in their prose ("... services for children in
+        # need of help and protection have improved"), so the title's "Inspection of" is required.
+        (r"Review of the effectiveness of the Local Safeguarding|Inspection of services for children in need of help "
+         r"and protection", "sif_inspection"),
         (r"committee|report of the director", "committee_report"),
         (r"short inspection", "ilacs_short_inspection"),
         (r"Inspection of .{0,80}children's (?:social care )?services", "ilacs_inspection"),

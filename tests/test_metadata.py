@@ -173,3 +173,29 @@ def test_the_authority_list_knows_names_people_use():
     assert not authorities.mentions("reading age and bath time")
     assert authorities.get("Northamptonshire").successors == ("North Northamptonshire", "West Northamptonshire")
     assert len([authority for authority in authorities.all if not authority.former]) == 153
+
+
+NATIONAL = ROOT.parent / "shared" / "national-sample"
+
+
+@pytest.mark.parametrize(("name", "overall"), [
+    ("bristol-2014-12-05-ofsted-inspection.pdf", "requires improvement"),  # "The overall judgement is that ... require improvement"
+    ("st-helens-2015-01-20-ofsted-inspection.pdf", "requires improvement"),
+    ("greenwich-2016-08-05-ofsted-inspection.pdf", "good"),  # "Children's services in the Royal Borough of Greenwich are good"
+    ("redcar-and-cleveland-2017-04-07-ofsted-inspection.pdf", "requires improvement"),  # "... area require improvement to be Good"
+    ("southend-on-sea-2016-07-07-ofsted-inspection.pdf", "requires improvement"),  # a hyphenated council name
+    ("stockton-on-tees-2016-08-05-ofsted-inspection.pdf", "good"),
+])
+def test_sif_overall_grades_however_the_headline_is_worded(name, overall):
+    if not (NATIONAL / name).is_file():
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    data = describe_file(NATIONAL / name)
+    assert data["kind"] == "sif_inspection"
+    assert {j["area"]: j["grade"] for j in data["judgements"]}.get("overall") == overall
+
+
+@pytest.mark.parametrize("name", ["halton-2024-07-12-ofsted-inspection.pdf", "wiltshire-2023-12-12-ofsted-inspection.pdf"])
+def test_an_ilacs_report_using_sif_words_in_its_prose_is_still_ilacs(name):
+    if not (NATIONAL / name).is_file():
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    assert describe_file(NATIONAL / name)["kind"] == "ilacs_inspection"
