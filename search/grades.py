@@ -61,6 +61,7 @@ class GradeRow:
     page: int | None
     start: int | None = None  # offset of the statement in the document's text
     quote: str = ""  # the line or sentence of the passage stating the grade, word for word
+    passage_start: int | None = None  # where that passage starts in the document text (for links to it)
 
     @property
     def area_name(self) -> str:
@@ -169,7 +170,9 @@ def _with_passage(index: Index, row: GradeRow) -> GradeRow:
     if passage is None:
         passage = index.passage_stating(row.document_id, row.stated)
     stored = index.chunks([passage]) if passage is not None else []
-    return replace(row, passage=passage, quote=statement(stored[0].chunk, row.stated) if stored else "")
+    if not stored:
+        return replace(row, passage=passage)
+    return replace(row, passage=passage, quote=statement(stored[0].chunk, row.stated), passage_start=stored[0].chunk.start)
 
 
 def statement(chunk: Chunk, stated: str) -> str:

@@ -204,10 +204,7 @@ class Searcher:
         def closeness(i: int) -> tuple[bool, float]:  # a passage about the area asked for first, then by meaning
             return (bool(area) and area_of(stored.get(i, "")) == area, float(self.index.vector(i) @ query))
 
-        tables = sorted(tables, key=closeness, reverse=True)[:GRADE_PASSAGES]
-        top = ranked[0][1] if ranked else 1.0
-        lead = [(i, top + 0.01 * (len(tables) - n)) for n, i in enumerate(tables)]
-        return lead + [(i, score) for i, score in ranked if i not in tables]
+        return _lead(sorted(tables, key=closeness, reverse=True), ranked, GRADE_PASSAGES)
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)
@@ -253,7 +250,7 @@ def _lead(first: Sequence[int], ranked: list[tuple[int, float]], k: int) -> list
     """``ranked`` with the passages ``first`` (up to ``k``) put ahead, in that order."""
     lead = list(dict.fromkeys(first))[:k]
     top = ranked[0][1] if ranked else 1.0
-    chosen = {i for i in lead}
+    chosen = set(lead)
     return [(i, top + 0.01 * (len(lead) - n)) for n, i in enumerate(lead)] + [(i, s) for i, s in ranked if i not in chosen]
 
 

@@ -69,3 +69,19 @@ def shared_index(tmp_path_factory, embedder, shared_reports) -> Settings:
     summary = ingest([CORPUS, shared_reports], settings, embedder_factory=lambda name: embedder)
     assert summary.documents == 38 and not summary.failures
     return settings
+
+
+@pytest.fixture(scope="module")
+def corpus_searcher(corpus_index, embedder):
+    """A searcher over the corpus index with the real model."""
+    from search.retrieve import open_searcher
+
+    return open_searcher(corpus_index, embedder)
+
+
+@pytest.fixture(scope="module")
+def shared_searcher(shared_index, embedder):
+    """A searcher over the corpus and shared-reports index with the real model."""
+    from search.retrieve import open_searcher
+
+    return open_searcher(shared_index, embedder)

@@ -10,19 +10,9 @@ from search.evaluate import load_questions
 from search.glossary import parse
 from search.lexical import fts_query
 from search.render import as_json
-from search.retrieve import open_searcher
 
 QUESTIONS = load_questions(ROOT / "tests" / "questions.json")
 
-
-@pytest.fixture(scope="module")
-def corpus_searcher(corpus_index, embedder):
-    return open_searcher(corpus_index, embedder)
-
-
-@pytest.fixture(scope="module")
-def shared_searcher(shared_index, embedder):
-    return open_searcher(shared_index, embedder)
 
 
 def assert_quotes_are_verbatim(result):

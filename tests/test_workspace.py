@@ -17,18 +17,7 @@ from search.briefing import as_docx, as_markdown, from_result, grades_csv
 from search.compare import compare
 from search.councils import history
 from search.library import contents, save_upload
-from search.retrieve import open_searcher
 from search.viewer import by_key, key_of, page_image, passage
-
-
-@pytest.fixture(scope="module")
-def corpus_searcher(corpus_index, embedder):
-    return open_searcher(corpus_index, embedder)
-
-
-@pytest.fixture(scope="module")
-def shared_searcher(shared_index, embedder):
-    return open_searcher(shared_index, embedder)
 
 
 def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searcher):

@@ -9,7 +9,7 @@ from search.cards import STYLE, answer_html, answered_marker, card, chips_html, 
 from search.render import sources
 from search.retrieve import Result, Searcher
 from search.understand import Understanding, Where
-from views.shared import downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
+from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (
     "What did Ofsted say about care leavers?",
@@ -49,7 +49,7 @@ def show(result: Result, engine: Searcher) -> None:
     else:
         if result.grades:
             st.markdown("**Grades**")
-            hrefs = [_row_link(engine, row.document_id, row.passage) for row in result.grades]
+            hrefs = [grade_link(engine, row) for row in result.grades]
             st.markdown(grade_table_html(result.grades, hrefs), unsafe_allow_html=True)
         st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
     for hit in result.hits:
@@ -57,13 +57,6 @@ def show(result: Result, engine: Searcher) -> None:
                     unsafe_allow_html=True)
     downloads(from_result(result, this_view()), "briefing")
     st.markdown(answered_marker(result.question), unsafe_allow_html=True)
-
-
-def _row_link(engine: Searcher, document_id: int, passage: int | None) -> str | None:
-    """The report viewer's link to the passage stating a grade."""
-    doc = engine.index.document(document_id)
-    stored = engine.index.chunks([passage]) if passage is not None else []
-    return report_link(doc, stored[0].chunk.start if stored else None) if doc else None
 
 
 def filters_control(understood: Understanding) -> bool:

@@ -10,7 +10,7 @@ from search.cards import STYLE, inert
 from search.compare import Comparison, Side, compare
 from search.councils import dated
 from search.render import citation_of
-from search.viewer import key_of
+from search.viewer import by_key, key_of
 from views.shared import document_label, downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 CHANGE = {"improved": "▲ improved", "declined": "▼ declined", "same": "= same", "": ""}
@@ -27,7 +27,8 @@ def render() -> None:
     if len(documents) < 2:
         st.info("Comparing needs two reports: widen the filters in the sidebar, or add reports on the library page.")
         return
-    first, second = defaults(documents, st.query_params.get("a"), st.query_params.get("b"))
+    linked = [by_key(engine.index, st.query_params.get(name, "")) for name in ("a", "b")]
+    first, second = defaults(documents, *(doc if doc in documents else None for doc in linked))
     columns = st.columns(2)
     left = columns[0].selectbox("Report", documents, index=documents.index(first), format_func=document_label,
                                key="compare_a")
@@ -43,21 +44,17 @@ def render() -> None:
     downloads(briefing(comparison), "comparison")
 
 
-def defaults(documents: list[DocumentRecord], a: str | None, b: str | None) -> tuple[DocumentRecord, DocumentRecord]:
+def defaults(documents: list[DocumentRecord], a: DocumentRecord | None,
+             b: DocumentRecord | None) -> tuple[DocumentRecord, DocumentRecord]:
     """The reports named in the address bar, else the two latest graded reports of the first council listed."""
-    by_link = [by_key_in(documents, a), by_key_in(documents, b)]
-    if by_link[0] and by_link[1]:
-        return by_link[0], by_link[1]
+    if a and b:
+        return a, b
     council = documents[0].description.authority
     mine = [doc for doc in documents if doc.description.authority == council]
     graded = [doc for doc in mine if doc.judgements] or mine
     if len(graded) >= 2:
         return graded[-2], graded[-1]
     return documents[0], documents[1]
-
-
-def by_key_in(documents: list[DocumentRecord], key: str | None) -> DocumentRecord | None:
-    return next((doc for doc in documents if key and doc.sha256.startswith(key)), None)
 
 
 def show(comparison: Comparison) -> None:

@@ -13,7 +13,7 @@ from search.councils import Event, councils, history
 from search.render import citation_of
 from search.retrieve import Searcher
 from search.understand import Where
-from views.shared import document_label, downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
+from views.shared import document_label, downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 GRADE_COLOURS = ("#2da44e", "#3d8bfd", "#d29922", "#e5534b")  # outstanding, good, requires improvement, inadequate
 
@@ -38,24 +38,23 @@ def render() -> None:
         st.info(f"No indexed report about {council} matches the filters in the sidebar.")
         return
     st.subheader("Grades by area")
-    chart(events, engine)
+    chart(events)
     st.subheader("Inspections and visits")
     for event in events:
         timeline_entry(engine, event)
     downloads(briefing(council, events), f"{council.lower().replace(' ', '-')}-history")
 
 
-def chart(events: list[Event], engine: Searcher) -> None:
+def chart(events: list[Event]) -> None:
     """One row per judgement area, one point per inspection coloured by grade, framework boundaries marked; each
     point links to the passage stating the grade."""
     points = []
     for event in events:
         for row in event.grades:
-            stored = engine.index.chunks([row.passage]) if row.passage is not None else []
             points.append({"date": row.inspection_start or row.published or event.date,
                            "area": AREA_SHORT.get(row.area, row.area),
                            "grade": row.grade, "framework": row.framework or "", "report": document_label(event.document),
-                           "link": report_link(event.document, stored[0].chunk.start if stored else None)})
+                           "link": report_link(event.document, row.passage_start)})
     if not points:
         st.caption("None of these reports is graded (focused and monitoring visits are not).")
         return
@@ -86,11 +85,8 @@ def timeline_entry(engine: Searcher, event: Event) -> None:
     st.markdown(f'**{inert(event.date or "undated")}** · <a href="{inert(report_link(doc))}" target="_self">'
                 f'{inert(event.kind.capitalize())}</a> · {inert(doc.file)}', unsafe_allow_html=True)
     if event.grades:
-        hrefs = []
-        for row in event.grades:
-            stored = engine.index.chunks([row.passage]) if row.passage is not None else []
-            hrefs.append(report_link(doc, stored[0].chunk.start if stored else None))
-        st.markdown(grade_table_html(event.grades, hrefs), unsafe_allow_html=True)
+        st.markdown(grade_table_html(event.grades, [grade_link(engine, row) for row in event.grades]),
+                    unsafe_allow_html=True)
     if event.improvements:
         later = document_label(event.next_document) if event.next_document else None
         with st.expander(f"What needs to improve ({len(event.improvements)} points)"

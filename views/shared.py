@@ -16,6 +16,7 @@ from ingest.pipeline import ingest
 from ingest.store import DocumentRecord, current_folder
 from search.briefing import Briefing, as_docx, as_markdown, grades_csv
 from search.councils import councils
+from search.grades import GradeRow
 from search.retrieve import Searcher, open_searcher
 from search.understand import Where
 from search.viewer import key_of
@@ -135,6 +136,12 @@ def link(page: str, **params: object) -> str:
 def report_link(doc: DocumentRecord, at: int | None = None) -> str:
     """The link opening a report at a character offset (a passage) in the report viewer."""
     return link("report", doc=key_of(doc), at=at)
+
+
+def grade_link(engine: Searcher, row: GradeRow) -> str | None:
+    """The link opening the passage that states a grade-table row."""
+    doc = engine.index.document(row.document_id)
+    return report_link(doc, row.passage_start) if doc else None
 
 
 def this_view() -> str:
