@@ -20,11 +20,12 @@ class Settings:
     index: Path = Path("index")  # OFSTED_INDEX: folder holding the FAISS index and chunk store
     model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
-    batch_size: int = 32  # OFSTED_BATCH_SIZE: texts embedded per model call
+    batch_size: int = 16  # OFSTED_BATCH_SIZE: texts embedded per model call (16: least CPU and memory, measured)
     no_answer_below: float = 0.59  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
     lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
     hnsw_above: int = 50_000  # OFSTED_HNSW_ABOVE: passages above which the vectors get an approximate (HNSW) index
     threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: one per core); 1 on a busy shared server
+    readers: int = 1  # OFSTED_READERS: processes reading files while the model embeds (0: read in the ingesting one)
     uploads: Path = Path("corpus/uploads")  # OFSTED_UPLOADS: where reports added on the library page are saved
 
 
@@ -38,6 +39,7 @@ HELP = {
     "lock_wait": "seconds an ingest waits for another ingest of the same index to finish",
     "hnsw_above": "passages above which the vector index is approximate (HNSW) instead of exact",
     "threads": "CPU threads the embedding model uses (0: one per core)",
+    "readers": "processes reading files while the model embeds (0: read in the ingesting process)",
     "uploads": "folder where reports added on the library page are saved",
 }
 

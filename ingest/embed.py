@@ -49,7 +49,7 @@ class SentenceEmbedder:
     """A sentence-transformers model, loaded once, embedding in batches."""
 
     name: str = DEFAULT_MODEL
-    batch_size: int = 32
+    batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
     threads: int = 0  # torch's CPU threads for this process; 0 keeps torch's default (one per core)
 
     def __post_init__(self) -> None:
@@ -62,6 +62,13 @@ class SentenceEmbedder:
         # The tokenizer changes its own padding state on every call and fails ("Already borrowed") when two
         # threads use it at once, so the page's visitors take turns; one question embeds in milliseconds.
         self._lock = threading.Lock()
+
+    def set_threads(self, threads: int) -> None:
+        """Use this many CPU threads from the next call on (an ingest gives a core to its reader process meanwhile)."""
+        import torch
+
+        with self._lock:
+            torch.set_num_threads(max(1, threads))
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """One unit-length float32 row per text."""

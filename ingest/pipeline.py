@@ -5,24 +5,23 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings, chunk_document
+from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings
 from ingest.config import DEFAULT_MODEL, Settings
-from ingest.document import Chunk, Document
 from ingest.embed import Embedder
 from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
-from ingest.read import document_hash, read_document, supported
+from ingest.read import document_hash, supported
+from ingest.readers import Fresh, Job, Reading, Unreadable
 from ingest.sidecar import is_sidecar
-from ingest.store import FLAT, HNSW, Entry, Index, Manifest, check_model, write_index, write_last_run, write_lock
+from ingest.store import FLAT, HNSW, DocumentRecord, Entry, Index, Manifest, Writer, check_model, write_last_run, write_lock
 
 Progress = Callable[[str, int, int], None]
-EMBED_BATCH = 64
+# From this many files to read, a worker process reads them while this one embeds (fewer: the start-up is not worth it).
+READERS_FROM = 3
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,10 @@ class Summary:
     written: bool = False
 
 
-@dataclass(frozen=True)
-class Fresh:
-    """A file read and chunked in this run, waiting to be embedded."""
-
-    path: str
-    document: Document
-    chunks: tuple[Chunk, ...]
-
-
 @dataclass
 class _Plan:
-    keep: dict[str, Entry] = field(default_factory=dict)
-    fresh: list[Fresh] = field(default_factory=list)
+    keep: dict[str, DocumentRecord] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
@@ -102,22 +92,31 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
         check_model(old.manifest, settings.model, settings.index)
     reusable = old if old and old.manifest.chunking == asdict(chunking) else None
     files, missing, skipped = _expand(paths)
-    plan = _plan(files, reusable, settings, chunking, progress)
+    plan = _plan(files, reusable, settings)
     plan.failures[:0] = [Failure(str(path), reason) for path, reason in missing]
     plan.skipped += skipped
     _keep_outside(plan, old, paths, files)
-    embedder = _embedder(embedder_factory, model, settings) if plan.fresh or not old else None
-    fresh = _embed(plan.fresh, embedder, progress) if embedder else []
-    entries = sorted([*plan.keep.values(), *fresh], key=lambda entry: entry.path)
+    if old and not plan.jobs and set(plan.keep) == set(old.manifest.documents) and old is reusable:
+        return _finish(settings, _summary(plan, old, old.manifest.documents, [], False, began))
+    embedder = _embedder(embedder_factory, model, settings) if plan.jobs or not old else None
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
-    passages = sum(len(entry.chunks) for entry in entries)
-    manifest = Manifest(model, dimension, asdict(chunking), {entry.path: entry.sha256 for entry in entries},
-                        vector_index=HNSW if passages > settings.hnsw_above else FLAT)
-    written = old is None or (manifest.documents, manifest.model, manifest.chunking) != (
-        old.manifest.documents, old.manifest.model, old.manifest.chunking)
-    if written:
-        write_index(settings.index, manifest, entries)
-    summary = _summary(plan, old, entries, fresh, written, time.perf_counter() - began)
+    # Only new documents: the old version is copied as it is and they are appended to it.
+    append = old is not None and old is reusable and set(plan.keep) == set(old.manifest.documents)
+    with Writer(settings.index, dimension, old, append=append) as writer:
+        if not append:
+            for path in sorted(plan.keep):
+                writer.keep(plan.keep[path])
+        fresh = [(entry.path, len(entry.chunks)) for entry in _read_and_embed(plan, embedder, settings, chunking, progress, writer)]
+        written = old is None or (writer.documents, model, asdict(chunking)) != (
+            old.manifest.documents, old.manifest.model, old.manifest.chunking)
+        if written:
+            writer.commit(Manifest(model, dimension, asdict(chunking),
+                                   vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT))
+        documents = dict(writer.documents)
+    return _finish(settings, _summary(plan, old, documents, fresh, written, began, writer.passages))
+
+
+def _finish(settings: Settings, summary: Summary) -> Summary:
     write_last_run(settings.index, {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(summary)})
     return summary
 
@@ -173,7 +172,8 @@ def key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _plan(files: list[Path], old: Index | None, settings: Settings, chunking: ChunkSettings, progress: Progress) -> _Plan:
+def _plan(files: list[Path], old: Index | None, settings: Settings) -> _Plan:
+    """Sort files into those to read, those unchanged (kept as they are) and copies of another file."""
     plan = _Plan()
     # Content already indexed under another, still present name is a copy: the original keeps its place.
     seen: dict[str, str] = {}
@@ -181,43 +181,33 @@ def _plan(files: list[Path], old: Index | None, settings: Settings, chunking: Ch
         seen = {sha: path for path, sha in old.manifest.documents.items() if Path(path).is_file()}
     # Files already indexed go first, so that a new copy of one is the duplicate, not the original.
     known = set(old.manifest.documents) if old else set()
-    files = sorted(files, key=lambda path: (key(path) not in known, str(path)))
-    for done, path in enumerate(files, start=1):
-        progress("reading", done - 1, len(files))
-        _plan_file(plan, path, old, settings, chunking, seen)
-    progress("reading", len(files), len(files))
-    return plan
-
-
-def _plan_file(plan: _Plan, path: Path, old: Index | None, settings: Settings, chunking: ChunkSettings,
-               seen: dict[str, str]) -> None:
-    name = key(path)
-    try:
-        _check_size(path, settings.max_file_mb)
-        sha = document_hash(path)
+    for path in sorted(files, key=lambda path: (key(path) not in known, str(path))):
+        name = key(path)
+        try:
+            _check_size(path, settings.max_file_mb)
+            sha = document_hash(path)
+        except ReadError as error:
+            _failed(plan, old, name, error.reason)
+            continue
+        except OSError as error:
+            _failed(plan, old, name, f"could not read the file ({error.strerror or error}); check its permissions")
+            continue
         if seen.get(sha, name) != name:
             plan.duplicates.append((name, seen[sha]))
-            return
+            continue
         seen[sha] = name
-        unchanged = old.entry(name) if old and old.manifest.documents.get(name) == sha else None
-        if unchanged:  # reuse its chunks and vectors as they are
-            plan.keep[name] = unchanged
-            return
-        document = read_document(path, sha)
-        plan.fresh.append(Fresh(name, document, tuple(chunk_document(document, chunking))))
-    except ReadError as error:
-        _failed(plan, old, name, error.reason)
-    except OSError as error:
-        _failed(plan, old, name, f"could not read the file ({error.strerror or error}); check its permissions")
-    except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the batch
-        _failed(plan, old, name, f"could not be read ({error.__class__.__name__}: {error}); "
-                                 "check it opens in its usual program, or re-export it")
+        record = old.record(name) if old and old.manifest.documents.get(name) == sha else None
+        if record:  # unchanged: its chunks and vectors are reused as they are
+            plan.keep[name] = record
+        else:
+            plan.jobs.append(Job(name, path, sha))
+    return plan
 
 
 def _failed(plan: _Plan, old: Index | None, name: str, reason: str) -> None:
     """Record a failure; a file that turned bad keeps its last good version in the index."""
     plan.failures.append(Failure(name, reason))
-    previous = old.entry(name) if old else None
+    previous = old.record(name) if old else None
     if previous:
         plan.keep[name] = previous
 
@@ -240,9 +230,7 @@ def _keep_outside(plan: _Plan, old: Index | None, paths: Sequence[Path], files: 
             continue
         if any(document.path.startswith(folder) for folder in folders):
             continue  # under a folder given this run, and gone from it
-        entry = old.entry(document.path)  # read its chunks and vectors only when it stays
-        if entry:
-            plan.keep[document.path] = entry
+        plan.keep[document.path] = document
 
 
 def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: Settings) -> Embedder:
@@ -253,51 +241,72 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
     return SentenceEmbedder(model, settings.batch_size, settings.threads)
 
 
-def _embed(fresh: list[Fresh], embedder: Embedder, progress: Progress) -> list[Entry]:
-    """Embed every new chunk and every sentence of it, in one stream of batches (the sentence vectors let a question
-    be answered by embedding only the question)."""
+def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, chunking: ChunkSettings,
+                    progress: Progress, writer: Writer) -> Iterator[Entry]:
+    """Read the planned files (in a worker process when there are several, so that reading overlaps embedding) and
+    embed and write each document as it arrives; memory holds only the documents read ahead."""
+    total = len(plan.jobs)
+    if not total or embedder is None:
+        return
+    processes = settings.readers if total >= READERS_FROM else 0
+    reading = Reading(plan.jobs, chunking, processes)
+    threads = getattr(embedder, "set_threads", None) if processes and settings.threads == 0 else None
+    cores = os.cpu_count() or 1
+    if threads:  # the reader takes a core; the model gets the rest until reading is done
+        threads(max(1, cores - processes))
+    progress("reading", 0, total)
+    progress("embedding", 0, total)
+    try:
+        for done, outcome in enumerate(reading, start=1):
+            if threads and reading.finished == total:
+                threads(cores)
+                threads = None
+            progress("reading", reading.finished, total)
+            if isinstance(outcome, Unreadable):
+                _failed(plan, writer.old, outcome.path, outcome.reason)
+                if outcome.path in plan.keep:
+                    writer.keep(plan.keep[outcome.path])
+            else:
+                entry = _embed(outcome, embedder)
+                writer.add(entry)
+                yield entry
+            progress("embedding", done, total)
+    finally:
+        if threads:
+            threads(cores)
+
+
+def _embed(fresh: Fresh, embedder: Embedder) -> Entry:
+    """Embed one document's passages and every sentence of them in one call (the sentence vectors let a question be
+    answered by embedding only the question)."""
     # Passage text alone: prefixing the section heading was measured worse (hybrid Recall@5 0.873 vs 0.927).
-    passages = [chunk.text for item in fresh for chunk in item.chunks]
-    sentences = [chunk.text[a:b] for item in fresh for chunk in item.chunks for a, b in chunk.sentences]
-    texts = passages + sentences
-    vectors = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        progress("embedding", start, len(texts))
-        vectors.append(embedder.embed(texts[start:start + EMBED_BATCH]))
-    progress("embedding", len(texts), len(texts))
-    matrix = np.vstack(vectors) if vectors else np.zeros((0, embedder.dimension), dtype=np.float32)
-    sentence_matrix = matrix[len(passages):]
-    entries, offset, sentence_offset = [], 0, 0
-    for item in fresh:
-        document, chunks = item.document, item.chunks
-        part = matrix[offset:offset + len(chunks)]
-        offset += len(chunks)
-        per_chunk = []
-        for chunk in chunks:
-            per_chunk.append(sentence_matrix[sentence_offset:sentence_offset + len(chunk.sentences)])
-            sentence_offset += len(chunk.sentences)
-        grades = tuple(judgements(document, chunks))
-        entries.append(Entry(item.path, document.file, document.sha256, document.text, document.description, chunks, part,
-                             grades, time.strftime("%Y-%m-%dT%H:%M:%S"), tuple(per_chunk)))
-    return entries
+    document, chunks = fresh.document, fresh.chunks
+    sentences = [chunk.text[a:b] for chunk in chunks for a, b in chunk.sentences]
+    matrix = embedder.embed([chunk.text for chunk in chunks] + sentences)
+    per_chunk, offset = [], len(chunks)
+    for chunk in chunks:
+        per_chunk.append(matrix[offset:offset + len(chunk.sentences)])
+        offset += len(chunk.sentences)
+    return Entry(fresh.path, document.file, document.sha256, document.text, document.description, chunks,
+                 matrix[:len(chunks)], tuple(judgements(document, chunks)), time.strftime("%Y-%m-%dT%H:%M:%S"),
+                 tuple(per_chunk))
 
 
-def _summary(plan: _Plan, old: Index | None, entries: list[Entry], fresh: list[Entry], written: bool, seconds: float) -> Summary:
-    before = {document.path for document in old.documents()} if old else set()
-    now = {entry.path for entry in entries}
-    fresh_paths = [entry.path for entry in fresh]
+def _summary(plan: _Plan, old: Index | None, documents: dict[str, str], fresh: list[tuple[str, int]], written: bool,
+             began: float, passages: int | None = None) -> Summary:
+    before = set(old.manifest.documents) if old else set()
     return Summary(
-        documents=len(entries),
-        chunks=sum(len(entry.chunks) for entry in entries),
-        added=tuple(path for path in fresh_paths if path not in before),
-        updated=tuple(path for path in fresh_paths if path in before),
-        removed=tuple(sorted(before - now)),
-        unchanged=len(entries) - len(fresh),
-        embedded=sum(len(entry.chunks) for entry in fresh),
+        documents=len(documents),
+        chunks=len(old) if passages is None and old else passages or 0,
+        added=tuple(path for path, _ in fresh if path not in before),
+        updated=tuple(path for path, _ in fresh if path in before),
+        removed=tuple(sorted(before - set(documents))),
+        unchanged=len(documents) - len(fresh),
+        embedded=sum(count for _, count in fresh),
         failures=tuple(plan.failures),
         skipped=tuple(plan.skipped),
         duplicates=tuple(plan.duplicates),
-        seconds=seconds,
+        seconds=time.perf_counter() - began,
         written=written,
     )
 

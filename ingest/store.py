@@ -122,55 +122,119 @@ def same_model(a: str, b: str) -> bool:
     return strip(a) == strip(b)
 
 
-def write_index(root: Path, manifest: Manifest, entries: Sequence[Entry]) -> Path:
-    """Write a complete new version of the index, then switch to it atomically; returns its folder."""
-    root.mkdir(parents=True, exist_ok=True)
-    version = root / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    staging = root / f".{version.name}.partial"
-    staging.mkdir()
-    _write_store(staging / STORE, entries)
-    vectors = _stack(entries, manifest.dimension)
-    faiss.write_index(vector_index(vectors, manifest.vector_index), str(staging / VECTORS))
-    stamped = Manifest(**{**asdict(manifest), "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    (staging / MANIFEST).write_text(json.dumps(asdict(stamped), indent=1))
-    _fsync_dir(staging)
-    staging.rename(version)
-    _point_to(root, version.name)
-    _remove_old_versions(root, keep=version.name)
-    return version
+class Writer:
+    """A new index version written in a staging folder one document at a time, so that memory holds only the passage
+    vectors; readers see nothing of it until ``commit`` switches to it atomically.
 
+    With ``append``, every document of ``old`` stays: its store is copied byte for byte and the new documents are
+    added after it (their rows, full-text entries and vectors), so nothing already indexed is decoded or re-encoded.
+    Otherwise ``keep`` copies chosen documents of ``old`` across in SQL, without passing their rows through Python."""
 
-def _write_store(path: Path, entries: Sequence[Entry]) -> None:
-    connection = sqlite3.connect(path)
-    with connection:
-        connection.executescript(SCHEMA)
-        chunk_id = 0
-        for doc_id, entry in enumerate(entries):
-            description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
-            grades = json.dumps([judgement.as_json() for judgement in entry.judgements])
-            connection.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested),
-            )
-            sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
-            for chunk, vector, sentences in zip(entry.chunks, entry.vectors, sentence_vectors):
-                connection.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (chunk_id, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section,
-                     chunk.page, json.dumps(chunk.sentences), json.dumps(chunk.box) if chunk.box else None,
-                     np.asarray(vector, dtype=np.float32).tobytes(),
-                     None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes()),
-                )
-                chunk_id += 1
-        connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
-    connection.close()
+    def __init__(self, root: Path, dimension: int, old: Index | None = None, append: bool = False) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.dimension = dimension
+        self.version = root / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        self.staging = root / f".{self.version.name}.partial"
+        self.staging.mkdir()
+        self.old = old
+        self.base = old if append else None
+        self.documents: dict[str, str] = dict(self.base.manifest.documents) if self.base else {}
+        self._vectors: list[np.ndarray] = []
+        if self.base:
+            shutil.copyfile(self.base.folder / STORE, self.staging / STORE)
+        self.db = sqlite3.connect(self.staging / STORE)
+        if self.base:
+            self.passages = len(self.base)
+            self._next_document = 1 + (self.db.execute("SELECT max(id) FROM documents").fetchone()[0] or 0)
+        else:
+            self.db.executescript(SCHEMA)
+            self.passages, self._next_document = 0, 0
+            if old is not None:  # before any write: SQLite refuses ATTACH inside a transaction
+                self.db.execute("ATTACH DATABASE ? AS old", (f"file:{old.folder / STORE}?mode=ro",))
 
+    def __enter__(self) -> Writer:
+        return self
 
-def _stack(entries: Sequence[Entry], dimension: int) -> np.ndarray:
-    arrays = [entry.vectors for entry in entries if len(entry.vectors)]
-    if not arrays:
-        return np.zeros((0, dimension), dtype=np.float32)
-    return np.ascontiguousarray(np.vstack(arrays), dtype=np.float32)
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self.staging.exists():  # not committed: an error, or nothing changed
+            self.discard()
+
+    def add(self, entry: Entry) -> None:
+        """Write one newly read document: its row, its chunks with their vectors, and their full-text entries."""
+        doc_id, first = self._next_document, self.passages
+        description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
+        grades = json.dumps([judgement.as_json() for judgement in entry.judgements])
+        self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested))
+        sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
+        self.db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+            (first + n, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section, chunk.page,
+             json.dumps(chunk.sentences), json.dumps(chunk.box) if chunk.box else None,
+             np.asarray(vector, dtype=np.float32).tobytes(),
+             None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes())
+            for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))))
+        self._index_text(doc_id)
+        self._vectors.append(np.asarray(entry.vectors, dtype=np.float32).reshape(-1, self.dimension))
+        self._advance(entry.path, entry.sha256, len(entry.chunks))
+
+    def keep(self, record: DocumentRecord) -> None:
+        """Copy one document of the old index, with its chunks, vectors and full-text entries."""
+        if self.old is None or self.base is not None:
+            raise ValueError("keep copies from an old index that is not appended to")
+        low, count = self.db.execute("SELECT min(id), count(*) FROM old.chunks WHERE document=?", (record.id,)).fetchone()
+        doc_id, first = self._next_document, self.passages
+        self.db.execute("INSERT INTO documents SELECT ?, path, file, sha256, text, title, authority, kind, inspection_start, "
+                        "inspection_end, published, lead_inspector, judgements, ingested FROM old.documents WHERE id=?",
+                        (doc_id, record.id))
+        if count:  # a document's chunks have consecutive ids, which are also their places in the vector index
+            self.db.execute('INSERT INTO chunks SELECT id - ? + ?, ?, text, start, "end", paragraph, section, page, '
+                            "sentences, box, vector, sentence_vectors FROM old.chunks WHERE document=?",
+                            (low, first, doc_id, record.id))
+            self._vectors.append(self.old.vectors.reconstruct_n(int(low), int(count)))
+        self._index_text(doc_id)
+        self._advance(record.path, record.sha256, int(count))
+
+    def _index_text(self, doc_id: int) -> None:
+        self.db.execute("INSERT INTO chunks_fts(rowid, text, section) SELECT id, text, section FROM chunks WHERE document=?",
+                        (doc_id,))
+
+    def _advance(self, path: str, sha256: str, passages: int) -> None:
+        self.documents[path] = sha256
+        self.passages += passages
+        self._next_document += 1
+
+    def commit(self, manifest: Manifest) -> Path:
+        """Write the vector index and ``manifest`` (its documents are the ones written), then switch readers to
+        this version; returns its folder."""
+        self.db.commit()
+        self.db.close()
+        faiss.write_index(self._vector_index(manifest.vector_index), str(self.staging / VECTORS))
+        stamped = Manifest(**{**asdict(manifest), "documents": dict(sorted(self.documents.items())),
+                              "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        (self.staging / MANIFEST).write_text(json.dumps(asdict(stamped), indent=1))
+        _fsync_dir(self.staging)
+        self.staging.rename(self.version)
+        _point_to(self.root, self.version.name)
+        _remove_old_versions(self.root, keep=self.version.name)
+        return self.version
+
+    def discard(self) -> None:
+        """Drop the staging folder; the current version stays as it was."""
+        self.db.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _vector_index(self, kind: str) -> faiss.Index:
+        new = (np.ascontiguousarray(np.vstack(self._vectors), dtype=np.float32) if self._vectors
+               else np.zeros((0, self.dimension), dtype=np.float32))
+        if self.base is not None and self.base.manifest.vector_index == kind:
+            # the old vectors (and an HNSW graph with its build depth, which the file keeps) stay; the new are added
+            index = faiss.read_index(str(self.base.folder / VECTORS))
+            index.add(new)
+            return index
+        if self.base is not None:  # the kind changed (the index grew past OFSTED_HNSW_ABOVE): index all afresh
+            new = np.vstack([self.base.vectors.reconstruct_n(0, len(self.base)), new])
+        return vector_index(new, kind)
 
 
 def vector_index(vectors: np.ndarray, kind: str = FLAT) -> faiss.Index:
@@ -391,6 +455,10 @@ class Index:
     def document_text(self, document_id: int) -> str:
         """The full extracted text of one document, which chunk offsets index into."""
         return self._rows("SELECT text FROM documents WHERE id=?", (document_id,))[0][0]
+
+    def record(self, path: str) -> DocumentRecord | None:
+        """One stored document by its path, or None."""
+        return self._by_path.get(path)
 
     def entry(self, path: str) -> Entry | None:
         """A stored document with its chunks and vectors, for reuse when its file is unchanged."""

@@ -1,0 +1,142 @@
+"""Read and chunk files in worker processes while the caller embeds: results in order, a bounded read-ahead, and every
+failure turned into a reason naming the fix."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunk import ChunkSettings, chunk_document
+from ingest.document import Chunk, Document
+from ingest.errors import ReadError
+from ingest.read import read_document
+
+# Files read ahead of the embedding: enough to keep the reader busy, few enough to keep memory small.
+READ_AHEAD = 8
+# A reader process is replaced after this many files, so that what a PDF library leaves behind cannot pile up.
+FILES_PER_READER = 25
+
+
+@dataclass(frozen=True)
+class Job:
+    """A file to read: its name in the index, where it is, and its hash."""
+
+    name: str
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A file read and chunked, waiting to be embedded."""
+
+    path: str
+    document: Document
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read, and why, in words that say what to do."""
+
+    path: str
+    reason: str
+
+
+Outcome = Fresh | Unreadable
+
+
+def read_one(job: Job, chunking: ChunkSettings) -> Outcome:
+    """Read and chunk one file; any failure comes back as a reason (one unreadable file never stops the batch)."""
+    try:
+        document = read_document(job.path, job.sha256)
+        return Fresh(job.name, document, tuple(chunk_document(document, chunking)))
+    except ReadError as error:
+        return Unreadable(job.name, error.reason)
+    except OSError as error:
+        return Unreadable(job.name, f"could not read the file ({error.strerror or error}); check its permissions")
+    except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the batch
+        return Unreadable(job.name, f"could not be read ({error.__class__.__name__}: {error}); "
+                                    "check it opens in its usual program, or re-export it")
+
+
+class Reading:
+    """The outcomes of ``jobs``, in order. With ``processes`` > 0 the files are read by that many worker processes,
+    up to READ_AHEAD files ahead of the consumer; with 0 each is read in this process when asked for."""
+
+    def __init__(self, jobs: Sequence[Job], chunking: ChunkSettings, processes: int) -> None:
+        self.jobs = list(jobs)
+        self.chunking = chunking
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[tuple[Job, Future[Outcome]]] = deque()
+        self._next = 0  # jobs started (handed over, when read in this process)
+        self._given = 0  # jobs given to the current pool
+
+    def __iter__(self) -> Iterator[Outcome]:
+        if not self.processes:
+            for job in self.jobs:
+                outcome = read_one(job, self.chunking)
+                self._next += 1
+                yield outcome
+            return
+        try:
+            self._fill()
+            while self._pending:
+                job, future = self._pending.popleft()
+                outcome = self._result(job, future)
+                self._fill()
+                yield outcome
+        finally:
+            self._stop()
+
+    @property
+    def finished(self) -> int:
+        """Files read so far, including those read ahead and not yet handed over."""
+        return self._next - sum(1 for _, future in self._pending if not future.done())
+
+    def _fill(self) -> None:
+        while self._next < len(self.jobs) and len(self._pending) < READ_AHEAD:
+            job = self.jobs[self._next]
+            self._pending.append((job, self._executor().submit(read_one, job, self.chunking)))
+            self._next += 1
+
+    def _result(self, job: Job, future: Future[Outcome]) -> Outcome:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # The reader died (out of memory, or a crash inside a PDF library): this file fails with the reason,
+            # and the files queued behind it are read again by a new reader.
+            self._restart()
+            return Unreadable(job.name, "the reader process stopped while reading this file (out of memory, or a "
+                                        "crash in the PDF library); check the file opens, or re-export it")
+
+    def _restart(self) -> None:
+        queued = [job for job, _ in self._pending]
+        self._stop()
+        self._pending.clear()
+        for job in queued:
+            self._pending.append((job, self._executor().submit(read_one, job, self.chunking)))
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is not None and self._given >= FILES_PER_READER:
+            # A fresh reader for the next files; the old one finishes its queue and exits. (The executor's own
+            # max_tasks_per_child can hang on Python 3.11 when a worker retires with work still queued.)
+            self._pool.shutdown(wait=False)
+            self._pool = None
+        if self._pool is None:
+            # "spawn": the parent has the embedding model's threads running, which a forked child must not inherit.
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            self._given = 0
+        self._given += 1
+        return self._pool
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,161 @@
+"""Ingest at scale: files read in a worker process, new documents appended without rewriting the others, kept documents
+copied with their vectors, and progress for both stages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS, FakeEmbedder, fake_settings
+from ingest.chunk import DEFAULT_CHUNKING
+from ingest.config import Settings
+from ingest.pipeline import ingest
+from ingest.read import document_hash
+from ingest.readers import READ_AHEAD, Fresh, Job, Reading, Unreadable
+from ingest.store import Index, Writer
+
+
+def fake(name):
+    return FakeEmbedder()
+
+
+def _reports(folder, count):
+    """``count`` small report files (the corpus's two and numbered variants of a paragraph)."""
+    folder.mkdir(exist_ok=True)
+    for path in CORPUS.iterdir():
+        if path.suffix == ".txt":
+            (folder / path.name).write_bytes(path.read_bytes())
+    for n in range(count - 2):
+        (folder / f"visit-{n}.txt").write_text(
+            f"Focused visit {n}\n\n1. Managers check {n} case files of care leavers every month.\n\n"
+            f"2. Social workers visit children {n} times a term and record what they say.\n")
+    return folder
+
+
+def _rows(index: Index) -> dict[str, list[tuple]]:
+    """Per document path: its chunks' (text, start, vector) in order."""
+    return {record.path: [(stored.chunk.text, stored.chunk.start, tuple(index.vector(stored.id).round(5)))
+                          for stored in index.document_chunks(record.id)] for record in index.documents()}
+
+
+def _contiguous(index: Index) -> None:
+    """Chunk ids run 0..n-1, each the position of its own vector in FAISS."""
+    rows = index._rows("SELECT id, vector FROM chunks ORDER BY id")
+    assert [row[0] for row in rows] == list(range(len(index)))
+    for row in rows[:: max(1, len(rows) // 20)]:
+        assert np.allclose(np.frombuffer(row[1], dtype=np.float32), index.vector(row[0]))
+
+
+def test_a_worker_process_reads_the_same_documents_in_order_with_a_bounded_read_ahead(tmp_path, monkeypatch):
+    monkeypatch.setattr("ingest.readers.FILES_PER_READER", 3)  # readers are replaced, and none hangs
+    folder = _reports(tmp_path / "reports", 12)
+    paths = sorted(folder.iterdir()) + [tmp_path / "missing.txt"]
+    jobs = [Job(str(path), path, "x") for path in paths]
+    here = list(Reading(jobs, DEFAULT_CHUNKING, processes=0))
+    reading = Reading(jobs, DEFAULT_CHUNKING, processes=1)
+    there, ahead = [], []
+    for outcome in reading:
+        ahead.append(len(reading._pending))
+        there.append(outcome)
+    assert [type(outcome) for outcome in there] == [Fresh] * 12 + [Unreadable]
+    assert there == here  # same documents, chunks and failure reasons, in the order asked
+    assert "no such file" in there[-1].reason
+    assert max(ahead) <= READ_AHEAD and reading._pool is None  # the reader process is gone afterwards
+
+
+def test_ingesting_many_files_through_a_reader_process_builds_the_same_index(tmp_path):
+    folder = _reports(tmp_path / "reports", 6)
+    events = []
+    in_process = ingest([folder], Settings(index=tmp_path / "a", model=FakeEmbedder.name, readers=0),
+                        embedder_factory=fake)
+    summary = ingest([folder], fake_settings(tmp_path / "b"), embedder_factory=fake,
+                     progress=lambda stage, done, total: events.append((stage, done, total)))
+    assert summary.documents == in_process.documents == 6 and summary.embedded == in_process.embedded
+    assert _rows(Index.load(tmp_path / "a")) == _rows(Index.load(fake_settings(tmp_path / "b").index))
+    assert ("reading", 6, 6) in events and events[-1] == ("embedding", 6, 6)
+
+
+def test_a_new_document_is_appended_and_the_others_are_not_rewritten(tmp_path, monkeypatch):
+    settings = fake_settings(tmp_path)
+    folder = _reports(tmp_path / "reports", 4)
+    ingest([folder], settings, embedder_factory=fake)
+    before = Index.load(settings.index)
+    (folder / "new.txt").write_text("New report\n\n1. Supervision of social workers is now regular and reflective.\n")
+
+    def no_copy(self, record):
+        raise AssertionError("an append copied a document row by row")
+
+    monkeypatch.setattr(Writer, "keep", no_copy)
+    summary = ingest([folder], settings, embedder_factory=fake)
+    after = Index.load(settings.index)
+    assert summary.added == (str((folder / "new.txt").resolve()),) and summary.embedded == 1 and summary.written
+    old_rows, new_rows = _rows(before), _rows(after)
+    assert {path: new_rows[path] for path in old_rows} == old_rows
+    assert [(d.id, d.path) for d in after.documents()][:4] == [(d.id, d.path) for d in before.documents()]
+    _contiguous(after)
+    assert after.lexical('"regular and reflective"', 5) and after.lexical('"care leavers"', 5)
+    assert after.manifest.documents[str((folder / "new.txt").resolve())] == document_hash(folder / "new.txt")
+
+
+def test_removing_or_changing_a_document_copies_the_others_with_their_vectors(tmp_path):
+    settings = fake_settings(tmp_path)
+    folder = _reports(tmp_path / "reports", 5)
+    ingest([folder], settings, embedder_factory=fake)
+    before = _rows(Index.load(settings.index))
+    (folder / "visit-0.txt").unlink()
+    (folder / "visit-1.txt").write_text("Changed\n\n1. Leaders now track every plan for permanence.\n")
+    summary = ingest([folder], settings, embedder_factory=fake)
+    index = Index.load(settings.index)
+    after = _rows(index)
+    assert len(summary.removed) == 1 and len(summary.updated) == 1 and summary.embedded == 1
+    changed = str((folder / "visit-1.txt").resolve())
+    assert {path: rows for path, rows in after.items() if path != changed} == {
+        path: rows for path, rows in before.items() if path in after and path != changed}
+    assert after[changed][0][0].startswith("Leaders now track")
+    _contiguous(index)
+    assert index.lexical('"plan for permanence"', 5) and not index.lexical('"visit children 0 times"', 5)
+
+
+def test_appending_to_an_approximate_index_keeps_its_graph(tmp_path, embedder):
+    folder = _reports(tmp_path / "reports", 2)
+    settings = Settings(index=tmp_path / "index", hnsw_above=10)
+    ingest([folder], settings, embedder_factory=lambda name: embedder)
+    (folder / "new.txt").write_text("New report\n\n1. Supervision of social workers is now regular and reflective.\n")
+    ingest([folder], settings, embedder_factory=lambda name: embedder)
+    index = Index.load(settings.index)
+    assert index.manifest.vector_index == "hnsw"
+    _contiguous(index)
+    query = embedder.embed(["regular reflective supervision of social workers"])[0]
+    best = index.chunks([index.search(query, 1)[0][0]])[0]
+    assert best.document.file == "new.txt"
+
+
+@pytest.mark.parametrize("readers", [0, 1])
+def test_an_unreadable_update_keeps_the_last_good_version(tmp_path, monkeypatch, readers):
+    monkeypatch.setattr("ingest.pipeline.READERS_FROM", 1)  # even one file goes to a reader process
+    folder = _reports(tmp_path / "reports", 4)
+    settings = Settings(index=tmp_path / "index", model=FakeEmbedder.name, readers=readers)
+    ingest([folder], settings, embedder_factory=fake)
+    before = _rows(Index.load(settings.index))
+    (folder / "visit-0.txt").write_bytes(b"")
+    summary = ingest([folder], settings, embedder_factory=fake)
+    assert [failure.path.endswith("visit-0.txt") for failure in summary.failures] == [True]
+    assert _rows(Index.load(settings.index)) == before
+
+
+def test_the_estimate_of_time_left_follows_the_slowest_stage():
+    from ingest.eta import Estimate
+
+    now = [0.0]
+    estimate = Estimate(clock=lambda: now[0])
+    assert estimate.seconds_left() is None and estimate.line() == ""
+    estimate.update("reading", 0, 30)
+    estimate.update("embedding", 0, 30)
+    now[0] = 60.0
+    estimate.update("reading", 20, 30)  # 30 s left at this rate
+    estimate.update("embedding", 10, 30)  # 120 s left: the slower stage decides
+    assert estimate.seconds_left() == 120.0 and estimate.share() == 10 / 30
+    assert estimate.line() == "reading 20/30 · embedding 10/30 · about 2 min left"
+    estimate.update("reading", 30, 30)
+    estimate.update("embedding", 30, 30)
+    assert estimate.seconds_left() == 0.0 and estimate.share() == 1.0
