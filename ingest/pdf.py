@@ -90,7 +90,10 @@ def _read_lines(path: Path) -> tuple[list[Line], dict[int, float], float]:
             raise ReadError(path, "the PDF has no pages; re-download or re-export it")
         body = _body_size(pdf.pages)
         heights = {page.page_number: float(page.height) for page in pdf.pages}
-        lines = [line for page in pdf.pages for line in _page_lines(page, body)]
+        lines: list[Line] = []
+        for page in pdf.pages:
+            lines += _page_lines(page, body)
+            page.close()  # drop the page's parsed objects: a long report would otherwise hold them all at once
     return lines, heights, body
 
 
