@@ -11,6 +11,7 @@ import streamlit as st
 from ingest.config import from_env
 from ingest.embed import Embedder, SentenceEmbedder
 from ingest.errors import IndexMissing, OfstedError
+from ingest.eta import Estimate
 from ingest.metadata import KINDS
 from ingest.pipeline import ingest
 from ingest.store import DocumentRecord, current_folder
@@ -50,11 +51,13 @@ def build_index() -> None:
 
 
 def progress_bar() -> Callable[[str, int, int], None]:
-    """A progress bar that an ingest reports its stages to ("reading 3/10", "embedding 64/640")."""
+    """A progress bar that an ingest reports its stages to ("reading 12/30 · embedding 10/30 · about 2 min left")."""
     bar = st.progress(0.0)
+    estimate = Estimate()
 
     def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{stage} {done}/{total}")
+        estimate.update(stage, done, total)
+        bar.progress(estimate.share(), text=estimate.line())
 
     return progress
 
