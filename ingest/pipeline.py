@@ -250,17 +250,12 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
         return
     processes = settings.readers if total >= READERS_FROM else 0
     reading = Reading(plan.jobs, chunking, processes)
-    threads = getattr(embedder, "set_threads", None) if processes and settings.threads == 0 else None
-    cores = os.cpu_count() or 1
-    if threads:  # the reader takes a core; the model gets the rest until reading is done
-        threads(max(1, cores - processes))
+    threads = Threads(embedder, os.cpu_count() or 1, processes if settings.threads == 0 else 0)
     progress("reading", 0, total)
     progress("embedding", 0, total)
     try:
         for done, outcome in enumerate(reading, start=1):
-            if threads and reading.finished == total:
-                threads(cores)
-                threads = None
+            threads.share(reading.busy)
             progress("reading", reading.finished, total)
             if isinstance(outcome, Unreadable):
                 _failed(plan, writer.old, outcome.path, outcome.reason)
@@ -272,8 +267,24 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
                 yield entry
             progress("embedding", done, total)
     finally:
-        if threads:
-            threads(cores)
+        threads.share(False)
+
+
+class Threads:
+    """The model's CPU threads during an ingest: while a reader process is reading, the model leaves it a core
+    (two busy processes on two cores each wanting both make the model's threads wait on each other); otherwise it
+    uses every core. Does nothing when a thread count was set (OFSTED_THREADS) or the embedder cannot change it."""
+
+    def __init__(self, embedder: Embedder, cores: int, readers: int) -> None:
+        self.set = getattr(embedder, "set_threads", None) if readers else None
+        self.cores, self.readers = cores, readers
+        self.current = cores
+
+    def share(self, reader_busy: bool) -> None:
+        wanted = max(1, self.cores - self.readers) if reader_busy else self.cores
+        if self.set is not None and wanted != self.current:
+            self.set(wanted)
+            self.current = wanted
 
 
 def _embed(fresh: Fresh, embedder: Embedder) -> Entry:

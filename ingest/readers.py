@@ -16,8 +16,10 @@ from ingest.document import Chunk, Document
 from ingest.errors import ReadError
 from ingest.read import read_document
 
-# Files read ahead of the embedding: enough to keep the reader busy, few enough to keep memory small.
-READ_AHEAD = 8
+# Files read ahead of the embedding: at most READ_AHEAD, topped up when READ_AGAIN or fewer are left, so that the
+# reader works in bursts and is idle in between (the model can then use its core), and memory stays small.
+READ_AHEAD = 12
+READ_AGAIN = 4
 # A reader process is replaced after this many files, so that what a PDF library leaves behind cannot pile up.
 FILES_PER_READER = 25
 
@@ -96,11 +98,18 @@ class Reading:
             self._stop()
 
     @property
+    def busy(self) -> bool:
+        """True while a reader process is reading (or has files queued)."""
+        return any(not future.done() for _, future in self._pending)
+
+    @property
     def finished(self) -> int:
         """Files read so far, including those read ahead and not yet handed over."""
         return self._next - sum(1 for _, future in self._pending if not future.done())
 
     def _fill(self) -> None:
+        if len(self._pending) > READ_AGAIN:
+            return
         while self._next < len(self.jobs) and len(self._pending) < READ_AHEAD:
             job = self.jobs[self._next]
             self._pending.append((job, self._executor().submit(read_one, job, self.chunking)))

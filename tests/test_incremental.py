@@ -159,3 +159,21 @@ def test_the_estimate_of_time_left_follows_the_slowest_stage():
     estimate.update("reading", 30, 30)
     estimate.update("embedding", 30, 30)
     assert estimate.seconds_left() == 0.0 and estimate.share() == 1.0
+
+
+def test_the_model_leaves_a_core_to_a_busy_reader_and_takes_it_back():
+    from ingest.pipeline import Threads
+
+    calls = []
+
+    class Recording(FakeEmbedder):
+        def set_threads(self, threads):
+            calls.append(threads)
+
+    threads = Threads(Recording(), cores=2, readers=1)
+    for busy in (True, True, False, True, False, False):
+        threads.share(busy)
+    assert calls == [1, 2, 1, 2]  # changed only when the reader starts or stops
+    fixed = Threads(Recording(), cores=2, readers=0)  # OFSTED_THREADS set, or no reader: left alone
+    fixed.share(True)
+    assert calls == [1, 2, 1, 2]
