@@ -175,7 +175,8 @@ class Writer:
              None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes())
             for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))))
         self._index_text(doc_id)
-        self._vectors.append(np.asarray(entry.vectors, dtype=np.float32).reshape(-1, self.dimension))
+        # a copy: the vectors may be a view of a larger array (with the sentences'), which must not be kept alive
+        self._vectors.append(np.array(entry.vectors, dtype=np.float32).reshape(-1, self.dimension))
         self._advance(entry.path, entry.sha256, len(entry.chunks))
 
     def keep(self, record: DocumentRecord) -> None:
