@@ -19,12 +19,14 @@ import os
 import random
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,7 +42,8 @@ from search.retrieve import Searcher, open_searcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-TARGETS = {"ingest / embedding CPU": 1.3, "HNSW recall@10": -0.99, "p50 ms": 100, "p95 ms": 300, "cold start s": 15, "peak GB": 1.5,
+TARGETS = {"ingest / embedding CPU": 1.3, "HNSW recall@10": -0.99, "p50 ms": 100, "p95 ms": 300, "cold start s": 15,
+           "page cold start s": 15, "peak GB": 1.5,
            "re-run share": 0.05}
 TOPICS = ("care leavers", "supervision of social workers", "the front door and MASH", "children missing from care",
           "placement sufficiency", "early help", "disabled children", "private fostering")
@@ -101,14 +104,17 @@ def main(argv: list[str]) -> int:
     row["p50 ms"], row["p95 ms"], row["max ms"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
                                                    times[-1])
     row["cold start s"], row["cold start MB"] = cold_start(settings.index)
+    row.update(page_cold_start(settings.index))
     row["HNSW recall@10"], row["HNSW / exact query time"] = hnsw_check(searcher)
     # the ingest's processes together at their fullest (sampled), or the page's process if larger
-    row["peak GB"] = max(row["ingest main GB"], row["ingest main + reader GB"], row["cold start MB"] / 1024)
+    row["peak GB"] = max(row["ingest main GB"], row["ingest main + reader GB"], row["cold start MB"] / 1024,
+                         row.get("page cold start MB", 0) / 1024)
     if not args.no_reference:
         row.update(txtai_reference(searcher, asked))
     print_table(row, again.added)
     # a negative target is a floor: the value must be at least its size
-    missed = [name for name, limit in TARGETS.items() if (row[name] > limit if limit > 0 else row[name] < -limit)]
+    missed = [name for name, limit in TARGETS.items()
+              if name in row and (row[name] > limit if limit > 0 else row[name] < -limit)]
     missed += ["re-run re-embedded more than the new report"] if len(again.added) != 1 or again.updated else []
     print("targets met" if not missed else f"TARGET MISSED: {', '.join(missed)}")
     shutil.rmtree(work, ignore_errors=True)
@@ -243,6 +249,45 @@ def cold_start(index: Path) -> tuple[float, float]:
     wall = time.perf_counter() - began
     _, peak = out.split()[-2:]
     return wall, float(peak)
+
+
+def page_cold_start(index: Path, question: str = "What did Ofsted say about care leavers?") -> dict[str, float]:
+    """Seconds from `streamlit run app.py` to the first quoted answer drawn in a browser already open on the question's
+    link, and the server's peak memory then. Needs Debian's chromium and the playwright package (else left out)."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        return {}
+    if not Path("/usr/bin/chromium").exists():
+        return {}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{port}/?q={urllib.parse.quote(question)}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        began = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+             "--server.address", "127.0.0.1"], cwd=ROOT, env={**os.environ, "OFSTED_INDEX": str(index)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while time.perf_counter() - began < 120:
+                try:
+                    page.goto(url, timeout=5_000)
+                    break
+                except Error:
+                    time.sleep(0.2)
+            page.locator("div.passage").first.wait_for(timeout=120_000)
+            seconds = time.perf_counter() - began
+            peak = _status(server.pid, "VmHWM") / 1024
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            browser.close()
+    return {"page cold start s": seconds, "page cold start MB": peak}
 
 
 def hnsw_check(searcher: Searcher, queries: int = 300) -> tuple[float, float]:
