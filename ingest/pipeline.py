@@ -250,7 +250,7 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
         return
     processes = settings.readers if total >= READERS_FROM else 0
     reading = Reading(plan.jobs, chunking, processes)
-    threads = Threads(embedder, os.cpu_count() or 1, processes if settings.threads == 0 else 0)
+    threads = Threads(embedder, os.cpu_count() or 1, processes, automatic=settings.threads == 0)
     progress("reading", 0, total)
     progress("embedding", 0, total)
     try:
@@ -267,24 +267,31 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
                 yield entry
             progress("embedding", done, total)
     finally:
-        threads.share(False)
+        threads.restore()
 
 
 class Threads:
-    """The model's CPU threads during an ingest: while a reader process is reading, the model leaves it a core
-    (two busy processes on two cores each wanting both make the model's threads wait on each other); otherwise it
-    uses every core. Does nothing when a thread count was set (OFSTED_THREADS) or the embedder cannot change it."""
+    """The model's CPU threads during an ingest, when OFSTED_THREADS leaves them automatic: every core, except that
+    while a reader process is reading the model leaves it one (two busy processes each wanting both cores make the
+    model's threads wait on each other). Afterwards the count in use before is restored (a page answers questions
+    with one thread)."""
 
-    def __init__(self, embedder: Embedder, cores: int, readers: int) -> None:
-        self.set = getattr(embedder, "set_threads", None) if readers else None
+    def __init__(self, embedder: Embedder, cores: int, readers: int, automatic: bool) -> None:
+        self.set: Callable[[int], int] | None = getattr(embedder, "set_threads", None) if automatic else None
         self.cores, self.readers = cores, readers
-        self.current = cores
+        self.current: int | None = None
+        self.before: int | None = None
 
     def share(self, reader_busy: bool) -> None:
         wanted = max(1, self.cores - self.readers) if reader_busy else self.cores
         if self.set is not None and wanted != self.current:
-            self.set(wanted)
+            previous = self.set(wanted)
+            self.before = previous if self.before is None else self.before
             self.current = wanted
+
+    def restore(self) -> None:
+        if self.set is not None and self.before is not None:
+            self.set(self.before)
 
 
 def _embed(fresh: Fresh, embedder: Embedder) -> Entry:

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.config import Settings  # noqa: E402
-from ingest.embed import model_location  # noqa: E402
+from ingest.embed import SentenceEmbedder, model_location  # noqa: E402
 from ingest.pipeline import Failure, files_in, ingest  # noqa: E402
 from ingest.store import FLAT, HNSW, Index, current_folder, search_depth, vector_index  # noqa: E402
 from search.councils import councils  # noqa: E402
@@ -178,6 +178,9 @@ def pure_embedding_cpu(searcher: Searcher, share: float = 1.0) -> float:
         documents = random.Random(0).sample(documents, max(1, round(share * len(documents))))
     timed = 0.0
     passages = 0
+    model = searcher.embedder
+    assert isinstance(model, SentenceEmbedder)
+    used = model.set_threads(os.cpu_count() or 1)  # as ingest embeds when its reader is idle
     for doc in documents:
         texts: list[str] = []
         for stored in index.document_chunks(doc.id):
@@ -185,8 +188,9 @@ def pure_embedding_cpu(searcher: Searcher, share: float = 1.0) -> float:
             texts += [chunk.text] + [chunk.text[a:b] for a, b in chunk.sentences]
             passages += 1
         began = cpu()
-        searcher.embedder.embed(texts)
+        model.embed(texts)
         timed += cpu() - began
+    model.set_threads(used)
     return timed * len(index) / max(passages, 1)
 
 

@@ -161,19 +161,44 @@ def test_the_estimate_of_time_left_follows_the_slowest_stage():
     assert estimate.seconds_left() == 0.0 and estimate.share() == 1.0
 
 
-def test_the_model_leaves_a_core_to_a_busy_reader_and_takes_it_back():
+def test_the_model_leaves_a_core_to_a_busy_reader_and_gives_the_page_its_one_thread_back():
     from ingest.pipeline import Threads
 
     calls = []
 
     class Recording(FakeEmbedder):
+        threads = 1  # as on the page, which answers questions with one thread
+
         def set_threads(self, threads):
             calls.append(threads)
+            before, self.threads = self.threads, threads
+            return before
 
-    threads = Threads(Recording(), cores=2, readers=1)
+    embedder = Recording()
+    threads = Threads(embedder, cores=2, readers=1, automatic=True)
     for busy in (True, True, False, True, False, False):
         threads.share(busy)
-    assert calls == [1, 2, 1, 2]  # changed only when the reader starts or stops
-    fixed = Threads(Recording(), cores=2, readers=0)  # OFSTED_THREADS set, or no reader: left alone
+    threads.restore()
+    assert calls == [1, 2, 1, 2, 1] and embedder.threads == 1  # changed only when the reader starts or stops
+    fixed = Threads(Recording(), cores=2, readers=1, automatic=False)  # OFSTED_THREADS set: left alone
     fixed.share(True)
-    assert calls == [1, 2, 1, 2]
+    fixed.restore()
+    in_process = Threads(Recording(), cores=2, readers=0, automatic=True)  # no reader: every core, then back
+    in_process.share(False)
+    in_process.restore()
+    assert calls == [1, 2, 1, 2, 1, 2, 1]
+
+
+def test_questions_are_embedded_with_one_thread_unless_configured(corpus_index, monkeypatch):
+    import torch
+
+    from search.retrieve import open_searcher
+
+    before = torch.get_num_threads()
+    try:
+        open_searcher(corpus_index)
+        assert torch.get_num_threads() == 1
+        open_searcher(Settings(index=corpus_index.index, threads=2))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
