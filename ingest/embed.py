@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.config import DEFAULT_MODEL
+from ingest.config import DEFAULT_MODEL, Settings
 from ingest.errors import ModelError
 
 # Threads a question is embedded with unless OFSTED_THREADS says otherwise. Measured on the national sample's index
@@ -68,6 +68,11 @@ class SentenceEmbedder:
         # The tokenizer changes its own padding state on every call and fails ("Already borrowed") when two
         # threads use it at once, so the page's visitors take turns; one question embeds in milliseconds.
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_questions(cls, name: str, settings: Settings) -> SentenceEmbedder:
+        """The model as a searcher or the page uses it: one thread unless OFSTED_THREADS says otherwise."""
+        return cls(name, settings.batch_size, settings.threads or QUESTION_THREADS)
 
     def set_threads(self, threads: int) -> int:
         """Use this many CPU threads from the next call on; returns the number used until now. (An ingest gives a core

@@ -15,7 +15,7 @@ from ingest.embed import Embedder
 from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
 from ingest.read import document_hash, supported
-from ingest.readers import Fresh, Job, Reading, Unreadable
+from ingest.readers import Fresh, Job, Reading, Unreadable, failure_reason
 from ingest.sidecar import is_sidecar
 from ingest.store import FLAT, HNSW, DocumentRecord, Entry, Index, Manifest, Writer, check_model, write_last_run, write_lock
 
@@ -96,12 +96,12 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
     plan.failures[:0] = [Failure(str(path), reason) for path, reason in missing]
     plan.skipped += skipped
     _keep_outside(plan, old, paths, files)
-    if old and not plan.jobs and set(plan.keep) == set(old.manifest.documents) and old is reusable:
-        return _finish(settings, _summary(plan, old, old.manifest.documents, [], False, began))
+    # Every old document stays as it is: nothing to do, or only new documents to append to a copy of the old version.
+    append = old is not None and old is reusable and set(plan.keep) == set(old.manifest.documents)
+    if old and append and not plan.jobs:
+        return _finish(settings, _summary(plan, old, old.manifest.documents, [], False, began, len(old)))
     embedder = _embedder(embedder_factory, model, settings) if plan.jobs or not old else None
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
-    # Only new documents: the old version is copied as it is and they are appended to it.
-    append = old is not None and old is reusable and set(plan.keep) == set(old.manifest.documents)
     with Writer(settings.index, dimension, old, append=append) as writer:
         if not append:
             for path in sorted(plan.keep):
@@ -186,11 +186,8 @@ def _plan(files: list[Path], old: Index | None, settings: Settings) -> _Plan:
         try:
             _check_size(path, settings.max_file_mb)
             sha = document_hash(path)
-        except ReadError as error:
-            _failed(plan, old, name, error.reason)
-            continue
-        except OSError as error:
-            _failed(plan, old, name, f"could not read the file ({error.strerror or error}); check its permissions")
+        except (ReadError, OSError) as error:
+            _failed(plan, old, name, failure_reason(error))
             continue
         if seen.get(sha, name) != name:
             plan.duplicates.append((name, seen[sha]))
@@ -311,11 +308,11 @@ def _embed(fresh: Fresh, embedder: Embedder) -> Entry:
 
 
 def _summary(plan: _Plan, old: Index | None, documents: dict[str, str], fresh: list[tuple[str, int]], written: bool,
-             began: float, passages: int | None = None) -> Summary:
+             began: float, passages: int) -> Summary:
     before = set(old.manifest.documents) if old else set()
     return Summary(
         documents=len(documents),
-        chunks=len(old) if passages is None and old else passages or 0,
+        chunks=passages,
         added=tuple(path for path, _ in fresh if path not in before),
         updated=tuple(path for path, _ in fresh if path in before),
         removed=tuple(sorted(before - set(documents))),

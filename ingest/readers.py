@@ -58,13 +58,18 @@ def read_one(job: Job, chunking: ChunkSettings) -> Outcome:
     try:
         document = read_document(job.path, job.sha256)
         return Fresh(job.name, document, tuple(chunk_document(document, chunking)))
-    except ReadError as error:
-        return Unreadable(job.name, error.reason)
-    except OSError as error:
-        return Unreadable(job.name, f"could not read the file ({error.strerror or error}); check its permissions")
     except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the batch
-        return Unreadable(job.name, f"could not be read ({error.__class__.__name__}: {error}); "
-                                    "check it opens in its usual program, or re-export it")
+        return Unreadable(job.name, failure_reason(error))
+
+
+def failure_reason(error: Exception) -> str:
+    """Why a file could not be read, in words that say what to do."""
+    if isinstance(error, ReadError):
+        return error.reason
+    if isinstance(error, OSError):
+        return f"could not read the file ({error.strerror or error}); check its permissions"
+    return (f"could not be read ({error.__class__.__name__}: {error}); "
+            "check it opens in its usual program, or re-export it")
 
 
 class Reading:

@@ -461,19 +461,6 @@ class Index:
         """One stored document by its path, or None."""
         return self._by_path.get(path)
 
-    def entry(self, path: str) -> Entry | None:
-        """A stored document with its chunks and vectors, for reuse when its file is unchanged."""
-        record = self._by_path.get(path)
-        if record is None:
-            return None
-        rows = self._rows("SELECT * FROM chunks WHERE document=? ORDER BY id", (record.id,))
-        vectors = np.array([np.frombuffer(row["vector"], dtype=np.float32) for row in rows], dtype=np.float32)
-        chunks = tuple(self._stored(row).chunk for row in rows)
-        sentences = tuple(self._sentence_matrix(row["sentence_vectors"]) for row in rows)
-        return Entry(record.path, record.file, record.sha256, self.document_text(record.id), record.description,
-                     chunks, vectors.reshape(len(rows), self.manifest.dimension), record.judgements, record.ingested,
-                     sentences)
-
     def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         """The stored sentence vectors (float32, one row per sentence) of these chunks, by chunk id."""
         ids = list(ids)

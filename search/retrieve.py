@@ -272,9 +272,9 @@ def open_searcher(
     if embedder is None and factory is not None:
         embedder = factory(index.manifest.model)
     if embedder is None:
-        from ingest.embed import QUESTION_THREADS, SentenceEmbedder
+        from ingest.embed import SentenceEmbedder
 
-        embedder = SentenceEmbedder(index.manifest.model, settings.batch_size, settings.threads or QUESTION_THREADS)
+        embedder = SentenceEmbedder.for_questions(index.manifest.model, settings)
     if embedder.dimension != index.manifest.dimension:
         raise IndexMismatch(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "

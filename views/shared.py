@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ingest.config import from_env
-from ingest.embed import QUESTION_THREADS, Embedder, SentenceEmbedder
+from ingest.embed import Embedder, SentenceEmbedder
 from ingest.errors import IndexMissing, OfstedError
 from ingest.eta import Estimate
 from ingest.metadata import KINDS
@@ -30,7 +30,7 @@ KIND_CHOICES = {"": "any kind", "inspection": "inspections", "focused_visit": "f
 @st.cache_resource(show_spinner="Loading the embedding model (first visit only)…")
 def embedder(model: str) -> Embedder:
     """One model per server, shared by every visitor and every index version."""
-    return SentenceEmbedder(model, from_env().batch_size, from_env().threads or QUESTION_THREADS)
+    return SentenceEmbedder.for_questions(model, from_env())
 
 
 @st.cache_resource(show_spinner="Loading the index…", max_entries=2)
