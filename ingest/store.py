@@ -41,6 +41,8 @@ KEEP_PREVIOUS = 1
 MANIFEST = "manifest.json"
 STORE = "chunks.sqlite"
 VECTORS = "vectors.faiss"
+# Stored vectors read back per step while the vector index is built, so that they are never all in memory twice.
+VECTOR_BLOCK = 8192
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -123,8 +125,9 @@ def same_model(a: str, b: str) -> bool:
 
 
 class Writer:
-    """A new index version written in a staging folder one document at a time, so that memory holds only the passage
-    vectors; readers see nothing of it until ``commit`` switches to it atomically.
+    """A new index version written in a staging folder one document at a time, so that memory holds none of what is
+    written (the vector index is built at ``commit`` from the stored rows); readers see nothing of it until
+    ``commit`` switches to it atomically.
 
     With ``append``, every document of ``old`` stays: its store is copied byte for byte and the new documents are
     added after it (their rows, full-text entries and vectors), so nothing already indexed is decoded or re-encoded.
@@ -140,7 +143,6 @@ class Writer:
         self.old = old
         self.base = old if append else None
         self.documents: dict[str, str] = dict(self.base.manifest.documents) if self.base else {}
-        self._vectors: list[np.ndarray] = []
         if self.base:
             shutil.copyfile(self.base.folder / STORE, self.staging / STORE)
         self.db = sqlite3.connect(self.staging / STORE)
@@ -175,8 +177,6 @@ class Writer:
              None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes())
             for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))))
         self._index_text(doc_id)
-        # a copy: the vectors may be a view of a larger array (with the sentences'), which must not be kept alive
-        self._vectors.append(np.array(entry.vectors, dtype=np.float32).reshape(-1, self.dimension))
         self._advance(entry.path, entry.sha256, len(entry.chunks))
 
     def keep(self, record: DocumentRecord) -> None:
@@ -192,7 +192,6 @@ class Writer:
             self.db.execute('INSERT INTO chunks SELECT id - ? + ?, ?, text, start, "end", paragraph, section, page, '
                             "sentences, box, vector, sentence_vectors FROM old.chunks WHERE document=?",
                             (low, first, doc_id, record.id))
-            self._vectors.append(self.old.vectors.reconstruct_n(int(low), int(count)))
         self._index_text(doc_id)
         self._advance(record.path, record.sha256, int(count))
 
@@ -209,8 +208,8 @@ class Writer:
         """Write the vector index and ``manifest`` (its documents are the ones written), then switch readers to
         this version; returns its folder."""
         self.db.commit()
-        self.db.close()
         faiss.write_index(self._vector_index(manifest.vector_index), str(self.staging / VECTORS))
+        self.db.close()
         stamped = Manifest(**{**asdict(manifest), "documents": dict(sorted(self.documents.items())),
                               "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
         (self.staging / MANIFEST).write_text(json.dumps(asdict(stamped), indent=1))
@@ -226,39 +225,42 @@ class Writer:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _vector_index(self, kind: str) -> faiss.Index:
-        new = (np.ascontiguousarray(np.vstack(self._vectors), dtype=np.float32) if self._vectors
-               else np.zeros((0, self.dimension), dtype=np.float32))
+        """The vector index of every stored passage, filled from the vectors stored with them a block at a time."""
         if self.base is not None and self.base.manifest.vector_index == kind:
             # the old vectors (and an HNSW graph with its build depth, which the file keeps) stay; the new are added
-            index = faiss.read_index(str(self.base.folder / VECTORS))
-            index.add(new)
-            return index
-        if self.base is not None:  # the kind changed (the index grew past OFSTED_HNSW_ABOVE): index all afresh
-            new = np.vstack([self.base.vectors.reconstruct_n(0, len(self.base)), new])
-        return vector_index(new, kind)
+            index, start = faiss.read_index(str(self.base.folder / VECTORS)), len(self.base)
+        else:  # a new index, or the kind changed (the index grew past OFSTED_HNSW_ABOVE): all are indexed afresh
+            index, start = empty_index(self.dimension, kind), 0
+        for block in self._stored_vectors(start):
+            index.add(block)
+        return index
+
+    def _stored_vectors(self, start: int) -> Iterator[np.ndarray]:
+        rows = self.db.execute("SELECT vector FROM chunks WHERE id >= ? ORDER BY id", (start,))
+        while block := rows.fetchmany(VECTOR_BLOCK):
+            yield np.frombuffer(b"".join(vector for (vector,) in block), dtype=np.float32).reshape(-1, self.dimension)
 
 
 def vector_index(vectors: np.ndarray, kind: str = FLAT) -> faiss.Index:
-    """An exact inner-product index, or for a large collection an HNSW graph (approximate, far faster to search)."""
-    if kind != HNSW:
-        return _flat(vectors)
-    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+    """An index of ``vectors``: exact inner product, or for a large collection an HNSW graph."""
+    index = empty_index(vectors.shape[1], kind)
     index.add(vectors)
+    return index
+
+
+def empty_index(dimension: int, kind: str = FLAT) -> faiss.Index:
+    """An exact inner-product index (a council's reports make thousands of chunks, not millions, so it answers in
+    milliseconds with no training), or for a large collection an HNSW graph (approximate, far faster to search)."""
+    if kind != HNSW:
+        return faiss.IndexFlatIP(dimension)
+    index = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_BUILD_DEPTH
     return index
 
 
 def search_depth(index: faiss.Index) -> None:
     """Set an HNSW index's search breadth to the one its recall was measured with."""
     faiss.ParameterSpace().set_index_parameter(index, "efSearch", HNSW_SEARCH_DEPTH)
-
-
-def _flat(vectors: np.ndarray) -> faiss.Index:
-    # Exact inner-product search: a council's reports make thousands of chunks, not millions,
-    # so a flat index answers in milliseconds and needs no training or tuning.
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
-    return index
 
 
 def _fsync_dir(folder: Path) -> None:
