@@ -387,6 +387,11 @@ class Index:
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
 
+    def matching(self, expression: str, allowed: frozenset[int]) -> int:
+        """How many of the ``allowed`` passages match an FTS5 expression."""
+        sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
+        return int(self._rows(sql, (expression, json.dumps(sorted(allowed))))[0][0])
+
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade: a judgement table row ("area | grade"), a heading such as "Help and
         protection: requires improvement to be good", or "The overall judgement is ...", within ``allowed``."""

@@ -32,10 +32,15 @@ def terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(text: str, glossary: Glossary | None = None) -> str | None:
-    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases, each quoted so nothing is syntax."""
+def fts_terms(text: str, glossary: Glossary | None = None) -> list[str]:
+    """The topic words and glossary phrases of ``text``, each quoted as an FTS5 phrase so nothing is syntax."""
     parts = [f'"{word}"' for word in terms(text)]
     if glossary is not None:
         parts += [f'"{phrase}"' for phrase in glossary.expand(text) if _TOKEN.search(phrase)]
-    unique = list(dict.fromkeys(parts))
+    return list(dict.fromkeys(parts))
+
+
+def fts_query(text: str, glossary: Glossary | None = None, parts: list[str] | None = None) -> str | None:
+    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases (or the ``parts`` given)."""
+    unique = fts_terms(text, glossary) if parts is None else parts
     return " OR ".join(unique) if unique else None

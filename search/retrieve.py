@@ -26,7 +26,7 @@ from search.answer import (
 )
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
-from search.lexical import STOPWORDS, fts_query
+from search.lexical import STOPWORDS, fts_query, fts_terms
 from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, focus, understand
 
@@ -38,6 +38,8 @@ CANDIDATES = 50
 GRADE_PASSAGES = 3
 # Passages re-ranked by what the question asks (the rest keep their fused order).
 RERANK_DEPTH = 60
+# Filters up to this many passages have their full-text terms weighed within the filter (see _lexical_query).
+INFORMATIVE_WITHIN = 5_000
 # Reciprocal-rank fusion constant (Cormack et al. 2009); damps the weight of the very top ranks.
 RRF_K = 60
 
@@ -187,12 +189,22 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         dense = self.index.search(query, CANDIDATES, allowed) if mode != "lexical" else []
-        lexical = self.index.lexical(fts_query(topic, self.glossary), CANDIDATES, allowed) if mode != "dense" else []
+        lexical = self.index.lexical(self._lexical_query(topic, allowed), CANDIDATES, allowed) if mode != "dense" else []
         if mode == "dense":
             return dense
         if mode == "lexical":
             return lexical or dense  # a question with no topic words still gets passages
         return fuse([dense, lexical])
+
+    def _lexical_query(self, topic: str, allowed: frozenset[int] | None) -> str | None:
+        """The full-text query for ``topic``. Within a filter, terms found in more than half of the allowed passages
+        are left out: FTS5 weighs terms by their rarity in the whole index, but within one council's reports a word
+        of every section heading (a grade such as "good") matches everywhere and would outvote the passages that
+        answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would not let it."""
+        parts = fts_terms(topic, self.glossary)
+        if allowed and len(allowed) <= INFORMATIVE_WITHIN:
+            parts = [part for part in parts if 2 * self.index.matching(part, allowed) <= len(allowed)]
+        return fts_query(topic, parts=parts)
 
     def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None,
                       question_area: str = "") -> list[tuple[int, float]]:

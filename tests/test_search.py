@@ -80,3 +80,18 @@ def test_a_report_whose_title_is_only_its_council_is_cited_by_its_kind(searcher)
 
     line = citation(sif)
     assert line.startswith("Inspection (single inspection framework) · Leicestershire · 2017-02-13")
+
+
+def test_within_a_filter_a_term_of_most_passages_is_left_out_of_the_full_text_query(searcher):
+    """A word in more than half of the filtered passages (as a grade is in every section heading of one report)
+    carries no evidence there; the rarer topic words stay, and nothing is dropped without a filter."""
+    index = searcher.index
+    report = next(doc for doc in index.documents() if doc.file != COMMITTEE)
+    allowed = index.chunk_ids([report.id])
+    common, rare = '"children"', '"missing"'
+    assert 2 * index.matching(common, allowed) > len(allowed) >= 2 * index.matching(rare, allowed) > 0
+
+    filtered = searcher._lexical_query("children missing", allowed)
+    assert filtered == rare
+    assert searcher._lexical_query("children missing", None) == f"{common} OR {rare}"
+    assert searcher._lexical_query("children", allowed) is None
