@@ -33,6 +33,17 @@ RELEVANCE_OVERLAP = 0.15
 GRADE_BONUS = 0.5
 GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inadequate)|\b(?:is|are|requires?|judged to be) "
                              r"(?:outstanding|good|inadequate|improvement to be good)\b", re.I)
+# A number stated in a sentence: digits that are not a year, a day of a month or a paragraph number, a number word,
+# a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m").
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
+                      rf"(?!\s*(?:(?:to|and|-|–)\s*\d+\s*)?{_MONTH}\b|\s*/|\.\d)|%|£|\bper ?cent\b|"
+                      r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                      r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+                      r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
+# For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
+# MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
+QUANTITY_BONUS = 0.1
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -67,7 +78,8 @@ class Sentence:
 
 
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, Chunk]], embedder: Embedder,
-                    grades: bool = False, stored: Mapping[int, np.ndarray] | None = None) -> list[Sentence]:
+                    grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
+                    quantity: bool = False) -> list[Sentence]:
     """Every sentence of the (rank, chunk) passages, scored by meaning and by the question's own words;
     for a question about grades, sentences that state a grade come first. ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded here."""
@@ -82,6 +94,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int,
     for (rank, a, b, text), sim in zip(pieces, similarity):
         overlap = _overlap(words, text)
         bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
+        bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(sim) + RELEVANCE_OVERLAP * overlap))
     return sentences
@@ -139,6 +152,11 @@ def compose(sentences: Sequence[Sentence], threshold: float = NO_ANSWER_BELOW) -
     quotes = tuple(Quote(first.text, tuple(sorted(set(ranks))), round(first.score, 4)) for first, ranks in chosen.values())
     relevance = max(sentence.relevance for sentence in ranked)
     return Answer(quotes, round(relevance, 4), relevance < threshold)
+
+
+def states_quantity(text: str) -> bool:
+    """True when ``text`` states a number (not a year or a date)."""
+    return bool(QUANTITY.search(text))
 
 
 def _key(text: str) -> str:

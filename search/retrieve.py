@@ -23,6 +23,7 @@ from search.answer import (
     best_in_passage,
     compose,
     score_sentences,
+    states_quantity,
 )
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
@@ -112,7 +113,7 @@ class Searcher:
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         sentences = score_sentences(understood.topic, query, passages, self.embedder,
-                                    understood.asks == "grade" or graded_across, by_rank)
+                                    understood.asks == "grade" or graded_across, by_rank, understood.quantity)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         answer = compose(sentences, self.no_answer_below)
         if graded_across and not answer.no_answer:
@@ -120,6 +121,8 @@ class Searcher:
         if answer.no_answer and (graded_across or self._held(understood, structural, ranked)):
             answer = replace(answer, no_answer=False)
         outside = self._outside(understood, question)
+        if understood.quantity and not any(states_quantity(quote.text) for quote in answer.quotes):
+            outside.append("The question asks for a number, and no passage found states one.")
         if outside:
             answer = replace(answer, no_answer=True)
             understood = replace(understood, notes=(*understood.notes, *outside))

@@ -46,6 +46,9 @@ _KINDS = (
     (re.compile(r"\bvisits?\b|\bwent back\b", re.I), VISITS),
     (re.compile(r"\binspections?\b|\binspected\b", re.I), INSPECTIONS),
 )
+# A question asking for a number ("how many inspectors", "what share of care leavers") is answered only by a
+# sentence that states one.
+_QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b", re.I)
 # What a question asks for. Checked in this order: the first that matches decides.
 ASKS = ("across", "reasons", "improve", "change", "grade", "topic")
 _ASKS = (
@@ -80,6 +83,7 @@ class Understanding:
     documents: tuple[int, ...] | None = None  # None: every document
     notes: tuple[str, ...] = field(default=())
     asks: str = "topic"  # one of ASKS: what the question wants back
+    quantity: bool = False  # a question about a topic that asks for a number
     missing: tuple[str, ...] = ()  # councils the question names that no indexed report is about
     out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
 
@@ -104,7 +108,7 @@ class Understanding:
             "authorities": list(self.authorities), "years": list(self.years),
             "from": self.year_from, "to": self.year_to, "kinds": list(self.kinds), "recency": self.recency,
             "documents": None if self.documents is None else len(self.documents),
-            "labels": self.labels(), "notes": list(self.notes), "asks": self.asks,
+            "labels": self.labels(), "notes": list(self.notes), "asks": self.asks, "quantity": self.quantity,
             "missing": list(self.missing), "out_of_scope": [item.phrase for item in self.out_of_scope],
         }
 
@@ -169,7 +173,9 @@ def understand(question: str, documents: Sequence[DocumentRecord]) -> Understand
         kinds = ()  # "visits" and "inspections" both named: no narrowing by kind
     recency = next((name for pattern, name in _RECENCY if pattern.search(question)), None)
     topic = _strip_filters(topic, spans)
-    wanted = Understanding(topic, authorities, years, year_from, year_to, kinds, recency, asks=asks, missing=missing,
+    quantity = asks == "topic" and bool(_QUANTITY.search(question))
+    wanted = Understanding(topic, authorities, years, year_from, year_to, kinds, recency, asks=asks, quantity=quantity,
+                           missing=missing,
                            out_of_scope=tuple(scope.load().named_in(question)))
     return _select(wanted, documents)
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from search.answer import Sentence, compose
+from search.answer import Sentence, compose, states_quantity
 from search.evaluate import load_questions
 from search.glossary import parse
 from search.lexical import fts_query
@@ -114,3 +114,25 @@ def test_compose_orders_by_score_and_flags_low_relevance():
     answer = compose(sentences, threshold=0.6)
     assert [quote.text for quote in answer.quotes] == ["A sentence that is long enough one."]
     assert not answer.no_answer and compose(sentences, threshold=0.95).no_answer
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("The inspection involved six inspectors.", True), ("291 children did not have a social worker.", True),
+    ("Nineteen per cent of care leavers", True), ("a budget of £2.5m", True), ("seen within 20 days", True),
+    ("Inspection dates: 23 to 27 September 2024", False), ("on 20 and 21 October 2021", False),
+    ("during the COVID-19 pandemic", False), ("its plan for 2024/25", False), ("since the 2019 inspection", False),
+])
+def test_a_stated_number_is_told_from_years_and_dates(text, states):
+    assert states_quantity(text) is states
+
+
+def test_a_question_asking_for_a_number_is_answered_by_a_sentence_stating_one(corpus_searcher):
+    result = corpus_searcher.ask("How many inspectors carried out Leicestershire's 2024 inspection?")
+    assert result.understood.quantity and not result.answer.no_answer
+    assert "six inspectors" in result.answer.quotes[0].text
+
+
+def test_a_question_asking_for_a_number_no_passage_states_is_not_found(corpus_searcher):
+    result = corpus_searcher.ask("How much money does Leicestershire spend on foster carers?")
+    assert result.understood.quantity and result.answer.no_answer and result.hits
+    assert any("asks for a number" in note for note in result.understood.notes)

@@ -142,3 +142,14 @@ def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_me
     mentioned = next(name for name in ("HMI Probation", "Care Quality Commission", "CQC") if searcher.index.mentions(name))
     result = searcher.ask(f"What did Ofsted say about work with the {mentioned}?")
     assert not any("No indexed report mentions" in note for note in result.understood.notes)
+
+
+@pytest.mark.parametrize(("question", "quantity"), [
+    ("How many inspectors came to Nottinghamshire in 2024?", True),
+    ("What share of care leavers in Leicestershire went to university?", True),
+    ("How many councils were judged inadequate?", False),  # across councils: the grade table answers
+    ("How much has Nottinghamshire improved since 2019?", False),  # change over time
+    ("How well are care leavers supported?", False),
+])
+def test_questions_asking_for_a_number_are_recognised(question, quantity):
+    assert understand(question, DOCUMENTS).quantity is quantity
