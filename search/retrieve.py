@@ -27,9 +27,9 @@ from search.answer import (
 )
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
-from search.lexical import STOPWORDS, fts_query, fts_terms
+from search.lexical import STOPWORDS, fts_query, fts_terms, terms
 from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
-from search.understand import Understanding, Where, apply_where, focus, understand
+from search.understand import Understanding, Where, apply_where, asking_words, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
 # Candidates taken from each ranking before fusing: deep enough that a passage ranked
@@ -146,6 +146,7 @@ class Searcher:
         something (a capitalised name: a school, a trust, a person) that no indexed report contains."""
         reasons = []
         unknown = [name for name in proper_names(question, understood) if not self.index.mentions(name)]
+        unknown += [word for word in self._unmentioned(understood.topic, question) if word not in unknown]
         if unknown:
             reasons.append(f"No indexed report mentions {', '.join(unknown)}.")
         if understood.missing and not understood.authorities:
@@ -164,6 +165,17 @@ class Searcher:
                 reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                                "English councils' children's services.")
         return reasons
+
+    def _unmentioned(self, topic: str, question: str) -> list[str]:
+        """The topic's words that no indexed report uses (nor any glossary phrase for them), when they are at least
+        half of its words: the question is then mostly about something the reports never mention ("school
+        dinners"). Words that say what is asked ("verdict", "sorted") are not topic; one unknown word among several
+        is only the asker's phrasing."""
+        asking = asking_words(question)
+        words = [word for word in terms(topic) if word not in asking and not word.isdigit()]
+        absent = [word for word in words if not self.index.mentions(word)
+                  and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(word))]
+        return absent if words and 2 * len(absent) >= len(words) else []
 
     def _fit(self, ranked: list[tuple[int, float]], understood: Understanding, query: np.ndarray,
              allowed: frozenset[int] | None, k: int) -> tuple[list[tuple[int, float]], set[int]]:

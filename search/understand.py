@@ -158,6 +158,12 @@ def focus(question: str) -> str:
     return stripped or question.strip()
 
 
+def asking_words(question: str) -> set[str]:
+    """The words that say what kind of answer is wanted ("why", "rated", "sorted out", "verdict"), not its topic."""
+    return {word.lower() for _, pattern in _ASKS for match in pattern.finditer(question)
+            for word in re.findall(r"[A-Za-z]+", match.group(0))}
+
+
 def understand(question: str, documents: Sequence[DocumentRecord]) -> Understanding:
     """Recognise councils, years, kinds, recency and what is asked in ``question``; select the matching documents."""
     topic = focus(question)

@@ -136,3 +136,19 @@ def test_a_question_asking_for_a_number_no_passage_states_is_not_found(corpus_se
     result = corpus_searcher.ask("How much money does Leicestershire spend on foster carers?")
     assert result.understood.quantity and result.answer.no_answer and result.hits
     assert any("asks for a number" in note for note in result.understood.notes)
+
+
+def test_a_question_mostly_about_words_no_report_uses_is_not_found(corpus_searcher):
+    result = corpus_searcher.ask("What did Ofsted say about children's dinners in Leicestershire?")
+    assert corpus_searcher.index.mentions("children") and not corpus_searcher.index.mentions("dinners")
+    assert result.answer.no_answer
+    assert any("dinners" in note for note in result.understood.notes)
+
+
+def test_one_unknown_word_among_several_is_phrasing_not_a_reason_to_refuse(corpus_searcher):
+    question = "Were social workers in Leicestershire grumbling about caseloads and supervision in 2017?"
+    assert not corpus_searcher.index.mentions("grumbling")
+    assert corpus_searcher._unmentioned(corpus_searcher.understand(question).topic, question) == []
+    # words saying what is asked ("verdict") are not topic, and at least half of the topic must be unknown
+    assert corpus_searcher._unmentioned("verdict on children's services", "What was the verdict on children's services?") == []
+    assert corpus_searcher._unmentioned("potholes and recycling", "What about potholes and recycling?") == ["potholes", "recycling"]
