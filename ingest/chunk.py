@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, Chunk, Document, Span
 from ingest.layout import union
+from ingest.sections import part_of
 from ingest.sentences import sentence_spans
 
 # Sections that index the report rather than say anything about children's services.
@@ -97,7 +98,7 @@ def _split(document: Document, unit: Sequence[Span], section: str | None, settin
     box = union(boxes) if boxes else None
     return [
         Chunk(document.file, document.text[a:b], a, b, first.block.number, section, first.block.page,
-              tuple((x - a, y - a) for x, y in sentences if a <= x and y <= b), box)
+              tuple((x - a, y - a) for x, y in sentences if a <= x and y <= b), box, part_of(section, document.text[a:b]))
         for a, b in pieces
     ]
 

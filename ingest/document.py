@@ -63,3 +63,4 @@ class Chunk:
     page: int | None
     sentences: tuple[tuple[int, int], ...] = ()  # (start, end) of each sentence in ``text``
     box: Box | None = None  # where it is printed on ``page`` (PDFs only)
+    part: str = ""  # the part of the report it is in, one of ingest.sections.PARTS

@@ -23,8 +23,9 @@ from ingest.grades import GRADE_ROW, GRADE_STATED, Judgement
 from ingest.metadata import Description
 
 # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
-# 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector
-FORMAT = 6
+# 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector;
+# 7: the part of the report each chunk is in (summary, judgement, improvement list, about, findings by area)
+FORMAT = 7
 CURRENT = "CURRENT"
 FLAT = "flat"
 HNSW = "hnsw"
@@ -53,7 +54,7 @@ CREATE TABLE documents (
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
     start INTEGER, "end" INTEGER, paragraph TEXT, section TEXT, page INTEGER, sentences TEXT, box TEXT, vector BLOB,
-    sentence_vectors BLOB
+    sentence_vectors BLOB, part TEXT
 );
 CREATE INDEX chunks_document ON chunks(document);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
@@ -170,11 +171,11 @@ class Writer:
         self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested))
         sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
-        self.db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+        self.db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
             (first + n, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section, chunk.page,
              json.dumps(chunk.sentences), json.dumps(chunk.box) if chunk.box else None,
              np.asarray(vector, dtype=np.float32).tobytes(),
-             None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes())
+             None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes(), chunk.part)
             for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))))
         self._index_text(doc_id)
         self._advance(entry.path, entry.sha256, len(entry.chunks))
@@ -190,7 +191,7 @@ class Writer:
                         (doc_id, record.id))
         if count:  # a document's chunks have consecutive ids, which are also their places in the vector index
             self.db.execute('INSERT INTO chunks SELECT id - ? + ?, ?, text, start, "end", paragraph, section, page, '
-                            "sentences, box, vector, sentence_vectors FROM old.chunks WHERE document=?",
+                            "sentences, box, vector, sentence_vectors, part FROM old.chunks WHERE document=?",
                             (low, first, doc_id, record.id))
         self._index_text(doc_id)
         self._advance(record.path, record.sha256, int(count))
@@ -323,7 +324,7 @@ class Index:
         self._by_path = {record.path: record for record in self._documents.values()}
         # Computed on first use and then shared by every thread (a race computes the same list twice, harmlessly).
         self._judgement_ids: list[int] | None = None
-        self._sections: list[tuple[int, str | None]] | None = None
+        self._parts: dict[str, list[int]] = {}
 
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._db_lock:
@@ -400,11 +401,11 @@ class Index:
             self._judgement_ids = [row[0] for row in rows if GRADE_ROW.search(row[1]) or GRADE_STATED.search(row[1])]
         return [i for i in self._judgement_ids if allowed is None or i in allowed]
 
-    def sections(self, allowed: frozenset[int] | None) -> list[tuple[int, str | None]]:
-        """(chunk id, section heading) of every chunk, within ``allowed`` if given."""
-        if self._sections is None:  # read once per loaded index, not per question
-            self._sections = [(int(row[0]), row[1]) for row in self._rows("SELECT id, section FROM chunks")]
-        return [(i, section) for i, section in self._sections if allowed is None or i in allowed]
+    def in_part(self, part: str, allowed: frozenset[int] | None) -> list[int]:
+        """Ids of the chunks in one part of their reports (ingest.sections.PARTS), within ``allowed`` if given."""
+        if part not in self._parts:  # read once per loaded index, not per question
+            self._parts[part] = [int(row[0]) for row in self._rows("SELECT id FROM chunks WHERE part=?", (part,))]
+        return [i for i in self._parts[part] if allowed is None or i in allowed]
 
     def mentions(self, phrase: str) -> bool:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
@@ -493,7 +494,7 @@ class Index:
         sentences = tuple(tuple(span) for span in json.loads(row["sentences"] or "[]"))
         box = tuple(json.loads(row["box"])) if row["box"] else None
         chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"],
-                      sentences, box)
+                      sentences, box, row["part"] or "")
         return StoredChunk(row["id"], chunk, document)
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.metadata import KINDS
+from ingest.sections import IMPROVE
 from ingest.store import DocumentRecord, Index, StoredChunk
 from search.grades import GradeRow, grade_rows_of
-from search.rerank import IMPROVE_SECTION
 
 # A passage of the next report this close in meaning to an improvement point is shown as taking it up again.
 # A first choice (a cosine at which MiniLM passages are usually on the same subject), not fitted or validated on
@@ -70,7 +70,7 @@ def history(index: Index, authority: str, allowed: set[int] | None = None) -> li
 
 def improvement_points(index: Index, doc: DocumentRecord) -> list[StoredChunk]:
     """The passages of a report's "what needs to improve" list (or recommendations, areas for priority action)."""
-    return [item for item in index.document_chunks(doc.id) if item.chunk.section and IMPROVE_SECTION.search(item.chunk.section)]
+    return [item for item in index.document_chunks(doc.id) if item.chunk.part == IMPROVE]
 
 
 def _follow_up(index: Index, doc: DocumentRecord, later: DocumentRecord | None) -> tuple[FollowUp, ...]:

@@ -168,6 +168,7 @@ def passage_json(hit: Hit) -> dict:
         },
         "paragraph": hit.chunk.paragraph,
         "section": hit.chunk.section,
+        "part": hit.chunk.part,
         "page": hit.chunk.page,
         "start": hit.chunk.start,
         "end": hit.chunk.end,

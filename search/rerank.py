@@ -7,17 +7,11 @@ import re
 from collections.abc import Sequence
 
 from ingest.grades import GRADE_ROW, GRADE_STATED
+from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
 
 Ranked = list[tuple[int, float]]
 
-# Section headings every Ofsted framework uses (SIF, ILACS, focused visits, the 2026 framework).
-IMPROVE_SECTION = re.compile(r"what needs to improve|needs? to improve|areas? (?:for|of) (?:priority )?(?:improvement|action|"
-                             r"development)|priority (?:and immediate )?actions?|recommendations?", re.I)
-# ILACS reports open with their headline findings under the report's own title ("Inspection of X local authority
-# children's services"); SIF reports have a "Summary of findings"; both state reasons with "because".
-SUMMARY_SECTION = re.compile(r"headline findings|summary of findings|executive summary|^summary|key findings|"
-                             r"overall effectiveness|\bbecause:?\s*$|^inspection of .{0,80}children", re.I)
 # What later reports say when something has changed since an earlier inspection or visit.
 CHANGE_WORDS = re.compile(r"\bsince the (?:last|previous|(?:\w+ )?\d{4}) (?:inspection|visit|focused visit)|\bsince \d{4}\b|"
                           r"\bpreviously\b|\b(?:has|have) (?:significantly |considerably |further )?improved\b|\bno longer\b|"
@@ -46,10 +40,10 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], asks: str) -> Ranked:
         item = chunks.get(chunk_id)
         if item is None:
             continue
-        section, text = item.chunk.section or "", item.chunk.text
+        text = item.chunk.text
         bonus = 0.0
         if asks == "reasons":  # the reasons, not the grade restated
-            bonus += NUDGE * (bool(SUMMARY_SECTION.search(section)) + bool(REASON_WORDS.search(text)) - 2 * _states_grade(text))
+            bonus += NUDGE * ((item.chunk.part == SUMMARY) + bool(REASON_WORDS.search(text)) - 2 * _states_grade(text))
         elif asks == "change":
             bonus += NUDGE * bool(CHANGE_WORDS.search(text)) + NUDGE * newest.get(item.document.id, 0.0)
         scored.append((chunk_id, score + bonus))

@@ -13,6 +13,7 @@ from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import area_of
+from ingest.sections import IMPROVE
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import (
     MAX_SENTENCES,
@@ -28,7 +29,7 @@ from search.answer import (
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
 from search.lexical import STOPWORDS, fts_query, fts_terms, terms
-from search.rerank import IMPROVE_SECTION, improvement_lists_first, nudge, spread
+from search.rerank import improvement_lists_first, nudge, spread
 from search.understand import Understanding, Where, apply_where, asking_words, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
@@ -186,8 +187,7 @@ class Searcher:
             ranked = self._grades_first(ranked, query, allowed, understood.topic)
             structural = {i for i, _ in ranked[:GRADE_PASSAGES]}
         if understood.asks == "improve":
-            lists = [(i, float(self.index.vector(i) @ query)) for i, section in self.index.sections(allowed)
-                     if section and IMPROVE_SECTION.search(section)]
+            lists = [(i, float(self.index.vector(i) @ query)) for i in self.index.in_part(IMPROVE, allowed)]
             ranked = improvement_lists_first(ranked, lists)
             structural = {i for i, _ in sorted(lists, key=lambda item: -item[1])[:3]}
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}

@@ -50,7 +50,7 @@ def test_json_output_has_the_documented_schema(corpus_index, monkeypatch, capsys
     assert result["question"] == "How were we graded in 2024?"
     assert [p["rank"] for p in result["passages"]] == [1, 2, 3]
     for passage in result["passages"]:
-        assert set(passage) >= {"rank", "score", "text", "document", "paragraph", "section", "page", "start", "end"}
+        assert set(passage) >= {"rank", "score", "text", "document", "paragraph", "section", "part", "page", "start", "end"}
         assert set(passage["document"]) >= {"file", "title", "authority", "date", "type"}
         assert isinstance(passage["score"], float) and passage["end"] - passage["start"] == len(passage["text"])
 

@@ -1,0 +1,55 @@
+"""Each passage knows the part of its report it is in, read from the headings every Ofsted framework uses."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.chunk import chunk_document
+from ingest.read import read_document
+from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY, part_of
+
+
+@pytest.mark.parametrize(("section", "text", "part"), [
+    # ILACS (2018 on) and the 2026 framework: the headline findings sit under the report's own title
+    ("Inspection of Leicester City Council local authority children's services", "Services have declined since 2021.", SUMMARY),
+    ("Inspection of Leicester City Council local authority children's services", "Inspection dates: 23 to 27 September 2024", ABOUT),
+    ("Lead inspector: Julie Knight, Her Majesty's Inspector", "Services have improved since 2013.", SUMMARY),
+    ("What needs to improve?", "The timeliness of initial child protection conferences.", IMPROVE),
+    ("The experiences and progress of children in care: good", "Most children in care live in stable homes.", AREA),
+    ("", "Overall effectiveness | Requires improvement to be good", JUDGEMENT),
+    # focused visits
+    ("Focused visit to Derbyshire local authority children's services", "This letter summarises the findings.", SUMMARY),
+    ("Headline findings", "Care leavers are well supported.", SUMMARY),
+    ("Areas for improvement", "Management oversight of assessments.", IMPROVE),
+    ("Priority and immediate action", "Ensure that children at risk are seen.", IMPROVE),
+    ("Main findings", "Social workers know their children well.", AREA),
+    # the single inspection framework (2013-2017) and council papers
+    ("Summary", "Leadership has improved since the last inspection.", SUMMARY),
+    ("This local authority requires improvement because:", "Too many children wait for an assessment.", SUMMARY),
+    ("Recommendations", "Ensure that all children who go missing are offered a return home interview.", IMPROVE),
+    ("Information about this inspection", "The inspection was carried out by eight inspectors.", ABOUT),
+    ("Executive summary", "The purpose of this report is to provide the outcome of the inspection.", SUMMARY),
+    ("Inspection findings", "Early help is well coordinated.", AREA),
+])
+def test_the_part_of_a_report_is_read_from_its_heading(section, text, part):
+    assert part_of(section, text) == part
+
+
+def test_a_long_passage_mentioning_a_grade_is_findings_not_a_judgement():
+    text = "Since the last inspection in 2019, when services were judged to require improvement to be good, " * 4
+    assert part_of("The impact of leaders on social work practice with children and families: good", text) == AREA
+
+
+def test_every_ilacs_report_has_its_summary_and_improvement_list_as_data(shared_reports):
+    year = lambda path: int(re.search(r"-(\d{4})-", path.name).group(1))  # noqa: E731
+    reports = [path for path in sorted(shared_reports.glob("*-ofsted-inspection.pdf")) if year(path) >= 2019]
+    assert len(reports) >= 4
+    for path in reports[::2]:  # ILACS from 2019 on and the 2026 framework, half of them to keep the test quick
+        chunks = chunk_document(read_document(path))
+        parts = {chunk.part for chunk in chunks}
+        assert {SUMMARY, IMPROVE, AREA} <= parts, path.name
+        improving = [chunk for chunk in chunks if chunk.part == IMPROVE]
+        assert all("improve" in (chunk.section or "").lower() or "action" in (chunk.section or "").lower()
+                   for chunk in improving), path.name
