@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code (1 when any file failed, 2 on a usage problem)."""
     args = parser().parse_args(argv)
     settings = replace(from_env(), index=args.index, model=args.model)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager or `kill`: clean up as for Ctrl-C
     try:
         summary = ingest(args.paths or [settings.corpus], settings, rebuild=args.rebuild, progress=Bars(args.quiet),
                          waiting=lambda message: print(message, file=sys.stderr, flush=True))
@@ -79,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line, file=sys.stderr)
     print(lines[-1])
     return 1 if summary.failures else 0
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ failure turned into a reason naming the fix."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +25,8 @@ READ_AHEAD = 12
 READ_AGAIN = 4
 # A reader process is replaced after this many files, so that what a PDF library leaves behind cannot pile up.
 FILES_PER_READER = 25
+# prctl(2) option: the signal this process gets when the one that started it dies.
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,18 @@ def read_one(job: Job, chunking: ChunkSettings) -> Outcome:
         return Fresh(job.name, document, tuple(chunk_document(document, chunking)))
     except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the batch
         return Unreadable(job.name, failure_reason(error))
+
+
+def end_with_parent() -> None:
+    """Make this reader stop when the ingest that started it dies, even when killed outright (Linux; elsewhere the
+    reader ends once its queue closes)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def failure_reason(error: Exception) -> str:
@@ -145,7 +162,8 @@ class Reading:
             self._pool = None
         if self._pool is None:
             # "spawn": the parent has the embedding model's threads running, which a forked child must not inherit.
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=end_with_parent)
             self._given = 0
         self._given += 1
         return self._pool

@@ -3,10 +3,16 @@ copied with their vectors, and progress for both stages."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from conftest import CORPUS, FakeEmbedder, fake_settings
+from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.chunk import DEFAULT_CHUNKING
 from ingest.config import Settings
 from ingest.pipeline import ingest
@@ -202,3 +208,45 @@ def test_questions_are_embedded_with_one_thread_unless_configured(corpus_index, 
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_ingest_leaves_no_reader_behind(tmp_path, stop):
+    """Stopped with `kill` (cleaned up as for Ctrl-C) or killed outright, an ingest takes its reader process with it."""
+    folder = _reports(tmp_path / "reports", 30)
+    command = [sys.executable, "-m", "ingest", str(folder), "--index", str(tmp_path / "index"), "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (readers := _children(process.pid)) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert readers, "the ingest ended before starting a reader"
+    process.send_signal(stop)
+    _, errors = process.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in readers)
+    if stop == signal.SIGTERM:
+        assert process.returncode == 130 and "previous index is unchanged" in errors
+        assert not list((tmp_path / "index").glob("*.partial"))
