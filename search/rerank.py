@@ -4,7 +4,9 @@ what later reports say changed, several councils rather than one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import numpy as np
 
 from ingest.grades import GRADE_ROW, GRADE_STATED
 from ingest.sections import SUMMARY
@@ -19,6 +21,9 @@ CHANGE_WORDS = re.compile(r"\bsince the (?:last|previous|(?:\w+ )?\d{4}) (?:insp
 REASON_WORDS = re.compile(r"\bbecause\b|\bdue to\b|\bas a result\b|\bunderpinned by\b|\bhas led to\b|\bresulted in\b", re.I)
 # A nudge in reciprocal-rank-fusion units, where the top passage scores about 1/61 + 1/61 = 0.033.
 NUDGE = 0.008
+# Difference from the candidates' median tone (closeness to praise minus closeness to criticism) that counts as a
+# clear tone (set, not fitted: half the spread between the quartiles over the shared reports' passages, 0.085-0.236).
+TONE_FULL = 0.075
 
 
 def improvement_lists_first(ranked: Ranked, lists: Sequence[tuple[int, float]]) -> Ranked:
@@ -47,6 +52,16 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], asks: str) -> Ranked:
         elif asks == "change":
             bonus += NUDGE * bool(CHANGE_WORDS.search(text)) + NUDGE * newest.get(item.document.id, 0.0)
         scored.append((chunk_id, score + bonus))
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def toned(ranked: Ranked, wanted: int, tone: Callable[[int], float]) -> Ranked:
+    """For a question asking what was criticised (``wanted`` -1) or praised (+1): passages reading that way raised,
+    the others lowered, by up to one NUDGE. Tone is measured from the candidates' median (every report passage reads
+    closer to praise than the critical voice), and a difference of TONE_FULL or more counts fully."""
+    tones = {i: tone(i) for i, _ in ranked}
+    middle = float(np.median(list(tones.values()))) if tones else 0.0
+    scored = [(i, score + NUDGE * wanted * max(-1.0, min(1.0, (tones[i] - middle) / TONE_FULL))) for i, score in ranked]
     return sorted(scored, key=lambda item: -item[1])
 
 

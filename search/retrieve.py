@@ -29,7 +29,8 @@ from search.answer import (
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
 from search.lexical import STOPWORDS, fts_query, fts_terms, terms
-from search.rerank import improvement_lists_first, nudge, spread
+from search.rerank import improvement_lists_first, nudge, spread, toned
+from search.tone import Tone
 from search.understand import Understanding, Where, apply_where, asking_words, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
@@ -79,6 +80,7 @@ class Searcher:
         self.no_answer_below = no_answer_below
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
+        self.tone = Tone(embedder)
 
     def understand(self, question: str) -> Understanding:
         """What ``question`` names: councils, years, kinds, recency, and the documents that match."""
@@ -192,6 +194,9 @@ class Searcher:
             structural = {i for i, _ in sorted(lists, key=lambda item: -item[1])[:3]}
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
         ranked = nudge(ranked[:RERANK_DEPTH], chunks, understood.asks) + ranked[RERANK_DEPTH:]
+        wanted = understood.tone if understood.asks in ("across", "topic") else 0
+        if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
+            ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector, i)) + ranked[RERANK_DEPTH:]
         if understood.asks == "across":
             ranked = spread(ranked, chunks, per_document=1, k=k)
         return ranked, structural

@@ -12,6 +12,7 @@ from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
 from search import scope
 from search.scope import OutOfScope
+from search.tone import asked_tone
 
 # Openings that say "tell me" without saying about what; they pull results towards any
 # paragraph that mentions Ofsted or reports, so they are dropped before embedding.
@@ -84,6 +85,7 @@ class Understanding:
     notes: tuple[str, ...] = field(default=())
     asks: str = "topic"  # one of ASKS: what the question wants back
     quantity: bool = False  # a question about a topic that asks for a number
+    tone: int = 0  # -1: asks what was criticised, +1: what was praised (search/tone.py)
     missing: tuple[str, ...] = ()  # councils the question names that no indexed report is about
     out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
 
@@ -181,6 +183,7 @@ def understand(question: str, documents: Sequence[DocumentRecord]) -> Understand
     topic = _strip_filters(topic, spans)
     quantity = asks == "topic" and bool(_QUANTITY.search(question))
     wanted = Understanding(topic, authorities, years, year_from, year_to, kinds, recency, asks=asks, quantity=quantity,
+                           tone=asked_tone(question),
                            missing=missing,
                            out_of_scope=tuple(scope.load().named_in(question)))
     return _select(wanted, documents)

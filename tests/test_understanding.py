@@ -11,6 +11,7 @@ from ingest.metadata import Description
 from ingest.store import DocumentRecord
 from search.answer import Quote
 from search.render import as_json
+from search.rerank import toned
 from search.retrieve import open_searcher
 from search.understand import understand
 
@@ -153,3 +154,29 @@ def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_me
 ])
 def test_questions_asking_for_a_number_are_recognised(question, quantity):
     assert understand(question, DOCUMENTS).quantity is quantity
+
+
+@pytest.mark.parametrize(("question", "tone"), [
+    ("Which councils were praised for their early help?", 1),
+    ("Which councils were criticised over supervision?", -1),
+    ("Where were there problems with return home interviews?", -1),
+    ("What did Ofsted say about early help in Rutland?", 0),
+    ("How quickly are concerns about a child picked up?", 0),  # a concern about a child is a risk, not a criticism
+])
+def test_questions_asking_for_criticism_or_praise_are_recognised(question, tone):
+    assert understand(question, DOCUMENTS).tone == tone
+
+
+def test_asking_for_criticism_or_praise_changes_the_ranking(searcher):
+    praised = searcher.ask("Which councils were praised for the support they give care leavers?")
+    criticised = searcher.ask("Which councils were criticised for the support they give care leavers?")
+    assert [hit.id for hit in praised.hits] != [hit.id for hit in criticised.hits]
+    tone = lambda result: sum(searcher.tone.of(searcher.index.vector, hit.id) for hit in result.hits)  # noqa: E731
+    assert tone(praised) > tone(criticised)
+
+
+def test_a_tone_nudge_reorders_only_within_one_nudge():
+    ranked = [(1, 0.030), (2, 0.029), (3, 0.010)]
+    tones = {1: 0.2, 2: 0.0, 3: -0.5}.get
+    assert [i for i, _ in toned(ranked, -1, tones)] == [2, 1, 3]  # criticism asked: the approving passage drops
+    assert [i for i, _ in toned(ranked, 1, tones)] == [1, 2, 3]
