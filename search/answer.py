@@ -19,10 +19,12 @@ MIN_QUOTE = 20
 PASSAGES_READ = 5
 # A sentence joins the answer when it scores within this margin of the best one.
 MARGIN = 0.08
-# Below this best-sentence relevance the reports are taken not to answer the question. Calibrated
-# for all-MiniLM-L6-v2 on tests/questions.json with `python -m search.evaluate --calibrate`: it flags
-# 9 of 9 unanswerable questions and 1 of 55 answerable ones (OFSTED_NO_ANSWER_BELOW overrides it).
-NO_ANSWER_BELOW = 0.59
+# Below this best-sentence relevance the reports are taken not to answer the question (the evidence rules of
+# search/retrieve.py decide first). Calibrated for all-MiniLM-L6-v2 on ../shared/questions/dev.json, written by
+# people who had not seen the product, with `python -m search.evaluate ../shared/questions/dev.json --calibrate`
+# (0.4907: at most 5% of its answerable questions flagged); tests/questions.json is reported with it.
+# OFSTED_NO_ANSWER_BELOW overrides it.
+NO_ANSWER_BELOW = 0.49
 # Sentence score = cosine + OVERLAP x share of question words used + PRIOR / passage rank; weights
 # chosen on tests/questions.json (first sentence holding a gold phrase: 0.56 at 0.15/0.02, 0.66 here).
 OVERLAP = 0.5
