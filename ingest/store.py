@@ -19,8 +19,9 @@ from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
 from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing
-from ingest.grades import GRADE_ROW, GRADE_STATED, Judgement
+from ingest.grades import Judgement
 from ingest.metadata import Description
+from ingest.sections import JUDGEMENT
 
 # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
 # 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector;
@@ -323,7 +324,6 @@ class Index:
         self._documents = {record.id: record for record in self._load_documents()}
         self._by_path = {record.path: record for record in self._documents.values()}
         # Computed on first use and then shared by every thread (a race computes the same list twice, harmlessly).
-        self._judgement_ids: list[int] | None = None
         self._parts: dict[str, list[int]] = {}
 
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
@@ -394,12 +394,9 @@ class Index:
         return int(self._rows(sql, (expression, json.dumps(sorted(allowed))))[0][0])
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
-        """Ids of chunks that state a grade: a judgement table row ("area | grade"), a heading such as "Help and
-        protection: requires improvement to be good", or "The overall judgement is ...", within ``allowed``."""
-        if self._judgement_ids is None:  # found once per loaded index, not per question
-            rows = self._rows("SELECT id, text FROM chunks WHERE text LIKE '%|%' OR length(text) < 300")
-            self._judgement_ids = [row[0] for row in rows if GRADE_ROW.search(row[1]) or GRADE_STATED.search(row[1])]
-        return [i for i in self._judgement_ids if allowed is None or i in allowed]
+        """Ids of chunks that state a grade on their own (a judgement table row, a "Help and protection: good"
+        heading, "The overall judgement is ..."; see ingest.sections), within ``allowed``."""
+        return self.in_part(JUDGEMENT, allowed)
 
     def in_part(self, part: str, allowed: frozenset[int] | None) -> list[int]:
         """Ids of the chunks in one part of their reports (ingest.sections.PARTS), within ``allowed`` if given."""

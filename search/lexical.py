@@ -40,7 +40,11 @@ def fts_terms(text: str, glossary: Glossary | None = None) -> list[str]:
     return list(dict.fromkeys(parts))
 
 
-def fts_query(text: str, glossary: Glossary | None = None, parts: list[str] | None = None) -> str | None:
-    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases (or the ``parts`` given)."""
-    unique = fts_terms(text, glossary) if parts is None else parts
-    return " OR ".join(unique) if unique else None
+def fts_query(text: str, glossary: Glossary | None = None) -> str | None:
+    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases."""
+    return match_any(fts_terms(text, glossary))
+
+
+def match_any(parts: list[str]) -> str | None:
+    """An FTS5 MATCH expression for any of the quoted ``parts``, or None when there are none."""
+    return " OR ".join(parts) or None

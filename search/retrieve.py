@@ -28,7 +28,7 @@ from search.answer import (
 )
 from search.glossary import Glossary, load
 from search.grades import GradeRow, about_grades, grade_rows
-from search.lexical import STOPWORDS, fts_query, fts_terms, terms
+from search.lexical import STOPWORDS, fts_terms, match_any, terms
 from search.rerank import improvement_lists_first, nudge, spread, toned
 from search.tone import Tone
 from search.understand import Understanding, Where, apply_where, asking_words, focus, understand
@@ -196,7 +196,7 @@ class Searcher:
         ranked = nudge(ranked[:RERANK_DEPTH], chunks, understood.asks) + ranked[RERANK_DEPTH:]
         wanted = understood.tone if understood.asks in ("across", "topic") else 0
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
-            ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector, i)) + ranked[RERANK_DEPTH:]
+            ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
         if understood.asks == "across":
             ranked = spread(ranked, chunks, per_document=1, k=k)
         return ranked, structural
@@ -224,7 +224,7 @@ class Searcher:
         parts = fts_terms(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
             parts = [part for part in parts if 2 * self.index.matching(part, allowed) <= len(allowed)]
-        return fts_query(topic, parts=parts)
+        return match_any(parts)
 
     def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None,
                       question_area: str = "") -> list[tuple[int, float]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import numpy as np
 
@@ -33,8 +32,9 @@ class Tone:
         self._embedder = embedder
         self._voices: np.ndarray | None = None
 
-    def of(self, vector: Callable[[int], np.ndarray], chunk_id: int) -> float:
+    def of(self, vector: np.ndarray) -> float:
+        """The tone of a passage with this (unit-length) vector."""
         if self._voices is None:  # two sentences, embedded once per loaded model
             self._voices = self._embedder.embed([APPROVING_VOICE, CRITICAL_VOICE])
-        approving, critical = self._voices @ vector(chunk_id)
+        approving, critical = self._voices @ vector
         return float(approving - critical)

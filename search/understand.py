@@ -111,6 +111,7 @@ class Understanding:
             "from": self.year_from, "to": self.year_to, "kinds": list(self.kinds), "recency": self.recency,
             "documents": None if self.documents is None else len(self.documents),
             "labels": self.labels(), "notes": list(self.notes), "asks": self.asks, "quantity": self.quantity,
+            "tone": self.tone,
             "missing": list(self.missing), "out_of_scope": [item.phrase for item in self.out_of_scope],
         }
 

@@ -171,7 +171,7 @@ def test_asking_for_criticism_or_praise_changes_the_ranking(searcher):
     praised = searcher.ask("Which councils were praised for the support they give care leavers?")
     criticised = searcher.ask("Which councils were criticised for the support they give care leavers?")
     assert [hit.id for hit in praised.hits] != [hit.id for hit in criticised.hits]
-    tone = lambda result: sum(searcher.tone.of(searcher.index.vector, hit.id) for hit in result.hits)  # noqa: E731
+    tone = lambda result: sum(searcher.tone.of(searcher.index.vector(hit.id)) for hit in result.hits)  # noqa: E731
     assert tone(praised) > tone(criticised)
 
 
