@@ -28,6 +28,7 @@ class Question:
     docs: tuple[str, ...] = ()
     unanswerable: bool = False
     type: str | None = None
+    style: str | None = None  # how a reworded question is written ("plain", "terse"), when the file says
 
 
 def normalise(text: str) -> str:
@@ -52,8 +53,9 @@ def _question(entry: dict, number: int, path: Path) -> Question:
     gold = tuple(entry.get("gold") or ())
     if not gold and not unanswerable:
         raise ValueError(f"{path}: question {number} ({entry['q']!r}) needs \"gold\" phrases or \"unanswerable\": true")
-    kind = entry.get("type")
-    return Question(entry["q"], gold, docs, unanswerable, kind if isinstance(kind, str) else None)
+    kind, style = entry.get("type"), entry.get("style")
+    return Question(entry["q"], gold, docs, unanswerable, kind if isinstance(kind, str) else None,
+                    style if isinstance(style, str) else None)
 
 
 def is_hit(question: Question, text: str, file: str) -> bool:
@@ -69,13 +71,23 @@ def first_hit(question: Question, hits: Sequence[Hit]) -> int | None:
     return next((hit.rank for hit in hits if is_hit(question, hit.chunk.text, hit.document.file)), None)
 
 
+def quote_hits(question: Question, result: Result) -> list[bool]:
+    """For each sentence of the quoted answer, whether it holds a gold phrase (and its passage is from the right
+    document); empty when the answer says the reports do not answer, since the reader is then given nothing."""
+    if result.answer.no_answer:
+        return []
+    files = {hit.rank: hit.document.file for hit in result.hits}
+    return [any(is_hit(question, quote.text, files.get(rank, "")) for rank in quote.passages) for quote in result.answer.quotes]
+
+
 def first_quote_hit(question: Question, result: Result) -> bool:
     """True when the answer's first sentence holds a gold phrase (and its passage the right document)."""
-    if not result.answer.quotes:
-        return False
-    quote = result.answer.quotes[0]
-    files = {hit.rank: hit.document.file for hit in result.hits}
-    return any(is_hit(question, quote.text, files.get(rank, "")) for rank in quote.passages)
+    return any(quote_hits(question, result)[:1])
+
+
+def answer_hit(question: Question, result: Result) -> bool:
+    """True when any sentence of the quoted answer holds a gold phrase: what a reader who reads the answer gets."""
+    return any(quote_hits(question, result))
 
 
 def first_grade_row_right(question: Question, result: Result) -> bool:
@@ -97,6 +109,9 @@ def score(questions: Sequence[Question], ask: Callable[[str], Result | Sequence[
     types = sorted({question.type for question in questions if question.type})
     if types:
         scores["by_type"] = {kind: _aggregate([q for q in questions if q.type == kind], results) for kind in types}
+    styles = sorted({question.style for question in questions if question.style})
+    if styles:
+        scores["by_style"] = {style: _aggregate([q for q in questions if q.style == style], results) for style in styles}
     return scores
 
 
@@ -127,6 +142,7 @@ def _answer_scores(questions: Sequence[Question], answerable: Sequence[Question]
         "n_grade": len(graded),
         "no_answer_accuracy": share(unanswerable, flagged),
         "wrongly_flagged": share(answerable, flagged),
+        "answer_gold": share(answerable, lambda question: answer_hit(question, results[question.q])),
         "first_sentence_gold": share(answerable, lambda question: first_quote_hit(question, results[question.q])),
         "n_unanswerable": len(unanswerable),
         "wrongly_flagged_questions": [question.q for question in answerable if flagged(question)],
@@ -149,8 +165,8 @@ def calibrate(questions: Sequence[Question], confidence: dict[str, float], max_w
     return best
 
 
-METRICS = ("recall@1", "recall@3", "recall@5", "mrr@10", "no_answer_accuracy", "wrongly_flagged", "first_sentence_gold",
-           "grade_first_row")
+METRICS = ("answer_gold", "first_sentence_gold", "recall@1", "recall@3", "recall@5", "mrr@10", "no_answer_accuracy",
+           "wrongly_flagged", "grade_first_row")
 
 
 def as_text(result: dict) -> str:
@@ -160,6 +176,8 @@ def as_text(result: dict) -> str:
               if name in result and (name != "grade_first_row" or result.get("n_grade"))]
     if result.get("by_type"):
         lines += ["", type_table(result), ""]
+    if result.get("by_style"):
+        lines += [type_table(result, "by_style", "style"), ""]
     for title, key in (("missed (no hit in the top 5)", "missed"), ("answerable but flagged as not found", "wrongly_flagged_questions"),
                        ("unanswerable but answered", "unflagged_unanswerable")):
         if result.get(key):
@@ -167,16 +185,18 @@ def as_text(result: dict) -> str:
     return "\n".join(lines)
 
 
-def type_table(result: dict) -> str:
-    """A Markdown table of recall, MRR and "not found" per question type."""
-    lines = ["| type | answerable | recall@5 | mrr@10 | wrongly not found | unanswerable | flagged not found |",
-             "|---|---|---|---|---|---|---|"]
-    for kind, row in result.get("by_type", {}).items():
-        answerable = row["n"]
-        caught = f"{round(row.get('no_answer_accuracy', 0) * row.get('n_unanswerable', 0))}/{row.get('n_unanswerable', 0)}"
+def type_table(result: dict, key: str = "by_type", title: str = "type") -> str:
+    """A Markdown table, one row per question type (or per ``key`` group): the quoted answer holding a gold phrase
+    (any sentence, the first), recall, MRR and "not found"."""
+    lines = [f"| {title} | answerable | answer holds gold | first sentence | recall@5 | mrr@10 | wrongly not found | "
+             "unanswerable flagged |", "|---|---|---|---|---|---|---|---|"]
+    for kind, row in result.get(key, {}).items():
+        answerable, unanswerable = row["n"], row.get("n_unanswerable", 0)
+        caught = f"{round(row.get('no_answer_accuracy', 0) * unanswerable)}/{unanswerable}"
         wrong = f"{round(row.get('wrongly_flagged', 0) * answerable)}/{answerable}"
-        lines.append(f"| {kind} | {answerable} | {row['recall@5']:.3f} | {row['mrr@10']:.3f} | {wrong} | "
-                     f"{row.get('n_unanswerable', 0)} | {caught} |")
+        figures = " | ".join(f"{row[name]:.3f}" if answerable else "" for name in
+                             ("answer_gold", "first_sentence_gold", "recall@5", "mrr@10"))
+        lines.append(f"| {kind} | {answerable} | {figures} | {wrong} | {caught} |")
     return "\n".join(lines)
 
 
@@ -243,9 +263,10 @@ def _ask_in_mode(searcher: Searcher, depth: int, mode: str, question: str) -> Re
 
 
 def _public(result: dict) -> dict:
-    public = {key: value for key, value in result.items() if key not in ("confidence", "by_type")}
-    if "by_type" in result:
-        public["by_type"] = {kind: _public(row) for kind, row in result["by_type"].items()}
+    public = {key: value for key, value in result.items() if key not in ("confidence", "by_type", "by_style")}
+    for group in ("by_type", "by_style"):
+        if group in result:
+            public[group] = {kind: _public(row) for kind, row in result[group].items()}
     return public
 
 
