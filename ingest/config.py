@@ -27,6 +27,7 @@ class Settings:
     threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: one for questions, every core for ingest)
     readers: int = 1  # OFSTED_READERS: processes reading files while the model embeds (0: read in the ingesting one)
     uploads: Path = Path("corpus/uploads")  # OFSTED_UPLOADS: where reports added on the library page are saved
+    cache: Path = Path.home() / ".cache" / "ofsted-search"  # OFSTED_CACHE: work kept between runs (example vectors)
 
 
 HELP = {
@@ -41,6 +42,7 @@ HELP = {
     "threads": "CPU threads the embedding model uses (0: one for questions, every core for an ingest)",
     "readers": "processes reading files while the model embeds (0: read in the ingesting process)",
     "uploads": "folder where reports added on the library page are saved",
+    "cache": "folder for work kept between runs, such as the vectors of the example questions (safe to delete)",
 }
 
 

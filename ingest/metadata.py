@@ -58,6 +58,33 @@ class Description:
         """The date to cite: publication or meeting date, else the end of the inspection."""
         return self.published or self.inspection_end
 
+    @property
+    def held(self) -> str | None:
+        """When it took place, to put documents in time order: the inspection's last day, else its first, else the
+        publication (or meeting) date."""
+        return self.inspection_end or self.inspection_start or self.published
+
+    def dates(self) -> tuple[str, ...]:
+        """Every date it has: the inspection's first and last days and its publication."""
+        return tuple(value for value in (self.inspection_start, self.inspection_end, self.published) if value)
+
+    def years(self) -> frozenset[int]:
+        """The years it belongs to: its inspection's and its publication's (a report of an inspection in December
+        2024 published in January 2025 is of both)."""
+        return frozenset(int(value[:4]) for value in self.dates())
+
+    def within(self, start: str | None = None, end: str | None = None) -> bool:
+        """True when its inspection (any day of it) or its publication falls between ``start`` and ``end`` (ISO dates
+        or bare years, both inclusive; either may be missing). The one rule for dates, used by questions, filters and
+        the sidebar."""
+        low, high = (start or "")[:10], (end or "")[:10]
+        after = lambda value: not low or value[:len(low)] >= low  # noqa: E731
+        before = lambda value: not high or value[:len(high)] <= high  # noqa: E731
+        first = self.inspection_start or self.inspection_end
+        last = self.inspection_end or self.inspection_start
+        held = bool(first and last and before(first) and after(last))
+        return held or bool(self.published and after(self.published) and before(self.published))
+
 
 def describe(path: Path | str, text: str, title: str | None, produced: str | None = None) -> Description:
     """What the document is, read from its own text (and, for the publication date of a report that does not state

@@ -325,6 +325,7 @@ class Index:
         self._by_path = {record.path: record for record in self._documents.values()}
         # Computed on first use and then shared by every thread (a race computes the same list twice, harmlessly).
         self._parts: dict[str, list[int]] = {}
+        self._terms: dict[str, int] | None = None
 
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._db_lock:
@@ -408,6 +409,26 @@ class Index:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
         quoted = '"' + phrase.replace('"', " ") + '"'
         return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (quoted,)))
+
+    def terms(self) -> dict[str, int]:
+        """Every full-text term (a stem, as the full-text index keeps words) with how many passages use it."""
+        if self._terms is None:  # read once per loaded index
+            with self._db_lock:
+                self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, chunks_fts, 'row')")
+                rows = self.db.execute("SELECT term, doc FROM temp.terms").fetchall()
+            self._terms = {str(row[0]): int(row[1]) for row in rows}
+        return self._terms
+
+    def sentences(self) -> Iterator[tuple[int, str]]:
+        """(document id, sentence) for every sentence of every passage, in storage order, read a block at a time."""
+        last = -1
+        while rows := self._rows("SELECT id, document, text, sentences FROM chunks WHERE id>? ORDER BY id LIMIT ?",
+                                 (last, VECTOR_BLOCK)):
+            for row in rows:
+                text = row[2]
+                for start, end in json.loads(row[3] or "[]") or [(0, len(text))]:
+                    yield int(row[1]), text[start:end]
+            last = int(rows[-1][0])
 
     def passage_at(self, document_id: int, offset: int) -> int | None:
         """The id of the chunk of a document whose text holds the character at ``offset``, if any."""

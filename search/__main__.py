@@ -13,7 +13,7 @@ from ingest.errors import OfstedError
 from ingest.metadata import KINDS
 from search.render import as_json, as_text
 from search.retrieve import MODES, Searcher, open_searcher
-from search.understand import Where
+from search.select import Where
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,29 +1,34 @@
-"""Compose an answer from sentences quoted verbatim from the top passages, or say there is none."""
+"""Quote the answer: the sentences of the top passages that give what the question asks for (the grade, the
+improvement list, the headline findings, the inspection's facts, what changed, the topic), word for word, each one
+readable on its own."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ingest.document import Chunk
 from ingest.embed import Embedder
+from ingest.sections import ABOUT, IMPROVE, SUMMARY
 from ingest.sentences import sentence_spans
+from ingest.store import DocumentRecord
 from search.lexical import terms
+from search.parse import Query
 
 MAX_SENTENCES = 4
+# A report's improvement list is quoted whole, up to this many items.
+MAX_ITEMS = 8
 # Sentences with no more letters and digits than this are fragments, quoted only when nothing longer is found.
 MIN_QUOTE = 20
 PASSAGES_READ = 5
 # A sentence joins the answer when it scores within this margin of the best one.
 MARGIN = 0.08
-# Below this best-sentence relevance the reports are taken not to answer the question (the evidence rules of
-# search/retrieve.py decide first). Calibrated for all-MiniLM-L6-v2 on ../shared/questions/dev.json, written by
-# people who had not seen the product, with `python -m search.evaluate ../shared/questions/dev.json --calibrate`
-# (0.4907: at most 5% of its answerable questions flagged); tests/questions.json is reported with it.
-# OFSTED_NO_ANSWER_BELOW overrides it.
+# Below this best-sentence relevance the reports are taken not to answer the question (search/decide.py; the
+# evidence rules decide first). Calibrated for all-MiniLM-L6-v2 with `python -m search.evaluate QUESTIONS --calibrate`
+# on one question file and reported on another; OFSTED_NO_ANSWER_BELOW overrides it.
 NO_ANSWER_BELOW = 0.49
 # Sentence score = cosine + OVERLAP x share of question words used + PRIOR / passage rank; weights
 # chosen on tests/questions.json (first sentence holding a gold phrase: 0.56 at 0.15/0.02, 0.66 here).
@@ -33,8 +38,10 @@ PRIOR = 0.05
 # "free school meals") must not make an unrelated passage look like an answer.
 RELEVANCE_OVERLAP = 0.15
 GRADE_BONUS = 0.5
-GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inadequate)|\b(?:is|are|requires?|judged to be) "
-                             r"(?:outstanding|good|inadequate|improvement to be good)\b", re.I)
+GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inadequate)|\b(?:is|are|be|been|remains?|"
+                             r"judged to be)\s+(?:now\s+|still\s+|judged\s+|rated\s+)?(?:outstanding|good|inadequate|"
+                             r"improvement to be good)\b|\brequires? improvement\b|: *(?:outstanding|good|inadequate|"
+                             r"requires improvement)", re.I)
 # A number stated in a sentence: digits that are not a year, a day of a month or a paragraph number, a number word,
 # a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m").
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -46,16 +53,24 @@ QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
 QUANTITY_BONUS = 0.1
+# A sentence of the report the question is most likely about (the newest, when it names no year; see
+# search/select.py) scores up to this much higher: a little under MARGIN, so it wins only among near-equals.
+PREFERRED = 0.05
+# A sentence opening with a word that refers back ("They provide ...", "This means ...") does not read on its own;
+# it is quoted with the sentence before it.
+_REFERS_BACK = re.compile(r"^(?:they|this|these|those|it|its|their|such|he|she|both|there)\b", re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
 class Quote:
-    """One answer sentence, exactly as written in each passage (by rank) that contains it."""
+    """One answer sentence (or two, when the second refers back), exactly as written in each passage (by rank) that
+    holds it; ``older`` when a newer report of the same council is also quoted."""
 
     text: str
     passages: tuple[int, ...]
     score: float
+    older: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,7 @@ class Answer:
 
     quotes: tuple[Quote, ...]
     confidence: float
-    no_answer: bool
+    no_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,33 +94,45 @@ class Sentence:
     relevance: float = 0.0  # decides whether the reports answer at all
 
 
-def score_sentences(topic: str, query: np.ndarray, passages: Sequence[tuple[int, Chunk]], embedder: Embedder,
+@dataclass(frozen=True)
+class Passage:
+    """What the answer needs of a retrieved passage: its rank, text, document and how much the question prefers it."""
+
+    rank: int
+    chunk: Chunk
+    document: DocumentRecord
+    preference: float = 0.0
+
+
+def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
                     quantity: bool = False) -> list[Sentence]:
-    """Every sentence of the (rank, chunk) passages, scored by meaning and by the question's own words;
-    for a question about grades, sentences that state a grade come first. ``stored`` holds, by rank, the
-    sentence vectors kept at ingest; only the sentences of a passage without them are embedded here."""
-    pieces = [(rank, a, b, chunk.text[a:b]) for rank, chunk in passages
-              for a, b in chunk.sentences or sentence_spans(chunk.text)]
+    """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
+    what the question prefers; for a question about grades, sentences that state a grade come first. ``stored``
+    holds, by rank, the sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
+    pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
+              for a, b in passage.chunk.sentences or sentence_spans(passage.chunk.text)]
     if not pieces:
         return []
     vectors = _sentence_vectors(passages, pieces, embedder, stored or {})
     similarity = vectors @ query
     words = terms(topic)
+    preference = {passage.rank: passage.preference for passage in passages}
     sentences = []
     for (rank, a, b, text), sim in zip(pieces, similarity):
         overlap = _overlap(words, text)
         bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
+        bonus += PREFERRED * preference.get(rank, 0.0)
         sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(sim) + RELEVANCE_OVERLAP * overlap))
     return sentences
 
 
-def _sentence_vectors(passages: Sequence[tuple[int, Chunk]], pieces: Sequence[tuple[int, int, int, str]],
+def _sentence_vectors(passages: Sequence[Passage], pieces: Sequence[tuple[int, int, int, str]],
                       embedder: Embedder, stored: Mapping[int, np.ndarray]) -> np.ndarray:
     """One vector per piece, in order: the stored ones where a passage has one per sentence, else embedded now."""
-    counts = {rank: len(chunk.sentences) for rank, chunk in passages}
+    counts = {passage.rank: len(passage.chunk.sentences) for passage in passages}
     usable = {rank for rank, matrix in stored.items() if counts.get(rank) and len(matrix) == counts[rank]}
     missing = [piece[3] for piece in pieces if piece[0] not in usable]
     embedded = iter(embedder.embed(missing)) if missing else iter(())
@@ -131,29 +158,186 @@ def _stems(words: Sequence[str]) -> list[str]:
     return [word[:5] for word in words]
 
 
-def compose(sentences: Sequence[Sentence], threshold: float = NO_ANSWER_BELOW) -> Answer:
-    """The best one to four sentences, each once with every passage that holds it word for word; flags no answer."""
-    ranked = sorted(sentences, key=lambda sentence: -sentence.score)
-    if not ranked:
-        return Answer((), 0.0, True)
-    # Fragments (a table cell, a heading-like line) are quoted only when nothing longer was found, and the
-    # margin is measured from the best sentence that can be quoted, so an answer is never left empty.
-    quotable = [sentence for sentence in ranked if len(_key(sentence.text)) > MIN_QUOTE] or ranked
-    best = quotable[0].score
-    allowed = {id(sentence) for sentence in quotable}
-    chosen: dict[str, tuple[Sentence, list[int]]] = {}
-    for sentence in ranked:
-        key = _key(sentence.text)
-        if key in chosen:
-            first, ranks = chosen[key]
-            if sentence.text == first.text:  # the same words elsewhere: one more source, shown once
-                ranks.append(sentence.rank)
+def primary(query: Query) -> str:
+    """The one thing the answer is shaped for, when a question asks several (a grade and a change: the grade)."""
+    for ask in ("facts", "improve", "reasons", "change", "grade", "summary"):
+        if query.wants(ask):
+            return ask
+    return "topic"
+
+
+def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
+          statements: Sequence[tuple[int, str]] = (), since: int | None = None) -> tuple[Quote, ...]:
+    """The quoted answer to ``query`` from the scored ``sentences`` of ``passages``: the report's own improvement
+    list, its statements of the grade asked for (``statements``: (rank, text) of the grade table's rows, best first),
+    its headline findings, the lines stating its dates and inspectors, what the reports after ``since`` say (for a
+    change), or else the best sentences; one per report for a question across councils."""
+    ask = primary(query)
+    if ask == "improve":
+        return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
+    if ask == "change":
+        later = _later(sentences, passages, since)
+        return _best(query, later, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
+    shaped: list[Sentence] = []
+    if ask == "grade":
+        shaped = _grade_statements(sentences, passages, statements)
+    elif ask == "facts":
+        shaped = _in_part(sentences, passages, (ABOUT,))
+    elif ask in ("summary", "reasons"):
+        shaped = _in_part(sentences, passages, (SUMMARY,))
+    if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
+        quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
+                       margin=ask == "grade")
+        if quotes:
+            return quotes
+    return _best(query, sentences, passages, boilerplate)
+
+
+def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None) -> list[Sentence]:
+    """For a question about change, the sentences of the reports after the year it starts from (without one, of
+    the newer half of the reports): the later reports say what changed."""
+    by_rank = _by_rank(passages)
+    if since is not None:
+        return [sentence for sentence in sentences
+                if min(by_rank[sentence.rank].document.description.years(), default=0) > since]
+    return [sentence for sentence in sentences if by_rank[sentence.rank].preference >= 0.5]
+
+
+def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage],
+                      boilerplate: Container[str]) -> tuple[Quote, ...]:
+    """Every item of the first-ranked report's improvement list, in the report's order."""
+    lists = [passage for passage in passages if passage.chunk.part == IMPROVE]
+    if not lists:
+        return ()
+    document = lists[0].document.id
+    ranks = sorted((passage.rank for passage in lists if passage.document.id == document),
+                   key=lambda rank: _by_rank(passages)[rank].chunk.start)
+    items = [sentence for rank in ranks for sentence in sorted((s for s in sentences if s.rank == rank), key=lambda s: s.start)]
+    chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
+    return tuple(chosen)
+
+
+def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],
+                      statements: Sequence[tuple[int, str]]) -> list[Sentence]:
+    """The sentences of the leading grade row's report that state a grade: the row's own statement and the report's
+    headline findings saying a grade in words first, then its other judgement lines."""
+    if not statements:
+        return [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)]
+    by_rank = _by_rank(passages)
+    document = by_rank[statements[0][0]].document.id if statements[0][0] in by_rank else None
+    stated = _key(statements[0][1])
+    chosen = []
+    for sentence in sentences:
+        passage = by_rank.get(sentence.rank)
+        if passage is None or passage.document.id != document or not GRADE_STATEMENT.search(sentence.text):
             continue
-        if len(chosen) < MAX_SENTENCES and sentence.score >= best - MARGIN and id(sentence) in allowed:
-            chosen[key] = (sentence, [sentence.rank])
-    quotes = tuple(Quote(first.text, tuple(sorted(set(ranks))), round(first.score, 4)) for first, ranks in chosen.values())
-    relevance = max(sentence.relevance for sentence in ranked)
-    return Answer(quotes, round(relevance, 4), relevance < threshold)
+        key = _key(sentence.text)
+        lead = bool(stated) and (key in stated or stated in key) or passage.chunk.part == SUMMARY
+        chosen.append(replace(sentence, score=sentence.score + 2 * GRADE_BONUS) if lead else sentence)
+    return chosen
+
+
+def _in_part(sentences: Sequence[Sentence], passages: Sequence[Passage], parts: Sequence[str]) -> list[Sentence]:
+    """The sentences of the first-ranked report's passages in these parts of it (its headline findings, the lines
+    about the inspection)."""
+    by_rank = _by_rank(passages)
+    inside = [passage for passage in passages if passage.chunk.part in parts]
+    if not inside:
+        return []
+    document = inside[0].document.id
+    return [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part in parts
+            and by_rank[sentence.rank].document.id == document]
+
+
+def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
+          rows: bool = False, templates: bool = False, margin: bool = True) -> tuple[Quote, ...]:
+    """The best sentences that read on their own, within MARGIN of the best one (one per report across councils),
+    newest report first when several reports of one council are quoted and the question names no year."""
+    ranked = sorted(sentences, key=lambda sentence: -sentence.score)
+    if query.wants("across"):
+        ranked = _one_per_document(ranked, passages)
+    quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin)
+    if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
+        quotes = _readable_quotes(ranked, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=True,
+                                  strict=False)
+    return tuple(_in_time_order(quotes, passages) if not query.dates else quotes)
+
+
+def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
+                     rows: bool, templates: bool, limit: int, margin: bool = False, ordered: bool = False,
+                     strict: bool = True) -> list[Quote]:
+    """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words."""
+    by_rank = _by_rank(passages)
+    chosen: dict[str, Quote] = {}
+    best: float | None = None
+    for sentence in ranked:
+        text = readable(sentence, by_rank[sentence.rank].chunk, boilerplate, rows, templates, strict)
+        if text is None:
+            continue
+        best = sentence.score if best is None else best
+        key = _key(text)
+        if key in chosen:
+            continue
+        if len(chosen) >= limit or (margin and sentence.score < best - MARGIN):
+            break
+        holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
+        chosen[key] = Quote(text, holders or (sentence.rank,), round(sentence.score, 4))
+    quotes = list(chosen.values())
+    return quotes if ordered else sorted(quotes, key=lambda quote: -quote.score)
+
+
+def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,
+             strict: bool = True) -> str | None:
+    """The words to quote for ``sentence`` so that they read on their own, verbatim from its passage: None for a
+    lead-in ending in ":", a table row (unless ``rows``), a sentence most reports repeat (unless ``templates``) or a
+    fragment; a sentence that refers back ("They ...") comes with the sentence before it."""
+    text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
+    if strict:
+        if text.endswith(":") or (" | " in text and not rows) or (not templates and text in boilerplate):
+            return None
+        if len(_key(text)) <= MIN_QUOTE:
+            return None
+    if strict and _REFERS_BACK.match(text):
+        before = [(a, b) for a, b in chunk.sentences or sentence_spans(chunk.text) if b <= sentence.start]
+        if not before:
+            return None
+        text = chunk.text[before[-1][0]:sentence.end].strip()
+        if text.split("\n")[0].rstrip().endswith(":") or " | " in text:
+            return None
+    return text
+
+
+def _one_per_document(ranked: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """The best sentence of each report first, then the rest: a question across councils wants several councils."""
+    by_rank = _by_rank(passages)
+    firsts: dict[int, Sentence] = {}
+    for sentence in ranked:
+        firsts.setdefault(by_rank[sentence.rank].document.id, sentence)
+    lead = set(map(id, firsts.values()))
+    return [*firsts.values(), *(sentence for sentence in ranked if id(sentence) not in lead)]
+
+
+def _in_time_order(quotes: Sequence[Quote], passages: Sequence[Passage]) -> list[Quote]:
+    """Quotes from several reports of one council, newest report first; an older one marked as older."""
+    by_rank = _by_rank(passages)
+    held = {quote.text: by_rank[quote.passages[0]].document.description.held or "" for quote in quotes}
+    council = {quote.text: by_rank[quote.passages[0]].document.description.authority for quote in quotes}
+    newest: dict[str | None, str] = {}
+    for quote in quotes:
+        newest[council[quote.text]] = max(newest.get(council[quote.text], ""), held[quote.text])
+    if len(set(held.values())) < 2:
+        return list(quotes)
+    marked = [replace(quote, older=held[quote.text] < newest[council[quote.text]]) for quote in quotes]
+    return sorted(marked, key=lambda quote: (quote.older, -quote.score))
+
+
+def _by_rank(passages: Sequence[Passage]) -> dict[int, Passage]:
+    return {passage.rank: passage for passage in passages}
+
+
+def relevance(sentences: Sequence[Sentence]) -> float:
+    """How relevant the best sentence is to the question (0 when there is none)."""
+    return round(max((sentence.relevance for sentence in sentences), default=0.0), 4)
 
 
 def states_quantity(text: str) -> bool:

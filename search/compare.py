@@ -9,7 +9,6 @@ from ingest.store import DocumentRecord
 from search.answer import GRADE_STATEMENT
 from search.grades import GradeRow, grade_rows_of
 from search.retrieve import Hit, Searcher
-from search.understand import Understanding
 
 # What is asked of each report for each area: the area in the words the frameworks use for it.
 AREA_QUESTIONS = {
@@ -92,8 +91,7 @@ def _side(searcher: Searcher, doc: DocumentRecord, area: str, grade: GradeRow | 
     """The best sentence of each of the report's passages closest to the area, best passage first (grade lines
     left out: the grade is shown above)."""
     question = AREA_QUESTIONS[area]
-    understood = Understanding(question, documents=(doc.id,), asks="topic")
-    result = searcher.ask(question, k=PASSAGES, understood=understood)
+    result = searcher.ask(question, k=PASSAGES, within=(doc.id,))
     quotes: list[tuple[str, Hit]] = []
     for hit in result.hits:
         if not hit.highlight or " | " in hit.chunk.text:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
+from search.decide import THRESHOLD
 from search.retrieve import MODES, Hit, Result, Searcher, open_searcher
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -147,15 +148,17 @@ def _answer_scores(questions: Sequence[Question], answerable: Sequence[Question]
         "n_unanswerable": len(unanswerable),
         "wrongly_flagged_questions": [question.q for question in answerable if flagged(question)],
         "unflagged_unanswerable": [question.q for question in unanswerable if not flagged(question)],
-        "confidence": {question.q: results[question.q].answer.confidence for question in questions},
+        # the threshold is fitted on the questions it decides (not those the evidence rules or a report's parts decide)
+        "confidence": {question.q: results[question.q].answer.confidence for question in questions
+                       if results[question.q].verdict.by == THRESHOLD},
     }
 
 
-def calibrate(questions: Sequence[Question], confidence: dict[str, float], max_wrong: float = 0.05) -> tuple[float, float, float]:
+def calibrate(questions: Sequence[Question], confidence: dict[str, float], max_wrong: float = 0.02) -> tuple[float, float, float]:
     """The no-answer threshold that flags the most unanswerable questions while flagging at most
     ``max_wrong`` of the answerable ones: (threshold, share flagged, share wrongly flagged)."""
-    answerable = sorted(confidence[q.q] for q in questions if not q.unanswerable)
-    unanswerable = [confidence[q.q] for q in questions if q.unanswerable]
+    answerable = sorted(confidence[q.q] for q in questions if not q.unanswerable and q.q in confidence)
+    unanswerable = [confidence[q.q] for q in questions if q.unanswerable and q.q in confidence]
     best = (0.0, 0.0, 0.0)
     for threshold in sorted({round(value + 1e-4, 4) for value in answerable + unanswerable}):
         wrong = sum(value < threshold for value in answerable) / max(len(answerable), 1)

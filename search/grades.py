@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ingest.document import Chunk
-from ingest.grades import AREA_NAMES, GRADE_QUESTION, GRADES, framework_of
+from ingest.grades import AREA_NAMES, GRADES, framework_of
 from ingest.store import DocumentRecord, Index
-from search.understand import SAME_EVENT_DAYS, Understanding, days_between
+from search.parse import Query
+from search.select import SAME_EVENT_DAYS, Selection, changing, days_between
 
 # How a question names a judgement area, in Ofsted's own wording and in plain words (ILACS and SIF handbooks).
 _ASKED_AREAS = (
@@ -85,35 +86,85 @@ class GradeAsk:
     across: bool  # a question over councils: keep only the rows that match
 
 
-def about_grades(question: str, understood: Understanding) -> bool:
-    """True when the question asks for a grade (or which councils got one), so the table answers it."""
-    return understood.asks == "grade" or bool(GRADE_QUESTION.search(question))
+@dataclass(frozen=True)
+class GradeTable:
+    """The grade table answering a question, what the reader should know about it, and, for a question across
+    councils that names a grade no indexed report gives, that fact."""
+
+    rows: tuple[GradeRow, ...] = ()
+    notes: tuple[str, ...] = ()
+    none_match: str = ""
 
 
-def asked(question: str, understood: Understanding) -> GradeAsk:
+def asked(question: str, query: Query) -> GradeAsk:
     """The area and grade a question names, and whether it asks across councils."""
     area = next((name for name, pattern in _ASKED_AREAS if pattern.search(question)), None)
     grade = next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
-    return GradeAsk(area, grade, understood.asks == "across" and not understood.authorities)
+    return GradeAsk(area, grade, query.wants("across") and not query.councils)
 
 
-def grade_rows(index: Index, question: str, understood: Understanding) -> tuple[GradeRow, ...]:
-    """The grade table answering ``question``: the graded areas of the reports it is about, best match first;
-    empty when the question is not about grades."""
-    if not about_grades(question, understood):
-        return ()
-    wanted = asked(question, understood)
-    allowed = None if understood.documents is None else set(understood.documents)
-    documents = [doc for doc in index.documents() if doc.judgements and (allowed is None or doc.id in allowed)]
-    if not documents and understood.authorities:  # no graded report in the years asked: the council's others
-        documents = [doc for doc in index.documents()
-                     if doc.judgements and doc.description.authority in understood.authorities]
+def grade_rows(index: Index, query: Query, selection: Selection) -> GradeTable:
+    """The grade table answering ``query``: the graded areas of the reports it is about, the report asked for (or
+    the newest) first and in it the area asked for first; empty when the question does not ask for a grade."""
+    if not query.wants("grade"):
+        return GradeTable()
+    wanted = asked(query.text, query)
+    documents = [doc for doc in index.documents() if doc.judgements and selection.allows(doc.id)]
+    notes: list[str] = []
+    if not documents and selection.councils:  # no graded report in the years asked: the council's others
+        documents = [doc for doc in index.documents() if doc.judgements and doc.description.authority in selection.councils]
+        if documents and query.dates:
+            notes.append(f"The reports of {_and(selection.councils)} from {', '.join(query.dates.labels())} give no grades "
+                         "(visits are not graded); these are the grades of its graded inspections, the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
-    if wanted.across:  # the rows with the area and grade asked; failing those, the area's rows (every grade)
-        rows = [row for row in rows if _matches(row, wanted)] or \
-            [row for row in rows if _matches(row, replace(wanted, grade=None))] or rows
-    rows = sorted(rows, key=lambda row: _order(row, wanted))[:MAX_ROWS]
-    return tuple(_with_passage(index, row) for row in rows)
+    if wanted.across and wanted.grade:  # "which councils were judged inadequate": only the rows that say so
+        rows = [row for row in rows if _matches(row, wanted)]
+        if not rows:
+            where = f" for {AREA_NAMES.get(wanted.area, wanted.area)}" if wanted.area else ""
+            return GradeTable((), (), f"None of the indexed reports grades a council {wanted.grade}{where}.")
+    elif wanted.across:
+        rows = [row for row in rows if _matches(row, wanted)] or rows
+    rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
+    notes += _missing_area(rows, wanted)
+    return GradeTable(tuple(_with_passage(index, row) for row in rows), tuple(notes))
+
+
+def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):
+    """Row order: across councils, the area and grade asked, newest first; for one council, its inspections from the
+    one nearest the year asked (else the newest), each with the area asked first."""
+    asked_year = None if changing(query) else query.dates.earliest()  # a change: the newest first
+    inspections = sorted({row.document_id: row for row in rows}.values(),
+                         key=lambda row: (abs(_year(row) - asked_year) if asked_year else 0, -_number(row)))
+    place = {row.document_id: n for n, row in enumerate(inspections)}
+    if wanted.across:
+        return lambda row: _order(row, wanted)
+    return lambda row: (place[row.document_id], *_order(row, wanted))
+
+
+def _missing_area(rows: Sequence[GradeRow], wanted: GradeAsk) -> list[str]:
+    """A note when the leading inspection gives no grade for the area asked (the 2026 framework gives no overall
+    grade; SIF judged adoption and the LSCB, ILACS does not)."""
+    if not rows or not wanted.area or wanted.across:
+        return []
+    lead = [row for row in rows if row.document_id == rows[0].document_id]
+    if any(row.area in _COVERS.get(wanted.area, {wanted.area}) for row in lead):
+        return []
+    framework = lead[0].framework or "this"
+    area = AREA_NAMES.get(wanted.area, wanted.area.replace("_", " "))
+    return [f"The {framework} inspection of {lead[0].authority} ({_year(lead[0])}) gives no {area} grade; "
+            "the grades it gives are below."]
+
+
+def _year(row: GradeRow) -> int:
+    return int((row.inspection_start or row.published or "0")[:4])
+
+
+def _number(row: GradeRow) -> int:
+    return int(re.sub(r"\D", "", row.inspection_start or row.published or "") or 0)
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def grade_rows_of(index: Index, documents: Sequence[DocumentRecord]) -> list[GradeRow]:
@@ -158,10 +209,9 @@ def _order(row: GradeRow, wanted: GradeAsk) -> tuple:
     """Rows on the area asked first (else overall effectiveness, else leadership where there is no overall grade),
     then with the grade asked, then the newest inspection."""
     area_rank = 0 if wanted.area and row.area in _COVERS.get(wanted.area, {wanted.area}) else \
-        1 if row.area == "overall" else 2 if row.area == "leadership" else 3
+        1 if row.area == "overall" else 2 if row.area == "leadership" else 3 + _AREA_ORDER.get(row.area, 9)
     grade_rank = 0 if wanted.grade is None or row.grade == wanted.grade else 1
-    newest = -int(re.sub(r"\D", "", row.inspection_start or row.published or "") or 0)
-    return (area_rank, grade_rank, newest, GRADES.index(row.grade) if row.grade in GRADES else 9)
+    return (area_rank, grade_rank, -_number(row), GRADES.index(row.grade) if row.grade in GRADES else 9)
 
 
 def _with_passage(index: Index, row: GradeRow) -> GradeRow:

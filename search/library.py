@@ -10,7 +10,7 @@ from ingest.errors import ReadError
 from ingest.grades import AREA_SHORT
 from ingest.metadata import KINDS
 from ingest.store import Index
-from search.understand import Where
+from search.select import Where
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

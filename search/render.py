@@ -99,9 +99,9 @@ def as_text(result: Result) -> str:
     if not result.hits:
         return f"No passages found for: {result.question}"
     lines = []
-    if result.understood.labels():
-        lines.append("Looking at: " + " · ".join(result.understood.labels()) + "   (--all to search everything)")
-    lines += [f"note: {note}" for note in result.understood.notes]
+    if result.labels:
+        lines.append("Looking at: " + " · ".join(result.labels) + "   (--all to search everything)")
+    lines += [f"note: {note}" for note in result.notes]
     lines += grade_table(result.grades)
     lines += answer_lines(result) + [""]
     weak = "  WEAK MATCH" if result.answer.no_answer else ""
@@ -175,12 +175,27 @@ def passage_json(hit: Hit) -> dict:
     }
 
 
+def understood_json(result: Result) -> dict:
+    """How the question was read and the reports chosen, in the documented JSON shape."""
+    query, selection = result.query, result.selection
+    return {
+        "authorities": list(selection.councils), "years": list(query.dates.years), "from": query.dates.since,
+        "to": query.dates.until, "kinds": list(query.kinds), "recency": query.recency,
+        "documents": None if selection.documents is None else len(selection.documents),
+        "labels": list(result.labels), "notes": list(result.notes), "asks": sorted(query.asks),
+        "asks_scores": {ask: round(score, 3) for ask, score in query.scores}, "quantity": query.quantity,
+        "tone": query.tone, "missing": list(selection.missing), "out_of_scope": [item.phrase for item in query.out_of_scope],
+        "guessed": {council.written: council.name for council in query.councils if council.guessed},
+        "decided_by": result.verdict.by,
+    }
+
+
 def as_json(result: Result) -> dict:
     """The whole result as one JSON-ready object."""
     labels = sources(result)
     return {
         "question": result.question,
-        "understood": result.understood.as_json(),
+        "understood": understood_json(result),
         "no_answer": result.answer.no_answer,
         "confidence": result.answer.confidence,
         "answer": [] if result.answer.no_answer else [

@@ -1,5 +1,5 @@
-"""Fit a fused ranking to what the question asks: the report's own improvement list, the reasons for a grade,
-what later reports say changed, several councils rather than one."""
+"""Fit a fused ranking to what the question asks: a report's parts put first, the reasons for a grade, what later
+reports say changed, criticism or praise, several councils rather than one."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from ingest.grades import GRADE_ROW, GRADE_STATED
 from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
+from search.parse import Query
 
 Ranked = list[tuple[int, float]]
 
@@ -26,20 +27,19 @@ NUDGE = 0.008
 TONE_FULL = 0.075
 
 
-def improvement_lists_first(ranked: Ranked, lists: Sequence[tuple[int, float]]) -> Ranked:
-    """The report's own "what needs to improve" passages (id, similarity to the question) lead, closest first."""
-    lead_ids = [chunk_id for chunk_id, _ in sorted(lists, key=lambda item: -item[1])[:3]]
+def first(lead: Sequence[int], ranked: Ranked, k: int) -> Ranked:
+    """``ranked`` with the passages ``lead`` (up to ``k``, in that order) put ahead of the rest."""
+    chosen = list(dict.fromkeys(lead))[:k]
     top = ranked[0][1] if ranked else 1.0
-    lead = [(chunk_id, top + 0.01 * (len(lead_ids) - n)) for n, chunk_id in enumerate(lead_ids)]
-    return lead + [(chunk_id, score) for chunk_id, score in ranked if chunk_id not in lead_ids]
+    ahead = set(chosen)
+    return [(i, top + 0.01 * (len(chosen) - n)) for n, i in enumerate(chosen)] + [(i, s) for i, s in ranked if i not in ahead]
 
 
-def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], asks: str) -> Ranked:
-    """Raise passages that fit what is asked: summaries and stated reasons for "why", what changed (and later
-    reports) for "has it improved"."""
-    if not ranked:
+def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranked:
+    """Raise passages that fit what is asked: headline findings and stated reasons for "why" (not the grade
+    restated), what a report says changed for "has it improved"."""
+    if not ranked or not (query.wants("reasons") or query.wants("change")):
         return ranked
-    newest = _recency(chunks)
     scored = []
     for chunk_id, score in ranked:
         item = chunks.get(chunk_id)
@@ -47,10 +47,10 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], asks: str) -> Ranked:
             continue
         text = item.chunk.text
         bonus = 0.0
-        if asks == "reasons":  # the reasons, not the grade restated
+        if query.wants("reasons"):  # the reasons, not the grade restated
             bonus += NUDGE * ((item.chunk.part == SUMMARY) + bool(REASON_WORDS.search(text)) - 2 * _states_grade(text))
-        elif asks == "change":
-            bonus += NUDGE * bool(CHANGE_WORDS.search(text)) + NUDGE * newest.get(item.document.id, 0.0)
+        if query.wants("change"):
+            bonus += NUDGE * bool(CHANGE_WORDS.search(text))
         scored.append((chunk_id, score + bonus))
     return sorted(scored, key=lambda item: -item[1])
 
@@ -67,14 +67,6 @@ def toned(ranked: Ranked, wanted: int, tone: Callable[[int], float]) -> Ranked:
 
 def _states_grade(text: str) -> bool:
     return bool(GRADE_ROW.search(text) or GRADE_STATED.search(text))
-
-
-def _recency(chunks: dict[int, StoredChunk]) -> dict[int, float]:
-    """Each document's place in time among the candidates' documents: 1.0 the newest, 0.0 the oldest."""
-    dates = sorted({(item.document.description.date or "", item.document.id) for item in chunks.values()})
-    if len(dates) < 2:
-        return {document: 1.0 for _, document in dates}
-    return {document: position / (len(dates) - 1) for position, (_, document) in enumerate(dates)}
 
 
 def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5) -> Ranked:

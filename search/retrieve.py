@@ -1,10 +1,14 @@
-"""Find the passages that answer a question: dense and full-text rankings fused, filtered by what it asks."""
+"""Answer a question: parse it, read what it asks, select its reports, rank their passages (dense and full-text
+fused, then fitted to what is asked), quote the answer and decide whether the reports answer at all."""
 
 from __future__ import annotations
 
+import difflib
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -13,38 +17,50 @@ from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import area_of
-from ingest.sections import IMPROVE
+from ingest.sections import ABOUT, IMPROVE, SUMMARY
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import (
-    MAX_SENTENCES,
+    GRADE_STATEMENT,
     NO_ANSWER_BELOW,
     PASSAGES_READ,
     Answer,
-    Quote,
+    Passage,
     best_in_passage,
-    compose,
+    quote,
+    relevance,
     score_sentences,
     states_quantity,
 )
+from search.boilerplate import Boilerplate
+from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
-from search.grades import GradeRow, about_grades, grade_rows
+from search.grades import GradeRow, GradeTable, grade_rows
+from search.intent import Intents, framed
 from search.lexical import STOPWORDS, fts_terms, match_any, terms
-from search.rerank import improvement_lists_first, nudge, spread, toned
+from search.parse import Query, focus, parse
+from search.rerank import NUDGE, first, nudge, spread, toned
+from search.select import Selection, Where, changing, select
 from search.tone import Tone
-from search.understand import Understanding, Where, apply_where, asking_words, focus, understand
 
 MODES = ("hybrid", "dense", "lexical")
 # Candidates taken from each ranking before fusing: deep enough that a passage ranked
 # modestly by both sides still reaches the top after fusion.
 CANDIDATES = 50
-# Passages stating grades put first for a question about grades.
-GRADE_PASSAGES = 3
+# Passages put first because of their place in a report (the judgements, the improvement list, the headline findings,
+# the lines about the inspection) for a question asking for that part.
+STRUCTURAL = 3
 # Passages re-ranked by what the question asks (the rest keep their fused order).
 RERANK_DEPTH = 60
 # Filters up to this many passages have their full-text terms weighed within the filter (see _lexical_query).
 INFORMATIVE_WITHIN = 5_000
 # Reciprocal-rank fusion constant (Cormack et al. 2009); damps the weight of the very top ranks.
 RRF_K = 60
+# A word of the question no report uses is taken for a misspelling of one that a report uses when they are at least
+# this alike (difflib ratio), or when it starts with a stem the reports use of at least TYPO_STEM letters.
+TYPO_ALIKE = 0.8
+TYPO_STEM = 5
+# The part of a report each reading of a question is answered from.
+PARTS = {"improve": (IMPROVE,), "facts": (ABOUT,), "summary": (SUMMARY,), "reasons": (SUMMARY,)}
 
 
 @dataclass(frozen=True)
@@ -62,144 +78,195 @@ class Hit:
 
 @dataclass(frozen=True)
 class Result:
-    """Everything one question produced: what was understood, the passages and the quoted answer."""
+    """Everything one question produced: how it was read, the reports chosen, the passages, the quoted answer and
+    whether the reports answer."""
 
     question: str
-    understood: Understanding
+    query: Query
+    selection: Selection
     hits: tuple[Hit, ...]
     answer: Answer
     grades: tuple[GradeRow, ...] = ()  # for a question about grades, the table that answers it
+    verdict: Verdict = Verdict(True, (), "")
+    notes: tuple[str, ...] = ()  # what the reader should be told: how the reports were chosen, why not found
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Chips naming what the search kept to ("Rutland", "since 2015", "latest inspection")."""
+        return self.selection.labels
 
 
 class Searcher:
-    """A loaded index, its embedding model and the glossary, answering many questions without reloading."""
+    """A loaded index, its embedding model, the glossary and the reading of questions, answering many questions
+    without reloading. Thread-safe: what it computes once (boilerplate, the classifier) is computed under locks."""
 
     def __init__(self, index: Index, embedder: Embedder, glossary: Glossary | None = None,
-                 no_answer_below: float = NO_ANSWER_BELOW) -> None:
+                 no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
         self.tone = Tone(embedder)
+        self.intents = intents if intents is not None else Intents(embedder)
+        self.boilerplate = Boilerplate(index.sentences())
 
-    def understand(self, question: str) -> Understanding:
-        """What ``question`` names: councils, years, kinds, recency, and the documents that match."""
-        return understand(" ".join(question.split()), self.index.documents())
+    def read(self, question: str) -> tuple[Query, np.ndarray]:
+        """The question parsed, with what it asks for read from examples, and its vector for the search."""
+        text = " ".join(question.split())
+        query = parse(text, self._known)
+        vectors = self.embedder.embed([focus(text), framed(text)])
+        return self.intents.read(query, vectors[1]), vectors[0]
 
     def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None,
-            understood: Understanding | None = None) -> Result:
-        """Passages, quoted answer and understanding for ``question``, within any explicit ``where`` filters
-        (``understood``, when given, is a previous ``understand`` of the same question)."""
+            within: Sequence[int] | None = None) -> Result:
+        """Passages, quoted answer and decision for ``question``, within any ``where`` filters the reader set.
+        ``filters`` False searches every report whatever the question names (the reader's choice); ``within``
+        keeps to these documents and reads the question as a plain topic (the compare page)."""
         question = " ".join(question.split())
-        if not filters:
-            understood = Understanding(focus(question))
-        understood = apply_where(understood or self.understand(question), where, self.index.documents())
+        query, vector = self.read(question) if question else (parse(""), np.zeros(self.embedder.dimension))
+        if within is not None:
+            query = replace(query, asks=frozenset({"topic"}), scores=())
+        selection = select(query, self.index.documents(), where, from_question=filters and within is None)
+        if within is not None:
+            selection = replace(selection, documents=tuple(within), preferred=())
         if not question or k <= 0:
-            return Result(question, understood, (), compose([]))
-        # The model reads the whole question (names and years help it); full-text search gets the
-        # topic alone, since within the filtered reports a council's name matches every passage.
-        query = self.embedder.embed([focus(question)])[0]
-        allowed = None if understood.documents is None else self.index.chunk_ids(understood.documents)
-        ranked = self._rank(understood.topic, query, allowed, mode)
-        structural: set[int] = set()
-        table = grade_rows(self.index, question, understood)
-        graded_across = understood.asks == "across" and bool(table)
+            return Result(question, query, selection, (), Answer((), 0.0, True))
+        allowed = None if selection.documents is None else self.index.chunk_ids(selection.documents)
+        ranked = self._rank(query.topic, vector, allowed, mode)
+        table = grade_rows(self.index, query, selection)
         if mode == "hybrid":
-            ranked, structural = self._fit(ranked, understood, query, allowed, k)
-            if graded_across:  # "which councils were judged inadequate?": the passages stating those grades lead
-                firsts = {row.document_id: row.passage for row in reversed(table) if row.passage is not None}
-                ranked = _lead([passage for passage in dict.fromkeys(firsts.get(row.document_id) for row in table)
-                                if passage is not None], ranked, k)
-        ranked = ranked[:k]
-        found = self._hits(ranked, query)
-        passages = [(hit.rank, hit.chunk) for hit in found[:PASSAGES_READ]]
+            ranked = self._fit(ranked, query, selection, vector, allowed, table.rows, k)
+        found = self._hits(ranked[:k], vector)
+        passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id))
+                    for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
-        sentences = score_sentences(understood.topic, query, passages, self.embedder,
-                                    understood.asks == "grade" or graded_across, by_rank, understood.quantity)
+        sentences = score_sentences(query.topic, vector, passages, self.embedder, query.wants("grade"), by_rank,
+                                    query.quantity)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
-        answer = compose(sentences, self.no_answer_below)
-        if graded_across and not answer.no_answer:
-            answer = _grade_statements(answer, table, hits)
-        if answer.no_answer and (graded_across or self._held(understood, structural, ranked)):
-            answer = replace(answer, no_answer=False)
-        outside = self._outside(understood, question)
-        if understood.quantity and not any(states_quantity(quote.text) for quote in answer.quotes):
-            outside.append("The question asks for a number, and no passage found states one.")
-        if outside:
-            answer = replace(answer, no_answer=True)
-            understood = replace(understood, notes=(*understood.notes, *outside))
+        ranks = {hit.id: hit.rank for hit in hits}
+        statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
+        since = query.dates.earliest() if changing(query) else None
+        quotes = quote(query, sentences, passages, self.boilerplate, statements, since)
+        evidence = self._evidence(query, selection, relevance(sentences), quotes, hits, table)
+        verdict = decide(query, selection, evidence, self.no_answer_below)
+        answer = Answer(quotes, relevance(sentences), not verdict.answered)
+        notes = (*selection.notes, *table.notes, *verdict.reasons)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
-        return Result(question, understood, hits, answer, () if answer.no_answer else table)
+        return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
+                      tuple(dict.fromkeys(notes)))
+
+    def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
+                  table: GradeTable) -> Evidence:
+        """What bears on whether the reports answer: relevance, the part asked for, unknown words, stated numbers."""
+        unknown = [name for name in proper_names(query) if not self.index.mentions(name)]
+        unknown += [word for word in self._unmentioned(query) if word not in unknown]
+        mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
+        return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned,
+                        any(states_quantity(item.text) for item in quotes), table.none_match)
 
     @staticmethod
-    def _held(understood: Understanding, structural: set[int], ranked: Sequence[tuple[int, float]]) -> bool:
-        """True when the question is about something the index holds, however unlike the question the passages
-        read: a named council's grades or improvement list with its report's own judgement or list at hand, or the
-        reasons for a named council's grade, or how it changed between inspections (its reports say)."""
-        if not understood.authorities or understood.documents == ():
+    def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
+        """True when the question asks for a named council's grades, improvement list, headline findings or
+        inspection facts, and the top passages hold that part of its report."""
+        if not selection.councils or selection.documents == ():
             return False
-        if understood.asks in ("reasons", "change"):
+        if query.wants("grade") and table.rows:
             return True
-        return bool(structural & {i for i, _ in ranked[:PASSAGES_READ]})
+        parts = {part for ask, wanted in PARTS.items() if query.wants(ask) for part in wanted}
+        return bool(parts & {hit.chunk.part for hit in hits[:PASSAGES_READ]})
 
-    def _outside(self, understood: Understanding, question: str) -> list[str]:
-        """Why the indexed reports cannot answer: the question is only about councils no report is about, names
-        another inspectorate, kind of inspection or a council outside England that no report mentions, or names
-        something (a capitalised name: a school, a trust, a person) that no indexed report contains."""
-        reasons = []
-        unknown = [name for name in proper_names(question, understood) if not self.index.mentions(name)]
-        unknown += [word for word in self._unmentioned(understood.topic, question) if word not in unknown]
-        if unknown:
-            reasons.append(f"No indexed report mentions {', '.join(unknown)}.")
-        if understood.missing and not understood.authorities:
-            reasons.append(f"The indexed reports are not about {', '.join(understood.missing)}.")
-        # Another body's findings are not in Ofsted's reports even where a report mentions that body (unless the
-        # question asks what Ofsted said); a place outside England is out of scope unless a report names it.
-        asks_ofsted = bool(re.search(r"\bofsted\b", question, re.I))
-        graded = [item.phrase for item in understood.out_of_scope if item.kind == "graded on its own"]
-        if graded and about_grades(question, understood):
-            reasons.append(f"Ofsted grades {graded[0].lower()} in inspections of their own; the indexed reports on councils' "
-                           "children's services do not give those grades.")
-        for item in understood.out_of_scope:
-            if item.kind == "graded on its own":
-                continue
-            if not self.index.mentions(item.phrase) or (item.kind != "council outside England" and not asks_ofsted):
-                reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
-                               "English councils' children's services.")
-        return reasons
-
-    def _unmentioned(self, topic: str, question: str) -> list[str]:
-        """The topic's words that no indexed report uses (nor any glossary phrase for them), when they are at least
-        half of its words: the question is then mostly about something the reports never mention ("school
-        dinners"). Words that say what is asked ("verdict", "sorted") are not topic; one unknown word among several
-        is only the asker's phrasing."""
-        asking = asking_words(question)
-        words = [word for word in terms(topic) if word not in asking and not word.isdigit()]
-        absent = [word for word in words if not self.index.mentions(word)
+    def _unmentioned(self, query: Query) -> list[str]:
+        """The topic's words that no indexed report uses, nor a word they are a misspelling of, nor any glossary
+        phrase for them, when they are at least half of its words: the question is then mostly about something the
+        reports never mention ("school dinners"). Words of the example questions that no report uses are how people
+        ask ("verdict", "sorted", "worse"), not topic; one unknown word among several is only the asker's phrasing."""
+        words = [word for word in terms(query.topic) if not word.isdigit()]
+        known = {word: self._known(word) for word in words}
+        words = [word for word in words if known[word] or word not in self.intents.vocabulary]
+        absent = [word for word in words if not known[word]
                   and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(word))]
         return absent if words and 2 * len(absent) >= len(words) else []
 
-    def _fit(self, ranked: list[tuple[int, float]], understood: Understanding, query: np.ndarray,
-             allowed: frozenset[int] | None, k: int) -> tuple[list[tuple[int, float]], set[int]]:
-        """The fused ranking adjusted to what the question asks (see search/rerank.py), and the passages put
-        first because of their place in a report (a judgement, an improvement list)."""
-        structural: set[int] = set()
-        if understood.asks == "grade":
-            ranked = self._grades_first(ranked, query, allowed, understood.topic)
-            structural = {i for i, _ in ranked[:GRADE_PASSAGES]}
-        if understood.asks == "improve":
-            lists = [(i, float(self.index.vector(i) @ query)) for i in self.index.in_part(IMPROVE, allowed)]
-            ranked = improvement_lists_first(ranked, lists)
-            structural = {i for i, _ in sorted(lists, key=lambda item: -item[1])[:3]}
+    def _known(self, word: str) -> bool:
+        """True when the reports use ``word``, or a word it is plainly a misspelling of ("exploitaton")."""
+        word = word.lower()
+        if self.index.mentions(word):
+            return True
+        if len(word) < 4:
+            return False
+        stems = [term for term in self.index.terms() if term[:1] == word[:1]]
+        if any(len(stem) >= TYPO_STEM and word.startswith(stem) for stem in stems):
+            return True
+        return bool(difflib.get_close_matches(word, stems, n=1, cutoff=TYPO_ALIKE))
+
+    def _fit(self, ranked: list[tuple[int, float]], query: Query, selection: Selection, vector: np.ndarray,
+             allowed: frozenset[int] | None, table: Sequence[GradeRow], k: int) -> list[tuple[int, float]]:
+        """The fused ranking fitted to what the question asks: the reports it prefers nudged up, the part of a report
+        it asks for first (search/rerank.py), one passage per report across councils."""
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
-        ranked = nudge(ranked[:RERANK_DEPTH], chunks, understood.asks) + ranked[RERANK_DEPTH:]
-        wanted = understood.tone if understood.asks in ("across", "topic") else 0
+        if selection.preferred:
+            ranked = sorted(((i, score + NUDGE * selection.preference(chunks[i].document.id if i in chunks else -1))
+                             for i, score in ranked), key=lambda item: -item[1])
+        ranked = nudge(ranked[:RERANK_DEPTH], chunks, query) + ranked[RERANK_DEPTH:]
+        wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
             ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
-        if understood.asks == "across":
+        if query.wants("grade") and not query.wants("across"):
+            ranked = first(self._grade_passages(query, selection, vector, allowed, table), ranked, STRUCTURAL)
+        elif query.wants("across") and table:  # "which councils were judged inadequate?": the statements lead
+            ranked = first(list(dict.fromkeys(row.passage for row in table if row.passage is not None)), ranked, k)
+        else:
+            for ask, parts in PARTS.items():
+                if query.wants(ask) and not query.wants("across"):
+                    ranked = first(self._in_parts(parts, ranked, selection, vector, allowed), ranked, STRUCTURAL)
+                    break
+        if query.wants("across"):
+            chunks.update({item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])
+                           if item.id not in chunks})
             ranked = spread(ranked, chunks, per_document=1, k=k)
-        return ranked, structural
+        return ranked
+
+    def _grade_passages(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
+                        table: Sequence[GradeRow]) -> list[int]:
+        """The passages stating the leading rows' grades, then the report's other judgement passages, the area asked
+        about and the closest to the question first."""
+        lead = [row.passage for row in table[:2] if row.passage is not None]
+        document = table[0].document_id if table else None
+        if document is not None:  # the report's headline findings saying the grade in words, beside its table
+            stated = [item for item in self.index.chunks(self.index.in_part(SUMMARY, self.index.chunk_ids([document])))
+                      if GRADE_STATEMENT.search(item.chunk.text)]
+            lead += [item.id for item in sorted(stated, key=lambda item: -float(self.index.vector(item.id) @ vector))[:1]]
+        judgements = self.index.judgement_chunks(allowed)
+        area = area_of(query.topic)
+        stored = {item.id: item for item in self.index.chunks(judgements)}
+
+        def closeness(i: int) -> tuple[bool, bool, float, float]:
+            item = stored.get(i)
+            return (item is not None and item.document.id == document,
+                    bool(area) and item is not None and area_of(item.chunk.text) == area,
+                    selection.preference(item.document.id) if item else 0.0, float(self.index.vector(i) @ vector))
+
+        return list(dict.fromkeys([*lead, *sorted(judgements, key=closeness, reverse=True)]))
+
+    def _in_parts(self, parts: Sequence[str], ranked: Sequence[tuple[int, float]], selection: Selection,
+                  vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+        """The passages of these parts of one report (the preferred one, else the best-ranked report that has
+        them), closest to the question first."""
+        ids = [i for part in parts for i in self.index.in_part(part, allowed)]
+        stored = {item.id: item for item in self.index.chunks(ids)}
+        if not stored:
+            return []
+        position = {i: n for n, (i, _) in enumerate(ranked)}
+        documents = {item.document.id for item in stored.values()}
+
+        def standing(document: int) -> tuple[float, int]:
+            return (selection.preference(document),
+                    -min((position.get(i, len(position)) for i, item in stored.items() if item.document.id == document)))
+
+        chosen = max(documents, key=standing)
+        mine = [i for i, item in stored.items() if item.document.id == chosen]
+        return sorted(mine, key=lambda i: -float(self.index.vector(i) @ vector))
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""
@@ -226,18 +293,6 @@ class Searcher:
             parts = [part for part in parts if 2 * self.index.matching(part, allowed) <= len(allowed)]
         return match_any(parts)
 
-    def _grades_first(self, ranked: list[tuple[int, float]], query: np.ndarray, allowed: frozenset[int] | None,
-                      question_area: str = "") -> list[tuple[int, float]]:
-        """For a question about grades, the passages stating grades (judgement tables) lead, closest first."""
-        tables = self.index.judgement_chunks(allowed)
-        area = area_of(question_area) if question_area else None
-        stored = {item.id: item.chunk.text for item in self.index.chunks(tables)} if area else {}
-
-        def closeness(i: int) -> tuple[bool, float]:  # a passage about the area asked for first, then by meaning
-            return (bool(area) and area_of(stored.get(i, "")) == area, float(self.index.vector(i) @ query))
-
-        return _lead(sorted(tables, key=closeness, reverse=True), ranked, GRADE_PASSAGES)
-
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)
         scores = dict(ranked)
@@ -252,38 +307,17 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-\s][A-Z][A-Za-z]+)*\
 _COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
 
 
-def proper_names(question: str, understood: Understanding) -> list[str]:
+def proper_names(query: Query) -> list[str]:
     """Capitalised words or runs inside the question (not its first word), other than the councils it names."""
-    text = question.replace("’", "'")
+    text = query.text
     for mention in reversed(authorities.load().mentions(text)):  # "Notts", "North Northants": councils, not unknowns
         text = text[:mention.start] + " x " + text[mention.end:]
-    councils = " ".join(understood.authorities + understood.missing).lower()
+    councils = " ".join(name for council in query.councils for name in (council.name, council.written)).lower()
     names = []
     for match in _NAME.finditer(text):
         words = [word for word in match.group(0).split() if word.lower() not in _COMMON_NAMES and word.lower() not in councils]
         names += [word for word in words if word.lower() not in STOPWORDS and not word.isupper()]
     return list(dict.fromkeys(names))
-
-
-def _grade_statements(answer: Answer, table: Sequence[GradeRow], hits: Sequence[Hit]) -> Answer:
-    """The answer to a question across councils about grades: each leading row's own statement of its grade,
-    one per report, quoted from its passage (the composed answer when no row's passage is among the hits)."""
-    ranks = {hit.id: hit.rank for hit in hits}
-    quotes: list[Quote] = []
-    documents: set[int] = set()
-    for row in table:
-        if row.quote and row.passage in ranks and row.document_id not in documents and len(quotes) < MAX_SENTENCES:
-            quotes.append(Quote(row.quote, (ranks[row.passage],), answer.confidence))
-            documents.add(row.document_id)
-    return replace(answer, quotes=tuple(quotes)) if quotes else answer
-
-
-def _lead(first: Sequence[int], ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-    """``ranked`` with the passages ``first`` (up to ``k``) put ahead, in that order."""
-    lead = list(dict.fromkeys(first))[:k]
-    top = ranked[0][1] if ranked else 1.0
-    chosen = set(lead)
-    return [(i, top + 0.01 * (len(lead) - n)) for n, i in enumerate(lead)] + [(i, s) for i, s in ranked if i not in chosen]
 
 
 def fuse(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:
@@ -293,6 +327,19 @@ def fuse(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, flo
         for position, (chunk_id, _) in enumerate(ranking, start=1):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + position)
     return sorted(fused.items(), key=lambda item: -item[1])
+
+
+_INTENTS: dict[tuple[int, Path | None], tuple[Embedder, Intents]] = {}
+_INTENTS_LOCK = threading.Lock()
+
+
+def shared_intents(embedder: Embedder, cache: Path | None) -> Intents:
+    """One classifier per loaded model in a process, shared by every searcher of it (so it is fitted once)."""
+    with _INTENTS_LOCK:
+        key = (id(embedder), cache)
+        if key not in _INTENTS or _INTENTS[key][0] is not embedder:
+            _INTENTS[key] = (embedder, Intents(embedder, cache=cache))
+        return _INTENTS[key][1]
 
 
 def open_searcher(
@@ -312,4 +359,7 @@ def open_searcher(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "
             f"{index.manifest.dimension}; rebuild it with: python -m ingest --rebuild --index {settings.index}"
         )
-    return Searcher(index, embedder, no_answer_below=settings.no_answer_below)
+    return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
+                    intents=shared_intents(embedder, settings.cache))
+
+

@@ -8,7 +8,7 @@ from search.briefing import from_result
 from search.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
 from search.render import sources
 from search.retrieve import Result, Searcher
-from search.understand import Understanding, Where
+from search.select import Where
 from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (
@@ -42,7 +42,7 @@ def show(result: Result, engine: Searcher) -> None:
     if not result.hits:
         st.info("No indexed passage matches the filters: widen them in the sidebar, or add reports on the library page.")
         return
-    for note in result.understood.notes:
+    for note in result.notes:
         st.caption(note)
     if result.answer.no_answer:
         st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
@@ -59,12 +59,8 @@ def show(result: Result, engine: Searcher) -> None:
     st.markdown(answered_marker(result.question), unsafe_allow_html=True)
 
 
-def filters_control(understood: Understanding) -> bool:
-    """Show what was understood; return False when the reader chose to search every report instead."""
-    labels = understood.labels()
-    if not labels:
-        return True
-    st.markdown(chips_html(labels), unsafe_allow_html=True)
+def filters_control() -> bool:
+    """The reader's choice to search every report instead of those the question names (kept in the address bar)."""
     everything = st.checkbox("Search all reports instead", value=st.query_params.get("all") == "1")
     keep_in_url({"all": "1" if everything else ""})
     return not everything
@@ -81,6 +77,8 @@ def render() -> None:
     if not question:
         st.caption("Type a question about the inspection reports and press Enter, or pick an example above.")
         return
-    understood = engine.understand(question)
-    chosen = where if where != Where() else None
-    show(engine.ask(question, k=5, filters=filters_control(understood), understood=understood, where=chosen), engine)
+    chips = st.container()  # what the search kept to, drawn above the choice to search everything
+    result = engine.ask(question, k=5, filters=filters_control(), where=where if where != Where() else None)
+    if result.labels:
+        chips.markdown(chips_html(list(result.labels)), unsafe_allow_html=True)
+    show(result, engine)

@@ -12,7 +12,7 @@ from search.cards import STYLE, grade_table_html, inert
 from search.councils import Event, councils, history
 from search.render import citation_of
 from search.retrieve import Searcher
-from search.understand import Where
+from search.select import Where
 from views.shared import document_label, downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 GRADE_COLOURS = ("#2da44e", "#3d8bfd", "#d29922", "#e5534b")  # outstanding, good, requires improvement, inadequate

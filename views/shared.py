@@ -19,7 +19,7 @@ from search.briefing import Briefing, as_docx, as_markdown, grades_csv
 from search.councils import councils
 from search.grades import GradeRow
 from search.retrieve import Searcher, open_searcher
-from search.understand import Where
+from search.select import Where
 from search.viewer import key_of
 
 # The kinds offered in the sidebar: "inspection" is any inspection framework's full inspection.
@@ -93,7 +93,7 @@ def guarded(page: Callable[[], None]) -> Callable[[], None]:
 def sidebar_filters(engine: Searcher) -> Where:
     """Councils, years and kind of document chosen in the sidebar, restored from and kept in the address bar."""
     names = councils(engine.index)
-    years = sorted({int(value[:4]) for doc in engine.index.documents() for value in _dates(doc)})
+    years = sorted({year for doc in engine.index.documents() for year in doc.description.years()})
     chosen = [name for name in st.query_params.get_all("council") if name in names]
     picked = st.sidebar.multiselect("Councils", names, default=chosen, placeholder="every council",
                                     key="filter_councils")
@@ -110,11 +110,6 @@ def sidebar_filters(engine: Searcher) -> Where:
                  "kind": kind})
     return Where(date_from=str(start) if start > low else None, date_to=str(end) if end < high else None,
                  kind=kind or None, authorities=tuple(picked))
-
-
-def _dates(doc: DocumentRecord) -> list[str]:
-    description = doc.description
-    return [value for value in (description.inspection_start, description.inspection_end, description.published) if value]
 
 
 def _year(value: str | None, default: int) -> int:
@@ -169,6 +164,6 @@ def downloads(briefing: Briefing, name: str) -> None:
 def document_label(doc: DocumentRecord) -> str:
     """How a document is named in pickers: "Rutland · inspection (ILACS) · 2024-04-26"."""
     description = doc.description
-    when = description.inspection_end or description.published or ""
-    return " · ".join(part for part in (description.authority or doc.file, KINDS.get(description.kind or "", ""), when)
+    return " · ".join(part for part in (description.authority or doc.file, KINDS.get(description.kind or "", ""),
+                                        description.held or "")
                       if part)

@@ -1,0 +1,75 @@
+"""Decide whether the indexed reports answer a question, in one place: the evidence rules first, then how relevant
+the best quoted sentence is, against a threshold fitted on a question file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search.parse import Query
+from search.select import Selection
+
+# How "not found" was decided (search.evaluate fits the threshold only on questions the threshold decides).
+EVIDENCE = "evidence"
+STRUCTURE = "structure"
+THRESHOLD = "threshold"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the search found that bears on whether the reports answer."""
+
+    relevance: float  # the best sentence's relevance to the question
+    structural: bool = False  # the part of a report the question asks for (grades, the improvement list, headline
+    # findings, the inspection's facts) is in the chosen reports
+    unknown: tuple[str, ...] = ()  # names or topic words no indexed report uses
+    mentioned: frozenset[str] = frozenset()  # out-of-scope phrases an indexed report does use
+    number_stated: bool = True  # for a question asking for a number: a quoted sentence states one
+    none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the reports answer, why not, and which rule decided."""
+
+    answered: bool
+    reasons: tuple[str, ...]
+    by: str  # EVIDENCE, STRUCTURE or THRESHOLD
+
+
+def decide(query: Query, selection: Selection, evidence: Evidence, threshold: float) -> Verdict:
+    """One decision for every question, whatever documents were searched: a question only about councils no report
+    is about, about another inspectorate, kind of inspection or a council outside England, mostly about things no
+    report mentions, asking for a number none states, or across councils none of which meets its condition, is not
+    answered; one asking for a part of a report the chosen reports have is; any other is answered when its best
+    sentence is at least ``threshold`` relevant."""
+    reasons = _against(query, selection, evidence)
+    if reasons:
+        return Verdict(False, tuple(reasons), EVIDENCE)
+    if evidence.structural:
+        return Verdict(True, (), STRUCTURE)
+    if evidence.relevance < threshold:
+        return Verdict(False, ("No passage of the indexed reports is close enough to the question.",), THRESHOLD)
+    return Verdict(True, (), THRESHOLD)
+
+
+def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str]:
+    reasons = []
+    if selection.missing and not selection.councils:
+        reasons.append(f"The indexed reports are not about {', '.join(selection.missing)}.")
+    asks_ofsted = bool(re.search(r"\bofsted\b", query.text, re.I))
+    for item in query.out_of_scope:
+        if item.kind == "graded on its own":
+            if query.wants("grade"):
+                reasons.append(f"Ofsted grades {item.phrase.lower()} in inspections of their own; the indexed reports on "
+                               "councils' children's services do not give those grades.")
+        elif item.phrase not in evidence.mentioned or (item.kind != "council outside England" and not asks_ofsted):
+            reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
+                           "English councils' children's services.")
+    if evidence.unknown:
+        reasons.append(f"No indexed report mentions {', '.join(evidence.unknown)}.")
+    if query.quantity and not evidence.number_stated:
+        reasons.append("The question asks for a number, and no passage found states one.")
+    if evidence.none_match:
+        reasons.append(evidence.none_match)
+    return list(dict.fromkeys(reasons))

@@ -1,0 +1,268 @@
+"""Read a question's words: the councils, dates, kinds of report and recency it names, its tone, whether it asks
+for a number, and its topic. Pure: no model and no index, so it imports and runs in milliseconds."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ingest import authorities
+from search import scope
+from search.scope import OutOfScope
+from search.tone import asked_tone
+
+KINDS_DATA = Path(__file__).with_name("data") / "kinds.txt"
+# What a question can ask for (search/intent.py reads it from labelled examples; "topic" when unsure).
+ASKS = ("grade", "reasons", "improve", "change", "summary", "facts", "across", "topic")
+INSPECTIONS = ("sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
+VISITS = ("focused_visit", "monitoring_visit")
+
+# Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
+# Ofsted or reports, so they are dropped before embedding.
+_PREAMBLE = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
+    r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
+    r"(?:say|said|find|found|think|report|reported|conclude|concluded|write|wrote)\s+(?:about|of|on|regarding)\s+"
+    r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?)",
+    re.I,
+)
+_YEAR = r"((?:19|20)\d{2})"
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|autumn|winter)")
+# A year inside the name of a law or guidance ("the Children and Social Work Act 2017") is not a date.
+_NOT_A_DATE = re.compile(rf"\b(?:act|acts|regulations|order|guidance|bill)\s+{_YEAR}\b", re.I)
+_RANGES = (
+    (re.compile(rf"\bbetween\s+(?:(?:the|its|their)\s+)?{_YEAR}\s+and\s+(?:(?:the|its|their)\s+)?{_YEAR}\b", re.I), "between"),
+    (re.compile(rf"\b(?:from\s+)?{_YEAR}\s*(?:to|until|-|–)\s*{_YEAR}\b", re.I), "between"),
+    (re.compile(rf"\b(?:since|from)\s+(?:(?:the|its|their)\s+)?(?:{_MONTHS}\s+)?{_YEAR}\b", re.I), "since"),
+    (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), "after"),
+    (re.compile(rf"\b(?:before|prior to)\s+{_YEAR}\b", re.I), "before"),
+    (re.compile(rf"\b(?:until|up to)\s+{_YEAR}\b", re.I), "until"),
+)
+_RECENCY = (
+    (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b", re.I),
+     "previous"),
+    (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspection|visit|report|one)\b",
+                re.I), "latest"),
+)
+# A kind of report counts only in a phrase about the document: its noun after a determiner, a date or a word
+# about when ("the focused visit", "its 2019 inspection", "the most recent Ofsted visit"), never a topic word
+# ("how often social workers visit children").
+_ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previous|prior|next|first|ofsted|"
+                   rf"{_MONTHS}|(?:19|20)\d\d|'\d\d)")
+# A question asking for a number ("how many inspectors", "what share of care leavers").
+_QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
+                       r"\bnumber of\b|%", re.I)
+# Words shorter than this are never read as a misspelt council name.
+_GUESS_MIN = 6
+# How alike a word and a council's name must be to read one as the other (difflib ratio).
+_GUESS_CUTOFF = 0.85
+
+
+@dataclass(frozen=True)
+class Council:
+    """A council a question names: as the product names it (England's list), as written, and whether the name was
+    read despite a spelling mistake."""
+
+    name: str
+    written: str
+    guessed: bool = False
+    successors: tuple[str, ...] = ()  # the councils that replaced a former one ("Northants")
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The years a question names: single years, and a range given by "since", "before" or "between" (inclusive)."""
+
+    years: tuple[int, ...] = ()
+    since: int | None = None
+    until: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.since or self.until)
+
+    def earliest(self) -> int | None:
+        """The first year named, however it was named."""
+        named = [*self.years, *([self.since] if self.since else []), *([self.until] if self.until else [])]
+        return min(named) if named else None
+
+    def labels(self) -> list[str]:
+        """Chips as the question said them: "2024", "since 2015", "2019–2023", "before 2020"."""
+        chips = [str(year) for year in self.years]
+        if self.since and self.until:
+            chips.append(f"{self.since}–{self.until}")
+        elif self.since:
+            chips.append(f"since {self.since}")
+        elif self.until:
+            chips.append(f"up to {self.until}")
+        return chips
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as read: what it names (councils, dates, kinds, recency), how it asks, and what it asks for."""
+
+    text: str
+    topic: str  # the question without its opening, councils and dates: for full-text search and evidence
+    councils: tuple[Council, ...] = ()
+    dates: Dates = field(default_factory=Dates)
+    kinds: tuple[str, ...] = ()  # kinds named by a phrase about the document (filter)
+    kinds_meant: tuple[str, ...] = ()  # kinds the question implies without naming one ("the inspection": rank up)
+    recency: str | None = None  # "latest" or "previous"
+    tone: int = 0  # -1: asks what was criticised, +1: what was praised (search/tone.py)
+    quantity: bool = False  # asks for a number
+    out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
+    asks: frozenset[str] = frozenset({"topic"})  # what it asks for (search/intent.py)
+    scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
+
+    def wants(self, ask: str) -> bool:
+        """True when the question asks for ``ask`` (one of ASKS)."""
+        return ask in self.asks
+
+    def score(self, ask: str) -> float:
+        """How likely the question asks for ``ask`` (0 when it was not read from examples)."""
+        return dict(self.scores).get(ask, 0.0)
+
+    def council_names(self) -> tuple[str, ...]:
+        """Every council named, a former council standing for its successors."""
+        return tuple(dict.fromkeys(name for council in self.councils for name in (council.name, *council.successors)))
+
+
+def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Query:
+    """What ``question`` names and how it asks. ``known_word`` tells whether a word is used in the indexed reports:
+    such a word is never read as a misspelt council name."""
+    text = " ".join(question.replace("’", "'").split())
+    councils, spans = _councils(text, known_word)
+    dates, date_spans = _dates(text)
+    kinds, meant = _kinds(text)
+    topic = _topic(focus(text), spans + date_spans)
+    return Query(text, topic, councils, dates, kinds, meant, _recency(text), asked_tone(text),
+                 bool(_QUANTITY.search(text)), tuple(scope.load().named_in(text)))
+
+
+def focus(question: str) -> str:
+    """The question without a content-free opening such as "What did Ofsted say about"."""
+    stripped = _PREAMBLE.sub("", question).strip(" ?.!")
+    return stripped or question.strip()
+
+
+def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float]) -> Query:
+    """The query with what it asks for, as read from examples."""
+    return replace(query, asks=asks, scores=tuple(sorted(scores.items())))
+
+
+def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tuple[Council, ...], list[str]]:
+    """Councils named exactly (any name England's list gives them), then words that are a council's name misspelt
+    ("rotheram"): the list is closed, so a near miss of a long name is a typo, unless the word is an ordinary one."""
+    listed = authorities.load()
+    found: list[Council] = []
+    spans: list[str] = []
+    covered = []
+    for mention in listed.mentions(text):
+        written = text[mention.start:mention.end]
+        found.append(Council(mention.authority.name, written, False, mention.authority.successors))
+        spans.append(written)
+        covered.append((mention.start, mention.end))
+    names = _spellings()
+    for match in re.finditer(r"[A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?", text):
+        for written in _windows(match.group(0)):
+            start = text.find(written, match.start())
+            if any(a <= start < b for a, b in covered) or len(written.replace(" ", "")) < _GUESS_MIN:
+                continue
+            if known_word is not None and all(known_word(word) for word in written.split()):
+                continue
+            guess = difflib.get_close_matches(written.lower(), names, n=1, cutoff=_GUESS_CUTOFF)
+            if guess and guess[0] != written.lower():
+                authority = listed.named(names[guess[0]])
+                if authority is not None and authority.name not in {council.name for council in found}:
+                    found.append(Council(authority.name, written, True, authority.successors))
+                    spans.append(written)
+                    covered.append((start, start + len(written)))
+    return tuple(found), spans
+
+
+def _windows(words: str) -> list[str]:
+    """A run of one or two words, then each word alone (a two-word name misspelt, else a one-word one)."""
+    parts = words.split()
+    return [words, *parts] if len(parts) > 1 else parts
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """Every council name and alias, lower-case, mapped to itself as written in the list."""
+    return {name.lstrip("=").lower(): name.lstrip("=") for authority in authorities.load().all
+            for name in (authority.name, *authority.aliases) if not name.startswith("=")}
+
+
+def _dates(text: str) -> tuple[Dates, list[str]]:
+    """Years named, and ranges: "since 2015" includes 2015, "before 2020" ends with 2019, "between" includes both."""
+    rest = _NOT_A_DATE.sub(" ", text)
+    spans: list[str] = []
+    since = until = None
+    for pattern, kind in _RANGES:
+        match = pattern.search(rest)
+        if not match:
+            continue
+        numbers = sorted(int(group) for group in match.groups() if group)
+        spans.append(match.group(0))
+        if kind == "between":
+            since, until = numbers[0], numbers[-1]
+        elif kind in ("since", "after"):
+            since = numbers[0] + (1 if kind == "after" else 0)
+        else:
+            until = numbers[0] - (1 if kind == "before" else 0)
+        rest = rest[:match.start()] + " " + rest[match.end():]
+    years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!\s*%)", rest)}))
+    spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+)?(?:{_MONTHS}\s+)?{_YEAR}(?:/\d\d)?\b", rest, re.I)]
+    return Dates(years, since, until), spans
+
+
+def _recency(text: str) -> str | None:
+    return next((name for pattern, name in _RECENCY if pattern.search(text)), None)
+
+
+@lru_cache(maxsize=1)
+def _kind_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]:
+    """From search/data/kinds.txt: (pattern of the phrase, kinds, whether it names the kind or only means it)."""
+    rules = []
+    for line in KINDS_DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        strength, kinds, *phrases = [part.strip() for part in line.split("|")]
+        alternatives = "|".join(_phrase(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+        if strength == "names":
+            pattern = re.compile(rf"\b(?:{alternatives})s?\b", re.I)
+        else:
+            pattern = re.compile(rf"\b{_ABOUT_DOCUMENT}\s+(?:[\w'-]+\s+){{0,3}}?(?:{alternatives})s?\b|"
+                                 rf"\b(?:{alternatives})s?\s+(?:to|of|on|at|in)\s+(?:the\s+)?[A-Z]", re.I)
+        rules.append((pattern, tuple(kinds.split()), strength == "names"))
+    return tuple(rules)
+
+
+def _phrase(phrase: str) -> str:
+    """A phrase of the kinds file as a pattern: any spacing between words, "…" for up to six words."""
+    words = [r"(?:[\w'-]+\s+){0,6}?" if word == "…" else re.escape(word) + r"\s+" for word in phrase.split()]
+    return "".join(words)[: -len(r"\s+")] if not phrase.endswith("…") else "".join(words)
+
+
+def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Kinds of report named by a phrase about the document (a filter), and kinds only implied (a preference)."""
+    named: list[str] = []
+    meant: list[str] = []
+    for pattern, kinds, names in _kind_patterns():
+        if pattern.search(text):
+            (named if names else meant).extend(kinds)
+    named = list(dict.fromkeys(named))
+    return tuple(named), tuple(kind for kind in dict.fromkeys(meant) if not named)
+
+
+def _topic(text: str, spans: list[str]) -> str:
+    """The text without the councils' names (with "County Council" and "'s") and the date phrases."""
+    for span in sorted(set(spans), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
+                      text, flags=re.I)
+    return " ".join(text.split()).strip(" ,.?") or text

@@ -1,0 +1,237 @@
+"""Choose the documents a question is about: the councils, dates, kinds and recency it names applied together (and
+the reader's own filters); what it only implies ranks documents up instead of ruling them out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.metadata import KINDS
+from ingest.store import DocumentRecord
+from search.parse import INSPECTIONS, Query
+
+# Documents of one council dated this close together are about the same inspection (a report and the council
+# paper that presents it to a committee).
+SAME_EVENT_DAYS = 120
+# A question at least this likely to ask about change (search/intent.py) takes the years it names as where the story
+# starts, not as a filter: "criticised in 2019 ... is it working now?" is answered by the reports after 2019.
+MAYBE_CHANGE = 0.2
+# How much a document the question implies but does not name (a "visit" when it says "the visit", a newer report when
+# it names no year) is preferred, relative to the newest of the candidates (1.0).
+IMPLIED_KIND = 0.5
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filters the reader set (command-line flags, the page's sidebar), applied on top of what the question says."""
+
+    authority: str | None = None
+    date_from: str | None = None  # ISO date or year
+    date_to: str | None = None
+    kind: str | None = None  # a kind of KINDS, a prefix of one, or "inspection" for any inspection
+    authorities: tuple[str, ...] = ()  # any of these councils (the page's council filter)
+
+    def keeps(self, doc: DocumentRecord, councils: bool = True) -> bool:
+        """True when the document passes every filter given (``councils`` False: all but the council filters)."""
+        description = doc.description
+        if councils and not self.keeps_council(description.authority):
+            return False
+        if self.kind and not of_kind(doc, INSPECTIONS if self.kind == "inspection" else (self.kind,)) \
+                and not (description.kind or "").startswith(self.kind):
+            return False
+        return not (self.date_from or self.date_to) or description.within(self.date_from, self.date_to)
+
+    def keeps_council(self, authority: str | None) -> bool:
+        """True when the reader's council filters allow ``authority``."""
+        if self.authority and (authority or "").lower() != self.authority.lower():
+            return False
+        return not self.authorities or authority in self.authorities
+
+    def councils(self) -> tuple[str, ...]:
+        """The councils the reader chose."""
+        return tuple(dict.fromkeys([*([self.authority] if self.authority else []), *self.authorities]))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The documents searched, those ranked up, and what the reader should be told about how they were chosen."""
+
+    documents: tuple[int, ...] | None  # None: every document
+    preferred: tuple[tuple[int, float], ...] = ()  # (document, 0 to 1): how much each is ranked up
+    councils: tuple[str, ...] = ()  # councils named that the index holds reports about
+    missing: tuple[str, ...] = ()  # councils named that no indexed report is about
+    labels: tuple[str, ...] = ()  # chips: "Rutland", "since 2015", "focused visits", "latest inspection"
+    notes: tuple[str, ...] = ()
+    from_question: bool = True  # False: the reader chose to search every report
+
+    def preference(self, document: int) -> float:
+        """How much ``document`` is ranked up (0 to 1)."""
+        return dict(self.preferred).get(document, 0.0)
+
+    def allows(self, document: int) -> bool:
+        """True when ``document`` is among those searched."""
+        return self.documents is None or document in self.documents
+
+
+def select(query: Query, documents: Sequence[DocumentRecord], where: Where | None = None,
+           from_question: bool = True) -> Selection:
+    """The documents ``query`` is about, within ``where``. Each filter the question names is applied in turn
+    (councils, dates, kinds, recency); one that would leave nothing is set aside and the reader is told which."""
+    where = where or Where()
+    indexed = {doc.description.authority for doc in documents if doc.description.authority}
+    named = query.council_names()
+    councils = tuple(name for name in named if name in indexed)
+    missing = tuple(council.name for council in query.councils
+                    if council.name not in indexed and not set(council.successors) & indexed)
+    notes = [f"Read “{council.written}” as {council.name}." for council in query.councils if council.guessed]
+    notes += [f"No report for {name} is indexed." for name in missing]
+    pool = [doc for doc in documents if where.keeps(doc, councils=not (from_question and councils))]
+    if from_question and councils and where.councils() and not set(councils) & set(where.councils()):
+        notes.append(f"The question names {_and(councils)}; the council filter ({_and(where.councils())}) is set aside.")
+    elif from_question and councils:
+        pool = [doc for doc in pool if where.keeps_council(doc.description.authority) or not where.councils()]
+    labels: list[str] = []
+    steps = _steps(query, councils) if from_question else []
+    for label, keep, empty in steps:
+        narrowed = [doc for doc in pool if keep(doc)]
+        if narrowed:
+            pool = narrowed
+            labels += label
+        else:
+            notes.append(empty)
+    if from_question and query.recency:
+        pool, note = _by_recency(pool, query)
+        labels.append(f"{query.recency} {_event_noun(query)}")
+        notes += note
+    filtered = bool(steps) or bool(from_question and query.recency) or where != Where()
+    chosen = tuple(sorted(doc.id for doc in pool)) if filtered else None
+    return Selection(chosen, _preferred(query, pool, from_question), councils, missing, tuple(labels), tuple(notes),
+                     from_question)
+
+
+Step = tuple[list[str], Callable[[DocumentRecord], bool], str]
+
+
+def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
+    """The filters the question names, in order: (chips, test, what to say when nothing passes it)."""
+    steps: list[Step] = []
+    who = _and(councils) if councils else "any council"
+    if councils:
+        steps.append((list(councils), lambda doc: doc.description.authority in councils, ""))
+    dates = query.dates
+    if dates and changing(query):
+        start, end = dates.earliest(), dates.until if dates.since else None
+        steps.append(([f"from {start}" + (f" to {end}" if end else "")],
+                      lambda doc: doc.description.within(str(start), str(end) if end else None),
+                      f"No indexed report of {who} is from {start} on; searching every year."))
+    elif dates:
+        years = set(dates.years)
+        steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
+                      f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year."))
+    if query.kinds:
+        kinds = query.kinds
+        steps.append(([_kind_label(kinds)], lambda doc: of_kind(doc, kinds),
+                      f"No indexed {_kind_label(kinds)} of {who} matches; searching every kind of report."))
+    return steps
+
+
+def changing(query: Query) -> bool:
+    """True when the years a question names are where a change starts ("since 2019", "criticised in 2019: has it
+    improved?"), not the reports it asks about; a question asking why a grade was given asks about that year's
+    report ("why was it still requires improvement in 2020?")."""
+    return not query.wants("reasons") and (query.wants("change") or query.score("change") >= MAYBE_CHANGE)
+
+
+def _in_dates(doc: DocumentRecord, years: set[int], since: int | None, until: int | None) -> bool:
+    description = doc.description
+    if years and not description.years() & years:
+        return False
+    return not (since or until) or description.within(str(since) if since else None, str(until) if until else None)
+
+
+def of_kind(doc: DocumentRecord, kinds: Sequence[str]) -> bool:
+    """True when the document is of one of ``kinds``; a council paper that restates an inspection's grades is about
+    that inspection, so it counts as one."""
+    kind = doc.description.kind
+    return kind in kinds or (kind == "committee_report" and bool(doc.judgements) and set(INSPECTIONS) <= set(kinds))
+
+
+def _kind_label(kinds: Sequence[str]) -> str:
+    if set(kinds) == set(INSPECTIONS):
+        return "inspections"
+    return ", ".join(sorted({KINDS.get(kind, kind) + "s" for kind in kinds}))
+
+
+def _event_noun(query: Query) -> str:
+    kinds = query.kinds or query.kinds_meant
+    if kinds and set(kinds) <= set(INSPECTIONS):
+        return "inspection"
+    return "visit" if kinds and all(kind.endswith("visit") for kind in kinds) else "report"
+
+
+def _by_recency(pool: list[DocumentRecord], query: Query) -> tuple[list[DocumentRecord], list[str]]:
+    """Per council, the documents of its newest inspection or visit ("latest") or of the one before ("previous"),
+    among the kinds the question means ("the latest inspection": inspections) and, for a grade, graded reports."""
+    position = 0 if query.recency == "latest" else 1
+    candidates = [doc for doc in pool if of_kind(doc, query.kinds_meant)] if query.kinds_meant else pool
+    if query.wants("grade"):
+        candidates = [doc for doc in candidates if doc.judgements] or candidates
+    candidates = candidates or pool
+    chosen: list[DocumentRecord] = []
+    for authority in sorted({doc.description.authority or "" for doc in candidates}):
+        events = events_of([doc for doc in candidates if (doc.description.authority or "") == authority])
+        if len(events) > position:
+            chosen += events[-1 - position]
+    if chosen:
+        return chosen, []
+    return pool, [f"No {query.recency} {_event_noun(query)} to choose; searching every report."]
+
+
+def events_of(documents: Sequence[DocumentRecord]) -> list[list[DocumentRecord]]:
+    """One council's documents grouped into inspections or visits, oldest first: a report and the council paper
+    presenting it weeks later are one event."""
+    events: list[list[DocumentRecord]] = []
+    for doc in sorted(documents, key=lambda doc: doc.description.held or ""):
+        if events and days_between(_dated(doc), _dated(events[-1][-1])) <= SAME_EVENT_DAYS:
+            events[-1].append(doc)
+        else:
+            events.append([doc])
+    return events
+
+
+def _dated(doc: DocumentRecord) -> str:
+    """When a document came out: a report and the council paper presenting it come out weeks apart."""
+    return doc.description.published or doc.description.held or ""
+
+
+def days_between(later: str, earlier: str) -> int:
+    """Days from ``earlier`` to ``later`` (ISO dates); very many when either is missing."""
+    try:
+        return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return 10**6
+
+
+def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool) -> tuple[tuple[int, float], ...]:
+    """Documents ranked up. When the question names no year, or asks what changed since one, newer reports on the
+    point come first (the newest 1.0, the oldest 0.0); a kind the question implies ("the visit") is preferred over
+    the others (which get half)."""
+    if not from_question or query.wants("across"):
+        return ()
+    newest_first = not query.dates or changing(query)
+    order = sorted({doc.description.held or "" for doc in pool})
+    weights = {}
+    for doc in pool:
+        weight = order.index(doc.description.held or "") / (len(order) - 1) if newest_first and len(order) > 1 else 1.0
+        if query.kinds_meant and not of_kind(doc, query.kinds_meant):
+            weight *= IMPLIED_KIND
+        weights[doc.id] = round(weight, 4)
+    if not newest_first and not query.kinds_meant:
+        return ()
+    return tuple(sorted(weights.items()))
+
+
+def _and(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
