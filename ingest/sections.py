@@ -19,12 +19,14 @@ PARTS = (SUMMARY, JUDGEMENT, IMPROVE, ABOUT, AREA)
 IMPROVE_SECTION = re.compile(r"what needs to improve|needs? to improve|areas? (?:for|of) (?:priority )?(?:improvement|action|"
                              r"development)|priority (?:and immediate )?actions?|recommendations?", re.I)
 # ILACS reports open with their headline findings under the report's own title ("Inspection of X local authority
-# children's services"), focused-visit letters under "Focused visit to X" or "Headline findings"; SIF reports have a
-# "Summary" and "This local authority is good because:"; council papers an "Executive summary".
-SUMMARY_SECTION = re.compile(r"headline findings|summary|key findings|overall effectiveness|\bbecause:?\s*$|"
-                             r"^(?:inspection of|focused visit to) .{0,80}children", re.I)
+# children's services"), focused-visit letters under "Headline findings" (from 2020) or "Overview" (2018-2019); SIF
+# reports have a "Summary" and "This local authority is good because:"; council papers an "Executive summary".
+SUMMARY_SECTION = re.compile(r"headline findings|summary|key findings|overall effectiveness|\bbecause:?\s*$|^overview$|"
+                             r"^inspection of .{0,80}children", re.I)
+# A visit letter's paragraphs under its own title say what the visit looked at, when and by whom ("This letter
+# summarises the findings of the focused visit to ... on 20 and 21 October 2021", "Inspectors looked at ...").
 ABOUT_SECTION = re.compile(r"information about|about this (?:inspection|visit|local authority)|the inspection team|"
-                           r"^(?:contents|context)\b|in this area$", re.I)
+                           r"^(?:contents|context)\b|in this area$|^(?:focused|monitoring) visit to\b", re.I)
 # "Inspection dates: ..." and "Lead inspector: ..." lines open a report; what follows them, up to the next heading,
 # is its headline findings (read as a heading, such a line would otherwise label them).
 ABOUT_LINE = re.compile(r"^(?:inspection dates|lead inspector|dates of (?:the )?(?:inspection|visit))\b", re.I)
@@ -37,8 +39,8 @@ def part_of(section: str | None, text: str) -> str:
     if ("|" in text or len(text) < JUDGEMENT_CHARS) and (GRADE_ROW.search(text) or GRADE_STATED.search(text)):
         return JUDGEMENT
     heading = (section or "").strip()
-    if ABOUT_LINE.search(text.strip()) or ABOUT_SECTION.search(heading):
-        return ABOUT
+    if ABOUT_LINE.search(text.strip()) or ABOUT_SECTION.search(heading) or not heading:
+        return ABOUT  # a letter's date, address and greeting come before any heading
     if IMPROVE_SECTION.search(heading):
         return IMPROVE
     if SUMMARY_SECTION.search(heading) or ABOUT_LINE.search(heading):

@@ -25,8 +25,9 @@ from ingest.sections import JUDGEMENT
 
 # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
 # 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector;
-# 7: the part of the report each chunk is in (summary, judgement, improvement list, about, findings by area)
-FORMAT = 7
+# 7: the part of the report each chunk is in (summary, judgement, improvement list, about, findings by area);
+# 8: visit letters' opening paragraphs and text before any heading are "about", a 2018-19 letter's "Overview" summary
+FORMAT = 8
 CURRENT = "CURRENT"
 FLAT = "flat"
 HNSW = "hnsw"

@@ -5,14 +5,14 @@ readable on its own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.sections import ABOUT, IMPROVE, SUMMARY
+from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
@@ -56,6 +56,11 @@ QUANTITY_BONUS = 0.1
 # A sentence of the report the question is most likely about (the newest, when it names no year; see
 # search/select.py) scores up to this much higher: a little under MARGIN, so it wins only among near-equals.
 PREFERRED = 0.05
+# A grade statement in words ("Services for care leavers are good.") is quoted before the same grade in a table row.
+IN_WORDS = 0.15
+_GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
 # A sentence opening with a word that refers back ("They provide ...", "This means ...") does not read on its own;
 # it is quoted with the sentence before it.
 _REFERS_BACK = re.compile(r"^(?:they|this|these|those|it|its|their|such|he|she|both|there)\b", re.I)
@@ -106,10 +111,12 @@ class Passage:
 
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
-                    quantity: bool = False) -> list[Sentence]:
+                    quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
-    what the question prefers; for a question about grades, sentences that state a grade come first. ``stored``
-    holds, by rank, the sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
+    what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
+    what was criticised or praised, ``tone`` (each sentence's tone from its vector, -1 to 1, in the direction asked)
+    raises the sentences reading that way. ``stored`` holds, by rank, the sentence vectors kept at ingest; only the
+    sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
               for a, b in passage.chunk.sentences or sentence_spans(passage.chunk.text)]
     if not pieces:
@@ -118,12 +125,13 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     similarity = vectors @ query
     words = terms(topic)
     preference = {passage.rank: passage.preference for passage in passages}
+    toned = tone(vectors) if tone is not None else np.zeros(len(pieces))
     sentences = []
-    for (rank, a, b, text), sim in zip(pieces, similarity):
+    for (rank, a, b, text), sim, leaning in zip(pieces, similarity, toned):
         overlap = _overlap(words, text)
         bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
-        bonus += PREFERRED * preference.get(rank, 0.0)
+        bonus += PREFERRED * (preference.get(rank, 0.0) + float(leaning))
         sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(sim) + RELEVANCE_OVERLAP * overlap))
     return sentences
@@ -160,10 +168,11 @@ def _stems(words: Sequence[str]) -> list[str]:
 
 def primary(query: Query) -> str:
     """The one thing the answer is shaped for, when a question asks several (a grade and a change: the grade)."""
-    for ask in ("facts", "improve", "reasons", "change", "grade", "summary"):
+    for ask in ("facts", "improve", "reasons", "change", "grade"):
         if query.wants(ask):
             return ask
-    return "topic"
+    # a summary is the findings with no particular topic: a question naming one wants that topic
+    return "summary" if query.wants("summary") and not query.wants("topic") else "topic"
 
 
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
@@ -182,12 +191,12 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _in_part(sentences, passages, (ABOUT,))
+        shaped = _facts(sentences, passages)
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
-                       margin=ask == "grade")
+                       margin=False)
         if quotes:
             return quotes
     return _best(query, sentences, passages, boilerplate)
@@ -219,22 +228,60 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
 
 def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],
                       statements: Sequence[tuple[int, str]]) -> list[Sentence]:
-    """The sentences of the leading grade row's report that state a grade: the row's own statement and the report's
-    headline findings saying a grade in words first, then its other judgement lines."""
+    """The sentences of the leading grade row's report that state its grade: a sentence in words first (the report's
+    headline or judgement line saying that grade), then the row itself, then the headline findings' other statements
+    of a grade (else any statement of a grade)."""
     if not statements:
         return [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)]
     by_rank = _by_rank(passages)
     document = by_rank[statements[0][0]].document.id if statements[0][0] in by_rank else None
     stated = _key(statements[0][1])
+    grade = _GRADE_WORD.search(statements[0][1])
     chosen = []
     for sentence in sentences:
         passage = by_rank.get(sentence.rank)
         if passage is None or passage.document.id != document or not GRADE_STATEMENT.search(sentence.text):
             continue
         key = _key(sentence.text)
-        lead = bool(stated) and (key in stated or stated in key) or passage.chunk.part == SUMMARY
-        chosen.append(replace(sentence, score=sentence.score + 2 * GRADE_BONUS) if lead else sentence)
-    return chosen
+        same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(sentence.text)
+        if (stated and (key in stated or stated in key)) or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
+            in_words = " | " not in sentence.text
+            chosen.append(replace(sentence, score=sentence.score + 4 * GRADE_BONUS + IN_WORDS * in_words))
+        elif passage.chunk.part == SUMMARY:
+            chosen.append(replace(sentence, score=sentence.score + 2 * GRADE_BONUS))
+    return chosen or [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)
+                      and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
+
+
+def _grade_key(text: str) -> str:
+    """A grade's words in one form ("require improvement" and "requires improvement" alike)."""
+    return _key(text).replace("requires", "require")
+
+
+def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """Every sentence, the lines about the first-ranked report's inspection raised, and most those stating what its
+    record holds (its lead inspector, the last day of the inspection): the rest can still state the number or the
+    person asked for (a council paper's "carried out over three weeks ... involving six inspectors")."""
+    about = _in_part(sentences, passages, (ABOUT,))
+    if not about:
+        return list(sentences)
+    by_rank = _by_rank(passages)
+    description = by_rank[about[0].rank].document.description
+    facts = _stated_facts(description.lead_inspector, description.inspection_end)
+    inside = set(map(id, about))
+    return [replace(sentence, score=sentence.score + GRADE_BONUS * ((id(sentence) in inside)
+                                                                   + sum(bool(fact.search(sentence.text)) for fact in facts)))
+            for sentence in sentences]
+
+
+def _stated_facts(lead: str | None, end: str | None) -> list[re.Pattern[str]]:
+    """Patterns for a report's lead inspector's name and its inspection's last day as reports write them
+    ("Lead inspector: Nicki Shaw", "on 20 and 21 October 2021")."""
+    facts = [re.compile(re.escape(lead), re.I)] if lead else []
+    if end and len(end) == 10:
+        year, month, day = end.split("-")
+        facts.append(re.compile(rf"\b{int(day)}\s*{_MONTH_NAMES[int(month) - 1]}\s*{year}", re.I))
+    return facts
 
 
 def _in_part(sentences: Sequence[Sentence], passages: Sequence[Passage], parts: Sequence[str]) -> list[Sentence]:

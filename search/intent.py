@@ -1,5 +1,6 @@
 """Tell what a question asks for (a grade, reasons, the improvement list, change, a summary, facts, several
-councils, a topic) from labelled example questions: a classifier over the question's vector and its words."""
+councils, a topic; criticism or praise) from labelled example questions: a classifier over the question's vector
+and its words."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ingest import authorities
 from ingest.embed import Embedder
-from search.parse import ASKS, Query, with_asks
+from search.parse import ASKS, TONES, Query, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -33,12 +34,17 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORD = re.compile(r"[a-z]+")
 
 
+LABELS = ASKS + TONES
+# A line labelled only with this (or only critical or praised) teaches the tone, not what else is asked.
+NEITHER = "neither"
+
+
 @dataclass(frozen=True)
 class Example:
     """One labelled question: its text and what it asks for (one or more of ASKS)."""
 
     text: str
-    asks: frozenset[str]
+    asks: frozenset[str]  # of LABELS
 
 
 def load(path: Path = DATA) -> list[Example]:
@@ -49,8 +55,9 @@ def load(path: Path = DATA) -> list[Example]:
             continue
         labels, _, text = line.partition("|")
         asks = frozenset(labels.split())
-        if not text.strip() or not asks or not asks <= set(ASKS):
-            raise ValueError(f"{path}, line {number}: expected 'labels | question' with labels from {', '.join(ASKS)}")
+        if not text.strip() or not asks or not asks <= {*LABELS, NEITHER}:
+            raise ValueError(f"{path}, line {number}: expected 'labels | question' with labels from "
+                             f"{', '.join((*LABELS, NEITHER))}")
         examples.append(Example(text.strip(), asks))
     return examples
 
@@ -81,8 +88,9 @@ class Intents:
         """``query`` with what it asks for. ``vector`` is the embedding of ``framed(query.text)``, when the caller
         has it already."""
         scores = self.scores(query.text, vector)
-        asks = frozenset(ask for ask, score in scores.items() if score >= SURE) or frozenset({"topic"})
-        return with_asks(query, asks, scores)
+        asks = frozenset(ask for ask in ASKS if scores[ask] >= SURE) or frozenset({"topic"})
+        tone = int(scores["praised"] >= SURE) - int(scores["critical"] >= SURE)
+        return with_asks(query, asks, {ask: scores[ask] for ask in ASKS}, tone)
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:
         """Each label's probability for ``question``."""
@@ -91,7 +99,7 @@ class Intents:
         if vector is None:
             vector = self._embedder.embed([text])[0]
         features = _features(vector[None, :], words.transform([text.lower()]))
-        return {ask: float(model.predict_proba(features)[0, 1]) for ask, model in zip(ASKS, models, strict=True)}
+        return {label: float(model.predict_proba(features)[0, 1]) for label, model in zip(LABELS, models, strict=True)}
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -147,9 +155,11 @@ def fit(examples: Sequence[Example], embedder: Embedder,
     words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     features = _features(vectors, words.fit_transform([text.lower() for text in texts]))
     models = []
-    for ask in ASKS:
-        labels = np.array([ask in example.asks for example in examples], dtype=int)
-        models.append(LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced").fit(features, labels))
+    for label in LABELS:
+        # what is asked is learnt from the lines that say it; criticism or praise from every line
+        rows = [n for n, example in enumerate(examples) if label in TONES or example.asks & set(ASKS)]
+        labels = np.array([label in examples[n].asks for n in rows], dtype=int)
+        models.append(LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced").fit(features[rows], labels))
     return words, models
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 from ingest import authorities
 from search import scope
 from search.scope import OutOfScope
-from search.tone import asked_tone
 
 KINDS_DATA = Path(__file__).with_name("data") / "kinds.txt"
-# What a question can ask for (search/intent.py reads it from labelled examples; "topic" when unsure).
+# What a question can ask for (search/intent.py reads it from labelled examples; "topic" when unsure), and whether
+# it asks for criticism or praise.
 ASKS = ("grade", "reasons", "improve", "change", "summary", "facts", "across", "topic")
+TONES = ("critical", "praised")
 INSPECTIONS = ("sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
 VISITS = ("focused_visit", "monitoring_visit")
 
@@ -41,7 +42,7 @@ _RANGES = (
     (re.compile(rf"\b(?:since|from)\s+(?:(?:the|its|their)\s+)?(?:{_MONTHS}\s+)?{_YEAR}\b", re.I), "since"),
     (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), "after"),
     (re.compile(rf"\b(?:before|prior to)\s+{_YEAR}\b", re.I), "before"),
-    (re.compile(rf"\b(?:until|up to)\s+{_YEAR}\b", re.I), "until"),
+    (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), "until"),
 )
 _RECENCY = (
     (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b", re.I),
@@ -81,6 +82,7 @@ class Dates:
     years: tuple[int, ...] = ()
     since: int | None = None
     until: int | None = None
+    said: tuple[str, ...] = ()  # the range as the question put it ("before 2020", "since 2015")
 
     def __bool__(self) -> bool:
         return bool(self.years or self.since or self.until)
@@ -92,14 +94,7 @@ class Dates:
 
     def labels(self) -> list[str]:
         """Chips as the question said them: "2024", "since 2015", "2019–2023", "before 2020"."""
-        chips = [str(year) for year in self.years]
-        if self.since and self.until:
-            chips.append(f"{self.since}–{self.until}")
-        elif self.since:
-            chips.append(f"since {self.since}")
-        elif self.until:
-            chips.append(f"up to {self.until}")
-        return chips
+        return [str(year) for year in self.years] + [" ".join(phrase.lower().split()) for phrase in self.said]
 
 
 @dataclass(frozen=True)
@@ -140,8 +135,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     dates, date_spans = _dates(text)
     kinds, meant = _kinds(text)
     topic = _topic(focus(text), spans + date_spans)
-    return Query(text, topic, councils, dates, kinds, meant, _recency(text), asked_tone(text),
-                 bool(_QUANTITY.search(text)), tuple(scope.load().named_in(text)))
+    return Query(text, topic, councils, dates, kinds, meant, _recency(text), 0, bool(_QUANTITY.search(text)),
+                 tuple(scope.load().named_in(text)))
 
 
 def focus(question: str) -> str:
@@ -150,9 +145,9 @@ def focus(question: str) -> str:
     return stripped or question.strip()
 
 
-def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float]) -> Query:
-    """The query with what it asks for, as read from examples."""
-    return replace(query, asks=asks, scores=tuple(sorted(scores.items())))
+def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float], tone: int = 0) -> Query:
+    """The query with what it asks for and whether it asks for criticism (-1) or praise (+1), as read from examples."""
+    return replace(query, asks=asks, scores=tuple(sorted(scores.items())), tone=tone)
 
 
 def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tuple[Council, ...], list[str]]:
@@ -202,6 +197,7 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
     """Years named, and ranges: "since 2015" includes 2015, "before 2020" ends with 2019, "between" includes both."""
     rest = _NOT_A_DATE.sub(" ", text)
     spans: list[str] = []
+    said: list[str] = []
     since = until = None
     for pattern, kind in _RANGES:
         match = pattern.search(rest)
@@ -209,6 +205,8 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
             continue
         numbers = sorted(int(group) for group in match.groups() if group)
         spans.append(match.group(0))
+        word = match.group(0).split()[0].lower()
+        said.append(f"{numbers[0]}–{numbers[-1]}" if kind == "between" else f"{word} {numbers[0]}")
         if kind == "between":
             since, until = numbers[0], numbers[-1]
         elif kind in ("since", "after"):
@@ -218,7 +216,7 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
         rest = rest[:match.start()] + " " + rest[match.end():]
     years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!\s*%)", rest)}))
     spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+)?(?:{_MONTHS}\s+)?{_YEAR}(?:/\d\d)?\b", rest, re.I)]
-    return Dates(years, since, until), spans
+    return Dates(years, since, until, tuple(said)), spans
 
 
 def _recency(text: str) -> str | None:

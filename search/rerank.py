@@ -57,12 +57,18 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
 
 def toned(ranked: Ranked, wanted: int, tone: Callable[[int], float]) -> Ranked:
     """For a question asking what was criticised (``wanted`` -1) or praised (+1): passages reading that way raised,
-    the others lowered, by up to one NUDGE. Tone is measured from the candidates' median (every report passage reads
-    closer to praise than the critical voice), and a difference of TONE_FULL or more counts fully."""
-    tones = {i: tone(i) for i, _ in ranked}
-    middle = float(np.median(list(tones.values()))) if tones else 0.0
-    scored = [(i, score + NUDGE * wanted * max(-1.0, min(1.0, (tones[i] - middle) / TONE_FULL))) for i, score in ranked]
+    the others lowered, by up to one NUDGE (see ``leaning``)."""
+    leanings = leaning(np.array([tone(i) for i, _ in ranked]), wanted)
+    scored = [(i, score + NUDGE * float(lean)) for (i, score), lean in zip(ranked, leanings)]
     return sorted(scored, key=lambda item: -item[1])
+
+
+def leaning(tones: np.ndarray, wanted: int) -> np.ndarray:
+    """How far each text leans the way the question asks (-1 to 1): its tone from the candidates' median (every report
+    passage reads closer to praise than the critical voice), a difference of TONE_FULL or more counting fully."""
+    if not len(tones):
+        return tones
+    return np.clip((tones - float(np.median(tones))) / TONE_FULL, -1.0, 1.0) * wanted
 
 
 def _states_grade(text: str) -> bool:

@@ -38,7 +38,7 @@ from search.grades import GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
 from search.lexical import STOPWORDS, fts_terms, match_any, terms
 from search.parse import Query, focus, parse
-from search.rerank import NUDGE, first, nudge, spread, toned
+from search.rerank import NUDGE, first, leaning, nudge, spread, toned
 from search.select import Selection, Where, changing, select
 from search.tone import Tone
 
@@ -49,6 +49,8 @@ CANDIDATES = 50
 # Passages put first because of their place in a report (the judgements, the improvement list, the headline findings,
 # the lines about the inspection) for a question asking for that part.
 STRUCTURAL = 3
+# Passages closest to the question before re-ranking whose sentences also count for whether the reports answer.
+PLAIN = 3
 # Passages re-ranked by what the question asks (the rest keep their fused order).
 RERANK_DEPTH = 60
 # Filters up to this many passages have their full-text terms weighed within the filter (see _lexical_query).
@@ -111,11 +113,12 @@ class Searcher:
         self.boilerplate = Boilerplate(index.sentences())
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
-        """The question parsed, with what it asks for read from examples, and its vector for the search."""
+        """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
+        question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
         text = " ".join(question.split())
         query = parse(text, self._known)
-        vectors = self.embedder.embed([focus(text), framed(text)])
-        return self.intents.read(query, vectors[1]), vectors[0]
+        vectors = self.embedder.embed([focus(text), query.topic, framed(text)])
+        return self.intents.read(query, vectors[2]), vectors[:2]
 
     def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None,
             within: Sequence[int] | None = None) -> Result:
@@ -123,7 +126,8 @@ class Searcher:
         ``filters`` False searches every report whatever the question names (the reader's choice); ``within``
         keeps to these documents and reads the question as a plain topic (the compare page)."""
         question = " ".join(question.split())
-        query, vector = self.read(question) if question else (parse(""), np.zeros(self.embedder.dimension))
+        query, vectors = self.read(question) if question else (parse(""), np.zeros((2, self.embedder.dimension)))
+        vector = vectors[0]
         if within is not None:
             query = replace(query, asks=frozenset({"topic"}), scores=())
         selection = select(query, self.index.documents(), where, from_question=filters and within is None)
@@ -132,7 +136,8 @@ class Searcher:
         if not question or k <= 0:
             return Result(question, query, selection, (), Answer((), 0.0, True))
         allowed = None if selection.documents is None else self.index.chunk_ids(selection.documents)
-        ranked = self._rank(query.topic, vector, allowed, mode)
+        ranked = self._rank(query.topic, vectors, allowed, mode)
+        plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
         if mode == "hybrid":
             ranked = self._fit(ranked, query, selection, vector, allowed, table.rows, k)
@@ -141,20 +146,31 @@ class Searcher:
                     for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
+        wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
+        tone = (lambda vectors: leaning(self.tone.of_many(vectors), wanted)) if wanted else None
         sentences = score_sentences(query.topic, vector, passages, self.embedder, query.wants("grade"), by_rank,
-                                    query.quantity)
+                                    query.quantity, tone)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         since = query.dates.earliest() if changing(query) else None
         quotes = quote(query, sentences, passages, self.boilerplate, statements, since)
-        evidence = self._evidence(query, selection, relevance(sentences), quotes, hits, table)
+        best = max(relevance(sentences), self._relevance(query, vector, [i for i, _ in plain if i not in ranks]))
+        evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, relevance(sentences), not verdict.answered)
         notes = (*selection.notes, *table.notes, *verdict.reasons)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
+
+    def _relevance(self, query: Query, vector: np.ndarray, ids: Sequence[int]) -> float:
+        """How relevant the best sentence of these passages is to the question."""
+        stored = self.index.chunks(ids)
+        passages = [Passage(PASSAGES_READ + n, item.chunk, item.document) for n, item in enumerate(stored, start=1)]
+        vectors = self.index.sentence_vectors(item.id for item in stored)
+        by_rank = {passage.rank: vectors[item.id] for passage, item in zip(passages, stored) if item.id in vectors}
+        return relevance(score_sentences(query.topic, vector, passages, self.embedder, stored=by_rank))
 
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
                   table: GradeTable) -> Evidence:
@@ -212,7 +228,7 @@ class Searcher:
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
             ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
-        if query.wants("grade") and not query.wants("across"):
+        if query.wants("grade") and not query.wants("across") and not changing(query):
             ranked = first(self._grade_passages(query, selection, vector, allowed, table), ranked, STRUCTURAL)
         elif query.wants("across") and table:  # "which councils were judged inadequate?": the statements lead
             ranked = first(list(dict.fromkeys(row.passage for row in table if row.passage is not None)), ranked, k)
@@ -265,17 +281,20 @@ class Searcher:
                     -min((position.get(i, len(position)) for i, item in stored.items() if item.document.id == document)))
 
         chosen = max(documents, key=standing)
-        mine = [i for i, item in stored.items() if item.document.id == chosen]
-        return sorted(mine, key=lambda i: -float(self.index.vector(i) @ vector))
+        mine = sorted((item for item in stored.values() if item.document.id == chosen), key=lambda item: item.chunk.start)
+        if SUMMARY in parts:  # the headline findings, not a later section's own summary (a SIF report's LSCB review)
+            mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == mine[0].chunk.section]
+        return sorted((item.id for item in mine), key=lambda i: -float(self.index.vector(i) @ vector))
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""
         return list(self.ask(question, k, filters, mode).hits)
 
-    def _rank(self, topic: str, query: np.ndarray, allowed: frozenset[int] | None, mode: str) -> list[tuple[int, float]]:
+    def _rank(self, topic: str, vectors: np.ndarray, allowed: frozenset[int] | None, mode: str) -> list[tuple[int, float]]:
+        """Dense (the question's and its topic's vectors, fused) and full-text rankings, fused."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-        dense = self.index.search(query, CANDIDATES, allowed) if mode != "lexical" else []
+        dense = fuse([self.index.search(vector, CANDIDATES, allowed) for vector in vectors]) if mode != "lexical" else []
         lexical = self.index.lexical(self._lexical_query(topic, allowed), CANDIDATES, allowed) if mode != "dense" else []
         if mode == "dense":
             return dense
@@ -303,7 +322,7 @@ class Searcher:
         return hits
 
 
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-\s][A-Z][A-Za-z]+)*\b")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)(?<![&\w])[A-Z][A-Za-z]{2,}(?:[-\s][A-Z][A-Za-z]{2,})*\b")
 _COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
 
 

@@ -30,6 +30,11 @@ class Scope:
         return [OutOfScope(kind, match.group(0)) for kind, pattern in self.patterns for match in pattern.finditer(text)]
 
 
+def _word(word: str) -> str:
+    """A word of a phrase as a pattern; an apostrophe may be left out, as people typing often do ("childrens")."""
+    return "'?".join(map(re.escape, word.split("'")))
+
+
 @lru_cache(maxsize=2)
 def load(path: Path = DATA) -> Scope:
     """The scope file: "kind | phrase | phrase ..." lines, "#" comments."""
@@ -39,6 +44,6 @@ def load(path: Path = DATA) -> Scope:
             continue
         kind, *phrases = [part.strip() for part in line.split("|")]
         words = sorted((phrase for phrase in phrases if phrase), key=len, reverse=True)
-        alternatives = "|".join(r"[\s-]+".join(map(re.escape, phrase.split())) for phrase in words)
+        alternatives = "|".join(r"[\s-]+".join(_word(word) for word in phrase.split()) for phrase in words)
         patterns.append((kind, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
     return Scope(tuple(patterns))

@@ -125,7 +125,7 @@ def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
         steps.append(([f"from {start}" + (f" to {end}" if end else "")],
                       lambda doc: doc.description.within(str(start), str(end) if end else None),
                       f"No indexed report of {who} is from {start} on; searching every year."))
-    elif dates:
+    elif dates and not maybe_changing(query):
         years = set(dates.years)
         steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
                       f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year."))
@@ -140,7 +140,13 @@ def changing(query: Query) -> bool:
     """True when the years a question names are where a change starts ("since 2019", "criticised in 2019: has it
     improved?"), not the reports it asks about; a question asking why a grade was given asks about that year's
     report ("why was it still requires improvement in 2020?")."""
-    return not query.wants("reasons") and (query.wants("change") or query.score("change") >= MAYBE_CHANGE)
+    return query.wants("change") and not query.wants("reasons")
+
+
+def maybe_changing(query: Query) -> bool:
+    """True when a plain topic question might be asking about change (the reading is unsure): its years then rank
+    their reports and the later ones up instead of ruling the others out."""
+    return not changing(query) and query.asks == {"topic"} and query.score("change") >= MAYBE_CHANGE
 
 
 def _in_dates(doc: DocumentRecord, years: set[int], since: int | None, until: int | None) -> bool:
@@ -215,21 +221,26 @@ def days_between(later: str, earlier: str) -> int:
 
 def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool) -> tuple[tuple[int, float], ...]:
     """Documents ranked up. When the question names no year, or asks what changed since one, newer reports on the
-    point come first (the newest 1.0, the oldest 0.0); a kind the question implies ("the visit") is preferred over
-    the others (which get half)."""
+    point come first (the newest 1.0, the oldest 0.0); when it might be asking about change, the reports of the years
+    it names (1.0) and the later ones (half); a kind the question implies ("the visit") is preferred over the others
+    (which get half as much)."""
     if not from_question or query.wants("across"):
         return ()
-    newest_first = not query.dates or changing(query)
     order = sorted({doc.description.held or "" for doc in pool})
+    start = query.dates.earliest()
     weights = {}
     for doc in pool:
-        weight = order.index(doc.description.held or "") / (len(order) - 1) if newest_first and len(order) > 1 else 1.0
+        if maybe_changing(query) and start:
+            years = doc.description.years()
+            weight = 1.0 if years & set(query.dates.years) else IMPLIED_KIND if min(years, default=0) > start else 0.0
+        elif not query.dates or changing(query):
+            weight = order.index(doc.description.held or "") / (len(order) - 1) if len(order) > 1 else 1.0
+        else:
+            weight = 1.0
         if query.kinds_meant and not of_kind(doc, query.kinds_meant):
             weight *= IMPLIED_KIND
         weights[doc.id] = round(weight, 4)
-    if not newest_first and not query.kinds_meant:
-        return ()
-    return tuple(sorted(weights.items()))
+    return tuple(sorted(weights.items())) if len(set(weights.values())) > 1 else ()
 
 
 def _and(names: Sequence[str]) -> str:

@@ -19,8 +19,11 @@ from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY, part_of
     ("What needs to improve?", "The timeliness of initial child protection conferences.", IMPROVE),
     ("The experiences and progress of children in care: good", "Most children in care live in stable homes.", AREA),
     ("", "Overall effectiveness | Requires improvement to be good", JUDGEMENT),
+    ("", "Lead inspector: Rachel Griffiths, His Majesty's Inspector", ABOUT),
     # focused visits
-    ("Focused visit to Derbyshire local authority children's services", "This letter summarises the findings.", SUMMARY),
+    ("Focused visit to Derbyshire local authority children's services", "This letter summarises the findings.", ABOUT),
+    ("Overview", "Senior leaders know their service well.", SUMMARY),  # focused visits of 2018-2019
+    (None, "Dear Ms Moore", ABOUT),
     ("Headline findings", "Care leavers are well supported.", SUMMARY),
     ("Areas for improvement", "Management oversight of assessments.", IMPROVE),
     ("Priority and immediate action", "Ensure that children at risk are seen.", IMPROVE),
