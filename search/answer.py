@@ -17,6 +17,7 @@ from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
 from search.parse import Query
+from search.rerank import CHANGE_WORDS
 
 MAX_SENTENCES = 4
 # A report's improvement list is quoted whole, up to this many items.
@@ -122,18 +123,19 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     if not pieces:
         return []
     vectors = _sentence_vectors(passages, pieces, embedder, stored or {})
-    similarity = vectors @ query
+    similarity = vectors @ (query[0] if query.ndim == 2 else query)
+    closeness = (vectors @ query.T).max(axis=1) if query.ndim == 2 else similarity  # to the question or its topic
     words = terms(topic)
     preference = {passage.rank: passage.preference for passage in passages}
     toned = tone(vectors) if tone is not None else np.zeros(len(pieces))
     sentences = []
-    for (rank, a, b, text), sim, leaning in zip(pieces, similarity, toned):
+    for (rank, a, b, text), sim, close, leaning in zip(pieces, similarity, closeness, toned):
         overlap = _overlap(words, text)
         bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += PREFERRED * (preference.get(rank, 0.0) + float(leaning))
         sentences.append(Sentence(rank, a, b, text, float(sim) + OVERLAP * overlap + PRIOR / rank + bonus,
-                                  float(sim) + RELEVANCE_OVERLAP * overlap))
+                                  float(close) + RELEVANCE_OVERLAP * overlap))
     return sentences
 
 
@@ -185,13 +187,14 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if ask == "improve":
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
-        later = _later(sentences, passages, since)
+        later = [replace(sentence, score=sentence.score + PREFERRED * bool(CHANGE_WORDS.search(sentence.text)))
+                 for sentence in _later(sentences, passages, since)]
         return _best(query, later, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages)
+        shaped = _facts(sentences, passages, query.quantity)
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
@@ -258,20 +261,21 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
-def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
-    """Every sentence, the lines about the first-ranked report's inspection raised, and most those stating what its
-    record holds (its lead inspector, the last day of the inspection): the rest can still state the number or the
-    person asked for (a council paper's "carried out over three weeks ... involving six inspectors")."""
+def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool) -> list[Sentence]:
+    """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
+    the last day of the inspection) first, and, for a question asking how many, any sentence stating a number (a
+    council paper's "carried out over three weeks ... involving six inspectors")."""
     about = _in_part(sentences, passages, (ABOUT,))
-    if not about:
-        return list(sentences)
     by_rank = _by_rank(passages)
-    description = by_rank[about[0].rank].document.description
-    facts = _stated_facts(description.lead_inspector, description.inspection_end)
+    description = by_rank[about[0].rank].document.description if about else None
+    facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
     inside = set(map(id, about))
-    return [replace(sentence, score=sentence.score + GRADE_BONUS * ((id(sentence) in inside)
-                                                                   + sum(bool(fact.search(sentence.text)) for fact in facts)))
-            for sentence in sentences]
+    chosen = []
+    for sentence in sentences:
+        stated = (id(sentence) in inside) + sum(bool(fact.search(sentence.text)) for fact in facts)
+        if stated or (quantity and states_quantity(sentence.text)):
+            chosen.append(replace(sentence, score=sentence.score + GRADE_BONUS * stated))
+    return chosen
 
 
 def _stated_facts(lead: str | None, end: str | None) -> list[re.Pattern[str]]:
@@ -341,6 +345,8 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
     if strict:
         if text.endswith(":") or (" | " in text and not rows) or (not templates and text in boilerplate):
+            return None
+        if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
             return None
         if len(_key(text)) <= MIN_QUOTE:
             return None

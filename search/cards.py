@@ -36,12 +36,13 @@ def card(hit: Hit, weak: bool = False, href: str | None = None) -> str:
 
 
 def answer_html(answer: Answer, labels: dict[int, str] | None = None) -> str:
-    """The quoted answer: each sentence in quotation marks, then links to the passage cards citing it (and the
-    council and year of each when ``labels`` gives them: an answer drawn from several reports)."""
+    """The quoted answer: each sentence in quotation marks, then links to the passage cards citing it and, from
+    ``labels``, whose words they are and when (marked when a newer report is also quoted)."""
     quotes = []
     for quote in answer.quotes:
         marks = "".join(f'<a href="#passage-{rank}" class="marker">[{rank}]</a>' for rank in quote.passages)
         where = "; ".join(dict.fromkeys((labels or {})[rank] for rank in quote.passages if rank in (labels or {})))
+        where += ", an older report" if where and quote.older else ""
         source = f' <span class="source">({inert(where)})</span>' if where else ""
         quotes.append(f"<p>“{inert(quote.text)}” {marks}{source}</p>")
     return f'<div class="answer">{"".join(quotes)}</div>'

@@ -56,7 +56,7 @@ def decide(query: Query, selection: Selection, evidence: Evidence, threshold: fl
 def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str]:
     reasons = []
     if selection.missing and not selection.councils:
-        reasons.append(f"The indexed reports are not about {', '.join(selection.missing)}.")
+        reasons += [f"No report for {name} is indexed." for name in selection.missing]
     asks_ofsted = bool(re.search(r"\bofsted\b", query.text, re.I))
     for item in query.out_of_scope:
         if item.kind == "graded on its own":
@@ -66,6 +66,8 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         elif item.phrase not in evidence.mentioned or (item.kind != "council outside England" and not asks_ofsted):
             reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                            "English councils' children's services.")
+    if query.recency == "next":
+        reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:
         reasons.append(f"No indexed report mentions {', '.join(evidence.unknown)}.")
     if query.quantity and not evidence.number_stated:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
+from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -81,7 +82,7 @@ class Intents:
         self._examples = list(examples) if examples is not None else None
         self._cache = cache
         self._lock = threading.Lock()
-        self._fitted: tuple[TfidfVectorizer, list[LogisticRegression]] | None = None
+        self._fitted: tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]] | None = None
         self._vocabulary: frozenset[str] = frozenset()
 
     def read(self, query: Query, vector: np.ndarray | None = None) -> Query:
@@ -99,7 +100,7 @@ class Intents:
         if vector is None:
             vector = self._embedder.embed([text])[0]
         features = _features(vector[None, :], words.transform([text.lower()]))
-        return {label: float(model.predict_proba(features)[0, 1]) for label, model in zip(LABELS, models, strict=True)}
+        return {label: _probability(model, features) for label, model in zip(LABELS, models, strict=True)}
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -107,7 +108,7 @@ class Intents:
         self._fit()
         return self._vocabulary
 
-    def _fit(self) -> tuple[TfidfVectorizer, list[LogisticRegression]]:
+    def _fit(self) -> tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]]:
         with self._lock:
             if self._fitted is None:
                 examples = self._examples if self._examples is not None else load()
@@ -147,7 +148,7 @@ def _save(path: Path, vectors: np.ndarray) -> None:
 
 
 def fit(examples: Sequence[Example], embedder: Embedder,
-        vectors: np.ndarray | None = None) -> tuple[TfidfVectorizer, list[LogisticRegression]]:
+        vectors: np.ndarray | None = None) -> tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]]:
     """One logistic regression per label over each example's vector and its words and word pairs (tf-idf)."""
     texts = [framed(example.text) for example in examples]
     if vectors is None:
@@ -159,9 +160,57 @@ def fit(examples: Sequence[Example], embedder: Embedder,
         # what is asked is learnt from the lines that say it; criticism or praise from every line
         rows = [n for n, example in enumerate(examples) if label in TONES or example.asks & set(ASKS)]
         labels = np.array([label in examples[n].asks for n in rows], dtype=int)
-        models.append(LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced").fit(features[rows], labels))
+        model = LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced") if 0 < labels.sum() < len(labels) \
+            else DummyClassifier(strategy="prior")  # a label the examples never (or always) give: its share
+        models.append(model.fit(features[rows], labels))
     return words, models
+
+
+def _probability(model: LogisticRegression | DummyClassifier, features: csr_matrix) -> float:
+    """The probability a model gives its label (a label only ever given, or never, is certain)."""
+    classes = list(model.classes_)
+    return float(model.predict_proba(features)[0, classes.index(1)]) if 1 in classes else 0.0
 
 
 def _features(vectors: np.ndarray, words: csr_matrix) -> csr_matrix:
     return hstack([csr_matrix(vectors), words]).tocsr()
+
+
+def validate(examples: Sequence[Example], embedder: Embedder, split: int) -> dict[str, float]:
+    """F1 of each label at SURE, fitting on the examples before ``split`` and testing on the rest, then the other way
+    round (two writers wrote the two halves, so each half tests wording the other did not use); the mean of both."""
+    halves = (list(examples[:split]), list(examples[split:]))
+    f1: dict[str, list[float]] = {label: [] for label in LABELS}
+    for train, test in (halves, halves[::-1]):
+        intents = Intents(embedder, train)
+        for label in LABELS:
+            if label not in ASKS and not any(label in example.asks for example in test):
+                continue
+            counted = [example for example in test if label in TONES or example.asks & set(ASKS)]
+            said = [intents.scores(example.text)[label] >= SURE for example in counted]
+            truth = [label in example.asks for example in counted]
+            hits = sum(s and t for s, t in zip(said, truth))
+            f1[label].append(2 * hits / max(sum(said) + sum(truth), 1))
+    return {label: sum(values) / len(values) for label, values in f1.items() if values}
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from ingest.embed import SentenceEmbedder
+
+    command = argparse.ArgumentParser(prog="python -m search.intent",
+                                      description="Read what questions ask, or check the classifier on its examples.")
+    command.add_argument("questions", nargs="*", help="questions to read")
+    command.add_argument("--validate", type=int, metavar="LINE", nargs="?", const=734,
+                         help="fit on the examples before LINE (default 734, where the second writer starts) and test "
+                              "on the rest, and the other way round; print each label's F1")
+    args = command.parse_args()
+    model = SentenceEmbedder()
+    if args.validate:
+        for label, score in validate(load(), model, args.validate).items():
+            print(f"{label:>10}: F1 {score:.3f}")
+    reader = Intents(model)
+    for question in args.questions:
+        scores = reader.scores(question)
+        print(question, "->", ", ".join(f"{label} {score:.2f}" for label, score in scores.items() if score >= 0.1))

@@ -45,6 +45,9 @@ _RANGES = (
     (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), "until"),
 )
 _RECENCY = (
+    # an inspection still to come: no report can say when it will be
+    (re.compile(r"\bnext\b(?:\s+[\w']+){0,5}?\s+(?:inspection|visit|inspect\w*)\b|\bwhen will .{0,40}\b(?:inspect|visit)",
+                re.I), "next"),
     (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b", re.I),
      "previous"),
     (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspection|visit|report|one)\b",
@@ -107,7 +110,7 @@ class Query:
     dates: Dates = field(default_factory=Dates)
     kinds: tuple[str, ...] = ()  # kinds named by a phrase about the document (filter)
     kinds_meant: tuple[str, ...] = ()  # kinds the question implies without naming one ("the inspection": rank up)
-    recency: str | None = None  # "latest" or "previous"
+    recency: str | None = None  # "latest", "previous" or "next" (an inspection still to come)
     tone: int = 0  # -1: asks what was criticised, +1: what was praised (search/tone.py)
     quantity: bool = False  # asks for a number
     out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
@@ -135,7 +138,10 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     dates, date_spans = _dates(text)
     kinds, meant = _kinds(text)
     topic = _topic(focus(text), spans + date_spans)
-    return Query(text, topic, councils, dates, kinds, meant, _recency(text), 0, bool(_QUANTITY.search(text)),
+    recency = _recency(text)
+    if recency == "next" and dates:  # "the next visit after 2019" has happened
+        recency = None
+    return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
                  tuple(scope.load().named_in(text)))
 
 
@@ -170,6 +176,8 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
                 continue
             if known_word is not None and all(known_word(word) for word in written.split()):
                 continue
+            if any(start <= a < start + len(written) for a, _ in covered):
+                continue
             guess = difflib.get_close_matches(written.lower(), names, n=1, cutoff=_GUESS_CUTOFF)
             if guess and guess[0] != written.lower():
                 authority = listed.named(names[guess[0]])
@@ -181,9 +189,9 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
 
 
 def _windows(words: str) -> list[str]:
-    """A run of one or two words, then each word alone (a two-word name misspelt, else a one-word one)."""
+    """Each word of a run of one or two, then the two together (a one-word name misspelt, else a two-word one)."""
     parts = words.split()
-    return [words, *parts] if len(parts) > 1 else parts
+    return [*parts, words] if len(parts) > 1 else parts
 
 
 @lru_cache(maxsize=1)

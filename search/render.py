@@ -66,19 +66,21 @@ def marked(hit: Hit, left: str = "**", right: str = "**") -> str:
     return f"{text[:a]}{left}{text[a:b]}{right}{text[b:]}"
 
 
+def source_of(document: DocumentRecord) -> str:
+    """Whose words a quote is and when: "Rutland, Ofsted inspection, 2024-07-11", "Leicestershire, council paper,
+    2024-09-03"."""
+    description = document.description
+    kind = "council paper" if description.kind == "committee_report" else \
+        f"Ofsted {KINDS.get(description.kind or '', 'report').split(' (')[0]}" if description.kind != "other" else "report"
+    return ", ".join(part for part in (description.authority, kind, description.date) if part)
+
+
 def sources(result: Result) -> dict[int, str]:
-    """For an answer quoting more than one document: each passage rank's council and year ("Rutland, 2024"),
-    so that a reader can tell the quoted sentences apart; {} when the answer quotes one document."""
+    """Each quoted passage's source by rank: council, whose words (an Ofsted report or a council paper) and date, so
+    that every quote can be read out with where it comes from."""
     by_rank = {hit.rank: hit for hit in result.hits}
-    quoted = {rank for quote in result.answer.quotes for rank in quote.passages if rank in by_rank}
-    if len({by_rank[rank].document.id for rank in quoted}) < 2:
-        return {}
-    labels = {}
-    for rank in quoted:
-        description = by_rank[rank].document.description
-        year = (description.date or "")[:4]
-        labels[rank] = ", ".join(part for part in (description.authority, year) if part)
-    return labels
+    return {rank: source_of(by_rank[rank].document) for quote in result.answer.quotes for rank in quote.passages
+            if rank in by_rank}
 
 
 def answer_lines(result: Result) -> list[str]:
@@ -90,7 +92,8 @@ def answer_lines(result: Result) -> list[str]:
     lines = []
     for quote in result.answer.quotes:
         where = "; ".join(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels))
-        lines.append(f"“{quote.text}” " + "".join(f"[{rank}]" for rank in quote.passages) + (f" ({where})" if where else ""))
+        older = ", an older report" if quote.older else ""
+        lines.append(f"“{quote.text}” " + "".join(f"[{rank}]" for rank in quote.passages) + (f" ({where}{older})" if where else ""))
     return lines
 
 
@@ -200,7 +203,7 @@ def as_json(result: Result) -> dict:
         "confidence": result.answer.confidence,
         "answer": [] if result.answer.no_answer else [
             {"text": quote.text, "passage": quote.passages[0], "passages": list(quote.passages),
-             "sources": list(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels))}
+             "sources": list(dict.fromkeys(labels[rank] for rank in quote.passages if rank in labels)), "older": quote.older}
             for quote in result.answer.quotes],
         "passages": [passage_json(hit) for hit in result.hits],
         "grades": [grade_json(row, {hit.id: hit.rank for hit in result.hits}) for row in result.grades],

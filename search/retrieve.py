@@ -148,17 +148,17 @@ class Searcher:
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         tone = (lambda vectors: leaning(self.tone.of_many(vectors), wanted)) if wanted else None
-        sentences = score_sentences(query.topic, vector, passages, self.embedder, query.wants("grade"), by_rank,
+        sentences = score_sentences(query.topic, vectors, passages, self.embedder, query.wants("grade"), by_rank,
                                     query.quantity, tone)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         since = query.dates.earliest() if changing(query) else None
         quotes = quote(query, sentences, passages, self.boilerplate, statements, since)
-        best = max(relevance(sentences), self._relevance(query, vector, [i for i, _ in plain if i not in ranks]))
+        best = max(relevance(sentences), self._relevance(query, vectors, [i for i, _ in plain if i not in ranks]))
         evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)
-        answer = Answer(quotes, relevance(sentences), not verdict.answered)
+        answer = Answer(quotes, best, not verdict.answered)
         notes = (*selection.notes, *table.notes, *verdict.reasons)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,

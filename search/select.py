@@ -100,11 +100,11 @@ def select(query: Query, documents: Sequence[DocumentRecord], where: Where | Non
             labels += label
         else:
             notes.append(empty)
-    if from_question and query.recency:
+    if from_question and query.recency in ("latest", "previous"):
         pool, note = _by_recency(pool, query)
         labels.append(f"{query.recency} {_event_noun(query)}")
         notes += note
-    filtered = bool(steps) or bool(from_question and query.recency) or where != Where()
+    filtered = bool(steps) or bool(from_question and query.recency in ("latest", "previous")) or where != Where()
     chosen = tuple(sorted(doc.id for doc in pool)) if filtered else None
     return Selection(chosen, _preferred(query, pool, from_question), councils, missing, tuple(labels), tuple(notes),
                      from_question)

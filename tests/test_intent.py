@@ -1,0 +1,90 @@
+"""What a question asks, read from labelled examples with the real model, never from the evaluation questions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from search import intent
+from search.parse import ASKS, parse
+
+
+@pytest.fixture(scope="module")
+def intents(embedder, tmp_path_factory):
+    return intent.Intents(embedder, cache=tmp_path_factory.mktemp("cache"))
+
+
+def test_the_examples_cover_every_label_and_parse():
+    examples = intent.load()
+    assert len(examples) >= 1500
+    for label in intent.LABELS:
+        assert sum(label in example.asks for example in examples) >= 60, label
+
+
+def test_no_example_is_an_evaluation_question():
+    """The examples teach ways of asking; they must not hold the questions the product is measured on."""
+    key = lambda text: re.sub(r"[^a-z0-9]+", "", text.lower())  # noqa: E731
+    examples = {key(example.text) for example in intent.load()}
+    files = [ROOT / "tests" / name for name in ("questions.json", "paraphrases.json", "unseen.json")]
+    files += [ROOT.parent / "shared" / "questions" / "dev.json"]
+    for path in files:
+        if path.is_file():
+            assert not examples & {key(entry["q"]) for entry in json.loads(path.read_text())}, path.name
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("how did rutland do last time", {"grade"}),
+    ("What does Rutland still need to improve?", {"improve"}),
+    ("Has Nottinghamshire got better or worse since 2015?", {"change"}),
+    ("Who was the lead inspector at Rutland?", {"facts"}),
+    ("Which councils were rated inadequate?", {"across", "grade"}),
+    ("Why was Rutland judged to require improvement?", {"reasons"}),
+    ("What did Ofsted find at Derby's most recent inspection?", {"summary"}),
+    ("inadequate accommodation for care leavers in Derby", {"topic"}),  # a grade word describing a service
+    ("How often do social workers visit children in care in Derbyshire?", {"topic"}),
+])
+def test_what_a_question_asks(intents, question, asked):
+    assert intents.read(parse(question)).asks == asked
+
+
+@pytest.mark.parametrize(("question", "tone"), [
+    ("Which councils were praised for their early help?", 1),
+    ("Which councils were criticised for their private fostering work?", -1),
+    ("What did Ofsted say about early help in Rutland?", 0),
+    ("How quickly are concerns about a child picked up in Derby?", 0),  # a concern about a child is a risk
+])
+def test_whether_a_question_asks_for_criticism_or_praise(intents, question, tone):
+    assert intents.read(parse(question)).tone == tone
+
+
+def test_unsure_readings_fall_back_to_a_plain_search(intents):
+    query = intents.read(parse("Rutland"))
+    assert query.asks == {"topic"} or max(score for _, score in query.scores) >= intent.SURE
+    assert set(dict(query.scores)) == set(ASKS)
+
+
+def test_the_example_vectors_are_cached_and_reused(embedder, tmp_path):
+    examples = intent.load()[:40]
+    first = intent.Intents(embedder, examples, cache=tmp_path)
+    first.scores("how did rutland do")
+    assert len(list(tmp_path.glob("asks-*.npy"))) == 1
+
+    class Refusing:
+        name, dimension = embedder.name, embedder.dimension
+
+        def embed(self, texts, progress=False):
+            assert len(texts) == 1, "the examples should come from the cache"
+            return embedder.embed(texts)
+
+    again = intent.Intents(Refusing(), examples, cache=tmp_path)  # type: ignore[arg-type]
+    assert again.scores("how did rutland do") == pytest.approx(first.scores("how did rutland do"))
+
+
+def test_a_bad_examples_line_names_the_file_and_line(tmp_path):
+    path = tmp_path / "asks.txt"
+    path.write_text("grade | How was Kent rated?\nverdict | What was the verdict?\n")
+    with pytest.raises(ValueError, match="line 2"):
+        intent.load(path)

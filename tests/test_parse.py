@@ -1,0 +1,104 @@
+"""Reading a question's words: councils as people name and misspell them, dates, kinds of report, recency."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from search.parse import INSPECTIONS, VISITS, parse
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Has Notts sorted out its strategy meetings?", ("Nottinghamshire",)),
+    ("What did Ofsted say about North Northants care leavers?", ("North Northamptonshire",)),
+    ("What did Ofsted say about Leicester's care leavers?", ("Leicester",)),
+    ("What did Ofsted say about Leicestershire's care leavers?", ("Leicestershire",)),
+    ("leics cic placements", ("Leicestershire",)),
+])
+def test_councils_as_people_name_them(question, expected):
+    assert tuple(council.name for council in parse(question).councils) == expected
+
+
+def test_a_former_council_stands_for_its_successors():
+    query = parse("How are Northants children in care doing?")
+    assert query.council_names() == ("Northamptonshire", "North Northamptonshire", "West Northamptonshire")
+
+
+def test_a_misspelt_council_is_read_as_the_closest_name_and_says_so():
+    council = parse("what needs to improve in rotheram").councils[0]
+    assert (council.name, council.written, council.guessed) == ("Rotherham", "rotheram", True)
+
+
+def test_an_ordinary_word_is_never_a_misspelt_council():
+    assert parse("Is the service in Rutland responsive to children?").council_names() == ("Rutland",)
+    assert parse("what needs to improve in rotheram", known_word=lambda word: True).councils == ()
+
+
+@pytest.mark.parametrize("question, labels, years, since, until", [
+    ("Has Nottinghamshire got better or worse since 2015?", ["since 2015"], (), 2015, None),  # since includes the year
+    ("Children in care in Rutland before 2020", ["before 2020"], (), None, 2019),
+    ("Did Rutland improve between its 2020 and 2024 inspections?", ["2020–2024"], (), 2020, 2024),
+    ("What did the May 2024 inspection of Notts find?", ["2024"], (2024,), None, None),
+    ("Did assessments in Leicester improve by 2019?", ["by 2019"], (), None, 2019),
+])
+def test_dates_are_read_as_said(question, labels, years, since, until):
+    dates = parse(question).dates
+    assert (dates.labels(), dates.years, dates.since, dates.until) == (labels, years, since, until)
+
+
+def test_a_year_in_the_name_of_a_law_is_not_a_date():
+    assert not parse("What did Kent do about the Children and Social Work Act 2017 local offer?").dates
+
+
+def test_in_2024_compared_with_before_is_2024_not_a_range():
+    dates = parse("how did rutland do in 2024 compared with before").dates
+    assert dates.years == (2024,) and dates.since is None
+
+
+@pytest.mark.parametrize("question, named, meant", [
+    ("How often do social workers visit children in care in Derbyshire?", (), ()),  # a verb, not a document
+    ("What does the corporate parenting committee in Leicestershire do?", (), ()),  # a topic, not a council paper
+    ("In the focused visit to Rutland, were children seen quickly?", ("focused_visit",), ()),
+    ("What did the 2018 visit to Leicestershire find?", (), VISITS),
+    ("What did the 2019 inspection of Notts find?", (), INSPECTIONS),
+    ("leics scrutiny paper 2024 recommendation pre-proceedings", ("committee_report",), ()),
+])
+def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named, meant):
+    query = parse(question)
+    assert (query.kinds, query.kinds_meant) == (named, meant)
+
+
+@pytest.mark.parametrize("question, recency", [
+    ("how did rutland do last time", "latest"),
+    ("What did the most recent Ofsted visit to Nottinghamshire say?", "latest"),
+    ("the previous full inspection of Derbyshire (the one before the most recent)", "previous"),
+    ("What did Ofsted say about care leavers in Derby?", None),
+])
+def test_recency(question, recency):
+    assert parse(question).recency == recency
+
+
+@pytest.mark.parametrize(("question", "quantity"), [
+    ("How many inspectors came to Nottinghamshire in 2024?", True),
+    ("What share of care leavers in Leicestershire went to university?", True),
+    ("How well are care leavers supported?", False),
+])
+def test_questions_asking_for_a_number_are_recognised(question, quantity):
+    assert parse(question).quantity is quantity
+
+
+def test_the_topic_leaves_out_councils_and_dates():
+    assert parse("What did Ofsted say about Leicestershire County Council's care leavers in 2024?").topic == "care leavers"
+
+
+def test_other_inspectorates_and_welsh_councils_are_recognised():
+    query = parse("What did Care Inspectorate Wales say about children's services in Cardiff?")
+    assert {item.kind for item in query.out_of_scope} == {"inspectorate", "council outside England"}
+    assert parse("north northants council run childrens homes ofsted ratings").out_of_scope  # apostrophe left out
+
+
+def test_parsing_needs_no_model_and_no_index():
+    code = "import sys, search.parse; sys.exit(any(m in sys.modules for m in ('faiss', 'torch', 'sentence_transformers')))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

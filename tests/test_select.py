@@ -1,0 +1,124 @@
+"""Choosing a question's reports: its filters applied together, a misread question degrading gracefully, one date rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ingest.metadata import Description
+from ingest.store import DocumentRecord
+from search.parse import parse, with_asks
+from search.select import Where, select
+
+
+def record(doc_id: int, authority: str, kind: str, start: str | None, published: str, grades: bool = False,
+           end: str | None = None) -> DocumentRecord:
+    description = Description(f"{authority} {kind}", authority, kind, start, end or start, published, None)
+    judgements = ("x",) if grades else ()
+    return DocumentRecord(doc_id, f"/r/{doc_id}.pdf", f"{doc_id}.pdf", "sha", description, judgements)  # type: ignore[arg-type]
+
+
+DOCUMENTS = [
+    record(1, "Nottinghamshire", "ilacs_inspection", "2019-10-07", "2019-12-18", grades=True),
+    record(2, "Nottinghamshire", "focused_visit", "2022-04-26", "2022-06-01"),
+    record(3, "Nottinghamshire", "ilacs_inspection", "2024-05-20", "2024-07-11", grades=True),
+    record(4, "Leicestershire", "sif_inspection", "2016-11-14", "2017-02-13", grades=True),
+    record(5, "Leicestershire", "ilacs_inspection", "2024-04-15", "2024-07-11", grades=True),
+    record(6, "Leicestershire", "committee_report", None, "2024-09-03", grades=True),
+    record(7, "North Northamptonshire", "ilacs_inspection", "2022-10-03", "2022-11-24", grades=True),
+    record(8, "Leicester", "ilacs_inspection", "2024-12-02", "2025-01-29", grades=True, end="2024-12-13"),
+]
+
+
+def asking(question: str, *asks: str, change: float = 0.0):
+    scores = {ask: 1.0 for ask in asks} | {"change": max(change, 1.0 if "change" in asks else 0.0)}
+    return with_asks(parse(question), frozenset(asks or ("topic",)), scores)
+
+
+def test_a_change_question_starts_from_the_year_it_names_and_prefers_what_came_after():
+    chosen = select(asking("Is private fostering still a weak spot for Notts, like it was at the 2019 inspection?",
+                           "change", "topic"), DOCUMENTS)
+    assert chosen.documents == (1, 2, 3) and chosen.labels == ("Nottinghamshire", "from 2019")
+    assert chosen.preference(3) > chosen.preference(2) > chosen.preference(1)
+
+
+def test_a_year_that_names_the_report_asked_about_filters():
+    chosen = select(asking("What were Nottinghamshire's areas for improvement from the May 2024 inspection?", "improve"),
+                    DOCUMENTS)
+    assert chosen.documents == (3,)
+
+
+def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
+    question = "In 2019 Notts was criticised for how it dealt with homeless 16 and 17 year olds. Is that working now?"
+    unsure = select(asking(question, "topic", change=0.3), DOCUMENTS)
+    assert unsure.documents == (1, 2, 3)  # the later reports are not hidden
+    assert unsure.preference(1) == 1.0 and unsure.preference(3) > 0
+    sure = select(asking(question, "topic", change=0.0), DOCUMENTS)
+    assert sure.documents == (1,)
+
+
+def test_since_includes_the_year_named():
+    chosen = select(asking("What has changed in Leicestershire since 2024?", "change"), DOCUMENTS)
+    assert chosen.documents == (5, 6) and "from 2024" in chosen.labels
+
+
+def test_latest_means_the_latest_inspection_with_the_council_paper_about_it():
+    assert select(asking("What did the latest inspection of Leicestershire find?", "summary"), DOCUMENTS).documents == (5, 6)
+    assert select(asking("What did the previous inspection of Leicestershire find?", "summary"), DOCUMENTS).documents == (4,)
+
+
+def test_last_time_for_a_grade_is_the_latest_graded_inspection():
+    chosen = select(asking("how did notts do last time", "grade"), DOCUMENTS)
+    assert chosen.documents == (3,)
+
+
+def test_a_filter_that_leaves_nothing_is_set_aside_and_said():
+    chosen = select(asking("What did Ofsted say about Leicestershire in 2021?"), DOCUMENTS)
+    assert chosen.documents == (4, 5, 6)
+    assert any("2021" in note for note in chosen.notes)
+
+
+def test_a_council_the_index_does_not_hold_is_said_not_dropped():
+    chosen = select(asking("How did Ofsted rate Nottingham City Council's services?", "grade"), DOCUMENTS)
+    assert chosen.councils == () and chosen.missing == ("Nottingham",)
+    assert "No report for Nottingham is indexed." in chosen.notes
+
+
+def test_a_misspelt_council_is_said_on_the_page():
+    chosen = select(asking("what needs to improve in nottinghamshre", "improve"), DOCUMENTS)
+    assert chosen.councils == ("Nottinghamshire",) and "Read “nottinghamshre” as Nottinghamshire." in chosen.notes
+
+
+def test_when_the_sidebar_and_the_question_disagree_the_question_wins_and_it_is_said():
+    chosen = select(asking("care leavers in Leicestershire"), DOCUMENTS, Where(authorities=("Nottinghamshire",)))
+    assert set(chosen.documents or ()) == {4, 5, 6}
+    assert any("set aside" in note for note in chosen.notes)
+
+
+def test_searching_every_report_keeps_what_the_question_says_about_councils_it_names():
+    chosen = select(asking("How did Ofsted rate Kent?", "grade"), DOCUMENTS, from_question=False)
+    assert chosen.documents is None and chosen.missing == ("Kent",)
+
+
+def test_one_date_rule_for_questions_flags_and_the_sidebar():
+    leicester = DOCUMENTS[7]  # inspected in December 2024, published in January 2025
+    assert Where(date_from="2025").keeps(leicester) and Where(date_to="2024").keeps(leicester)
+    assert leicester.description.years() == {2024, 2025}
+    assert select(asking("What did Ofsted say about Leicester in 2025?"), DOCUMENTS).documents == (8,)
+    assert not Where(date_from="2025-02").keeps(leicester)
+    assert Where(date_from="2024-12-10", date_to="2024-12-11").keeps(leicester)  # during the inspection
+
+
+def test_newer_reports_rank_up_when_no_year_is_named():
+    chosen = select(asking("What did Ofsted say about care leavers in Leicestershire?"), DOCUMENTS)
+    assert chosen.documents == (4, 5, 6) and chosen.preference(5) > chosen.preference(4)
+
+
+def test_across_councils_nothing_is_ranked_up():
+    chosen = select(asking("Which councils were praised for early help?", "across", "topic"), DOCUMENTS)
+    assert chosen.documents is None and chosen.preferred == ()
+
+
+def test_a_sidebar_kind_of_inspection_keeps_council_papers_restating_one():
+    kept = [doc.id for doc in DOCUMENTS if Where(kind="inspection").keeps(doc)]
+    assert 6 in kept and 2 not in kept
+    assert replace(DOCUMENTS[5].description, kind="committee_report").kind == "committee_report"
