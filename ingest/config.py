@@ -21,7 +21,7 @@ class Settings:
     model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
     batch_size: int = 16  # OFSTED_BATCH_SIZE: texts embedded per model call (16: least CPU and memory, measured)
-    no_answer_below: float = 0.49  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
+    no_answer_below: float = 0.53  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
     lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
     hnsw_above: int = 50_000  # OFSTED_HNSW_ABOVE: passages above which the vectors get an approximate (HNSW) index
     threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: one for questions, every core for ingest)

@@ -28,9 +28,10 @@ PASSAGES_READ = 5
 # A sentence joins the answer when it scores within this margin of the best one.
 MARGIN = 0.08
 # Below this best-sentence relevance the reports are taken not to answer the question (search/decide.py; the
-# evidence rules decide first). Calibrated for all-MiniLM-L6-v2 with `python -m search.evaluate QUESTIONS --calibrate`
-# on one question file and reported on another; OFSTED_NO_ANSWER_BELOW overrides it.
-NO_ANSWER_BELOW = 0.49
+# evidence rules and a report's parts decide first). Fitted for all-MiniLM-L6-v2 on tests/questions.json (0.5335: every
+# unanswerable question there that the threshold decides is flagged, no answerable one), with `python -m
+# search.evaluate tests/questions.json --calibrate`, and reported on the other files; OFSTED_NO_ANSWER_BELOW overrides it.
+NO_ANSWER_BELOW = 0.53
 # Sentence score = cosine + OVERLAP x share of question words used + PRIOR / passage rank; weights
 # chosen on tests/questions.json (first sentence holding a gold phrase: 0.56 at 0.15/0.02, 0.66 here).
 OVERLAP = 0.5

@@ -116,7 +116,7 @@ class Searcher:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
         question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
         text = " ".join(question.split())
-        query = parse(text, self._known)
+        query = parse(text, self.index.mentions)
         vectors = self.embedder.embed([focus(text), query.topic, framed(text)])
         return self.intents.read(query, vectors[2]), vectors[:2]
 

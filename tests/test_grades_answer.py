@@ -11,8 +11,9 @@ from ingest.grades import framework_of
 from search.__main__ import main as search_main
 from search.evaluate import first_grade_row_right, load_questions
 from search.grades import asked, grade_rows
+from search.parse import parse, with_asks
 from search.retrieve import open_searcher
-from search.understand import Understanding
+from search.select import select
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "questions" / "dev.json"
 
@@ -37,7 +38,7 @@ def test_frameworks_follow_the_inspection_dates():
     ("How good were Rutland's services?", None, None),
 ])
 def test_the_area_and_grade_a_question_names(question, area, grade):
-    wanted = asked(question, Understanding(question))
+    wanted = asked(question, parse(question))
     assert (wanted.area, wanted.grade) == (area, grade)
 
 
@@ -75,7 +76,8 @@ def test_a_council_paper_restating_an_indexed_report_adds_no_rows(searcher):
 
 def test_a_question_not_about_grades_has_no_table(searcher):
     assert searcher.ask("What did Ofsted say about care leavers in Rutland?").grades == ()
-    assert grade_rows(searcher.index, "How is the weather?", Understanding("weather")) == ()
+    query = with_asks(parse("How is the weather?"), frozenset({"topic"}), {})
+    assert grade_rows(searcher.index, query, select(query, searcher.index.documents())).rows == ()
 
 
 def test_cli_json_lists_grades_best_first(shared_index, capsys):
@@ -110,5 +112,5 @@ def test_a_grade_question_across_councils_quotes_the_grades_not_the_grading_scal
 def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searcher):
     result = searcher.ask("Which councils' children's homes were rated outstanding?")
     assert result.answer.no_answer and result.grades == ()
-    assert any("inspections of their own" in note for note in result.understood.notes)
+    assert any("inspections of their own" in note for note in result.notes)
     assert not searcher.ask("What did Ofsted say about children's homes in Derbyshire?").answer.no_answer

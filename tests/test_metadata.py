@@ -11,7 +11,7 @@ from ingest.pipeline import ingest
 from ingest.store import Index
 from search.render import as_json
 from search.retrieve import open_searcher
-from search.understand import Where
+from search.select import Where
 
 EXPECTED = json.loads((ROOT / "tests" / "expected_metadata.json").read_text())
 

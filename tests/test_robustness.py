@@ -14,6 +14,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,7 +23,7 @@ from ingest.chunk import ChunkSettings
 from ingest.pipeline import ingest
 from ingest.sentences import sentence_spans
 from ingest.store import Index
-from search.answer import Sentence, compose
+from search.answer import Passage, Sentence, quote
 from search.cards import card, inert
 from search.render import as_json
 from search.retrieve import open_searcher
@@ -168,11 +169,18 @@ def test_rendered_passage_text_equals_the_source_text(corpus_index, embedder):
 
 
 def test_an_answer_is_never_empty_when_the_reports_answer():
+    from ingest.document import Chunk
+    from search.parse import parse
+
+    text = "Good | Yes\nCare leavers are supported well by their advisers."
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, 10), (11, len(text))))
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X"))
     sentences = [Sentence(1, 0, 10, "Good | Yes", 0.95, 0.9),
-                 Sentence(1, 11, 60, "Care leavers are supported well by their advisers.", 0.80, 0.8)]
-    answer = compose(sentences, threshold=0.5)
-    assert not answer.no_answer
-    assert [quote.text for quote in answer.quotes] == ["Care leavers are supported well by their advisers."]
+                 Sentence(1, 11, len(text), "Care leavers are supported well by their advisers.", 0.80, 0.8)]
+    quotes = quote(parse("care leavers"), sentences, [Passage(1, chunk, document)], ())  # type: ignore[arg-type]
+    assert [item.text for item in quotes] == ["Care leavers are supported well by their advisers."]
+    fragments = quote(parse("x"), sentences[:1], [Passage(1, chunk, document)], ())  # type: ignore[arg-type]
+    assert [item.text for item in fragments] == ["Good | Yes"]  # nothing reads on its own: the fragment, not nothing
 
 
 def test_json_lists_no_answer_sentences_when_not_found(corpus_index, embedder):

@@ -1,0 +1,223 @@
+"""Any wording, the right answer (issue 17): each case a councillor met, on the real shared reports and model."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.answer import Passage, Sentence, readable
+from search.boilerplate import common, wording
+from search.render import as_json, as_text
+
+
+def quoted_files(result) -> list[str]:
+    files = {hit.rank: hit.document.file for hit in result.hits}
+    return [files[quote.passages[0]] for quote in result.answer.quotes]
+
+
+def test_a_change_question_quotes_the_later_report_not_the_criticism(shared_searcher):
+    result = shared_searcher.ask("In 2019 Derbyshire was criticised for how it dealt with homeless 16 and 17 year olds. "
+                                 "Is that working properly now?")
+    assert result.query.wants("change") and not result.answer.no_answer
+    assert all(file > "derbyshire-2020" for file in quoted_files(result))
+    assert any("homeless" in quote.text for quote in result.answer.quotes)
+
+
+def test_an_improvement_question_quotes_the_newest_reports_own_list(shared_searcher):
+    result = shared_searcher.ask("What does Rutland still need to improve?")
+    assert set(quoted_files(result)) == {"rutland-2024-07-12-ofsted-inspection.pdf"}
+    assert any("multi-agency strategy meetings" in quote.text for quote in result.answer.quotes)
+    assert all(result.hits[quote.passages[0] - 1].chunk.part == "improve" for quote in result.answer.quotes)
+
+
+def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
+    result = shared_searcher.ask("how did rutland do last time")
+    assert {row.document for row in result.grades} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
+    assert result.grades[0].area == "overall" and result.grades[0].grade == "good"
+    first = result.answer.quotes[0]
+    assert quoted_files(result)[0] == "rutland-2024-07-12-ofsted-inspection.pdf" and "good" in first.text.lower()
+    assert "2024" in as_text(result).split("\n\n")[0] or "2024-07" in " ".join(as_json(result)["answer"][0]["sources"])
+
+
+def test_which_councils_got_a_grade_lists_only_the_rows_with_that_grade(shared_searcher):
+    result = shared_searcher.ask("Which councils were rated inadequate?")
+    assert result.grades and {row.grade for row in result.grades} == {"inadequate"}
+    assert all("inadequate" in quote.text.lower() for quote in result.answer.quotes)
+
+
+def test_which_councils_got_a_grade_none_got_says_so(corpus_searcher):
+    result = corpus_searcher.ask("Which councils were rated inadequate?")
+    assert result.answer.no_answer and not result.grades
+    assert any("None of the indexed reports grades a council inadequate" in note for note in result.notes)
+
+
+def test_words_that_say_how_something_changed_are_phrasing_not_topic(shared_searcher):
+    result = shared_searcher.ask("Has Nottinghamshire got better or worse since 2015?")
+    assert not result.answer.no_answer and not any("mentions" in note for note in result.notes)
+    assert "since 2015" in " ".join(result.labels) or "from 2015" in result.labels
+
+
+def test_a_misspelt_council_is_read_and_said(shared_searcher):
+    result = shared_searcher.ask("what needs to improve in derbyshre")
+    assert result.selection.councils == ("Derbyshire",) and "Read “derbyshre” as Derbyshire." in result.notes
+    assert not result.answer.no_answer
+    missing = shared_searcher.ask("what needs to improve in rotheram")
+    assert missing.answer.no_answer and "No report for Rotherham is indexed." in missing.notes
+
+
+def test_misspelt_topic_words_are_not_unknown_words(shared_searcher):
+    result = shared_searcher.ask("chid sexual exploitaton in derbyshire")
+    assert not result.answer.no_answer
+    assert "sexual exploitation" in result.hits[0].chunk.text.lower()
+
+
+def test_who_led_an_inspection_is_answered_from_the_line_stating_it(shared_searcher):
+    result = shared_searcher.ask("Who led the 2024 inspection of Rutland?")
+    lead = result.hits[0].document.description.lead_inspector
+    assert not result.answer.no_answer and lead
+    assert any(lead in quote.text for quote in result.answer.quotes)
+
+
+def test_what_ofsted_found_at_the_latest_inspection_is_its_headline_findings(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted find at Rutland's most recent inspection?")
+    assert not result.answer.no_answer and set(quoted_files(result)) == {"rutland-2024-07-12-ofsted-inspection.pdf"}
+    assert all(result.hits[quote.passages[0] - 1].chunk.part == "summary" for quote in result.answer.quotes)
+
+
+@pytest.mark.parametrize("question", [
+    "How often do social workers visit children in care in Derbyshire?",  # visit: a verb, not focused visits
+    "What does the corporate parenting committee in Leicestershire do?",  # committee: a topic, not council papers
+])
+def test_topic_words_never_switch_a_kind_of_report_on(shared_searcher, question):
+    result = shared_searcher.ask(question)
+    kinds = {hit.document.description.kind for hit in result.hits}
+    assert result.query.kinds == () and len(kinds) >= 2
+
+
+def test_a_grade_word_describing_a_service_is_not_a_grade_question(shared_searcher):
+    result = shared_searcher.ask("inadequate accommodation for care leavers in Derbyshire")
+    assert not result.grades and not result.answer.no_answer
+    school = shared_searcher.ask("children missing school because of inadequate support in Nottinghamshire")
+    assert not any("inspections of their own" in note for note in school.notes)
+
+
+def test_a_question_about_something_the_reports_never_cover_is_not_found_even_naming_a_council(shared_searcher):
+    result = shared_searcher.ask("Has Leicestershire still got long waits for its bin collections?")
+    assert result.answer.no_answer and result.verdict.by in ("evidence", "threshold")
+
+
+def test_searching_every_report_keeps_the_evidence_rules(shared_searcher):
+    result = shared_searcher.ask("How did Ofsted rate Kent?", filters=False)
+    assert result.answer.no_answer and "No report for Kent is indexed." in result.notes
+
+
+def test_a_year_asked_with_no_grades_says_so_and_shows_the_nearest(shared_searcher):
+    result = shared_searcher.ask("How was Derbyshire graded in 2022?")
+    assert any("give no grades" in note for note in result.notes)
+    assert result.grades[0].inspection_start.startswith("2023")  # the nearest graded inspection comes first
+
+
+def test_the_2026_framework_gives_no_overall_grade_and_it_is_said(shared_searcher):
+    result = shared_searcher.ask("What overall grade did North Northamptonshire get in 2026?")
+    assert any("gives no overall effectiveness grade" in note for note in result.notes)
+    assert result.grades and result.grades[0].area != "overall"
+
+
+def test_a_question_about_the_next_inspection_is_not_found(shared_searcher):
+    result = shared_searcher.ask("When will Ofsted next inspect Rutland?")
+    assert result.answer.no_answer and any("next one" in note for note in result.notes)
+
+
+def test_every_quote_names_its_council_whose_words_and_date(shared_searcher):
+    data = as_json(shared_searcher.ask("What did Ofsted say about care leavers in Leicestershire in 2024?"))
+    assert data["answer"]
+    for quote in data["answer"]:
+        assert quote["sources"] and quote["sources"][0].startswith("Leicestershire, ")
+        assert "council paper" in quote["sources"][0] or "Ofsted" in quote["sources"][0]
+
+
+def test_an_older_quote_says_it_is_older(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted say about supervision of social workers in Leicestershire?")
+    dates = [result.hits[quote.passages[0] - 1].document.description.held for quote in result.answer.quotes]
+    for quote, held in zip(result.answer.quotes, dates, strict=True):
+        assert quote.older == (held < max(dates))
+    assert dates == sorted(dates, reverse=True) or len(set(dates)) == 1 or dates[0] == max(dates)
+
+
+def sentence(text: str, start: int = 0) -> Sentence:
+    return Sentence(1, start, start + len(text), text, 1.0)
+
+
+def test_a_quote_reads_on_its_own():
+    lead_in = "Leicestershire has been graded as follows:"
+    row = "Overall effectiveness | Good"
+    chunk_text = "Children are seen quickly by social workers. They are visited regularly."
+    from ingest.document import Chunk
+
+    chunk = Chunk("a.pdf", chunk_text, 0, len(chunk_text), None, None, None, ((0, 44), (45, 72)))
+    assert readable(sentence(lead_in), chunk, ()) is None
+    assert readable(sentence(row), chunk, ()) is None and readable(sentence(row), chunk, (), rows=True) == row
+    boilerplate = {"This letter summarises the findings of the focused visit to Rutland on 24 January 2023."}
+    assert readable(sentence(next(iter(boilerplate))), chunk, boilerplate) is None
+    # a sentence that refers back comes with the one before it, verbatim
+    assert readable(Sentence(1, 45, 72, "They are visited regularly.", 1.0), chunk, ()) == chunk_text
+    assert readable(sentence("(outcome 1, national framework)"), chunk, ()) is None
+
+
+def test_boilerplate_is_what_many_documents_share_whatever_names_and_dates_fill_it():
+    letters = [(n, f"This letter summarises the findings of the focused visit to {council} on {day} May 2024.")
+               for n, (council, day) in enumerate([("Rutland", 3), ("Derby County Council", 9), ("Kent", 12)])]
+    findings = [(n, f"Finding number {n} is about {topic}.") for n, topic in enumerate(["care", "help", "plans"])]
+    found = common(letters + findings + [(3, "Another report says something else entirely.")])
+    assert wording(letters[0][1]) in found and wording(findings[0][1]) not in found
+
+
+def test_passages_carry_their_preference(shared_searcher):
+    assert Passage(1, shared_searcher.index.chunks([1])[0].chunk, shared_searcher.index.documents()[0]).preference == 0.0
+
+
+def test_cross_council_questions_show_several_councils(shared_searcher):
+    result = shared_searcher.ask("Which councils were praised for their work with privately fostered children?")
+    assert len({hit.document.id for hit in result.hits}) == 5
+    assert len({hit.document.description.authority for hit in result.hits}) >= 3
+
+
+def test_grade_questions_lead_with_the_area_asked_about(shared_searcher):
+    result = shared_searcher.ask("How was the leadership of North Northants children's services rated in 2026?")
+    assert result.grades[0].area == "leadership"
+    assert "lead" in result.answer.quotes[0].text.lower() and "outstanding" in result.answer.quotes[0].text.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "How did Ofsted rate Kent County Council's children's services at its most recent inspection?",
+    "What did HMI Probation conclude about Derbyshire's youth justice service?",
+    "What grade did Ashby School in Leicestershire get at its last Ofsted inspection?",
+])
+def test_not_found_from_evidence_with_the_reason(shared_searcher, question):
+    result = shared_searcher.ask(question)
+    assert result.answer.no_answer and as_json(result)["answer"] == [] and result.verdict.by == "evidence"
+    assert any("No indexed report" in note or "No report for" in note for note in result.notes)
+
+
+def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_mention_it(shared_searcher):
+    mentioned = next(name for name in ("HMI Probation", "Care Quality Commission", "CQC")
+                     if shared_searcher.index.mentions(name))
+    result = shared_searcher.ask(f"What did Ofsted say about work with the {mentioned}?")
+    assert not any("No indexed report mentions" in note for note in result.notes)
+
+
+def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
+    praised = shared_searcher.ask("Which councils were praised for the support they give care leavers?")
+    criticised = shared_searcher.ask("Which councils were criticised for the support they give care leavers?")
+    assert (praised.query.tone, criticised.query.tone) == (1, -1)
+    assert [hit.id for hit in praised.hits] != [hit.id for hit in criticised.hits]
+    tone = lambda result: sum(shared_searcher.tone.of(shared_searcher.index.vector(hit.id)) for hit in result.hits)  # noqa: E731
+    assert tone(praised) > tone(criticised)
+
+
+def test_a_tone_nudge_reorders_only_within_one_nudge():
+    from search.rerank import toned
+
+    ranked = [(1, 0.030), (2, 0.029), (3, 0.010)]
+    tones = {1: 0.2, 2: 0.0, 3: -0.5}.get
+    assert [i for i, _ in toned(ranked, -1, tones)] == [2, 1, 3]  # criticism asked: the approving passage drops
+    assert [i for i, _ in toned(ranked, 1, tones)] == [1, 2, 3]
