@@ -222,8 +222,8 @@ def days_between(later: str, earlier: str) -> int:
 def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool) -> tuple[tuple[int, float], ...]:
     """Documents ranked up. When the question names no year, or asks what changed since one, newer reports on the
     point come first (the newest 1.0, the oldest 0.0); when it might be asking about change, the reports of the years
-    it names (1.0) and the later ones (half); a kind the question implies ("the visit") is preferred over the others
-    (which get half as much)."""
+    it names and the later ones (1.0, the earlier 0.0); a kind the question implies ("the visit") is preferred over the
+    others (which get half as much)."""
     if not from_question or query.wants("across"):
         return ()
     order = sorted({doc.description.held or "" for doc in pool})
@@ -232,7 +232,7 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     for doc in pool:
         if maybe_changing(query) and start:
             years = doc.description.years()
-            weight = 1.0 if years & set(query.dates.years) else IMPLIED_KIND if min(years, default=0) > start else 0.0
+            weight = 1.0 if years & set(query.dates.years) or min(years, default=0) > start else 0.0
         elif not query.dates or changing(query):
             weight = order.index(doc.description.held or "") / (len(order) - 1) if len(order) > 1 else 1.0
         else:
