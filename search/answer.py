@@ -63,8 +63,10 @@ QUANTITY_BONUS = 0.1
 # A sentence of the report the question is most likely about (the newest, when it names no year; see
 # search/select.py) scores up to this much higher: a little under MARGIN, so it wins only among near-equals.
 PREFERRED = 0.05
-# A grade statement in words ("Services for care leavers are good.") is quoted before the same grade in a table row.
+# A grade statement in words ("Services for care leavers are good.") is quoted before the same grade in a table row,
+# and the statement of the area asked (the grade table's first row) before the report's other statements of a grade.
 IN_WORDS = 0.15
+THE_ROW = 0.1
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
@@ -257,9 +259,11 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
             continue
         key = _key(sentence.text)
         same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(sentence.text)
-        if (stated and (key in stated or stated in key)) or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
+        the_row = bool(stated) and (key in stated or stated in key)
+        if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
             in_words = " | " not in sentence.text
-            chosen.append(replace(sentence, score=sentence.score + 4 * GRADE_BONUS + IN_WORDS * in_words))
+            bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * the_row
+            chosen.append(replace(sentence, score=sentence.score + bonus))
         elif passage.chunk.part == SUMMARY:
             chosen.append(replace(sentence, score=sentence.score + 2 * GRADE_BONUS))
     return chosen or [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)

@@ -71,7 +71,7 @@ class Comparison:
 
 def compare(searcher: Searcher, first: DocumentRecord, second: DocumentRecord) -> Comparison:
     """``first`` and ``second`` side by side (the older on the left), aligned by judgement area."""
-    left, right = sorted((first, second), key=lambda doc: doc.description.inspection_start or doc.description.published or "")
+    left, right = sorted((first, second), key=lambda doc: doc.description.held or "")
     grades = {(row.document_id, row.area): row for row in grade_rows_of(searcher.index, [left, right])}
     areas = [area for area in AREA_QUESTIONS if (left.id, area) in grades or (right.id, area) in grades]
     if SPLIT <= set(areas):  # one report judged children in care and care leavers apart: compare them apart

@@ -50,9 +50,8 @@ def councils(index: Index) -> list[str]:
 
 
 def dated(doc: DocumentRecord) -> str:
-    """The date a report belongs to in a timeline: its inspection's last day, else its publication."""
-    description = doc.description
-    return description.inspection_end or description.inspection_start or description.published or ""
+    """The date a report belongs to in a timeline: when it took place (the one rule, ``Description.held``)."""
+    return doc.description.held or ""
 
 
 def history(index: Index, authority: str, allowed: set[int] | None = None) -> list[Event]:

@@ -74,6 +74,15 @@ def asks_from(scores: dict[str, float]) -> frozenset[str]:
     return sure or frozenset({likeliest if scores[likeliest] >= LIKELIEST else "topic"})
 
 
+def tone_from(scores: dict[str, float]) -> int:
+    """-1 when a question asks for criticism, +1 for praise, 0 for neither; when both read as likely, the one at least
+    twice as likely as the other (a question asking for strengths and weaknesses reads both alike)."""
+    critical, praised = scores["critical"], scores["praised"]
+    if max(critical, praised) < SURE or (min(critical, praised) >= SURE / 2 and max(critical, praised) < 2 * min(critical, praised)):
+        return 0
+    return 1 if praised > critical else -1
+
+
 def framed(question: str) -> str:
     """The question with its councils and years replaced by placeholders: what it asks does not depend on which
     council or year it names, so the classifier should not learn either."""
@@ -100,8 +109,7 @@ class Intents:
         """``query`` with what it asks for. ``vector`` is the embedding of ``framed(query.text)``, when the caller
         has it already."""
         scores = self.scores(query.text, vector)
-        tone = int(scores["praised"] >= SURE) - int(scores["critical"] >= SURE)
-        return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone)
+        return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone_from(scores))
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:
         """Each label's probability for ``question``."""

@@ -60,10 +60,12 @@ def test_whether_a_question_asks_for_criticism_or_praise(intents, question, tone
     assert intents.read(parse(question)).tone == tone
 
 
-def test_unsure_readings_fall_back_to_a_plain_search(intents):
-    query = intents.read(parse("Rutland"))
-    assert query.asks == {"topic"} or max(score for _, score in query.scores) >= intent.SURE
-    assert set(dict(query.scores)) == set(ASKS)
+def test_unsure_readings_fall_back_to_the_likeliest_or_a_plain_search():
+    assert intent.asks_from(dict.fromkeys(ASKS, 0.05)) == {"topic"}
+    assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "grade": 0.3}) == {"grade"}
+    assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "grade": 0.9, "change": 0.5}) == {"grade", "change"}
+    assert intent.tone_from({"critical": 0.9, "praised": 0.1}) == -1 and intent.tone_from({"critical": 0.8, "praised": 0.7}) == 0
+    assert intent.tone_from({"critical": 1.0, "praised": 0.45}) == -1
 
 
 def test_the_example_vectors_are_cached_and_reused(embedder, tmp_path):

@@ -51,9 +51,14 @@ def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
     question = "In 2019 Notts was criticised for how it dealt with homeless 16 and 17 year olds. Is that working now?"
     unsure = select(asking(question, "topic", change=0.3), DOCUMENTS)
     assert unsure.documents == (1, 2, 3)  # the later reports are not hidden
-    assert unsure.preference(1) == 1.0 and unsure.preference(3) > 0
     sure = select(asking(question, "topic", change=0.0), DOCUMENTS)
     assert sure.documents == (1,)
+
+
+def test_an_unsure_change_question_ranks_the_year_named_and_later_reports_above_earlier_ones():
+    question = "In 2019 Leicestershire was criticised for its plans. Is that right now?"
+    unsure = select(asking(question, "topic", change=0.3), DOCUMENTS)
+    assert unsure.documents == (4, 5, 6) and unsure.preference(4) == 0.0 and unsure.preference(5) == 1.0
 
 
 def test_since_includes_the_year_named():
