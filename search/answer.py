@@ -74,6 +74,9 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 # it is quoted with the sentence before it.
 _REFERS_BACK = re.compile(r"^(?:they|this|these|those|it|its|their|such|he|she|both|there)\b", re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# Two quotes whose first this many letters and digits agree say the same thing ("The experiences and progress of
+# children in care: good" as a heading and as a table row); the second is left out.
+SAME_OPENING = 60
 
 
 @dataclass(frozen=True)
@@ -244,8 +247,7 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
 def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],
                       statements: Sequence[tuple[int, str]]) -> list[Sentence]:
     """The sentences of the leading grade row's report that state its grade: a sentence in words first (the report's
-    headline or judgement line saying that grade), then the row itself, then the headline findings' other statements
-    of a grade (else any statement of a grade)."""
+    headline or judgement line saying that grade), then the row itself (else any statement of a grade in that report)."""
     if not statements:
         return [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)]
     by_rank = _by_rank(passages)
@@ -264,8 +266,6 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
             in_words = " | " not in sentence.text
             bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * the_row
             chosen.append(replace(sentence, score=sentence.score + bonus))
-        elif passage.chunk.part == SUMMARY:
-            chosen.append(replace(sentence, score=sentence.score + 2 * GRADE_BONUS))
     return chosen or [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
 
@@ -340,8 +340,8 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         if text is None:
             continue
         best = sentence.score if best is None else best
-        key = _key(text)
-        if key in chosen:
+        key = _key(text)[:SAME_OPENING]
+        if key in chosen:  # the same words again, or a heading and a table row saying the same
             continue
         if len(chosen) >= limit or (margin is not None and sentence.score < best - margin):
             break
