@@ -180,7 +180,8 @@ def _stems(words: Sequence[str]) -> list[str]:
 
 
 def primary(query: Query) -> str:
-    """The one thing the answer is shaped for, when a question asks several (a grade and a change: the grade)."""
+    """The one thing the answer is shaped for, when a question asks several: the inspection's facts, the improvement
+    list, the reasons, a change (with a grade: what the later report says of it), a grade, the headline findings."""
     for ask in ("facts", "improve", "reasons", "change", "grade"):
         if query.wants(ask):
             return ask
@@ -206,6 +207,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         return _best(query, later, passages, boilerplate, margin=CHANGE_MARGIN) or \
             _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
+    if ask == "grade" and query.wants("across") and statements:
+        return _statement_per_report(statements, passages)
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
@@ -242,6 +245,18 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
     items = [sentence for rank in ranks for sentence in sorted((s for s in sentences if s.rank == rank), key=lambda s: s.start)]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
     return tuple(chosen)
+
+
+def _statement_per_report(statements: Sequence[tuple[int, str]], passages: Sequence[Passage]) -> tuple[Quote, ...]:
+    """For a grade asked across councils ("which councils were judged inadequate?"): each leading row's own statement
+    of its grade, one per report, in the grade table's order."""
+    by_rank = _by_rank(passages)
+    quotes: dict[int, Quote] = {}
+    for rank, text in statements:
+        passage = by_rank.get(rank)
+        if passage is not None and passage.document.id not in quotes and text in passage.chunk.text:
+            quotes[passage.document.id] = Quote(text, (rank,), 1.0)
+    return tuple(quotes.values())[:MAX_SENTENCES]
 
 
 def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],

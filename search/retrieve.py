@@ -232,22 +232,28 @@ class Searcher:
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
             ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
-        if query.wants("grade") and not query.wants("across") and not changing(query):
-            ranked = first(self._grade_passages(query, selection, vector, allowed, table), ranked, STRUCTURAL)
-        elif query.wants("grade") and table:  # "did it move up from requires improvement?": the newer grade in words
-            ranked = first(self._stated_in_words(table[0].document_id, vector), ranked, 1)
-        elif query.wants("across") and table:  # "which councils were judged inadequate?": the statements lead
-            ranked = first(list(dict.fromkeys(row.passage for row in table if row.passage is not None)), ranked, k)
-        else:
-            for ask, parts in PARTS.items():
-                if query.wants(ask) and not query.wants("across"):
-                    ranked = first(self._in_parts(parts, ranked, selection, vector, allowed), ranked, STRUCTURAL)
-                    break
+        ranked = first(self._asked_part(query, selection, vector, allowed, ranked, table, k), ranked,
+                       k if query.wants("across") else STRUCTURAL)
         if query.wants("across"):
             chunks.update({item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])
                            if item.id not in chunks})
             ranked = spread(ranked, chunks, per_document=1, k=k)
         return ranked
+
+    def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
+                    ranked: Sequence[tuple[int, float]], table: Sequence[GradeRow], k: int) -> list[int]:
+        """The passages to put first for the part of a report the question asks for: across councils, the statements
+        of the grade asked ("which councils were judged inadequate?"); for a grade, the report's judgements and its
+        grade in words (for a change, the newer report's grade in words); else its improvement list, headline
+        findings or the lines about the inspection."""
+        if query.wants("across"):
+            return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
+        if query.wants("grade") and changing(query):
+            return self._stated_in_words(table[0].document_id, vector) if table else []
+        if query.wants("grade"):
+            return self._grade_passages(query, selection, vector, allowed, table)
+        parts = next((parts for ask, parts in PARTS.items() if query.wants(ask)), ())
+        return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
 
     def _grade_passages(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                         table: Sequence[GradeRow]) -> list[int]:
