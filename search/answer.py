@@ -194,7 +194,22 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     """The quoted answer to ``query`` from the scored ``sentences`` of ``passages``: the report's own improvement
     list, its statements of the grade asked for (``statements``: (rank, text) of the grade table's rows, best first),
     its headline findings, the lines stating its dates and inspectors, what the reports after ``since`` say (for a
-    change), or else the best sentences; one per report for a question across councils."""
+    change), or else the best sentences; one per report for a question across councils. A question asking for a
+    number gets the best sentence stating one first, whatever else it asks, if one scores within twice the margin of
+    the best sentence."""
+    quotes = _shaped(query, sentences, passages, boilerplate, statements, since)
+    if not query.quantity:
+        return quotes
+    stated = [item for item in quotes if states_quantity(item.text)]
+    top = max((sentence.score for sentence in sentences), default=0.0)
+    close = [sentence for sentence in sentences if states_quantity(sentence.text) and sentence.score >= top - CHANGE_MARGIN]
+    number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
+    return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
+
+
+def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
+            statements: Sequence[tuple[int, str]], since: int | None) -> tuple[Quote, ...]:
+    """The quoted answer shaped by the one thing the question asks for (see ``quote``)."""
     ask = primary(query)
     if ask == "improve":
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
