@@ -221,3 +221,15 @@ def test_a_tone_nudge_reorders_only_within_one_nudge():
     tones = {1: 0.2, 2: 0.0, 3: -0.5}.get
     assert [i for i, _ in toned(ranked, -1, tones)] == [2, 1, 3]  # criticism asked: the approving passage drops
     assert [i for i, _ in toned(ranked, 1, tones)] == [1, 2, 3]
+
+
+def test_a_list_of_names_and_numbers_is_not_findings():
+    from search.rerank import PROSE, prose
+
+    contacts = "Jane Moore Director of Children and Family Services 0116 3052649 jane.moore@leics.gov.uk"
+    assert prose(contacts) < PROSE < prose("The local authority's early help offer provides a broad range of support.")
+
+
+def test_a_question_asking_for_a_number_gets_the_sentence_stating_one_first(shared_searcher):
+    result = shared_searcher.ask("leicester city care leavers university % 2021")
+    assert not result.answer.no_answer and "per cent" in result.answer.quotes[0].text
