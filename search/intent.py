@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -34,6 +33,8 @@ SURE = 0.4
 LIKELIEST = 0.15
 # Inverse regularisation strength of each label's logistic regression (4, 16 and 64 tried; 64 best both ways).
 STRENGTH = 64.0
+# The logit of a label the examples always (or never) give.
+CERTAIN = 30.0
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORD = re.compile(r"[a-z]+")
 
@@ -102,7 +103,7 @@ class Intents:
         self._examples = list(examples) if examples is not None else None
         self._cache = cache
         self._lock = threading.Lock()
-        self._fitted: tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]] | None = None
+        self._fitted: Classifier | None = None
         self._vocabulary: frozenset[str] = frozenset()
 
     def read(self, query: Query, vector: np.ndarray | None = None) -> Query:
@@ -113,12 +114,11 @@ class Intents:
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:
         """Each label's probability for ``question``."""
-        words, models = self._fit()
+        classifier = self._fit()
         text = framed(question)
         if vector is None:
             vector = self._embedder.embed([text])[0]
-        features = _features(vector[None, :], words.transform([text.lower()]))
-        return {label: _probability(model, features) for label, model in zip(LABELS, models, strict=True)}
+        return classifier.scores(vector, text)
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -126,14 +126,13 @@ class Intents:
         self._fit()
         return self._vocabulary
 
-    def _fit(self) -> tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]]:
+    def _fit(self) -> Classifier:
         with self._lock:
             if self._fitted is None:
                 examples = self._examples if self._examples is not None else load()
                 self._fitted = fit(examples, self._embedder, self._vectors(examples))
                 self._vocabulary = frozenset(word for example in examples for word in _WORD.findall(example.text.lower()))
             return self._fitted
-
 
     def _vectors(self, examples: Sequence[Example]) -> np.ndarray:
         """The examples' vectors, from the cache when it has them, else embedded (and cached when it can be)."""
@@ -165,29 +164,42 @@ def _save(path: Path, vectors: np.ndarray) -> None:
         pass
 
 
-def fit(examples: Sequence[Example], embedder: Embedder,
-        vectors: np.ndarray | None = None) -> tuple[TfidfVectorizer, list[LogisticRegression | DummyClassifier]]:
+@dataclass(frozen=True)
+class Classifier:
+    """The fitted readings: the examples' word weighting, and one row of weights and a bias per label over a
+    question's features (its vector, then its words), so that a question is read in one matrix product."""
+
+    words: TfidfVectorizer
+    weights: np.ndarray  # labels x features
+    bias: np.ndarray  # labels
+
+    def scores(self, vector: np.ndarray, text: str) -> dict[str, float]:
+        """Each label's probability for a framed question ``text`` with this ``vector``."""
+        features = _features(vector[None, :], self.words.transform([text.lower()]))
+        logits = np.asarray(features @ self.weights.T).ravel() + self.bias
+        return {label: float(value) for label, value in zip(LABELS, 1 / (1 + np.exp(-logits)), strict=True)}
+
+
+def fit(examples: Sequence[Example], embedder: Embedder, vectors: np.ndarray | None = None) -> Classifier:
     """One logistic regression per label over each example's vector and its words and word pairs (tf-idf)."""
     texts = [framed(example.text) for example in examples]
     if vectors is None:
         vectors = embedder.embed(texts)
     words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     features = _features(vectors, words.fit_transform([text.lower() for text in texts]))
-    models = []
+    weights, bias = [], []
     for label in LABELS:
         # what is asked is learnt from the lines that say it; criticism or praise from every line
         rows = [n for n, example in enumerate(examples) if label in TONES or example.asks & set(ASKS)]
         labels = np.array([label in examples[n].asks for n in rows], dtype=int)
-        model = LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced") if 0 < labels.sum() < len(labels) \
-            else DummyClassifier(strategy="prior")  # a label the examples never (or always) give: its share
-        models.append(model.fit(features[rows], labels))
-    return words, models
-
-
-def _probability(model: LogisticRegression | DummyClassifier, features: csr_matrix) -> float:
-    """The probability a model gives its label (a label only ever given, or never, is certain)."""
-    classes = list(model.classes_)
-    return float(model.predict_proba(features)[0, classes.index(1)]) if 1 in classes else 0.0
+        if 0 < labels.sum() < len(labels):
+            model = LogisticRegression(C=STRENGTH, max_iter=3000, class_weight="balanced").fit(features[rows], labels)
+            weights.append(model.coef_[0])
+            bias.append(float(model.intercept_[0]))
+        else:  # a label the examples never (or always) give: certain either way
+            weights.append(np.zeros(features.shape[1]))
+            bias.append(CERTAIN if labels.all() and len(labels) else -CERTAIN)
+    return Classifier(words, np.vstack(weights), np.array(bias))
 
 
 def _features(vectors: np.ndarray, words: csr_matrix) -> csr_matrix:
