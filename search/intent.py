@@ -120,6 +120,10 @@ class Intents:
             vector = self._embedder.embed([text])[0]
         return classifier.scores(vector, text)
 
+    def prepare(self) -> None:
+        """Fit now rather than on the first question (a server does it while it loads)."""
+        self._fit()
+
     @property
     def vocabulary(self) -> frozenset[str]:
         """Every word the examples use: the ways people ask, whatever they ask about."""

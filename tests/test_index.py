@@ -122,7 +122,7 @@ def test_sentence_vectors_are_kept_at_ingest_and_a_question_embeds_only_itself(c
 
     counting = Counting()
     searcher = open_searcher(corpus_index, counting)
-    assert searcher.intents.vocabulary  # the classifier of what questions ask is fitted once per model, not per question
+    searcher.intents.prepare()  # the classifier of what questions ask is fitted once per model, not per question
     counting.calls.clear()
     result = searcher.ask("How were care leavers supported by personal advisers?")
     assert result.answer.quotes and counting.calls == [3]  # one call: the question, its topic and its framed form

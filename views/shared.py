@@ -33,10 +33,14 @@ def embedder(model: str) -> Embedder:
     return SentenceEmbedder.for_questions(model, from_env())
 
 
-@st.cache_resource(show_spinner="Loading the index…", max_entries=2)
+@st.cache_resource(show_spinner="Loading the index and learning how questions are asked (first visit only)…",
+                   max_entries=2)
 def searcher(index: str, version: str) -> Searcher:
-    """One searcher per index version (a re-ingest makes a new one), shared by every visitor."""
-    return open_searcher(from_env(), factory=embedder)
+    """One searcher per index version (a re-ingest makes a new one), shared by every visitor, with the reading of
+    questions fitted before the first question (a fraction of a second once its example vectors are cached)."""
+    engine = open_searcher(from_env(), factory=embedder)
+    engine.intents.prepare()
+    return engine
 
 
 def build_index() -> None:
