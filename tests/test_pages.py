@@ -85,7 +85,7 @@ def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeyp
     html = page_html(app)
     assert f"<mark>{cited.text[:20]}" in html.replace("&#32;", " ") or "<mark>" in html
     marked = html.split("<mark>")[1].split("</mark>")[0]
-    from search.cards import inert
+    from views.cards import inert
 
     assert marked == inert(cited.text)
     assert app.get("download_button")[0].label == "Download the original report"

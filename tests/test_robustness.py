@@ -24,9 +24,9 @@ from ingest.pipeline import ingest
 from ingest.sentences import sentence_spans
 from ingest.store import Index
 from search.answer import Passage, Sentence, quote
-from search.cards import card, inert
 from search.render import as_json
 from search.retrieve import open_searcher
+from views.cards import card, inert
 
 GOOD = CORPUS / "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt"
 

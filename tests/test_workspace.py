@@ -13,11 +13,11 @@ from PIL import Image
 
 from ingest.errors import ReadError
 from ingest.store import Index
-from search.briefing import as_docx, as_markdown, from_result, grades_csv
 from search.compare import compare
 from search.councils import history
 from search.library import contents, save_upload
 from search.viewer import by_key, key_of, page_image, passage
+from views.briefing import as_docx, as_markdown, from_result, grades_csv
 
 
 def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searcher):

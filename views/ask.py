@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from search.briefing import from_result
-from search.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
 from search.render import sources
 from search.retrieve import Result, Searcher
 from search.select import Where
+from views.briefing import from_result
+from views.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
 from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.store import DocumentRecord
-from search.briefing import Briefing, Quoted, Section
-from search.cards import STYLE, inert
 from search.compare import Comparison, Side, compare
 from search.councils import dated
 from search.render import citation_of
 from search.viewer import by_key, key_of
+from views.briefing import Briefing, Quoted, Section
+from views.cards import STYLE, inert
 from views.shared import document_label, downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 CHANGE = {"improved": "▲ improved", "declined": "▼ declined", "same": "= same", "": ""}

@@ -7,12 +7,12 @@ import altair as alt
 import streamlit as st
 
 from ingest.grades import AREA_SHORT, FRAMEWORKS, GRADES
-from search.briefing import Briefing, Quoted, Section
-from search.cards import STYLE, grade_table_html, inert
 from search.councils import Event, councils, history
 from search.render import citation_of
 from search.retrieve import Searcher
 from search.select import Where
+from views.briefing import Briefing, Quoted, Section
+from views.cards import STYLE, grade_table_html, inert
 from views.shared import document_label, downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 GRADE_COLOURS = ("#2da44e", "#3d8bfd", "#d29922", "#e5534b")  # outstanding, good, requires improvement, inadequate

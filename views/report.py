@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.grades import AREA_NAMES
-from search.cards import STYLE, inert
 from search.councils import dated
 from search.render import citation_of, report_name_of
 from search.viewer import by_key, key_of, original, page_image, passage
+from views.cards import STYLE, inert
 from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters
 
 

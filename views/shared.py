@@ -15,12 +15,12 @@ from ingest.eta import Estimate
 from ingest.metadata import KINDS
 from ingest.pipeline import ingest
 from ingest.store import DocumentRecord, current_folder
-from search.briefing import Briefing, as_docx, as_markdown, grades_csv
 from search.councils import councils
 from search.grades import GradeRow
 from search.retrieve import Searcher, open_searcher
 from search.select import Where
 from search.viewer import key_of
+from views.briefing import Briefing, as_docx, as_markdown, grades_csv
 
 # The kinds offered in the sidebar: "inspection" is any inspection framework's full inspection.
 KIND_CHOICES = {"": "any kind", "inspection": "inspections", "focused_visit": "focused visits",

@@ -11,7 +11,7 @@ from search.grades import GradeRow
 from search.render import GRADE_COLUMNS, citation, grade_cells
 from search.retrieve import Result
 
-FOOTER = "Every quotation is word for word from the Ofsted report cited after it."
+FOOTER = "Every quotation is word for word from the report or council paper cited after it."
 
 
 @dataclass(frozen=True)
