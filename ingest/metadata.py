@@ -131,23 +131,36 @@ def tidy_authority(name: str) -> str:
     return " ".join(word if word.isupper() and len(word) <= 3 else word.capitalize() for word in name.split())
 
 
+# A document's own title, as each kind words it. The title comes first, so the earliest of these in the opening
+# decides: an ILACS report's headline findings may mention a joint targeted area inspection or a committee after its
+# title ("Inspection of Barnsley local authority children's services ... a joint targeted area inspection in 2022").
+_TITLES = (
+    (r"scrutiny committee|overview and scrutiny|report of the director|cabinet report", "committee_report"),
+    (r"joint targeted area inspection", "jtai"),
+    (r"Monitoring visit (?:to|of)", "monitoring_visit"),
+    (r"Focused visit (?:to|of)", "focused_visit"),
+    # The SIF report's own title; ILACS reports use the same words in their prose ("... services for children in
+    # need of help and protection have improved"), so the title's "Inspection of" is required.
+    (r"Review of the effectiveness of the Local Safeguarding|Inspection of services for children in need of help "
+     r"and protection", "sif_inspection"),
+    (r"Inspection of .{0,80}children's (?:social care )?services", "ilacs_inspection"),
+)
+# Without any title: a council paper by its wording anywhere in the opening.
+_BODY = ((r"\bcommittee\b|report of the director", "committee_report"),)
+
+
 def document_kind(head: str, file_name: str) -> str:
-    """One of KINDS, from the report's own title wording, then its file name."""
+    """One of KINDS: from the report's own title (the earliest title wording in its opening), then the opening's
+    wording, then its file name."""
     opening = " ".join(head[:1500].split()).replace("’", "'")
-    checks = (
-        (r"scrutiny committee|overview and scrutiny|report of the director|cabinet report", "committee_report"),
-        (r"joint targeted area inspection", "jtai"),
-        (r"Monitoring visit (?:to|of)", "monitoring_visit"),
-        (r"Focused visit (?:to|of)", "focused_visit"),
-        # The SIF report's own title; ILACS reports use the same words in their prose ("... services for children in
-        # need of help and protection have improved"), so the title's "Inspection of" is required.
-        (r"Review of the effectiveness of the Local Safeguarding|Inspection of services for children in need of help "
-         r"and protection", "sif_inspection"),
-        (r"committee|report of the director", "committee_report"),
-        (r"short inspection", "ilacs_short_inspection"),
-        (r"Inspection of .{0,80}children's (?:social care )?services", "ilacs_inspection"),
-    )
-    for pattern, kind in checks:
+    found = [(match.start(), order, kind) for order, (pattern, kind) in enumerate(_TITLES)
+             if (match := re.search(pattern, opening, re.I))]
+    if found:
+        kind = min(found)[2]
+        if kind == "ilacs_inspection" and re.search(r"\bshort inspection\b", opening, re.I):
+            return "ilacs_short_inspection"
+        return kind
+    for pattern, kind in _BODY:
         if re.search(pattern, opening, re.I):
             return kind
     name = file_name.lower()
