@@ -46,18 +46,28 @@ _ROW = re.compile(rf"^(.+?) \| {_GRADE}\s*$", re.I | re.M)
 GRADE_ROW = _ROW
 # A short passage that states a grade: "The experiences and progress of children in care: Good", "The overall
 # judgement is that children's services are inadequate", "Services for care leavers are good."
-GRADE_STATED = re.compile(rf"^.{{10,250}}?(?::\s*|\b(?:is|are|is that .{{0,40}}|judged to be|continue to)\s+){_GRADE}\b[ .]*$",
-                          re.I | re.S)
+GRADE_STATED = re.compile(rf"^(?P<subject>.{{10,250}}?)(?::\s*|\b(?:is|are|is that .{{0,40}}|judged to be|continue to)\s+)"
+                          rf"{_GRADE}\b[ .]*$", re.I | re.S)
+# What a grade statement's subject must be: a judgement area or the overall judgement, in one clause of the present
+# ("Morale is good", "The local authority was judged to be good [in 2011]" and "... are not yet good and ... are
+# inadequate" state no judgement of this report).
+_JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s services in", re.I)
+_OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)
 GRADE_QUESTION = re.compile(
     r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
 _S = r"\s+"
+# Where a place's grade statement ends: "... are good.", "... are good because:", "... require improvement to be
+# good", "... are inadequate overall". Prose that goes on ("are good at identifying risk", "are good value for
+# money") states no judgement.
+_ENDS = r"(?=[ \t]*(?:[.:;\n]|because\b|overall\b|$))"
+# A place named as the report names it: its first word capitalised ("in the Royal Borough of Greenwich", "in Redcar
+# and Cleveland area"), never "in the county".
+_PLACE = rf"(?:the{_S})?(?-i:[A-Z])[\w '’-]+?"
 _SENTENCES = (
-    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}(?:the{_S})?[A-Z][\w '’-]+?){_S}(?:is|are|requires?){_S}{_GRADE}\b",
-               re.I),
+    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}{_PLACE}){_S}(?:is|are|requires?){_S}{_GRADE}{_ENDS}", re.I),
     # "Children's services in Bristol require improvement because:", "The overall judgement is that children's
     # services require improvement" (SIF reports of 2014-15 say "require improvement" without "to be good").
-    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}(?:the{_S})?[A-Z][\w '’-]+?){_S}requires?{_S}(improvement)\b",
-               re.I),
+    re.compile(rf"(Children[’']s{_S}services{_S}in{_S}{_PLACE}){_S}requires?{_S}(improvement){_ENDS}", re.I),
     re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}that{_S}children[’']s{_S}services{_S}requires?{_S}(improvement)\b",
                re.I),
     re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}(?:that{_S}children[’']s{_S}services{_S}are{_S})?{_GRADE}\b", re.I),
@@ -66,6 +76,18 @@ _SENTENCES = (
     re.compile(rf"((?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?))"
                rf"{_S}(?:is|requires){_S}{_GRADE}\b", re.I),
 )
+
+
+def states_grade(text: str) -> bool:
+    """True when a text states a judgement grade on its own: a judgement table's row, or one clause saying a judgement
+    area's grade ("The experiences and progress of care leavers: good", "The overall judgement is good")."""
+    if any(area_of(row.group(1)) for row in _ROW.finditer(text)):
+        return True
+    stated = GRADE_STATED.search(text)
+    if not stated:
+        return False
+    subject = re.split(r"(?<=[.!?])\s+", stated.group("subject").strip())[-1]
+    return bool(area_of(subject) or _JUDGED.search(subject)) and not _OTHER_CLAUSE.search(subject)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.grades import GRADE_ROW, GRADE_STATED
+from ingest.grades import states_grade
 
 SUMMARY = "summary"  # headline findings: what the report concludes, and why
 JUDGEMENT = "judgement"  # a grade stated on its own: a judgement table row, "The overall judgement is ..."
@@ -36,7 +36,7 @@ JUDGEMENT_CHARS = 300
 
 def part_of(section: str | None, text: str) -> str:
     """The part of the report a passage with this ``text`` under this ``section`` heading is in (one of PARTS)."""
-    if ("|" in text or len(text) < JUDGEMENT_CHARS) and (GRADE_ROW.search(text) or GRADE_STATED.search(text)):
+    if ("|" in text or len(text) < JUDGEMENT_CHARS) and states_grade(text):
         return JUDGEMENT
     heading = (section or "").strip()
     if ABOUT_LINE.search(text.strip()) or ABOUT_SECTION.search(heading) or not heading:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.grades import AREA_NAMES, GRADE_STATED, GRADES
+from ingest.grades import AREA_NAMES, GRADES, states_grade
 from ingest.store import DocumentRecord
 from search.answer import GRADE_STATEMENT
 from search.grades import GradeRow, grade_rows_of
@@ -97,6 +97,6 @@ def _side(searcher: Searcher, doc: DocumentRecord, area: str, grade: GradeRow | 
         if not hit.highlight or " | " in hit.chunk.text:
             continue
         text = hit.chunk.text[hit.highlight[0]:hit.highlight[1]].strip()
-        if text and not GRADE_STATEMENT.search(text) and not GRADE_STATED.search(text):
+        if text and not GRADE_STATEMENT.search(text) and not states_grade(text):
             quotes.append((text, hit))
     return Side(grade, tuple(quotes[:QUOTES_PER_SIDE]))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ingest.grades import GRADE_ROW, GRADE_STATED
+from ingest.grades import states_grade
 from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
 from search.parse import Query
@@ -53,7 +53,7 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
         text = item.chunk.text
         bonus = -NUDGE * (prose(text) < PROSE)
         if query.wants("reasons"):  # the reasons, not the grade restated
-            bonus += NUDGE * ((item.chunk.part == SUMMARY) + bool(REASON_WORDS.search(text)) - 2 * _states_grade(text))
+            bonus += NUDGE * ((item.chunk.part == SUMMARY) + bool(REASON_WORDS.search(text)) - 2 * states_grade(text))
         if query.wants("change"):
             bonus += NUDGE * bool(CHANGE_WORDS.search(text))
         scored.append((chunk_id, score + bonus))
@@ -81,10 +81,6 @@ def prose(text: str) -> float:
     posts, telephone numbers and addresses."""
     words = _WORDS.findall(text)
     return sum(word.islower() for word in words) / len(words) if words else 1.0
-
-
-def _states_grade(text: str) -> bool:
-    return bool(GRADE_ROW.search(text) or GRADE_STATED.search(text))
 
 
 def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5) -> Ranked:

@@ -45,6 +45,26 @@ def test_a_long_passage_mentioning_a_grade_is_findings_not_a_judgement():
     assert part_of("The impact of leaders on social work practice with children and families: good", text) == AREA
 
 
+@pytest.mark.parametrize(("text", "states"), [
+    ("The experiences and progress of children in care: good", True),
+    ("The overall judgement is that children’s services are inadequate", True),
+    ("The overall effectiveness of children’s services in Leicestershire has been judged to be Outstanding.", True),
+    ("Board (LSCB) is requires improvement.", True),
+    ("Overall effectiveness | Requires improvement to be good", True),
+    # the five passages of the shared reports once marked as judgements that state none of this report's
+    ("Attended by the lead member, conferences promote continuous improvement. Morale is good.", False),
+    ("The previous inspection of Leicester City’s services for children looked after was in December 2011. The local "
+     "authority was judged to be good.", False),
+    ("Services for children looked after and care leavers are not yet good and services for children who need help "
+     "and protection are inadequate.", False),
+    ("The arrangements in place to evaluate the effectiveness of what is done by the authority and board partners to "
+     "safeguard and promote the welfare of children are inadequate.", False),
+    ("Staff morale | Good", False),
+])
+def test_a_judgement_states_the_grade_of_a_judgement_area_of_this_report(text, states):
+    assert (part_of("Inspection findings", text) == JUDGEMENT) is states
+
+
 def test_every_ilacs_report_has_its_summary_and_improvement_list_as_data(shared_reports):
     year = lambda path: int(re.search(r"-(\d{4})-", path.name).group(1))  # noqa: E731
     reports = [path for path in sorted(shared_reports.glob("*-ofsted-inspection.pdf")) if year(path) >= 2019]
