@@ -18,6 +18,10 @@ class ReadError(OfstedError):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+        """Rebuilt from its path and reason when it crosses from a worker process."""
+        return ReadError, (self.path, self.reason)
+
 
 class ModelError(OfstedError):
     """The embedding model could not be loaded."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block, Box
@@ -98,10 +99,24 @@ def _read_lines(path: Path) -> tuple[list[Line], dict[int, float], float]:
 
 
 def _unreadable(path: Path, error: Exception) -> ReadError:
+    start = _start_of(path)
+    if not start.lstrip().startswith(b"%PDF") and b"%PDF" not in start:
+        looks = "a web page" if re.search(rb"<!doctype html|<html", start, re.I) else "something else"
+        return ReadError(path, f"not a PDF: the file holds {looks} (an error page saved in its place?); download "
+                               "the report again")
     cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
         return ReadError(path, "the PDF is password-protected; save an unprotected copy and ingest that")
     return ReadError(path, f"not a readable PDF, corrupt or truncated ({cause}); re-download or re-export it")
+
+
+def _start_of(path: Path) -> bytes:
+    """The file's first kilobyte, where every PDF says "%PDF"."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1024)
+    except OSError:
+        return b"%PDF"  # cannot look: say what the PDF library said
 
 
 def _body_size(pages: Sequence) -> float:
@@ -116,10 +131,54 @@ def _page_lines(page, body: float) -> list[Line]:
     tables = [table for table in found if table_rows_count(table.extract()) >= 2]
     readable = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("size", body) >= SMALL_TEXT * body)
     size = (float(page.width) or 1.0, float(page.height) or 1.0)
-    lines = [_line(raw, page.page_number, size) for raw in readable.extract_text_lines(strip=True)]
+    lines = [_line(raw, page.page_number, size) for raw in _untangled(readable.extract_text_lines(strip=True))]
     lines = [line for line in lines if line.text and not _inside(line, tables)]
     lines += [_table_line(table, page.page_number, body, size) for table in tables]
     return sorted(lines, key=lambda line: (line.top, line.x0))
+
+
+def _untangled(raws: list[dict]) -> list[dict]:
+    """Printed lines as drawn. Two rows printed less than a line apart (a letter's address block drawn twice, the
+    copy shifted down by a point or two) come out of pdfplumber as one line with their letters interleaved ("JDairneec
+    tMoor oorfe"); such a line is split back into its rows, and a row repeating one just above it is dropped."""
+    result: list[dict] = []
+    for raw in raws:
+        rows = _rows_of(raw)
+        for row in rows:
+            copy = len(rows) > 1 and any(_letters(earlier) == _letters(row) and abs(earlier["x0"] - row["x0"]) < 2
+                                         and 0 < row["top"] - earlier["top"] < 3 * (row["bottom"] - row["top"])
+                                         for earlier in result[-4:])
+            if not copy:
+                result.append(row)
+    return result
+
+
+def _letters(raw: dict) -> str:
+    return "".join(raw["text"].split())
+
+
+def _rows_of(raw: dict) -> list[dict]:
+    """One line's rows: itself, unless its letters overlap each other (two rows printed over each other)."""
+    chars = sorted((char for char in raw["chars"] if char["text"].strip()), key=lambda char: char["x0"])
+    overlaps = sum(after["x0"] < before["x1"] - 1.0 for before, after in zip(chars, chars[1:]))
+    if overlaps < 2:
+        return [raw]
+    groups: list[list[dict]] = []
+    for char in sorted(raw["chars"], key=lambda char: char["top"]):
+        if groups and char["top"] - groups[-1][-1]["top"] <= 1.0:
+            groups[-1].append(char)
+        else:
+            groups.append([char])
+    if len(groups) < 2:
+        return [raw]
+    rows = []
+    for group in groups:
+        group.sort(key=lambda char: char["x0"])
+        text = extract_text(group).strip()
+        if text:
+            rows.append({"text": text, "chars": group, "x0": min(c["x0"] for c in group), "x1": max(c["x1"] for c in group),
+                         "top": min(c["top"] for c in group), "bottom": max(c["bottom"] for c in group)})
+    return rows
 
 
 def _share(bbox: Sequence[float], size: tuple[float, float]) -> Box:

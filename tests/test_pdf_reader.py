@@ -84,3 +84,10 @@ def test_a_corrupt_pdf_is_refused_with_the_file_named(tmp_path):
     path.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n" + bytes(range(256)) * 4)
     with pytest.raises(ReadError, match="broken.pdf"):
         read_document(path)
+
+
+def test_an_address_block_printed_twice_reads_once_and_legibly(shared_reports):
+    text = read_document(shared_reports / "leicestershire-2022-03-02-ofsted-focused-visit.pdf").text
+    opening = text[:text.index("Dear Ms Moore")]
+    assert "Director of Children’s Services Room 115, County Hall Glenfield Leicestershire LE3 8RF" in opening
+    assert opening.count("Director of") == 1 and "JDairneec" not in text
