@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,14 @@ from ingest.text import blocks_from_text, decode
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "aside", "form", "button", "iframe", "svg", "select",
               "dialog")
 _DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "dialog", "alert")
-_FURNITURE = re.compile(r"cookie|consent|banner|breadcrumb|skip-?link|share|social|site-?nav|menu|newsletter|feedback", re.I)
+# Page furniture by a whole class or id token, as design systems name it ("cookie-banner", "govuk-breadcrumbs",
+# "gem-c-share-links"): a known name, alone or after a design system's namespace. Never a substring: a section with
+# id="childrens-social-care" is content.
+_FURNITURE_NAMES = ("cookie-banner", "cookies", "cookie-consent", "consent", "banner", "breadcrumb", "breadcrumbs",
+                    "skip-link", "skiplink", "share", "share-links", "share-buttons", "sharing", "social-links",
+                    "social-share", "social-media-links", "site-nav", "sitenav", "site-navigation", "menu", "main-menu",
+                    "newsletter", "feedback", "print-link", "back-to-top", "related-navigation")
+_NAMESPACES = ("govuk-", "gem-c-", "nhsuk-", "app-", "site-", "page-", "js-")
 _HEADINGS = {f"h{level}" for level in range(1, 7)}
 _BLOCKS = _HEADINGS | {"p", "li", "table", "dt", "dd", "blockquote", "pre", "figcaption", "caption", "address"}
 
@@ -44,10 +50,23 @@ def _cleaned(element):
         if node.getparent() is None:
             continue
         tag = node.tag if isinstance(node.tag, str) else ""
-        marks = " ".join(filter(None, (node.get("class"), node.get("id"))))
-        if tag in _DROP_TAGS or node.get("role") in _DROP_ROLES or (marks and _FURNITURE.search(marks)):
+        if tag in _DROP_TAGS or node.get("role") in _DROP_ROLES or _furniture(node):
             node.drop_tree()
     return element
+
+
+def _furniture(node) -> bool:
+    """True when one of the element's class tokens, or its id, names page furniture."""
+    tokens = [*(node.get("class") or "").split(), *(node.get("id") or "").split()]
+    return any(_bare(token.lower()) in _FURNITURE_NAMES for token in tokens)
+
+
+def _bare(token: str) -> str:
+    """A class token without its design system's namespace ("govuk-breadcrumbs" -> "breadcrumbs")."""
+    for prefix in _NAMESPACES:
+        if token.startswith(prefix) and token[len(prefix):] in _FURNITURE_NAMES:
+            return token[len(prefix):]
+    return token
 
 
 def _blocks(element) -> Iterator[Block]:

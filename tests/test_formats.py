@@ -100,6 +100,24 @@ def test_every_content_line_of_a_web_page_is_kept(tmp_path):
     assert not any(word in joined for word in ("cookies", "Bins", "Privacy", "Council home"))
 
 
+def test_page_furniture_goes_by_whole_class_tokens_never_by_substring(tmp_path):
+    path = tmp_path / "outcome.html"
+    path.write_text(
+        "<html><body><main>"
+        "<section id='childrens-social-care'><h2>Children's social care</h2>"
+        "<p>Care leavers said their personal advisers stayed in touch.</p></section>"
+        "<div class='feedback-from-children'><p>Children told inspectors they felt listened to.</p></div>"
+        "<div class='govuk-breadcrumbs'><a href='/'>Home</a> Services</div>"
+        "<ul class='gem-c-share-links'><li>Share on Facebook</li></ul>"
+        "<div class='page-menu'>Menu item</div>"
+        "</main></body></html>"
+    )
+    joined = "\n".join(chunk_texts(path))
+    assert "Care leavers said their personal advisers stayed in touch." in joined
+    assert "Children told inspectors they felt listened to." in joined
+    assert not any(word in joined for word in ("Home", "Facebook", "Menu item"))
+
+
 @pytest.mark.parametrize("name, statement", [
     ("nottinghamshire-2019-12-19-ofsted-inspection.pdf",
      "The experiences and progress of children who need help and protection: requires improvement to be good"),
