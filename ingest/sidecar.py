@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from ingest.metadata import KINDS, Description
 SUFFIX = ".meta.json"
 FIELDS = {field.name for field in fields(Description)}
 DATE_FIELDS = {"inspection_start", "inspection_end", "published"}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def sidecar_path(path: Path) -> Path:
@@ -52,8 +54,8 @@ def _problem(name: str, value: object) -> str | None:
     if not isinstance(value, str):
         return f"must be text or null, not {type(value).__name__} {json.dumps(value)[:60]}"
     if name in DATE_FIELDS:
-        try:
-            date.fromisoformat(value)
+        try:  # fromisoformat alone also takes "20240712" and "2024-W28-5", which then compare wrongly as text
+            date.fromisoformat(value if _ISO_DAY.fullmatch(value) else "-")
         except ValueError:
             return f"must be a date written YYYY-MM-DD, not {value!r}"
     if name == "kind" and value not in KINDS:

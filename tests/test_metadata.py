@@ -6,6 +6,7 @@ import pytest
 
 from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.describe import describe_file
+from ingest.errors import ReadError
 from ingest.describe import main as describe_main
 from ingest.pipeline import ingest
 from ingest.store import Index
@@ -70,6 +71,15 @@ def test_a_bad_sidecar_is_named(tmp_path, capsys):
     (tmp_path / "minutes.txt.meta.json").write_text("{not json")
     assert describe_main([str(report)]) == 1
     assert "minutes.txt.meta.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("written", ["20240712", "2024-W28-5", "2024-7-12", "12/07/2024", "2024-02-30"])
+def test_a_sidecar_date_must_be_written_year_month_day(tmp_path, capsys, written):
+    report = tmp_path / "minutes.txt"
+    report.write_text("1. Something.\n")
+    (tmp_path / "minutes.txt.meta.json").write_text(json.dumps({"published": written}))
+    assert describe_main([str(report)]) == 1
+    assert f"must be a date written YYYY-MM-DD, not {written!r}" in capsys.readouterr().err
 
 
 def test_describe_json_is_one_object_per_file(capsys):
@@ -200,3 +210,53 @@ def test_an_ilacs_report_using_sif_words_in_its_prose_is_still_ilacs(name):
     if not (NATIONAL / name).is_file():
         pytest.skip("../shared/national-sample is not beside this checkout")
     assert describe_file(NATIONAL / name)["kind"] == "ilacs_inspection"
+
+
+def test_the_kind_comes_from_the_reports_own_title_not_what_its_findings_mention():
+    from ingest.metadata import document_kind
+
+    ilacs = ("Inspection of Barnsley local authority children’s services\n\nInspection dates: 11 to 15 September 2023\n\n"
+             "Following the last inspection in 2018, a joint targeted area inspection in 2022 and a focused visit in 2023 "
+             "found that practice had weakened. The corporate parenting committee meets monthly.")
+    assert document_kind(ilacs, "report.pdf") == "ilacs_inspection"
+    jtai = "Joint targeted area inspection of the multi-agency response to children's mental health in Barnsley"
+    assert document_kind(jtai, "report.pdf") == "jtai"
+    paper = "CHILDREN AND FAMILIES OVERVIEW AND SCRUTINY COMMITTEE\n\nOFSTED INSPECTION OF LOCAL AUTHORITY CHILDREN'S SERVICES"
+    assert document_kind(paper, "paper.txt") == "committee_report"
+    assert document_kind("Minutes\n\nThe committee noted the report.", "minutes.txt") == "committee_report"
+
+
+@pytest.mark.parametrize("written", [
+    "Children’s services in the county are good value for money, the director said.",
+    "Children’s services in Barnet are good at identifying risk early.",
+])
+def test_prose_about_services_being_good_at_something_is_no_grade(tmp_path, written):
+    report = tmp_path / "report.txt"
+    report.write_text(f"Inspection of Barnet local authority children’s services\n\n1. {written}\n")
+    assert describe_file(report)["judgements"] == []
+
+
+def test_every_national_sample_inspection_report_is_an_inspection():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from search.parse import INSPECTIONS
+
+    reports = sorted(NATIONAL.glob("*-ofsted-inspection.pdf"))
+    if not reports:
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    # spawned, not forked: this test process may hold the model's threads, which a forked child can die on
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        kinds = dict(zip((path.name for path in reports), pool.map(_kind, reports, chunksize=4)))
+    # Two files of the sample are web pages (the scraper saved an error page under a report's name): refused as such.
+    not_reports = {name for name, kind in kinds.items() if kind.startswith("not a PDF: the file holds a web page")}
+    assert {name: kind for name, kind in kinds.items() if kind not in INSPECTIONS and name not in not_reports} == {}
+    assert len(not_reports) <= 2 and len(kinds) - len(not_reports) >= 86
+    assert kinds["barnsley-2023-10-27-ofsted-inspection.pdf"] == "ilacs_inspection"
+
+
+def _kind(path):
+    try:
+        return describe_file(path)["kind"]
+    except ReadError as error:
+        return error.reason
