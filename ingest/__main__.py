@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
 from ingest.pipeline import Summary, ingest
+from ingest.store import held_paths
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,7 +27,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("paths", nargs="*", type=Path, help=f"files or folders to ingest (default: {settings.corpus}/)")
     command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
     command.add_argument("--model", default=settings.model, help=HELP["model"])
-    command.add_argument("--rebuild", action="store_true", help="re-read and re-embed everything instead of updating")
+    command.add_argument("--rebuild", action="store_true",
+                         help="re-read and re-embed every document the index holds, wherever it came from, and the "
+                              "paths given (default: none besides those held) instead of updating")
     command.add_argument("--quiet", action="store_true", help="no progress bars, only the summary and problems")
     return command
 
@@ -54,6 +57,8 @@ def report(summary: Summary) -> list[str]:
     lines += [f"skipped {path}: same content as {original}" for path, original in summary.duplicates]
     lines += [f"removed {path}: the file is gone" for path in summary.removed]
     change = f"{len(summary.added)} added, {len(summary.updated)} updated, {summary.unchanged} unchanged, {len(summary.removed)} removed"
+    if summary.reread:
+        change += f", {len(summary.reread)} read again by a newer extractor"
     state = "index updated" if summary.written else "index unchanged"
     lines.append(
         f"{summary.documents} documents, {summary.chunks} chunks in the index ({change}; "
@@ -68,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = replace(from_env(), index=args.index, model=args.model)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager or `kill`: clean up as for Ctrl-C
     try:
-        summary = ingest(args.paths or [settings.corpus], settings, rebuild=args.rebuild, progress=Bars(args.quiet),
+        rebuilt_only = args.rebuild and not args.paths and held_paths(settings.index)
+        paths = args.paths or ([] if rebuilt_only else [settings.corpus])
+        summary = ingest(paths, settings, rebuild=args.rebuild, progress=Bars(args.quiet),
                          waiting=lambda message: print(message, file=sys.stderr, flush=True))
     except OfstedError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -9,15 +9,29 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings
 from ingest.config import DEFAULT_MODEL, Settings
 from ingest.embed import Embedder
 from ingest.errors import IndexMissing, ReadError
 from ingest.grades import judgements
-from ingest.read import document_hash, supported
+from ingest.read import EXTRACTOR, document_hash, supported
 from ingest.readers import Fresh, Job, Reading, Unreadable, failure_reason
 from ingest.sidecar import is_sidecar
-from ingest.store import FLAT, HNSW, DocumentRecord, Entry, Index, Manifest, Writer, check_model, write_last_run, write_lock
+from ingest.store import (
+    FLAT,
+    HNSW,
+    DocumentRecord,
+    Entry,
+    Index,
+    Manifest,
+    Writer,
+    check_model,
+    held_paths,
+    write_last_run,
+    write_lock,
+)
 
 Progress = Callable[[str, int, int], None]
 # From this many files to read, a worker process reads them while this one embeds (fewer: the start-up is not worth it).
@@ -41,6 +55,7 @@ class Summary:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    reread: tuple[str, ...] = ()  # unchanged files read again because an older extractor had read them
     unchanged: int = 0
     embedded: int = 0
     failures: tuple[Failure, ...] = ()
@@ -57,6 +72,7 @@ class _Plan:
     failures: list[Failure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    reread: dict[str, DocumentRecord] = field(default_factory=dict)  # unchanged files an older extractor read
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -78,7 +94,9 @@ def ingest(
     waiting: Callable[[str], None] = _ignore,
 ) -> Summary:
     """Bring the index in ``settings.index`` up to date with ``paths``; the old index stays usable throughout.
-    One writer at a time: a second ingest of the same index waits for the first (calling ``waiting`` once)."""
+    ``rebuild`` reads and embeds everything again: every document the index holds, wherever it came from, and
+    ``paths``. One writer at a time: a second ingest of the same index waits for the first (calling ``waiting``
+    once)."""
     with write_lock(settings.index, settings.lock_wait, waiting):
         return _ingest(paths, settings, rebuild, embedder_factory, chunking, progress)
 
@@ -86,34 +104,40 @@ def ingest(
 def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_factory: Callable[[str], Embedder] | None,
             chunking: ChunkSettings, progress: Progress) -> Summary:
     began = time.perf_counter()
+    held = held_paths(settings.index) if rebuild else []
     old = None if rebuild else _load_old(settings)
+    if rebuild:  # every document the index holds is read again, wherever it came from; those gone are removed
+        paths = [*paths, *(Path(path) for path in held if Path(path).is_file())]
     model = settings.model or (old.manifest.model if old else DEFAULT_MODEL)
     if old:
         check_model(old.manifest, settings.model, settings.index)
     reusable = old if old and old.manifest.chunking == asdict(chunking) else None
     files, missing, skipped = _expand(paths)
+    files = list({key(path): path for path in files}.values())  # a file given twice (a rebuild's and a folder's) is read once
     plan = _plan(files, reusable, settings)
     plan.failures[:0] = [Failure(str(path), reason) for path, reason in missing]
     plan.skipped += skipped
     _keep_outside(plan, old, paths, files)
     # Every old document stays as it is: nothing to do, or only new documents to append to a copy of the old version.
     append = old is not None and old is reusable and set(plan.keep) == set(old.manifest.documents)
+    before = set(held) if rebuild else set(old.manifest.documents) if old else set()
     if old and append and not plan.jobs:
-        return _finish(settings, _summary(plan, old, old.manifest.documents, [], False, began, len(old)))
+        return _finish(settings, _summary(plan, before, old.manifest.documents, [], False, began, len(old)))
     embedder = _embedder(embedder_factory, model, settings) if plan.jobs or not old else None
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
     with Writer(settings.index, dimension, old, append=append) as writer:
         if not append:
             for path in sorted(plan.keep):
                 writer.keep(plan.keep[path])
-        fresh = [(entry.path, len(entry.chunks)) for entry in _read_and_embed(plan, embedder, settings, chunking, progress, writer)]
-        written = old is None or (writer.documents, model, asdict(chunking)) != (
-            old.manifest.documents, old.manifest.model, old.manifest.chunking)
+        fresh = list(_read_and_embed(plan, embedder, settings, chunking, progress, writer))
+        written = old is None or (writer.documents, model, asdict(chunking), EXTRACTOR) != (
+            old.manifest.documents, old.manifest.model, old.manifest.chunking, old.manifest.extractor)
         if written:
             writer.commit(Manifest(model, dimension, asdict(chunking),
-                                   vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT))
+                                   vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT,
+                                   extractor=EXTRACTOR))
         documents = dict(writer.documents)
-    return _finish(settings, _summary(plan, old, documents, fresh, written, began, writer.passages))
+    return _finish(settings, _summary(plan, before, documents, fresh, written, began, writer.passages))
 
 
 def _finish(settings: Settings, summary: Summary) -> Summary:
@@ -194,7 +218,10 @@ def _plan(files: list[Path], old: Index | None, settings: Settings) -> _Plan:
             continue
         seen[sha] = name
         record = old.record(name) if old and old.manifest.documents.get(name) == sha else None
-        if record:  # unchanged: its chunks and vectors are reused as they are
+        if record and old and old.manifest.extractor != EXTRACTOR:  # unchanged, but read by an older extractor
+            plan.reread[name] = record
+            plan.jobs.append(Job(name, path, sha))
+        elif record:  # unchanged: its chunks and vectors are reused as they are
             plan.keep[name] = record
         else:
             plan.jobs.append(Job(name, path, sha))
@@ -239,9 +266,10 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
 
 
 def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, chunking: ChunkSettings,
-                    progress: Progress, writer: Writer) -> Iterator[Entry]:
+                    progress: Progress, writer: Writer) -> Iterator[tuple[str, int]]:
     """Read the planned files (in a worker process when there are several, so that reading overlaps embedding) and
-    embed and write each document as it arrives; memory holds only the documents read ahead."""
+    embed and write each document as it arrives; memory holds only the documents read ahead. Yields each document
+    written and how many passages were embedded for it (none when a re-read gave the passages already stored)."""
     total = len(plan.jobs)
     if not total or embedder is None:
         return
@@ -259,9 +287,10 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
                 if outcome.path in plan.keep:
                     writer.keep(plan.keep[outcome.path])
             else:
-                entry = _embed(outcome, embedder)
+                reused = _reuse(outcome, plan.reread.get(outcome.path), writer.old)
+                entry = reused or _embed(outcome, embedder)
                 writer.add(entry)
-                yield entry
+                yield entry.path, 0 if reused else len(entry.chunks)
             progress("embedding", done, total)
     finally:
         threads.restore()
@@ -307,15 +336,34 @@ def _embed(fresh: Fresh, embedder: Embedder) -> Entry:
                  tuple(per_chunk))
 
 
-def _summary(plan: _Plan, old: Index | None, documents: dict[str, str], fresh: list[tuple[str, int]], written: bool,
+def _reuse(fresh: Fresh, record: DocumentRecord | None, old: Index | None) -> Entry | None:
+    """A document read again by a newer extractor whose passages (text and sentences) are the ones stored: the new
+    reading (description, grades, parts) with the stored vectors, nothing embedded. None when anything changed."""
+    if record is None or old is None:
+        return None
+    stored = old.document_chunks(record.id)
+    if [(item.chunk.text, item.chunk.sentences) for item in stored] != [(chunk.text, chunk.sentences) for chunk in fresh.chunks]:
+        return None
+    ids = [item.id for item in stored]
+    sentences = old.sentence_vectors(ids)
+    if not ids or len(sentences) != len(ids):
+        return None
+    document = fresh.document
+    return Entry(fresh.path, document.file, document.sha256, document.text, document.description, fresh.chunks,
+                 np.stack([old.vector(chunk_id) for chunk_id in ids]), tuple(judgements(document, fresh.chunks)),
+                 time.strftime("%Y-%m-%dT%H:%M:%S"), tuple(sentences[chunk_id] for chunk_id in ids))
+
+
+def _summary(plan: _Plan, before: set[str], documents: dict[str, str], fresh: list[tuple[str, int]], written: bool,
              began: float, passages: int) -> Summary:
-    before = set(old.manifest.documents) if old else set()
+    read = [path for path, _ in fresh]
     return Summary(
         documents=len(documents),
         chunks=passages,
-        added=tuple(path for path, _ in fresh if path not in before),
-        updated=tuple(path for path, _ in fresh if path in before),
+        added=tuple(path for path in read if path not in before),
+        updated=tuple(path for path in read if path in before and path not in plan.reread),
         removed=tuple(sorted(before - set(documents))),
+        reread=tuple(path for path in read if path in plan.reread),
         unchanged=len(documents) - len(fresh),
         embedded=sum(count for _, count in fresh),
         failures=tuple(plan.failures),

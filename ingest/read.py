@@ -14,6 +14,11 @@ from ingest.metadata import describe
 from ingest.sidecar import apply_sidecar, sidecar_path
 
 Reader = Callable[[Path], list[Block]]
+# What reading a file gives (text, description, grades, report parts). Raise it with any change to them: documents an
+# older extractor read are read again on the next ingest (and embedded again only where their passages changed).
+# 1: kind from the report's own title; grade statements only of judgement areas; doubled PDF lines untangled; web
+# furniture by whole class tokens.
+EXTRACTOR = 1
 
 
 def _pdf(path: Path) -> list[Block]:

@@ -18,7 +18,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
-from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing
+from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing, OfstedError
 from ingest.grades import Judgement
 from ingest.metadata import Description
 from ingest.sections import JUDGEMENT
@@ -79,6 +79,7 @@ class Manifest:
     format: int = FORMAT
     built: str = ""
     vector_index: str = "flat"  # FLAT (exact) or HNSW (approximate, for large indexes)
+    extractor: int = 0  # the version of what reading a file gives (ingest.read.EXTRACTOR); 0 before it was recorded
 
 
 @dataclass(frozen=True)
@@ -279,14 +280,21 @@ def _point_to(root: Path, name: str) -> None:
 
 
 def _remove_old_versions(root: Path, keep: str) -> None:
-    """Versions older than the previous one, and staging folders of writers that died (only the lock holder
-    writes, so no other writer's work is ever removed)."""
+    """Versions older than the previous one (only the lock holder writes, so no other writer's work is removed)."""
     versions = sorted((path for path in root.iterdir() if path.is_dir() and path.name.startswith("v-")),
                       key=lambda path: path.stat().st_mtime, reverse=True)
-    stale = [path for path in versions if path.name != keep][KEEP_PREVIOUS:]
-    stale += [path for path in root.iterdir() if path.is_dir() and path.name.endswith(".partial")]
-    for path in stale:
+    for path in [path for path in versions if path.name != keep][KEEP_PREVIOUS:]:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_leftovers(root: Path) -> None:
+    """What writers that were killed left half-written (staging folders, records): removed by the next lock holder,
+    whatever it goes on to do, since no other writer can be using them."""
+    for path in root.glob(".*.partial"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -304,6 +312,7 @@ def write_lock(root: Path, wait: float, waiting: Callable[[str], None]) -> Itera
             raise IndexBusy(f"another ingest has been updating {root}/ for over {wait:g} s; wait for it to finish "
                             "and run this again, or raise OFSTED_LOCK_WAIT") from error
     try:
+        _remove_leftovers(root)
         yield
     finally:
         lock.release()
@@ -557,6 +566,17 @@ def read_manifest(folder: Path) -> Manifest:
             f"rebuild it with: python -m ingest --rebuild --index {folder.parent}"
         )
     return Manifest(**data)
+
+
+def held_paths(root: Path) -> list[str]:
+    """The documents the current index under ``root`` holds, read from its manifest whatever its format (a rebuild
+    re-reads them); empty when there is no readable index."""
+    try:
+        data = json.loads((current_folder(root) / MANIFEST).read_text())
+    except (OfstedError, OSError, ValueError):
+        return []
+    documents = data.get("documents") if isinstance(data, dict) else None
+    return sorted(documents) if isinstance(documents, dict) else []
 
 
 def check_model(manifest: Manifest, model: str | None, root: Path) -> None:

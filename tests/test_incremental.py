@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.chunk import DEFAULT_CHUNKING
 from ingest.config import Settings
 from ingest.pipeline import ingest
-from ingest.read import document_hash
+from ingest.read import EXTRACTOR, document_hash
 from ingest.readers import READ_AHEAD, Fresh, Job, Reading, Unreadable
 from ingest.store import Index, Writer
 
@@ -250,3 +251,55 @@ def test_a_stopped_ingest_leaves_no_reader_behind(tmp_path, stop):
     if stop == signal.SIGTERM:
         assert process.returncode == 130 and "previous index is unchanged" in errors
         assert not list((tmp_path / "index").glob("*.partial"))
+
+
+def test_a_rebuild_keeps_every_document_wherever_it_came_from_and_counts_what_went(tmp_path, capsys):
+    from ingest.__main__ import main
+
+    settings = fake_settings(tmp_path)
+    first, second = _reports(tmp_path / "first", 3), tmp_path / "second"
+    second.mkdir()
+    (second / "letter.txt").write_text("Focused visit letter\n\n1. Leaders have improved the front door.\n")
+    ingest([first], settings, embedder_factory=fake)
+    ingest([second], settings, embedder_factory=fake)
+    assert len(Index.load(settings.index).documents()) == 4
+    (first / "visit-0.txt").unlink()  # gone since it was ingested
+    summary = ingest([second], settings, rebuild=True, embedder_factory=fake)
+    held = {Path(record.path).name for record in Index.load(settings.index).documents()}
+    assert held == {path.name for path in first.iterdir()} | {"letter.txt"}
+    assert summary.removed == (str((tmp_path / "first" / "visit-0.txt").resolve()),)
+    assert summary.embedded == sum(len(Index.load(settings.index).document_chunks(record.id))
+                                   for record in Index.load(settings.index).documents())
+    # From the command line with no paths: what the index holds, nothing added from corpus/.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OFSTED_INDEX", str(settings.index))
+        patch.setattr("ingest.pipeline._embedder", lambda factory, model, settings: FakeEmbedder())
+        assert main(["--rebuild", "--quiet", "--model", FakeEmbedder.name]) == 0
+    assert "3 documents" in capsys.readouterr().out
+    assert {Path(record.path).name for record in Index.load(settings.index).documents()} == held
+
+
+def test_documents_read_by_an_older_extractor_are_read_again_without_embedding_unchanged_passages(tmp_path, monkeypatch):
+    settings = replace(fake_settings(tmp_path), readers=0)  # read here, where the newer extractor is patched in
+    folder = _reports(tmp_path / "reports", 3)
+    ingest([folder], settings, embedder_factory=fake)
+    before = Index.load(settings.index)
+    assert before.manifest.extractor == EXTRACTOR
+    monkeypatch.setattr("ingest.pipeline.EXTRACTOR", EXTRACTOR + 1)
+    monkeypatch.setattr("ingest.readers.read_document", _renamed_council)
+    summary = ingest([folder], settings, embedder_factory=fake)
+    after = Index.load(settings.index)
+    assert len(summary.reread) == 3 and summary.embedded == 0 and summary.written and not summary.updated
+    assert after.manifest.extractor == EXTRACTOR + 1
+    assert {record.description.authority for record in after.documents()} == {"Rutland"}
+    assert _rows(after) == _rows(before)
+    again = ingest([folder], settings, embedder_factory=fake)
+    assert not again.reread and not again.written
+
+
+def _renamed_council(path, sha256=None):
+    """A newer extractor: same text, another reading of the council."""
+    from ingest.read import read_document
+
+    document = read_document(path, sha256)
+    return replace(document, description=replace(document.description, authority="Rutland"))

@@ -133,6 +133,21 @@ def test_two_ingests_at_once_are_serialised_and_the_index_stays_complete(tmp_pat
     assert not [path for path in index.iterdir() if path.name.endswith(".partial")]
 
 
+def test_a_killed_writers_leftovers_go_with_the_next_ingest_even_one_with_nothing_to_do(tmp_path):
+    settings = fake_settings(tmp_path)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
+    staging = settings.index / ".v-20260101-000000-1-1.partial"
+    staging.mkdir()
+    (staging / "chunks.sqlite").write_bytes(b"half written")
+    (settings.index / ".last-run.json.99.partial").write_text("{")
+    summary = ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
+    assert not summary.written
+    assert not list(settings.index.glob("*.partial")) and len(Index.load(settings.index).documents()) == 1
+
+
 def test_many_threads_on_one_searcher_get_the_single_threaded_answers(shared_or_corpus_searcher):
     searcher = shared_or_corpus_searcher
     questions = ["What did Ofsted say about care leavers?", "How often are social workers supervised?",
