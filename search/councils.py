@@ -1,5 +1,5 @@
 """A council's history: its reports in time order, its grades per area, and whether each improvement asked for
-is taken up again by the next report."""
+is taken up again by the next inspection or visit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ingest.metadata import KINDS
 from ingest.sections import IMPROVE
 from ingest.store import DocumentRecord, Index, StoredChunk
 from search.grades import GradeRow, grade_rows_of
+from search.select import events_of
 
 # A passage of the next report this close in meaning to an improvement point is shown as taking it up again.
 # A first choice (a cosine at which MiniLM passages are usually on the same subject), not fitted or validated on
@@ -55,16 +56,25 @@ def dated(doc: DocumentRecord) -> str:
 
 
 def history(index: Index, authority: str, allowed: set[int] | None = None) -> list[Event]:
-    """The council's reports, oldest first, each with its grades and its improvement points followed up."""
-    documents = sorted((doc for doc in index.documents() if doc.description.authority == authority
-                        and (allowed is None or doc.id in allowed)), key=dated)
+    """The council's reports, oldest first, each with its grades and its improvement points followed into the next
+    inspection or visit (not a copy of the same report, nor the council paper presenting it)."""
+    documents = [doc for doc in index.documents() if doc.description.authority == authority
+                 and (allowed is None or doc.id in allowed)]
     rows = grade_rows_of(index, documents)
+    grouped = events_of(documents)
     events = []
-    for position, doc in enumerate(documents):
-        later = documents[position + 1] if position + 1 < len(documents) else None
-        events.append(Event(doc, dated(doc), KINDS.get(doc.description.kind or "", "report"),
-                            tuple(row for row in rows if row.document_id == doc.id), _follow_up(index, doc, later), later))
+    for position, group in enumerate(grouped):
+        later = _the_report(grouped[position + 1]) if position + 1 < len(grouped) else None
+        for doc in group:
+            events.append(Event(doc, dated(doc), KINDS.get(doc.description.kind or "", "report"),
+                                tuple(row for row in rows if row.document_id == doc.id), _follow_up(index, doc, later),
+                                later))
     return events
+
+
+def _the_report(group: list[DocumentRecord]) -> DocumentRecord:
+    """An event's own report: its inspection or visit rather than a council paper about it."""
+    return next((doc for doc in group if doc.description.kind != "committee_report"), group[0])
 
 
 def improvement_points(index: Index, doc: DocumentRecord) -> list[StoredChunk]:

@@ -10,7 +10,7 @@ from ingest.document import Chunk
 from ingest.grades import AREA_NAMES, GRADES, framework_of
 from ingest.store import DocumentRecord, Index
 from search.parse import Query
-from search.select import SAME_EVENT_DAYS, Selection, changing, days_between
+from search.select import SAME_EVENT_DAYS, Selection, came_out, changing, days_between
 
 # How a question names a judgement area, in Ofsted's own wording and in plain words (ILACS and SIF handbooks).
 _ASKED_AREAS = (
@@ -190,14 +190,9 @@ def _without_restatements(documents: Sequence[DocumentRecord]) -> list[DocumentR
 
     def restates(paper: DocumentRecord) -> bool:
         return any(doc.description.authority == paper.description.authority
-                   and abs(days_between(_dated(paper), _dated(doc))) <= SAME_EVENT_DAYS for doc in reports)
+                   and abs(days_between(came_out(paper), came_out(doc))) <= SAME_EVENT_DAYS for doc in reports)
 
     return reports + [doc for doc in documents if doc.description.kind == "committee_report" and not restates(doc)]
-
-
-def _dated(doc: DocumentRecord) -> str:
-    description = doc.description
-    return description.published or description.inspection_end or ""
 
 
 def _matches(row: GradeRow, wanted: GradeAsk) -> bool:

@@ -199,14 +199,14 @@ def events_of(documents: Sequence[DocumentRecord]) -> list[list[DocumentRecord]]
     presenting it weeks later are one event."""
     events: list[list[DocumentRecord]] = []
     for doc in sorted(documents, key=lambda doc: doc.description.held or ""):
-        if events and days_between(_dated(doc), _dated(events[-1][-1])) <= SAME_EVENT_DAYS:
+        if events and days_between(came_out(doc), came_out(events[-1][-1])) <= SAME_EVENT_DAYS:
             events[-1].append(doc)
         else:
             events.append([doc])
     return events
 
 
-def _dated(doc: DocumentRecord) -> str:
+def came_out(doc: DocumentRecord) -> str:
     """When a document came out: a report and the council paper presenting it come out weeks apart."""
     return doc.description.published or doc.description.held or ""
 

@@ -127,6 +127,18 @@ def test_a_council_history_is_in_time_order_with_grades_and_follow_ups(shared_in
         assert all(f.later is not None and f.later.document == event.next_document for f in event.improvements)
 
 
+def test_follow_ups_go_to_the_next_inspection_or_visit_never_a_restatement_of_the_same_one(shared_index):
+    events = {event.document.file: event for event in history(Index.load(shared_index.index), "Leicestershire")}
+    sif = events["leicestershire-2017-02-13-ofsted-inspection.pdf"]
+    assert sif.improvements and sif.next_document is not None
+    assert sif.next_document.file not in ("leicestershire-2017-02-13-ofsted-sif-inspection.txt",)
+    assert sif.next_document.description.held > sif.document.description.held
+    assert sif.next_document.description.kind != "committee_report"
+    latest = events["leicestershire-2024-07-12-ofsted-inspection.pdf"]
+    assert latest.next_document is None  # the council paper presenting it is not a next inspection
+    assert all(follow.later is None for follow in latest.improvements)
+
+
 def test_a_comparison_splits_a_combined_judgement_to_meet_the_later_framework(shared_searcher):
     index = shared_searcher.index
     by_file = {doc.file: doc for doc in index.documents()}

@@ -1,5 +1,5 @@
 """The councils page (/councils): one council's inspections and visits in time order, its grades per area as a
-chart across frameworks, and each improvement list followed into the next report."""
+chart across frameworks, and each improvement list followed into the next inspection or visit."""
 
 from __future__ import annotations
 
@@ -90,18 +90,19 @@ def timeline_entry(engine: Searcher, event: Event) -> None:
     if event.improvements:
         later = document_label(event.next_document) if event.next_document else None
         with st.expander(f"What needs to improve ({len(event.improvements)} points)"
-                         + (f", followed into the next report ({later})" if later else "")):
+                         + (f", each with the closest passage of the next inspection or visit ({later})" if later else "")):
             for follow in event.improvements:
                 point = follow.point.chunk
                 st.markdown(f'<div class="card"><a href="{inert(report_link(doc, point.start))}" target="_self">'
                             f"{inert(point.text)}</a></div>", unsafe_allow_html=True)
                 if follow.later is None:
-                    st.caption("No later report is indexed yet.")
+                    st.caption("No later inspection or visit is indexed yet.")
                     continue
-                verdict = "Taken up again" if follow.mentioned_again else "Not clearly taken up again"
+                reading = "close in meaning" if follow.mentioned_again else "not close in meaning"
                 closest = follow.later.chunk
-                st.markdown(f'<div class="cite">{verdict} in the next report (closest passage, similarity '
-                            f'{follow.similarity:.2f}): <a href="{inert(report_link(follow.later.document, closest.start))}"'
+                st.markdown(f'<div class="cite">Closest passage of the next inspection or visit (similarity '
+                            f'{follow.similarity:.2f}, {reading}): '
+                            f'<a href="{inert(report_link(follow.later.document, closest.start))}"'
                             f' target="_self">“{inert(closest.text[:240])}{"…" if len(closest.text) > 240 else ""}”</a>'
                             "</div>", unsafe_allow_html=True)
 
