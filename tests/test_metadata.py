@@ -6,8 +6,8 @@ import pytest
 
 from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
 from ingest.describe import describe_file
-from ingest.errors import ReadError
 from ingest.describe import main as describe_main
+from ingest.errors import ReadError
 from ingest.pipeline import ingest
 from ingest.store import Index
 from search.render import as_json
