@@ -57,6 +57,16 @@ def join_lines(lines: Sequence[str], vocab: Counter[str]) -> str:
     return text
 
 
+# Control characters (C0 but tab and line breaks, DEL, C1) and unpaired surrogates: never text a reader means, and each
+# breaks something downstream (an ESC the Word briefing, a lone surrogate the tokenizer).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """The text with each control character or unpaired surrogate replaced by a space; otherwise verbatim."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
 def squash(text: str) -> str:
     """Collapse runs of spaces and tabs and trim the ends."""
     return _SPACES.sub(" ", text).strip()

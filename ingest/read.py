@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunk import states_something
 from ingest.document import HEADING, Block, Document
 from ingest.errors import ReadError
-from ingest.layout import assemble
+from ingest.layout import assemble, printable
 from ingest.metadata import describe
 from ingest.sidecar import apply_sidecar, sidecar_path
 
@@ -17,8 +18,8 @@ Reader = Callable[[Path], list[Block]]
 # What reading a file gives (text, description, grades, report parts). Raise it with any change to them: documents an
 # older extractor read are read again on the next ingest (and embedded again only where their passages changed).
 # 1: kind from the report's own title; grade statements only of judgement areas; doubled PDF lines untangled; web
-# furniture by whole class tokens.
-EXTRACTOR = 1
+# furniture by whole class tokens. 2: control characters replaced by spaces.
+EXTRACTOR = 2
 
 
 def _pdf(path: Path) -> list[Block]:
@@ -71,7 +72,7 @@ def read_document(path: Path, sha256: str | None = None) -> Document:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
-    blocks = reader(path)
+    blocks = [replace(block, text=printable(block.text)) for block in reader(path)]
     if not any(block.kind != HEADING for block in blocks):
         raise ReadError(path, "no paragraphs found in the file; is it the full report?")
     text, spans = assemble(blocks)

@@ -49,14 +49,22 @@ def answer(searcher: Searcher, question: str, args: argparse.Namespace) -> str:
     return as_text(result)
 
 
-def questions(args: argparse.Namespace):
-    """The question given, or each non-blank line of standard input."""
+def questions(args: argparse.Namespace, problems: list[str]):
+    """The question given, or each non-blank line of standard input; a line that is not UTF-8 text is skipped with a
+    line in ``problems``, and the rest are still answered."""
     if args.question is not None:
         yield args.question
         return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            problems.append(f"error: line {number} of standard input is not UTF-8 text; skipped (save the questions "
+                            "as UTF-8)")
+            print(problems[-1], file=sys.stderr, flush=True)
+            continue
+        if line:
+            yield line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,16 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.k < 1:
         print("error: -k must be at least 1", file=sys.stderr)
         return 2
+    problems: list[str] = []
     try:
         searcher = open_searcher(replace(from_env(), index=args.index, model=args.model))
-        for number, question in enumerate(questions(args)):
+        for number, question in enumerate(questions(args, problems)):
             if number and not args.json:
                 print("\n" + "=" * 72 + "\n")
             print(answer(searcher, question, args), flush=True)
     except OfstedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import area_of
+from ingest.layout import printable
 from ingest.sections import ABOUT, IMPROVE, SUMMARY
 from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
 from search.answer import (
@@ -129,7 +130,7 @@ class Searcher:
         """Passages, quoted answer and decision for ``question``, within any ``where`` filters the reader set.
         ``filters`` False searches every report whatever the question names (the reader's choice); ``within``
         keeps to these documents and reads the question as a plain topic (the compare page)."""
-        question = " ".join(question.split())
+        question = " ".join(printable(question).split())
         query, vectors = self.read(question) if question else (parse(""), np.zeros((2, self.embedder.dimension)))
         vector = vectors[0]
         if within is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
@@ -89,6 +90,16 @@ def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeyp
 
     assert marked == inert(cited.text)
     assert app.get("download_button")[0].label == "Download the original report"
+
+
+@pytest.mark.parametrize(("page", "params"), [
+    ("report", {"at": "²"}), ("ask", {"from": "²", "to": "٣"}), ("ask", {"q": "care\x00leavers"}),
+    ("councils", {"council": "\x1b"}), ("compare", {"a": "²", "b": "%"}),
+])
+def test_a_crafted_link_opens_the_page_without_a_traceback(corpus_index, monkeypatch, page, params):
+    if page == "report":
+        params = {"doc": key_of(Index.load(corpus_index.index).documents()[0]), **params}
+    open_page(monkeypatch, corpus_index.index, page, **params)  # fails on any exception or error box
 
 
 def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypatch):

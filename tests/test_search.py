@@ -38,7 +38,8 @@ def test_hits_carry_citations(searcher):
 
 def run_cli(args, monkeypatch, capsys, stdin=None):
     if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        raw = stdin if isinstance(stdin, bytes) else stdin.encode()
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
     code = search_main(args)
     return code, capsys.readouterr()
 
@@ -61,6 +62,18 @@ def test_questions_from_standard_input_one_json_object_per_line(corpus_index, mo
     lines = out.out.strip().splitlines()
     assert code == 0 and len(lines) == 2
     assert [json.loads(line)["question"] for line in lines] == ["What about care leavers?", "Who should I contact?"]
+
+
+def test_a_line_of_standard_input_that_is_not_utf8_is_named_and_the_rest_answered(corpus_index, monkeypatch, capsys):
+    code, out = run_cli(["--index", str(corpus_index.index), "--json", "-k", "2"], monkeypatch, capsys,
+                        stdin=b"What about care leavers?\n\xff\xfe care\x1b leavers\nWho should I contact?\n")
+    assert code == 1 and "line 2 of standard input is not UTF-8 text" in out.err and "Traceback" not in out.err
+    assert [json.loads(line)["question"] for line in out.out.strip().splitlines()] == [
+        "What about care leavers?", "Who should I contact?"]
+
+
+def test_control_characters_in_a_question_are_spaces(corpus_searcher):
+    assert corpus_searcher.ask("care\x00leavers\x1b and \udcffsupport").question == "care leavers and support"
 
 
 def test_text_output_cites_each_passage(corpus_index, monkeypatch, capsys):

@@ -36,6 +36,24 @@ def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searche
     assert any("http://localhost:8501/?q=graded" in p.text for p in document.paragraphs)
 
 
+def test_a_control_character_in_a_report_is_a_space_and_the_word_briefing_still_builds(tmp_path):
+    from conftest import FakeEmbedder, fake_settings
+    from ingest.pipeline import ingest
+    from search.retrieve import open_searcher
+
+    report = tmp_path / "reports" / "letter.txt"
+    report.parent.mkdir()
+    report.write_text("Focused visit letter\n\n1. Care leavers\x1b are supported\x07 well by their personal advisers.\n\n"
+                      + "".join(f"{n}. Social workers visit children in care often and know them well.\n\n" for n in range(2, 6)))
+    settings = fake_settings(tmp_path)
+    ingest([report.parent], settings, embedder_factory=lambda name: FakeEmbedder())
+    searcher = open_searcher(settings, embedder=FakeEmbedder())
+    text = searcher.index.document_text(searcher.index.documents()[0].id)
+    assert "Care leavers  are supported  well" in text
+    result = searcher.ask("care leavers supported by personal advisers")
+    assert WordDocument(io.BytesIO(as_docx(from_result(result, "http://localhost:8501/")))).paragraphs
+
+
 def test_markdown_briefing_and_csv_hold_the_same_content(corpus_searcher):
     result = corpus_searcher.ask("How were Leicestershire's services graded in 2024?")
     text = as_markdown(from_result(result, "http://x/"))

@@ -9,7 +9,7 @@ from search.councils import dated
 from search.render import citation_of, report_name_of
 from search.viewer import by_key, key_of, original, page_image, passage
 from views.cards import STYLE, inert
-from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters
+from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters, whole_number
 
 
 def render() -> None:
@@ -26,7 +26,7 @@ def render() -> None:
     doc = linked or documents[0]
     doc = st.selectbox("Report", documents, index=documents.index(doc), format_func=document_label, key="report")
     at_text = st.query_params.get("at", "")
-    at = int(at_text) if at_text.isdigit() and key_of(doc) == st.query_params.get("doc") else None
+    at = whole_number(at_text) if key_of(doc) == st.query_params.get("doc") else None
     keep_in_url({"doc": key_of(doc), "at": str(at) if at is not None else ""})
     found = passage(engine.index, doc, at)
     description = doc.description

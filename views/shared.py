@@ -3,6 +3,7 @@ bar, links between pages, briefing downloads and errors shown as one message."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
@@ -117,7 +118,13 @@ def sidebar_filters(engine: Searcher) -> Where:
 
 
 def _year(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    number = whole_number(value)
+    return default if number is None else number
+
+
+def whole_number(value: str | None) -> int | None:
+    """A number written in the address bar in ASCII digits, else None ("²" is a digit to Python but no number)."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 def keep_in_url(values: Mapping[str, str | list[str]]) -> None:
