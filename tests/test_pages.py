@@ -102,6 +102,25 @@ def test_a_crafted_link_opens_the_page_without_a_traceback(corpus_index, monkeyp
     open_page(monkeypatch, corpus_index.index, page, **params)  # fails on any exception or error box
 
 
+def test_report_text_shown_as_a_title_or_message_is_never_markup(tmp_path, embedder, monkeypatch):
+    import re
+
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    crafted = "Inspection of Rutland [Sign in again](evil.example/login) ![logo](evil.example/x.png) $x^2$"
+    (folder / "crafted.txt").write_text(f"{crafted}\n\n1. Care leavers are supported well by their advisers.\n")
+    settings = Settings(index=tmp_path / "index")
+    ingest([folder], settings, embedder_factory=lambda name: embedder)
+    doc = Index.load(settings.index).documents()[0]
+    assert doc.description.title == crafted
+    app = open_page(monkeypatch, settings.index, "report", doc=key_of(doc))
+    shown = [element.value for element in app.title] + [element.value for element in app.caption]
+    assert shown and not any(re.search(r"\]\(|\$x", value) for value in shown)
+
+
 def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypatch):
     index = Index.load(shared_index.index)
     doc = next(doc for doc in index.documents() if doc.file == "rutland-2024-07-12-ofsted-inspection.pdf")

@@ -8,7 +8,7 @@ from search.render import sources
 from search.retrieve import Result, Searcher
 from search.select import Where
 from views.briefing import from_result
-from views.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html
+from views.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html, inert
 from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (
@@ -43,7 +43,7 @@ def show(result: Result, engine: Searcher) -> None:
         st.info("No indexed passage matches the filters: widen them in the sidebar, or add reports on the library page.")
         return
     for note in result.notes:
-        st.caption(note)
+        st.caption(inert(note))
     if result.answer.no_answer:
         st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
     else:

@@ -35,7 +35,7 @@ def render() -> None:
                                                                    kind=where.kind).keeps(doc)}
     events = history(engine.index, council, allowed)
     if not events:
-        st.info(f"No indexed report about {council} matches the filters in the sidebar.")
+        st.info(inert(f"No indexed report about {council} matches the filters in the sidebar."))
         return
     st.subheader("Grades by area")
     chart(events)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ingest.config import from_env
 from ingest.store import read_last_run
 from search.library import contents, save_upload
+from views.cards import inert
 from views.shared import embedder, progress_bar, ready_searcher, show_waiting, sidebar_filters
 
 ACCEPTED = ["pdf", "docx", "html", "htm", "txt", "md"]
@@ -32,7 +35,7 @@ def render() -> None:
         st.subheader("Files that could not be added")
         st.caption(f"In the latest ingest ({str(last.get('finished', '')).replace('T', ' ')}):")
         for failure in failures:
-            st.warning(f"{failure['path']}: {failure['reason']}")
+            st.warning(inert(f"{Path(failure['path']).name}: {failure['reason']}"))
     st.subheader("Add reports")
     st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are saved in "
                f"{settings.uploads}/ and read with the same checks as `python -m ingest`.")
@@ -47,7 +50,7 @@ def render() -> None:
         with st.status("Adding the reports…", expanded=True) as status:
             summary = ingest(paths, settings, progress=progress_bar(), embedder_factory=embedder, waiting=show_waiting)
             for failure in summary.failures:
-                st.error(f"{failure.path}: {failure.reason}")
+                st.error(inert(f"{Path(failure.path).name}: {failure.reason}"))
             added = len(summary.added) + len(summary.updated)
             status.update(label=f"Added {added} report(s); the index now holds {summary.documents} documents",
                           state="complete" if not summary.failures else "error")

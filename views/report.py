@@ -30,10 +30,10 @@ def render() -> None:
     keep_in_url({"doc": key_of(doc), "at": str(at) if at is not None else ""})
     found = passage(engine.index, doc, at)
     description = doc.description
-    st.title(report_name_of(doc))
+    st.title(inert(report_name_of(doc)))  # the report's own words: never markup
     facts = [description.authority, description.date and f"dated {description.date}",
              description.lead_inspector and f"lead inspector {description.lead_inspector}"]
-    st.caption(" · ".join(fact for fact in facts if fact))
+    st.caption(inert(" · ".join(fact for fact in facts if fact)))
     if doc.judgements:
         st.markdown(" · ".join(f"{inert(AREA_NAMES.get(j.area, j.area))}: **{inert(j.grade)}**" for j in doc.judgements),
                     unsafe_allow_html=True)
