@@ -24,6 +24,7 @@ def describe_file(path: Path) -> dict:
         "inspection_start": info.inspection_start,
         "inspection_end": info.inspection_end,
         "published": info.published,
+        "published_stated": info.published_stated,
         "lead_inspector": info.lead_inspector,
         "title": info.title,
         "judgements": [judgement.as_json() for judgement in judgements(document, chunk_document(document))],
@@ -34,7 +35,7 @@ def as_text(data: dict) -> str:
     """A human-readable description."""
     lines = [data["file"]]
     lines += [f"  {key}: {data[key]}" for key in ("title", "authority", "kind", "inspection_start", "inspection_end",
-                                                   "published", "lead_inspector")]
+                                                   "published", "published_stated", "lead_inspector")]
     lines.append("  judgements:" if data["judgements"] else "  judgements: none")
     for item in data["judgements"]:
         where = ", ".join(part for part in (item["paragraph"] and f"paragraph {item['paragraph']}",

@@ -52,6 +52,10 @@ class Description:
     inspection_end: str | None
     published: str | None
     lead_inspector: str | None
+    # True when the document states its publication (or letter, or meeting) date, or a sidecar gives it; False when
+    # ``published`` is only the date its PDF was produced or its file name's, good for ordering but not to be shown
+    # as a publication date.
+    published_stated: bool = False
 
     @property
     def date(self) -> str | None:
@@ -92,14 +96,16 @@ def describe(path: Path | str, text: str, title: str | None, produced: str | Non
     head = text[:4000]
     start, end = inspection_dates(head)
     kind = document_kind(head, Path(path).name)
+    published, stated = published_date(head, Path(path).name, kind, produced)
     return Description(
         title=title,
         authority=authority(head, Path(path).name),
         kind=kind,
         inspection_start=start,
         inspection_end=end,
-        published=published_date(head, Path(path).name, kind, produced),
+        published=published,
         lead_inspector=lead_inspector(text),
+        published_stated=stated,
     )
 
 
@@ -206,20 +212,21 @@ def _without_year(window: str, head: str) -> tuple[str | None, str | None]:
     return _iso(day1, month1 or month2, str(year)), _iso(day2 or day1, month2, str(year))
 
 
-def published_date(head: str, file_name: str, kind: str, produced: str | None = None) -> str | None:
-    """ISO date of publication (reports), the letter (visits) or the meeting (committee papers); for a report
-    that does not state it (ILACS reports do not), the date its PDF was produced, a few days before Ofsted lists it."""
+def published_date(head: str, file_name: str, kind: str, produced: str | None = None) -> tuple[str | None, bool]:
+    """ISO date of publication (reports), the letter (visits) or the meeting (committee papers), and whether the
+    document states it; for a report that does not (ILACS reports do not), the date its PDF was produced, a few days
+    before Ofsted lists it, else its file name's date, neither stated."""
     match = re.search(r"(?:Report published|Date published|Published):?\s*" + _DATE.pattern, head, re.I)
     if match:
-        return _iso(*match.groups()[-3:])
+        return _iso(*match.groups()[-3:]), True
     if kind in ("focused_visit", "monitoring_visit", "committee_report"):
         first = _DATE.search(head[:1500])
         if first:
-            return _iso(*first.groups())
+            return _iso(*first.groups()), True
     if produced:
-        return produced
+        return produced, False
     found = _FILE_DATE.search(file_name)
-    return "-".join(found.groups()) if found else None
+    return ("-".join(found.groups()) if found else None), False
 
 
 _SIGNED = re.compile(r"Yours? sincerely,?\s+([A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]*){1,3})\s+(?:Her|His) Majesty")

@@ -13,7 +13,7 @@ from ingest.errors import ReadError
 from ingest.metadata import KINDS, Description
 
 SUFFIX = ".meta.json"
-FIELDS = {field.name for field in fields(Description)}
+FIELDS = {field.name for field in fields(Description)} - {"published_stated"}
 DATE_FIELDS = {"inspection_start", "inspection_end", "published"}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -66,4 +66,6 @@ def _problem(name: str, value: object) -> str | None:
 def apply_sidecar(document: Document, path: Path) -> Document:
     """The document with its sidecar's values winning over the extracted ones."""
     values = read_sidecar(path)
+    if "published" in values:  # a date the sidecar's author gives is stated
+        values = {**values, "published_stated": values["published"] is not None}
     return replace(document, description=replace(document.description, **values)) if values else document

@@ -26,8 +26,9 @@ from ingest.sections import JUDGEMENT
 # 2: full-text (FTS5) table; 3: judgement grades per document; 4: absolute paths, sentence spans per chunk;
 # 5: where each chunk is printed on its page, when each document was ingested; 6: each sentence's vector;
 # 7: the part of the report each chunk is in (summary, judgement, improvement list, about, findings by area);
-# 8: visit letters' opening paragraphs and text before any heading are "about", a 2018-19 letter's "Overview" summary
-FORMAT = 8
+# 8: visit letters' opening paragraphs and text before any heading are "about", a 2018-19 letter's "Overview" summary;
+# 9: whether a document states its publication date
+FORMAT = 9
 CURRENT = "CURRENT"
 FLAT = "flat"
 HNSW = "hnsw"
@@ -51,7 +52,7 @@ SCHEMA = """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, file TEXT, sha256 TEXT, text TEXT,
     title TEXT, authority TEXT, kind TEXT, inspection_start TEXT, inspection_end TEXT,
-    published TEXT, lead_inspector TEXT, judgements TEXT, ingested TEXT
+    published TEXT, lead_inspector TEXT, judgements TEXT, ingested TEXT, published_stated INTEGER
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document INTEGER REFERENCES documents(id), text TEXT,
@@ -66,6 +67,7 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5(
 # bm25 column weights: passage text counts fully, its section heading half.
 BM25 = "bm25(chunks_fts, 1.0, 0.5)"
 DESCRIPTION_FIELDS = ("title", "authority", "kind", "inspection_start", "inspection_end", "published", "lead_inspector")
+# (and ``published_stated``, stored after the document's own columns)
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,9 @@ class Writer:
         doc_id, first = self._next_document, self.passages
         description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
         grades = json.dumps([judgement.as_json() for judgement in entry.judgements])
-        self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested))
+        self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (doc_id, entry.path, entry.file, entry.sha256, entry.text, *description, grades, entry.ingested,
+                         int(entry.description.published_stated)))
         sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
         self.db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
             (first + n, doc_id, chunk.text, chunk.start, chunk.end, chunk.paragraph, chunk.section, chunk.page,
@@ -190,7 +193,7 @@ class Writer:
         low, count = self.db.execute("SELECT min(id), count(*) FROM old.chunks WHERE document=?", (record.id,)).fetchone()
         doc_id, first = self._next_document, self.passages
         self.db.execute("INSERT INTO documents SELECT ?, path, file, sha256, text, title, authority, kind, inspection_start, "
-                        "inspection_end, published, lead_inspector, judgements, ingested FROM old.documents WHERE id=?",
+                        "inspection_end, published, lead_inspector, judgements, ingested, published_stated FROM old.documents WHERE id=?",
                         (doc_id, record.id))
         if count:  # a document's chunks have consecutive ids, which are also their places in the vector index
             self.db.execute('INSERT INTO chunks SELECT id - ? + ?, ?, text, start, "end", paragraph, section, page, '
@@ -513,7 +516,8 @@ class Index:
 
     def _load_documents(self) -> Iterable[DocumentRecord]:
         for row in self._rows("SELECT * FROM documents ORDER BY id"):
-            description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS})
+            description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS},
+                                      published_stated=bool(row["published_stated"]))
             grades = tuple(Judgement(**item) for item in json.loads(row["judgements"] or "[]"))
             yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades, row["ingested"] or "")
 

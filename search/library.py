@@ -38,7 +38,8 @@ def contents(index: Index, where: Where | None = None) -> Library:
         grades = "; ".join(f"{AREA_SHORT.get(j.area, j.area)}: {j.grade}" for j in doc.judgements)
         rows.append({"council": description.authority or "", "kind": KINDS.get(description.kind or "", ""),
                      "inspected": " to ".join(v for v in (description.inspection_start, description.inspection_end) if v),
-                     "published": description.published or "", "grades": grades, "passages": counts.get(doc.id, 0),
+                     "published": description.published if description.published_stated else "",  # stated only
+                     "grades": grades, "passages": counts.get(doc.id, 0),
                      "ingested": doc.ingested.replace("T", " "), "file": doc.file})
     rows.sort(key=lambda row: (row["council"], row["inspected"] or row["published"]))
     everything = index.documents()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ingest.document import Chunk
-from ingest.metadata import KINDS
+from ingest.metadata import KINDS, Description
 from ingest.store import DocumentRecord
 from search.grades import GradeRow
 from search.retrieve import Hit, Result
@@ -20,10 +22,40 @@ def citation_of(chunk: Chunk, document: DocumentRecord) -> str:
     parts = [report_name_of(document)]
     if description.authority:
         parts.append(description.authority)
-    if description.date:
-        parts.append(description.date)
+    if when_of(description):
+        parts.append(when_of(description))
     parts.append(locator_of(chunk, document))
     return " · ".join(parts)
+
+
+def when_of(description: Description) -> str:
+    """When a document's inspection or visit took place, in the words reports print ("inspected 15 to 26 April
+    2024", "visited 26 to 27 January 2022"), with its publication date where the document states one ("published
+    31 March 2017"); a council paper by its meeting date. A date the document does not state (its PDF's production
+    date) is never shown as a publication date."""
+    verb = "visited" if description.kind in ("focused_visit", "monitoring_visit") else "inspected"
+    held = description.inspection_start or description.inspection_end
+    parts = [f"{verb} {days(held, description.inspection_end or held)}"] if held else []
+    if description.published and description.published_stated:
+        said = "dated" if description.kind in ("focused_visit", "monitoring_visit", "committee_report") else "published"
+        if not held or said == "published":
+            parts.append(f"{said} {days(description.published, description.published)}")
+    return ", ".join(parts)
+
+
+def days(first: str, last: str) -> str:
+    """Two ISO dates as reports print them: "15 April 2024", "15 to 26 April 2024", "30 September to 11 October
+    2024", "5 December 2022 to 15 February 2023"; an unreadable date as it is."""
+    try:
+        a, b = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+    except ValueError:
+        return first if first == last else f"{first} to {last}"
+    end = f"{b.day} {b:%B} {b.year}"
+    if a == b:
+        return end
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day} to {end}"
+    return f"{a.day} {a:%B} to {end}" if a.year == b.year else f"{a.day} {a:%B} {a.year} to {end}"
 
 
 def report_name(hit: Hit) -> str:
@@ -67,12 +99,12 @@ def marked(hit: Hit, left: str = "**", right: str = "**") -> str:
 
 
 def source_of(document: DocumentRecord) -> str:
-    """Whose words a quote is and when: "Rutland, Ofsted inspection, 2024-07-11", "Leicestershire, council paper,
-    2024-09-03"."""
+    """Whose words a quote is and when: "Rutland, Ofsted inspection, inspected 15 to 26 April 2024",
+    "Leicestershire, council paper, dated 3 September 2024"."""
     description = document.description
     kind = "council paper" if description.kind == "committee_report" else \
         f"Ofsted {KINDS.get(description.kind or '', 'report').split(' (')[0]}" if description.kind != "other" else "report"
-    return ", ".join(part for part in (description.authority, kind, description.date) if part)
+    return ", ".join(part for part in (description.authority, kind, when_of(description)) if part)
 
 
 def sources(result: Result) -> dict[int, str]:
@@ -166,6 +198,7 @@ def passage_json(hit: Hit) -> dict:
             "inspection_start": description.inspection_start,
             "inspection_end": description.inspection_end,
             "published": description.published,
+            "published_stated": description.published_stated,
             "lead_inspector": description.lead_inspector,
             "judgements": [judgement.as_json() for judgement in hit.document.judgements],
         },

@@ -260,3 +260,17 @@ def _kind(path):
         return describe_file(path)["kind"]
     except ReadError as error:
         return error.reason
+
+
+def test_a_publication_date_is_stated_only_where_the_report_prints_one(shared_reports):
+    ilacs = describe_file(shared_reports / "rutland-2024-07-12-ofsted-inspection.pdf")
+    assert (ilacs["published"], ilacs["published_stated"]) == ("2024-07-11", False)  # the PDF's production date
+    sif = describe_file(shared_reports / "rutland-2017-02-13-ofsted-inspection.pdf")
+    assert (sif["published"], sif["published_stated"]) == ("2017-02-13", True)  # "Report published: 13 February 2017"
+
+
+def test_a_sidecar_publication_date_is_stated(tmp_path):
+    report = tmp_path / "minutes.txt"
+    report.write_text("1. The committee noted the inspection findings about care leavers.\n")
+    (tmp_path / "minutes.txt.meta.json").write_text(json.dumps({"published": "2025-01-02"}))
+    assert describe_file(report)["published_stated"] is True

@@ -92,7 +92,8 @@ def test_a_report_whose_title_is_only_its_council_is_cited_by_its_kind(searcher)
     from search.render import citation
 
     line = citation(sif)
-    assert line.startswith("Inspection (single inspection framework) · Leicestershire · 2017-02-13")
+    assert line.startswith("Inspection (single inspection framework) · Leicestershire · inspected 14 November to 8 "
+                           "December 2016, published 13 February 2017 · ")
 
 
 def test_within_a_filter_a_term_of_most_passages_is_left_out_of_the_full_text_query(searcher):
@@ -108,3 +109,25 @@ def test_within_a_filter_a_term_of_most_passages_is_left_out_of_the_full_text_qu
     assert filtered == rare
     assert searcher._lexical_query("children missing", None) == f"{common} OR {rare}"
     assert searcher._lexical_query("children", allowed) is None
+
+
+def test_a_citation_names_the_inspection_by_its_dates_and_a_publication_only_where_stated():
+    from dataclasses import replace
+
+    from ingest.metadata import Description
+    from search.render import when_of
+
+    # an ILACS report states no publication date: 2024-07-11 is only when its PDF was produced
+    ilacs = Description("Inspection of Rutland", "Rutland", "ilacs_inspection", "2024-04-15", "2024-04-26", "2024-07-11",
+                        None)
+    assert when_of(ilacs) == "inspected 15 to 26 April 2024"
+    sif = replace(ilacs, kind="sif_inspection", inspection_start="2016-11-14", inspection_end="2016-12-08",
+                  published="2017-02-13", published_stated=True)
+    assert when_of(sif) == "inspected 14 November to 8 December 2016, published 13 February 2017"
+    visit = replace(ilacs, kind="focused_visit", inspection_start="2022-01-26", inspection_end="2022-01-27",
+                    published="2022-03-02", published_stated=True)
+    assert when_of(visit) == "visited 26 to 27 January 2022"
+    paper = replace(ilacs, kind="committee_report", inspection_start=None, inspection_end=None, published="2024-09-03",
+                    published_stated=True)
+    assert when_of(paper) == "dated 3 September 2024"
+    assert when_of(replace(paper, published_stated=False)) == ""

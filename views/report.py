@@ -6,7 +6,7 @@ import streamlit as st
 
 from ingest.grades import AREA_NAMES
 from search.councils import dated
-from search.render import citation_of, report_name_of
+from search.render import citation_of, report_name_of, when_of
 from search.viewer import by_key, key_of, original, page_image, passage
 from views.cards import STYLE, inert
 from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters, whole_number
@@ -31,7 +31,7 @@ def render() -> None:
     found = passage(engine.index, doc, at)
     description = doc.description
     st.title(inert(report_name_of(doc)))  # the report's own words: never markup
-    facts = [description.authority, description.date and f"dated {description.date}",
+    facts = [description.authority, when_of(description),
              description.lead_inspector and f"lead inspector {description.lead_inspector}"]
     st.caption(inert(" · ".join(fact for fact in facts if fact)))
     if doc.judgements:
