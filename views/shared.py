@@ -18,6 +18,7 @@ from ingest.pipeline import ingest
 from ingest.store import DocumentRecord, current_folder
 from search.councils import councils
 from search.grades import GradeRow
+from search.render import when_of
 from search.retrieve import Searcher, open_searcher
 from search.select import Where
 from search.viewer import key_of
@@ -173,8 +174,9 @@ def downloads(briefing: Briefing, name: str) -> None:
 
 
 def document_label(doc: DocumentRecord) -> str:
-    """How a document is named in pickers: "Rutland · inspection (ILACS) · 2024-04-26"."""
+    """How a document is named in pickers, with the dates its citations give: "Rutland · inspection (ILACS) ·
+    inspected 15 to 26 April 2024"."""
     description = doc.description
     return " · ".join(part for part in (description.authority or doc.file, KINDS.get(description.kind or "", ""),
-                                        description.held or "")
+                                        when_of(description) or description.held or "")
                       if part)
