@@ -41,3 +41,7 @@ class IndexMismatch(OfstedError):
 
 class IndexBusy(OfstedError):
     """Another ingest holds the index's write lock for longer than we were willing to wait."""
+
+
+class IndexUnwritable(OfstedError):
+    """The file system refused a write to the index (a full disk, a read-only folder); the previous index stands."""

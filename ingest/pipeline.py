@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,7 +17,7 @@ import numpy as np
 from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings
 from ingest.config import DEFAULT_MODEL, Settings
 from ingest.embed import Embedder
-from ingest.errors import IndexMissing, ReadError
+from ingest.errors import IndexMissing, IndexUnwritable, ReadError
 from ingest.grades import judgements
 from ingest.read import EXTRACTOR, document_hash, supported
 from ingest.readers import Fresh, Job, Reading, Unreadable, failure_reason
@@ -97,8 +100,41 @@ def ingest(
     ``rebuild`` reads and embeds everything again: every document the index holds, wherever it came from, and
     ``paths``. One writer at a time: a second ingest of the same index waits for the first (calling ``waiting``
     once)."""
-    with write_lock(settings.index, settings.lock_wait, waiting):
-        return _ingest(paths, settings, rebuild, embedder_factory, chunking, progress)
+    try:
+        with write_lock(settings.index, settings.lock_wait, waiting):
+            return _ingest(paths, settings, rebuild, embedder_factory, chunking, progress)
+    except (OSError, sqlite3.Error) as error:
+        if not _in_index(error, settings.index):  # a report folder, the model's cache: not the index's to explain
+            raise
+        raise IndexUnwritable(unwritable(settings.index, error)) from error
+    except RuntimeError as error:  # FAISS reports a failed write as a RuntimeError naming the system's reason
+        if not _FAILED_WRITE.search(str(error)):
+            raise
+        raise IndexUnwritable(unwritable(settings.index, error)) from error
+
+
+# How the file system's refusals read in the errors of SQLite, FAISS and Python.
+_FAILED_WRITE = re.compile(r"no space left|disk (?:is )?full|read-only|permission denied|write error|could not open", re.I)
+
+
+def _in_index(error: BaseException, root: Path) -> bool:
+    """True when the failed operation was on the index's own files (or names no file, as SQLite's errors do)."""
+    name = getattr(error, "filename", None)
+    return not name or Path(name).resolve().is_relative_to(root.resolve())
+
+
+def unwritable(root: Path, error: BaseException) -> str:
+    """One line saying that ``root`` could not be written, why in plain words, and what to do."""
+    number = getattr(error, "errno", None)
+    said = str(error).lower()
+    if number == errno.ENOSPC or "no space left" in said or "disk is full" in said or "disk full" in said:
+        why, fix = "the disk is full", "free some space and run the command again"
+    elif number in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in said or "permission denied" in said:
+        why, fix = "the folder is read-only or belongs to another user", \
+            "check its permissions, or point OFSTED_INDEX (--index) at a folder this user can write"
+    else:
+        why, fix = (getattr(error, "strerror", None) or str(error).splitlines()[0]).strip(), "check the disk and the folder"
+    return f"cannot write the index in {root}/: {why}; {fix}. The previous index is unchanged."
 
 
 def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_factory: Callable[[str], Embedder] | None,

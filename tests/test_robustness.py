@@ -7,6 +7,7 @@ import html
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -146,6 +147,38 @@ def test_a_killed_writers_leftovers_go_with_the_next_ingest_even_one_with_nothin
     summary = ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
     assert not summary.written
     assert not list(settings.index.glob("*.partial")) and len(Index.load(settings.index).documents()) == 1
+
+
+@pytest.mark.parametrize(("failure", "said"), [
+    (OSError(28, "No space left on device"), "the disk is full; free some space"),
+    (RuntimeError("Error in faiss::FileIOWriter: could not open vectors.faiss for writing: Read-only file system"),
+     "read-only or belongs to another user"),
+    (sqlite3.OperationalError("database or disk is full"), "the disk is full"),
+])
+def test_a_file_system_failure_is_one_line_and_the_previous_index_stands(tmp_path, monkeypatch, capsys, failure, said):
+    from ingest.__main__ import main
+    from ingest.store import Writer
+
+    settings = fake_settings(tmp_path)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
+    (folder / "b.txt").write_text("1. Supervision of social workers is regular.\n")
+
+    def fail(self, manifest):
+        raise failure
+
+    monkeypatch.setattr(Writer, "commit", fail)
+    monkeypatch.setenv("OFSTED_INDEX", str(settings.index))
+    monkeypatch.setattr("ingest.pipeline._embedder", lambda factory, model, settings: FakeEmbedder())
+    assert main([str(folder), "--quiet", "--model", FakeEmbedder.name]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: cannot write the index in {settings.index}/: ") and said in err
+    assert err.endswith("The previous index is unchanged.")
+    assert [doc.file for doc in Index.load(settings.index).documents()] == ["a.txt"]
+    assert not list(settings.index.glob("*.partial"))
 
 
 def test_many_threads_on_one_searcher_get_the_single_threaded_answers(shared_or_corpus_searcher):
