@@ -20,6 +20,12 @@ class Settings:
     index: Path = Path("index")  # OFSTED_INDEX: folder holding the FAISS index and chunk store
     model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
+    # Per-document limits on reading (a reader process is stopped past its memory or time; a report is tens of pages,
+    # a hundred thousand characters, a few seconds and a few hundred MB).
+    max_pages: int = 3000  # OFSTED_MAX_PAGES: PDFs with more pages are refused
+    max_chars: int = 10_000_000  # OFSTED_MAX_CHARS: documents whose text is longer are refused
+    read_mb: int = 3072  # OFSTED_READ_MB: memory a reader process may use
+    read_seconds: float = 600.0  # OFSTED_READ_SECONDS: time one document may take to read
     batch_size: int = 16  # OFSTED_BATCH_SIZE: texts embedded per model call (16: least CPU and memory, measured)
     no_answer_below: float = 0.53  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
     lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
@@ -35,6 +41,10 @@ HELP = {
     "index": "folder holding the FAISS index and chunk store",
     "model": "sentence-transformers model name or path (default: the index's model, else all-MiniLM-L6-v2)",
     "max_file_mb": "files larger than this many megabytes are refused",
+    "max_pages": "PDFs with more pages than this are refused",
+    "max_chars": "documents whose text has more characters than this are refused",
+    "read_mb": "megabytes of memory a reader process may use before it is stopped",
+    "read_seconds": "seconds one document may take to read before its reader is stopped",
     "batch_size": "texts embedded per model call",
     "no_answer_below": "best-sentence relevance under which the reports are taken not to answer",
     "lock_wait": "seconds an ingest waits for another ingest of the same index to finish",

@@ -68,6 +68,15 @@ def read_pdf(path: Path) -> list[Block]:
     return _blocks(lines, body, vocabulary(line.text for line in lines))
 
 
+def page_count(path: Path) -> int:
+    """How many pages the PDF has (0 when it cannot be opened: reading it then says why)."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - reading the file reports the real problem
+        return 0
+
+
 def produced_date(path: Path) -> str | None:
     """ISO date of the PDF's ModDate (else CreationDate), e.g. "D:20240711150627+01'00'" -> "2024-07-11"."""
     try:
@@ -101,9 +110,10 @@ def _read_lines(path: Path) -> tuple[list[Line], dict[int, float], float]:
 def _unreadable(path: Path, error: Exception) -> ReadError:
     start = _start_of(path)
     if not start.lstrip().startswith(b"%PDF") and b"%PDF" not in start:
-        looks = "a web page" if re.search(rb"<!doctype html|<html", start, re.I) else "something else"
-        return ReadError(path, f"not a PDF: the file holds {looks} (an error page saved in its place?); download "
-                               "the report again")
+        if re.search(rb"<!doctype html|<html", start, re.I):
+            return ReadError(path, "not a PDF: the file holds a web page (an error page saved in its place?); "
+                                   "download the report again")
+        return ReadError(path, "not a PDF: the file does not begin as a PDF does; download or export the report again")
     cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
         return ReadError(path, "the PDF is password-protected; save an unprotected copy and ingest that")

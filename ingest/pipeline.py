@@ -20,7 +20,7 @@ from ingest.embed import Embedder
 from ingest.errors import IndexMissing, IndexUnwritable, ReadError
 from ingest.grades import judgements
 from ingest.read import EXTRACTOR, document_hash, supported
-from ingest.readers import Fresh, Job, Reading, Unreadable, failure_reason
+from ingest.readers import Fresh, Job, Limits, Reading, Unreadable, failure_reason
 from ingest.sidecar import is_sidecar
 from ingest.store import (
     FLAT,
@@ -39,6 +39,7 @@ from ingest.store import (
 Progress = Callable[[str, int, int], None]
 # From this many files to read, a worker process reads them while this one embeds (fewer: the start-up is not worth it).
 READERS_FROM = 3
+PARSED = (".pdf", ".docx", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -309,8 +310,11 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
     total = len(plan.jobs)
     if not total or embedder is None:
         return
-    processes = settings.readers if total >= READERS_FROM else 0
-    reading = Reading(plan.jobs, chunking, processes)
+    # Files parsed by a library (PDF, Word, web pages) are read in a reader process even alone, where a file that
+    # stalls or swells its reader can be stopped (OFSTED_READ_SECONDS, OFSTED_READ_MB).
+    parsed = any(job.path.suffix.lower() in PARSED for job in plan.jobs)
+    processes = settings.readers if total >= READERS_FROM or parsed else 0
+    reading = Reading(plan.jobs, chunking, processes, Limits.of(settings))
     threads = Threads(embedder, os.cpu_count() or 1, processes, automatic=settings.threads == 0)
     progress("reading", 0, total)
     progress("embedding", 0, total)

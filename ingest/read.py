@@ -63,8 +63,10 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path: Path, sha256: str | None = None) -> Document:
-    """The document in ``path``; raises ReadError naming the file and the fix."""
+def read_document(path: Path, sha256: str | None = None, max_pages: int | None = None,
+                  max_chars: int | None = None) -> Document:
+    """The document in ``path``; raises ReadError naming the file and the fix, also when it has more than
+    ``max_pages`` pages (PDFs) or its text more than ``max_chars`` characters."""
     if not path.is_file():
         raise ReadError(path, "no such file; check the path")
     if path.stat().st_size == 0:
@@ -72,10 +74,20 @@ def read_document(path: Path, sha256: str | None = None) -> Document:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
+    if max_pages is not None and path.suffix.lower() == ".pdf":
+        from ingest.pdf import page_count
+
+        pages = page_count(path)
+        if pages > max_pages:
+            raise ReadError(path, f"the PDF has {pages} pages, over the {max_pages} page limit; raise OFSTED_MAX_PAGES "
+                                  "to allow it")
     blocks = [replace(block, text=printable(block.text)) for block in reader(path)]
     if not any(block.kind != HEADING for block in blocks):
         raise ReadError(path, "no paragraphs found in the file; is it the full report?")
     text, spans = assemble(blocks)
+    if max_chars is not None and len(text) > max_chars:
+        raise ReadError(path, f"its text has {len(text):,} characters, over the {max_chars:,} limit; raise "
+                              "OFSTED_MAX_CHARS to allow it")
     description = describe(path, text, title(blocks), _produced(path))
     return apply_sidecar(Document(path.name, sha256 or document_hash(path), text, spans, description), path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +67,13 @@ def save_upload(folder: Path, name: str, data: bytes, limit_mb: float) -> Path:
         target = folder / f"{stem}-{number}{suffix}"
     target.write_bytes(data)
     return target
+
+
+def drop_failed(saved: list[Path], failed: Iterable[str]) -> list[Path]:
+    """Delete the uploads that could not go in (a rejected file kept in the uploads folder would fail every later
+    ingest of it); the ones deleted."""
+    names = set(failed)
+    dropped = [path for path in saved if str(path.resolve()) in names]
+    for path in dropped:
+        path.unlink(missing_ok=True)
+    return dropped

@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -47,7 +49,7 @@ CASES = {
     "empty.pdf": (b"", "empty"),
     "zero-pages.pdf": (blank_pdf(0), "no pages"),
     "corrupt.pdf": (b"%PDF-1.7\n" + os.urandom(3000), "not a readable PDF"),
-    "random.pdf": (b"\x00" + os.urandom(5000), "not a PDF: the file holds something else"),
+    "random.pdf": (b"\x00" + os.urandom(5000), "not a PDF: the file does not begin as a PDF does"),
     "error-page.pdf": (b"<!DOCTYPE html>\n<html><body>Page not found</body></html>", "not a PDF: the file holds a web page"),
     "random.txt": (bytes(range(256)) * 20, "not text"),
     "scanned.pdf": (blank_pdf(2), "OCR"),
@@ -131,3 +133,33 @@ def test_killing_an_ingest_midway_leaves_the_previous_index_loadable(tmp_path):
     finished = subprocess.run([*command, str(GOOD), str(folder), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
     assert len(Index.load(index).documents()) == 61
+
+
+@pytest.mark.parametrize(("limit", "said"), [
+    ({"max_pages": 3}, "the PDF has 11 pages, over the 3 page limit; raise OFSTED_MAX_PAGES"),
+    ({"max_chars": 1000}, "over the 1,000 limit; raise OFSTED_MAX_CHARS"),
+    ({"read_seconds": 0.2}, "reading it took longer than 0.2 s, the limit (OFSTED_READ_SECONDS)"),
+    ({"read_mb": 8}, "memory"),  # beyond its libraries: far under what reading a PDF takes
+])
+def test_a_document_past_a_reading_limit_fails_alone_and_the_lock_is_released(tmp_path, good_index, shared_reports,
+                                                                               limit, said):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "report.pdf").write_bytes((shared_reports / "rutland-2024-07-12-ofsted-inspection.pdf").read_bytes())
+    (folder / "good.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    settings = replace(good_index, **limit)
+    summary = ingest([GOOD, folder], settings, embedder_factory=fake)
+    assert [Path(failure.path).name for failure in summary.failures] == ["report.pdf"]
+    assert said in summary.failures[0].reason
+    assert sorted(doc.file for doc in Index.load(good_index.index).documents()) == sorted([GOOD.name, "good.txt"])
+    again = ingest([GOOD, folder], replace(settings, lock_wait=5), embedder_factory=fake)  # the lock was released
+    assert [Path(failure.path).name for failure in again.failures] == ["report.pdf"]
+
+
+def test_an_upload_that_could_not_go_in_is_not_kept(tmp_path):
+    from search.library import drop_failed, save_upload
+
+    kept = save_upload(tmp_path, "good.txt", b"1. Care leavers are supported.\n", 50)
+    bad = save_upload(tmp_path, "bad.pdf", b"not a pdf", 50)
+    assert drop_failed([kept, bad], [str(bad.resolve())]) == [bad]
+    assert kept.exists() and not bad.exists()

@@ -297,9 +297,9 @@ def test_documents_read_by_an_older_extractor_are_read_again_without_embedding_u
     assert not again.reread and not again.written
 
 
-def _renamed_council(path, sha256=None):
+def _renamed_council(path, *args):
     """A newer extractor: same text, another reading of the council."""
     from ingest.read import read_document
 
-    document = read_document(path, sha256)
+    document = read_document(path, *args)
     return replace(document, description=replace(document.description, authority="Rutland"))

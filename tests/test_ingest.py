@@ -19,7 +19,7 @@ def test_a_bad_file_is_named_and_the_others_still_go_in(tmp_path):
     summary = ingest([CORPUS, bad], fake_settings(tmp_path), embedder_factory=fake)
     assert summary.documents == 2
     assert [failure.path.endswith("scan.pdf") for failure in summary.failures] == [True]
-    assert "not a readable PDF" in summary.failures[0].reason
+    assert "not a PDF: the file does not begin as a PDF does" in summary.failures[0].reason
     assert report(summary)[0].startswith("FAILED ") and "scan.pdf" in report(summary)[0]
 
 

@@ -89,7 +89,7 @@ def test_describe_json_is_one_object_per_file(capsys):
     assert len(lines) == 2
     for line in lines:
         assert set(json.loads(line)) == {"file", "authority", "kind", "inspection_start", "inspection_end", "published",
-                                         "lead_inspector", "title", "judgements"}
+                                         "published_stated", "lead_inspector", "title", "judgements"}
 
 
 def test_reingesting_is_idempotent_and_tracks_changes(tmp_path):

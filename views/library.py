@@ -8,7 +8,7 @@ import streamlit as st
 
 from ingest.config import from_env
 from ingest.store import read_last_run
-from search.library import contents, save_upload
+from search.library import contents, drop_failed, save_upload
 from views.cards import inert
 from views.shared import embedder, progress_bar, ready_searcher, show_waiting, sidebar_filters
 
@@ -51,6 +51,8 @@ def render() -> None:
             summary = ingest(paths, settings, progress=progress_bar(), embedder_factory=embedder, waiting=show_waiting)
             for failure in summary.failures:
                 st.error(inert(f"{Path(failure.path).name}: {failure.reason}"))
+            if drop_failed(paths, (failure.path for failure in summary.failures)):
+                st.caption("Files that could not be added were not kept.")
             added = len(summary.added) + len(summary.updated)
             status.update(label=f"Added {added} report(s); the index now holds {summary.documents} documents",
                           state="complete" if not summary.failures else "error")
