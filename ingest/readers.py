@@ -56,6 +56,7 @@ class Limits:
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
+        """The limits ``settings`` set (OFSTED_MAX_PAGES, OFSTED_MAX_CHARS, OFSTED_READ_MB, OFSTED_READ_SECONDS)."""
         return cls(settings.max_pages, settings.max_chars, settings.read_mb, settings.read_seconds)
 
 
@@ -177,6 +178,7 @@ def failure_reason(error: Exception) -> str:
 
 
 def too_long(seconds: float) -> str:
+    """Why a file stopped at the time limit failed, and what to do."""
     return (f"reading it took longer than {seconds:g} s, the limit (OFSTED_READ_SECONDS); the file may be damaged: "
             "re-export it, or raise the limit")
 
