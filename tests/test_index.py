@@ -59,7 +59,9 @@ def test_a_failed_write_leaves_the_previous_index_usable(tmp_path, monkeypatch):
     monkeypatch.setattr("ingest.store.faiss.write_index", explode)
     extra = tmp_path / "extra.txt"
     extra.write_text("1. A new paragraph about care leavers and their personal advisers.\n")
-    with pytest.raises(RuntimeError):
+    from ingest.errors import IndexUnwritable
+
+    with pytest.raises(IndexUnwritable, match="the disk is full; free some space"):  # one line, not FAISS's error
         ingest([CORPUS, extra], settings, embedder_factory=lambda name: FakeEmbedder())
     assert (settings.index / CURRENT).read_text() == before
     assert len(Index.load(settings.index).documents()) == 2
