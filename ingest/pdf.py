@@ -68,22 +68,18 @@ def read_pdf(path: Path) -> list[Block]:
     return _blocks(lines, body, vocabulary(line.text for line in lines))
 
 
-def page_count(path: Path) -> int:
-    """How many pages the PDF has (0 when it cannot be opened: reading it then says why)."""
+def pdf_facts(path: Path) -> tuple[int, str | None]:
+    """What a PDF says of itself, read in one opening before its text: how many pages it has, and the ISO date of its
+    ModDate (else CreationDate), e.g. "D:20240711150627+01'00'" -> "2024-07-11". (0, None) when it cannot be opened:
+    reading its text then says why."""
     try:
         with pdfplumber.open(path) as pdf:
-            return len(pdf.pages)
+            return len(pdf.pages), _produced(pdf.metadata or {})
     except Exception:  # noqa: BLE001 - reading the file reports the real problem
-        return 0
+        return 0, None
 
 
-def produced_date(path: Path) -> str | None:
-    """ISO date of the PDF's ModDate (else CreationDate), e.g. "D:20240711150627+01'00'" -> "2024-07-11"."""
-    try:
-        with pdfplumber.open(path) as pdf:
-            info = pdf.metadata or {}
-    except Exception:  # noqa: BLE001 - the date is a nicety; reading the text reports real problems
-        return None
+def _produced(info: dict) -> str | None:
     for field in ("ModDate", "CreationDate"):
         match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", str(info.get(field) or ""))
         if match:

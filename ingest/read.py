@@ -74,13 +74,10 @@ def read_document(path: Path, sha256: str | None = None, max_pages: int | None =
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
-    if max_pages is not None and path.suffix.lower() == ".pdf":
-        from ingest.pdf import page_count
-
-        pages = page_count(path)
-        if pages > max_pages:
-            raise ReadError(path, f"the PDF has {pages} pages, over the {max_pages} page limit; raise OFSTED_MAX_PAGES "
-                                  "to allow it")
+    pages, produced = _pdf_facts(path)
+    if max_pages is not None and pages > max_pages:
+        raise ReadError(path, f"the PDF has {pages} pages, over the {max_pages} page limit; raise OFSTED_MAX_PAGES "
+                              "to allow it")
     blocks = [replace(block, text=printable(block.text)) for block in reader(path)]
     if not any(block.kind != HEADING for block in blocks):
         raise ReadError(path, "no paragraphs found in the file; is it the full report?")
@@ -88,17 +85,18 @@ def read_document(path: Path, sha256: str | None = None, max_pages: int | None =
     if max_chars is not None and len(text) > max_chars:
         raise ReadError(path, f"its text has {len(text):,} characters, over the {max_chars:,} limit; raise "
                               "OFSTED_MAX_CHARS to allow it")
-    description = describe(path, text, title(blocks), _produced(path))
+    description = describe(path, text, title(blocks), produced)
     return apply_sidecar(Document(path.name, sha256 or document_hash(path), text, spans, description), path)
 
 
-def _produced(path: Path) -> str | None:
-    """The date a PDF says it was last modified (its producer's stamp), used when the text states no date."""
+def _pdf_facts(path: Path) -> tuple[int, str | None]:
+    """A PDF's page count (for the page limit) and the date it says it was last modified (its producer's stamp, used
+    when the text states no date); (0, None) for other files."""
     if path.suffix.lower() != ".pdf":
-        return None
-    from ingest.pdf import produced_date
+        return 0, None
+    from ingest.pdf import pdf_facts
 
-    return produced_date(path)
+    return pdf_facts(path)
 
 
 def document_hash(path: Path) -> str:

@@ -36,10 +36,9 @@ def when_of(description: Description) -> str:
     verb = "visited" if description.kind in ("focused_visit", "monitoring_visit") else "inspected"
     held = description.inspection_start or description.inspection_end
     parts = [f"{verb} {days(held, description.inspection_end or held)}"] if held else []
-    if description.published and description.published_stated:
-        said = "dated" if description.kind in ("focused_visit", "monitoring_visit", "committee_report") else "published"
-        if not held or said == "published":
-            parts.append(f"{said} {days(description.published, description.published)}")
+    letter = description.kind in ("focused_visit", "monitoring_visit", "committee_report")  # dated by its own letter
+    if description.published and description.published_stated and not (letter and held):
+        parts.append(f"{'dated' if letter else 'published'} {days(description.published, description.published)}")
     return ", ".join(parts)
 
 
