@@ -61,6 +61,8 @@ def read_pdf(path: Path) -> list[Block]:
     except ReadError:
         raise
     except Exception as error:  # pdfminer raises many unrelated types for damaged files
+        if isinstance(_cause(error), MemoryError):  # past the reader's memory limit, not a damaged file
+            raise MemoryError from error
         raise _unreadable(path, error) from error
     if sum(len(line.text) for line in lines) < 20:
         raise ReadError(path, "the PDF has no text layer (a scan?); run OCR on it first, e.g. `ocrmypdf IN.pdf OUT.pdf`")
@@ -110,10 +112,15 @@ def _unreadable(path: Path, error: Exception) -> ReadError:
             return ReadError(path, "not a PDF: the file holds a web page (an error page saved in its place?); "
                                    "download the report again")
         return ReadError(path, "not a PDF: the file does not begin as a PDF does; download or export the report again")
-    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    cause = _cause(error)
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
         return ReadError(path, "the PDF is password-protected; save an unprotected copy and ingest that")
     return ReadError(path, f"not a readable PDF, corrupt or truncated ({cause}); re-download or re-export it")
+
+
+def _cause(error: Exception) -> object:
+    """The error the PDF library met: pdfplumber wraps what pdfminer raises while opening a file."""
+    return error.args[0] if isinstance(error, PdfminerException) and error.args else error
 
 
 def _start_of(path: Path) -> bytes:

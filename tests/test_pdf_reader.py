@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.chunk import chunk_document
 from ingest.document import ITEM
 from ingest.errors import ReadError
 from ingest.read import read_document
+from ingest.readers import failure_reason
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +93,18 @@ def test_an_address_block_printed_twice_reads_once_and_legibly(shared_reports):
     opening = text[:text.index("Dear Ms Moore")]
     assert "Director of Children’s Services Room 115, County Hall Glenfield Leicestershire LE3 8RF" in opening
     assert opening.count("Director of") == 1 and "JDairneec" not in text
+
+
+@pytest.mark.parametrize("raised", [MemoryError(), PdfminerException(MemoryError())])
+def test_running_out_of_memory_is_not_called_a_damaged_pdf(tmp_path, monkeypatch, raised):
+    # pdfplumber wraps what pdfminer raises while opening a file; either way the reader's memory limit was reached
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.7\n")
+
+    def out_of_memory(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr("ingest.pdf.pdfplumber.open", out_of_memory)
+    with pytest.raises(MemoryError) as caught:
+        read_document(path)
+    assert "OFSTED_READ_MB" in failure_reason(caught.value)
