@@ -23,6 +23,13 @@ class ReadError(OfstedError):
         return ReadError, (self.path, self.reason)
 
 
+def out_of_memory(error: object) -> bool:
+    """Whether a parser gave up for want of memory (a reader past its memory limit), not because the file is bad:
+    a MemoryError, or lxml's syntax error whose log says ERR_NO_MEMORY."""
+    return isinstance(error, MemoryError) or any(getattr(entry, "type_name", "") == "ERR_NO_MEMORY"
+                                                 for entry in getattr(error, "error_log", None) or ())
+
+
 class ModelError(OfstedError):
     """The embedding model could not be loaded."""
 

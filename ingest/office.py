@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
-from ingest.errors import ReadError
+from ingest.errors import ReadError, out_of_memory
 from ingest.layout import merge_continuations, paragraph_number, render_table, squash
 
 
@@ -18,6 +18,8 @@ def read_docx(path: Path) -> list[Block]:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # a zip of junk fails deep inside lxml or the package reader, in many ways
+        if out_of_memory(error):  # past the reader's memory limit (a zip bomb?), not a damaged file
+            raise MemoryError from error
         raise ReadError(path, f"not a readable Word file ({error.__class__.__name__}); open it in Word or LibreOffice "
                               "and save it again as .docx") from error
     blocks = []
@@ -39,3 +41,4 @@ def _docx_paragraph(paragraph) -> Block:
         return Block(ITEM, text)
     numbered = paragraph_number(text)
     return Block(PARAGRAPH, numbered[1], None, numbered[0]) if numbered else Block(PARAGRAPH, text)
+

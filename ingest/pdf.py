@@ -16,7 +16,7 @@ from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block, Box
-from ingest.errors import ReadError
+from ingest.errors import ReadError, out_of_memory
 from ingest.layout import (
     TERMINAL,
     continues,
@@ -61,7 +61,7 @@ def read_pdf(path: Path) -> list[Block]:
     except ReadError:
         raise
     except Exception as error:  # pdfminer raises many unrelated types for damaged files
-        if isinstance(_cause(error), MemoryError):  # past the reader's memory limit, not a damaged file
+        if out_of_memory(_cause(error)):  # past the reader's memory limit, not a damaged file
             raise MemoryError from error
         raise _unreadable(path, error) from error
     if sum(len(line.text) for line in lines) < 20:

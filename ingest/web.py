@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.document import HEADING, ITEM, PARAGRAPH, TABLE, Block
-from ingest.errors import ReadError
+from ingest.errors import ReadError, out_of_memory
 from ingest.layout import paragraph_number, render_table, squash
 from ingest.text import blocks_from_text, decode
 
@@ -36,6 +36,8 @@ def read_html(path: Path) -> list[Block]:
     try:
         root = lxml.html.document_fromstring(source)
     except Exception as error:  # lxml raises several types for markup it cannot parse
+        if out_of_memory(error):  # past the reader's memory limit, not bad markup
+            raise MemoryError from error
         raise ReadError(path, f"not a readable web page ({error.__class__.__name__}); save it again as HTML") from error
     main = next(iter(root.xpath("//main | //*[@role='main'] | //article")), None)
     blocks = list(_blocks(_cleaned(main))) if main is not None else _trafilatura(source)

@@ -2,10 +2,12 @@
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -156,6 +158,57 @@ def test_a_document_past_a_reading_limit_fails_alone_and_the_lock_is_released(tm
     assert [Path(failure.path).name for failure in again.failures] == ["report.pdf"]
 
 
+def reference_loop_pdf() -> bytes:
+    """243 bytes that send pdfminer round a loop for ever: the page tree is object 2, which is object 3, which is 2."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % table
+
+
+def docx_bomb(paragraphs: int = 2_000_000) -> bytes:
+    """A Word file of 0.6 MB whose text unpacks to 150 MB: one sentence repeated."""
+    package = io.BytesIO()
+    main = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+            'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main'
+            '+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006'
+            '/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>'))
+        with archive.open("word/document.xml", "w") as document:
+            document.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{main}"><w:body>'.encode())
+            thousand = ("<w:p><w:r><w:t>Care leavers are supported well by their advisers.</w:t></w:r></w:p>"
+                        * 1000).encode()
+            for _ in range(paragraphs // 1000):
+                document.write(thousand)
+            document.write(b"</w:body></w:document>")
+    return package.getvalue()
+
+
+@pytest.mark.parametrize(("name", "made", "limit", "said"), [
+    ("loop.pdf", reference_loop_pdf, {"read_seconds": 3}, "reading it took longer than 3 s, the limit"),
+    ("bomb.docx", docx_bomb, {"read_mb": 256}, "more memory than a reader may use (OFSTED_READ_MB)"),
+])
+def test_a_hostile_file_is_stopped_at_its_limit_and_the_rest_go_in(tmp_path, good_index, name, made, limit, said):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / name).write_bytes(made())
+    (folder / "good.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    summary = ingest([GOOD, folder], replace(good_index, **limit), embedder_factory=fake)
+    assert [(Path(failure.path).name, said in failure.reason) for failure in summary.failures] == [(name, True)]
+    assert sorted(doc.file for doc in Index.load(good_index.index).documents()) == sorted([GOOD.name, "good.txt"])
+
+
 def test_an_upload_that_could_not_go_in_is_not_kept(tmp_path):
     from search.library import drop_failed, save_upload
 
@@ -163,3 +216,19 @@ def test_an_upload_that_could_not_go_in_is_not_kept(tmp_path):
     bad = save_upload(tmp_path, "bad.pdf", b"not a pdf", 50)
     assert drop_failed([kept, bad], [str(bad.resolve())]) == [bad]
     assert kept.exists() and not bad.exists()
+
+
+def test_an_ingest_apart_passes_on_its_progress_and_its_one_line_error(tmp_path, corpus_index):
+    from ingest.apart import ingest_apart
+    from ingest.errors import OfstedError
+
+    shutil.copytree(corpus_index.index, tmp_path / "index")
+    (tmp_path / "care.txt").write_text("1. Care leavers in Upton are supported well by their personal advisers.\n")
+    stages = []
+    summary, pid = ingest_apart([tmp_path / "care.txt"], replace(corpus_index, index=tmp_path / "index"),
+                                lambda stage, done, total: stages.append(stage), print)
+    assert pid != os.getpid() and summary.added == (str((tmp_path / "care.txt").resolve()),)
+    assert {"reading", "embedding"} <= set(stages)
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(OfstedError, match=r"^cannot write the index in .*not-a-folder/: .*The previous index is unchanged"):
+        ingest_apart([tmp_path / "care.txt"], replace(corpus_index, index=tmp_path / "not-a-folder"), print, print)
