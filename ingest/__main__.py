@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import signal
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
-from ingest.pipeline import Summary, ingest
+from ingest.pipeline import Progress, Summary, ingest
 from ingest.store import held_paths
 
 
@@ -31,7 +33,19 @@ def parser() -> argparse.ArgumentParser:
                          help="re-read and re-embed every document the index holds, wherever it came from, and the "
                               "paths given (default: none besides those held) instead of updating")
     command.add_argument("--quiet", action="store_true", help="no progress bars, only the summary and problems")
+    command.add_argument("--events", action="store_true",
+                         help="for a program driving the ingest: progress, waits, the summary and any error as JSON "
+                              "lines on standard output, at low CPU priority (how the library page adds uploads)")
     return command
+
+
+def emit(event: str, **fields: object) -> None:
+    """One JSON line on standard output for the program driving this ingest (``--events``). When that program has
+    gone (a visitor left the page), the ingest goes on without telling anyone: nothing uploaded is lost."""
+    try:
+        print(json.dumps({"event": event, **fields}), flush=True)
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces standard output for the rest of the run
 
 
 class Bars:
@@ -72,21 +86,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = replace(from_env(), index=args.index, model=args.model)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager or `kill`: clean up as for Ctrl-C
+    if args.events:
+        os.nice(10)  # the page's visitors' questions come first
+    progress: Progress = (lambda stage, done, total: emit("progress", stage=stage, done=done, total=total)) \
+        if args.events else Bars(args.quiet)
     try:
         rebuilt_only = args.rebuild and not args.paths and held_paths(settings.index)
         paths = args.paths or ([] if rebuilt_only else [settings.corpus])
-        summary = ingest(paths, settings, rebuild=args.rebuild, progress=Bars(args.quiet),
-                         waiting=lambda message: print(message, file=sys.stderr, flush=True))
+        summary = ingest(paths, settings, rebuild=args.rebuild, progress=progress,
+                         waiting=lambda message: emit("waiting", message=message) if args.events
+                         else print(message, file=sys.stderr, flush=True))
     except OfstedError as error:
+        if args.events:
+            emit("error", message=str(error))
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: the previous index is unchanged; run the command again to finish", file=sys.stderr)
         return 130
+    if args.events:
+        emit("summary", pid=os.getpid(), **asdict(summary))
     lines = report(summary)
     for line in lines[:-1]:
         print(line, file=sys.stderr)
-    print(lines[-1])
+    print(lines[-1], file=sys.stderr if args.events else sys.stdout)
     return 1 if summary.failures else 0
 
 

@@ -43,6 +43,15 @@ def shared_server(shared_index, tmp_path_factory) -> Iterator[str]:
     yield from serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads")})
 
 
+SERVERS: dict[str, int] = {}  # url -> process id of each Streamlit server started here
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The most resident memory the process has held (Linux's VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+
+
 def serve(settings: dict[str, str]) -> Iterator[str]:
     """`streamlit run app.py` on a free local port with these OFSTED_* settings, until the tests are done."""
     port = free_port()
@@ -62,6 +71,7 @@ def serve(settings: dict[str, str]) -> Iterator[str]:
     else:
         process.kill()
         pytest.fail("the Streamlit server did not start")
+    SERVERS[url] = process.pid
     yield url
     process.terminate()
     process.wait(timeout=30)
@@ -210,6 +220,7 @@ def test_an_uploaded_pdf_is_ingested_and_answers(shared_server, browser):
     page.get_by_text("Added 1 report(s)").wait_for(timeout=300_000)
     wait_until_drawn(page)
     shot(page, "library.png")
+    assert peak_memory_mb(SERVERS[shared_server]) < 1500  # the upload is read and embedded in a process of its own
     question = "How was Barnsley graded in 2023?"
     page.goto(f"{shared_server}/?q={urllib.request.quote(question)}")
     page.locator("table.grades").wait_for(timeout=120_000)

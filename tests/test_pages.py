@@ -3,6 +3,8 @@ reports: grade table, council history chart, comparison, report viewer and libra
 
 from __future__ import annotations
 
+import html
+import shutil
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,25 @@ def test_library_page_lists_documents_and_failures(tmp_path, corpus_index, monke
     app = open_page(monkeypatch, corpus_index.index, "library")
     assert [metric.value for metric in app.metric][:2] == ["2", str(len(Index.load(corpus_index.index)))]
     assert app.dataframe and len(app.dataframe[0].value) == 2
+
+
+def test_an_upload_is_ingested_in_a_process_of_its_own_and_a_rejected_file_is_not_kept(tmp_path, corpus_index,
+                                                                                        monkeypatch):
+    shutil.copytree(corpus_index.index, tmp_path / "index")
+    monkeypatch.setenv("OFSTED_UPLOADS", str(tmp_path / "uploads"))
+
+    def in_this_process(*args, **kwargs):
+        raise AssertionError("the page server ingested the upload itself, under the visitors' shared model")
+
+    monkeypatch.setattr("ingest.pipeline.ingest", in_this_process)
+    app = open_page(monkeypatch, tmp_path / "index", "library")
+    app.file_uploader[0].set_value([
+        ("care leavers.txt", b"1. Care leavers in Upton are supported well by their personal advisers.\n", "text/plain"),
+        ("broken.pdf", b"<!doctype html><html>Sign in</html>", "application/pdf")]).run()
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert [status.label for status in app.status] == ["Added 1 report(s); the index now holds 3 documents"]
+    assert [html.unescape(error.value) for error in app.error] == [  # shown as text, never as markup
+        "broken.pdf: not a PDF: the file holds a web page (an error page saved in its place?); download the report again"]
+    assert sorted(path.name for path in (tmp_path / "uploads").iterdir()) == ["care-leavers.txt"]
+    assert len(Index.load(tmp_path / "index").documents()) == 3

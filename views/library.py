@@ -6,11 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from ingest.apart import ingest_apart
 from ingest.config import from_env
+from ingest.errors import OfstedError
 from ingest.store import read_last_run
 from search.library import contents, drop_failed, save_upload
 from views.cards import inert
-from views.shared import embedder, progress_bar, ready_searcher, show_waiting, sidebar_filters
+from views.shared import progress_bar, ready_searcher, show_waiting, sidebar_filters
 
 ACCEPTED = ["pdf", "docx", "html", "htm", "txt", "md"]
 
@@ -45,10 +47,12 @@ def render() -> None:
         for item in uploaded:
             saved = save_upload(settings.uploads, item.name, item.getvalue(), settings.max_file_mb)
             paths.append(saved)
-        from ingest.pipeline import ingest
-
         with st.status("Adding the reports…", expanded=True) as status:
-            summary = ingest(paths, settings, progress=progress_bar(), embedder_factory=embedder, waiting=show_waiting)
+            try:
+                summary, _ = ingest_apart(paths, settings, progress_bar(), show_waiting)
+            except OfstedError:
+                drop_failed(paths, (str(path.resolve()) for path in paths))  # none went in: none is kept
+                raise
             for failure in summary.failures:
                 st.error(inert(f"{Path(failure.path).name}: {failure.reason}"))
             if drop_failed(paths, (failure.path for failure in summary.failures)):
