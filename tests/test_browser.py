@@ -228,3 +228,70 @@ def test_an_uploaded_pdf_is_ingested_and_answers(shared_server, browser):
     assert "barnsley" in page.locator("#passage-1").inner_text().lower() or \
         "Barnsley" in page.locator("#passage-1 .cite").inner_text()
     page.close()
+
+
+CRAFTED = {  # report text written to look like Markdown, HTML and LaTeX: every page must show it as text
+    "rutland-2024-crafted.txt": (
+        "# Inspection of Rutland [Sign in again](evil.example/login) ![seal](evil.example/x.png) <b>Bold</b> $x^2$\n\n"
+        "Inspection dates: 15 to 26 April 2024\n\n"
+        "1. Care leavers in Rutland are supported well by their personal advisers <img src=\"evil.example/y.png\"> "
+        "**strong** [advice](evil.example/help) $y^2$ and live in suitable homes.\n\n"
+        "2. The overall effectiveness of children's services is good.\n"),
+    "rutland-2019-crafted.txt": (
+        "# Inspection of Rutland <i>Old</i> [Sign in](evil.example/old)\n\n"
+        "Inspection dates: 4 to 15 March 2019\n\n"
+        "1. Care leavers in Rutland did not always have a personal adviser <script>alert(1)</script> __under__ "
+        "`code` when they needed one.\n\n"
+        "2. The overall effectiveness of children's services requires improvement to be good.\n"),
+}
+# What the crafted text would become if it were rendered: links, images, emphasis, code, formulae, scripts.
+RENDERED = ("a[href*='evil']:not([href^='#']), img[src*='evil'], b:text-is('Bold'), i:text-is('Old'), "
+            "strong:text-is('strong'), "
+            "em:text-is('under'), strong:text-is('under'), code:text-is('code'), .katex, script:text-is('alert(1)')")
+
+
+@pytest.fixture(scope="module")
+def crafted_server(tmp_path_factory, embedder) -> Iterator[tuple[str, Path]]:
+    """The app serving an index of two reports whose titles and passages are written as markup; its address and
+    index."""
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+
+    folder = tmp_path_factory.mktemp("crafted")
+    for name, text in CRAFTED.items():
+        (folder / "reports").mkdir(exist_ok=True)
+        (folder / "reports" / name).write_text(text)
+    settings = Settings(index=folder / "index")
+    assert not ingest([folder / "reports"], settings, embedder_factory=lambda name: embedder).failures
+    for url in serve({"OFSTED_INDEX": str(settings.index)}):
+        yield url, settings.index
+
+
+def test_report_text_written_as_markup_is_shown_as_text_on_every_page(crafted_server, browser):
+    from ingest.store import Index
+    from search.viewer import key_of
+
+    url, folder = crafted_server
+    newest = next(doc for doc in Index.load(folder).documents() if doc.file.startswith("rutland-2024"))
+    question = urllib.request.quote("What did Ofsted say about care leavers in Rutland?")
+    pages = {
+        f"/?q={question}": ["<img src=\"evil.example/y.png\"> **strong** [advice](evil.example/help) $y^2$"],
+        f"/report?doc={key_of(newest)}": ["[Sign in again](evil.example/login) ![seal](evil.example/x.png) "
+                                           "<b>Bold</b> $x^2$"],
+        "/councils?council=Rutland": [],
+        "/compare?council=Rutland": ["<script>alert(1)</script> __under__ `code`"],
+        "/library": [],
+    }
+    page = browser.new_page(viewport={"width": 1300, "height": 1600})
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    for address, literal in pages.items():
+        page.goto(f"{url}{address}")
+        page.locator("h1").first.wait_for(timeout=120_000)
+        wait_until_drawn(page)
+        shown = " ".join(page.locator("body").inner_text().split())
+        assert not page.locator(RENDERED).count(), (address, page.locator(RENDERED).first.evaluate("e => e.outerHTML"))
+        for text in literal:
+            assert text in shown, (address, text)
+    assert not alerts
+    page.close()
