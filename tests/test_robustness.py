@@ -3,6 +3,8 @@ concurrent visitors getting the answers a single visitor gets, and concurrent in
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import json
 import os
@@ -12,6 +14,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -240,3 +243,70 @@ def test_json_lists_no_answer_sentences_when_not_found(corpus_index, embedder):
 @pytest.fixture(scope="module")
 def shared_or_corpus_searcher(corpus_index, embedder):
     return open_searcher(corpus_index, embedder)
+
+
+@contextlib.contextmanager
+def read_only(folder: Path, monkeypatch) -> Iterator[None]:
+    """``folder`` refuses every write as a read-only file system does (EROFS): really, by its permissions, when the
+    tests do not run as root; as the kernel would say it, at Python's and SQLite's doors, when they do (root writes
+    through permissions, and mounting a read-only file system needs a privilege CI does not have)."""
+    if os.geteuid() != 0:
+        modes = {path: path.stat().st_mode for path in [folder, *folder.rglob("*")]}
+        for path in modes:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+        return
+    inside = lambda path: Path(os.fsdecode(path)).resolve().is_relative_to(folder.resolve())  # noqa: E731
+
+    def refuse(path: object) -> OSError:
+        return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    def guard(original, writes=lambda *args, **kwargs: True):
+        def guarded(path, *args, **kwargs):
+            if isinstance(path, (str, bytes, os.PathLike)) and inside(path) and writes(*args, **kwargs):
+                raise refuse(path)
+            return original(path, *args, **kwargs)
+        return guarded
+
+    writing_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    monkeypatch.setattr(os, "open", guard(os.open, lambda flags, *rest, **kw: bool(flags & writing_flags)))
+    monkeypatch.setattr("builtins.open", guard(open, lambda mode="r", *rest, **kw: any(c in mode for c in "wax+")))
+    for name in ("mkdir", "rmdir", "remove", "unlink"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name)))
+    for name in ("replace", "rename"):
+        original = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda source, target, *rest, _original=original, **kw:
+                            _original(source, target, *rest, **kw) if not inside(target) and not inside(source)
+                            else (_ for _ in ()).throw(refuse(target)))
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda database, *args, **kwargs:
+                        connect(database, *args, **kwargs) if "mode=ro" in str(database) or not inside(database)
+                        else (_ for _ in ()).throw(sqlite3.OperationalError("attempt to write a readonly database")))
+    yield
+
+
+@pytest.mark.parametrize("something_new", [False, True])
+def test_a_read_only_index_folder_is_one_line_even_with_nothing_to_add(tmp_path, monkeypatch, capsys, something_new):
+    from ingest.__main__ import main
+
+    settings = fake_settings(tmp_path)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
+    if something_new:
+        (folder / "b.txt").write_text("1. Supervision of social workers is regular.\n")
+    monkeypatch.setenv("OFSTED_INDEX", str(settings.index))
+    monkeypatch.setattr("ingest.pipeline._embedder", lambda factory, model, settings: FakeEmbedder())
+    with read_only(settings.index, monkeypatch):
+        code = main([str(folder), "--quiet", "--model", FakeEmbedder.name])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err == (f"error: cannot write the index in {settings.index}/: the folder is read-only or belongs to another "
+                   "user; check its permissions, or point OFSTED_INDEX (--index) at a folder this user can write. "
+                   "The previous index is unchanged.")
+    assert [doc.file for doc in Index.load(settings.index).documents()] == ["a.txt"]
