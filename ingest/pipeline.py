@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import time
@@ -160,6 +161,7 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
     before = set(held) if rebuild else set(old.manifest.documents) if old else set()
     if old and append and not plan.jobs:
         return _finish(settings, _summary(plan, before, old.manifest.documents, [], False, began, len(old)))
+    check_space(settings.index, old.folder if old else None, [job.path for job in plan.jobs])
     embedder = _embedder(embedder_factory, model, settings) if plan.jobs or not old else None
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
     with Writer(settings.index, dimension, old, append=append) as writer:
@@ -175,6 +177,24 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
                                    extractor=EXTRACTOR))
         documents = dict(writer.documents)
     return _finish(settings, _summary(plan, before, documents, fresh, written, began, writer.passages))
+
+
+# A new version is written beside the one in use: room for a copy of it, plus this much per byte of files to read
+# (a PDF's passages and vectors take less room than the PDF; a text file's up to twice its size), plus a margin.
+_ROOM_PER_BYTE_READ = 2
+_ROOM_MARGIN = 16 * 1024 * 1024
+
+
+def check_space(root: Path, current: Path | None, reading: Sequence[Path]) -> None:
+    """Refuse, before any work, an update the disk under ``root`` has clearly no room for."""
+    size = lambda path: path.stat().st_size if path.is_file() else 0  # noqa: E731
+    needed = (sum(size(path) for path in current.iterdir()) if current else 0) \
+        + _ROOM_PER_BYTE_READ * sum(size(path) for path in reading) + _ROOM_MARGIN
+    free = shutil.disk_usage(root).free
+    if free < needed:
+        raise IndexUnwritable(f"cannot write the index in {root}/: the disk has {free / 1e6:,.0f} MB free and the new "
+                              f"version needs about {needed / 1e6:,.0f} MB; free some space and run the command "
+                              "again. The previous index is unchanged.")
 
 
 def _finish(settings: Settings, summary: Summary) -> Summary:

@@ -9,6 +9,7 @@ import html
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -310,3 +311,28 @@ def test_a_read_only_index_folder_is_one_line_even_with_nothing_to_add(tmp_path,
                    "user; check its permissions, or point OFSTED_INDEX (--index) at a folder this user can write. "
                    "The previous index is unchanged.")
     assert [doc.file for doc in Index.load(settings.index).documents()] == ["a.txt"]
+
+
+def test_an_update_the_disk_has_no_room_for_is_refused_before_any_work(tmp_path, monkeypatch):
+    from ingest.errors import IndexUnwritable
+
+    settings = fake_settings(tmp_path)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1. Care leavers are supported well by their personal advisers.\n")
+    ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
+    (folder / "b.txt").write_text("1. Supervision of social workers is regular.\n" * 1000)
+    real = shutil.disk_usage
+    monkeypatch.setattr("ingest.pipeline.shutil.disk_usage",
+                        lambda path: real(path)._replace(free=10_000_000))  # 10 MB: under the 16 MB margin alone
+
+    def never(name):
+        raise AssertionError("the model was loaded for an update there is no room to write")
+
+    with pytest.raises(IndexUnwritable, match=r"^cannot write the index in .*/: the disk has 10 MB free and the new "
+                                              r"version needs about \d+ MB; free some space"):
+        ingest([folder], settings, embedder_factory=never)
+    assert [doc.file for doc in Index.load(settings.index).documents()] == ["a.txt"]
+    assert not list(settings.index.glob("*.partial"))
+    monkeypatch.setattr("ingest.pipeline.shutil.disk_usage", real)
+    assert ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder()).added
