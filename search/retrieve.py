@@ -122,7 +122,8 @@ class Searcher:
         question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
         text = " ".join(question.split())
         query = parse(text, self.index.mentions)
-        vectors = self.embedder.embed([focus(text), query.topic, framed(text)])
+        spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
+        vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])
         return self.intents.read(query, vectors[2]), vectors[:2]
 
     def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None,
@@ -180,7 +181,8 @@ class Searcher:
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
                   table: GradeTable) -> Evidence:
         """What bears on whether the reports answer: relevance, the part asked for, unknown words, stated numbers."""
-        unknown = [name for name in proper_names(query) if not self.index.mentions(name)]
+        unknown = [name for name in proper_names(query) if not self.index.mentions(name)
+                   and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
         unknown += [word for word in self._unmentioned(query) if word not in unknown]
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned,

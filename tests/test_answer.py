@@ -88,6 +88,20 @@ def test_glossary_expands_abbreviations_both_ways():
     assert glossary.expand("children in care") == ["cla", "lac"]
 
 
+def test_the_glossary_spells_out_abbreviations_for_the_model():
+    glossary = parse("multi-agency safeguarding hub | MASH | front door\nchildren in care | CLA | CiC\n"
+                     "child protection plan | CP plan\n")
+    assert glossary.spelled_out("notts MASH delays, CiC and cic") == \
+        "notts MASH (multi-agency safeguarding hub) delays, CiC (children in care) and cic"  # once, as written
+    assert glossary.spelled_out("children in care: is the CLA council good?") == "children in care: is the CLA council good?"
+    assert glossary.spelled_out("CP plan reviews") == "CP plan reviews"  # two words: not an abbreviation
+
+
+def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_searcher):
+    result = corpus_searcher.ask("leics CiC life story work", k=5)
+    assert not any("CiC" in note for note in result.notes)
+
+
 def test_unanswerable_question_is_flagged(shared_searcher):
     result = shared_searcher.ask("What did Ofsted say about school dinners in Rutland?", k=5)
     assert result.answer.no_answer
