@@ -50,7 +50,7 @@ _RECENCY = (
                 re.I), "next"),
     (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b", re.I),
      "previous"),
-    (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspection|visit|report|one)\b",
+    (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspect\w*|visit\w*|report|one)\b",
                 re.I), "latest"),
 )
 # A kind of report counts only in a phrase about the document: its noun after a determiner, a date or a word

@@ -72,6 +72,8 @@ def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named,
 
 @pytest.mark.parametrize("question, recency", [
     ("how did rutland do last time", "latest"),
+    ("When inspectors last visited Thurrock, what did they find?", "latest"),
+    ("what was found when Bury was last inspected", "latest"),
     ("What did the most recent Ofsted visit to Nottinghamshire say?", "latest"),
     ("the previous full inspection of Derbyshire (the one before the most recent)", "previous"),
     ("What did Ofsted say about care leavers in Derby?", None),
