@@ -77,9 +77,12 @@ def asks_from(scores: dict[str, float]) -> frozenset[str]:
 
 def tone_from(scores: dict[str, float]) -> int:
     """-1 when a question asks for criticism, +1 for praise, 0 for neither; when both read as likely, the one at least
-    twice as likely as the other (a question asking for strengths and weaknesses reads both alike)."""
+    twice as likely as the other, in odds (a question asking for strengths and weaknesses reads both alike; odds, not
+    probabilities, because a probability near 1 cannot be twice another above 0.5)."""
     critical, praised = scores["critical"], scores["praised"]
-    if max(critical, praised) < SURE or (min(critical, praised) >= SURE / 2 and max(critical, praised) < 2 * min(critical, praised)):
+    odds = lambda p: min(max(p, 1e-9), 1 - 1e-9) / (1 - min(max(p, 1e-9), 1 - 1e-9))  # noqa: E731
+    if max(critical, praised) < SURE or (min(critical, praised) >= SURE / 2
+                                         and max(odds(critical), odds(praised)) < 2 * min(odds(critical), odds(praised))):
         return 0
     return 1 if praised > critical else -1
 

@@ -66,6 +66,7 @@ def test_unsure_readings_fall_back_to_the_likeliest_or_a_plain_search():
     assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "grade": 0.9, "change": 0.5}) == {"grade", "change"}
     assert intent.tone_from({"critical": 0.9, "praised": 0.1}) == -1 and intent.tone_from({"critical": 0.8, "praised": 0.7}) == 0
     assert intent.tone_from({"critical": 1.0, "praised": 0.45}) == -1
+    assert intent.tone_from({"critical": 0.999, "praised": 0.64}) == -1  # certain, against a weak other reading
 
 
 def test_the_example_vectors_are_cached_and_reused(embedder, tmp_path):
