@@ -295,3 +295,32 @@ def test_report_text_written_as_markup_is_shown_as_text_on_every_page(crafted_se
             assert text in shown, (address, text)
     assert not alerts
     page.close()
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
+def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_index, browser, scheme, width):
+    """axe-core (WCAG 2.2 A and AA rules and best practices) finds nothing serious or critical on any page, in both
+    themes, at desktop and phone width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from ingest.store import Index
+    from search.viewer import key_of
+
+    index = Index.load(shared_index.index)
+    doc = next(doc for doc in index.documents() if doc.file == "rutland-2024-07-12-ofsted-inspection.pdf")
+    cited = next(item.chunk for item in index.document_chunks(doc.id) if item.chunk.page and item.chunk.page > 2)
+    pages = ["/", f"/?q={urllib.request.quote('How was Leicester graded in 2024?')}",
+             f"/?q={urllib.request.quote('What did Ofsted say about care leavers in Rutland?')}",
+             f"/report?doc={key_of(doc)}&at={cited.start}", "/councils?council=Leicester",
+             "/compare?council=Derbyshire", "/library"]
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    found = {}
+    for address in pages:
+        page.goto(f"{shared_server}{address}")
+        page.locator("h1").first.wait_for(timeout=120_000)
+        wait_until_drawn(page)
+        violations = Axe().run(page).response["violations"]
+        found[address] = [(item["id"], item["nodes"][0]["html"][:120]) for item in violations
+                          if item["impact"] in ("serious", "critical")]
+    page.close()
+    assert not any(found.values()), {address: problems for address, problems in found.items() if problems}

@@ -8,7 +8,7 @@ from search.render import sources
 from search.retrieve import Result, Searcher
 from search.select import Where
 from views.briefing import from_result
-from views.cards import STYLE, answer_html, answered_marker, card, chips_html, grade_table_html, inert
+from views.cards import answer_html, answered_marker, card, chips_html, grade_table_html, inert
 from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (
@@ -24,15 +24,18 @@ def use_example(example: str) -> None:
 
 
 def question_box() -> str:
-    """The question box and example buttons; the question is kept in the address bar.
-    The box has a fixed key and owns its value (the address bar only seeds it on a visitor's first load),
-    so a newly typed question is never replaced by the previous one."""
+    """The question box, an Ask button and, while the box is empty, example buttons; the question is kept in the
+    address bar. The box has a fixed key and owns its value (the address bar only seeds it on a visitor's first
+    load), so a newly typed question is never replaced by the previous one."""
     if "question" not in st.session_state:
         st.session_state["question"] = st.query_params.get("q", "")
-    question = st.text_input("Your question", key="question", placeholder=EXAMPLES[0])
-    st.caption("Or try one of these:")
-    for example in EXAMPLES:  # one per line, so that none is cut off on a narrow screen
-        st.button(example, on_click=use_example, args=(example,), type="tertiary", icon=":material/chat:")
+    box, button = st.columns([6, 1], vertical_alignment="bottom")
+    question = box.text_input("Your question", key="question", placeholder=EXAMPLES[0])
+    button.button("Ask", type="primary", width="stretch")  # Enter asks too; the click commits what was typed
+    if not question.strip():  # examples only while there is no question, so that the answer comes first
+        st.caption("Or try one of these:")
+        for example in EXAMPLES:  # one per line, so that none is cut off on a narrow screen
+            st.button(example, on_click=use_example, args=(example,), type="tertiary", icon=":material/chat:")
     keep_in_url({"q": question})
     return question.strip()
 
@@ -46,12 +49,12 @@ def show(result: Result, engine: Searcher) -> None:
         st.caption(inert(note))
     if result.answer.no_answer:
         st.warning("The indexed reports do not seem to answer this question. The closest passages are shown as weak matches.")
-    else:
+    else:  # the quoted answer first, on the first screen; a grade table, however long, below it
+        st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
         if result.grades:
             st.markdown("**Grades**")
             hrefs = [grade_link(engine, row) for row in result.grades]
             st.markdown(grade_table_html(result.grades, hrefs), unsafe_allow_html=True)
-        st.markdown(answer_html(result.answer, sources(result)), unsafe_allow_html=True)
     for hit in result.hits:
         st.markdown(card(hit, weak=result.answer.no_answer, href=report_link(hit.document, hit.chunk.start)),
                     unsafe_allow_html=True)
@@ -70,12 +73,11 @@ def render() -> None:
     """Draw the page."""
     st.title("Ask the Ofsted reports")
     st.caption("Every answer is quoted word for word from the inspection reports, with report, date and paragraph.")
-    st.markdown(STYLE, unsafe_allow_html=True)
     question = question_box()
     engine = ready_searcher()
     where = sidebar_filters(engine)
     if not question:
-        st.caption("Type a question about the inspection reports and press Enter, or pick an example above.")
+        st.caption("Type a question about the inspection reports and press Enter or Ask, or pick an example above.")
         return
     chips = st.container()  # what the search kept to, drawn above the choice to search everything
     result = engine.ask(question, k=5, filters=filters_control(), where=where if where != Where() else None)

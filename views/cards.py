@@ -86,16 +86,27 @@ mark {background: rgba(255, 200, 0, 0.45); color: inherit; padding: 0 2px;}
 .marker {text-decoration: none; font-weight: 600; margin-left: 2px;}
 .chip {display: inline-block; background: rgba(61, 139, 253, 0.18); border-radius: 12px; padding: 0 10px; margin: 0 4px;}
 .source {opacity: 0.75; font-size: 0.85rem;}
-.weak {color: #d29922; font-size: 0.8rem; border: 1px solid #d29922; border-radius: 4px; padding: 0 4px;}
+.weak {color: inherit; font-size: 0.8rem; border: 1px solid #d29922; border-radius: 4px; padding: 0 4px;}
 table.grades {border-collapse: collapse; width: 100%; font-size: 0.9rem; margin-bottom: 1rem;}
 table.grades th, table.grades td {border-bottom: 1px solid rgba(128,128,128,0.3); padding: 4px 6px; text-align: left;
   vertical-align: top;}
 table.grades td.stated {font-size: 0.8rem;}
-tr.grade-outstanding td:nth-child(5) {color: #2da44e; font-weight: 600;}
-tr.grade-good td:nth-child(5) {color: #3d8bfd; font-weight: 600;}
-tr.grade-requires td:nth-child(5) {color: #d29922; font-weight: 600;}
-tr.grade-inadequate td:nth-child(5) {color: #e5534b; font-weight: 600;}
+/* A grade is its word in the text colour (which passes contrast in both themes) after a mark whose shape, not only
+   its colour, tells the grades apart: circle outstanding, square good, triangle requires improvement, diamond
+   inadequate. */
+tr[class^="grade-"] td:nth-child(5) {font-weight: 600; white-space: nowrap;}
+tr[class^="grade-"] td:nth-child(5)::before {content: ""; display: inline-block; width: 0.75em; height: 0.75em;
+  margin-right: 0.4em;}
+tr.grade-outstanding td:nth-child(5)::before {background: #2da44e; border-radius: 50%;}
+tr.grade-good td:nth-child(5)::before {background: #3d8bfd;}
+tr.grade-requires td:nth-child(5)::before {background: #d29922; clip-path: polygon(50% 0, 100% 100%, 0 100%);}
+tr.grade-inadequate td:nth-child(5)::before {background: #e5534b; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);}
 .neighbour {opacity: 0.7;}
 .cited {border-left: 4px solid #d29922; padding-left: 0.8rem;}
+/* Streamlit's grey captions (3.9:1 on white) and red slider values (3.5:1 on dark) fall short of WCAG AA's 4.5:1:
+   the text colour of the theme, slightly faded, passes in both. */
+[data-testid="stCaptionContainer"] {color: inherit; opacity: 0.85;}
+[data-testid="stCaptionContainer"] p {color: inherit;}
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] {color: inherit;}
 </style>
 """

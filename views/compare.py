@@ -10,7 +10,7 @@ from search.councils import dated
 from search.render import citation_of
 from search.viewer import by_key, key_of
 from views.briefing import Briefing, Quoted, Section
-from views.cards import STYLE, inert
+from views.cards import inert
 from views.shared import document_label, downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 CHANGE = {"improved": "▲ improved", "declined": "▼ declined", "same": "= same", "": ""}
@@ -19,7 +19,6 @@ CHANGE = {"improved": "▲ improved", "declined": "▼ declined", "same": "= sam
 def render() -> None:
     """Draw the page."""
     st.title("Compare two reports")
-    st.markdown(STYLE, unsafe_allow_html=True)
     engine = ready_searcher()
     where = sidebar_filters(engine)
     documents = sorted((doc for doc in engine.index.documents() if where.keeps(doc)),

@@ -12,16 +12,17 @@ from search.render import citation_of
 from search.retrieve import Searcher
 from search.select import Where
 from views.briefing import Briefing, Quoted, Section
-from views.cards import STYLE, grade_table_html, inert
+from views.cards import grade_table_html, inert
 from views.shared import document_label, downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 GRADE_COLOURS = ("#2da44e", "#3d8bfd", "#d29922", "#e5534b")  # outstanding, good, requires improvement, inadequate
+# The same shapes mark the grades in the tables (views/cards.py STYLE), so that no grade is told by colour alone.
+GRADE_SHAPES = ("circle", "square", "triangle-up", "diamond")
 
 
 def render() -> None:
     """Draw the page."""
     st.title("Councils")
-    st.markdown(STYLE, unsafe_allow_html=True)
     engine = ready_searcher()
     where = sidebar_filters(engine)
     names = councils(engine.index)
@@ -63,6 +64,7 @@ def chart(events: list[Event]) -> None:
         x=alt.X("date:T", title="inspection"),
         y=alt.Y("area:N", title=None, sort=[AREA_SHORT[area] for area in AREA_SHORT], axis=alt.Axis(labelLimit=220)),
         color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)), title="grade"),
+        shape=alt.Shape("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_SHAPES)), title="grade"),
         href="link:N",
         tooltip=["report:N", "area:N", "grade:N", "framework:N"],
     )
@@ -75,8 +77,9 @@ def chart(events: list[Event]) -> None:
         layers += [rules, labels]
     st.altair_chart(alt.layer(*layers).properties(height=60 + 34 * len({p["area"] for p in points})),
                     width="stretch")
-    st.caption("Each point is one graded area of one inspection; click a point to open the passage that states it. "
-               "Dashed lines mark a change of inspection framework.")
+    st.caption("Each point is one graded area of one inspection, its shape and colour the grade; click a point to open "
+               "the passage that states it. Dashed lines mark a change of inspection framework. The same grades are "
+               "listed as text under each inspection below.")
 
 
 def timeline_entry(engine: Searcher, event: Event) -> None:

@@ -8,13 +8,12 @@ from ingest.grades import AREA_NAMES
 from search.councils import dated
 from search.render import citation_of, report_name_of, when_of
 from search.viewer import by_key, key_of, original, page_image, passage
-from views.cards import STYLE, inert
+from views.cards import inert
 from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters, whole_number
 
 
 def render() -> None:
     """Draw the page."""
-    st.markdown(STYLE, unsafe_allow_html=True)
     engine = ready_searcher()
     where = sidebar_filters(engine)
     linked = by_key(engine.index, st.query_params.get("doc", ""))
@@ -55,7 +54,8 @@ def render() -> None:
     if page_column is not None and path is not None and chunk.page:
         with page_column:
             st.image(page_image(path, chunk.page, chunk.box), caption=f"Page {chunk.page}, the passage boxed",
-                     width="stretch")
+                     width="stretch", alt=f"Page {chunk.page} of the report as printed, with the cited passage boxed; "
+                                          "its text is beside the image")
     if path is not None:
         st.download_button("Download the original report", path.read_bytes(), doc.file, icon=":material/download:")
     else:
