@@ -324,3 +324,21 @@ def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_in
                           if item["impact"] in ("serious", "critical")]
     page.close()
     assert not any(found.values()), {address: problems for address, problems in found.items() if problems}
+
+
+def test_a_follow_up_typed_in_the_box_keeps_its_council(shared_server, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(shared_server)
+    box = page.get_by_label("Your question")
+    box.wait_for(timeout=120_000)
+    box.fill("how did rutland do last time")
+    box.press("Enter")
+    page.locator("table.grades tbody tr").first.get_by_text("Rutland").wait_for(timeout=120_000)
+    box.fill("and nottinghamshire?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.locator("table.grades tbody tr").first.get_by_text("Nottinghamshire").wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    assert page.get_by_text("following on from your last question").count() == 1
+    assert page.locator("div.answer").bounding_box()["y"] < 900  # the answer on the first screen
+    shot(page, "ask-follow-up.png")
+    page.close()

@@ -158,3 +158,23 @@ def test_an_upload_is_ingested_in_a_process_of_its_own_and_a_rejected_file_is_no
         "broken.pdf: not a PDF: the file holds a web page (an error page saved in its place?); download the report again"]
     assert sorted(path.name for path in (tmp_path / "uploads").iterdir()) == ["care-leavers.txt"]
     assert len(Index.load(tmp_path / "index").documents()) == 3
+
+
+def test_a_follow_up_question_keeps_the_council_it_leaves_out(shared_index, monkeypatch):
+    app = open_page(monkeypatch, shared_index.index, "ask", q="how did rutland do last time")
+    assert "<td>Rutland</td>" in page_html(app)
+    app.text_input(key="question").set_value("and nottinghamshire?").run()
+    assert not app.exception, app.exception
+    shown = page_html(app)
+    assert "<td>Nottinghamshire</td>" in shown and "<td>Rutland</td>" not in shown
+    assert any("following on from your last question" in caption.value for caption in app.caption)
+    assert app.query_params["q"] == "how did nottinghamshire do last time"  # the link asks the whole question
+    alone = next(button for button in app.button if "on its own" in button.label)
+    alone.click().run()
+    assert not any("following on" in caption.value for caption in app.caption)
+
+
+def test_we_means_my_council(shared_index, monkeypatch):
+    app = open_page(monkeypatch, shared_index.index, "ask", q="how did we do last time?", home="Rutland")
+    assert "<td>Rutland</td>" in page_html(app)
+    assert any("about your council, Rutland" in caption.value for caption in app.caption)

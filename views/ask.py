@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from search.councils import councils
+from search.followup import LAST, FollowUp, follow_up, with_home
 from search.render import sources
 from search.retrieve import Result, Searcher
 from search.select import Where
@@ -36,8 +38,43 @@ def question_box() -> str:
         st.caption("Or try one of these:")
         for example in EXAMPLES:  # one per line, so that none is cut off on a narrow screen
             st.button(example, on_click=use_example, args=(example,), type="tertiary", icon=":material/chat:")
-    keep_in_url({"q": question})
     return question.strip()
+
+
+def home_council(engine: Searcher) -> str | None:
+    """The reader's own council, for questions that say "we", "our" or "us" (chosen in the sidebar, kept in the
+    address bar as ``home``)."""
+    names = councils(engine.index)
+    kept = st.query_params.get("home", "")
+    home = st.sidebar.selectbox("My council", ["", *names], index=([""] + names).index(kept) if kept in names else 0,
+                                format_func=lambda name: name or "none", key="home_council",
+                                help='Questions that say "we", "our" or "us" are about this council.')
+    keep_in_url({"home": home})
+    return home or None
+
+
+def followed(typed: str, home: str | None) -> FollowUp:
+    """What to ask for the question typed: completed from the question asked before it when it leaves out the
+    council or period ("and nottinghamshire?"), or from the reader's council; the same as long as it is not retyped
+    (the page runs again on every click). The reader can ask it on its own instead."""
+    last = st.session_state.get("asked")
+    if last is not None and last[0] == typed:
+        return last[1]
+    before = last[1].question if last is not None else None
+    if st.session_state.pop("alone", None) == typed:
+        result = FollowUp(typed)
+    else:
+        result = follow_up(before, typed)
+        if not result.carried:
+            result = with_home(typed, home)
+    st.session_state["asked"] = (typed, result)
+    return result
+
+
+def ask_alone(typed: str) -> None:
+    """Ask the typed question without what was carried into it (a callback of the chip's button)."""
+    st.session_state["alone"] = typed
+    st.session_state.pop("asked", None)
 
 
 def show(result: Result, engine: Searcher) -> None:
@@ -73,12 +110,22 @@ def render() -> None:
     """Draw the page."""
     st.title("Ask the Ofsted reports")
     st.caption("Every answer is quoted word for word from the inspection reports, with report, date and paragraph.")
-    question = question_box()
+    typed = question_box()
     engine = ready_searcher()
     where = sidebar_filters(engine)
-    if not question:
+    home = home_council(engine)
+    if not typed:
+        keep_in_url({"q": ""})
         st.caption("Type a question about the inspection reports and press Enter or Ask, or pick an example above.")
         return
+    follow = followed(typed, home)
+    question = follow.question
+    keep_in_url({"q": question})  # the whole question, so that the link asks it again
+    if follow.carried:
+        how = "following on from your last question" if follow.source == LAST else f"about your council, {home}"
+        st.caption(inert(f"Asked as “{question}”, {how}."))
+        st.button(f"Ask “{typed}” on its own", on_click=ask_alone, args=(typed,), type="tertiary",
+                  icon=":material/close:")
     chips = st.container()  # what the search kept to, drawn above the choice to search everything
     result = engine.ask(question, k=5, filters=filters_control(), where=where if where != Where() else None)
     if result.labels:

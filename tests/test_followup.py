@@ -1,0 +1,36 @@
+"""Follow-up questions keep the council and period of the one before; "we" means the reader's own council."""
+
+import pytest
+
+from search.followup import follow_up, with_home
+
+
+@pytest.mark.parametrize(("before", "question", "asked"), [
+    ("how did rutland do last time", "and nottinghamshire?", "how did nottinghamshire do last time"),
+    ("How was Leicestershire graded in 2024?", "what about 2019?", "How was Leicestershire graded in 2019?"),
+    ("How was Leicestershire graded in 2024?", "and Derby in 2019?", "How was Derby graded in 2019?"),
+    ("What did Ofsted say about care leavers?", "and Rutland?", "What did Ofsted say about care leavers in Rutland?"),
+    ("What did Ofsted say about care leavers in Rutland in 2024?", "what about private fostering?",
+     "private fostering in Rutland in 2024?"),
+    ("Did supervision improve in Leicester since 2017?", "and in Derby?", "Did supervision improve in Derby since 2017?"),
+])
+def test_a_follow_up_keeps_what_it_leaves_out(before, question, asked):
+    followed = follow_up(before, question)
+    assert followed.question == asked and followed.carried
+
+
+@pytest.mark.parametrize(("before", "question"), [
+    (None, "and Derby?"),  # nothing to follow
+    ("How was Rutland graded?", "What did Ofsted say about private fostering in Derby?"),  # names its own council
+    ("How was Rutland graded?", "Which councils were praised for their early help?"),  # a new question
+    ("How was Rutland graded?", "care leavers"),  # not said as following on
+])
+def test_a_question_that_says_what_it_asks_stands_alone(before, question):
+    assert follow_up(before, question).question == question and not follow_up(before, question).carried
+
+
+def test_we_and_our_mean_the_readers_own_council():
+    assert with_home("how did we do last time?", "Rutland").question == "how did we do last time in Rutland?"
+    assert with_home("What did Ofsted say about Derby's care leavers?", "Rutland").carried == ()  # names its council
+    assert with_home("What did Ofsted say about care leavers?", "Rutland").carried == ()  # not about "us"
+    assert with_home("how did we do last time?", None).carried == ()
