@@ -40,9 +40,11 @@ def shared_server(shared_index, tmp_path_factory) -> Iterator[str]:
     """The app serving a copy of the index of the corpus and the shared reports (uploads change the copy only)."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(shared_index.index, folder / "index")
-    yield from serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads")})
+    yield from serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads"),
+                      "OFSTED_OFFICER_PASSWORD": OFFICER})
 
 
+OFFICER = "officer secret"  # the officer password of the servers that allow uploads
 SERVERS: dict[str, int] = {}  # url -> process id of each Streamlit server started here
 
 
@@ -215,6 +217,11 @@ def test_an_uploaded_pdf_is_ingested_and_answers(shared_server, browser):
         pytest.skip("../shared/national-sample is not beside this checkout")
     page = browser.new_page(viewport={"width": 1300, "height": 1600})
     page.goto(f"{shared_server}/library")
+    password = page.get_by_role("textbox", name="Officer password")
+    password.wait_for(timeout=120_000)
+    assert page.locator("input[type='file']").count() == 0  # a visitor cannot add reports
+    password.fill(OFFICER)
+    password.press("Enter")
     page.locator("input[type='file']").set_input_files(str(report))
     page.get_by_role("button", name="Add to the index").click()
     page.get_by_text("Added 1 report(s)").wait_for(timeout=300_000)

@@ -147,7 +147,9 @@ def test_an_upload_is_ingested_in_a_process_of_its_own_and_a_rejected_file_is_no
         raise AssertionError("the page server ingested the upload itself, under the visitors' shared model")
 
     monkeypatch.setattr("ingest.pipeline.ingest", in_this_process)
+    monkeypatch.setenv("OFSTED_OFFICER_PASSWORD", "officer secret")
     app = open_page(monkeypatch, tmp_path / "index", "library")
+    app.text_input(key="officer_password").set_value("officer secret").run()
     app.file_uploader[0].set_value([
         ("care leavers.txt", b"1. Care leavers in Upton are supported well by their personal advisers.\n", "text/plain"),
         ("broken.pdf", b"<!doctype html><html>Sign in</html>", "application/pdf")]).run()
@@ -157,6 +159,7 @@ def test_an_upload_is_ingested_in_a_process_of_its_own_and_a_rejected_file_is_no
     assert [html.unescape(error.value) for error in app.error] == [  # shown as text, never as markup
         "broken.pdf: not a PDF: the file holds a web page (an error page saved in its place?); download the report again"]
     assert sorted(path.name for path in (tmp_path / "uploads").iterdir()) == ["care-leavers.txt"]
+    assert app.metric[0].value == "3"  # the totals drawn again
     assert len(Index.load(tmp_path / "index").documents()) == 3
 
 
@@ -178,3 +181,33 @@ def test_we_means_my_council(shared_index, monkeypatch):
     app = open_page(monkeypatch, shared_index.index, "ask", q="how did we do last time?", home="Rutland")
     assert "<td>Rutland</td>" in page_html(app)
     assert any("about your council, Rutland" in caption.value for caption in app.caption)
+
+
+def test_only_an_officer_can_add_reports(corpus_index, monkeypatch):
+    monkeypatch.delenv("OFSTED_OFFICER_PASSWORD", raising=False)
+    app = open_page(monkeypatch, corpus_index.index, "library")
+    assert not app.file_uploader and any("switched off" in caption.value for caption in app.caption)
+    monkeypatch.setenv("OFSTED_OFFICER_PASSWORD", "officer secret")
+    app = open_page(monkeypatch, corpus_index.index, "library")
+    assert not app.file_uploader
+    app.text_input(key="officer_password").set_value("a guess").run()
+    assert not app.file_uploader and [error.value for error in app.error] == ["That is not the officer password."]
+    app.text_input(key="officer_password").set_value("officer secret").run()
+    assert app.file_uploader and not app.error
+    app.switch_page("screens/ask.py").run()
+    app.switch_page("screens/library.py").run()
+    assert app.file_uploader  # signed in for the rest of the visit
+
+
+def test_with_sign_in_configured_a_visitor_is_asked_to_sign_in(corpus_index, monkeypatch):
+    monkeypatch.setenv("OFSTED_OFFICER_PASSWORD", "officer secret")  # sign-in, when configured, is what counts
+    monkeypatch.setenv("OFSTED_INDEX", str(corpus_index.index))
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(APP, default_timeout=240)
+    app.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                           "client_id": "id", "client_secret": "secret",
+                           "server_metadata_url": "https://login.example/.well-known/openid-configuration"}
+    app.run()
+    app.switch_page("screens/library.py").run()
+    assert not app.exception and not app.file_uploader
+    assert [button.label for button in app.button] == ["Sign in"] and not app.text_input

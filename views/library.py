@@ -1,7 +1,10 @@
-"""The library page (/library): what is indexed, what failed and why, and adding reports by upload."""
+"""The library page (/library): what is indexed, what failed and why, and, for officers only, adding reports by
+upload."""
 
 from __future__ import annotations
 
+import hmac
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -10,7 +13,7 @@ from ingest.apart import ingest_apart
 from ingest.config import from_env
 from ingest.errors import OfstedError
 from ingest.store import read_last_run
-from search.library import contents, drop_failed, save_upload
+from search.library import Library, contents, drop_failed, save_upload
 from views.cards import inert
 from views.shared import progress_bar, ready_searcher, show_waiting, sidebar_filters
 
@@ -22,15 +25,10 @@ def render() -> None:
     st.title("Library")
     settings = from_env()
     engine = ready_searcher()
-    library = contents(engine.index, sidebar_filters(engine))
-    columns = st.columns(4)
-    columns[0].metric("Documents", library.documents)
-    columns[1].metric("Passages", library.passages)
-    columns[2].metric("Councils", library.councils)
-    columns[3].metric("Last updated", library.updated[:10] or "–", help=f"Index version built {library.updated}")
-    st.dataframe(library.rows, hide_index=True, width="stretch")
-    if len(library.rows) < library.documents:
-        st.caption(f"Showing the {len(library.rows)} documents the sidebar's filters keep.")
+    where = sidebar_filters(engine)
+    shown = st.empty()  # drawn again once an upload has gone in
+    with shown.container():
+        listing(contents(engine.index, where))
     last = read_last_run(settings.index)
     failures = last.get("failures") or []
     if failures:
@@ -39,6 +37,8 @@ def render() -> None:
         for failure in failures:
             st.warning(inert(f"{Path(failure['path']).name}: {failure['reason']}"))
     st.subheader("Add reports")
+    if not officer():
+        return
     st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are saved in "
                f"{settings.uploads}/ and read with the same checks as `python -m ingest`.")
     uploaded = st.file_uploader("Reports", type=ACCEPTED, accept_multiple_files=True)
@@ -61,4 +61,55 @@ def render() -> None:
             status.update(label=f"Added {added} report(s); the index now holds {summary.documents} documents",
                           state="complete" if not summary.failures else "error")
         if added:
+            with shown.container():
+                listing(contents(ready_searcher().index, where))
             st.success("Done: ask about the new reports on the Ask page.")
+
+
+def listing(library: Library) -> None:
+    """The totals and one row per document."""
+    columns = st.columns(4)
+    columns[0].metric("Documents", library.documents)
+    columns[1].metric("Passages", library.passages)
+    columns[2].metric("Councils", library.councils)
+    columns[3].metric("Last updated", library.updated[:10] or "–", help=f"Index version built {library.updated}")
+    st.dataframe(library.rows, hide_index=True, width="stretch")
+    if len(library.rows) < library.documents:
+        st.caption(f"Showing the {len(library.rows)} documents the sidebar's filters keep.")
+
+
+def officer() -> bool:
+    """Whether this visitor may change the library (what every visitor is told): signed in through the OpenID
+    Connect provider set in ``.streamlit/secrets.toml`` (``[auth]``), else with the officer password
+    (``OFSTED_OFFICER_PASSWORD``, or ``officer_password`` in the secrets). With neither, nobody adds reports from the
+    page; ``python -m ingest`` still does."""
+    if _secret("auth") is not None:
+        if getattr(st.user, "is_logged_in", False):  # (absent where no identity was ever given, as in AppTest)
+            return True
+        st.caption("Adding reports is for officers: sign in with your council account.")
+        st.button("Sign in", on_click=st.login, icon=":material/login:")
+        return False
+    password = os.environ.get("OFSTED_OFFICER_PASSWORD") or _secret("officer_password")
+    if not password:
+        st.caption("Adding reports from this page is switched off: set OFSTED_OFFICER_PASSWORD (or sign-in in "
+                   ".streamlit/secrets.toml) to let officers do it, or run `python -m ingest` on the server.")
+        return False
+    if st.session_state.get("officer"):
+        return True
+    typed = st.text_input("Officer password", type="password", key="officer_password",
+                          help="Adding reports changes what every visitor is told, so it is for officers only.")
+    if typed and hmac.compare_digest(typed.encode(), str(password).encode()):
+        st.session_state["officer"] = True
+        del st.session_state["officer_password"]
+        st.rerun()
+    if typed:
+        st.error("That is not the officer password.")
+    return False
+
+
+def _secret(name: str) -> object | None:
+    """A value of ``.streamlit/secrets.toml``, or None (also when there is no secrets file)."""
+    try:
+        return st.secrets.get(name)
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
