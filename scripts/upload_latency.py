@@ -32,8 +32,14 @@ from ingest.apart import ingest_apart  # noqa: E402
 from ingest.config import from_env  # noqa: E402
 from ingest.embed import Embedder, SentenceEmbedder  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from scripts.load import QUESTIONS  # noqa: E402 - the load test's questions, as visitors ask them
 from search.retrieve import open_searcher  # noqa: E402
+
+QUESTIONS = (
+    "What did Ofsted say about care leavers?",
+    "How often are social workers supervised?",
+    "What did inspectors say about early help?",
+    "How stable is the social work workforce?",
+)
 
 
 def timed_answers(ask: Callable[[str], object], running: Callable[[], bool], least: int) -> list[float]:
