@@ -349,3 +349,22 @@ def test_a_follow_up_typed_in_the_box_keeps_its_council(shared_server, browser):
     assert page.locator("div.answer").bounding_box()["y"] < 900  # the answer on the first screen
     shot(page, "ask-follow-up.png")
     page.close()
+
+
+def test_a_citation_opens_the_report_with_the_passage_on_the_first_screen(shared_server, shared_index, browser):
+    from ingest.store import Index
+    from search.viewer import key_of, passage
+
+    index = Index.load(shared_index.index)
+    doc = next(doc for doc in index.documents() if doc.file == "leicestershire-2024-07-12-ofsted-inspection.pdf")
+    # the passage with the most text above it (its neighbours before): on a phone, far below the first screen
+    cited = max((item.chunk for item in index.document_chunks(doc.id) if item.chunk.page and item.chunk.page >= 3),
+                key=lambda chunk: sum(len(item.chunk.text) for item in passage(index, doc, chunk.start).before))
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{shared_server}/report?doc={key_of(doc)}&at={cited.start}")
+    page.locator("#cited mark").wait_for(state="attached", timeout=120_000)
+    wait_until_drawn(page)
+    page.wait_for_timeout(1500)
+    box = page.locator("#cited").bounding_box()
+    assert box is not None and 0 <= box["y"] < 844 - 40, box  # its first lines in view
+    page.close()

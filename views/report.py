@@ -9,7 +9,7 @@ from search.councils import dated
 from search.render import citation_of, report_name_of, when_of
 from search.viewer import by_key, key_of, original, page_image, passage
 from views.cards import inert
-from views.shared import document_label, keep_in_url, ready_searcher, sidebar_filters, whole_number
+from views.shared import document_label, keep_in_url, ready_searcher, scroll_to, sidebar_filters, whole_number
 
 
 def render() -> None:
@@ -56,6 +56,8 @@ def render() -> None:
             st.image(page_image(path, chunk.page, chunk.box), caption=f"Page {chunk.page}, the passage boxed",
                      width="stretch", alt=f"Page {chunk.page} of the report as printed, with the cited passage boxed; "
                                           "its text is beside the image")
+    if at is not None:  # opened from a citation: the cited passage on the first screen
+        scroll_to("cited")
     if path is not None:
         st.download_button("Download the original report", path.read_bytes(), doc.file, icon=":material/download:")
     else:

@@ -3,6 +3,7 @@ bar, links between pages, briefing downloads and errors shown as one message."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
@@ -126,6 +127,19 @@ def _year(value: str | None, default: int) -> int:
 def whole_number(value: str | None) -> int | None:
     """A number written in the address bar in ASCII digits, else None ("²" is a digit to Python but no number)."""
     return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
+def scroll_to(element_id: str) -> None:
+    """Scroll the page so that the element with ``element_id`` is in the middle of the screen, once it is drawn (a
+    script of ours, with nothing from a report in it)."""
+    st.html(f"""<script>
+      let tries = 0;
+      const look = setInterval(() => {{
+        const target = document.getElementById({json.dumps(element_id)});
+        if (target) {{ target.scrollIntoView({{block: "center"}}); }}
+        if (target || ++tries > 100) {{ clearInterval(look); }}
+      }}, 100);
+    </script>""", unsafe_allow_javascript=True)
 
 
 def keep_in_url(values: Mapping[str, str | list[str]]) -> None:
