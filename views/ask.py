@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ingest.config import from_env
 from search.councils import councils
+from search.feedback import VERDICTS, record, verdict_on
 from search.followup import LAST, FollowUp, follow_up, with_home
 from search.render import sources
 from search.retrieve import Result, Searcher
@@ -99,6 +101,20 @@ def show(result: Result, engine: Searcher) -> None:
     st.markdown(answered_marker(result.question), unsafe_allow_html=True)
 
 
+def feedback_form(result: Result, typed: str, engine: Searcher) -> None:
+    """Ask the reader whether the answer was right, and keep what they say with the question, the index version and
+    the passages shown (``python -m search.feedback export`` turns them into evaluation cases)."""
+    with st.expander("Is this answer right? Tell us"), st.form("feedback", clear_on_submit=True):
+        verdict = st.radio("This answer", VERDICTS, index=None)
+        comment = st.text_area("Anything else (optional)", max_chars=2000)
+        sent = st.form_submit_button("Send")
+    if sent and verdict is None:
+        st.warning("Choose one of the three answers first.")
+    elif sent and verdict is not None:
+        record(from_env().index, verdict_on(result, typed, verdict, comment, engine.index.folder.name))
+        st.success("Thank you: your verdict is kept with the question and the passages shown.")
+
+
 def filters_control() -> bool:
     """The reader's choice to search every report instead of those the question names (kept in the address bar)."""
     everything = st.checkbox("Search all reports instead", value=st.query_params.get("all") == "1")
@@ -131,3 +147,5 @@ def render() -> None:
     if result.labels:
         chips.markdown(chips_html(list(result.labels)), unsafe_allow_html=True)
     show(result, engine)
+    if result.hits:
+        feedback_form(result, typed, engine)
