@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +16,22 @@ from ingest.config import Settings
 from ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+# The two documents the project ships in corpus/, copied for the tests: a user who drops more reports (or uploads)
+# into corpus/ changes what the page serves, never what the tests expect.
+BUNDLED = ("leicestershire-2017-02-13-ofsted-sif-inspection.txt",
+           "leicestershire-2024-09-03-scrutiny-committee-ofsted-ilacs.txt")
+
+
+def _bundled_copy() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="ofsted-corpus-")) / "corpus"
+    folder.mkdir()
+    for name in BUNDLED:
+        shutil.copy2(ROOT / "corpus" / name, folder / name)
+    atexit.register(shutil.rmtree, folder.parent, True)
+    return folder
+
+
+CORPUS = _bundled_copy()
 SHARED_REPORTS = ROOT.parent / "shared" / "reports"
 
 

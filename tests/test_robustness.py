@@ -84,11 +84,11 @@ def test_the_same_files_from_another_working_folder_are_not_indexed_twice(tmp_pa
     index = tmp_path / "index"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    first = subprocess.run([sys.executable, "-m", "ingest", "corpus", "--index", str(index), "--quiet"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-m", "ingest", "corpus", "--index", str(index), "--quiet"],
+                           cwd=CORPUS.parent, capture_output=True, text=True, timeout=300, env=env)
     assert first.returncode == 0, first.stderr
     relative = os.path.relpath(CORPUS, elsewhere)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     second = subprocess.run([sys.executable, "-m", "ingest", relative, "--index", str(index), "--quiet"], cwd=elsewhere,
                             capture_output=True, text=True, timeout=300, env=env)
     assert second.returncode == 0, second.stderr
