@@ -39,8 +39,8 @@ def render() -> None:
     st.subheader("Add reports")
     if not officer():
         return
-    st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are saved in "
-               f"{settings.uploads}/ and read with the same checks as `python -m ingest`.")
+    st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are kept in the "
+               "server's uploads folder (`OFSTED_UPLOADS`) and read with the same checks as `python -m ingest`.")
     uploaded = st.file_uploader("Reports", type=ACCEPTED, accept_multiple_files=True)
     if uploaded and st.button("Add to the index", type="primary"):
         paths = []
