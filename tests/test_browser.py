@@ -368,3 +368,26 @@ def test_a_citation_opens_the_report_with_the_passage_on_the_first_screen(shared
     box = page.locator("#cited").bounding_box()
     assert box is not None and 0 <= box["y"] < 844 - 40, box  # its first lines in view
     page.close()
+
+
+def test_keyboard_only_a_question_is_typed_answered_and_its_citation_opened(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    box = page.get_by_label("Your question")
+    box.wait_for(timeout=120_000)
+    page.wait_for_function("document.activeElement && document.activeElement.getAttribute('aria-label') === "
+                           "'Your question'", timeout=30_000)  # the box has the keyboard on load
+    page.keyboard.type("What did Ofsted say about care leavers?")
+    page.keyboard.press("Enter")
+    page.locator("div.answer").wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    for _ in range(60):  # Tab to the first passage's citation link
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('#passage-1 a.open')"):
+            break
+    else:
+        pytest.fail("the first citation link cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.locator("#cited mark").wait_for(timeout=120_000)
+    assert "/report?" in page.url
+    page.close()

@@ -13,7 +13,7 @@ from search.retrieve import Result, Searcher
 from search.select import Where
 from views.briefing import from_result
 from views.cards import answer_html, answered_marker, card, chips_html, grade_table_html, inert
-from views.shared import downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
+from views.shared import downloads, focus, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
 EXAMPLES = (
     "What did Ofsted say about care leavers?",
@@ -131,6 +131,7 @@ def render() -> None:
     where = sidebar_filters(engine)
     home = home_council(engine)
     if not typed:
+        focus("Your question")  # a first visit types at once
         keep_in_url({"q": ""})
         st.caption("Type a question about the inspection reports and press Enter or Ask, or pick an example above.")
         return

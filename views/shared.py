@@ -142,6 +142,19 @@ def scroll_to(element_id: str) -> None:
     </script>""", unsafe_allow_javascript=True)
 
 
+def focus(label: str) -> None:
+    """Put the keyboard in the field labelled ``label`` once it is drawn (a script of ours), so that a reader can type
+    at once instead of tabbing past the navigation."""
+    st.html(f"""<script>
+      let tries = 0;
+      const look = setInterval(() => {{
+        const field = document.querySelector(`input[aria-label=${{JSON.stringify({json.dumps(label)})}}]`);
+        if (field) {{ field.focus(); }}
+        if (field || ++tries > 100) {{ clearInterval(look); }}
+      }}, 100);
+    </script>""", unsafe_allow_javascript=True)
+
+
 def keep_in_url(values: Mapping[str, str | list[str]]) -> None:
     """Write the view's state into the address bar (empty values removed), so that the view can be shared."""
     for name, value in values.items():
