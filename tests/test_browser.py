@@ -391,3 +391,16 @@ def test_keyboard_only_a_question_is_typed_answered_and_its_citation_opened(serv
     page.locator("#cited mark").wait_for(timeout=120_000)
     assert "/report?" in page.url
     page.close()
+
+
+def test_the_sidebar_filters_follow_the_reader_to_another_page(shared_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{shared_server}/?council=Rutland&from=2017")
+    page.get_by_label("Your question").wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    page.get_by_role("link", name="Library").click()  # the navigation bar: its links carry no parameters
+    page.locator("h1", has_text="Library").wait_for(timeout=120_000)
+    wait_until_drawn(page)
+    assert "council=Rutland" in page.url and "from=2017" in page.url
+    assert page.locator("[data-testid='stSidebar']").get_by_text("Rutland").count() >= 1
+    page.close()

@@ -211,3 +211,4 @@ def test_with_sign_in_configured_a_visitor_is_asked_to_sign_in(corpus_index, mon
     app.switch_page("screens/library.py").run()
     assert not app.exception and not app.file_uploader
     assert [button.label for button in app.button] == ["Sign in"] and not app.text_input
+

@@ -97,8 +97,16 @@ def guarded(page: Callable[[], None]) -> Callable[[], None]:
     return draw
 
 
+FILTERS = ("council", "from", "to", "kind")  # the sidebar's parameters in the address bar
+
+
 def sidebar_filters(engine: Searcher) -> Where:
-    """Councils, years and kind of document chosen in the sidebar, restored from and kept in the address bar."""
+    """Councils, years and kind of document chosen in the sidebar, restored from and kept in the address bar, and
+    carried to the next page (the navigation bar's links drop the address's parameters)."""
+    kept: dict[str, list[str]] = st.session_state.get("filters", {})
+    if kept and not any(st.query_params.get_all(name) for name in FILTERS):
+        for name, values in kept.items():
+            st.query_params[name] = values
     names = councils(engine.index)
     years = sorted({year for doc in engine.index.documents() for year in doc.description.years()})
     chosen = [name for name in st.query_params.get_all("council") if name in names]
@@ -115,6 +123,8 @@ def sidebar_filters(engine: Searcher) -> Where:
                                 index=kinds.index(st.query_params.get("kind", "")) if st.query_params.get("kind", "") in kinds else 0)
     keep_in_url({"council": picked, "from": str(start) if start > low else "", "to": str(end) if end < high else "",
                  "kind": kind})
+    st.session_state["filters"] = {name: st.query_params.get_all(name) for name in FILTERS
+                                   if st.query_params.get_all(name)}
     return Where(date_from=str(start) if start > low else None, date_to=str(end) if end < high else None,
                  kind=kind or None, authorities=tuple(picked))
 
