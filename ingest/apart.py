@@ -25,7 +25,7 @@ def ingest_apart(paths: Sequence[Path], settings: Settings, progress: Progress,
     with tempfile.TemporaryFile("w+") as problems, \
             subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=problems, text=True) as process:
         assert process.stdout is not None
-        summary: tuple[Summary, int] | None = None
+        outcome: tuple[Summary, int] | None = None
         error = ""
         for line in process.stdout:
             event = json.loads(line)
@@ -37,13 +37,13 @@ def ingest_apart(paths: Sequence[Path], settings: Settings, progress: Progress,
             elif kind == "error":
                 error = event["message"]
             elif kind == "summary":
-                summary = _summary(event)
+                outcome = _summary(event)
         process.wait()
         problems.seek(0)
         said = _last_line(problems.read())
-    if summary is None:
+    if outcome is None:
         raise OfstedError(error or said or f"the ingest stopped (exit code {process.returncode})")
-    return summary
+    return outcome
 
 
 def _summary(event: dict) -> tuple[Summary, int]:

@@ -41,4 +41,3 @@ def _docx_paragraph(paragraph) -> Block:
         return Block(ITEM, text)
     numbered = paragraph_number(text)
     return Block(PARAGRAPH, numbered[1], None, numbered[0]) if numbered else Block(PARAGRAPH, text)
-

@@ -140,29 +140,27 @@ def whole_number(value: str | None) -> int | None:
 
 
 def scroll_to(element_id: str) -> None:
-    """Scroll the page so that the element with ``element_id`` is in the middle of the screen, once it is drawn (a
-    script of ours, with nothing from a report in it)."""
-    st.html(f"""<script>
-      let tries = 0;
-      const look = setInterval(() => {{
-        const target = document.getElementById({json.dumps(element_id)});
-        if (target) {{ target.scrollIntoView({{block: "center"}}); }}
-        if (target || ++tries > 100) {{ clearInterval(look); }}
-      }}, 100);
-    </script>""", unsafe_allow_javascript=True)
+    """Scroll the page so that the element with ``element_id`` is in the middle of the screen, once it is drawn."""
+    _when_drawn(f"document.getElementById({json.dumps(element_id)})", 'scrollIntoView({block: "center"})')
 
 
 def focus(label: str) -> None:
-    """Put the keyboard in the field labelled ``label`` once it is drawn (a script of ours), so that a reader can type
-    at once instead of tabbing past the navigation."""
-    st.html(f"""<script>
+    """Put the keyboard in the field labelled ``label`` once it is drawn, so that a reader can type at once instead of
+    tabbing past the navigation."""
+    _when_drawn(f"document.querySelector({json.dumps(f'input[aria-label={json.dumps(label)}]')})", "focus()")
+
+
+def _when_drawn(find: str, act: str) -> None:
+    """Run ``act`` on the element ``find`` (JavaScript expressions of ours, nothing from a report in them) once the
+    page has drawn it, giving up after 10 s; in a scope of its own, so that a page run again can run it again."""
+    st.html(f"""<script>(() => {{
       let tries = 0;
       const look = setInterval(() => {{
-        const field = document.querySelector(`input[aria-label=${{JSON.stringify({json.dumps(label)})}}]`);
-        if (field) {{ field.focus(); }}
-        if (field || ++tries > 100) {{ clearInterval(look); }}
+        const element = {find};
+        if (element) {{ element.{act}; }}
+        if (element || ++tries > 100) {{ clearInterval(look); }}
       }}, 100);
-    </script>""", unsafe_allow_javascript=True)
+    }})();</script>""", unsafe_allow_javascript=True)
 
 
 def keep_in_url(values: Mapping[str, str | list[str]]) -> None:
