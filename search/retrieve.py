@@ -386,12 +386,13 @@ def open_searcher(
     """Load the index in ``settings.index`` and the model it was built with (or refuse another)."""
     index = Index.load(settings.index)
     check_model(index.manifest, settings.model, settings.index)
+    model = settings.model or index.manifest.model  # a runtime giving the same vectors may be asked for
     if embedder is None and factory is not None:
-        embedder = factory(index.manifest.model)
+        embedder = factory(model)
     if embedder is None:
         from ingest.embed import SentenceEmbedder
 
-        embedder = SentenceEmbedder.for_questions(index.manifest.model, settings)
+        embedder = SentenceEmbedder.for_questions(model, settings)
     if embedder.dimension != index.manifest.dimension:
         raise IndexMismatch(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "

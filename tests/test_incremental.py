@@ -196,19 +196,11 @@ def test_the_model_leaves_a_core_to_a_busy_reader_and_gives_the_page_its_one_thr
     assert calls == [1, 2, 1, 2, 1, 2, 1]
 
 
-def test_questions_are_embedded_with_one_thread_unless_configured(corpus_index, monkeypatch):
-    import torch
-
+def test_questions_are_embedded_with_one_thread_unless_configured(corpus_index):
     from search.retrieve import open_searcher
 
-    before = torch.get_num_threads()
-    try:
-        open_searcher(corpus_index)
-        assert torch.get_num_threads() == 1
-        open_searcher(Settings(index=corpus_index.index, threads=2))
-        assert torch.get_num_threads() == 2
-    finally:
-        torch.set_num_threads(before)
+    assert open_searcher(corpus_index).embedder.threads_in_use() == 1  # type: ignore[attr-defined]
+    assert open_searcher(Settings(index=corpus_index.index, threads=2)).embedder.threads_in_use() == 2  # type: ignore[attr-defined]
 
 
 def _children(pid: int) -> set[int]:

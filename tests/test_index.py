@@ -139,8 +139,10 @@ def test_the_model_uses_the_thread_count_it_is_given():
     assert from_env({"OFSTED_THREADS": "1"}).threads == 1
     before = torch.get_num_threads()
     try:
-        SentenceEmbedder(threads=1)
-        assert torch.get_num_threads() == 1
+        for model, runtime in (("all-MiniLM-L6-v2", "onnx"), ("all-MiniLM-L6-v2@torch", "torch")):
+            embedder = SentenceEmbedder(model, threads=1)
+            assert embedder.runtime == runtime and embedder.threads_in_use() == 1
+            assert embedder.set_threads(2) == 1 and embedder.threads_in_use() == 2
     finally:
         torch.set_num_threads(before)
 
