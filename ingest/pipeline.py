@@ -382,11 +382,13 @@ class Threads:
 
 def _embed(fresh: Fresh, embedder: Embedder) -> Entry:
     """Embed one document's passages and every sentence of them in one call (the sentence vectors let a question be
-    answered by embedding only the question)."""
+    answered by embedding only the question), each distinct text once: a one-sentence passage is its sentence."""
     # Passage text alone: prefixing the section heading was measured worse (hybrid Recall@5 0.873 vs 0.927).
     document, chunks = fresh.document, fresh.chunks
     sentences = [chunk.text[a:b] for chunk in chunks for a, b in chunk.sentences]
-    matrix = embedder.embed([chunk.text for chunk in chunks] + sentences)
+    texts = [chunk.text for chunk in chunks] + sentences
+    distinct = {text: row for row, text in enumerate(dict.fromkeys(texts))}
+    matrix = embedder.embed(list(distinct))[[distinct[text] for text in texts]]
     per_chunk, offset = [], len(chunks)
     for chunk in chunks:
         per_chunk.append(matrix[offset:offset + len(chunk.sentences)])

@@ -173,3 +173,24 @@ def test_a_large_index_is_approximate_with_recall_above_99_percent_and_exact_fil
     exact_wide = sorted(wide, key=lambda i: -float(vectors[i] @ query))[:10]
     through_graph = [i for i, _ in index.search(query, 10, wide)]
     assert left_out not in through_graph and len(set(through_graph) & set(exact_wide)) >= 9
+
+
+def test_each_distinct_text_of_a_document_is_embedded_once(tmp_path):
+    """A one-sentence passage is its own sentence: embedded once, and its sentence gets the passage's vector."""
+    calls: list[list[str]] = []
+
+    class Recording(FakeEmbedder):
+        def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+            calls.append(list(texts))
+            return super().embed(texts, progress)
+
+    settings = fake_settings(tmp_path)
+    ingest([CORPUS], settings, embedder_factory=lambda name: Recording())
+    assert calls and all(len(batch) == len(set(batch)) for batch in calls)
+    index = Index.load(settings.index)
+    single = [item for document in index.documents() for item in index.document_chunks(document.id)
+              if [tuple(span) for span in item.chunk.sentences] == [(0, len(item.chunk.text))]]
+    assert single, "the bundled reports have one-sentence passages (headings, short paragraphs)"
+    sentences = index.sentence_vectors(item.id for item in single)
+    for item in single:
+        assert np.allclose(sentences[item.id][0], index.vector(item.id), atol=1e-3)  # stored as float16
