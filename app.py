@@ -14,5 +14,6 @@ PAGES = [
     st.Page("screens/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("screens/report.py", title="Report", icon=":material/description:", url_path="report"),
     st.Page("screens/library.py", title="Library", icon=":material/library_books:", url_path="library"),
+    st.Page("screens/accessibility.py", title="Accessibility", icon=":material/accessibility:", url_path="accessibility"),
 ]
 st.navigation(PAGES, position="top").run()

@@ -34,6 +34,8 @@ class Settings:
     readers: int = 1  # OFSTED_READERS: processes reading files while the model embeds (0: read in the ingesting one)
     uploads: Path = Path("corpus/uploads")  # OFSTED_UPLOADS: where reports added on the library page are saved
     cache: Path = Path.home() / ".cache" / "ofsted-search"  # OFSTED_CACHE: work kept between runs (example vectors)
+    operator: str = ""  # OFSTED_OPERATOR: who runs the service, as the accessibility statement names it
+    contact: str = ""  # OFSTED_CONTACT: whom readers contact about accessibility (an email address or web page)
 
 
 HELP = {
@@ -53,6 +55,8 @@ HELP = {
     "readers": "processes reading files while the model embeds (0: read in the ingesting process)",
     "uploads": "folder where reports added on the library page are saved",
     "cache": "folder for work kept between runs, such as the vectors of the example questions (safe to delete)",
+    "operator": "who runs the service, named in the accessibility statement (e.g. 'Rutland County Council')",
+    "contact": "whom readers contact about accessibility, named in the accessibility statement (an email address)",
 }
 
 

@@ -319,7 +319,7 @@ def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_in
     pages = ["/", f"/?q={urllib.request.quote('How was Leicester graded in 2024?')}",
              f"/?q={urllib.request.quote('What did Ofsted say about care leavers in Rutland?')}",
              f"/report?doc={key_of(doc)}&at={cited.start}", "/councils?council=Leicester",
-             "/compare?council=Derbyshire", "/library"]
+             "/compare?council=Derbyshire", "/library", "/accessibility"]
     page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
     found = {}
     for address in pages:

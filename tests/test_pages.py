@@ -212,3 +212,19 @@ def test_with_sign_in_configured_a_visitor_is_asked_to_sign_in(corpus_index, mon
     assert not app.exception and not app.file_uploader
     assert [button.label for button in app.button] == ["Sign in"] and not app.text_input
 
+
+
+def test_the_accessibility_statement_names_who_runs_the_service_and_whom_to_contact(corpus_index, monkeypatch):
+    """GOV.UK's model statement: its sections, the known problems, and the operator and contact from the settings."""
+    monkeypatch.setenv("OFSTED_OPERATOR", "Rutland County Council")
+    monkeypatch.setenv("OFSTED_CONTACT", "accessibility@rutland.gov.uk")
+    app = open_page(monkeypatch, corpus_index.index, "accessibility")
+    text = next(element.value for element in app.markdown if "Accessibility statement" in element.value)
+    for heading in ("# Accessibility statement for Ask the Ofsted reports", "## How accessible this service is",
+                    "## Feedback and contact information", "## Enforcement procedure", "### Compliance status",
+                    "### Non-accessible content", "## Preparation of this accessibility statement"):
+        assert heading in text
+    assert "This service is run by Rutland County Council." in text
+    assert "Rutland County Council is committed" in text and "contact accessibility@rutland.gov.uk." in text
+    assert "partially compliant with the [Web Content Accessibility Guidelines version 2.2]" in text
+    assert "{" not in text  # every placeholder filled
