@@ -2,7 +2,7 @@
 start to a first answer, memory and index size, and a txtai hybrid index over the same passages as a reference, printed
 side by side in one run.
 
-Usage: python scripts/benchmark.py [PATH ...] [--questions N] [--embedding-sample F] [--no-reference]
+Usage: python scripts/benchmark.py [PATH ...] [--questions N] [--embedding-sample F] [--no-reference] [--model M]
   default PATH: ../shared/national-sample/ if present, else corpus/ and ../shared/reports/
   --embedding-sample F: time pure embedding on a random share F of the texts and scale up (for the whole country)
   the txtai reference needs `pip install -r requirements-bench.txt` (never a dependency of the product)
@@ -66,6 +66,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--embedding-sample", type=float, default=1.0,
                         help="share of the texts pure embedding is timed on, scaled up (default 1: all)")
     parser.add_argument("--no-reference", action="store_true", help="leave out the txtai reference")
+    parser.add_argument("--model", help="the model and runtime to ingest with (default: all-MiniLM-L6-v2, in ONNX "
+                                        "Runtime; all-MiniLM-L6-v2@torch for PyTorch)")
     args = parser.parse_args(argv)
     paths = args.paths or ([SHARED / "national-sample"] if (SHARED / "national-sample").is_dir() else
                            [p for p in (ROOT / "corpus", SHARED / "reports") if p.exists()])
@@ -75,7 +77,7 @@ def main(argv: list[str]) -> int:
     staged.mkdir()
     for file in files[:-1]:  # every report but the last; the last is the "new report" of the re-run
         shutil.copy2(file, staged / f"{len(list(staged.iterdir())):04d}-{file.name}")
-    settings = Settings(index=work / "index")
+    settings = Settings(index=work / "index", model=args.model)
     row: dict[str, float] = {}
 
     began_cpu, began_readers, began = cpu(), cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
