@@ -9,11 +9,13 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+import sklearn
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -35,6 +37,8 @@ LIKELIEST = 0.15
 STRENGTH = 64.0
 # The logit of a label the examples always (or never) give.
 CERTAIN = 30.0
+# How a question's words are weighted: words and word pairs seen in two examples or more, tf-idf with log counts.
+WORDS: dict = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORD = re.compile(r"[a-z]+")
 
@@ -137,9 +141,28 @@ class Intents:
         with self._lock:
             if self._fitted is None:
                 examples = self._examples if self._examples is not None else load()
-                self._fitted = fit(examples, self._embedder, self._vectors(examples))
+                self._fitted = self._classifier(examples)
                 self._vocabulary = frozenset(word for example in examples for word in _WORD.findall(example.text.lower()))
             return self._fitted
+
+    def _classifier(self, examples: Sequence[Example]) -> Classifier:
+        """The classifier fitted on ``examples``: from the cache when it holds one fitted on the same examples with the
+        same model and settings (fitting takes seconds, a page's cold start most of it), else fitted and cached."""
+        stamp = [self._embedder.name, f"{STRENGTH} {CERTAIN} {sklearn.__version__}",
+                 *(f"{' '.join(sorted(example.asks))}|{example.text}" for example in examples)]
+        key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:16]
+        path = self._cache / f"intents-{key}.npz" if self._cache else None
+        if path is not None and path.is_file():
+            try:
+                return _load_classifier(path)
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged cache file is fitted again and replaced
+        classifier = fit(examples, self._embedder, self._vectors(examples))
+        if path is not None:
+            _save(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
+                                              terms=classifier.words.get_feature_names_out().astype(str),
+                                              idf=classifier.words.idf_))
+        return classifier
 
     def _vectors(self, examples: Sequence[Example]) -> np.ndarray:
         """The examples' vectors, from the cache when it has them, else embedded (and cached when it can be)."""
@@ -155,20 +178,29 @@ class Intents:
                 pass  # a damaged cache file is embedded again and replaced
         vectors = self._embedder.embed(texts)
         if path is not None:
-            _save(path, vectors)
+            _save(path, lambda file: np.save(file, vectors))
         return vectors
 
 
-def _save(path: Path, vectors: np.ndarray) -> None:
-    """Write ``vectors`` to ``path`` whole or not at all; a cache that cannot be written is only slower."""
+def _save(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` (with ``write``) whole or not at all; a cache that cannot be written is only slower."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as file:
-            np.save(file, vectors)
+            write(file)
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def _load_classifier(path: Path) -> Classifier:
+    """A classifier saved by Intents._classifier: plain arrays (no pickle), the word weighting rebuilt from its terms
+    and their idf."""
+    with np.load(path, allow_pickle=False) as data:
+        words = TfidfVectorizer(**WORDS, vocabulary={str(term): n for n, term in enumerate(data["terms"])})
+        words.idf_ = data["idf"]
+        return Classifier(words, data["weights"], data["bias"])
 
 
 @dataclass(frozen=True)
@@ -192,7 +224,7 @@ def fit(examples: Sequence[Example], embedder: Embedder, vectors: np.ndarray | N
     texts = [framed(example.text) for example in examples]
     if vectors is None:
         vectors = embedder.embed(texts)
-    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    words = TfidfVectorizer(**WORDS)
     features = _features(vectors, words.fit_transform([text.lower() for text in texts]))
     weights, bias = [], []
     for label in LABELS:

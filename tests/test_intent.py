@@ -91,3 +91,23 @@ def test_a_bad_examples_line_names_the_file_and_line(tmp_path):
     path.write_text("grade | How was Kent rated?\nverdict | What was the verdict?\n")
     with pytest.raises(ValueError, match="line 2"):
         intent.load(path)
+
+
+def test_the_fitted_classifier_is_cached_and_reads_alike_without_fitting(embedder, tmp_path, monkeypatch):
+    """A new process reads questions without fitting again (seconds of a page's cold start): the fitted weights and
+    word weighting are kept as plain arrays beside the example vectors, and give the same readings."""
+    examples = intent.load()[:200]
+    questions = ["how did rutland do", "has kent improved since 2019", "What must Derby work on?"]
+    first = intent.Intents(embedder, examples, cache=tmp_path)
+    expected = [first.scores(question) for question in questions]
+    assert len(list(tmp_path.glob("intents-*.npz"))) == 1
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(intent, "fit", refuse)
+    again = intent.Intents(embedder, examples, cache=tmp_path)
+    assert [again.scores(question) for question in questions] == [pytest.approx(scores) for scores in expected]
+    other = intent.Intents(embedder, examples[:100], cache=tmp_path)  # other examples: fitted, not read from the cache
+    with pytest.raises(AssertionError, match="fitted again"):
+        other.prepare()
