@@ -83,7 +83,8 @@ def model_location(name: str) -> str:
 
 @dataclass
 class SentenceEmbedder:
-    """A sentence-transformers model, loaded once, embedding in batches."""
+    """A sentence-transformers model, loaded once in the runtime its name asks for (ONNX Runtime when it can, else
+    PyTorch), embedding in batches."""
 
     name: str = DEFAULT_MODEL
     batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
@@ -303,6 +304,9 @@ def onnx_file(folder: Path, cache: Path, quantised: bool = False) -> Path:
         except OSError as error:
             raise ModelError(f"could not write the ONNX model to {target.parent} ({error}); set OFSTED_CACHE to a "
                              "writable folder") from error
+        except Exception as error:  # the exporter raises many types for a model it cannot trace
+            raise ModelError(f"could not export {folder} to ONNX ({error.__class__.__name__}: {error}); "
+                             f"use '@{TORCH}' after the model's name") from error
     return target
 
 

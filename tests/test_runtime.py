@@ -83,6 +83,14 @@ def test_a_model_onnx_cannot_run_falls_back_to_pytorch(tmp_path):
     assert SentenceEmbedder(str(folder), cache=tmp_path / "cache").runtime == "torch"
     with pytest.raises(embed.ModelError, match="mean-pooled"):
         SentenceEmbedder(f"{folder}@int8", cache=tmp_path / "cache")
+    def cannot(*args: object) -> None:
+        raise RuntimeError("Unsupported: a layer the tracer cannot follow")
+
+    with pytest.MonkeyPatch.context() as patch:  # a model the exporter cannot trace
+        patch.setattr(embed, "_export", cannot)
+        assert SentenceEmbedder(cache=tmp_path / "fresh").runtime == "torch"
+        with pytest.raises(embed.ModelError, match="could not export .*RuntimeError: Unsupported"):
+            SentenceEmbedder("all-MiniLM-L6-v2@int8", cache=tmp_path / "fresh")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would be")
     assert SentenceEmbedder(cache=blocked).runtime == "torch"
