@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ingest.config import DEFAULT_MODEL, Settings
+from ingest.config import DEFAULT_MODEL, Settings, from_env
 from ingest.errors import ModelError
 
 # Threads a question is embedded with unless OFSTED_THREADS says otherwise. Measured on the national sample's index
@@ -89,7 +89,7 @@ class SentenceEmbedder:
     name: str = DEFAULT_MODEL
     batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
     threads: int = 0  # CPU threads; 0 keeps the runtime's default (one per core)
-    cache: Path = field(default_factory=lambda: Settings().cache)  # where an exported ONNX model is kept
+    cache: Path = field(default_factory=lambda: from_env().cache)  # where an exported ONNX model is kept
 
     def __post_init__(self) -> None:
         weights, asked = split_model(self.name)

@@ -148,7 +148,7 @@ class Intents:
     def _classifier(self, examples: Sequence[Example]) -> Classifier:
         """The classifier fitted on ``examples``: from the cache when it holds one fitted on the same examples with the
         same model and settings (fitting takes seconds, a page's cold start most of it), else fitted and cached."""
-        stamp = [self._embedder.name, f"{STRENGTH} {CERTAIN} {sklearn.__version__}",
+        stamp = [self._embedder.name, f"{LABELS} {WORDS} {STRENGTH} {CERTAIN} {sklearn.__version__}",
                  *(f"{' '.join(sorted(example.asks))}|{example.text}" for example in examples)]
         key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:16]
         path = self._cache / f"intents-{key}.npz" if self._cache else None

@@ -55,7 +55,8 @@ def test_the_runtime_is_part_of_the_model_name_and_an_int8_index_is_searched_wit
 
 
 def test_the_onnx_file_is_exported_once_and_then_loaded_without_pytorch(tmp_path, monkeypatch):
-    SentenceEmbedder(cache=tmp_path)
+    monkeypatch.setenv("OFSTED_CACHE", str(tmp_path))  # the default cache is the setting's
+    SentenceEmbedder()
     exported = list(tmp_path.rglob("model.onnx"))
     assert len(exported) == 1
 
