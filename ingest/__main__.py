@@ -15,6 +15,7 @@ from tqdm import tqdm
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
 from ingest.pipeline import Progress, Summary, ingest
+from ingest.remove import remove
 from ingest.store import held_paths
 
 
@@ -32,6 +33,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--rebuild", action="store_true",
                          help="re-read and re-embed every document the index holds, wherever it came from, and the "
                               "paths given (default: none besides those held) instead of updating")
+    command.add_argument("--remove", action="store_true",
+                         help="take the documents named (paths, file names or report links' keys) out of the index; an "
+                              "ingest of their folder will not add them back, naming a file on its own will")
     command.add_argument("--quiet", action="store_true", help="no progress bars, only the summary and problems")
     command.add_argument("--events", action="store_true",
                          help="for a program driving the ingest: progress, waits, the summary and any error as JSON "
@@ -64,12 +68,15 @@ class Bars:
             bar.close()
 
 
-def report(summary: Summary) -> list[str]:
-    """Lines describing what happened, problems first, the summary last."""
+def report(summary: Summary, requested: bool = False) -> list[str]:
+    """Lines describing what happened, problems first, the summary last (``requested``: the removals were asked
+    for, not files gone)."""
     lines = [f"FAILED {failure.path}: {failure.reason}" for failure in summary.failures]
     lines += [f"skipped {path}: not a supported file type" for path in summary.skipped]
     lines += [f"skipped {path}: same content as {original}" for path, original in summary.duplicates]
-    lines += [f"removed {path}: the file is gone" for path in summary.removed]
+    lines += [f"skipped {path}: taken out of the index on request (name the file on its own to add it again)"
+              for path in summary.withdrawn]
+    lines += [f"removed {path}" + ("" if requested else ": the file is gone") for path in summary.removed]
     change = f"{len(summary.added)} added, {len(summary.updated)} updated, {summary.unchanged} unchanged, {len(summary.removed)} removed"
     if summary.reread:
         change += f", {len(summary.reread)} read again by a newer extractor"
@@ -90,12 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         os.nice(10)  # the page's visitors' questions come first
     progress: Progress = (lambda stage, done, total: emit("progress", stage=stage, done=done, total=total)) \
         if args.events else Bars(args.quiet)
+    if args.remove and args.rebuild:
+        parser().error("--remove and --rebuild cannot be given together")
+    waiting = (lambda message: emit("waiting", message=message)) if args.events \
+        else (lambda message: print(message, file=sys.stderr, flush=True))
     try:
+        if args.remove:
+            summary = remove([str(path) for path in args.paths], settings, waiting)
+            return _finished(summary, args.events, requested=True)
         rebuilt_only = args.rebuild and not args.paths and held_paths(settings.index)
         paths = args.paths or ([] if rebuilt_only else [settings.corpus])
-        summary = ingest(paths, settings, rebuild=args.rebuild, progress=progress,
-                         waiting=lambda message: emit("waiting", message=message) if args.events
-                         else print(message, file=sys.stderr, flush=True))
+        summary = ingest(paths, settings, rebuild=args.rebuild, progress=progress, waiting=waiting)
     except OfstedError as error:
         if args.events:
             emit("error", message=str(error))
@@ -104,12 +116,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the previous index is unchanged; run the command again to finish", file=sys.stderr)
         return 130
-    if args.events:
+    return _finished(summary, args.events)
+
+
+def _finished(summary: Summary, events: bool, requested: bool = False) -> int:
+    """Tell what happened (and, with ``events``, send the summary); the exit code."""
+    if events:
         emit("summary", pid=os.getpid(), **asdict(summary))
-    lines = report(summary)
+    lines = report(summary, requested)
     for line in lines[:-1]:
         print(line, file=sys.stderr)
-    print(lines[-1], file=sys.stderr if args.events else sys.stdout)
+    print(lines[-1], file=sys.stderr if events else sys.stdout)
     return 1 if summary.failures else 0
 
 

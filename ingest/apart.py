@@ -14,13 +14,15 @@ from ingest.errors import OfstedError
 from ingest.pipeline import Failure, Progress, Summary
 
 
-def ingest_apart(paths: Sequence[Path], settings: Settings, progress: Progress,
-                 waiting: Callable[[str], None]) -> tuple[Summary, int]:
+def ingest_apart(paths: Sequence[Path | str], settings: Settings, progress: Progress,
+                 waiting: Callable[[str], None], remove: bool = False) -> tuple[Summary, int]:
     """Run ``python -m ingest --events`` on ``paths`` at low CPU priority, passing its progress and waits on as they
-    come; its summary and the process id it ran in. The settings not given as arguments reach it through the
-    environment it inherits. Raises OfstedError with the ingest's own message when it stops without a summary."""
+    come (``remove``: take the documents ``paths`` name out instead); its summary and the process id it ran in. The
+    settings not given as arguments reach it through the environment it inherits. Raises OfstedError with the
+    ingest's own message when it stops without a summary."""
     model = ["--model", settings.model] if settings.model else []
-    command = [sys.executable, "-m", "ingest", "--events", "--index", str(settings.index), *model, *map(str, paths)]
+    command = [sys.executable, "-m", "ingest", "--events", "--index", str(settings.index), *model,
+               *(["--remove"] if remove else []), *map(str, paths)]
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryFile("w+") as problems, \
             subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=problems, text=True) as process:
@@ -50,7 +52,7 @@ def _summary(event: dict) -> tuple[Summary, int]:
     pid = event.pop("pid")
     event["failures"] = tuple(Failure(**failure) for failure in event["failures"])
     event["duplicates"] = tuple(tuple(pair) for pair in event["duplicates"])
-    for name in ("added", "updated", "removed", "reread", "skipped"):
+    for name in ("added", "updated", "removed", "reread", "skipped", "withdrawn"):
         event[name] = tuple(event[name])
     return Summary(**event), pid
 

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,8 +33,10 @@ from ingest.store import (
     Writer,
     check_model,
     held_paths,
+    read_withdrawn,
     write_last_run,
     write_lock,
+    write_withdrawn,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -66,6 +68,7 @@ class Summary:
     failures: tuple[Failure, ...] = ()
     skipped: tuple[str, ...] = ()
     duplicates: tuple[tuple[str, str], ...] = ()
+    withdrawn: tuple[str, ...] = ()  # files of a folder given that were taken out on request (ingest/remove.py)
     seconds: float = 0.0
     written: bool = False
 
@@ -78,6 +81,7 @@ class _Plan:
     skipped: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     reread: dict[str, DocumentRecord] = field(default_factory=dict)  # unchanged files an older extractor read
+    withdrawn: list[str] = field(default_factory=list)
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -152,7 +156,9 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
     reusable = old if old and old.manifest.chunking == asdict(chunking) else None
     files, missing, skipped = _expand(paths)
     files = list({key(path): path for path in files}.values())  # a file given twice (a rebuild's and a folder's) is read once
-    plan = _plan(files, reusable, settings)
+    withdrawn = read_withdrawn(settings.index)
+    named = {key(path) for path in paths if not path.is_dir()}  # a file named on its own is added even if taken out
+    plan = _plan(files, reusable, settings, withdrawn, named)
     plan.failures[:0] = [Failure(str(path), reason) for path, reason in missing]
     plan.skipped += skipped
     _keep_outside(plan, old, paths, files)
@@ -176,6 +182,8 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
                                    vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT,
                                    extractor=EXTRACTOR))
         documents = dict(writer.documents)
+    if written and set(withdrawn) & set(documents.values()):  # taken out once, named again since: no longer withdrawn
+        write_withdrawn(settings.index, {sha: entry for sha, entry in withdrawn.items() if sha not in documents.values()})
     return _finish(settings, _summary(plan, before, documents, fresh, written, began, writer.passages))
 
 
@@ -253,8 +261,10 @@ def key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _plan(files: list[Path], old: Index | None, settings: Settings) -> _Plan:
-    """Sort files into those to read, those unchanged (kept as they are) and copies of another file."""
+def _plan(files: list[Path], old: Index | None, settings: Settings, withdrawn: Container[str] = (),
+          named: Container[str] = ()) -> _Plan:
+    """Sort files into those to read, those unchanged (kept as they are), copies of another file and those taken out
+    on request (``withdrawn``: their hashes) that were not ``named`` on their own."""
     plan = _Plan()
     # Content already indexed under another, still present name is a copy: the original keeps its place.
     seen: dict[str, str] = {}
@@ -269,6 +279,9 @@ def _plan(files: list[Path], old: Index | None, settings: Settings) -> _Plan:
             sha = document_hash(path)
         except (ReadError, OSError) as error:
             _failed(plan, old, name, failure_reason(error))
+            continue
+        if sha in withdrawn and name not in named:
+            plan.withdrawn.append(name)
             continue
         if seen.get(sha, name) != name:
             plan.duplicates.append((name, seen[sha]))
@@ -431,6 +444,7 @@ def _summary(plan: _Plan, before: set[str], documents: dict[str, str], fresh: li
         failures=tuple(plan.failures),
         skipped=tuple(plan.skipped),
         duplicates=tuple(plan.duplicates),
+        withdrawn=tuple(plan.withdrawn),
         seconds=time.perf_counter() - began,
         written=written,
     )

@@ -545,6 +545,26 @@ def read_last_run(root: Path) -> dict:
         return {}
 
 
+WITHDRAWN = "removed.json"
+
+
+def read_withdrawn(root: Path) -> dict[str, dict]:
+    """The documents taken out of the index on request (by content hash: their file, path and when), which an ingest
+    of the folder holding them does not add again; {} when none."""
+    try:
+        data = json.loads((root / WITHDRAWN).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_withdrawn(root: Path, withdrawn: dict[str, dict]) -> None:
+    """Replace the list of documents taken out on request, atomically (only the write lock's holder calls this)."""
+    partial = root / f".{WITHDRAWN}.{os.getpid()}.partial"
+    partial.write_text(json.dumps(withdrawn, indent=1, sort_keys=True))
+    partial.replace(root / WITHDRAWN)
+
+
 def current_folder(root: Path) -> Path:
     """The folder of the version ``root/CURRENT`` names."""
     pointer = root / CURRENT

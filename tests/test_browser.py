@@ -234,6 +234,20 @@ def test_an_uploaded_pdf_is_ingested_and_answers(shared_server, browser):
     assert "Barnsley" in page.locator("table.grades tbody tr").first.inner_text()
     assert "barnsley" in page.locator("#passage-1").inner_text().lower() or \
         "Barnsley" in page.locator("#passage-1 .cite").inner_text()
+    page.goto(f"{shared_server}/library")  # the officer signs in again (a new visit) and takes it out
+    password = page.get_by_role("textbox", name="Officer password")
+    password.wait_for(timeout=120_000)
+    password.fill(OFFICER)
+    password.press("Enter")
+    page.get_by_role("combobox", name="Report to remove").wait_for(timeout=120_000)
+    page.get_by_role("combobox", name="Report to remove").click()
+    page.get_by_role("option", name="Barnsley", exact=False).first.click()
+    page.get_by_text("Every visitor will stop seeing this report").click()
+    page.get_by_role("button", name="Remove from the library").click()
+    page.get_by_text("Removed Barnsley").wait_for(timeout=120_000)
+    shot(page, "library-removed.png")
+    page.goto(f"{shared_server}/?q={urllib.request.quote(question)}")
+    page.get_by_text("No report for Barnsley is indexed").wait_for(timeout=120_000)
     page.close()
 
 

@@ -163,6 +163,25 @@ def test_an_upload_is_ingested_in_a_process_of_its_own_and_a_rejected_file_is_no
     assert len(Index.load(tmp_path / "index").documents()) == 3
 
 
+def test_an_officer_removes_a_report_and_every_total_leaves_it_out(tmp_path, corpus_index, monkeypatch):
+    shutil.copytree(corpus_index.index, tmp_path / "index")
+    monkeypatch.setenv("OFSTED_OFFICER_PASSWORD", "officer secret")
+    app = open_page(monkeypatch, tmp_path / "index", "library")
+    assert "remove_pick" not in [box.key for box in app.selectbox]  # a visitor sees no way to remove anything
+    app.text_input(key="officer_password").set_value("officer secret").run()
+    remove_button = next(button for button in app.button if button.label == "Remove from the library")
+    assert remove_button.disabled  # nothing chosen, nothing confirmed
+    doc = next(doc for doc in Index.load(tmp_path / "index").documents() if doc.description.kind == "committee_report")
+    app.selectbox(key="remove_pick").set_value(doc).run()
+    app.checkbox(key="remove_sure").check().run()
+    next(button for button in app.button if button.label == "Remove from the library").click().run()
+    assert not app.exception and not app.error, (app.exception, app.error)
+    assert [success.value for success in app.success][0].startswith("Removed Leicestershire")
+    assert app.metric[0].value == "1" and len(app.dataframe[0].value) == 1
+    assert doc.path not in Index.load(tmp_path / "index").manifest.documents
+    assert app.selectbox(key="remove_pick").value is None and not app.checkbox(key="remove_sure").value
+
+
 def test_a_follow_up_question_keeps_the_council_it_leaves_out(shared_index, monkeypatch):
     app = open_page(monkeypatch, shared_index.index, "ask", q="how did rutland do last time")
     assert "<td>Rutland</td>" in page_html(app)

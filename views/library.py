@@ -1,5 +1,5 @@
 """The library page (/library): what is indexed, what failed and why, and, for officers only, adding reports by
-upload."""
+upload and removing them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from pathlib import Path
 import streamlit as st
 
 from ingest.apart import ingest_apart
-from ingest.config import from_env
+from ingest.config import Settings, from_env
 from ingest.errors import OfstedError
+from ingest.remove import remove, uploaded
 from ingest.store import read_last_run
 from search.library import Library, contents, drop_failed, save_upload
 from views.cards import inert
-from views.shared import progress_bar, ready_searcher, show_waiting, sidebar_filters
+from views.shared import document_label, progress_bar, ready_searcher, show_waiting, sidebar_filters
 
 ACCEPTED = ["pdf", "docx", "html", "htm", "txt", "md"]
 
@@ -64,6 +65,40 @@ def render() -> None:
             with shown.container():
                 listing(contents(ready_searcher().index, where))
             st.success("Done: ask about the new reports on the Ask page.")
+    removal(settings)
+
+
+def removal(settings: Settings) -> None:
+    """An officer takes a report out: chosen by name, confirmed, gone for every visitor (the removal runs before the
+    page is drawn again, so the totals and the list above already leave it out)."""
+    st.subheader("Remove a report")
+    said = st.session_state.pop("removed", None)
+    if said:
+        (st.error if said.startswith("Could not") else st.success)(inert(said))
+    documents = sorted(ready_searcher().index.documents(), key=document_label)
+    doc = st.selectbox("Report to remove", documents, index=None, format_func=document_label, key="remove_pick",
+                       placeholder="Choose a report")
+    sure = st.checkbox("Every visitor will stop seeing this report and its grades", key="remove_sure",
+                       disabled=doc is None)
+    st.button("Remove from the library", icon=":material/delete:", disabled=doc is None or not sure,
+              on_click=_remove_chosen, args=(settings,))
+
+
+def _remove_chosen(settings: Settings) -> None:
+    doc = st.session_state.get("remove_pick")
+    if doc is None:
+        return
+    try:
+        summary = remove([doc.path], settings)
+    except OfstedError as error:
+        st.session_state["removed"] = f"Could not remove {doc.file}: {error}"
+        return
+    deleted = " Its uploaded file was deleted." if uploaded(doc, settings) else ""
+    st.session_state["removed"] = (f"Removed {document_label(doc)} ({doc.file}); the library now holds "
+                                   f"{summary.documents} documents. An ingest of its folder will not add it back; "
+                                   f"adding the file itself will.{deleted}")
+    st.session_state["remove_pick"] = None
+    st.session_state["remove_sure"] = False
 
 
 def listing(library: Library) -> None:
