@@ -11,8 +11,10 @@ from ingest.document import Box
 from ingest.store import DocumentRecord, Index, StoredChunk
 
 KEY_LENGTH = 12
-# The page image's resolution: 1.6 x 72 dpi reads well on a laptop screen without a huge download.
+# The page image's resolution: 1.6 x 72 dpi reads well on a laptop screen without a huge download; zoomed in, twice
+# that, so the printed words stay sharp when the image spans the page.
 SCALE = 1.6
+ZOOMED = 2 * SCALE
 HIGHLIGHT = (255, 200, 0, 90)
 OUTLINE = (214, 120, 0, 255)
 
@@ -57,14 +59,25 @@ def original(doc: DocumentRecord) -> Path | None:
     return path if path.is_file() else None
 
 
-def page_image(path: Path, page: int, box: Box | None) -> bytes:
+def page_count(path: Path) -> int:
+    """How many printed pages a PDF has."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def page_image(path: Path, page: int, box: Box | None, scale: float = SCALE) -> bytes:
     """PNG of one printed page (numbered from 1) with ``box`` shaded and outlined."""
     import pypdfium2
     from PIL import Image, ImageDraw
 
     pdf = pypdfium2.PdfDocument(str(path))
     try:
-        image = pdf[page - 1].render(scale=SCALE).to_pil().convert("RGBA")
+        image = pdf[page - 1].render(scale=scale).to_pil().convert("RGBA")
     finally:
         pdf.close()
     if box:

@@ -318,6 +318,9 @@ def test_report_text_written_as_markup_is_shown_as_text_on_every_page(crafted_se
     page.close()
 
 
+PAGE_NAMES = ["ask", "ask-grades", "ask-topic", "report", "councils", "compare", "library", "accessibility"]
+
+
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
 def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_index, browser, scheme, width):
     """axe-core (WCAG 2.2 A and AA rules and best practices) finds nothing serious or critical on any page, in both
@@ -340,6 +343,8 @@ def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_in
         page.goto(f"{shared_server}{address}")
         page.locator("h1").first.wait_for(timeout=120_000)
         wait_until_drawn(page)
+        if scheme == "light" and width < 500:  # what a phone shows, to look at (docs/screenshots/phone-*.png)
+            shot(page, f"phone-{PAGE_NAMES[pages.index(address)]}.png")
         violations = Axe().run(page).response["violations"]
         found[address] = [(item["id"], item["nodes"][0]["html"][:120]) for item in violations
                           if item["impact"] in ("serious", "critical")]

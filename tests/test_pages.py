@@ -6,13 +6,17 @@ from __future__ import annotations
 import html
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pypdfium2
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from ingest.store import Index
 from search.viewer import key_of
+from views.cards import inert
+from views.shared import document_label
 
 APP = str(ROOT / "app.py")
 
@@ -78,6 +82,10 @@ def test_compare_page_aligns_two_reports_by_area(corpus_index, monkeypatch):
     assert "▲ improved" in html  # requires improvement (2016) to outstanding (2024)
     assert [header.value for header in app.subheader][:2] == ["Overall effectiveness", "Leadership / impact of leaders"]
     assert html.count('class="card"') >= 4 and "“" in html
+    sides = [element.value for element in app.markdown if element.value.startswith('<p class="side">')]
+    assert len(sides) == 2 * len(app.subheader)  # each side of each area names its report (on a phone they stack)
+    assert {side.split("</p>")[0] for side in sides} == {
+        '<p class="side">' + inert(document_label(doc)) for doc in Index.load(corpus_index.index).documents()}
 
 
 def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeypatch):
@@ -88,7 +96,6 @@ def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeyp
     html = page_html(app)
     assert f"<mark>{cited.text[:20]}" in html.replace("&#32;", " ") or "<mark>" in html
     marked = html.split("<mark>")[1].split("</mark>")[0]
-    from views.cards import inert
 
     assert marked == inert(cited.text)
     assert app.get("download_button")[0].label == "Download the original report"
@@ -130,6 +137,18 @@ def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypat
     app = open_page(monkeypatch, shared_index.index, "report", doc=key_of(doc), at=str(cited.start))
     images = app.get("image")
     assert images, "the PDF page image is missing"
+    pages = len(pypdfium2.PdfDocument(str(doc.path)))
+    assert f"Page {cited.page} of {pages}" in [element.value for element in app.markdown]
+    next(button for button in app.button if button.label == "Next page").click().run()
+    assert f"Page {cited.page + 1} of {pages}" in [element.value for element in app.markdown]
+    assert app.get("image")[0].proto.imgs[0].caption == f"Page {cited.page + 1} (the passage is on page {cited.page})"
+    next(button for button in app.button if button.label == "Previous page").click().run()
+    next(button for button in app.button if button.label == "Previous page").click().run()
+    assert f"Page {cited.page - 1} of {pages}" in [element.value for element in app.markdown]
+    app.toggle[0].set_value(True).run()
+    assert 'class="zoomed"' in page_html(app) and 'alt="Page' in page_html(app)  # twice the size, still described
+    whole = next(element.value for element in app.markdown if 'class="whole"' in element.value)
+    assert whole.count("<br>") > 50 and inert(cited.text[:40]) in whole  # the report's whole text, as text
 
 
 def test_library_page_lists_documents_and_failures(tmp_path, corpus_index, monkeypatch):
@@ -230,6 +249,13 @@ def test_with_sign_in_configured_a_visitor_is_asked_to_sign_in(corpus_index, mon
     app.switch_page("screens/library.py").run()
     assert not app.exception and not app.file_uploader
     assert [button.label for button in app.button] == ["Sign in"] and not app.text_input
+    # Signed in through the provider (what st.login leaves behind: a logged-in user), the officer adds and removes.
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "user", SimpleNamespace(is_logged_in=True, email="officer@council.example"))
+    app.run()
+    assert not app.exception and app.file_uploader and "Sign in" not in [button.label for button in app.button]
+    assert "Remove from the library" in [button.label for button in app.button]
 
 
 

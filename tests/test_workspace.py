@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,8 @@ from views.briefing import as_docx, as_markdown, from_result, grades_csv
 
 def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searcher):
     result = corpus_searcher.ask("How were Leicestershire's services graded in 2024?")
-    briefing = from_result(result, "http://localhost:8501/?q=graded")
+    briefing = replace(from_result(result, "http://localhost:8501/?q=graded"), prepared="2026-11-30",
+                       held="2 indexed documents (index built 2026-11-29 08:00:00)")
     document = WordDocument(io.BytesIO(as_docx(briefing)))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == [f"Briefing: {result.question}", "Grades", "Answer"]
@@ -34,6 +36,15 @@ def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searche
     citations = [p.text for p in document.paragraphs if p.text.startswith("— ")]
     assert len(citations) == len(quotes) and all("Leicestershire" in line for line in citations)
     assert any("http://localhost:8501/?q=graded" in p.text for p in document.paragraphs)
+    link = next(p for p in document.paragraphs if p.text.startswith("View online: "))
+    assert [item.url for item in link.hyperlinks] == ["http://localhost:8501/?q=graded"]  # a live link
+    said = "Prepared on 30 November 2026 from 2 indexed documents (index built 2026-11-29 08:00:00)."
+    assert document.paragraphs[1].text == said
+    properties = document.core_properties
+    assert (properties.title, properties.subject, properties.author) == (briefing.title, result.question,
+                                                                         "Ask the Ofsted reports")
+    assert properties.created.date().isoformat() == "2026-11-30" and properties.comments == said
+    assert as_markdown(briefing).splitlines()[2] == f"*{said}*"
 
 
 def test_a_control_character_in_a_report_is_a_space_and_the_word_briefing_still_builds(tmp_path):

@@ -6,10 +6,15 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from search.grades import GradeRow
 from search.render import GRADE_COLUMNS, citation, grade_cells
 from search.retrieve import Result
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 FOOTER = "Every quotation is word for word from the report or council paper cited after it."
 
@@ -40,6 +45,20 @@ class Briefing:
     link: str
     grades: tuple[GradeRow, ...] = ()
     sections: tuple[Section, ...] = ()
+    prepared: str = ""  # ISO date the briefing was made
+    held: str = ""  # what the index held then ("38 documents; index built 2026-11-30T08:12:00")
+
+
+PRODUCT = "Ask the Ofsted reports"
+
+
+def provenance(briefing: Briefing) -> str:
+    """When the briefing was made and from what: "Prepared on 30 November 2026 from 38 documents; index built ..."."""
+    when = ""
+    if briefing.prepared:
+        day = date.fromisoformat(briefing.prepared)
+        when = f"Prepared on {day.day} {day:%B %Y}"
+    return " from ".join(part for part in (when, briefing.held) if part) + ("." if when or briefing.held else "")
 
 
 def from_result(result: Result, link: str) -> Briefing:
@@ -57,6 +76,8 @@ def from_result(result: Result, link: str) -> Briefing:
 def as_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown: title, question, grade table, quoted sections, link."""
     lines = [f"# {briefing.title}", ""]
+    if provenance(briefing):
+        lines += [f"*{provenance(briefing)}*", ""]
     if briefing.question:
         lines += [f"**Question:** {briefing.question}", ""]
     if briefing.grades:
@@ -71,7 +92,7 @@ def as_markdown(briefing: Briefing) -> str:
             lines += [section.note, ""]
         for quote in section.quotes:
             lines += [f"> “{quote.text}”", ">", f"> — {quote.citation}", ""]
-    lines += ["---", FOOTER, f"View online: {briefing.link}", ""]
+    lines += ["---", FOOTER, f"View online: <{briefing.link}>", ""]
     return "\n".join(lines)
 
 
@@ -80,7 +101,14 @@ def as_docx(briefing: Briefing) -> bytes:
     from docx import Document
 
     document = Document()
+    properties = document.core_properties
+    properties.title, properties.subject, properties.author = briefing.title, briefing.question, PRODUCT
+    properties.keywords, properties.comments = "Ofsted; briefing", provenance(briefing)
+    if briefing.prepared:
+        properties.created = datetime.fromisoformat(briefing.prepared)
     document.add_heading(briefing.title, level=1)
+    if provenance(briefing):
+        document.add_paragraph().add_run(provenance(briefing)).italic = True
     if briefing.question:
         paragraph = document.add_paragraph()
         paragraph.add_run("Question: ").bold = True
@@ -103,10 +131,33 @@ def as_docx(briefing: Briefing) -> bytes:
             document.add_paragraph(f"“{quote.text}”", style="Quote")
             document.add_paragraph().add_run(f"— {quote.citation}").italic = True
     document.add_paragraph(FOOTER)
-    document.add_paragraph(f"View online: {briefing.link}")
+    online = document.add_paragraph("View online: ")
+    if briefing.link:
+        _hyperlink(online, briefing.link)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _hyperlink(paragraph: Paragraph, url: str) -> None:
+    """A live link to ``url`` at the end of ``paragraph`` (python-docx has no call for one: the relationship and the
+    ``w:hyperlink`` element are written as Word writes them), underlined in the theme's link colour."""
+    from docx.enum.dml import MSO_THEME_COLOR_INDEX
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    target = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), target)
+    run = OxmlElement("w:r")
+    link.append(run)
+    paragraph._p.append(link)
+    shown = Run(run, paragraph)
+    shown.text = url
+    shown.font.underline = True
+    shown.font.color.theme_color = MSO_THEME_COLOR_INDEX.HYPERLINK
 
 
 def grades_csv(rows: Sequence[GradeRow]) -> str:

@@ -102,7 +102,12 @@ tr.grade-good td:nth-child(5)::before {background: #3d8bfd;}
 tr.grade-requires td:nth-child(5)::before {background: #d29922; clip-path: polygon(50% 0, 100% 100%, 0 100%);}
 tr.grade-inadequate td:nth-child(5)::before {background: #e5534b; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);}
 .neighbour {opacity: 0.7;}
+.side {font-weight: 600; margin-bottom: 0.3rem;}
 .cited {border-left: 4px solid #d29922; padding-left: 0.8rem;}
+/* A zoomed page: twice the column's width, scrolled across and down inside a frame (by keyboard too). */
+.zoomed {overflow: auto; max-height: 85vh; border: 1px solid rgba(128, 128, 128, 0.5);}
+.zoomed img {width: 200%; max-width: none; display: block;}
+.whole {max-height: 70vh; overflow: auto;}
 /* Streamlit's grey captions (3.9:1 on white) and red slider values (3.5:1 on dark) fall short of WCAG AA's 4.5:1:
    the text colour of the theme, slightly faded, passes in both. */
 [data-testid="stCaptionContainer"] {color: inherit; opacity: 0.85;}

@@ -74,10 +74,12 @@ def show(comparison: Comparison) -> None:
 
 
 def side_html(side: Side, doc: DocumentRecord) -> str:
-    """One report's sentences on one area, each quoted and cited with a link to its passage."""
+    """One report's sentences on one area under the report's name (on a phone the two sides stack), each quoted and
+    cited with a link to its passage."""
+    label = f'<p class="side">{inert(document_label(doc))}</p>'
     if not side.quotes:
-        return '<div class="cite">This report says nothing clear on this area.</div>'
-    return "".join(
+        return label + '<div class="cite">This report says nothing clear on this area.</div>'
+    return label + "".join(
         f'<div class="card">“{inert(text)}”<div class="cite"><a href="{inert(report_link(doc, hit.chunk.start))}" '
         f'target="_self">{inert(citation_of(hit.chunk, hit.document))}</a></div></div>'
         for text, hit in side.quotes)

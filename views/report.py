@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html
+from pathlib import Path
+
 import streamlit as st
 
+from ingest.document import Chunk
 from ingest.grades import AREA_NAMES
 from search.councils import dated
 from search.render import citation_of, report_name_of, when_of
-from search.viewer import by_key, key_of, original, page_image, passage
+from search.viewer import SCALE, ZOOMED, by_key, key_of, original, page_count, page_image, passage
 from views.cards import inert
 from views.shared import document_label, keep_in_url, ready_searcher, scroll_to, sidebar_filters, whole_number
 
@@ -53,15 +58,45 @@ def render() -> None:
     path = original(doc)
     if page_column is not None and path is not None and chunk.page:
         with page_column:
-            st.image(page_image(path, chunk.page, chunk.box), caption=f"Page {chunk.page}, the passage boxed",
-                     width="stretch", alt=f"Page {chunk.page} of the report as printed, with the cited passage boxed; "
-                                          "its text is beside the image")
+            printed_page(path, chunk, key_of(doc))
+    with st.expander("The whole report's text"):
+        whole = inert(engine.index.document_text(doc.id))
+        st.markdown(f'<div class="whole" tabindex="0" role="region" aria-label="The whole report">{whole}</div>',
+                    unsafe_allow_html=True)
     if at is not None:  # opened from a citation: the cited passage on the first screen
         scroll_to("cited")
     if path is not None:
         st.download_button("Download the original report", path.read_bytes(), doc.file, icon=":material/download:")
     else:
         st.caption(f"The original file is no longer at {doc.path}.")
+
+
+def printed_page(path: Path, chunk: Chunk, doc_key: str) -> None:
+    """The printed page holding the passage (boxed), with the pages before and after it a click away and a zoom
+    that shows the page at twice the resolution, as wide as the screen."""
+    pages = page_count(path)
+    state = f"page-{doc_key}-{chunk.start}"  # each cited passage opens at its own page
+    shown = min(max(st.session_state.get(state, chunk.page), 1), pages)
+    back, where, ahead, zoom = st.columns([3, 3, 3, 3], vertical_alignment="center")
+    if back.button("Previous page", icon=":material/chevron_left:", disabled=shown <= 1, key=f"{state}-back"):
+        shown -= 1
+    if ahead.button("Next page", icon=":material/chevron_right:", disabled=shown >= pages, key=f"{state}-ahead"):
+        shown += 1
+    st.session_state[state] = shown
+    where.markdown(f"Page {shown} of {pages}")
+    zoomed = zoom.toggle("Zoom", key=f"{state}-zoom", help="The page at twice the size; scroll across to read it")
+    cited = shown == chunk.page
+    caption = f"Page {shown}" + (", the passage boxed" if cited else f" (the passage is on page {chunk.page})")
+    alt = f"Page {shown} of the report as printed" + (", with the cited passage boxed; its text is beside the image"
+                                                       if cited else "; the whole report's text is below")
+    image = page_image(path, shown, chunk.box if cited else None, ZOOMED if zoomed else SCALE)
+    if zoomed:
+        source = f"data:image/png;base64,{base64.b64encode(image).decode()}"
+        st.markdown(f'<div class="zoomed" tabindex="0" role="region" aria-label="The page zoomed in">'
+                    f'<img src="{source}" alt="{html.escape(alt)}"></div>', unsafe_allow_html=True)
+        st.caption(caption)
+    else:
+        st.image(image, caption=caption, width="stretch", alt=alt)
 
 
 def _is_pdf(path: str) -> bool:

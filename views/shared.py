@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -197,7 +199,11 @@ def this_view() -> str:
 
 
 def downloads(briefing: Briefing, name: str) -> None:
-    """Download buttons for a briefing: Word, Markdown, and CSV of its grade table."""
+    """Download buttons for a briefing: Word, Markdown, and CSV of its grade table; each dated, saying what the index
+    held."""
+    index = ready_searcher().index
+    briefing = replace(briefing, prepared=date.today().isoformat(),
+                       held=f"{len(index.documents())} indexed documents (index built {index.manifest.built.replace('T', ' ')})")
     columns = st.columns(3)
     columns[0].download_button("Briefing (Word)", as_docx(briefing), f"{name}.docx", icon=":material/description:",
                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
