@@ -10,15 +10,12 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-import sklearn
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ingest import authorities
 from ingest.embed import Embedder
@@ -148,7 +145,7 @@ class Intents:
     def _classifier(self, examples: Sequence[Example]) -> Classifier:
         """The classifier fitted on ``examples``: from the cache when it holds one fitted on the same examples with the
         same model and settings (fitting takes seconds, a page's cold start most of it), else fitted and cached."""
-        stamp = [self._embedder.name, f"{LABELS} {WORDS} {STRENGTH} {CERTAIN} {sklearn.__version__}",
+        stamp = [self._embedder.name, f"{LABELS} {WORDS} {STRENGTH} {CERTAIN} {version('scikit-learn')}",
                  *(f"{' '.join(sorted(example.asks))}|{example.text}" for example in examples)]
         key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:16]
         path = self._cache / f"intents-{key}.npz" if self._cache else None
@@ -160,8 +157,8 @@ class Intents:
         classifier = fit(examples, self._embedder, self._vectors(examples))
         if path is not None:
             _save(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
-                                              terms=classifier.words.get_feature_names_out().astype(str),
-                                              idf=classifier.words.idf_))
+                                              terms=np.array(classifier.words.terms, dtype=str),
+                                              idf=classifier.words.idf))
         return classifier
 
     def _vectors(self, examples: Sequence[Example]) -> np.ndarray:
@@ -198,9 +195,39 @@ def _load_classifier(path: Path) -> Classifier:
     """A classifier saved by Intents._classifier: plain arrays (no pickle), the word weighting rebuilt from its terms
     and their idf."""
     with np.load(path, allow_pickle=False) as data:
-        words = TfidfVectorizer(**WORDS, vocabulary={str(term): n for n, term in enumerate(data["terms"])})
-        words.idf_ = data["idf"]
-        return Classifier(words, data["weights"], data["bias"])
+        return Classifier(Words(tuple(str(term) for term in data["terms"]), data["idf"]), data["weights"], data["bias"])
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+@dataclass(frozen=True)
+class Words:
+    """The examples' word weighting as fitted by scikit-learn's TfidfVectorizer (WORDS), applied with numpy alone: a
+    new process reads questions from the cached fit without importing scikit-learn and SciPy (a second of a page's
+    cold start). Gives the vectorizer's own values (tested)."""
+
+    terms: tuple[str, ...]  # words and word pairs, in the vectorizer's column order
+    idf: np.ndarray
+    columns: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", {term: n for n, term in enumerate(self.terms)})
+
+    def transform(self, text: str) -> np.ndarray:
+        """The l2-normalised tf-idf row of ``text``: sublinear counts of its words and word pairs times their idf."""
+        column = self.columns
+        tokens = _TOKEN.findall(text.lower())
+        low, high = WORDS["ngram_range"]
+        grams = [" ".join(tokens[i:i + n]) for n in range(low, high + 1) for i in range(len(tokens) - n + 1)]
+        row = np.zeros(len(self.terms))
+        for gram in grams:
+            if gram in column:
+                row[column[gram]] += 1
+        seen = row > 0
+        row[seen] = (1 + np.log(row[seen]) if WORDS["sublinear_tf"] else row[seen]) * self.idf[seen]
+        norm = np.linalg.norm(row)
+        return row / norm if norm else row
 
 
 @dataclass(frozen=True)
@@ -208,24 +235,30 @@ class Classifier:
     """The fitted readings: the examples' word weighting, and one row of weights and a bias per label over a
     question's features (its vector, then its words), so that a question is read in one matrix product."""
 
-    words: TfidfVectorizer
+    words: Words
     weights: np.ndarray  # labels x features
     bias: np.ndarray  # labels
 
     def scores(self, vector: np.ndarray, text: str) -> dict[str, float]:
         """Each label's probability for a framed question ``text`` with this ``vector``."""
-        features = _features(vector[None, :], self.words.transform([text.lower()]))
-        logits = np.asarray(features @ self.weights.T).ravel() + self.bias
+        features = np.concatenate([np.asarray(vector, dtype=np.float64), self.words.transform(text)])
+        logits = self.weights @ features + self.bias
         return {label: float(value) for label, value in zip(LABELS, 1 / (1 + np.exp(-logits)), strict=True)}
 
 
 def fit(examples: Sequence[Example], embedder: Embedder, vectors: np.ndarray | None = None) -> Classifier:
-    """One logistic regression per label over each example's vector and its words and word pairs (tf-idf)."""
+    """One logistic regression per label over each example's vector and its words and word pairs (tf-idf), fitted
+    with scikit-learn (imported here only: reading questions needs numpy alone)."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     texts = [framed(example.text) for example in examples]
     if vectors is None:
         vectors = embedder.embed(texts)
     words = TfidfVectorizer(**WORDS)
-    features = _features(vectors, words.fit_transform([text.lower() for text in texts]))
+    counts = words.fit_transform([text.lower() for text in texts])
+    features = hstack([csr_matrix(vectors), counts]).tocsr()
     weights, bias = [], []
     for label in LABELS:
         # what is asked is learnt from the lines that say it; criticism or praise from every line
@@ -238,11 +271,8 @@ def fit(examples: Sequence[Example], embedder: Embedder, vectors: np.ndarray | N
         else:  # a label the examples never (or always) give: certain either way
             weights.append(np.zeros(features.shape[1]))
             bias.append(CERTAIN if labels.all() and len(labels) else -CERTAIN)
-    return Classifier(words, np.vstack(weights), np.array(bias))
-
-
-def _features(vectors: np.ndarray, words: csr_matrix) -> csr_matrix:
-    return hstack([csr_matrix(vectors), words]).tocsr()
+    return Classifier(Words(tuple(str(term) for term in words.get_feature_names_out()), words.idf_),
+                      np.vstack(weights), np.array(bias))
 
 
 def validate(examples: Sequence[Example], embedder: Embedder, split: int) -> dict[str, float]:

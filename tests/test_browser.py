@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -125,6 +126,25 @@ def test_four_questions_typed_in_a_row_each_get_their_own_answer(server, browser
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "ask.png"), full_page=True)
     page.close()
+
+
+def test_a_readers_verdict_is_recorded_and_exported_as_an_evaluation_case(server, browser, corpus_index):
+    question = "What did Ofsted say about early help?"
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(f"{server}/?q={urllib.request.quote(question)}")
+    page.locator("#passage-1").wait_for(timeout=90_000)
+    page.get_by_text("Is this answer right? Tell us").click()
+    page.get_by_text("does not answer the question").click()
+    page.get_by_label("Anything else (optional)").fill("It quotes the committee paper, not the inspection.")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text("Thank you: your verdict is kept").wait_for(timeout=60_000)
+    page.close()
+    run = subprocess.run([sys.executable, "-m", "search.feedback", "export", "--index", str(corpus_index.index)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    cases = [case for case in json.loads(run.stdout) if case["q"] == question]
+    assert cases and cases[-1]["feedback"] == "does not answer the question"
+    assert cases[-1]["comment"] == "It quotes the committee paper, not the inspection."
 
 
 def test_passage_text_is_shown_exactly_as_written(server, browser, corpus_index, embedder):

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -111,3 +115,33 @@ def test_the_fitted_classifier_is_cached_and_reads_alike_without_fitting(embedde
     other = intent.Intents(embedder, examples[:100], cache=tmp_path)  # other examples: fitted, not read from the cache
     with pytest.raises(AssertionError, match="fitted again"):
         other.prepare()
+
+
+def test_the_word_weighting_read_with_numpy_is_scikit_learns_own():
+    """Questions are read without scikit-learn (imported only to fit): the tf-idf row of every example and of
+    questions with unseen words, repeated words and punctuation equals the fitted vectorizer's."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [intent.framed(example.text).lower() for example in intent.load()]
+    fitted = TfidfVectorizer(**intent.WORDS).fit(texts)
+    words = intent.Words(tuple(str(term) for term in fitted.get_feature_names_out()), fitted.idf_)
+    probes = [*texts[::7], "Care care CARE leavers, leavers!", "zzz unseen words only", "", "a b c d"]
+    expected = fitted.transform(probes).toarray()
+    for probe, row in zip(probes, expected, strict=True):
+        assert np.allclose(words.transform(probe), row, atol=1e-12), probe
+
+
+def test_a_new_process_reads_questions_from_the_cached_fit_without_scikit_learn(embedder, tmp_path):
+    intent.Intents(embedder, intent.load()[:200], cache=tmp_path).prepare()
+    script = ("import sys; from pathlib import Path; from ingest.embed import SentenceEmbedder; from search import intent;"
+              f"reader = intent.Intents(SentenceEmbedder(), intent.load()[:200], cache=Path({str(tmp_path)!r}));"
+              "print(round(reader.scores('has kent improved since 2019')['change'], 6));"
+              "print(sorted(name for name in ('sklearn', 'scipy') if name in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    change, imported = run.stdout.split("\n")[:2]
+    assert imported == "[]"
+    assert float(change) == pytest.approx(
+        intent.Intents(embedder, intent.load()[:200], cache=tmp_path).scores("has kent improved since 2019")["change"],
+        abs=1e-5)

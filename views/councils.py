@@ -63,8 +63,11 @@ def chart(events: list[Event]) -> None:
     marks = alt.Chart(alt.Data(values=points)).mark_point(filled=True, size=220).encode(
         x=alt.X("date:T", title="inspection"),
         y=alt.Y("area:N", title=None, sort=[AREA_SHORT[area] for area in AREA_SHORT], axis=alt.Axis(labelLimit=220)),
-        color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)), title="grade"),
-        shape=alt.Shape("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_SHAPES)), title="grade"),
+        # the legend under the chart, two by two: beside it, it takes half a phone's width from the inspections
+        color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)), title="grade",
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        shape=alt.Shape("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_SHAPES)), title="grade",
+                        legend=alt.Legend(orient="bottom", columns=2)),
         href="link:N",
         tooltip=["report:N", "area:N", "grade:N", "framework:N"],
     )
