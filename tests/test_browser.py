@@ -407,6 +407,20 @@ def test_a_citation_opens_the_report_with_the_passage_on_the_first_screen(shared
     box = page.locator("#cited").bounding_box()
     assert box is not None and 0 <= box["y"] < 844 - 40, box  # its first lines in view
     page.close()
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})  # the printed page, zoomed and turned
+    page.goto(f"{shared_server}/report?doc={key_of(doc)}&at={cited.start}")
+    page.get_by_text("Zoom in on the page").click()
+    zoomed = page.locator(".zoomed img")
+    zoomed.wait_for(timeout=120_000)
+    frame = page.locator(".zoomed").bounding_box()
+    assert frame is not None and zoomed.evaluate("image => image.getBoundingClientRect().width") >= 1.9 * frame["width"]
+    page.locator(".zoomed").focus()  # scrolled across by keyboard
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.zoomed').scrollLeft > 0", timeout=10_000)
+    shot(page, "report-zoomed.png")
+    page.get_by_role("button", name="Next page").click()
+    page.get_by_text(f"Page {cited.page + 1} (the passage is on page {cited.page})").wait_for(timeout=60_000)
+    page.close()
 
 
 def test_keyboard_only_a_question_is_typed_answered_and_its_citation_opened(server, browser):

@@ -138,13 +138,13 @@ def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypat
     images = app.get("image")
     assert images, "the PDF page image is missing"
     pages = len(pypdfium2.PdfDocument(str(doc.path)))
-    assert f"Page {cited.page} of {pages}" in [element.value for element in app.markdown]
+    assert any(f"Page {cited.page} of {pages}<" in element.value for element in app.markdown)
     next(button for button in app.button if button.label == "Next page").click().run()
-    assert f"Page {cited.page + 1} of {pages}" in [element.value for element in app.markdown]
+    assert any(f"Page {cited.page + 1} of {pages}<" in element.value for element in app.markdown)
     assert app.get("image")[0].proto.imgs[0].caption == f"Page {cited.page + 1} (the passage is on page {cited.page})"
     next(button for button in app.button if button.label == "Previous page").click().run()
     next(button for button in app.button if button.label == "Previous page").click().run()
-    assert f"Page {cited.page - 1} of {pages}" in [element.value for element in app.markdown]
+    assert any(f"Page {cited.page - 1} of {pages}<" in element.value for element in app.markdown)
     app.toggle[0].set_value(True).run()
     assert 'class="zoomed"' in page_html(app) and 'alt="Page' in page_html(app)  # twice the size, still described
     whole = next(element.value for element in app.markdown if 'class="whole"' in element.value)

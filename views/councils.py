@@ -63,11 +63,11 @@ def chart(events: list[Event]) -> None:
     marks = alt.Chart(alt.Data(values=points)).mark_point(filled=True, size=220).encode(
         x=alt.X("date:T", title="inspection"),
         y=alt.Y("area:N", title=None, sort=[AREA_SHORT[area] for area in AREA_SHORT], axis=alt.Axis(labelLimit=220)),
-        # the legend under the chart, two by two: beside it, it takes half a phone's width from the inspections
+        # the legend under the chart: beside it, it takes half a phone's width from the inspections
         color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)), title="grade",
-                        legend=alt.Legend(orient="bottom", columns=2)),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         shape=alt.Shape("grade:N", scale=alt.Scale(domain=list(GRADES), range=list(GRADE_SHAPES)), title="grade",
-                        legend=alt.Legend(orient="bottom", columns=2)),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         href="link:N",
         tooltip=["report:N", "area:N", "grade:N", "framework:N"],
     )
@@ -78,7 +78,8 @@ def chart(events: list[Event]) -> None:
         labels = alt.Chart(alt.Data(values=boundaries)).mark_text(align="left", dx=4, dy=-6, color="gray").encode(
             x="date:T", text="framework:N", y=alt.value(0))
         layers += [rules, labels]
-    st.altair_chart(alt.layer(*layers).properties(height=60 + 34 * len({p["area"] for p in points})),
+    # the chart is fitted to its container, legend included: a row per area, the axis and the legend's five lines
+    st.altair_chart(alt.layer(*layers).properties(height=160 + 34 * len({p["area"] for p in points})),
                     width="stretch")
     st.caption("Each point is one graded area of one inspection, its shape and colour the grade; click a point to open "
                "the passage that states it. Dashed lines mark a change of inspection framework. The same grades are "

@@ -77,26 +77,29 @@ def printed_page(path: Path, chunk: Chunk, doc_key: str) -> None:
     pages = page_count(path)
     state = f"page-{doc_key}-{chunk.start}"  # each cited passage opens at its own page
     shown = min(max(st.session_state.get(state, chunk.page), 1), pages)
-    back, where, ahead, zoom = st.columns([3, 3, 3, 3], vertical_alignment="center")
-    if back.button("Previous page", icon=":material/chevron_left:", disabled=shown <= 1, key=f"{state}-back"):
+    zoomed = st.toggle("Zoom in on the page", key=f"{state}-zoom", help="The page at twice the size; scroll across "
+                       "and down to read it")
+    picture = st.container()  # drawn once the buttons under it have said which page
+    back, where, ahead = st.columns(3, vertical_alignment="center")
+    if back.button("Previous page", disabled=shown <= 1, key=f"{state}-back", width="stretch"):
         shown -= 1
-    if ahead.button("Next page", icon=":material/chevron_right:", disabled=shown >= pages, key=f"{state}-ahead"):
+    if ahead.button("Next page", disabled=shown >= pages, key=f"{state}-ahead", width="stretch"):
         shown += 1
     st.session_state[state] = shown
-    where.markdown(f"Page {shown} of {pages}")
-    zoomed = zoom.toggle("Zoom", key=f"{state}-zoom", help="The page at twice the size; scroll across to read it")
+    where.markdown(f'<p style="text-align: center; margin: 0">Page {shown} of {pages}</p>', unsafe_allow_html=True)
     cited = shown == chunk.page
     caption = f"Page {shown}" + (", the passage boxed" if cited else f" (the passage is on page {chunk.page})")
     alt = f"Page {shown} of the report as printed" + (", with the cited passage boxed; its text is beside the image"
                                                        if cited else "; the whole report's text is below")
     image = page_image(path, shown, chunk.box if cited else None, ZOOMED if zoomed else SCALE)
-    if zoomed:
-        source = f"data:image/png;base64,{base64.b64encode(image).decode()}"
-        st.markdown(f'<div class="zoomed" tabindex="0" role="region" aria-label="The page zoomed in">'
-                    f'<img src="{source}" alt="{html.escape(alt)}"></div>', unsafe_allow_html=True)
-        st.caption(caption)
-    else:
-        st.image(image, caption=caption, width="stretch", alt=alt)
+    with picture:
+        if zoomed:
+            source = f"data:image/png;base64,{base64.b64encode(image).decode()}"
+            st.markdown(f'<div class="zoomed" tabindex="0" role="region" aria-label="The page zoomed in">'
+                        f'<img src="{source}" alt="{html.escape(alt)}"></div>', unsafe_allow_html=True)
+            st.caption(caption)
+        else:
+            st.image(image, caption=caption, width="stretch", alt=alt)
 
 
 def _is_pdf(path: str) -> bool:
