@@ -36,6 +36,12 @@ def remove(names: Sequence[str], settings: Settings, waiting: Callable[[str], No
         old = Index.load(settings.index)
         chosen = named(old.documents(), names, settings.index)
         gone = {record.id for record in chosen}
+        # remembered first: a removal killed before its new version is committed is finished by the next ingest of the
+        # folder (which leaves the remembered files out), never undone by it
+        when = time.strftime("%Y-%m-%dT%H:%M:%S")
+        withdrawn = read_withdrawn(settings.index)
+        withdrawn.update({record.sha256: {"file": record.file, "path": record.path, "removed": when} for record in chosen})
+        write_withdrawn(settings.index, withdrawn)
         with Writer(settings.index, old.manifest.dimension, old) as writer:
             for record in old.documents():
                 if record.id not in gone:
@@ -43,10 +49,6 @@ def remove(names: Sequence[str], settings: Settings, waiting: Callable[[str], No
             writer.commit(Manifest(old.manifest.model, old.manifest.dimension, old.manifest.chunking,
                                    vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT,
                                    extractor=old.manifest.extractor))
-        when = time.strftime("%Y-%m-%dT%H:%M:%S")
-        withdrawn = read_withdrawn(settings.index)
-        withdrawn.update({record.sha256: {"file": record.file, "path": record.path, "removed": when} for record in chosen})
-        write_withdrawn(settings.index, withdrawn)
         for record in chosen:
             if uploaded(record, settings):
                 Path(record.path).unlink(missing_ok=True)

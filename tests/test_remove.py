@@ -109,3 +109,23 @@ def test_removing_every_document_leaves_an_empty_index_that_still_loads(library)
     assert remove(everything, settings).documents == 0
     empty = Index.load(settings.index)
     assert empty.documents() == [] and empty.search(np.ones(FakeEmbedder.dimension, dtype=np.float32), 5) == []
+
+
+def test_a_removal_that_fails_before_its_commit_leaves_the_index_as_it_was_and_the_next_ingest_finishes_it(
+        library, monkeypatch):
+    folder, settings = library
+    version = (settings.index / "CURRENT").read_text()
+    target = next(doc for doc in Index.load(settings.index).documents() if "uploads" not in doc.path)
+
+    def killed(self, manifest):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ingest.remove.Writer.commit", killed)
+        with pytest.raises(KeyboardInterrupt):
+            remove([target.path], settings)
+    assert (settings.index / "CURRENT").read_text() == version  # readers still see every document
+    assert target.path in Index.load(settings.index).manifest.documents
+    assert not list(settings.index.glob(".*.partial"))  # the staging folder was dropped
+    assert ingest([folder], settings, embedder_factory=fake).removed == (target.path,)
+    assert target.path not in Index.load(settings.index).manifest.documents
