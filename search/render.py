@@ -101,9 +101,15 @@ def source_of(document: DocumentRecord) -> str:
     """Whose words a quote is and when: "Rutland, Ofsted inspection, inspected 15 to 26 April 2024",
     "Leicestershire, council paper, dated 3 September 2024"."""
     description = document.description
-    kind = "council paper" if description.kind == "committee_report" else \
-        f"Ofsted {KINDS.get(description.kind or '', 'report').split(' (')[0]}" if description.kind != "other" else "report"
-    return ", ".join(part for part in (description.authority, kind, when_of(description)) if part)
+    return ", ".join(part for part in (description.authority, whose(document), when_of(description)) if part)
+
+
+def whose(document: DocumentRecord) -> str:
+    """Whose words a document holds: "council paper", "Ofsted inspection", "Ofsted focused visit", or "report"."""
+    kind = document.description.kind
+    if kind == "committee_report":
+        return "council paper"
+    return f"Ofsted {KINDS.get(kind or '', 'report').split(' (')[0]}" if kind != "other" else "report"
 
 
 def sources(result: Result) -> dict[int, str]:

@@ -365,6 +365,8 @@ def test_no_serious_accessibility_violation_on_any_page(shared_server, shared_in
         wait_until_drawn(page)
         if scheme == "light" and width < 500:  # what a phone shows, to look at (docs/screenshots/phone-*.png)
             shot(page, f"phone-{PAGE_NAMES[pages.index(address)]}.png")
+        elif scheme == "light" and address == "/accessibility":  # the other pages' are taken where they are used
+            shot(page, "accessibility.png")
         violations = Axe().run(page).response["violations"]
         found[address] = [(item["id"], item["nodes"][0]["html"][:120]) for item in violations
                           if item["impact"] in ("serious", "critical")]
@@ -443,6 +445,13 @@ def test_keyboard_only_a_question_is_typed_answered_and_its_citation_opened(serv
     page.keyboard.press("Enter")
     page.locator("#cited mark").wait_for(timeout=120_000)
     assert "/report?" in page.url
+    wait_until_drawn(page)
+    for _ in range(60):  # the sidebar's filters are reached with Tab too
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('[data-testid=\"stSidebar\"] input') !== null"):
+            break
+    else:
+        pytest.fail("the sidebar's filters cannot be reached with Tab")
     page.close()
 
 

@@ -35,6 +35,11 @@ def test_a_word_briefing_has_headings_grades_quotes_and_citations(corpus_searche
     assert quotes == [f"“{quote.text}”" for quote in result.answer.quotes]
     citations = [p.text for p in document.paragraphs if p.text.startswith("— ")]
     assert len(citations) == len(quotes) and all("Leicestershire" in line for line in citations)
+    by_rank = {hit.rank: hit.document for hit in result.hits}
+    kinds = ["council paper" if by_rank[quote.passages[0]].description.kind == "committee_report" else "Ofsted"
+             for quote in result.answer.quotes]
+    assert "council paper" in kinds  # the 2024 grades are quoted from the council paper presenting them, and say so
+    assert all(f"({kind}" in line for kind, line in zip(kinds, citations, strict=True))
     assert any("http://localhost:8501/?q=graded" in p.text for p in document.paragraphs)
     link = next(p for p in document.paragraphs if p.text.startswith("View online: "))
     assert [item.url for item in link.hyperlinks] == ["http://localhost:8501/?q=graded"]  # a live link

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from search.grades import GradeRow
-from search.render import GRADE_COLUMNS, citation, grade_cells
+from search.render import GRADE_COLUMNS, citation, grade_cells, whose
 from search.retrieve import Result
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def provenance(briefing: Briefing) -> str:
 def from_result(result: Result, link: str) -> Briefing:
     """The briefing for one answered question: the grade table, then the quoted answer."""
     by_rank = {hit.rank: hit for hit in result.hits}
-    quotes = tuple(Quoted(quote.text, "; ".join(citation(by_rank[rank]) for rank in quote.passages if rank in by_rank))
+    quotes = tuple(Quoted(quote.text, "; ".join(f"{citation(by_rank[rank])} ({whose(by_rank[rank].document)})"
+                                                for rank in quote.passages if rank in by_rank))
                    for quote in result.answer.quotes)
     if result.answer.no_answer:
         section = Section("Answer", (), "The indexed reports do not seem to answer this question.")
