@@ -10,6 +10,7 @@ from pathlib import Path
 from ingest.errors import ReadError
 from ingest.grades import AREA_SHORT
 from ingest.metadata import KINDS
+from ingest.read import supported
 from ingest.store import Index
 from search.select import Where
 
@@ -47,6 +48,23 @@ def contents(index: Index, where: Where | None = None) -> Library:
     return Library(len(everything), sum(counts.values()),
                    len({doc.description.authority for doc in everything if doc.description.authority}),
                    index.manifest.built, tuple(rows))
+
+
+# What a file of a type no reader takes usually is, in the words its uploader would use.
+_NOT_REPORTS = {(".xlsx", ".xls", ".xlsm", ".csv", ".ods"): "a spreadsheet", (".doc",): "an old-style Word file",
+                (".pptx", ".ppt", ".odp"): "a presentation", (".zip", ".7z", ".rar"): "a compressed folder",
+                (".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff"): "a picture", (".msg", ".eml"): "an email"}
+
+
+def refused(name: str) -> str | None:
+    """Why a file called ``name`` cannot be added, in plain words ("a spreadsheet"), or None when a reader takes it."""
+    suffix = Path(name).suffix.lower()
+    if supported(Path(name)):
+        return None
+    what = next((said for suffixes, said in _NOT_REPORTS.items() if suffix in suffixes),
+                f"a {suffix} file" if suffix else "a file with no type in its name")
+    fix = "save it as .docx and add that" if suffix == ".doc" else "add the report itself"
+    return f"{Path(name).name}: this is {what}, not a report; {fix} (PDF, Word .docx, web page or text)."
 
 
 def save_upload(folder: Path, name: str, data: bytes, limit_mb: float) -> Path:

@@ -14,11 +14,9 @@ from ingest.config import Settings, from_env
 from ingest.errors import OfstedError
 from ingest.remove import remove, uploaded
 from ingest.store import read_last_run
-from search.library import Library, contents, drop_failed, save_upload
+from search.library import Library, contents, drop_failed, refused, save_upload
 from views.cards import inert
 from views.shared import document_label, progress_bar, ready_searcher, show_waiting, sidebar_filters
-
-ACCEPTED = ["pdf", "docx", "html", "htm", "txt", "md"]
 
 
 def render() -> None:
@@ -42,10 +40,15 @@ def render() -> None:
         return
     st.caption(f"PDF, Word (DOCX), HTML or text files up to {settings.max_file_mb:g} MB each. They are kept in the "
                "server's uploads folder (`OFSTED_UPLOADS`) and read with the same checks as `python -m ingest`.")
-    uploaded = st.file_uploader("Reports", type=ACCEPTED, accept_multiple_files=True)
-    if uploaded and st.button("Add to the index", type="primary"):
+    # Any file is taken and checked here: the widget's own type filter refuses in MIME types ("application/vnd...").
+    files = st.file_uploader("Reports", accept_multiple_files=True)
+    for item in files or ():
+        if refused(item.name):
+            st.error(inert(refused(item.name) or ""))
+    wanted = [item for item in files or () if not refused(item.name)]
+    if wanted and st.button("Add to the index", type="primary"):
         paths = []
-        for item in uploaded:
+        for item in wanted:
             saved = save_upload(settings.uploads, item.name, item.getvalue(), settings.max_file_mb)
             paths.append(saved)
         with st.status("Adding the reports…", expanded=True) as status:
