@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from ingest.store import Index
+from search.render import report_name_of
 from search.viewer import key_of
 from views.cards import inert
 from views.shared import document_label
@@ -99,6 +100,15 @@ def test_report_page_opens_a_report_at_the_cited_paragraph(corpus_index, monkeyp
 
     assert marked == inert(cited.text)
     assert app.get("download_button")[0].label == "Download the original report"
+
+
+def test_the_report_page_opened_from_the_navigation_asks_which_report(corpus_index, monkeypatch):
+    app = open_page(monkeypatch, corpus_index.index, "report")
+    picker = app.selectbox(key="report")
+    assert picker.value is None and not app.title and "doc" not in app.query_params  # nothing opened for the reader
+    doc = Index.load(corpus_index.index).documents()[1]
+    picker.set_value(doc).run()
+    assert app.query_params["doc"] == key_of(doc) and app.title[0].value == inert(report_name_of(doc))
 
 
 @pytest.mark.parametrize(("page", "params"), [

@@ -27,8 +27,14 @@ def render() -> None:
     if not documents:
         st.info("No indexed report matches the filters: widen them in the sidebar, or add reports on the library page.")
         return
-    doc = linked or documents[0]
-    doc = st.selectbox("Report", documents, index=documents.index(doc), format_func=document_label, key="report")
+    chosen = st.selectbox("Report", documents, index=documents.index(linked) if linked else None,
+                          format_func=document_label, key="report", placeholder="Choose a report to read")
+    if chosen is None:  # opened from the navigation: the reader picks, nothing is opened for them
+        keep_in_url({"doc": "", "at": ""})
+        st.caption(f"{len(documents)} reports and council papers; type a council's name to find its reports, or follow "
+                   "a citation on the Ask page to open a report at the passage it quotes.")
+        return
+    doc = chosen
     at_text = st.query_params.get("at", "")
     at = whole_number(at_text) if key_of(doc) == st.query_params.get("doc") else None
     keep_in_url({"doc": key_of(doc), "at": str(at) if at is not None else ""})
