@@ -41,12 +41,15 @@ def shared_server(shared_index, tmp_path_factory) -> Iterator[str]:
     """The app serving a copy of the index of the corpus and the shared reports (uploads change the copy only)."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(shared_index.index, folder / "index")
-    yield from serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads"),
-                      "OFSTED_OFFICER_PASSWORD": OFFICER})
+    for url in serve({"OFSTED_INDEX": str(folder / "index"), "OFSTED_UPLOADS": str(folder / "uploads"),
+                      "OFSTED_OFFICER_PASSWORD": OFFICER}):
+        SERVED[url] = folder / "index"
+        yield url
 
 
 OFFICER = "officer secret"  # the officer password of the servers that allow uploads
 SERVERS: dict[str, int] = {}  # url -> process id of each Streamlit server started here
+SERVED: dict[str, Path] = {}  # url -> the index folder of a server that serves a copy of its own (it may change it)
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -128,10 +131,10 @@ def test_four_questions_typed_in_a_row_each_get_their_own_answer(server, browser
     page.close()
 
 
-def test_a_readers_verdict_is_recorded_and_exported_as_an_evaluation_case(server, browser, corpus_index):
-    question = "What did Ofsted say about early help?"
+def test_a_readers_verdict_is_recorded_and_exported_as_an_evaluation_case(shared_server, browser):
+    question = "What did Ofsted say about early help in Leicestershire?"
     page = browser.new_page(viewport={"width": 1200, "height": 1400})
-    page.goto(f"{server}/?q={urllib.request.quote(question)}")
+    page.goto(f"{shared_server}/?q={urllib.request.quote(question)}")
     page.locator("#passage-1").wait_for(timeout=90_000)
     page.get_by_text("Is this answer right? Tell us").click()
     page.get_by_text("does not answer the question").click()
@@ -139,7 +142,7 @@ def test_a_readers_verdict_is_recorded_and_exported_as_an_evaluation_case(server
     page.get_by_role("button", name="Send").click()
     page.get_by_text("Thank you: your verdict is kept").wait_for(timeout=60_000)
     page.close()
-    run = subprocess.run([sys.executable, "-m", "search.feedback", "export", "--index", str(corpus_index.index)],
+    run = subprocess.run([sys.executable, "-m", "search.feedback", "export", "--index", str(SERVED[shared_server])],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert run.returncode == 0, run.stderr
     cases = [case for case in json.loads(run.stdout) if case["q"] == question]
