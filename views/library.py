@@ -75,9 +75,9 @@ def removal(settings: Settings) -> None:
     """An officer takes a report out: chosen by name, confirmed, gone for every visitor (the removal runs before the
     page is drawn again, so the totals and the list above already leave it out)."""
     st.subheader("Remove a report")
-    said = st.session_state.pop("removed", None)
+    done, said = st.session_state.pop("removed", (True, ""))
     if said:
-        (st.error if said.startswith("Could not") else st.success)(inert(said))
+        (st.success if done else st.error)(inert(said))
     documents = sorted(ready_searcher().index.documents(), key=document_label)
     doc = st.selectbox("Report to remove", documents, index=None, format_func=document_label, key="remove_pick",
                        placeholder="Choose a report")
@@ -92,14 +92,14 @@ def _remove_chosen(settings: Settings) -> None:
     if doc is None:
         return
     try:
-        summary = remove([doc.path], settings)
+        summary = remove([doc.path], settings, show_waiting)  # waits for an ingest under way, saying so
     except OfstedError as error:
-        st.session_state["removed"] = f"Could not remove {doc.file}: {error}"
+        st.session_state["removed"] = (False, f"Could not remove {doc.file}: {error}")
         return
     deleted = " Its uploaded file was deleted." if uploaded(doc, settings) else ""
-    st.session_state["removed"] = (f"Removed {document_label(doc)} ({doc.file}); the library now holds "
-                                   f"{summary.documents} documents. An ingest of its folder will not add it back; "
-                                   f"adding the file itself will.{deleted}")
+    st.session_state["removed"] = (True, f"Removed {document_label(doc)} ({doc.file}); the library now holds "
+                                         f"{summary.documents} documents. An ingest of its folder will not add it "
+                                         f"back; adding the file itself will.{deleted}")
     st.session_state["remove_pick"] = None
     st.session_state["remove_sure"] = False
 
