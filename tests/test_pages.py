@@ -155,8 +155,10 @@ def test_report_page_shows_the_pdf_page_with_the_passage(shared_index, monkeypat
     next(button for button in app.button if button.label == "Previous page").click().run()
     next(button for button in app.button if button.label == "Previous page").click().run()
     assert any(f"Page {cited.page - 1} of {pages}<" in element.value for element in app.markdown)
-    app.toggle[0].set_value(True).run()
+    next(toggle for toggle in app.toggle if toggle.label == "Zoom in on the page").set_value(True).run()
     assert 'class="zoomed"' in page_html(app) and 'alt="Page' in page_html(app)  # twice the size, still described
+    assert 'class="whole"' not in page_html(app)  # the whole text only when asked for
+    app.toggle(key="whole_text").set_value(True).run()
     whole = next(element.value for element in app.markdown if 'class="whole"' in element.value)
     assert whole.count("<br>") > 50 and inert(cited.text[:40]) in whole  # the report's whole text, as text
 

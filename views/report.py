@@ -65,7 +65,7 @@ def render() -> None:
     if page_column is not None and path is not None and chunk.page:
         with page_column:
             printed_page(path, chunk, key_of(doc))
-    with st.expander("The whole report's text"):
+    if st.toggle("Show the whole report's text", key="whole_text"):  # drawn only when asked: a report runs to 100 pages
         whole = inert(engine.index.document_text(doc.id))
         st.markdown(f'<div class="whole" tabindex="0" role="region" aria-label="The whole report">{whole}</div>',
                     unsafe_allow_html=True)
