@@ -24,8 +24,6 @@ from ingest.read import EXTRACTOR, document_hash, supported
 from ingest.readers import Fresh, Job, Limits, Reading, Unreadable, failure_reason
 from ingest.sidecar import is_sidecar
 from ingest.store import (
-    FLAT,
-    HNSW,
     DocumentRecord,
     Entry,
     Index,
@@ -34,6 +32,7 @@ from ingest.store import (
     check_model,
     held_paths,
     read_withdrawn,
+    vector_kind,
     write_last_run,
     write_lock,
     write_withdrawn,
@@ -179,7 +178,7 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
             old.manifest.documents, old.manifest.model, old.manifest.chunking, old.manifest.extractor)
         if written:
             writer.commit(Manifest(model, dimension, asdict(chunking),
-                                   vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT,
+                                   vector_index=vector_kind(writer.passages, settings.hnsw_above),
                                    extractor=EXTRACTOR))
         documents = dict(writer.documents)
     if written and set(withdrawn) & set(documents.values()):  # taken out once, named again since: no longer withdrawn

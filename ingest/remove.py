@@ -11,13 +11,12 @@ from ingest.config import Settings
 from ingest.errors import OfstedError
 from ingest.pipeline import Summary, key
 from ingest.store import (
-    FLAT,
-    HNSW,
     DocumentRecord,
     Index,
     Manifest,
     Writer,
     read_withdrawn,
+    vector_kind,
     write_lock,
     write_withdrawn,
 )
@@ -47,7 +46,7 @@ def remove(names: Sequence[str], settings: Settings, waiting: Callable[[str], No
                 if record.id not in gone:
                     writer.keep(record)
             writer.commit(Manifest(old.manifest.model, old.manifest.dimension, old.manifest.chunking,
-                                   vector_index=HNSW if writer.passages > settings.hnsw_above else FLAT,
+                                   vector_index=vector_kind(writer.passages, settings.hnsw_above),
                                    extractor=old.manifest.extractor))
         for record in chosen:
             if uploaded(record, settings):

@@ -243,6 +243,11 @@ class Writer:
             yield np.frombuffer(b"".join(vector for (vector,) in block), dtype=np.float32).reshape(-1, self.dimension)
 
 
+def vector_kind(passages: int, hnsw_above: int) -> str:
+    """The vector index for this many passages: exact up to ``hnsw_above`` (OFSTED_HNSW_ABOVE), an HNSW graph above."""
+    return HNSW if passages > hnsw_above else FLAT
+
+
 def vector_index(vectors: np.ndarray, kind: str = FLAT) -> faiss.Index:
     """An index of ``vectors``: exact inner product, or for a large collection an HNSW graph."""
     index = empty_index(vectors.shape[1], kind)
@@ -531,18 +536,30 @@ LAST_RUN = "last-run.json"
 def write_last_run(root: Path, record: dict) -> None:
     """Save what the latest ingest did (its failures above all) beside the versions, replacing the previous record
     atomically."""
-    root.mkdir(parents=True, exist_ok=True)
-    partial = root / f".{LAST_RUN}.{os.getpid()}.partial"
-    partial.write_text(json.dumps(record, indent=1))
-    partial.replace(root / LAST_RUN)
+    _write_record(root, LAST_RUN, record)
 
 
 def read_last_run(root: Path) -> dict:
     """What the latest ingest did, or {} when no run has been recorded."""
+    return _read_record(root, LAST_RUN)
+
+
+def _write_record(root: Path, name: str, record: dict) -> None:
+    """Replace the JSON record ``name`` beside the versions whole or not at all (a staging file left by a killed
+    writer is removed by the next lock holder)."""
+    root.mkdir(parents=True, exist_ok=True)
+    partial = root / f".{name}.{os.getpid()}.partial"
+    partial.write_text(json.dumps(record, indent=1, sort_keys=True))
+    partial.replace(root / name)
+
+
+def _read_record(root: Path, name: str) -> dict:
+    """The JSON record ``name`` beside the versions, or {} when there is none (or it is not a JSON object)."""
     try:
-        return json.loads((root / LAST_RUN).read_text())
+        data = json.loads((root / name).read_text())
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 WITHDRAWN = "removed.json"
@@ -551,18 +568,12 @@ WITHDRAWN = "removed.json"
 def read_withdrawn(root: Path) -> dict[str, dict]:
     """The documents taken out of the index on request (by content hash: their file, path and when), which an ingest
     of the folder holding them does not add again; {} when none."""
-    try:
-        data = json.loads((root / WITHDRAWN).read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return _read_record(root, WITHDRAWN)
 
 
 def write_withdrawn(root: Path, withdrawn: dict[str, dict]) -> None:
     """Replace the list of documents taken out on request, atomically (only the write lock's holder calls this)."""
-    partial = root / f".{WITHDRAWN}.{os.getpid()}.partial"
-    partial.write_text(json.dumps(withdrawn, indent=1, sort_keys=True))
-    partial.replace(root / WITHDRAWN)
+    _write_record(root, WITHDRAWN, withdrawn)
 
 
 def current_folder(root: Path) -> Path:

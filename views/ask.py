@@ -11,6 +11,7 @@ from search.followup import LAST, FollowUp, follow_up, with_home
 from search.render import sources
 from search.retrieve import Result, Searcher
 from search.select import Where
+from views import PRODUCT
 from views.briefing import from_result
 from views.cards import answer_html, answered_marker, card, chips_html, grade_table_html, inert
 from views.shared import downloads, focus, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
@@ -124,7 +125,7 @@ def filters_control() -> bool:
 
 def render() -> None:
     """Draw the page."""
-    st.title("Ask the Ofsted reports")
+    st.title(PRODUCT)
     st.caption("Every answer is quoted word for word from the inspection reports, with report, date and paragraph.")
     typed = question_box()
     engine = ready_searcher()

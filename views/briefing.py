@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ingest.document import Chunk
+from ingest.store import DocumentRecord
 from search.grades import GradeRow
-from search.render import GRADE_COLUMNS, citation, grade_cells, whose
+from search.render import GRADE_COLUMNS, citation_of, grade_cells, whose
 from search.retrieve import Result
+from views import PRODUCT
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -49,9 +52,6 @@ class Briefing:
     held: str = ""  # what the index held then ("38 documents; index built 2026-11-30T08:12:00")
 
 
-PRODUCT = "Ask the Ofsted reports"
-
-
 def provenance(briefing: Briefing) -> str:
     """When the briefing was made and from what: "Prepared on 30 November 2026 from 38 documents; index built ..."."""
     when = ""
@@ -61,10 +61,16 @@ def provenance(briefing: Briefing) -> str:
     return " from ".join(part for part in (when, briefing.held) if part) + ("." if when or briefing.held else "")
 
 
+def cited(chunk: Chunk, document: DocumentRecord) -> str:
+    """A quotation's citation in a briefing: report, council, date, paragraph, and whose words they are ("council
+    paper" or the kind of Ofsted report)."""
+    return f"{citation_of(chunk, document)} ({whose(document)})"
+
+
 def from_result(result: Result, link: str) -> Briefing:
     """The briefing for one answered question: the grade table, then the quoted answer."""
     by_rank = {hit.rank: hit for hit in result.hits}
-    quotes = tuple(Quoted(quote.text, "; ".join(f"{citation(by_rank[rank])} ({whose(by_rank[rank].document)})"
+    quotes = tuple(Quoted(quote.text, "; ".join(cited(by_rank[rank].chunk, by_rank[rank].document)
                                                 for rank in quote.passages if rank in by_rank))
                    for quote in result.answer.quotes)
     if result.answer.no_answer:

@@ -9,7 +9,7 @@ from search.compare import Comparison, Side, compare
 from search.councils import dated
 from search.render import citation_of
 from search.viewer import by_key, key_of
-from views.briefing import Briefing, Quoted, Section
+from views.briefing import Briefing, Quoted, Section, cited
 from views.cards import inert
 from views.shared import document_label, downloads, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
@@ -90,7 +90,7 @@ def briefing(comparison: Comparison) -> Briefing:
     rows = tuple(side.grade for area in comparison.areas for side in (area.left, area.right) if side.grade)
     sections = tuple(
         Section(f"{area.name.capitalize()}: {document_label(doc)}",
-                tuple(Quoted(text, citation_of(hit.chunk, hit.document)) for text, hit in side.quotes),
+                tuple(Quoted(text, cited(hit.chunk, hit.document)) for text, hit in side.quotes),
                 "" if side.quotes else "This report says nothing clear on this area.")
         for area in comparison.areas for side, doc in ((area.left, comparison.left), (area.right, comparison.right)))
     title = f"Comparison: {document_label(comparison.left)} and {document_label(comparison.right)}"

@@ -8,10 +8,9 @@ import streamlit as st
 
 from ingest.grades import AREA_SHORT, FRAMEWORKS, GRADES
 from search.councils import Event, councils, history
-from search.render import citation_of
 from search.retrieve import Searcher
 from search.select import Where
-from views.briefing import Briefing, Quoted, Section
+from views.briefing import Briefing, Quoted, Section, cited
 from views.cards import grade_table_html, inert
 from views.shared import document_label, downloads, grade_link, keep_in_url, ready_searcher, report_link, sidebar_filters, this_view
 
@@ -119,7 +118,7 @@ def briefing(council: str, events: list[Event]) -> Briefing:
     rows = tuple(row for event in events for row in event.grades)
     sections = tuple(
         Section(f"{event.kind.capitalize()}, {event.date}",
-                tuple(Quoted(follow.point.chunk.text, citation_of(follow.point.chunk, event.document))
+                tuple(Quoted(follow.point.chunk.text, cited(follow.point.chunk, event.document))
                       for follow in event.improvements),
                 "" if event.improvements else "No improvement list in this report.")
         for event in events)

@@ -42,10 +42,10 @@ def render() -> None:
                "server's uploads folder (`OFSTED_UPLOADS`) and read with the same checks as `python -m ingest`.")
     # Any file is taken and checked here: the widget's own type filter refuses in MIME types ("application/vnd...").
     files = st.file_uploader("Reports", accept_multiple_files=True)
-    for item in files or ():
-        if refused(item.name):
-            st.error(inert(refused(item.name) or ""))
-    wanted = [item for item in files or () if not refused(item.name)]
+    reasons = {item.name: refused(item.name) for item in files or ()}
+    for reason in filter(None, reasons.values()):
+        st.error(inert(reason))
+    wanted = [item for item in files or () if not reasons[item.name]]
     if wanted and st.button("Add to the index", type="primary"):
         paths = []
         for item in wanted:
