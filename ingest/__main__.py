@@ -14,9 +14,11 @@ from tqdm import tqdm
 
 from ingest.config import HELP, from_env
 from ingest.errors import OfstedError
+from ingest.migrate import copy_index
 from ingest.pipeline import Progress, Summary, ingest
 from ingest.remove import remove
-from ingest.store import held_paths
+from ingest.store import FolderStore
+from ingest.stores import open_store
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("paths", nargs="*", type=Path, help=f"files or folders to ingest (default: {settings.corpus}/)")
     command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
+    command.add_argument("--database", dest="database_url", metavar="URL", default=settings.database_url,
+                         help=HELP["database_url"])
     command.add_argument("--model", default=settings.model, help=HELP["model"])
     command.add_argument("--rebuild", action="store_true",
                          help="re-read and re-embed every document the index holds, wherever it came from, and the "
@@ -36,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--remove", action="store_true",
                          help="take the documents named (paths, file names or report links' keys) out of the index; an "
                               "ingest of their folder will not add them back, naming a file on its own will")
+    command.add_argument("--copy-from", type=Path, metavar="FOLDER",
+                         help="copy the index in FOLDER (its documents, passages and vectors; nothing is embedded "
+                              "again) into the index given by --database or --index, replacing what that held")
     command.add_argument("--quiet", action="store_true", help="no progress bars, only the summary and problems")
     command.add_argument("--events", action="store_true",
                          help="for a program driving the ingest: progress, waits, the summary and any error as JSON "
@@ -91,21 +98,26 @@ def report(summary: Summary, requested: bool = False) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code (1 when any file failed, 2 on a usage problem)."""
     args = parser().parse_args(argv)
-    settings = replace(from_env(), index=args.index, model=args.model)
+    settings = replace(from_env(), index=args.index, model=args.model, database_url=args.database_url)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager or `kill`: clean up as for Ctrl-C
     if args.events:
         os.nice(10)  # the page's visitors' questions come first
     progress: Progress = (lambda stage, done, total: emit("progress", stage=stage, done=done, total=total)) \
         if args.events else Bars(args.quiet)
-    if args.remove and args.rebuild:
-        parser().error("--remove and --rebuild cannot be given together")
+    if sum(map(bool, (args.remove, args.rebuild, args.copy_from))) > 1:
+        parser().error("--remove, --rebuild and --copy-from cannot be given together")
     waiting = (lambda message: emit("waiting", message=message)) if args.events \
         else (lambda message: print(message, file=sys.stderr, flush=True))
     try:
         if args.remove:
             summary = remove([str(path) for path in args.paths], settings, waiting)
             return _finished(summary, args.events, requested=True)
-        rebuilt_only = args.rebuild and not args.paths and held_paths(settings.index)
+        if args.copy_from:
+            target = open_store(settings)
+            version = copy_index(FolderStore(args.copy_from), target, settings.lock_wait, progress, waiting)
+            print(f"copied the index in {args.copy_from}/ into {target.where} (version {version})")
+            return 0
+        rebuilt_only = args.rebuild and not args.paths and open_store(settings).held_paths()
         paths = args.paths or ([] if rebuilt_only else [settings.corpus])
         summary = ingest(paths, settings, rebuild=args.rebuild, progress=progress, waiting=waiting)
     except OfstedError as error:

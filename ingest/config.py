@@ -18,6 +18,8 @@ class Settings:
 
     corpus: Path = Path("corpus")  # OFSTED_CORPUS: folder ingested when no path is given
     index: Path = Path("index")  # OFSTED_INDEX: folder holding the FAISS index and chunk store
+    # OFSTED_DATABASE_URL: a PostgreSQL database (with pgvector) holding the index instead, shared by many servers
+    database_url: str | None = None
     model: str | None = None  # OFSTED_MODEL: sentence-transformers name or path; default: the index's, else all-MiniLM-L6-v2
     max_file_mb: float = 50.0  # OFSTED_MAX_FILE_MB: larger files are refused rather than read
     # Per-document limits on reading (a reader process is stopped past its memory or time; a report is tens of pages,
@@ -41,6 +43,8 @@ class Settings:
 HELP = {
     "corpus": "folder ingested when no path is given",
     "index": "folder holding the FAISS index and chunk store",
+    "database_url": "PostgreSQL database holding the index instead of the folder, shared by many servers "
+                    "(postgresql://user@host/name; default: none, the folder)",
     "model": "sentence-transformers model name or path (default: the index's model, else all-MiniLM-L6-v2)",
     "max_file_mb": "files larger than this many megabytes are refused",
     "max_pages": "PDFs with more pages than this are refused",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
 import sqlite3
 import stat
 import time
@@ -23,20 +22,8 @@ from ingest.grades import judgements
 from ingest.read import EXTRACTOR, document_hash, supported
 from ingest.readers import Fresh, Job, Limits, Reading, Unreadable, failure_reason
 from ingest.sidecar import is_sidecar
-from ingest.store import (
-    DocumentRecord,
-    Entry,
-    Index,
-    Manifest,
-    Writer,
-    check_model,
-    held_paths,
-    read_withdrawn,
-    vector_kind,
-    write_last_run,
-    write_lock,
-    write_withdrawn,
-)
+from ingest.store import LAST_RUN, WITHDRAWN, DocumentRecord, Entry, Manifest, check_model, vector_kind
+from ingest.stores import Reader, Store, Writing, open_store
 
 Progress = Callable[[str, int, int], None]
 # From this many files to read, a worker process reads them while this one embeds (fewer: the start-up is not worth it).
@@ -105,9 +92,13 @@ def ingest(
     ``rebuild`` reads and embeds everything again: every document the index holds, wherever it came from, and
     ``paths``. One writer at a time: a second ingest of the same index waits for the first (calling ``waiting``
     once)."""
+    store = open_store(settings)
+    if settings.database_url:  # the database's own errors are explained where they are raised
+        with store.lock(settings.lock_wait, waiting):
+            return _ingest(paths, settings, store, rebuild, embedder_factory, chunking, progress)
     try:
-        with write_lock(settings.index, settings.lock_wait, waiting):
-            return _ingest(paths, settings, rebuild, embedder_factory, chunking, progress)
+        with store.lock(settings.lock_wait, waiting):
+            return _ingest(paths, settings, store, rebuild, embedder_factory, chunking, progress)
     except (OSError, sqlite3.Error) as error:
         if not _in_index(error, settings.index):  # a report folder, the model's cache: not the index's to explain
             raise
@@ -142,20 +133,20 @@ def unwritable(root: Path, error: BaseException) -> str:
     return f"cannot write the index in {root}/: {why}; {fix}. The previous index is unchanged."
 
 
-def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_factory: Callable[[str], Embedder] | None,
-            chunking: ChunkSettings, progress: Progress) -> Summary:
+def _ingest(paths: Sequence[Path], settings: Settings, store: Store, rebuild: bool,
+            embedder_factory: Callable[[str], Embedder] | None, chunking: ChunkSettings, progress: Progress) -> Summary:
     began = time.perf_counter()
-    held = held_paths(settings.index) if rebuild else []
-    old = None if rebuild else _load_old(settings)
+    held = store.held_paths() if rebuild else []
+    old = None if rebuild else _load_old(store)
     if rebuild:  # every document the index holds is read again, wherever it came from; those gone are removed
         paths = [*paths, *(Path(path) for path in held if Path(path).is_file())]
     model = settings.model or (old.manifest.model if old else DEFAULT_MODEL)
     if old:
-        check_model(old.manifest, settings.model, settings.index)
+        check_model(old.manifest, settings.model, store.where, store.rebuild_command())
     reusable = old if old and old.manifest.chunking == asdict(chunking) else None
     files, missing, skipped = _expand(paths)
     files = list({key(path): path for path in files}.values())  # a file given twice (a rebuild's and a folder's) is read once
-    withdrawn = read_withdrawn(settings.index)
+    withdrawn = store.read_record(WITHDRAWN)
     named = {key(path) for path in paths if not path.is_dir()}  # a file named on its own is added even if taken out
     plan = _plan(files, reusable, settings, withdrawn, named)
     plan.failures[:0] = [Failure(str(path), reason) for path, reason in missing]
@@ -165,11 +156,11 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
     append = old is not None and old is reusable and set(plan.keep) == set(old.manifest.documents)
     before = set(held) if rebuild else set(old.manifest.documents) if old else set()
     if old and append and not plan.jobs:
-        return _finish(settings, _summary(plan, before, old.manifest.documents, [], False, began, len(old)))
-    check_space(settings.index, old.folder if old else None, [job.path for job in plan.jobs])
+        return _finish(store, _summary(plan, before, old.manifest.documents, [], False, began, len(old)))
+    store.room_for(old, [job.path for job in plan.jobs])
     embedder = _embedder(embedder_factory, model, settings) if plan.jobs or not old else None
     dimension = embedder.dimension if embedder else old.manifest.dimension if old else 0
-    with Writer(settings.index, dimension, old, append=append) as writer:
+    with store.writer(dimension, old, append=append) as writer:
         if not append:
             for path in sorted(plan.keep):
                 writer.keep(plan.keep[path])
@@ -182,36 +173,18 @@ def _ingest(paths: Sequence[Path], settings: Settings, rebuild: bool, embedder_f
                                    extractor=EXTRACTOR))
         documents = dict(writer.documents)
     if written and set(withdrawn) & set(documents.values()):  # taken out once, named again since: no longer withdrawn
-        write_withdrawn(settings.index, {sha: entry for sha, entry in withdrawn.items() if sha not in documents.values()})
-    return _finish(settings, _summary(plan, before, documents, fresh, written, began, writer.passages))
+        store.write_record(WITHDRAWN, {sha: entry for sha, entry in withdrawn.items() if sha not in documents.values()})
+    return _finish(store, _summary(plan, before, documents, fresh, written, began, writer.passages))
 
 
-# A new version is written beside the one in use: room for a copy of it, plus this much per byte of files to read
-# (a PDF's passages and vectors take less room than the PDF; a text file's up to twice its size), plus a margin.
-_ROOM_PER_BYTE_READ = 2
-_ROOM_MARGIN = 16 * 1024 * 1024
-
-
-def check_space(root: Path, current: Path | None, reading: Sequence[Path]) -> None:
-    """Refuse, before any work, an update the disk under ``root`` has clearly no room for."""
-    size = lambda path: path.stat().st_size if path.is_file() else 0  # noqa: E731
-    needed = (sum(size(path) for path in current.iterdir()) if current else 0) \
-        + _ROOM_PER_BYTE_READ * sum(size(path) for path in reading) + _ROOM_MARGIN
-    free = shutil.disk_usage(root).free
-    if free < needed:
-        raise IndexUnwritable(f"cannot write the index in {root}/: the disk has {free / 1e6:,.0f} MB free and the new "
-                              f"version needs about {needed / 1e6:,.0f} MB; free some space and run the command "
-                              "again. The previous index is unchanged.")
-
-
-def _finish(settings: Settings, summary: Summary) -> Summary:
-    write_last_run(settings.index, {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(summary)})
+def _finish(store: Store, summary: Summary) -> Summary:
+    store.write_record(LAST_RUN, {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(summary)})
     return summary
 
 
-def _load_old(settings: Settings) -> Index | None:
+def _load_old(store: Store) -> Reader | None:
     try:
-        return Index.load(settings.index)
+        return store.load()
     except IndexMissing:
         return None
 
@@ -260,7 +233,7 @@ def key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _plan(files: list[Path], old: Index | None, settings: Settings, withdrawn: Container[str] = (),
+def _plan(files: list[Path], old: Reader | None, settings: Settings, withdrawn: Container[str] = (),
           named: Container[str] = ()) -> _Plan:
     """Sort files into those to read, those unchanged (kept as they are), copies of another file and those taken out
     on request (``withdrawn``: their hashes) that were not ``named`` on their own."""
@@ -297,7 +270,7 @@ def _plan(files: list[Path], old: Index | None, settings: Settings, withdrawn: C
     return plan
 
 
-def _failed(plan: _Plan, old: Index | None, name: str, reason: str) -> None:
+def _failed(plan: _Plan, old: Reader | None, name: str, reason: str) -> None:
     """Record a failure; a file that turned bad keeps its last good version in the index."""
     plan.failures.append(Failure(name, reason))
     previous = old.record(name) if old else None
@@ -312,7 +285,7 @@ def _check_size(path: Path, limit_mb: float) -> None:
                               "raise OFSTED_MAX_FILE_MB to allow it")
 
 
-def _keep_outside(plan: _Plan, old: Index | None, paths: Sequence[Path], files: list[Path]) -> None:
+def _keep_outside(plan: _Plan, old: Reader | None, paths: Sequence[Path], files: list[Path]) -> None:
     """Old documents this run did not look at stay; those under a given folder but now gone are dropped."""
     if old is None:
         return
@@ -335,7 +308,7 @@ def _embedder(factory: Callable[[str], Embedder] | None, model: str, settings: S
 
 
 def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, chunking: ChunkSettings,
-                    progress: Progress, writer: Writer) -> Iterator[tuple[str, int]]:
+                    progress: Progress, writer: Writing) -> Iterator[tuple[str, int]]:
     """Read the planned files (in a worker process when there are several, so that reading overlaps embedding) and
     embed and write each document as it arrives; memory holds only the documents read ahead. Yields each document
     written and how many passages were embedded for it (none when a re-read gave the passages already stored)."""
@@ -410,7 +383,7 @@ def _embed(fresh: Fresh, embedder: Embedder) -> Entry:
                  tuple(per_chunk))
 
 
-def _reuse(fresh: Fresh, record: DocumentRecord | None, old: Index | None) -> Entry | None:
+def _reuse(fresh: Fresh, record: DocumentRecord | None, old: Reader | None) -> Entry | None:
     """A document read again by a newer extractor whose passages (text and sentences) are the ones stored: the new
     reading (description, grades, parts) with the stored vectors, nothing embedded. None when anything changed."""
     if record is None or old is None:

@@ -10,16 +10,8 @@ from pathlib import Path
 from ingest.config import Settings
 from ingest.errors import OfstedError
 from ingest.pipeline import Summary, key
-from ingest.store import (
-    DocumentRecord,
-    Index,
-    Manifest,
-    Writer,
-    read_withdrawn,
-    vector_kind,
-    write_lock,
-    write_withdrawn,
-)
+from ingest.store import WITHDRAWN, DocumentRecord, Manifest, vector_kind
+from ingest.stores import open_store
 
 
 class NotIndexed(OfstedError):
@@ -31,17 +23,18 @@ def remove(names: Sequence[str], settings: Settings, waiting: Callable[[str], No
     key), remember them as taken out, and delete a file the library page saved in the uploads folder (it is no longer
     wanted anywhere). Nothing is embedded; readers switch to the new version atomically."""
     began = time.perf_counter()
-    with write_lock(settings.index, settings.lock_wait, waiting):
-        old = Index.load(settings.index)
-        chosen = named(old.documents(), names, settings.index)
+    store = open_store(settings)
+    with store.lock(settings.lock_wait, waiting):
+        old = store.load()
+        chosen = named(old.documents(), names, store.where)
         gone = {record.id for record in chosen}
         # remembered first: a removal killed before its new version is committed is finished by the next ingest of the
         # folder (which leaves the remembered files out), never undone by it
         when = time.strftime("%Y-%m-%dT%H:%M:%S")
-        withdrawn = read_withdrawn(settings.index)
+        withdrawn = store.read_record(WITHDRAWN)
         withdrawn.update({record.sha256: {"file": record.file, "path": record.path, "removed": when} for record in chosen})
-        write_withdrawn(settings.index, withdrawn)
-        with Writer(settings.index, old.manifest.dimension, old) as writer:
+        store.write_record(WITHDRAWN, withdrawn)
+        with store.writer(old.manifest.dimension, old) as writer:
             for record in old.documents():
                 if record.id not in gone:
                     writer.keep(record)
@@ -61,7 +54,7 @@ def uploaded(record: DocumentRecord, settings: Settings) -> bool:
     return Path(record.path).parent == Path(key(settings.uploads))
 
 
-def named(documents: Sequence[DocumentRecord], names: Sequence[str], root: Path) -> list[DocumentRecord]:
+def named(documents: Sequence[DocumentRecord], names: Sequence[str], where: str) -> list[DocumentRecord]:
     """The documents ``names`` give: each name a document's path (as given or absolute), its file name, or the start of
     its content hash (a report link's ``doc=`` key). Refuses a name that fits none, or several."""
     if not names:
@@ -70,7 +63,7 @@ def named(documents: Sequence[DocumentRecord], names: Sequence[str], root: Path)
     for name in names:
         fits = [doc for doc in documents if _fits(doc, name)]
         if not fits:
-            raise NotIndexed(f"no document in the index in {root}/ is named {name!r}; the library page lists them "
+            raise NotIndexed(f"no document in the index in {where} is named {name!r}; the library page lists them "
                              "(give its path, its file name or its link's key). Nothing was removed.")
         if len(fits) > 1:
             raise NotIndexed(f"{name!r} names {len(fits)} documents ({', '.join(doc.path for doc in fits)}); give the "

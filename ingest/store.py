@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from filelock import FileLock, Timeout
 
 from ingest.document import Chunk
 from ingest.embed import same_vectors
-from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing, OfstedError
+from ingest.errors import IndexBroken, IndexBusy, IndexMismatch, IndexMissing, IndexUnwritable, OfstedError
 from ingest.grades import Judgement
 from ingest.metadata import Description
 from ingest.sections import JUDGEMENT
@@ -206,9 +207,9 @@ class Writer:
         self.passages += passages
         self._next_document += 1
 
-    def commit(self, manifest: Manifest) -> Path:
+    def commit(self, manifest: Manifest) -> str:
         """Write the vector index and ``manifest`` (its documents are the ones written), then switch readers to
-        this version; returns its folder."""
+        this version; returns its name."""
         self.db.commit()
         faiss.write_index(self._vector_index(manifest.vector_index), str(self.staging / VECTORS))
         self.db.close()
@@ -219,7 +220,7 @@ class Writer:
         self.staging.rename(self.version)
         _point_to(self.root, self.version.name)
         _remove_old_versions(self.root, keep=self.version.name)
-        return self.version
+        return self.version.name
 
     def discard(self) -> None:
         """Drop the staging folder; the current version stays as it was."""
@@ -340,6 +341,11 @@ class Index:
         self._parts: dict[str, list[int]] = {}
         self._terms: dict[str, int] | None = None
 
+    @property
+    def version(self) -> str:
+        """The version this reader reads: its folder's name."""
+        return self.folder.name
+
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._db_lock:
             return self.db.execute(sql, parameters).fetchall()
@@ -385,8 +391,9 @@ class Index:
             scores, ids = self.vectors.search(vector, min(k, len(allowed)), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0][:k]
 
-    def lexical(self, expression: str | None, k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of an FTS5 expression."""
+    def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of any of ``phrases``."""
+        expression = _fts5(phrases)
         if not expression or k <= 0:
             return []
         if allowed is None:
@@ -402,10 +409,10 @@ class Index:
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
 
-    def matching(self, expression: str, allowed: frozenset[int]) -> int:
-        """How many of the ``allowed`` passages match an FTS5 expression."""
+    def matching(self, phrase: str, allowed: frozenset[int]) -> int:
+        """How many of the ``allowed`` passages hold ``phrase``."""
         sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
-        return int(self._rows(sql, (expression, json.dumps(sorted(allowed))))[0][0])
+        return int(self._rows(sql, (_fts5([phrase]), json.dumps(sorted(allowed))))[0][0])
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade on their own (a judgement table row, a "Help and protection: good"
@@ -420,8 +427,7 @@ class Index:
 
     def mentions(self, phrase: str) -> bool:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
-        quoted = '"' + phrase.replace('"', " ") + '"'
-        return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (quoted,)))
+        return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (_fts5([phrase]),)))
 
     def terms(self) -> dict[str, int]:
         """Every full-text term (a stem, as the full-text index keeps words) with how many passages use it."""
@@ -530,18 +536,13 @@ class Index:
         return StoredChunk(row["id"], chunk, document)
 
 
+def _fts5(phrases: Sequence[str]) -> str | None:
+    """An FTS5 MATCH expression for any of ``phrases``, each quoted as a phrase so that nothing in it is syntax."""
+    quoted = ['"' + phrase.replace('"', " ") + '"' for phrase in phrases if phrase.strip()]
+    return " OR ".join(quoted) or None
+
+
 LAST_RUN = "last-run.json"
-
-
-def write_last_run(root: Path, record: dict) -> None:
-    """Save what the latest ingest did (its failures above all) beside the versions, replacing the previous record
-    atomically."""
-    _write_record(root, LAST_RUN, record)
-
-
-def read_last_run(root: Path) -> dict:
-    """What the latest ingest did, or {} when no run has been recorded."""
-    return _read_record(root, LAST_RUN)
 
 
 def _write_record(root: Path, name: str, record: dict) -> None:
@@ -563,17 +564,6 @@ def _read_record(root: Path, name: str) -> dict:
 
 
 WITHDRAWN = "removed.json"
-
-
-def read_withdrawn(root: Path) -> dict[str, dict]:
-    """The documents taken out of the index on request (by content hash: their file, path and when), which an ingest
-    of the folder holding them does not add again; {} when none."""
-    return _read_record(root, WITHDRAWN)
-
-
-def write_withdrawn(root: Path, withdrawn: dict[str, dict]) -> None:
-    """Replace the list of documents taken out on request, atomically (only the write lock's holder calls this)."""
-    _write_record(root, WITHDRAWN, withdrawn)
 
 
 def current_folder(root: Path) -> Path:
@@ -609,11 +599,71 @@ def held_paths(root: Path) -> list[str]:
     return sorted(documents) if isinstance(documents, dict) else []
 
 
-def check_model(manifest: Manifest, model: str | None, root: Path) -> None:
-    """Refuse a requested model that differs from the one the index was built with."""
+def check_model(manifest: Manifest, model: str | None, where: str, rebuild: str) -> None:
+    """Refuse a requested model that differs from the one the index in ``where`` was built with (``rebuild``: the
+    command that rebuilds it)."""
     if model and not same_vectors(model, manifest.model):
         raise IndexMismatch(
-            f"the index in {root}/ was built with model {manifest.model!r}, not {model!r}; "
-            f"rebuild it with: python -m ingest --rebuild --model {model} --index {root} "
-            f"(or search with --model {manifest.model})"
+            f"the index in {where} was built with model {manifest.model!r}, not {model!r}; "
+            f"rebuild it with: {rebuild} --model {model} (or search with --model {manifest.model})"
         )
+
+
+class FolderStore:
+    """The embedded store: versions of the index in one folder (SQLite and FAISS), a file lock for writers, readers
+    switched by renaming a pointer. Needs nothing installed; one machine."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def where(self) -> str:
+        return f"{self.root}/"
+
+    def load(self) -> Index:
+        return Index.load(self.root)
+
+    def current(self) -> str:
+        return current_folder(self.root).name
+
+    def writer(self, dimension: int, old: object | None, append: bool = False) -> Writer:
+        if old is not None and not isinstance(old, Index):
+            raise TypeError("a folder index is written from a folder index")
+        return Writer(self.root, dimension, old, append=append)
+
+    def lock(self, wait: float, waiting: Callable[[str], None]) -> contextlib.AbstractContextManager[None]:
+        return write_lock(self.root, wait, waiting)
+
+    def held_paths(self) -> list[str]:
+        return held_paths(self.root)
+
+    def room_for(self, old: object | None, reading: Sequence[Path]) -> None:
+        check_space(self.root, old.folder if isinstance(old, Index) else None, reading)
+
+    def read_record(self, name: str) -> dict:
+        return _read_record(self.root, name)
+
+    def write_record(self, name: str, record: dict) -> None:
+        _write_record(self.root, name, record)
+
+    def rebuild_command(self) -> str:
+        return f"python -m ingest --rebuild --index {self.root}"
+
+
+# A new version is written beside the one in use: room for a copy of it, plus this much per byte of files to read
+# (a PDF's passages and vectors take less room than the PDF; a text file's up to twice its size), plus a margin.
+_ROOM_PER_BYTE_READ = 2
+_ROOM_MARGIN = 16 * 1024 * 1024
+
+
+def check_space(root: Path, current: Path | None, reading: Sequence[Path]) -> None:
+    """Refuse, before any work, an update the disk under ``root`` has clearly no room for."""
+    size = lambda path: path.stat().st_size if path.is_file() else 0  # noqa: E731
+    needed = (sum(size(path) for path in current.iterdir()) if current else 0) \
+        + _ROOM_PER_BYTE_READ * sum(size(path) for path in reading) + _ROOM_MARGIN
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    if free < needed:
+        raise IndexUnwritable(f"cannot write the index in {root}/: the disk has {free / 1e6:,.0f} MB free and the new "
+                              f"version needs about {needed / 1e6:,.0f} MB; free some space and run the command "
+                              "again. The previous index is unchanged.")

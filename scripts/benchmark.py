@@ -186,7 +186,7 @@ def print_failures(failures: Sequence[Failure]) -> None:
 def pure_embedding_cpu(searcher: Searcher, share: float = 1.0) -> float:
     """CPU seconds the model alone takes to embed the same texts ingest embedded (passages and their sentences),
     document by document as ingest does; with ``share`` < 1, timed on that random share of the documents and scaled."""
-    index: Index = searcher.index
+    index = searcher.index
     documents = index.documents()
     if share < 1:
         documents = random.Random(0).sample(documents, max(1, round(share * len(documents))))
@@ -216,7 +216,7 @@ def txtai_reference(searcher: Searcher, asked: list[str]) -> dict[str, float]:
     except ImportError:
         print("txtai reference left out: pip install -r requirements-bench.txt", flush=True)
         return {}
-    index: Index = searcher.index
+    index = searcher.index
     texts = [stored.chunk.text for doc in index.documents() for stored in index.document_chunks(doc.id)]
     embeddings = Embeddings(path=model_location(index.manifest.model), hybrid=True, content=False)
     began, began_wall = cpu(), time.perf_counter()
@@ -315,6 +315,7 @@ def hnsw_check(searcher: Searcher, queries: int = 300) -> tuple[float, float]:
     found counts when it scores at least the exact tenth's score: reports repeat boilerplate word for word, so
     identical passages tie and either is right (counted by id instead, recall on the national sample is 0.973, and a
     wider search does not change it)."""
+    assert isinstance(searcher.index, Index), "the HNSW check reads the embedded store's FAISS index"
     vectors = searcher.index.vectors.reconstruct_n(0, len(searcher.index))
     exact, approximate = vector_index(vectors, FLAT), vector_index(vectors, HNSW)
     search_depth(approximate)

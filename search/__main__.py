@@ -26,6 +26,8 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("question", nargs="?", help="the question (omit to read questions from standard input)")
     command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
+    command.add_argument("--database", dest="database_url", metavar="URL", default=settings.database_url,
+                         help=HELP["database_url"])
     command.add_argument("--model", default=settings.model, help=HELP["model"])
     command.add_argument("-k", type=int, default=5, help="how many passages to show (default: 5)")
     command.add_argument("--json", action="store_true", help="print one JSON object per question")
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     problems: list[str] = []
     try:
-        searcher = open_searcher(replace(from_env(), index=args.index, model=args.model))
+        searcher = open_searcher(replace(from_env(), index=args.index, model=args.model, database_url=args.database_url))
         for number, question in enumerate(questions(args, problems)):
             if number and not args.json:
                 print("\n" + "=" * 72 + "\n")

@@ -9,7 +9,8 @@ import numpy as np
 
 from ingest.metadata import KINDS
 from ingest.sections import IMPROVE
-from ingest.store import DocumentRecord, Index, StoredChunk
+from ingest.store import DocumentRecord, StoredChunk
+from ingest.stores import Reader
 from search.grades import GradeRow, grade_rows_of
 from search.select import events_of
 
@@ -45,7 +46,7 @@ class Event:
     next_document: DocumentRecord | None
 
 
-def councils(index: Index) -> list[str]:
+def councils(index: Reader) -> list[str]:
     """Every council the index has a report about, in alphabetical order."""
     return sorted({doc.description.authority for doc in index.documents() if doc.description.authority})
 
@@ -55,7 +56,7 @@ def dated(doc: DocumentRecord) -> str:
     return doc.description.held or ""
 
 
-def history(index: Index, authority: str, allowed: set[int] | None = None) -> list[Event]:
+def history(index: Reader, authority: str, allowed: set[int] | None = None) -> list[Event]:
     """The council's reports, oldest first, each with its grades and its improvement points followed into the next
     inspection or visit (not a copy of the same report, nor the council paper presenting it)."""
     documents = [doc for doc in index.documents() if doc.description.authority == authority
@@ -77,12 +78,12 @@ def _the_report(group: list[DocumentRecord]) -> DocumentRecord:
     return next((doc for doc in group if doc.description.kind != "committee_report"), group[0])
 
 
-def improvement_points(index: Index, doc: DocumentRecord) -> list[StoredChunk]:
+def improvement_points(index: Reader, doc: DocumentRecord) -> list[StoredChunk]:
     """The passages of a report's "what needs to improve" list (or recommendations, areas for priority action)."""
     return [item for item in index.document_chunks(doc.id) if item.chunk.part == IMPROVE]
 
 
-def _follow_up(index: Index, doc: DocumentRecord, later: DocumentRecord | None) -> tuple[FollowUp, ...]:
+def _follow_up(index: Reader, doc: DocumentRecord, later: DocumentRecord | None) -> tuple[FollowUp, ...]:
     points = improvement_points(index, doc)
     if not points:
         return ()

@@ -217,6 +217,8 @@ def parser() -> argparse.ArgumentParser:
     command = argparse.ArgumentParser(prog="python -m search.evaluate", description="Measure retrieval quality on a question file.")
     command.add_argument("questions", type=Path, help='JSON list of {"q", "gold": [...], "doc"?, "unanswerable"?}')
     command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
+    command.add_argument("--database", dest="database_url", metavar="URL", default=settings.database_url,
+                         help=HELP["database_url"])
     command.add_argument("--model", default=settings.model, help=HELP["model"])
     command.add_argument("-k", type=int, default=DEPTH, help=f"passages retrieved per question (default: {DEPTH})")
     command.add_argument("--json", action="store_true", help="print the scores as one JSON object")
@@ -233,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         questions = load_questions(args.questions)
-        searcher = open_searcher(replace(from_env(), index=args.index, model=args.model))
+        searcher = open_searcher(replace(from_env(), index=args.index, model=args.model, database_url=args.database_url))
     except (OSError, ValueError, OfstedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

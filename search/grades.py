@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from ingest.document import Chunk
 from ingest.grades import AREA_NAMES, GRADES, framework_of
-from ingest.store import DocumentRecord, Index
+from ingest.store import DocumentRecord
+from ingest.stores import Reader
 from search.parse import Query
 from search.select import SAME_EVENT_DAYS, Selection, came_out, changing, days_between
 
@@ -103,7 +104,7 @@ def asked(question: str, query: Query) -> GradeAsk:
     return GradeAsk(area, grade, query.wants("across") and not query.councils)
 
 
-def grade_rows(index: Index, query: Query, selection: Selection) -> GradeTable:
+def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     """The grade table answering ``query``: the graded areas of the reports it is about, the report asked for (or
     the newest) first and in it the area asked for first; empty when the question does not ask for a grade."""
     if not query.wants("grade"):
@@ -167,7 +168,7 @@ def _and(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def grade_rows_of(index: Index, documents: Sequence[DocumentRecord]) -> list[GradeRow]:
+def grade_rows_of(index: Reader, documents: Sequence[DocumentRecord]) -> list[GradeRow]:
     """Every graded area of these reports (a council paper restating an indexed report's grades left out),
     oldest inspection first, each linked to its passage."""
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
@@ -209,7 +210,7 @@ def _order(row: GradeRow, wanted: GradeAsk) -> tuple:
     return (area_rank, grade_rank, -_number(row), GRADES.index(row.grade) if row.grade in GRADES else 9)
 
 
-def _with_passage(index: Index, row: GradeRow) -> GradeRow:
+def _with_passage(index: Reader, row: GradeRow) -> GradeRow:
     """The row linked to the passage of its report that states the grade, and that statement quoted."""
     passage = index.passage_at(row.document_id, row.start) if row.start is not None else None
     if passage is None:

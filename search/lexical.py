@@ -1,4 +1,4 @@
-"""Turn a question into a safe SQLite FTS5 query, expanded with the inspection glossary."""
+"""Turn a question into the phrases a full-text search looks for: its topic words and their glossary expansions."""
 
 from __future__ import annotations
 
@@ -32,19 +32,9 @@ def terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_terms(text: str, glossary: Glossary | None = None) -> list[str]:
-    """The topic words and glossary phrases of ``text``, each quoted as an FTS5 phrase so nothing is syntax."""
-    parts = [f'"{word}"' for word in terms(text)]
+def phrases(text: str, glossary: Glossary | None = None) -> list[str]:
+    """The topic words and glossary phrases of ``text`` (each store quotes them, so nothing in them is syntax)."""
+    parts = terms(text)
     if glossary is not None:
-        parts += [f'"{phrase}"' for phrase in glossary.expand(text) if _TOKEN.search(phrase)]
+        parts += [phrase for phrase in glossary.expand(text) if _TOKEN.search(phrase)]
     return list(dict.fromkeys(parts))
-
-
-def fts_query(text: str, glossary: Glossary | None = None) -> str | None:
-    """An FTS5 MATCH expression OR-ing the topic words and glossary phrases."""
-    return match_any(fts_terms(text, glossary))
-
-
-def match_any(parts: list[str]) -> str | None:
-    """An FTS5 MATCH expression for any of the quoted ``parts``, or None when there are none."""
-    return " OR ".join(parts) or None

@@ -11,7 +11,7 @@ from ingest.errors import ReadError
 from ingest.grades import AREA_SHORT
 from ingest.metadata import KINDS
 from ingest.read import supported
-from ingest.store import Index
+from ingest.stores import Reader
 from search.select import Where
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -28,7 +28,7 @@ class Library:
     rows: tuple[dict, ...]
 
 
-def contents(index: Index, where: Where | None = None) -> Library:
+def contents(index: Reader, where: Where | None = None) -> Library:
     """The index's documents (those ``where`` keeps, when given), oldest first within each council; the totals are
     the whole index's."""
     counts = index.passage_counts()

@@ -19,7 +19,8 @@ from ingest.embed import Embedder
 from ingest.grades import area_of
 from ingest.layout import printable
 from ingest.sections import ABOUT, IMPROVE, SUMMARY
-from ingest.store import DocumentRecord, Index, IndexMismatch, check_model
+from ingest.store import DocumentRecord, IndexMismatch, check_model
+from ingest.stores import Reader, open_store
 from search.answer import (
     GRADE_STATEMENT,
     NO_ANSWER_BELOW,
@@ -37,7 +38,7 @@ from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
 from search.grades import GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
-from search.lexical import STOPWORDS, fts_terms, match_any, terms
+from search.lexical import STOPWORDS, phrases, terms
 from search.parse import Query, focus, parse
 from search.rerank import NUDGE, first, leaning, nudge, spread, toned
 from search.select import Selection, Where, changing, select
@@ -107,7 +108,7 @@ class Searcher:
     """A loaded index, its embedding model, the glossary and the reading of questions, answering many questions
     without reloading. Thread-safe: what it computes once (boilerplate, the classifier) is computed under locks."""
 
-    def __init__(self, index: Index, embedder: Embedder, glossary: Glossary | None = None,
+    def __init__(self, index: Reader, embedder: Embedder, glossary: Glossary | None = None,
                  no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
@@ -321,15 +322,15 @@ class Searcher:
             return lexical or dense  # a question with no topic words still gets passages
         return fuse([dense, lexical])
 
-    def _lexical_query(self, topic: str, allowed: frozenset[int] | None) -> str | None:
+    def _lexical_query(self, topic: str, allowed: frozenset[int] | None) -> list[str]:
         """The full-text query for ``topic``. Within a filter, terms found in more than half of the allowed passages
         are left out: FTS5 weighs terms by their rarity in the whole index, but within one council's reports a word
         of every section heading (a grade such as "good") matches everywhere and would outvote the passages that
         answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would not let it."""
-        parts = fts_terms(topic, self.glossary)
+        parts = phrases(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
             parts = [part for part in parts if 2 * self.index.matching(part, allowed) <= len(allowed)]
-        return match_any(parts)
+        return parts
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)
@@ -383,9 +384,11 @@ def shared_intents(embedder: Embedder, cache: Path | None) -> Intents:
 def open_searcher(
     settings: Settings, embedder: Embedder | None = None, factory: Callable[[str], Embedder] | None = None
 ) -> Searcher:
-    """Load the index in ``settings.index`` and the model it was built with (or refuse another)."""
-    index = Index.load(settings.index)
-    check_model(index.manifest, settings.model, settings.index)
+    """Load the current index (the folder ``settings.index``, or the database ``settings.database_url``) and the model
+    it was built with (or refuse another)."""
+    store = open_store(settings)
+    index = store.load()
+    check_model(index.manifest, settings.model, store.where, store.rebuild_command())
     model = settings.model or index.manifest.model  # a runtime giving the same vectors may be asked for
     if embedder is None and factory is not None:
         embedder = factory(model)
@@ -395,8 +398,8 @@ def open_searcher(
         embedder = SentenceEmbedder.for_questions(model, settings)
     if embedder.dimension != index.manifest.dimension:
         raise IndexMismatch(
-            f"the model makes {embedder.dimension}-dimensional vectors but the index in {settings.index}/ holds "
-            f"{index.manifest.dimension}; rebuild it with: python -m ingest --rebuild --index {settings.index}"
+            f"the model makes {embedder.dimension}-dimensional vectors but the index in {store.where} holds "
+            f"{index.manifest.dimension}; rebuild it with: {store.rebuild_command()}"
         )
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
                     intents=shared_intents(embedder, settings.cache))

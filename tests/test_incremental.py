@@ -100,7 +100,7 @@ def test_a_new_document_is_appended_and_the_others_are_not_rewritten(tmp_path, m
     assert {path: new_rows[path] for path in old_rows} == old_rows
     assert [(d.id, d.path) for d in after.documents()][:4] == [(d.id, d.path) for d in before.documents()]
     _contiguous(after)
-    assert after.lexical('"regular and reflective"', 5) and after.lexical('"care leavers"', 5)
+    assert after.lexical(["regular and reflective"], 5) and after.lexical(["care leavers"], 5)
     assert after.manifest.documents[str((folder / "new.txt").resolve())] == document_hash(folder / "new.txt")
 
 
@@ -120,7 +120,7 @@ def test_removing_or_changing_a_document_copies_the_others_with_their_vectors(tm
         path: rows for path, rows in before.items() if path in after and path != changed}
     assert after[changed][0][0].startswith("Leaders now track")
     _contiguous(index)
-    assert index.lexical('"plan for permanence"', 5) and not index.lexical('"visit children 0 times"', 5)
+    assert index.lexical(["plan for permanence"], 5) and not index.lexical(["visit children 0 times"], 5)
 
 
 def test_appending_to_an_approximate_index_keeps_its_graph(tmp_path, embedder):

@@ -121,7 +121,7 @@ def test_a_removal_that_fails_before_its_commit_leaves_the_index_as_it_was_and_t
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched:
-        patched.setattr("ingest.remove.Writer.commit", killed)
+        patched.setattr("ingest.store.Writer.commit", killed)
         with pytest.raises(KeyboardInterrupt):
             remove([target.path], settings)
     assert (settings.index / "CURRENT").read_text() == version  # readers still see every document

@@ -323,7 +323,7 @@ def test_an_update_the_disk_has_no_room_for_is_refused_before_any_work(tmp_path,
     ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder())
     (folder / "b.txt").write_text("1. Supervision of social workers is regular.\n" * 1000)
     real = shutil.disk_usage
-    monkeypatch.setattr("ingest.pipeline.shutil.disk_usage",
+    monkeypatch.setattr("ingest.store.shutil.disk_usage",
                         lambda path: real(path)._replace(free=10_000_000))  # 10 MB: under the 16 MB margin alone
 
     def never(name):
@@ -334,5 +334,5 @@ def test_an_update_the_disk_has_no_room_for_is_refused_before_any_work(tmp_path,
         ingest([folder], settings, embedder_factory=never)
     assert [doc.file for doc in Index.load(settings.index).documents()] == ["a.txt"]
     assert not list(settings.index.glob("*.partial"))
-    monkeypatch.setattr("ingest.pipeline.shutil.disk_usage", real)
+    monkeypatch.setattr("ingest.store.shutil.disk_usage", real)
     assert ingest([folder], settings, embedder_factory=lambda name: FakeEmbedder()).added

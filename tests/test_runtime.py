@@ -48,10 +48,10 @@ def test_the_runtime_is_part_of_the_model_name_and_an_int8_index_is_searched_wit
     assert same_vectors("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2@torch")
     assert not same_vectors("all-MiniLM-L6-v2", "all-MiniLM-L6-v2@int8")
     quantised = Manifest("all-MiniLM-L6-v2@int8", 384, {})
-    check_model(quantised, "all-minilm-l6-v2@INT8", tmp_path)
+    check_model(quantised, "all-minilm-l6-v2@INT8", f"{tmp_path}/", "python -m ingest --rebuild")
     with pytest.raises(IndexMismatch, match="--model all-MiniLM-L6-v2@int8"):
-        check_model(quantised, "all-MiniLM-L6-v2", tmp_path)
-    check_model(Manifest("all-MiniLM-L6-v2", 384, {}), "all-MiniLM-L6-v2@torch", tmp_path)
+        check_model(quantised, "all-MiniLM-L6-v2", f"{tmp_path}/", "python -m ingest --rebuild")
+    check_model(Manifest("all-MiniLM-L6-v2", 384, {}), "all-MiniLM-L6-v2@torch", f"{tmp_path}/", "python -m ingest --rebuild")
 
 
 def test_the_onnx_file_is_exported_once_and_then_loaded_without_pytorch(tmp_path, monkeypatch):

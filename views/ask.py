@@ -112,7 +112,7 @@ def feedback_form(result: Result, typed: str, engine: Searcher) -> None:
     if sent and verdict is None:
         st.warning("Choose one of the three answers first.")
     elif sent and verdict is not None:
-        record(from_env().index, verdict_on(result, typed, verdict, comment, engine.index.folder.name))
+        record(from_env().index, verdict_on(result, typed, verdict, comment, engine.index.version))
         st.success("Thank you: your verdict is kept with the question and the passages shown.")
 
 

@@ -13,7 +13,8 @@ from ingest.apart import ingest_apart
 from ingest.config import Settings, from_env
 from ingest.errors import OfstedError
 from ingest.remove import remove, uploaded
-from ingest.store import read_last_run
+from ingest.store import LAST_RUN
+from ingest.stores import open_store
 from search.library import Library, contents, drop_failed, refused, save_upload
 from views.cards import inert
 from views.shared import document_label, progress_bar, ready_searcher, show_waiting, sidebar_filters
@@ -28,7 +29,7 @@ def render() -> None:
     shown = st.empty()  # drawn again once an upload has gone in
     with shown.container():
         listing(contents(engine.index, where))
-    last = read_last_run(settings.index)
+    last = open_store(settings).read_record(LAST_RUN)
     failures = last.get("failures") or []
     if failures:
         st.subheader("Files that could not be added")

@@ -18,7 +18,8 @@ from ingest.errors import IndexMissing, OfstedError
 from ingest.eta import Estimate
 from ingest.metadata import KINDS
 from ingest.pipeline import ingest
-from ingest.store import DocumentRecord, current_folder
+from ingest.store import DocumentRecord
+from ingest.stores import open_store
 from search.councils import councils
 from search.grades import GradeRow
 from search.render import when_of
@@ -77,13 +78,13 @@ def show_waiting(message: str) -> None:
 
 def ready_searcher() -> Searcher:
     """The shared searcher, building the index first when there is none."""
-    settings = from_env()
+    store = open_store(from_env())
     try:
-        folder = current_folder(settings.index)
+        version = store.current()
     except IndexMissing:
         build_index()
-        folder = current_folder(settings.index)
-    return searcher(str(settings.index), folder.name)
+        version = store.current()
+    return searcher(store.where, version)
 
 
 def guarded(page: Callable[[], None]) -> Callable[[], None]:

@@ -1,0 +1,617 @@
+"""The PostgreSQL store (the only database driver import): one index that many servers read, pgvector for the
+vectors and PostgreSQL's full text for the words; every change commits in one transaction under an advisory lock.
+
+Layout. ``ofsted_versions`` has one row per build of the index (a model, a vector size, a format); its documents and
+passages are rows of ``ofsted_documents`` and ``ofsted_chunks`` tagged with the build. A change to the current build
+(a report added, replaced or removed) writes new rows and marks the replaced ones removed, all tagged with the next
+*generation* of the build, and commits them together with the build's new generation number. A reader reads the rows
+of one generation only (added at or before it, not removed by it), so whatever it returns belongs to one state of the
+index, however many changes commit meanwhile; rows removed two generations ago are deleted. A rebuild (another model,
+another format) fills a new build in one transaction while the old build serves, and switches to it at commit."""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from ingest.document import Chunk
+from ingest.errors import IndexBusy, IndexMismatch, IndexMissing, IndexUnwritable
+from ingest.grades import Judgement
+from ingest.metadata import Description
+from ingest.sections import JUDGEMENT
+from ingest.store import (
+    DESCRIPTION_FIELDS,
+    EXACT_WITHIN,
+    FORMAT,
+    HNSW,
+    HNSW_BUILD_DEPTH,
+    HNSW_NEIGHBOURS,
+    HNSW_SEARCH_DEPTH,
+    VECTOR_BLOCK,
+    DocumentRecord,
+    Entry,
+    Manifest,
+    StoredChunk,
+)
+
+# The full text reads words as the embedded store's (SQLite FTS5, porter) does: Porter's stems, no stopwords, a
+# hyphenated word as its parts; ranked by the same BM25 (PostgreSQL's own ts_rank ignores how rare a word is, and
+# halved full-text recall on dev.json).
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS vector;
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'ofsted_words') THEN
+        CREATE TEXT SEARCH DICTIONARY ofsted_porter (TEMPLATE = snowball, LANGUAGE = porter);
+        CREATE TEXT SEARCH CONFIGURATION ofsted_words (COPY = simple);
+        ALTER TEXT SEARCH CONFIGURATION ofsted_words ALTER MAPPING
+            FOR asciiword, word, numword, hword_asciipart, hword_part, hword_numpart WITH ofsted_porter;
+        ALTER TEXT SEARCH CONFIGURATION ofsted_words DROP MAPPING FOR asciihword, hword, numhword;
+    END IF;
+END $$;
+CREATE TABLE IF NOT EXISTS ofsted_versions (
+    id bigserial PRIMARY KEY, manifest jsonb NOT NULL, generation bigint NOT NULL DEFAULT 1,
+    state text NOT NULL DEFAULT 'filling' CHECK (state IN ('filling', 'current', 'old')), created timestamptz DEFAULT now()
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ofsted_one_current ON ofsted_versions (state) WHERE state = 'current';
+CREATE TABLE IF NOT EXISTS ofsted_documents (
+    version bigint NOT NULL REFERENCES ofsted_versions ON DELETE CASCADE, id integer NOT NULL,
+    path text NOT NULL, file text, sha256 text, text text, title text, authority text, kind text,
+    inspection_start text, inspection_end text, published text, lead_inspector text, judgements jsonb, ingested text,
+    published_stated boolean, added bigint NOT NULL, removed bigint, PRIMARY KEY (version, id)
+);
+CREATE TABLE IF NOT EXISTS ofsted_chunks (
+    version bigint NOT NULL, id integer NOT NULL, document integer NOT NULL, text text NOT NULL,
+    start integer, "end" integer, paragraph text, section text, page integer, sentences jsonb, box jsonb,
+    vector vector NOT NULL, sentence_vectors bytea, part text, size integer NOT NULL,
+    words tsvector GENERATED ALWAYS AS (setweight(to_tsvector('ofsted_words', text), 'A')
+                                        || setweight(to_tsvector('ofsted_words', coalesce(section, '')), 'B')) STORED,
+    added bigint NOT NULL, removed bigint, PRIMARY KEY (version, id),
+    FOREIGN KEY (version, document) REFERENCES ofsted_documents ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS ofsted_chunks_document ON ofsted_chunks (version, document);
+CREATE INDEX IF NOT EXISTS ofsted_chunks_words ON ofsted_chunks USING gin (words);
+CREATE TABLE IF NOT EXISTS ofsted_records (name text PRIMARY KEY, data jsonb NOT NULL);
+"""
+# Writers take this advisory lock (a number any application sharing the database is unlikely to use).
+LOCK_KEY = 0x0F57ED
+CHUNK_COLUMNS = 'id, document, text, start, "end", paragraph, section, page, sentences, box, part'
+_WORD = re.compile(r"[^\W_]+")
+# BM25's constants, as SQLite's FTS5 has them.
+BM25_K = 1.2
+BM25_B = 0.75
+# The words of a phrase query as PostgreSQL prints it ('care' <-> 'leaver'), and the gaps between them.
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+_GAP = re.compile(r"<\d*-?>")
+# Vectors of chunks kept per reader (read by id while re-ranking): at most this many, a few MB.
+VECTOR_CACHE = 20_000
+
+
+class PostgresStore:
+    """An index in a PostgreSQL database with pgvector, shared by every server that names the same database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @property
+    def where(self) -> str:
+        parts = conninfo_to_dict(self.url)
+        host = parts.get("host") or "localhost"
+        return f"the database {parts.get('dbname') or parts.get('user') or ''} on {host}"
+
+    def connect(self, autocommit: bool = True) -> psycopg.Connection[Any]:
+        """A connection, with pgvector's types known when the extension is there."""
+        try:
+            connection = psycopg.connect(self.url, autocommit=autocommit)
+        except psycopg.OperationalError as error:
+            raise IndexMissing(f"cannot reach {self.where}: {str(error).strip().splitlines()[-1]}; check "
+                               "OFSTED_DATABASE_URL (--database) and that PostgreSQL is running") from error
+        try:
+            register_vector(connection)
+        except psycopg.ProgrammingError:  # no vector extension yet: the first writer creates it
+            pass
+        return connection
+
+    def create(self) -> None:
+        """The tables, once (a writer calls this under the lock)."""
+        with self.connect() as connection:
+            try:
+                connection.execute(SCHEMA)  # type: ignore[arg-type]  # a fixed script, no parameters
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise IndexUnwritable(f"cannot set up the index in {self.where}: {error}; ask its administrator to run "
+                                      "CREATE EXTENSION vector there, or to grant this user CREATE") from error
+
+    def _current(self, connection: psycopg.Connection[Any]) -> tuple[int, int, dict]:
+        try:
+            row = connection.execute("SELECT id, generation, manifest FROM ofsted_versions WHERE state = 'current'").fetchone()
+        except psycopg.errors.UndefinedTable:
+            row = None
+        if row is None:
+            raise IndexMissing(f"no index in {self.where}; build one with: python -m ingest corpus/ --database URL")
+        return int(row[0]), int(row[1]), dict(row[2])
+
+    def load(self) -> PostgresIndex:
+        connection = self.connect()
+        try:
+            version, generation, data = self._current(connection)
+        except BaseException:
+            connection.close()
+            raise
+        if data.get("format") != FORMAT:
+            connection.close()
+            raise IndexMismatch(f"the index in {self.where} has format {data.get('format')}, this program reads {FORMAT}; "
+                                f"rebuild it with: {self.rebuild_command()}")
+        return PostgresIndex(connection, version, generation, Manifest(**data))
+
+    def current(self) -> str:
+        with self.connect() as connection:
+            version, generation, _ = self._current(connection)
+        return f"{version}.{generation}"
+
+    def writer(self, dimension: int, old: object | None, append: bool = False) -> PostgresWriter:
+        if old is not None and not isinstance(old, PostgresIndex):
+            raise TypeError("a database index is written from a database index")
+        return PostgresWriter(self, dimension, old, append)
+
+    @contextmanager
+    def lock(self, wait: float, waiting: Callable[[str], None]) -> Iterator[None]:
+        """Writers one at a time, across every machine using the database. A writer that dies releases the lock with
+        its connection."""
+        self.create()
+        with self.connect() as connection:
+            if not connection.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:  # type: ignore[index]
+                waiting(f"another ingest is updating {self.where}; waiting for it to finish (up to {wait:g} s)")
+                connection.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(wait * 1000)}ms")))
+                try:
+                    connection.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+                except psycopg.errors.LockNotAvailable as error:
+                    raise IndexBusy(f"another ingest has been updating {self.where} for over {wait:g} s; wait for it "
+                                    "to finish and run this again, or raise OFSTED_LOCK_WAIT") from error
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+
+    def held_paths(self) -> list[str]:
+        try:
+            with self.connect() as connection:
+                return sorted(self._current(connection)[2].get("documents") or {})
+        except IndexMissing:
+            return []
+
+    def room_for(self, old: object | None, reading: Sequence[Path]) -> None:
+        """The database's own limits apply (a full disk fails the transaction, leaving the index as it was)."""
+
+    def read_record(self, name: str) -> dict:
+        try:
+            with self.connect() as connection:
+                row = connection.execute("SELECT data FROM ofsted_records WHERE name = %s", (name,)).fetchone()
+        except (psycopg.errors.UndefinedTable, IndexMissing):
+            return {}
+        return dict(row[0]) if row and isinstance(row[0], dict) else {}
+
+    def write_record(self, name: str, record: dict) -> None:
+        with self.connect() as connection:
+            connection.execute("INSERT INTO ofsted_records (name, data) VALUES (%s, %s) "
+                               "ON CONFLICT (name) DO UPDATE SET data = excluded.data", (name, Jsonb(record)))
+
+    def rebuild_command(self) -> str:
+        return "python -m ingest --rebuild --database URL"
+
+
+def _words(text: str) -> int:
+    """How many words a text has, as the embedded store's full-text index counts them (runs of letters and digits)."""
+    return len(_WORD.findall(text))
+
+
+def _occurrences(lexemes: Sequence[str]) -> tuple[sql.Composable, list[str]]:
+    """How often a passage has ``lexemes`` one after another (a word of its section heading counting half), as SQL
+    over its full-text vector, with the statement's parameters."""
+    following = [sql.SQL("AND x.pos + {n} = ANY(ARRAY(SELECT unnest(v.positions) FROM unnest(words) AS v(lexeme, "
+                         "positions, weights) WHERE v.lexeme = %s))").format(n=sql.Literal(n))
+                 for n in range(1, len(lexemes))]
+    statement = sql.SQL("(SELECT coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE 0.5 END), 0) FROM unnest(words) AS "
+                        "u(lexeme, positions, weights), unnest(u.positions, u.weights) AS x(pos, w) "
+                        "WHERE u.lexeme = %s {following})").format(following=sql.SQL(" ").join(following))
+    return statement, list(lexemes)
+
+
+def _visible(version: int, generation: int) -> sql.Composed:
+    """The rows one generation of a build holds (numbers written into the statement, so that the planner can use the
+    build's own vector index)."""
+    return sql.SQL("version = {v} AND added <= {g} AND (removed IS NULL OR removed > {g})").format(
+        v=sql.Literal(version), g=sql.Literal(generation))
+
+
+def _hnsw_name(version: int) -> sql.Identifier:
+    return sql.Identifier(f"ofsted_chunks_vectors_{version}")
+
+
+class PostgresIndex:
+    """One generation of the current build, read through one connection shared by a server's threads under a lock."""
+
+    def __init__(self, connection: psycopg.Connection[Any], version: int, generation: int, manifest: Manifest) -> None:
+        self.db = connection
+        self.version_id, self.generation, self.manifest = version, generation, manifest
+        self.seen = _visible(version, generation)
+        self._lock = threading.Lock()
+        self._cast = sql.SQL("vector({})").format(sql.Literal(manifest.dimension))
+        with self._lock:
+            self.db.execute(sql.SQL("SET hnsw.ef_search = {}").format(sql.Literal(HNSW_SEARCH_DEPTH)))
+            self.db.execute("SET hnsw.iterative_scan = strict_order")  # filtered searches still find k passages
+        self._documents = {record.id: record for record in self._load_documents()}
+        self._by_path = {record.path: record for record in self._documents.values()}
+        self._count = int(self._rows(sql.SQL("SELECT count(*) FROM ofsted_chunks WHERE {}").format(self.seen))[0][0])
+        self._parts: dict[str, list[int]] = {}
+        self._terms: dict[str, int] | None = None
+        self._vectors: dict[int, np.ndarray] = {}
+        self._counts: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._size: tuple[int, float] | None = None
+
+    @property
+    def version(self) -> str:
+        return f"{self.version_id}.{self.generation}"
+
+    def _rows(self, statement: sql.SQL | sql.Composed, parameters: Sequence[object] = (), as_dicts: bool = False) -> list[Any]:
+        with self._lock, (self.db.cursor(row_factory=dict_row) if as_dicts else self.db.cursor()) as cursor:
+            cursor.execute(statement, parameters)
+            return cursor.fetchall()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def search(self, query: np.ndarray, k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
+        if self._count == 0 or k <= 0 or (allowed is not None and not allowed):
+            return []
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        distance = sql.SQL("vector::{c} <#> %s::{c}").format(c=self._cast)
+        if allowed is None:
+            statement = sql.SQL("SELECT id, -({d}) FROM ofsted_chunks WHERE {seen} ORDER BY {d} LIMIT %s").format(
+                d=distance, seen=self.seen)
+            rows = self._rows(statement, (vector, vector, k))
+        else:  # a narrow filter is ranked exactly ("+ 0" keeps the planner off the approximate graph)
+            exact = sql.SQL(" + 0") if len(allowed) <= EXACT_WITHIN else sql.SQL("")
+            statement = sql.SQL("SELECT id, -({d}) FROM ofsted_chunks WHERE {seen} AND id = ANY(%s) "
+                                "ORDER BY ({d}){exact} LIMIT %s").format(d=distance, seen=self.seen, exact=exact)
+            rows = self._rows(statement, (vector, sorted(allowed), vector, k))
+        return [(int(i), float(score)) for i, score in rows]
+
+    def _query(self, phrases: Sequence[str]) -> tuple[sql.Composable, list[str]]:
+        """A tsquery matching any of ``phrases`` (each a phrase: its words in order)."""
+        kept = [phrase for phrase in phrases if phrase.strip()]
+        return sql.SQL(" || ").join(sql.SQL("phraseto_tsquery('ofsted_words', %s)") for _ in kept), kept
+
+    def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
+        """BM25 as the embedded store ranks (FTS5's: Robertson-Sparck Jones weights over this generation's passages,
+        k1 1.2, b 0.75, a word in a section heading counting half, length in words of text and heading)."""
+        query, kept = self._query(phrases)
+        if not kept or k <= 0 or (allowed is not None and not allowed):
+            return []
+        total, average = self._sizes()
+        parts, parameters = [], []
+        for phrase, (lexemes, hits) in zip(kept, self._phrases(kept)):
+            weight = sql.Literal(max(1e-6, math.log((total - hits + 0.5) / (hits + 0.5))))
+            if lexemes:  # how often the words come in this order, from the positions the full-text vector keeps
+                frequency, lexeme_parameters = _occurrences(lexemes)
+                parameters += lexeme_parameters
+            else:  # a phrase the full text reads with gaps: there or not
+                frequency = sql.SQL("(words @@ phraseto_tsquery('ofsted_words', %s))::int")
+                parameters.append(phrase)
+            parts.append(sql.SQL("(SELECT {idf} * tf * {k1} / (tf + {k} * ({b1} + {b} * size / {average})) "
+                                 "FROM (SELECT {f} AS tf) AS t)").format(
+                idf=weight, k1=sql.Literal(BM25_K + 1), k=sql.Literal(BM25_K), b1=sql.Literal(1 - BM25_B),
+                b=sql.Literal(BM25_B), average=sql.Literal(average), f=frequency))
+        within = sql.SQL("AND id = ANY(%s)") if allowed is not None else sql.SQL("")
+        statement = sql.SQL("SELECT id, {score} AS rank FROM ofsted_chunks WHERE {seen} AND words @@ ({query}) {within} "
+                            "ORDER BY rank DESC, id LIMIT %s").format(
+            score=sql.SQL(" + ").join(parts), seen=self.seen, query=query, within=within)
+        rows = self._rows(statement, [*parameters, *kept, *([sorted(allowed)] if allowed is not None else []), k])
+        return [(int(i), float(rank)) for i, rank in rows]
+
+    def _sizes(self) -> tuple[int, float]:
+        """How many passages this generation has, and their average length in words."""
+        if self._size is None:
+            row = self._rows(sql.SQL("SELECT count(*), coalesce(avg(size), 1) FROM ofsted_chunks WHERE {}").format(self.seen))[0]
+            self._size = (int(row[0]), max(1.0, float(row[1])))
+        return self._size
+
+    def _phrases(self, phrases: Sequence[str]) -> list[tuple[tuple[str, ...], int]]:
+        """Each phrase's words as the full text keeps them (none for a phrase it reads with gaps) and how many passages
+        of this generation hold it (worked out once per reader)."""
+        for phrase in phrases:
+            if phrase not in self._counts:
+                statement = sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s)), (SELECT count(*) FROM "
+                                    "ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s))").format(self.seen)
+                tree, hits = self._rows(statement, (phrase, phrase))[0]
+                words = tuple(word.replace("''", "'") for word in _LEXEME.findall(str(tree)))
+                gaps = _GAP.findall(str(tree))
+                self._counts[phrase] = (words if all(gap == "<->" for gap in gaps) else (), int(hits))
+        return [self._counts[phrase] for phrase in phrases]
+
+    def matching(self, phrase: str, allowed: frozenset[int]) -> int:
+        query, kept = self._query([phrase])
+        if not kept or not allowed:
+            return 0
+        statement = sql.SQL("SELECT count(*) FROM ofsted_chunks WHERE {seen} AND id = ANY(%s) AND words @@ ({query})").format(
+            seen=self.seen, query=query)
+        return int(self._rows(statement, [sorted(allowed), *kept])[0][0])
+
+    def mentions(self, phrase: str) -> bool:
+        query, kept = self._query([phrase])
+        if not kept:
+            return False
+        statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {seen} AND words @@ ({query}) LIMIT 1").format(
+            seen=self.seen, query=query)
+        return bool(self._rows(statement, kept))
+
+    def terms(self) -> dict[str, int]:
+        if self._terms is None:
+            inner = sql.SQL("SELECT words FROM ofsted_chunks WHERE {}").format(self.seen).as_string(self.db)
+            rows = self._rows(sql.SQL("SELECT word, ndoc FROM ts_stat({})").format(sql.Literal(inner)))
+            self._terms = {str(word): int(count) for word, count in rows}
+        return self._terms
+
+    def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
+        return self.in_part(JUDGEMENT, allowed)
+
+    def in_part(self, part: str, allowed: frozenset[int] | None) -> list[int]:
+        if part not in self._parts:
+            statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND part = %s ORDER BY id").format(self.seen)
+            self._parts[part] = [int(row[0]) for row in self._rows(statement, (part,))]
+        return [i for i in self._parts[part] if allowed is None or i in allowed]
+
+    def sentences(self) -> Iterator[tuple[int, str]]:
+        last = -1
+        statement = sql.SQL("SELECT id, document, text, sentences FROM ofsted_chunks WHERE {} AND id > %s "
+                            "ORDER BY id LIMIT %s").format(self.seen)
+        while rows := self._rows(statement, (last, VECTOR_BLOCK)):
+            for _, document, text, spans in rows:
+                for start, end in spans or [(0, len(text))]:
+                    yield int(document), text[start:end]
+            last = int(rows[-1][0])
+
+    def passage_at(self, document_id: int, offset: int) -> int | None:
+        statement = sql.SQL('SELECT id FROM ofsted_chunks WHERE {} AND document = %s AND start <= %s AND "end" > %s '
+                            'ORDER BY "end" - start, id LIMIT 1').format(self.seen)
+        rows = self._rows(statement, (document_id, offset, offset))
+        return int(rows[0][0]) if rows else None
+
+    def passage_stating(self, document_id: int, words: str) -> int | None:
+        statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = %s AND strpos(lower(text), lower(%s)) > 0 "
+                            "ORDER BY length(text), id LIMIT 1").format(self.seen)
+        rows = self._rows(statement, (document_id, words))
+        return int(rows[0][0]) if rows else None
+
+    def vector(self, chunk_id: int) -> np.ndarray:
+        cached = self._vectors.get(chunk_id)
+        if cached is None:
+            rows = self._rows(sql.SQL("SELECT vector FROM ofsted_chunks WHERE version = %s AND id = %s"),
+                              (self.version_id, int(chunk_id)))
+            if not rows:
+                raise KeyError(f"no passage {chunk_id} in {self.version}")
+            value = rows[0][0]  # pgvector's Vector
+            cached = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+            if len(self._vectors) < VECTOR_CACHE:
+                self._vectors[chunk_id] = cached
+        return cached
+
+    def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
+        ids = list(document_ids)
+        if not ids:
+            return frozenset()
+        statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = ANY(%s)").format(self.seen)
+        return frozenset(int(row[0]) for row in self._rows(statement, (ids,)))
+
+    def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return []
+        statement = sql.SQL("SELECT {} FROM ofsted_chunks WHERE version = %s AND id = ANY(%s)").format(sql.SQL(CHUNK_COLUMNS))
+        rows = {row["id"]: row for row in self._rows(statement, (self.version_id, ids), as_dicts=True)}
+        return [self._stored(rows[i]) for i in ids if i in rows and rows[i]["document"] in self._documents]
+
+    def document_chunks(self, document_id: int) -> list[StoredChunk]:
+        statement = sql.SQL("SELECT {} FROM ofsted_chunks WHERE version = %s AND document = %s ORDER BY id").format(
+            sql.SQL(CHUNK_COLUMNS))
+        if document_id not in self._documents:
+            return []
+        return [self._stored(row) for row in self._rows(statement, (self.version_id, document_id), as_dicts=True)]
+
+    def passage_counts(self) -> dict[int, int]:
+        statement = sql.SQL("SELECT document, count(*) FROM ofsted_chunks WHERE {} GROUP BY document").format(self.seen)
+        return {int(document): int(count) for document, count in self._rows(statement)}
+
+    def document(self, document_id: int) -> DocumentRecord | None:
+        return self._documents.get(document_id)
+
+    def documents(self) -> list[DocumentRecord]:
+        return list(self._documents.values())
+
+    def document_text(self, document_id: int) -> str:
+        rows = self._rows(sql.SQL("SELECT text FROM ofsted_documents WHERE version = %s AND id = %s"),
+                          (self.version_id, document_id))
+        return str(rows[0][0]) if rows else ""
+
+    def record(self, path: str) -> DocumentRecord | None:
+        return self._by_path.get(path)
+
+    def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        rows = self._rows(sql.SQL("SELECT id, sentence_vectors FROM ofsted_chunks WHERE version = %s AND id = ANY(%s) "
+                                  "AND sentence_vectors IS NOT NULL"), (self.version_id, ids))
+        dimension = self.manifest.dimension
+        return {int(i): np.frombuffer(blob, dtype=np.float16).reshape(-1, dimension).astype(np.float32) for i, blob in rows}
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def _load_documents(self) -> Iterable[DocumentRecord]:
+        statement = sql.SQL("SELECT * FROM ofsted_documents WHERE {} ORDER BY id").format(self.seen)
+        for row in self._rows(statement, as_dicts=True):
+            description = Description(**{name: row[name] for name in DESCRIPTION_FIELDS},
+                                      published_stated=bool(row["published_stated"]))
+            grades = tuple(Judgement(**item) for item in row["judgements"] or [])
+            yield DocumentRecord(row["id"], row["path"], row["file"], row["sha256"], description, grades, row["ingested"] or "")
+
+    def _stored(self, row: dict[str, Any]) -> StoredChunk:
+        document = self._documents[row["document"]]
+        sentences = tuple(tuple(span) for span in row["sentences"] or [])
+        box = tuple(row["box"]) if row["box"] else None
+        chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"],
+                      sentences, box, row["part"] or "")  # type: ignore[arg-type]
+        return StoredChunk(row["id"], chunk, document)
+
+
+class PostgresWriter:
+    """A change written in one transaction: readers see all of it at commit, or, if the writer stops first (an error,
+    a killed process, a lost connection), none of it.
+
+    With an old version of the same build (the same vector size) the change is made in place: ``keep`` leaves a
+    document's rows as they are, ``add`` writes new rows, and at commit the documents neither kept nor added are marked
+    removed. Otherwise (the first build, a rebuild) a new build is filled and switched to at commit."""
+
+    def __init__(self, store: PostgresStore, dimension: int, old: PostgresIndex | None, append: bool) -> None:
+        self.store, self.dimension, self._old, self.append = store, dimension, old, append
+        self.db = store.connect(autocommit=False)
+        try:
+            register_vector(self.db)
+            current = self.db.execute("SELECT id, generation FROM ofsted_versions WHERE state = 'current' FOR UPDATE").fetchone()
+            self.in_place = old is not None and current is not None and int(current[0]) == old.version_id \
+                and old.manifest.dimension == dimension
+            if self.in_place and current is not None and old is not None:
+                self.build, self.generation = int(current[0]), int(current[1]) + 1
+                self.documents: dict[str, str] = dict(old.manifest.documents) if append else {}
+                self.passages = len(old) if append else 0
+            else:
+                row = self.db.execute("INSERT INTO ofsted_versions (manifest) VALUES ('{}') RETURNING id").fetchone()
+                self.build, self.generation = int(row[0]), 1  # type: ignore[index]
+                self.documents, self.passages = {}, 0
+            self.kept: set[int] = set()
+            document, chunk = self.db.execute(
+                "SELECT (SELECT coalesce(max(id) + 1, 0) FROM ofsted_documents WHERE version = %s), "
+                "(SELECT coalesce(max(id) + 1, 0) FROM ofsted_chunks WHERE version = %s)", (self.build, self.build)).fetchone()  # type: ignore[misc]
+            self._next_document, self._next_chunk = int(document), int(chunk)
+            self.counts = old.passage_counts() if old is not None else {}
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def old(self) -> PostgresIndex | None:
+        return self._old
+
+    def __enter__(self) -> PostgresWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if not self.db.closed:  # not committed: an error, or nothing changed
+            self.db.rollback()
+            self.db.close()
+
+    def add(self, entry: Entry) -> None:
+        doc_id, first = self._next_document, self._next_chunk
+        description = [getattr(entry.description, name) for name in DESCRIPTION_FIELDS]
+        self.db.execute("INSERT INTO ofsted_documents (version, id, path, file, sha256, text, title, authority, kind, "
+                        "inspection_start, inspection_end, published, lead_inspector, judgements, ingested, "
+                        "published_stated, added) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        (self.build, doc_id, entry.path, entry.file, entry.sha256, entry.text.replace("\x00", ""),
+                         *description, Jsonb([judgement.as_json() for judgement in entry.judgements]), entry.ingested,
+                         entry.description.published_stated, self.generation))
+        sentence_vectors = entry.sentence_vectors or (None,) * len(entry.chunks)
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO ofsted_chunks (version, id, document, text, start, \"end\", paragraph, section, page, "
+                "sentences, box, vector, sentence_vectors, part, size, added) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(self.build, first + n, doc_id, chunk.text.replace("\x00", ""), chunk.start, chunk.end, chunk.paragraph,
+                  chunk.section, chunk.page, Jsonb(chunk.sentences), Jsonb(chunk.box) if chunk.box else None,
+                  np.asarray(vector, dtype=np.float32),
+                  None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes(), chunk.part,
+                  _words(chunk.text) + _words(chunk.section or ""), self.generation)
+                 for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))])
+        self._next_document += 1
+        self._next_chunk += len(entry.chunks)
+        self.documents[entry.path] = entry.sha256
+        self.passages += len(entry.chunks)
+
+    def keep(self, record: DocumentRecord) -> None:
+        if self._old is None:
+            raise ValueError("keep carries documents of an old version, and there is none")
+        if self.in_place:
+            if not self.append:
+                self.kept.add(record.id)
+        else:  # into a new build: the rows are copied in SQL, with new ids
+            doc_id, first = self._next_document, self._next_chunk
+            source = self._old.version_id
+            self.db.execute("INSERT INTO ofsted_documents SELECT %s, %s, path, file, sha256, text, title, authority, kind, "
+                            "inspection_start, inspection_end, published, lead_inspector, judgements, ingested, "
+                            "published_stated, %s, NULL FROM ofsted_documents WHERE version = %s AND id = %s",
+                            (self.build, doc_id, self.generation, source, record.id))
+            self.db.execute("INSERT INTO ofsted_chunks (version, id, document, text, start, \"end\", paragraph, section, "
+                            "page, sentences, box, vector, sentence_vectors, part, size, added) "
+                            "SELECT %s, %s + row_number() OVER (ORDER BY id) - 1, %s, text, start, \"end\", paragraph, "
+                            "section, page, sentences, box, vector, sentence_vectors, part, size, %s FROM ofsted_chunks "
+                            "WHERE version = %s AND document = %s",
+                            (self.build, first, doc_id, self.generation, source, record.id))
+            self._next_document += 1
+            self._next_chunk += self.counts.get(record.id, 0)
+        self.documents[record.path] = record.sha256
+        self.passages += self.counts.get(record.id, 0)
+
+    def commit(self, manifest: Manifest) -> str:
+        stamped = Manifest(**{**asdict(manifest), "documents": dict(sorted(self.documents.items())),
+                              "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        build, generation = sql.Literal(self.build), sql.Literal(self.generation)
+        if self.in_place:
+            if not self.append:  # the documents neither kept nor written again are removed in this generation
+                for table, column in (("ofsted_documents", "id"), ("ofsted_chunks", "document")):
+                    self.db.execute(sql.SQL("UPDATE {t} SET removed = {g} WHERE version = {b} AND removed IS NULL "
+                                            "AND added < {g} AND NOT ({c} = ANY(%s))").format(
+                        t=sql.Identifier(table), c=sql.Identifier(column), g=generation, b=build), (sorted(self.kept),))
+            for table in ("ofsted_chunks", "ofsted_documents"):  # rows no reader of this or the previous generation reads
+                self.db.execute(sql.SQL("DELETE FROM {t} WHERE version = {b} AND removed < {g}").format(
+                    t=sql.Identifier(table), b=build, g=generation))
+            self._vector_index(stamped)
+            self.db.execute("UPDATE ofsted_versions SET manifest = %s, generation = %s WHERE id = %s",
+                            (Jsonb(asdict(stamped)), self.generation, self.build))
+        else:
+            self._vector_index(stamped)
+            self.db.execute("UPDATE ofsted_versions SET state = 'old' WHERE state = 'current'")
+            self.db.execute("UPDATE ofsted_versions SET state = 'current', manifest = %s WHERE id = %s",
+                            (Jsonb(asdict(stamped)), self.build))
+            # builds before the one just replaced: no reader reads them any more
+            gone = [int(row[0]) for row in self.db.execute(
+                "SELECT id FROM ofsted_versions WHERE state <> 'current' AND id <> "
+                "(SELECT max(id) FROM ofsted_versions WHERE state = 'old')").fetchall()]
+            for version in gone:
+                self.db.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(_hnsw_name(version)))
+            self.db.execute("DELETE FROM ofsted_versions WHERE id = ANY(%s)", (gone,))
+        self.db.commit()
+        self.db.close()
+        return f"{self.build}.{self.generation}"
+
+    def _vector_index(self, manifest: Manifest) -> None:
+        """The build's approximate vector index, once it is large enough to want one (ingest.store.vector_kind)."""
+        if manifest.vector_index != HNSW:
+            return
+        self.db.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {name} ON ofsted_chunks USING hnsw ((vector::vector({d})) "
+                                "vector_ip_ops) WITH (m = {m}, ef_construction = {ef}) WHERE version = {b}").format(
+            name=_hnsw_name(self.build), d=sql.Literal(self.dimension), m=sql.Literal(HNSW_NEIGHBOURS),
+            ef=sql.Literal(HNSW_BUILD_DEPTH), b=sql.Literal(self.build)))

@@ -1,0 +1,137 @@
+"""The PostgreSQL store end to end: the same answers as the index folder from the same reports (real model), a killed
+ingest leaving the database as it was, the page served from the database, and the database's own refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, new_database
+from ingest.errors import IndexMissing
+from ingest.migrate import copy_index
+from ingest.pipeline import ingest
+from ingest.stores import open_store
+from search.evaluate import load_questions, score
+from search.retrieve import open_searcher
+
+DEV = ROOT.parent / "shared" / "questions" / "dev.json"
+QUESTIONS = ["What did Ofsted say about care leavers?", "How good is management oversight of social work?",
+             "Were children seen alone?", "What grade did Leicestershire get in 2024?",
+             "What needs to improve?", "Did Ofsted inspect the public library opening hours?"]
+
+
+def _copied(settings, postgres):
+    """The same index (same passages, same vectors) in a new database."""
+    target = replace(settings, database_url=new_database(postgres))
+    copy_index(open_store(settings), open_store(target), 10, lambda *_: None, lambda _: None)
+    return target
+
+
+def _shown(result) -> tuple:
+    return ([(hit.document.path, hit.chunk.start, round(hit.score, 6)) for hit in result.hits],
+            [quote.text for quote in result.answer.quotes], result.verdict.answered, result.labels)
+
+
+def test_the_database_answers_as_the_folder_does(corpus_index, embedder, postgres):
+    database = _copied(corpus_index, postgres)
+    folder, shared = open_searcher(corpus_index, embedder), open_searcher(database, embedder)
+    assert shared.index.version == open_store(database).current()
+    for question in QUESTIONS:
+        assert _shown(shared.ask(question)) == _shown(folder.ask(question)), question
+
+
+@pytest.mark.parametrize("file", ["tests/questions.json", "dev.json"])
+def test_quality_on_the_question_files_is_the_same_in_both_stores(shared_index, embedder, postgres, file):
+    path = DEV if file == "dev.json" else ROOT / file
+    if not path.is_file():
+        pytest.skip(f"{path} is not beside this checkout")
+    questions = load_questions(path)
+    database = _copied(shared_index, postgres)
+    folder, shared = open_searcher(shared_index, embedder), open_searcher(database, embedder)
+    mine, theirs = score(questions, shared.ask), score(questions, folder.ask)
+    for measure, value in theirs.items():
+        if isinstance(value, float):
+            assert abs(mine[measure] - value) <= 0.01, (measure, mine[measure], value)
+
+
+def test_an_ingest_killed_mid_write_leaves_the_database_as_it_was(tmp_path, postgres):
+    url = new_database(postgres)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for n in range(4):
+        (reports / f"r{n}.txt").write_text(f"1. Report {n}: care leavers are supported by personal advisers.\n")
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]
+        from pathlib import Path
+        from conftest import FakeEmbedder, fake_settings
+        from dataclasses import replace
+        from ingest.pipeline import ingest
+
+        class Stalling(FakeEmbedder):
+            calls = 0
+            def embed(self, texts, progress=False):
+                Stalling.calls += 1
+                if Stalling.calls == {{stall}}:  # documents already written in the open transaction; then killed
+                    print("stalled", flush=True)
+                    time.sleep(60)
+                return super().embed(texts, progress)
+
+        settings = replace(fake_settings(Path({str(tmp_path)!r})), database_url={url!r}, readers=0)
+        ingest([Path({str(reports)!r})], settings, embedder_factory=lambda name: Stalling())
+        print("done", flush=True)
+    """)
+    first = subprocess.run([sys.executable, "-c", script.replace("{stall}", "0")], capture_output=True, text=True,
+                           timeout=120)
+    assert first.returncode == 0 and "done" in first.stdout, first.stderr
+    store = open_store(replace(_settings(tmp_path), database_url=url))
+    version, before = store.current(), sorted(doc.path for doc in store.load().documents())
+    for n in range(4, 8):
+        (reports / f"r{n}.txt").write_text(f"1. Report {n}: supervision of social workers is regular.\n")
+    killed = subprocess.Popen([sys.executable, "-c", script.replace("{stall}", "3")], stdout=subprocess.PIPE, text=True)
+    assert killed.stdout is not None and killed.stdout.readline().strip() == "stalled"
+    killed.kill()
+    killed.wait(30)
+    assert store.current() == version
+    index = store.load()
+    assert sorted(doc.path for doc in index.documents()) == before and not index.mentions("supervision")
+    with store.connect() as connection:  # type: ignore[attr-defined]  # nothing of the killed transaction is left in the tables
+        assert connection.execute("SELECT count(*) FROM ofsted_documents").fetchone()[0] == 4
+    finished = subprocess.run([sys.executable, "-c", script.replace("{stall}", "0")], capture_output=True, text=True,
+                              timeout=120)
+    assert finished.returncode == 0, finished.stderr  # the lock died with the killed writer
+    assert len(store.load().documents()) == 8
+
+
+def _settings(tmp_path):
+    from conftest import fake_settings
+
+    return fake_settings(tmp_path)
+
+
+def test_the_page_answers_from_the_database(corpus_index, postgres, monkeypatch):
+    database = _copied(corpus_index, postgres)
+    monkeypatch.setenv("OFSTED_DATABASE_URL", database.database_url)
+    monkeypatch.setenv("OFSTED_INDEX", str(corpus_index.index.parent / "not-used"))
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.run()
+    assert not app.exception
+    app.text_input[0].input("What did Ofsted say about care leavers?").run()
+    assert not app.exception, app.exception
+    cards = [element.value for element in app.markdown if 'class="card"' in element.value]
+    assert len(cards) == 5 and any("Personal advisers" in card for card in cards)
+    assert not (corpus_index.index.parent / "not-used").exists()  # nothing was built in the folder
+
+
+def test_an_unreachable_database_is_named_with_the_fix(tmp_path):
+    settings = replace(_settings(tmp_path), database_url=f"postgresql://nobody@/nothing?host={tmp_path}")
+    with pytest.raises(IndexMissing, match=r"cannot reach the database nothing on .*check OFSTED_DATABASE_URL"):
+        open_store(settings).load()
+    with pytest.raises(IndexMissing, match="cannot reach"):
+        ingest([tmp_path], settings)
