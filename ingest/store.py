@@ -646,8 +646,37 @@ class FolderStore:
     def write_record(self, name: str, record: dict) -> None:
         _write_record(self.root, name, record)
 
+    def append(self, log: str, body: dict) -> None:
+        with self._log(log) as db:
+            db.execute(f"INSERT INTO {log} (at, body) VALUES (?, ?)", (time.strftime("%Y-%m-%dT%H:%M:%S"), json.dumps(body)))
+
+    def entries(self, log: str) -> list[tuple[str, dict]]:
+        if not (self.root / f"{_log_name(log)}.sqlite").exists():
+            return []
+        with self._log(log) as db:
+            return [(at, json.loads(body)) for at, body in db.execute(f"SELECT at, body FROM {log} ORDER BY id")]
+
+    @contextmanager
+    def _log(self, log: str) -> Iterator[sqlite3.Connection]:
+        """A connection of its own to the log's file beside the versions (each statement its own transaction)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.root / f"{_log_name(log)}.sqlite", timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"CREATE TABLE IF NOT EXISTS {log} (id INTEGER PRIMARY KEY, at TEXT NOT NULL, body TEXT NOT NULL)")
+            yield db
+        finally:
+            db.close()
+
     def rebuild_command(self) -> str:
         return f"python -m ingest --rebuild --index {self.root}"
+
+
+def _log_name(log: str) -> str:
+    """A log's name, which is also its file's and table's: letters only."""
+    if not log.isalpha():
+        raise ValueError(f"a log's name is letters only, not {log!r}")
+    return log
 
 
 # A new version is written beside the one in use: room for a copy of it, plus this much per byte of files to read

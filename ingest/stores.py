@@ -146,6 +146,15 @@ class Store(Protocol):
         """Replace a record whole (only the write lock's holder calls this)."""
         ...
 
+    def append(self, log: str, body: dict) -> None:
+        """Add an entry, stamped with the time, to a log kept with the index across rebuilds (readers' verdicts);
+        safe from many threads, processes and servers at once."""
+        ...
+
+    def entries(self, log: str) -> list[tuple[str, dict]]:
+        """(time, entry) of every entry of a log, oldest first; [] when there is none."""
+        ...
+
     def rebuild_command(self) -> str:
         """The command that rebuilds this index (for messages)."""
         ...

@@ -1,6 +1,6 @@
 """Readers' verdicts on answers: kept beside the index with what was shown, and exported as evaluation cases.
 
-Usage: python -m search.feedback export [--index DIR] [-o FILE]   (or ``list``)
+Usage: python -m search.feedback export [--index DIR | --database URL] [-o FILE]   (or ``list``)
 
 Feedback never changes the ranking: exported cases become evaluation questions once someone has written their gold
 phrases (``python -m search.evaluate``)."""
@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ingest.config import HELP, from_env
+from ingest.stores import Store, open_store
 from search.retrieve import Result
 
-FILE = "feedback.sqlite"  # in the index folder, beside the versions: it outlives every rebuild
+LOG = "feedback"  # kept with the index (beside the versions in a folder, a table in a database): outlives rebuilds
 VERDICTS = ("answers the question", "does not answer the question", "wrong citation")
 
 
@@ -58,23 +56,17 @@ def verdict_on(result: Result, typed: str, verdict: str, comment: str, index_ver
                    tuple(quote.text for quote in result.answer.quotes), shown)
 
 
-def record(root: Path, verdict: Verdict) -> None:
-    """Append ``verdict`` to the index folder's feedback file (one transaction; safe from many threads and
-    processes, each with its own connection)."""
-    with _open(root) as db:
-        db.execute("INSERT INTO feedback (at, body) VALUES (?, ?)",
-                   (time.strftime("%Y-%m-%dT%H:%M:%S"), json.dumps(asdict(verdict))))
+def record(store: Store, verdict: Verdict) -> None:
+    """Keep ``verdict`` with the index (safe from many threads, processes and servers)."""
+    body = asdict(verdict)
+    del body["at"]  # the store stamps the time
+    store.append(LOG, body)
 
 
-def recorded(root: Path) -> list[Verdict]:
-    """Every verdict kept for the index in ``root``, oldest first."""
-    if not (root / FILE).exists():
-        return []
-    with _open(root) as db:
-        rows = db.execute("SELECT at, body FROM feedback ORDER BY id").fetchall()
+def recorded(store: Store) -> list[Verdict]:
+    """Every verdict kept with the index, oldest first."""
     verdicts = []
-    for at, body in rows:
-        data = json.loads(body)
+    for at, data in store.entries(LOG):
         data["shown"] = tuple(Shown(**item) for item in data["shown"])
         data["quotes"] = tuple(data["quotes"])
         verdicts.append(Verdict(**{**data, "at": at}))
@@ -90,28 +82,17 @@ def as_cases(verdicts: Sequence[Verdict]) -> list[dict]:
             for verdict in verdicts]
 
 
-@contextmanager
-def _open(root: Path) -> Iterator[sqlite3.Connection]:
-    """A connection of its own to the feedback file (each statement its own transaction), closed afterwards."""
-    root.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(root / FILE, timeout=30, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, body TEXT NOT NULL)")
-        yield db
-    finally:
-        db.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     """``export`` writes the verdicts as a question file; ``list`` prints them one a line."""
     settings = from_env()
     command = argparse.ArgumentParser(prog="python -m search.feedback", description=__doc__.splitlines()[0])
     command.add_argument("action", choices=("export", "list"))
     command.add_argument("--index", type=Path, default=settings.index, help=f"{HELP['index']} (default: {settings.index}/)")
+    command.add_argument("--database", dest="database_url", metavar="URL", default=settings.database_url,
+                         help=HELP["database_url"])
     command.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     args = command.parse_args(argv)
-    verdicts = recorded(args.index)
+    verdicts = recorded(open_store(replace(settings, index=args.index, database_url=args.database_url)))
     if args.action == "list":
         for verdict in verdicts:
             print(f"{verdict.at}  {verdict.verdict}: {verdict.asked}" + (f" — {verdict.comment}" if verdict.comment else ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.config import from_env
+from ingest.stores import open_store
 from search.councils import councils
 from search.feedback import VERDICTS, record, verdict_on
 from search.followup import LAST, FollowUp, follow_up, with_home
@@ -112,7 +113,7 @@ def feedback_form(result: Result, typed: str, engine: Searcher) -> None:
     if sent and verdict is None:
         st.warning("Choose one of the three answers first.")
     elif sent and verdict is not None:
-        record(from_env().index, verdict_on(result, typed, verdict, comment, engine.index.version))
+        record(open_store(from_env()), verdict_on(result, typed, verdict, comment, engine.index.version))
         st.success("Thank you: your verdict is kept with the question and the passages shown.")
 
 
