@@ -55,9 +55,10 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(index: Path) -> tuple[subprocess.Popen, str]:
+def start_server(settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free local port with these OFSTED_* settings; returns it once it is healthy."""
     port = free_port()
-    env = {**os.environ, "OFSTED_INDEX": str(index)}
+    env = {**os.environ, **settings}
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> int:
 
         index = Path(tempfile.mkdtemp()) / "index"
         ingest([ROOT / "corpus"], Settings(index=index))
-    process, url = start_server(index)
+    process, url = start_server({"OFSTED_INDEX": str(index)})
     try:
         urllib.request.urlopen(url, timeout=30)
         before = rss_mb(process.pid)

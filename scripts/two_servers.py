@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from load import start_server  # noqa: E402
+
 from ingest import localdb  # noqa: E402
 from ingest.config import Settings  # noqa: E402
 from ingest.errors import IndexMissing  # noqa: E402
@@ -32,32 +34,6 @@ from search.render import when_of  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 SHARED = ROOT.parent / "shared" / "reports"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(url: str, scratch: Path) -> tuple[subprocess.Popen, str]:
-    """A page server reading the database, on a free port; returns it once it answers its health check."""
-    port = free_port()
-    env = {**os.environ, "OFSTED_DATABASE_URL": url, "OFSTED_INDEX": str(scratch / f"unused-{port}"),
-           "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.headless", "true", "--server.address", "127.0.0.1"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{address}/_stcore/health", timeout=2)
-            return process, address
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("a page server did not start")
 
 
 def ingest(url: str, paths: list[Path]) -> subprocess.CompletedProcess[str]:
@@ -95,8 +71,9 @@ def main() -> int:
         print(f"first ingest ({len(before)} {args.council} reports and the bundled corpus): "
               f"{time.perf_counter() - began:.0f} s; {done.stdout.strip()}")
         addresses = []
-        for _ in range(2):
-            process, address = serve(url, scratch)
+        for n in range(2):
+            process, address = start_server({"OFSTED_DATABASE_URL": url, "OFSTED_INDEX": str(scratch / f"unused-{n}"),
+                                             "HF_HUB_OFFLINE": "1"})
             processes.append(process)
             addresses.append(address)
         store = open_store(Settings(database_url=url))
