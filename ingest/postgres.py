@@ -83,8 +83,18 @@ CREATE TABLE IF NOT EXISTS ofsted_chunks (
     added bigint NOT NULL, removed bigint, PRIMARY KEY (version, id),
     FOREIGN KEY (version, document) REFERENCES ofsted_documents ON DELETE CASCADE
 );
+-- vectors kept in the row (not moved out of it as a wide row's large values are), so that a scan reads them in place
+ALTER TABLE ofsted_chunks ALTER COLUMN vector SET STORAGE PLAIN;
 CREATE INDEX IF NOT EXISTS ofsted_chunks_document ON ofsted_chunks (version, document);
 CREATE INDEX IF NOT EXISTS ofsted_chunks_words ON ofsted_chunks USING gin (words);
+-- each word of each passage with its count (a heading's words counting half): BM25's postings, read by word
+CREATE TABLE IF NOT EXISTS ofsted_terms (
+    version bigint NOT NULL REFERENCES ofsted_versions ON DELETE CASCADE, lexeme text NOT NULL, chunk integer NOT NULL,
+    document integer NOT NULL, tf real NOT NULL, size integer NOT NULL, positions smallint[] NOT NULL,
+    weights text[] NOT NULL, added bigint NOT NULL, removed bigint
+);
+CREATE INDEX IF NOT EXISTS ofsted_terms_lexeme ON ofsted_terms (version, lexeme) INCLUDE (chunk, tf, size, added, removed);
+CREATE INDEX IF NOT EXISTS ofsted_terms_document ON ofsted_terms (version, document);
 CREATE TABLE IF NOT EXISTS ofsted_records (name text PRIMARY KEY, data jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS ofsted_log (id bigserial PRIMARY KEY, log text NOT NULL, at text NOT NULL, body jsonb NOT NULL);
 """
@@ -256,23 +266,36 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _occurrences(lexemes: Sequence[str]) -> tuple[sql.Composable, list[str]]:
-    """How often a passage has ``lexemes`` one after another (a word of its section heading counting half), as SQL
-    over its full-text vector, with the statement's parameters."""
-    following = [sql.SQL("AND x.pos + {n} = ANY(ARRAY(SELECT unnest(v.positions) FROM unnest(words) AS v(lexeme, "
-                         "positions, weights) WHERE v.lexeme = %s))").format(n=sql.Literal(n))
+def _held(seen: Callable[[str], sql.Composed], lexemes: Sequence[str], within: bool) -> sql.Composed:
+    """The passages holding ``lexemes`` one after another, with their length and how often they hold them (a phrase in
+    a section heading counting half), from the postings' positions: SQL whose parameters are the lexemes after the
+    first, the first, and (``within``) the allowed passages."""
+    joins = [sql.SQL("JOIN ofsted_terms AS {t} ON {t}.chunk = a.chunk AND {seen} AND {t}.lexeme = %s").format(
+        t=sql.Identifier(f"t{n}"), seen=seen(f"t{n}")) for n in range(1, len(lexemes))]
+    following = [sql.SQL("AND x.pos + {n} = ANY({t}.positions)").format(n=sql.Literal(n), t=sql.Identifier(f"t{n}"))
                  for n in range(1, len(lexemes))]
-    statement = sql.SQL("(SELECT coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE 0.5 END), 0) FROM unnest(words) AS "
-                        "u(lexeme, positions, weights), unnest(u.positions, u.weights) AS x(pos, w) "
-                        "WHERE u.lexeme = %s {following})").format(following=sql.SQL(" ").join(following))
-    return statement, list(lexemes)
+    return sql.SQL("SELECT * FROM (SELECT a.chunk AS id, a.size, (SELECT coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE "
+                   "0.5 END), 0) FROM unnest(a.positions, a.weights) AS x(pos, w) WHERE true {following}) AS tf "
+                   "FROM ofsted_terms AS a {joins} WHERE {seen} AND a.lexeme = %s {within}) AS held WHERE tf > 0").format(
+        following=sql.SQL(" ").join(following), joins=sql.SQL(" ").join(joins), seen=seen("a"),
+        within=sql.SQL("AND a.chunk = ANY(%s)") if within else sql.SQL(""))
 
 
-def _visible(version: int, generation: int) -> sql.Composed:
+# The postings of the passages of one document, from their full-text vectors.
+POSTINGS = """INSERT INTO ofsted_terms (version, lexeme, chunk, document, tf, size, positions, weights, added)
+    SELECT c.version, u.lexeme, c.id, c.document,
+           (SELECT sum(CASE WHEN w = 'A' THEN 1.0 ELSE 0.5 END) FROM unnest(u.weights) AS w), c.size, u.positions,
+           u.weights, c.added
+    FROM ofsted_chunks AS c, unnest(c.words) AS u WHERE c.version = %s AND c.document = %s"""
+
+
+def _visible(version: int, generation: int, table: str | None = None) -> sql.Composed:
     """The rows one generation of a build holds (numbers written into the statement, so that the planner can use the
-    build's own vector index)."""
-    return sql.SQL("version = {v} AND added <= {g} AND (removed IS NULL OR removed > {g})").format(
-        v=sql.Literal(version), g=sql.Literal(generation))
+    build's own vector index), of ``table`` if named."""
+    column = (lambda name: sql.Identifier(table, name)) if table else sql.Identifier
+    return sql.SQL("{version} = {v} AND {added} <= {g} AND ({removed} IS NULL OR {removed} > {g})").format(
+        version=column("version"), added=column("added"), removed=column("removed"), v=sql.Literal(version),
+        g=sql.Literal(generation))
 
 
 def _hnsw_name(version: int) -> sql.Identifier:
@@ -286,6 +309,7 @@ class PostgresIndex:
         self.db = connection
         self.version_id, self.generation, self.manifest = version, generation, manifest
         self.seen = _visible(version, generation)
+        self._seen_in = lambda table: _visible(version, generation, table)
         self._lock = threading.Lock()
         self._cast = sql.SQL("vector({})").format(sql.Literal(manifest.dimension))
         with self._lock:
@@ -328,37 +352,39 @@ class PostgresIndex:
             rows = self._rows(statement, (vector, sorted(allowed), vector, k))
         return [(int(i), float(score)) for i, score in rows]
 
-    def _query(self, phrases: Sequence[str]) -> tuple[sql.Composable, list[str]]:
-        """A tsquery matching any of ``phrases`` (each a phrase: its words in order)."""
-        kept = [phrase for phrase in phrases if phrase.strip()]
-        return sql.SQL(" || ").join(sql.SQL("phraseto_tsquery('ofsted_words', %s)") for _ in kept), kept
-
     def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
-        """BM25 as the embedded store ranks (FTS5's: Robertson-Sparck Jones weights over this generation's passages,
-        k1 1.2, b 0.75, a word in a section heading counting half, length in words of text and heading)."""
-        query, kept = self._query(phrases)
+        """BM25 as the embedded store ranks (FTS5's: each phrase's Robertson-Sparck Jones weight over this generation's
+        passages, k1 1.2, b 0.75, a word in a section heading counting half, a passage's length in words): a word's
+        counts read from the postings, a phrase's counted in the passages that hold it."""
+        kept = [phrase for phrase in phrases if phrase.strip()]
         if not kept or k <= 0 or (allowed is not None and not allowed):
             return []
         total, average = self._sizes()
-        parts, parameters = [], []
-        for phrase, (lexemes, hits) in zip(kept, self._phrases(kept)):
-            weight = sql.Literal(max(1e-6, math.log((total - hits + 0.5) / (hits + 0.5))))
-            if lexemes:  # how often the words come in this order, from the positions the full-text vector keeps
-                frequency, lexeme_parameters = _occurrences(lexemes)
-                parameters += lexeme_parameters
-            else:  # a phrase the full text reads with gaps: there or not
-                frequency = sql.SQL("(words @@ phraseto_tsquery('ofsted_words', %s))::int")
-                parameters.append(phrase)
-            parts.append(sql.SQL("(SELECT {idf} * tf * {k1} / (tf + {k} * ({b1} + {b} * size / {average})) "
-                                 "FROM (SELECT {f} AS tf) AS t)").format(
-                idf=weight, k1=sql.Literal(BM25_K + 1), k=sql.Literal(BM25_K), b1=sql.Literal(1 - BM25_B),
-                b=sql.Literal(BM25_B), average=sql.Literal(average), f=frequency))
-        within = sql.SQL("AND id = ANY(%s)") if allowed is not None else sql.SQL("")
-        statement = sql.SQL("SELECT id, {score} AS rank FROM ofsted_chunks WHERE {seen} AND words @@ ({query}) {within} "
-                            "ORDER BY rank DESC, id LIMIT %s").format(
-            score=sql.SQL(" + ").join(parts), seen=self.seen, query=query, within=within)
-        rows = self._rows(statement, [*parameters, *kept, *([sorted(allowed)] if allowed is not None else []), k])
-        return [(int(i), float(rank)) for i, rank in rows]
+        parts: list[sql.Composable] = []
+        parameters: list[object] = []
+        for lexemes, hits in self._phrases(kept):
+            if not lexemes or not hits:
+                continue
+            weight = max(1e-6, math.log((total - hits + 0.5) / (hits + 0.5)))
+            bm25 = sql.SQL("{idf} * tf * {k1} / (tf + {k} * ({b1} + {b} * size / {average}))").format(
+                idf=sql.Literal(weight), k1=sql.Literal(BM25_K + 1), k=sql.Literal(BM25_K), b1=sql.Literal(1 - BM25_B),
+                b=sql.Literal(BM25_B), average=sql.Literal(average))
+            within = sql.SQL("AND {} = ANY(%s)") if allowed is not None else sql.SQL("")
+            if len(lexemes) == 1:
+                parts.append(sql.SQL("SELECT chunk AS id, {bm25} AS score FROM ofsted_terms WHERE {seen} AND lexeme = %s "
+                                     "{within}").format(bm25=bm25, seen=self.seen, within=within.format(sql.SQL("chunk"))))
+                parameters.append(lexemes[0])
+            else:
+                parts.append(sql.SQL("SELECT id, {bm25} AS score FROM ({held}) AS phrase").format(
+                    bm25=bm25, held=_held(self._seen_in, lexemes, allowed is not None)))
+                parameters += [*lexemes[1:], lexemes[0]]
+            if allowed is not None:
+                parameters.append(sorted(allowed))
+        if not parts:
+            return []
+        statement = sql.SQL("SELECT id, sum(score) AS rank FROM ({}) AS scored GROUP BY id ORDER BY rank DESC, id "
+                            "LIMIT %s").format(sql.SQL(" UNION ALL ").join(parts))
+        return [(int(i), float(rank)) for i, rank in self._rows(statement, [*parameters, k])]
 
     def _sizes(self) -> tuple[int, float]:
         """How many passages this generation has, and their average length in words."""
@@ -368,38 +394,41 @@ class PostgresIndex:
         return self._size
 
     def _phrases(self, phrases: Sequence[str]) -> list[tuple[tuple[str, ...], int]]:
-        """Each phrase's words as the full text keeps them (none for a phrase it reads with gaps) and how many passages
-        of this generation hold it (worked out once per reader)."""
+        """Each phrase's words as the full text keeps them (none for a phrase it reads with gaps, or of stopwords only)
+        and how many passages of this generation hold it (worked out once per reader)."""
         for phrase in phrases:
             if phrase not in self._counts:
-                statement = sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s)), (SELECT count(*) FROM "
-                                    "ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s))").format(self.seen)
-                tree, hits = self._rows(statement, (phrase, phrase))[0]
-                words = tuple(word.replace("''", "'") for word in _LEXEME.findall(str(tree)))
-                gaps = _GAP.findall(str(tree))
-                self._counts[phrase] = (words if all(gap == "<->" for gap in gaps) else (), int(hits))
+                tree = str(self._rows(sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s))"), (phrase,))[0][0])
+                words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
+                words = words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
+                self._counts[phrase] = (words, self._holding(phrase, words, None) if words else 0)
         return [self._counts[phrase] for phrase in phrases]
 
+    def _holding(self, phrase: str, lexemes: Sequence[str], allowed: frozenset[int] | None) -> int:
+        """How many passages of this generation (of ``allowed``, if given) hold the phrase."""
+        within = sql.SQL("AND {} = ANY(%s)") if allowed is not None else sql.SQL("")
+        extra = [sorted(allowed)] if allowed is not None else []
+        if len(lexemes) == 1:
+            statement = sql.SQL("SELECT count(*) FROM ofsted_terms WHERE {} AND lexeme = %s {}").format(
+                self.seen, within.format(sql.SQL("chunk")))
+            return int(self._rows(statement, [lexemes[0], *extra])[0][0])
+        statement = sql.SQL("SELECT count(*) FROM ({}) AS phrase").format(_held(self._seen_in, lexemes, allowed is not None))
+        return int(self._rows(statement, [*lexemes[1:], lexemes[0], *extra])[0][0])
+
     def matching(self, phrase: str, allowed: frozenset[int]) -> int:
-        query, kept = self._query([phrase])
-        if not kept or not allowed:
-            return 0
-        statement = sql.SQL("SELECT count(*) FROM ofsted_chunks WHERE {seen} AND id = ANY(%s) AND words @@ ({query})").format(
-            seen=self.seen, query=query)
-        return int(self._rows(statement, [sorted(allowed), *kept])[0][0])
+        lexemes, _ = self._phrases([phrase])[0] if phrase.strip() else ((), 0)
+        return self._holding(phrase, lexemes, allowed) if lexemes and allowed else 0
 
     def mentions(self, phrase: str) -> bool:
-        query, kept = self._query([phrase])
-        if not kept:
+        if not phrase.strip():
             return False
-        statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {seen} AND words @@ ({query}) LIMIT 1").format(
-            seen=self.seen, query=query)
-        return bool(self._rows(statement, kept))
+        statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s) "
+                            "LIMIT 1").format(self.seen)
+        return bool(self._rows(statement, (phrase,)))
 
     def terms(self) -> dict[str, int]:
         if self._terms is None:
-            inner = sql.SQL("SELECT words FROM ofsted_chunks WHERE {}").format(self.seen).as_string(self.db)
-            rows = self._rows(sql.SQL("SELECT word, ndoc FROM ts_stat({})").format(sql.Literal(inner)))
+            rows = self._rows(sql.SQL("SELECT lexeme, count(*) FROM ofsted_terms WHERE {} GROUP BY lexeme").format(self.seen))
             self._terms = {str(word): int(count) for word, count in rows}
         return self._terms
 
@@ -584,6 +613,7 @@ class PostgresWriter:
                   None if sentences is None else np.asarray(sentences, dtype=np.float16).tobytes(), chunk.part,
                   _words(chunk.text) + _words(chunk.section or ""), self.generation)
                  for n, (chunk, vector, sentences) in enumerate(zip(entry.chunks, entry.vectors, sentence_vectors))])
+        self.db.execute(POSTINGS, (self.build, doc_id))  # type: ignore[arg-type]  # a fixed statement
         self._next_document += 1
         self._next_chunk += len(entry.chunks)
         self.documents[entry.path] = entry.sha256
@@ -605,9 +635,11 @@ class PostgresWriter:
             self.db.execute("INSERT INTO ofsted_chunks (version, id, document, text, start, \"end\", paragraph, section, "
                             "page, sentences, box, vector, sentence_vectors, part, size, added) "
                             "SELECT %s, %s + row_number() OVER (ORDER BY id) - 1, %s, text, start, \"end\", paragraph, "
-                            "section, page, sentences, box, vector, sentence_vectors, part, size, %s FROM ofsted_chunks "
+                            "section, page, sentences, box, vector, sentence_vectors, part, size, %s "
+                            "FROM ofsted_chunks "
                             "WHERE version = %s AND document = %s",
                             (self.build, first, doc_id, self.generation, source, record.id))
+            self.db.execute(POSTINGS, (self.build, doc_id))  # type: ignore[arg-type]  # a fixed statement
             self._next_document += 1
             self._next_chunk += self.counts.get(record.id, 0)
         self.documents[record.path] = record.sha256
@@ -619,11 +651,12 @@ class PostgresWriter:
         build, generation = sql.Literal(self.build), sql.Literal(self.generation)
         if self.in_place:
             if not self.append:  # the documents neither kept nor written again are removed in this generation
-                for table, column in (("ofsted_documents", "id"), ("ofsted_chunks", "document")):
+                for table, column in (("ofsted_documents", "id"), ("ofsted_chunks", "document"),
+                                      ("ofsted_terms", "document")):
                     self.db.execute(sql.SQL("UPDATE {t} SET removed = {g} WHERE version = {b} AND removed IS NULL "
                                             "AND added < {g} AND NOT ({c} = ANY(%s))").format(
                         t=sql.Identifier(table), c=sql.Identifier(column), g=generation, b=build), (sorted(self.kept),))
-            for table in ("ofsted_chunks", "ofsted_documents"):  # rows no reader of this or the previous generation reads
+            for table in ("ofsted_terms", "ofsted_chunks", "ofsted_documents"):  # rows no reader of this or the previous generation reads
                 self.db.execute(sql.SQL("DELETE FROM {t} WHERE version = {b} AND removed < {g}").format(
                     t=sql.Identifier(table), b=build, g=generation))
             self._vector_index(stamped)

@@ -93,6 +93,8 @@ def main(argv: list[str]) -> int:
                         help="reports the speed is measured on (default: ../shared/national-sample)")
     parser.add_argument("--quality", nargs="*", type=Path, default=[ROOT / "corpus", SHARED / "reports"],
                         help="reports the question files are about (default: corpus/ and ../shared/reports)")
+    parser.add_argument("--quality-index", type=Path, metavar="FOLDER",
+                        help="an index folder of those reports already built, used instead of building one")
     parser.add_argument("--questions", type=int, default=100, help="warm questions timed (default 100)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -101,9 +103,10 @@ def main(argv: list[str]) -> int:
     rows: dict[str, dict[str, float]] = {store: {} for store in STORES}
     try:
         # quality: the same passages and vectors in both stores
-        folder = Settings(index=work / "quality")
-        print("quality index (folder):", flush=True)
-        ingest(folder, args.quality)
+        folder = Settings(index=args.quality_index or work / "quality")
+        if not args.quality_index:
+            print("quality index (folder):", flush=True)
+            ingest(folder, args.quality)
         database = replace(folder, database_url=localdb.create_database(server, "quality"))
         copy_index(open_store(folder), open_store(database), 60, lambda *_: None, lambda _: None)
         for name in ("tests/questions.json", "dev.json"):
