@@ -38,7 +38,6 @@ from ingest.store import (
     DESCRIPTION_FIELDS,
     EXACT_WITHIN,
     FORMAT,
-    HNSW,
     HNSW_BUILD_DEPTH,
     HNSW_NEIGHBOURS,
     HNSW_SEARCH_DEPTH,
@@ -102,14 +101,23 @@ CREATE TABLE IF NOT EXISTS ofsted_log (id bigserial PRIMARY KEY, log text NOT NU
 LOCK_KEY = 0x0F57ED
 CHUNK_COLUMNS = 'id, document, text, start, "end", paragraph, section, page, sentences, box, part'
 _WORD = re.compile(r"[^\W_]+")
-# BM25's constants, as SQLite's FTS5 has them.
+# A set of passages given as one array parameter: a hashed semi-join (``id = ANY(array)`` compares each row with
+# the whole array: a count within 1,415 passages took 14.7 ms that way, 2.2 ms this way).
+AMONG = sql.SQL("(SELECT unnest(%s::integer[]))")
+# BM25's constants, as SQLite's FTS5 has them, with its floor for the weight of a phrase in half the passages or more.
 BM25_K = 1.2
 BM25_B = 0.75
+FLOOR = 1e-6
 # The words of a phrase query as PostgreSQL prints it ('care' <-> 'leaver'), and the gaps between them.
 _LEXEME = re.compile(r"'((?:[^']|'')+)'")
 _GAP = re.compile(r"<\d*-?>")
 # Vectors of chunks kept per reader (read by id while re-ranking): at most this many, a few MB.
 VECTOR_CACHE = 20_000
+# Postings a reader keeps in memory (16 bytes each): every word of the national sample's 11,794 passages is about
+# 700,000; the whole country's about four million.
+POSTINGS_KEPT = 4_000_000
+# Answers a reader remembers of each kind (which phrases the reports mention, which passages a set of documents has).
+REMEMBERED = 4096
 
 
 class PostgresStore:
@@ -274,11 +282,11 @@ def _held(seen: Callable[[str], sql.Composed], lexemes: Sequence[str], within: b
         t=sql.Identifier(f"t{n}"), seen=seen(f"t{n}")) for n in range(1, len(lexemes))]
     following = [sql.SQL("AND x.pos + {n} = ANY({t}.positions)").format(n=sql.Literal(n), t=sql.Identifier(f"t{n}"))
                  for n in range(1, len(lexemes))]
-    return sql.SQL("SELECT * FROM (SELECT a.chunk AS id, a.size, (SELECT coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE "
-                   "0.5 END), 0) FROM unnest(a.positions, a.weights) AS x(pos, w) WHERE true {following}) AS tf "
-                   "FROM ofsted_terms AS a {joins} WHERE {seen} AND a.lexeme = %s {within}) AS held WHERE tf > 0").format(
+    return sql.SQL("SELECT a.chunk AS id, a.size, f.tf FROM ofsted_terms AS a {joins} CROSS JOIN LATERAL (SELECT "
+                   "coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE 0.5 END), 0) AS tf FROM unnest(a.positions, a.weights) "
+                   "AS x(pos, w) WHERE true {following}) AS f WHERE {seen} AND a.lexeme = %s {within} AND f.tf > 0").format(
         following=sql.SQL(" ").join(following), joins=sql.SQL(" ").join(joins), seen=seen("a"),
-        within=sql.SQL("AND a.chunk = ANY(%s)") if within else sql.SQL(""))
+        within=sql.SQL("AND a.chunk IN {}").format(AMONG) if within else sql.SQL(""))
 
 
 # The postings of the passages of one document, from their full-text vectors.
@@ -287,6 +295,10 @@ POSTINGS = """INSERT INTO ofsted_terms (version, lexeme, chunk, document, tf, si
            (SELECT sum(CASE WHEN w = 'A' THEN 1.0 ELSE 0.5 END) FROM unnest(u.weights) AS w), c.size, u.positions,
            u.weights, c.added
     FROM ofsted_chunks AS c, unnest(c.words) AS u WHERE c.version = %s AND c.document = %s"""
+
+
+def _ids(chosen: frozenset[int]) -> np.ndarray:
+    return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
 
 
 def _visible(version: int, generation: int, table: str | None = None) -> sql.Composed:
@@ -321,15 +333,21 @@ class PostgresIndex:
         self._parts: dict[str, list[int]] = {}
         self._terms: dict[str, int] | None = None
         self._vectors: dict[int, np.ndarray] = {}
-        self._counts: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._phrase_words: dict[str, tuple[str, ...]] = {}
+        self._kept_postings: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._postings_kept = 0
         self._size: tuple[int, float] | None = None
+        self._mentioned: dict[str, bool] = {}
+        self._chunk_ids: dict[frozenset[int], frozenset[int]] = {}
 
     @property
     def version(self) -> str:
         return f"{self.version_id}.{self.generation}"
 
     def _rows(self, statement: sql.SQL | sql.Composed, parameters: Sequence[object] = (), as_dicts: bool = False) -> list[Any]:
-        with self._lock, (self.db.cursor(row_factory=dict_row) if as_dicts else self.db.cursor()) as cursor:
+        # binary results: a vector read as text is parsed in Python (fifty took 8.2 ms, 0.6 ms in binary)
+        with self._lock, (self.db.cursor(row_factory=dict_row, binary=True) if as_dicts
+                          else self.db.cursor(binary=True)) as cursor:
             cursor.execute(statement, parameters)
             return cursor.fetchall()
 
@@ -347,44 +365,46 @@ class PostgresIndex:
             rows = self._rows(statement, (vector, vector, k))
         else:  # a narrow filter is ranked exactly ("+ 0" keeps the planner off the approximate graph)
             exact = sql.SQL(" + 0") if len(allowed) <= EXACT_WITHIN else sql.SQL("")
-            statement = sql.SQL("SELECT id, -({d}) FROM ofsted_chunks WHERE {seen} AND id = ANY(%s) "
-                                "ORDER BY ({d}){exact} LIMIT %s").format(d=distance, seen=self.seen, exact=exact)
+            statement = sql.SQL("SELECT id, -({d}) FROM ofsted_chunks WHERE {seen} AND id IN {among} "
+                                "ORDER BY ({d}){exact} LIMIT %s").format(d=distance, seen=self.seen, exact=exact, among=AMONG)
             rows = self._rows(statement, (vector, sorted(allowed), vector, k))
         return [(int(i), float(score)) for i, score in rows]
 
     def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
         """BM25 as the embedded store ranks (FTS5's: each phrase's Robertson-Sparck Jones weight over this generation's
-        passages, k1 1.2, b 0.75, a word in a section heading counting half, a passage's length in words): a word's
-        counts read from the postings, a phrase's counted in the passages that hold it."""
+        passages, floored at a millionth, k1 1.2, b 0.75, a word in a section heading counting half, a passage's length
+        in words), over the postings of each phrase (read from the database once per reader, then kept)."""
         kept = [phrase for phrase in phrases if phrase.strip()]
         if not kept or k <= 0 or (allowed is not None and not allowed):
             return []
         total, average = self._sizes()
-        parts: list[sql.Composable] = []
-        parameters: list[object] = []
-        for lexemes, hits in self._phrases(kept):
-            if not lexemes or not hits:
+        among = _ids(allowed) if allowed is not None else None
+        found, scores = [], []
+        for lexemes in (self._words_of(phrase) for phrase in kept):  # as FTS5, each phrase counts, repeated or not
+            if not lexemes:
                 continue
-            weight = max(1e-6, math.log((total - hits + 0.5) / (hits + 0.5)))
-            bm25 = sql.SQL("{idf} * tf * {k1} / (tf + {k} * ({b1} + {b} * size / {average}))").format(
-                idf=sql.Literal(weight), k1=sql.Literal(BM25_K + 1), k=sql.Literal(BM25_K), b1=sql.Literal(1 - BM25_B),
-                b=sql.Literal(BM25_B), average=sql.Literal(average))
-            within = sql.SQL("AND {} = ANY(%s)") if allowed is not None else sql.SQL("")
-            if len(lexemes) == 1:
-                parts.append(sql.SQL("SELECT chunk AS id, {bm25} AS score FROM ofsted_terms WHERE {seen} AND lexeme = %s "
-                                     "{within}").format(bm25=bm25, seen=self.seen, within=within.format(sql.SQL("chunk"))))
-                parameters.append(lexemes[0])
-            else:
-                parts.append(sql.SQL("SELECT id, {bm25} AS score FROM ({held}) AS phrase").format(
-                    bm25=bm25, held=_held(self._seen_in, lexemes, allowed is not None)))
-                parameters += [*lexemes[1:], lexemes[0]]
-            if allowed is not None:
-                parameters.append(sorted(allowed))
-        if not parts:
+            ids, tf, size = self._postings(lexemes)
+            weight = max(FLOOR, math.log((total - len(ids) + 0.5) / (len(ids) + 0.5)))
+            if among is not None:
+                inside = np.isin(ids, among, assume_unique=True)
+                ids, tf, size = ids[inside], tf[inside], size[inside]
+            found.append(ids)
+            scores.append(weight * tf * (BM25_K + 1) / (tf + BM25_K * (1 - BM25_B + BM25_B * size / average)))
+        if not found or not sum(len(ids) for ids in found):
             return []
-        statement = sql.SQL("SELECT id, sum(score) AS rank FROM ({}) AS scored GROUP BY id ORDER BY rank DESC, id "
-                            "LIMIT %s").format(sql.SQL(" UNION ALL ").join(parts))
-        return [(int(i), float(rank)) for i, rank in self._rows(statement, [*parameters, k])]
+        ids, inverse = np.unique(np.concatenate(found), return_inverse=True)
+        summed = np.zeros(len(ids))
+        np.add.at(summed, inverse, np.concatenate(scores))
+        best = np.lexsort((ids, -summed))[:k]
+        return [(int(ids[n]), float(summed[n])) for n in best]
+
+    def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
+        among = _ids(allowed)
+        counts = []
+        for phrase in phrases:
+            lexemes = self._words_of(phrase) if phrase.strip() else ()
+            counts.append(int(np.isin(self._postings(lexemes)[0], among, assume_unique=True).sum()) if lexemes else 0)
+        return counts
 
     def _sizes(self) -> tuple[int, float]:
         """How many passages this generation has, and their average length in words."""
@@ -393,38 +413,48 @@ class PostgresIndex:
             self._size = (int(row[0]), max(1.0, float(row[1])))
         return self._size
 
-    def _phrases(self, phrases: Sequence[str]) -> list[tuple[tuple[str, ...], int]]:
-        """Each phrase's words as the full text keeps them (none for a phrase it reads with gaps, or of stopwords only)
-        and how many passages of this generation hold it (worked out once per reader)."""
-        for phrase in phrases:
-            if phrase not in self._counts:
-                tree = str(self._rows(sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s))"), (phrase,))[0][0])
-                words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
-                words = words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
-                self._counts[phrase] = (words, self._holding(phrase, words, None) if words else 0)
-        return [self._counts[phrase] for phrase in phrases]
+    def _words_of(self, phrase: str) -> tuple[str, ...]:
+        """A phrase's words as the full text keeps them (stems, in order); none for a phrase it reads with gaps or of
+        stopwords only. Worked out once per reader."""
+        if phrase not in self._phrase_words:
+            tree = str(self._rows(sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s))"), (phrase,))[0][0])
+            words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
+            self._phrase_words[phrase] = words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
+        return self._phrase_words[phrase]
 
-    def _holding(self, phrase: str, lexemes: Sequence[str], allowed: frozenset[int] | None) -> int:
-        """How many passages of this generation (of ``allowed``, if given) hold the phrase."""
-        within = sql.SQL("AND {} = ANY(%s)") if allowed is not None else sql.SQL("")
-        extra = [sorted(allowed)] if allowed is not None else []
+    def _postings(self, lexemes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The passages of this generation holding ``lexemes`` in order (ids ascending), how often (a heading's words
+        counting half) and their lengths: read once, then kept while the reader keeps fewer than POSTINGS_KEPT."""
+        cached = self._kept_postings.get(lexemes)
+        if cached is not None:
+            return cached
         if len(lexemes) == 1:
-            statement = sql.SQL("SELECT count(*) FROM ofsted_terms WHERE {} AND lexeme = %s {}").format(
-                self.seen, within.format(sql.SQL("chunk")))
-            return int(self._rows(statement, [lexemes[0], *extra])[0][0])
-        statement = sql.SQL("SELECT count(*) FROM ({}) AS phrase").format(_held(self._seen_in, lexemes, allowed is not None))
-        return int(self._rows(statement, [*lexemes[1:], lexemes[0], *extra])[0][0])
-
-    def matching(self, phrase: str, allowed: frozenset[int]) -> int:
-        lexemes, _ = self._phrases([phrase])[0] if phrase.strip() else ((), 0)
-        return self._holding(phrase, lexemes, allowed) if lexemes and allowed else 0
+            source = sql.SQL("SELECT chunk AS id, tf, size FROM ofsted_terms WHERE {} AND lexeme = %s").format(self.seen)
+            parameters: list[str] = list(lexemes)
+        else:
+            source, parameters = _held(self._seen_in, lexemes, False), [*lexemes[1:], lexemes[0]]
+        # packed in the database as three byte strings (big-endian), so that thousands of postings cross as one row
+        statement = sql.SQL("SELECT coalesce(string_agg(int4send(id), '' ORDER BY id), ''), coalesce(string_agg("
+                            "float4send(tf::real), '' ORDER BY id), ''), coalesce(string_agg(int4send(size), '' ORDER BY "
+                            "id), '') FROM ({}) AS holding").format(source)
+        packed = self._rows(statement, parameters)[0]
+        found = (np.frombuffer(packed[0], dtype=">i4").astype(np.int64), np.frombuffer(packed[1], dtype=">f4").astype(np.float64),
+                 np.frombuffer(packed[2], dtype=">i4").astype(np.float64))
+        rows = found[0]
+        if self._postings_kept + len(rows) <= POSTINGS_KEPT:
+            self._kept_postings[lexemes] = found
+            self._postings_kept += len(rows)
+        return found
 
     def mentions(self, phrase: str) -> bool:
-        if not phrase.strip():
-            return False
-        statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s) "
-                            "LIMIT 1").format(self.seen)
-        return bool(self._rows(statement, (phrase,)))
+        """(Asked of the same names and words by many questions: remembered, for this reader's generation.)"""
+        if phrase not in self._mentioned:
+            statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s) "
+                                "LIMIT 1").format(self.seen)
+            if len(self._mentioned) >= REMEMBERED:
+                self._mentioned.clear()
+            self._mentioned[phrase] = bool(phrase.strip()) and bool(self._rows(statement, (phrase,)))
+        return self._mentioned[phrase]
 
     def terms(self) -> dict[str, int]:
         if self._terms is None:
@@ -470,18 +500,26 @@ class PostgresIndex:
                               (self.version_id, int(chunk_id)))
             if not rows:
                 raise KeyError(f"no passage {chunk_id} in {self.version}")
-            value = rows[0][0]  # pgvector's Vector
-            cached = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
-            if len(self._vectors) < VECTOR_CACHE:
-                self._vectors[chunk_id] = cached
+            cached = self._keep_vector(chunk_id, rows[0][0])
         return cached
 
+    def _keep_vector(self, chunk_id: int, value: Any) -> np.ndarray:
+        """A vector as read (pgvector's Vector), as numpy, kept while there is room."""
+        vector = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+        if len(self._vectors) < VECTOR_CACHE:
+            self._vectors[chunk_id] = vector
+        return vector
+
     def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
-        ids = list(document_ids)
-        if not ids:
+        documents = frozenset(document_ids)
+        if not documents:
             return frozenset()
-        statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = ANY(%s)").format(self.seen)
-        return frozenset(int(row[0]) for row in self._rows(statement, (ids,)))
+        if documents not in self._chunk_ids:
+            statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = ANY(%s)").format(self.seen)
+            if len(self._chunk_ids) >= REMEMBERED:
+                self._chunk_ids.clear()
+            self._chunk_ids[documents] = frozenset(int(row[0]) for row in self._rows(statement, (sorted(documents),)))
+        return self._chunk_ids[documents]
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         ids = [int(i) for i in ids]
@@ -676,12 +714,15 @@ class PostgresWriter:
             self.db.execute("DELETE FROM ofsted_versions WHERE id = ANY(%s)", (gone,))
         self.db.commit()
         self.db.close()
+        with self.store.connect() as connection:  # the planner's statistics, or a phrase's join can take seconds
+            connection.execute("ANALYZE ofsted_terms")
+            connection.execute("ANALYZE ofsted_chunks")
         return f"{self.build}.{self.generation}"
 
     def _vector_index(self, manifest: Manifest) -> None:
-        """The build's approximate vector index, once it is large enough to want one (ingest.store.vector_kind)."""
-        if manifest.vector_index != HNSW:
-            return
+        """The build's approximate vector index (HNSW, with the folder's graph settings), whatever its size: an exact
+        scan of the national sample's 11,794 vectors took 11-14 ms in PostgreSQL (1.8 ms in FAISS), twice per question.
+        A filter of up to EXACT_WITHIN passages is still ranked exactly."""
         self.db.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {name} ON ofsted_chunks USING hnsw ((vector::vector({d})) "
                                 "vector_ip_ops) WITH (m = {m}, ef_construction = {ef}) WHERE version = {b}").format(
             name=_hnsw_name(self.build), d=sql.Literal(self.dimension), m=sql.Literal(HNSW_NEIGHBOURS),

@@ -409,10 +409,11 @@ class Index:
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
 
-    def matching(self, phrase: str, allowed: frozenset[int]) -> int:
-        """How many of the ``allowed`` passages hold ``phrase``."""
+    def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
+        """How many of the ``allowed`` passages hold each of ``phrases``."""
         sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
-        return int(self._rows(sql, (_fts5([phrase]), json.dumps(sorted(allowed))))[0][0])
+        ids = json.dumps(sorted(allowed))
+        return [int(self._rows(sql, (_fts5([phrase]), ids))[0][0]) if phrase.strip() else 0 for phrase in phrases]
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade on their own (a judgement table row, a "Help and protection: good"
