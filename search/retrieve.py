@@ -329,7 +329,7 @@ class Searcher:
         answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would not let it."""
         parts = phrases(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
-            parts = [part for part in parts if 2 * self.index.matching(part, allowed) <= len(allowed)]
+            parts = [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 2 * count <= len(allowed)]
         return parts
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:

@@ -135,3 +135,17 @@ def test_an_unreachable_database_is_named_with_the_fix(tmp_path):
         open_store(settings).load()
     with pytest.raises(IndexMissing, match="cannot reach"):
         ingest([tmp_path], settings)
+
+
+def test_a_council_index_folder_is_copied_into_the_database_from_the_command_line(corpus_index, postgres, capsys):
+    from ingest.__main__ import main
+
+    url = new_database(postgres)
+    assert main(["--copy-from", str(corpus_index.index), "--database", url]) == 0
+    assert "copied the index in" in capsys.readouterr().out
+    folder, database = open_store(corpus_index).load(), open_store(replace(corpus_index, database_url=url)).load()
+    assert [(doc.path, doc.sha256, doc.description) for doc in database.documents()] == \
+        [(doc.path, doc.sha256, doc.description) for doc in folder.documents()]
+    assert len(database) == len(folder) and database.manifest.model == folder.manifest.model
+    first = folder.documents()[0]
+    assert [item.chunk for item in database.document_chunks(first.id)] == [item.chunk for item in folder.document_chunks(first.id)]
