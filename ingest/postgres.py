@@ -15,7 +15,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -77,15 +77,12 @@ CREATE TABLE IF NOT EXISTS ofsted_chunks (
     version bigint NOT NULL, id integer NOT NULL, document integer NOT NULL, text text NOT NULL,
     start integer, "end" integer, paragraph text, section text, page integer, sentences jsonb, box jsonb,
     vector vector NOT NULL, sentence_vectors bytea, part text, size integer NOT NULL,
-    words tsvector GENERATED ALWAYS AS (setweight(to_tsvector('ofsted_words', text), 'A')
-                                        || setweight(to_tsvector('ofsted_words', coalesce(section, '')), 'B')) STORED,
     added bigint NOT NULL, removed bigint, PRIMARY KEY (version, id),
     FOREIGN KEY (version, document) REFERENCES ofsted_documents ON DELETE CASCADE
 );
 -- vectors kept in the row (not moved out of it as a wide row's large values are), so that a scan reads them in place
 ALTER TABLE ofsted_chunks ALTER COLUMN vector SET STORAGE PLAIN;
 CREATE INDEX IF NOT EXISTS ofsted_chunks_document ON ofsted_chunks (version, document);
-CREATE INDEX IF NOT EXISTS ofsted_chunks_words ON ofsted_chunks USING gin (words);
 -- each word of each passage with its count (a heading's words counting half): BM25's postings, read by word
 CREATE TABLE IF NOT EXISTS ofsted_terms (
     version bigint NOT NULL REFERENCES ofsted_versions ON DELETE CASCADE, lexeme text NOT NULL, chunk integer NOT NULL,
@@ -116,7 +113,7 @@ VECTOR_CACHE = 20_000
 # Postings a reader keeps in memory (16 bytes each): every word of the national sample's 11,794 passages is about
 # 700,000; the whole country's about four million.
 POSTINGS_KEPT = 4_000_000
-# Answers a reader remembers of each kind (which phrases the reports mention, which passages a set of documents has).
+# Answers a reader remembers of each kind (a phrase's stems, the passages of a set of documents).
 REMEMBERED = 4096
 
 
@@ -274,27 +271,29 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _held(seen: Callable[[str], sql.Composed], lexemes: Sequence[str], within: bool) -> sql.Composed:
+def _held(seen: Callable[[str], sql.Composed], lexemes: Sequence[str]) -> sql.Composed:
     """The passages holding ``lexemes`` one after another, with their length and how often they hold them (a phrase in
     a section heading counting half), from the postings' positions: SQL whose parameters are the lexemes after the
-    first, the first, and (``within``) the allowed passages."""
+    first, then the first."""
     joins = [sql.SQL("JOIN ofsted_terms AS {t} ON {t}.chunk = a.chunk AND {seen} AND {t}.lexeme = %s").format(
         t=sql.Identifier(f"t{n}"), seen=seen(f"t{n}")) for n in range(1, len(lexemes))]
     following = [sql.SQL("AND x.pos + {n} = ANY({t}.positions)").format(n=sql.Literal(n), t=sql.Identifier(f"t{n}"))
                  for n in range(1, len(lexemes))]
     return sql.SQL("SELECT a.chunk AS id, a.size, f.tf FROM ofsted_terms AS a {joins} CROSS JOIN LATERAL (SELECT "
                    "coalesce(sum(CASE WHEN x.w = 'A' THEN 1.0 ELSE 0.5 END), 0) AS tf FROM unnest(a.positions, a.weights) "
-                   "AS x(pos, w) WHERE true {following}) AS f WHERE {seen} AND a.lexeme = %s {within} AND f.tf > 0").format(
-        following=sql.SQL(" ").join(following), joins=sql.SQL(" ").join(joins), seen=seen("a"),
-        within=sql.SQL("AND a.chunk IN {}").format(AMONG) if within else sql.SQL(""))
+                   "AS x(pos, w) WHERE true {following}) AS f WHERE {seen} AND a.lexeme = %s AND f.tf > 0").format(
+        following=sql.SQL(" ").join(following), joins=sql.SQL(" ").join(joins), seen=seen("a"))
 
 
-# The postings of the passages of one document, from their full-text vectors.
+# The postings of the passages of one document, from their text-search vectors (the text's words weighted A, the
+# section heading's B).
 POSTINGS = """INSERT INTO ofsted_terms (version, lexeme, chunk, document, tf, size, positions, weights, added)
     SELECT c.version, u.lexeme, c.id, c.document,
            (SELECT sum(CASE WHEN w = 'A' THEN 1.0 ELSE 0.5 END) FROM unnest(u.weights) AS w), c.size, u.positions,
            u.weights, c.added
-    FROM ofsted_chunks AS c, unnest(c.words) AS u WHERE c.version = %s AND c.document = %s"""
+    FROM ofsted_chunks AS c, unnest(setweight(to_tsvector('ofsted_words', c.text), 'A')
+                                    || setweight(to_tsvector('ofsted_words', coalesce(c.section, '')), 'B')) AS u
+    WHERE c.version = %s AND c.document = %s"""
 
 
 def _ids(chosen: frozenset[int]) -> np.ndarray:
@@ -333,16 +332,25 @@ class PostgresIndex:
         self._parts: dict[str, list[int]] = {}
         self._terms: dict[str, int] | None = None
         self._vectors: dict[int, np.ndarray] = {}
-        self._phrase_words: dict[str, tuple[str, ...]] = {}
+        self._memos: dict[str, dict[Hashable, Any]] = {}
         self._kept_postings: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._postings_kept = 0
         self._size: tuple[int, float] | None = None
-        self._mentioned: dict[str, bool] = {}
-        self._chunk_ids: dict[frozenset[int], frozenset[int]] = {}
 
     @property
     def version(self) -> str:
         return f"{self.version_id}.{self.generation}"
+
+    def _remembered(self, kind: str, key: Hashable, work: Callable[[], Any]) -> Any:
+        """``work()``, remembered for this reader's generation under ``key`` (at most REMEMBERED of each kind: the
+        same council names, words and report sets come back question after question). Two threads may both do the work
+        once; either answer is the same."""
+        memo = self._memos.setdefault(kind, {})
+        if key not in memo:
+            if len(memo) >= REMEMBERED:
+                memo.clear()
+            memo[key] = work()
+        return memo[key]
 
     def _rows(self, statement: sql.SQL | sql.Composed, parameters: Sequence[object] = (), as_dicts: bool = False) -> list[Any]:
         # binary results: a vector read as text is parsed in Python (fifty took 8.2 ms, 0.6 ms in binary)
@@ -402,7 +410,7 @@ class PostgresIndex:
         among = _ids(allowed)
         counts = []
         for phrase in phrases:
-            lexemes = self._words_of(phrase) if phrase.strip() else ()
+            lexemes = self._words_of(phrase)
             counts.append(int(np.isin(self._postings(lexemes)[0], among, assume_unique=True).sum()) if lexemes else 0)
         return counts
 
@@ -415,12 +423,14 @@ class PostgresIndex:
 
     def _words_of(self, phrase: str) -> tuple[str, ...]:
         """A phrase's words as the full text keeps them (stems, in order); none for a phrase it reads with gaps or of
-        stopwords only. Worked out once per reader."""
-        if phrase not in self._phrase_words:
+        stopwords only."""
+
+        def read() -> tuple[str, ...]:
             tree = str(self._rows(sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s))"), (phrase,))[0][0])
             words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
-            self._phrase_words[phrase] = words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
-        return self._phrase_words[phrase]
+            return words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
+
+        return self._remembered("words", phrase, read) if phrase.strip() else ()
 
     def _postings(self, lexemes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The passages of this generation holding ``lexemes`` in order (ids ascending), how often (a heading's words
@@ -432,7 +442,7 @@ class PostgresIndex:
             source = sql.SQL("SELECT chunk AS id, tf, size FROM ofsted_terms WHERE {} AND lexeme = %s").format(self.seen)
             parameters: list[str] = list(lexemes)
         else:
-            source, parameters = _held(self._seen_in, lexemes, False), [*lexemes[1:], lexemes[0]]
+            source, parameters = _held(self._seen_in, lexemes), [*lexemes[1:], lexemes[0]]
         # packed in the database as three byte strings (big-endian), so that thousands of postings cross as one row
         statement = sql.SQL("SELECT coalesce(string_agg(int4send(id), '' ORDER BY id), ''), coalesce(string_agg("
                             "float4send(tf::real), '' ORDER BY id), ''), coalesce(string_agg(int4send(size), '' ORDER BY "
@@ -447,14 +457,8 @@ class PostgresIndex:
         return found
 
     def mentions(self, phrase: str) -> bool:
-        """(Asked of the same names and words by many questions: remembered, for this reader's generation.)"""
-        if phrase not in self._mentioned:
-            statement = sql.SQL("SELECT 1 FROM ofsted_chunks WHERE {} AND words @@ phraseto_tsquery('ofsted_words', %s) "
-                                "LIMIT 1").format(self.seen)
-            if len(self._mentioned) >= REMEMBERED:
-                self._mentioned.clear()
-            self._mentioned[phrase] = bool(phrase.strip()) and bool(self._rows(statement, (phrase,)))
-        return self._mentioned[phrase]
+        lexemes = self._words_of(phrase)
+        return bool(lexemes) and len(self._postings(lexemes)[0]) > 0
 
     def terms(self) -> dict[str, int]:
         if self._terms is None:
@@ -512,14 +516,9 @@ class PostgresIndex:
 
     def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
         documents = frozenset(document_ids)
-        if not documents:
-            return frozenset()
-        if documents not in self._chunk_ids:
-            statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = ANY(%s)").format(self.seen)
-            if len(self._chunk_ids) >= REMEMBERED:
-                self._chunk_ids.clear()
-            self._chunk_ids[documents] = frozenset(int(row[0]) for row in self._rows(statement, (sorted(documents),)))
-        return self._chunk_ids[documents]
+        statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = ANY(%s)").format(self.seen)
+        return self._remembered("passages", documents, lambda: frozenset(
+            int(row[0]) for row in self._rows(statement, (sorted(documents),)))) if documents else frozenset()
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         ids = [int(i) for i in ids]

