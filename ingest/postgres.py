@@ -248,6 +248,9 @@ class PostgresStore:
                                    (log, time.strftime("%Y-%m-%dT%H:%M:%S"), Jsonb(body)))
             except psycopg.errors.UndefinedTable as error:
                 raise self._missing() from error
+            except psycopg.errors.ReadOnlySqlTransaction as error:
+                raise IndexUnwritable(f"{self.where} is read-only (a replica?), so this cannot be kept there; point "
+                                      "OFSTED_DATABASE_URL at the primary database to keep it") from error
 
     def entries(self, log: str) -> list[tuple[str, dict]]:
         try:

@@ -149,3 +149,15 @@ def test_a_council_index_folder_is_copied_into_the_database_from_the_command_lin
     assert len(database) == len(folder) and database.manifest.model == folder.manifest.model
     first = folder.documents()[0]
     assert [item.chunk for item in database.document_chunks(first.id)] == [item.chunk for item in folder.document_chunks(first.id)]
+
+
+def test_a_verdict_sent_to_a_read_only_database_is_refused_with_the_fix(corpus_index, postgres):
+    from ingest.errors import IndexUnwritable
+
+    database = _copied(corpus_index, postgres)
+    store = open_store(database)
+    with store.connect() as connection:  # type: ignore[attr-defined]  # as a streaming replica is
+        connection.execute(f"ALTER DATABASE {connection.info.dbname} SET default_transaction_read_only = on")
+    with pytest.raises(IndexUnwritable, match="read-only .*point OFSTED_DATABASE_URL at the primary"):
+        store.append("feedback", {"verdict": "answers the question"})
+    assert open_store(database).load().documents()  # and questions are still answered from it
