@@ -17,8 +17,8 @@ from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
 from search.parse import Query
-from search.rerank import CHANGE_WORDS
-from search.select import maybe_changing
+from search.rerank import says_changed
+from search.select import changing, maybe_changing
 
 MAX_SENTENCES = 4
 # A report's improvement list is quoted whole, up to this many items.
@@ -63,6 +63,9 @@ QUANTITY_BONUS = 0.1
 # A sentence of the report the question is most likely about (the newest, when it names no year; see
 # search/select.py) scores up to this much higher: a little under MARGIN, so it wins only among near-equals.
 PREFERRED = 0.05
+# For a question about change, a sentence of a later report saying that something changed (search/data/phrasing.txt)
+# scores this much higher, and as much again when it names the year the change is counted from.
+CHANGED = 0.15
 # A grade statement in words ("Services for care leavers are good.") is quoted before the same grade in a table row,
 # and the statement of the area asked (the grade table's first row) before the report's other statements of a grade.
 IN_WORDS = 0.15
@@ -190,14 +193,14 @@ def primary(query: Query) -> str:
 
 
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
-          statements: Sequence[tuple[int, str]] = (), since: int | None = None) -> tuple[Quote, ...]:
+          statements: Sequence[tuple[int, str]] = ()) -> tuple[Quote, ...]:
     """The quoted answer to ``query`` from the scored ``sentences`` of ``passages``: the report's own improvement
     list, its statements of the grade asked for (``statements``: (rank, text) of the grade table's rows, best first),
-    its headline findings, the lines stating its dates and inspectors, what the reports after ``since`` say (for a
-    change), or else the best sentences; one per report for a question across councils. A question asking for a
-    number gets the best sentence stating one first, whatever else it asks, if one scores within twice the margin of
-    the best sentence."""
-    quotes = _shaped(query, sentences, passages, boilerplate, statements, since)
+    its headline findings, the lines stating its dates and inspectors, what the reports after the year a change is
+    counted from say (those of the later year, when the question names two), or else the best sentences; one per
+    report for a question across councils. A question asking for a number gets the best sentence stating one first,
+    whatever else it asks, if one scores within twice the margin of the best sentence."""
+    quotes = _shaped(query, sentences, passages, boilerplate, statements)
     if not query.quantity:
         return quotes
     stated = [item for item in quotes if states_quantity(item.text)]
@@ -208,14 +211,16 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
 
 
 def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
-            statements: Sequence[tuple[int, str]], since: int | None) -> tuple[Quote, ...]:
+            statements: Sequence[tuple[int, str]]) -> tuple[Quote, ...]:
     """The quoted answer shaped by the one thing the question asks for (see ``quote``)."""
     ask = primary(query)
     if ask == "improve":
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
-        later = [replace(sentence, score=sentence.score + PREFERRED * bool(CHANGE_WORDS.search(sentence.text)))
-                 for sentence in _later(sentences, passages, since)]
+        since = query.dates.earliest() if changing(query) else None
+        later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
+                         + CHANGED * _names_year(sentence.text, since))
+                 for sentence in _later(sentences, passages, since, query.dates.latest() if since else None)]
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
@@ -238,13 +243,21 @@ def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Pass
     return _best(query, sentences, passages, boilerplate)
 
 
-def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None) -> list[Sentence]:
+def _names_year(text: str, year: int | None) -> bool:
+    """True when ``text`` names ``year`` ("since the inspection in 2019")."""
+    return year is not None and str(year) in text
+
+
+def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None,
+           until: int | None = None) -> list[Sentence]:
     """For a question about change, the sentences of the reports after the year it starts from (without one, of
-    the newer half of the reports): the later reports say what changed."""
+    the newer half of the reports): the later reports say what changed. When the question names the year it ends in
+    too ("better in 2024 than in 2015?"), that year's reports, if any of the passages is from one."""
     by_rank = _by_rank(passages)
     if since is not None:
-        return [sentence for sentence in sentences
-                if min(by_rank[sentence.rank].document.description.years(), default=0) > since]
+        years = lambda sentence: by_rank[sentence.rank].document.description.years()  # noqa: E731
+        later = [sentence for sentence in sentences if min(years(sentence), default=0) > since]
+        return [sentence for sentence in later if until in years(sentence)] or later
     return [sentence for sentence in sentences if by_rank[sentence.rank].preference >= 0.5]
 
 

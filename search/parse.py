@@ -95,6 +95,12 @@ class Dates:
         named = [*self.years, *([self.since] if self.since else []), *([self.until] if self.until else [])]
         return min(named) if named else None
 
+    def latest(self) -> int | None:
+        """The last year named when a question names more than one ("between 2020 and 2024", "since 2016 ... in
+        2020"), else None."""
+        named = sorted({*self.years, *([self.since] if self.since else []), *([self.until] if self.until else [])})
+        return named[-1] if len(named) > 1 else None
+
     def labels(self) -> list[str]:
         """Chips as the question said them: "2024", "since 2015", "2019–2023", "before 2020"."""
         return [str(year) for year in self.years] + [" ".join(phrase.lower().split()) for phrase in self.said]

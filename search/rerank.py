@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -15,11 +17,33 @@ from search.parse import Query
 
 Ranked = list[tuple[int, float]]
 
-# What later reports say when something has changed since an earlier inspection or visit.
-CHANGE_WORDS = re.compile(r"\bsince the (?:last|previous|(?:\w+ )?\d{4}) (?:inspection|visit|focused visit)|\bsince \d{4}\b|"
-                          r"\bpreviously\b|\b(?:has|have) (?:significantly |considerably |further )?improved\b|\bno longer\b|"
-                          r"\bimprovement since\b|\bat the (?:last|previous) inspection\b|\bremains?\b|\bcontinues? to\b", re.I)
-REASON_WORDS = re.compile(r"\bbecause\b|\bdue to\b|\bas a result\b|\bunderpinned by\b|\bhas led to\b|\bresulted in\b", re.I)
+PHRASING = Path(__file__).with_name("data") / "phrasing.txt"
+
+
+@lru_cache(maxsize=4)
+def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
+    """From search/data/phrasing.txt: for "change" and "reasons", how reports word them, as one pattern each."""
+    parts: dict[str, list[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        label, bar, pattern = (part.strip() for part in line.partition("|"))
+        if not bar or not pattern:
+            raise ValueError(f"{path}, line {number}: expected 'label | regular expression'")
+        parts.setdefault(label, []).append(f"(?:{pattern})")
+    return {label: re.compile("|".join(patterns), re.I) for label, patterns in parts.items()}
+
+
+def says_changed(text: str) -> bool:
+    """True when ``text`` says something changed (or did not) since an earlier inspection or visit."""
+    return bool(phrasing()["change"].search(text))
+
+
+def gives_reasons(text: str) -> bool:
+    """True when ``text`` gives a reason ("because", "as a result")."""
+    return bool(phrasing()["reasons"].search(text))
+
+
 # A passage with fewer of its words in lower case than this is a list of names and numbers, not findings (set, not
 # fitted: findings run at 0.75-0.9).
 PROSE = 0.5
@@ -53,9 +77,11 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
         text = item.chunk.text
         bonus = -NUDGE * (prose(text) < PROSE)
         if query.wants("reasons"):  # the reasons, not the grade restated
-            bonus += NUDGE * ((item.chunk.part == SUMMARY) + bool(REASON_WORDS.search(text)) - 2 * states_grade(text))
-        if query.wants("change"):
-            bonus += NUDGE * bool(CHANGE_WORDS.search(text))
+            bonus += NUDGE * ((item.chunk.part == SUMMARY) + gives_reasons(text) - 2 * states_grade(text))
+        if query.wants("change"):  # what changed, above all since the year the question starts from
+            start = query.dates.earliest()
+            later = start is not None and min(item.document.description.years(), default=0) > start
+            bonus += NUDGE * (says_changed(text) + (later and str(start) in text))
         scored.append((chunk_id, score + bonus))
     return sorted(scored, key=lambda item: -item[1])
 

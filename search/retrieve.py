@@ -63,6 +63,9 @@ RRF_K = 60
 # reciprocal-rank-fusion units: half a re-ranking nudge (chosen on tests/questions.json: first sentence holding a gold
 # phrase 0.673 at a whole nudge, 0.691 at half and at none; half keeps the newest report first on the point).
 PREFER = NUDGE / 2
+# For a question about change, how far the later reports are ranked up: they say what changed, and only they are
+# quoted (search/answer.py), so the earlier report's passages, which match the topic as well, come after them.
+PREFER_LATER = 2 * NUDGE
 # A word of the question no report uses is taken for a misspelling of one that a report uses when they are at least
 # this alike (difflib ratio), or when it starts with a stem the reports use of at least TYPO_STEM letters.
 TYPO_ALIKE = 0.8
@@ -160,8 +163,7 @@ class Searcher:
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
-        since = query.dates.earliest() if changing(query) else None
-        quotes = quote(query, sentences, passages, self.boilerplate, statements, since)
+        quotes = quote(query, sentences, passages, self.boilerplate, statements)
         best = max(relevance(sentences), self._relevance(query, vectors, [i for i, _ in plain if i not in ranks]))
         evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)
@@ -230,7 +232,8 @@ class Searcher:
         it asks for first (search/rerank.py), one passage per report across councils."""
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
         if selection.preferred:
-            ranked = sorted(((i, score + PREFER * selection.preference(chunks[i].document.id if i in chunks else -1))
+            strength = PREFER_LATER if changing(query) else PREFER
+            ranked = sorted(((i, score + strength * selection.preference(chunks[i].document.id if i in chunks else -1))
                              for i, score in ranked), key=lambda item: -item[1])
         ranked = nudge(ranked[:RERANK_DEPTH], chunks, query) + ranked[RERANK_DEPTH:]
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0

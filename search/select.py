@@ -20,6 +20,9 @@ MAYBE_CHANGE = 0.2
 # How much a document the question implies but does not name (a "visit" when it says "the visit", a newer report when
 # it names no year) is preferred, relative to the newest of the candidates (1.0).
 IMPLIED_KIND = 0.5
+# For a change between two years named, how much the reports between them and after the later one are preferred,
+# relative to the later year's (1.0); the earlier year's reports get nothing.
+LATER = 0.5
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
         years = set(dates.years)
         steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
                       f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year."))
-    if query.kinds:
+    if query.kinds and not changing(query):  # "since the 2022 focused visit" names where a change starts, not the answer
         kinds = query.kinds
         steps.append(([_kind_label(kinds)], lambda doc: of_kind(doc, kinds),
                       f"No indexed {_kind_label(kinds)} of {who} matches; searching every kind of report."))
@@ -227,17 +230,20 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     if not from_question or query.wants("across"):
         return ()
     order = sorted({doc.description.held or "" for doc in pool})
-    start = query.dates.earliest()
+    start, end = query.dates.earliest(), query.dates.latest()
     weights = {}
     for doc in pool:
         if maybe_changing(query) and start:
             years = doc.description.years()
             weight = 1.0 if years & set(query.dates.years) or min(years, default=0) > start else 0.0
+        elif changing(query) and end:  # "between 2020 and 2024", "since 2016 ... in 2020": the end year's reports
+            years = doc.description.years()
+            weight = 1.0 if end in years else LATER * (min(years, default=0) > (start or 0))
         elif not query.dates or changing(query):
             weight = order.index(doc.description.held or "") / (len(order) - 1) if len(order) > 1 else 1.0
         else:
             weight = 1.0
-        if query.kinds_meant and not of_kind(doc, query.kinds_meant):
+        if query.kinds_meant and not changing(query) and not of_kind(doc, query.kinds_meant):  # a change's start
             weight *= IMPLIED_KIND
         weights[doc.id] = round(weight, 4)
     return tuple(sorted(weights.items())) if len(set(weights.values())) > 1 else ()

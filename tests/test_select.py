@@ -127,3 +127,17 @@ def test_a_sidebar_kind_of_inspection_keeps_council_papers_restating_one():
     kept = [doc.id for doc in DOCUMENTS if Where(kind="inspection").keeps(doc)]
     assert 6 in kept and 2 not in kept
     assert replace(DOCUMENTS[5].description, kind="committee_report").kind == "committee_report"
+
+
+def test_a_change_question_naming_the_visit_it_starts_from_does_not_keep_to_visits():
+    chosen = select(asking("Has Notts got better at strategy meetings since the 2022 focused visit?", "change", "topic"),
+                    DOCUMENTS)
+    assert chosen.documents == (2, 3)  # the 2024 inspection says what changed after the visit
+    assert "focused visits" not in chosen.labels
+
+
+def test_a_change_between_two_years_prefers_the_later_years_reports():
+    chosen = select(asking("Were Notts children in care better off in 2022 than at the 2019 inspection?", "change", "topic"),
+                    DOCUMENTS)
+    assert chosen.documents == (1, 2, 3)
+    assert chosen.preference(2) > chosen.preference(3) > chosen.preference(1)

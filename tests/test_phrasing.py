@@ -1,0 +1,58 @@
+"""How reports say that something changed or why (search/data/phrasing.txt), and what that does to a change answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.rerank import gives_reasons, phrasing, says_changed
+
+
+@pytest.mark.parametrize("text, changed", [
+    ("Services for care-experienced young people in Derbyshire are now highly effective.", True),
+    ("The determined focus since the inspection in 2019 has resulted in significant improvements.", True),
+    ("These concerns were raised at the last focused visit in October 2020 and have not improved.", True),
+    ("The quality of practice has deteriorated since the focused visit.", True),
+    ("Children's services in Leicester require improvement to be good.", False),
+    ("Social workers visit children regularly and know them well.", False),
+])
+def test_a_sentence_saying_what_changed_is_told_from_one_stating_a_finding(text, changed):
+    assert says_changed(text) is changed
+
+
+def test_reasons_are_told_by_their_wording():
+    assert gives_reasons("Caseloads are high because of vacancies.") and not gives_reasons("Caseloads are high.")
+
+
+def test_a_bad_line_in_the_phrasing_file_names_the_file_and_line(tmp_path: Path):
+    bad = tmp_path / "phrasing.txt"
+    bad.write_text("# comment\nchange | \\bnow\\b\nno bar here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"phrasing.txt, line 3"):
+        phrasing(bad)
+
+
+def quoted(result) -> list[tuple[str, str]]:
+    files = {hit.rank: hit.document.file for hit in result.hits}
+    return [(files[quote.passages[0]], quote.text) for quote in result.answer.quotes]
+
+
+def test_a_change_answer_quotes_the_later_reports_own_account_of_the_change(shared_searcher):
+    # The 2017 report states the change since 2015 in one sentence; a sentence of the 2017 or 2021 report on the
+    # topic without saying what changed was quoted instead.
+    result = shared_searcher.ask("Did Leicester's children's services get better after the 2015 inspection?")
+    assert result.query.wants("change")
+    file, text = quoted(result)[0]
+    assert file.startswith("leicester-2017") and "since the last inspection in 2015" in text
+
+
+def test_a_change_answer_leads_with_what_changed_not_what_continues(shared_searcher):
+    result = shared_searcher.ask("Has Derbyshire improved support for care leavers since 2019?")
+    first_file, first_text = quoted(result)[0]
+    assert first_file > "derbyshire-2020" and says_changed(first_text) and "care leaver" in first_text.lower()
+
+
+def test_a_change_between_two_years_is_answered_from_the_later_years_report(shared_searcher):
+    result = shared_searcher.ask("Were things better for children in care in Nottinghamshire in 2024 than at the 2015 "
+                                 "inspection?")
+    assert result.answer.quotes and all(file.startswith("nottinghamshire-2024") for file, _ in quoted(result))
