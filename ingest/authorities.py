@@ -45,11 +45,15 @@ class Authorities:
             self._owner[group] = authority
             alternatives.append(f"(?P<{group}>{_pattern(name)})")
         self._pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I)
+        # the same names in any case ("bury"), for a text that uses no capitals at all
+        self._any_case = re.compile(self._pattern.pattern.replace("(?-i:", "(?:"), re.I)
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Every authority named in ``text``, in order ("Leicester" never inside "Leicestershire")."""
+    def mentions(self, text: str, any_case: bool = False) -> list[Mention]:
+        """Every authority named in ``text``, in order ("Leicester" never inside "Leicestershire"); with ``any_case``,
+        names matched only with their capitals ("Bury") are found in lower case too."""
         text = text.replace("’", "'")
-        return [Mention(match.start(), match.end(), self._owner[match.lastgroup or ""]) for match in self._pattern.finditer(text)]
+        pattern = self._any_case if any_case else self._pattern
+        return [Mention(match.start(), match.end(), self._owner[match.lastgroup or ""]) for match in pattern.finditer(text)]
 
     def named(self, name: str) -> Authority | None:
         """The authority a name (or alias) stands for, e.g. "Notts" or "Nottinghamshire County Council"."""

@@ -76,6 +76,9 @@ class Council:
     written: str
     guessed: bool = False
     successors: tuple[str, ...] = ()  # the councils that replaced a former one ("Northants")
+    # written in a question with no capitals, a name that is also an everyday word ("bury", "reading"): read as the
+    # council only when the index holds its reports, and the word stays in the topic
+    everyday: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,13 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
     found: list[Council] = []
     spans: list[str] = []
     covered = []
-    for mention in listed.mentions(text):
+    lower = not any(character.isupper() for character in text)  # typed without capitals: case says nothing
+    for mention in listed.mentions(text, any_case=lower):
         written = text[mention.start:mention.end]
-        found.append(Council(mention.authority.name, written, False, mention.authority.successors))
-        spans.append(written)
+        everyday = lower and not listed.mentions(written)
+        found.append(Council(mention.authority.name, written, False, mention.authority.successors, everyday))
+        if not everyday:
+            spans.append(written)
         covered.append((mention.start, mention.end))
     names = _spellings()
     for match in re.finditer(r"[A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?", text):

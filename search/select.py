@@ -85,9 +85,10 @@ def select(query: Query, documents: Sequence[DocumentRecord], where: Where | Non
     indexed = {doc.description.authority for doc in documents if doc.description.authority}
     named = query.council_names()
     councils = tuple(name for name in named if name in indexed)
-    missing = tuple(council.name for council in query.councils
-                    if council.name not in indexed and not set(council.successors) & indexed)
-    notes = [f"Read “{council.written}” as {council.name}." for council in query.councils if council.guessed]
+    missing = tuple(council.name for council in query.councils if not council.everyday
+                    and council.name not in indexed and not set(council.successors) & indexed)
+    notes = [f"Read “{council.written}” as {council.name}." for council in query.councils
+             if council.guessed or (council.everyday and council.name in councils)]
     notes += [f"No report for {name} is indexed." for name in missing]
     pool = [doc for doc in documents if where.keeps(doc, councils=not (from_question and councils))]
     if from_question and councils and where.councils() and not set(councils) & set(where.councils()):

@@ -104,3 +104,12 @@ def test_other_inspectorates_and_welsh_councils_are_recognised():
 def test_parsing_needs_no_model_and_no_index():
     code = "import sys, search.parse; sys.exit(any(m in sys.modules for m in ('faiss', 'torch', 'sentence_transformers')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_a_question_typed_without_capitals_names_councils_whose_names_are_everyday_words():
+    terse = parse("bury latest inspection care leavers")
+    assert [(council.name, council.everyday) for council in terse.councils] == [("Bury", True)]
+    assert "bury" in terse.topic  # kept: it may be the everyday word
+    assert not parse("How do inspectors bury bad news in Leicester?").councils[0].everyday
+    assert [council.name for council in parse("How do inspectors bury bad news in Leicester?").councils] == ["Leicester"]
+    assert [(c.name, c.everyday) for c in parse("What did Ofsted say about Bury?").councils] == [("Bury", False)]

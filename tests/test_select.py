@@ -141,3 +141,11 @@ def test_a_change_between_two_years_prefers_the_later_years_reports():
                     DOCUMENTS)
     assert chosen.documents == (1, 2, 3)
     assert chosen.preference(2) > chosen.preference(3) > chosen.preference(1)
+
+
+def test_a_council_name_that_is_an_everyday_word_typed_in_lower_case_counts_only_when_indexed():
+    indexed = [*DOCUMENTS, record(9, "Bury", "ilacs_inspection", "2021-11-01", "2021-12-17", grades=True)]
+    chosen = select(asking("bury latest inspection care leavers", "topic"), indexed)
+    assert chosen.documents == (9,) and "Read “bury” as Bury." in chosen.notes
+    not_held = select(asking("reading age of care leavers", "topic"), DOCUMENTS)
+    assert not_held.documents is None and not not_held.missing and not not_held.notes
