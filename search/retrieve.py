@@ -194,7 +194,10 @@ class Searcher:
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
         """True when the question asks for a named council's grades, improvement list, headline findings or
-        inspection facts, and the top passages hold that part of its report."""
+        inspection facts, and the top passages hold that part of its report; or asks which councils got a grade, and
+        the grade table has rows that meet the condition."""
+        if query.wants("grade") and query.wants("across") and table.rows and selection.documents != ():
+            return True
         if not selection.councils or selection.documents == ():
             return False
         if query.wants("grade") and table.rows:

@@ -234,3 +234,10 @@ def test_a_list_of_names_and_numbers_is_not_findings():
 def test_a_question_asking_for_a_number_gets_the_sentence_stating_one_first(shared_searcher):
     result = shared_searcher.ask("what % of care leavers in leicester got to university in 2021")
     assert not result.answer.no_answer and "per cent" in result.answer.quotes[0].text
+
+
+def test_which_councils_got_a_grade_is_answered_by_the_grade_table_however_briefly_asked(shared_searcher):
+    # the rows answer; how close their words are to a terse question does not decide
+    result = shared_searcher.ask("councils with an outstanding judgement")
+    assert not result.answer.no_answer and result.verdict.by == "structure"
+    assert result.grades and {row.grade for row in result.grades} == {"outstanding"}
