@@ -143,8 +143,9 @@ def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
 def changing(query: Query) -> bool:
     """True when the years a question names are where a change starts ("since 2019", "criticised in 2019: has it
     improved?"), not the reports it asks about; a question asking why a grade was given asks about that year's
-    report ("why was it still requires improvement in 2020?")."""
-    return query.wants("change") and not query.wants("reasons")
+    report ("why was it still requires improvement in 2020?"), and one asking for the improvement list asks for that
+    year's list ("after the 2023 inspection, where must it get better?")."""
+    return query.wants("change") and not query.wants("reasons") and not query.wants("improve")
 
 
 def maybe_changing(query: Query) -> bool:

@@ -149,3 +149,9 @@ def test_a_council_name_that_is_an_everyday_word_typed_in_lower_case_counts_only
     assert chosen.documents == (9,) and "Read “bury” as Bury." in chosen.notes
     not_held = select(asking("reading age of care leavers", "topic"), DOCUMENTS)
     assert not_held.documents is None and not not_held.missing and not not_held.notes
+
+
+def test_a_question_asking_for_the_improvement_list_of_a_years_inspection_keeps_to_that_year():
+    # "get better" reads as change too; the list asked for is the 2019 report's, not what came after
+    chosen = select(asking("After the 2019 inspection of Notts, where must it get better?", "change", "improve"), DOCUMENTS)
+    assert chosen.documents == (1,)
