@@ -160,6 +160,12 @@ def area_of(written: str) -> str | None:
     return next((area for words, area in AREAS if all(word in lowered for word in words)), None)
 
 
+def stated_area(text: str) -> str | None:
+    """The area a statement of a grade is about: the judgement area its words name, else the overall judgement when
+    it states the grade of the council's children's services ("Children's services in Bury are good")."""
+    return area_of(text) or ("overall" if _JUDGED.search(text) else None)
+
+
 def grade_of(written: str) -> str:
     """One of GRADES for a grade as written ("Requires improvement to be good" -> "requires improvement")."""
     lowered = written.lower()

@@ -12,6 +12,7 @@ import numpy as np
 
 from ingest.document import Chunk
 from ingest.embed import Embedder
+from ingest.grades import stated_area
 from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
@@ -297,6 +298,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
     document = by_rank[statements[0][0]].document.id if statements[0][0] in by_rank else None
     stated = _key(statements[0][1])
     grade = _GRADE_WORD.search(statements[0][1])
+    asked = stated_area(statements[0][1].split(" | ")[0])
     chosen = []
     for sentence in sentences:
         passage = by_rank.get(sentence.rank)
@@ -306,8 +308,11 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(sentence.text)
         the_row = bool(stated) and (key in stated or stated in key)
         if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
-            in_words = " | " not in sentence.text
-            bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * the_row
+            area = stated_area(sentence.text)  # another area's grade, in words or a row, comes after the area asked
+            the_row = the_row or (asked is not None and area == asked)
+            in_words = " | " not in sentence.text and (asked is None or area in (None, asked))
+            other = asked is not None and area is not None and area != asked
+            bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * (the_row - other)
             chosen.append(replace(sentence, score=sentence.score + bonus))
     return chosen or [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]

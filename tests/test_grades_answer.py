@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.grades import framework_of
+from ingest.grades import framework_of, stated_area
 from search.__main__ import main as search_main
 from search.evaluate import first_grade_row_right, load_questions
 from search.grades import asked, grade_rows
@@ -114,3 +114,20 @@ def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searche
     assert result.answer.no_answer and result.grades == ()
     assert any("inspections of their own" in note for note in result.notes)
     assert not searcher.ask("What did Ofsted say about children's homes in Derbyshire?").answer.no_answer
+
+
+def test_the_grade_of_the_area_asked_is_quoted_before_other_areas_with_the_same_grade(shared_searcher):
+    # every area of Leicestershire's 2024 inspection but one is outstanding; the overall grade was asked
+    result = shared_searcher.ask("How did Leicestershire do overall at its 2024 Ofsted inspection?")
+    assert result.grades[0].area == "overall"
+    assert stated_area(result.answer.quotes[0].text) == "overall"
+
+
+@pytest.mark.parametrize("text, area", [
+    ("The overall effectiveness of children's services in Leicestershire has been judged to be Outstanding.", "overall"),
+    ("Children’s services in Nottinghamshire County Council are good", "overall"),
+    ("The experiences and progress of children in care | Outstanding", "children_in_care"),
+    ("Social workers know their children well.", None),
+])
+def test_the_area_a_grade_statement_is_about(text, area):
+    assert stated_area(text) == area
