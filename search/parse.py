@@ -48,7 +48,9 @@ _RECENCY = (
     # an inspection still to come: no report can say when it will be
     (re.compile(r"\bnext\b(?:\s+[\w']+){0,5}?\s+(?:inspection|visit|inspect\w*)\b|\bwhen will .{0,40}\b(?:inspect|visit)",
                 re.I), "next"),
-    (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b", re.I),
+    (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b|"
+                r"\bnot (?:the|its|their) (?:most recent|latest|last)\b|\bbefore (?:that|this) one\b|"
+                r"\b(?:inspection|visit|report)\b[^.?!]{0,40}\bbefore that\b", re.I),
      "previous"),
     (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspect\w*|visit\w*|report|one)\b",
                 re.I), "latest"),

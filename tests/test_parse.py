@@ -113,3 +113,12 @@ def test_a_question_typed_without_capitals_names_councils_whose_names_are_everyd
     assert not parse("How do inspectors bury bad news in Leicester?").councils[0].everyday
     assert [council.name for council in parse("How do inspectors bury bad news in Leicester?").councils] == ["Leicester"]
     assert [(c.name, c.everyday) for c in parse("What did Ofsted say about Bury?").councils] == [("Bury", False)]
+
+
+@pytest.mark.parametrize("question", [
+    "Not the latest one, but the full inspection of Derbyshire before that: what did it say about care leavers?",
+    "rutland not the most recent inspection, the one before, care leavers",
+    "What did the visit before that one find?",
+])
+def test_the_one_before_the_latest_is_the_previous_inspection(question):
+    assert parse(question).recency == "previous"
