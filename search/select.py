@@ -233,6 +233,11 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
         return ()
     order = sorted({doc.description.held or "" for doc in pool})
     start, end = query.dates.earliest(), query.dates.latest()
+    named = set(query.dates.years)
+    after = None
+    if named and not any(doc.description.years() & named for doc in pool):
+        after = min((min(doc.description.years()) for doc in pool
+                     if doc.description.years() and min(doc.description.years()) > max(named)), default=None)
     weights = {}
     for doc in pool:
         if maybe_changing(query) and start:
@@ -243,6 +248,8 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
             weight = 1.0 if end in years else LATER * (min(years, default=0) > (start or 0))
         elif not query.dates or changing(query):
             weight = order.index(doc.description.held or "") / (len(order) - 1) if len(order) > 1 else 1.0
+        elif after is not None:  # no report is from the year named: the next one tells what was found then
+            weight = float(after in doc.description.years())
         else:
             weight = 1.0
         if query.kinds_meant and not changing(query) and not of_kind(doc, query.kinds_meant):  # a change's start

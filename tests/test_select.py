@@ -155,3 +155,9 @@ def test_a_question_asking_for_the_improvement_list_of_a_years_inspection_keeps_
     # "get better" reads as change too; the list asked for is the 2019 report's, not what came after
     chosen = select(asking("After the 2019 inspection of Notts, where must it get better?", "change", "improve"), DOCUMENTS)
     assert chosen.documents == (1,)
+
+
+def test_a_year_no_report_is_from_ranks_up_the_next_report():
+    chosen = select(asking("What did Ofsted find about care leavers in Notts in 2021?", "topic"), DOCUMENTS)
+    assert chosen.documents == (1, 2, 3) and any("2021" in note for note in chosen.notes)
+    assert chosen.preference(2) == 1.0 and chosen.preference(1) == chosen.preference(3) == 0.0
