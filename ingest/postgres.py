@@ -108,13 +108,23 @@ FLOOR = 1e-6
 # The words of a phrase query as PostgreSQL prints it ('care' <-> 'leaver'), and the gaps between them.
 _LEXEME = re.compile(r"'((?:[^']|'')+)'")
 _GAP = re.compile(r"<\d*-?>")
-# Vectors of chunks kept per reader (read by id while re-ranking): at most this many, a few MB.
+# Vectors of chunks kept per reader (read by id while re-ranking), and passages read by id: at most this many of
+# each, a few tens of MB.
 VECTOR_CACHE = 20_000
 # Postings a reader keeps in memory (16 bytes each): every word of the national sample's 11,794 passages is about
 # 700,000; the whole country's about four million.
 POSTINGS_KEPT = 4_000_000
-# Answers a reader remembers of each kind (a phrase's stems, the passages of a set of documents).
+# Answers a reader remembers of each kind (a phrase's stems, the passages of a set of documents, a passage's sentence
+# vectors, the passage at an offset): a round trip to the database costs more than reading the folder's local file,
+# and the same come back question after question (4,096 passages' sentence vectors in half precision, about 10 each
+# of 384 values: some 35 MB at most).
 REMEMBERED = 4096
+# A reader warmed ahead of questions (a page server does it as it loads) reads the postings of the commonest words, up
+# to this many in all (a quarter of POSTINGS_KEPT: the national sample's words in fewer than this many passages), in
+# batches of WARM_BATCH words per round trip.
+WARM_POSTINGS = 1_000_000
+WARM_BATCH = 200
+_ABSENT = object()
 
 
 class PostgresStore:
@@ -274,6 +284,12 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def _phrase_words(tree: str) -> tuple[str, ...]:
+    """A phrase's stems in order from its text-search query tree; none when it has gaps (stopwords inside it)."""
+    words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
+    return words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
+
+
 def _held(seen: Callable[[str], sql.Composed], lexemes: Sequence[str]) -> sql.Composed:
     """The passages holding ``lexemes`` one after another, with their length and how often they hold them (a phrase in
     a section heading counting half), from the postings' positions: SQL whose parameters are the lexemes after the
@@ -391,7 +407,7 @@ class PostgresIndex:
         total, average = self._sizes()
         among = _ids(allowed) if allowed is not None else None
         found, scores = [], []
-        for lexemes in (self._words_of(phrase) for phrase in kept):  # as FTS5, each phrase counts, repeated or not
+        for lexemes in self._words_of_all(kept):  # as FTS5, each phrase counts, repeated or not
             if not lexemes:
                 continue
             ids, tf, size = self._postings(lexemes)
@@ -412,8 +428,7 @@ class PostgresIndex:
     def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
         among = _ids(allowed)
         counts = []
-        for phrase in phrases:
-            lexemes = self._words_of(phrase)
+        for lexemes in self._words_of_all(phrases):
             counts.append(int(np.isin(self._postings(lexemes)[0], among, assume_unique=True).sum()) if lexemes else 0)
         return counts
 
@@ -427,13 +442,51 @@ class PostgresIndex:
     def _words_of(self, phrase: str) -> tuple[str, ...]:
         """A phrase's words as the full text keeps them (stems, in order); none for a phrase it reads with gaps or of
         stopwords only."""
+        return self._words_of_all([phrase])[0]
 
-        def read() -> tuple[str, ...]:
-            tree = str(self._rows(sql.SQL("SELECT querytree(phraseto_tsquery('ofsted_words', %s))"), (phrase,))[0][0])
-            words = tuple(word.replace("''", "'") for word in _LEXEME.findall(tree))
-            return words if all(gap == "<->" for gap in _GAP.findall(tree)) else ()
+    def _words_of_all(self, phrases: Sequence[str]) -> list[tuple[str, ...]]:
+        """``_words_of`` for each phrase, those not remembered read in one round trip; and the postings of the single
+        words among them not yet kept, read in one more."""
+        memo = self._memos.setdefault("words", {})
+        missing = list(dict.fromkeys(phrase for phrase in phrases if phrase.strip() and phrase not in memo))
+        if missing:
+            trees = dict(self._rows(sql.SQL("SELECT phrase, querytree(phraseto_tsquery('ofsted_words', phrase)) "
+                                            "FROM unnest(%s::text[]) AS phrase"), (missing,)))
+            read = {phrase: _phrase_words(str(trees[phrase])) for phrase in missing}
+            if len(memo) + len(read) > REMEMBERED:
+                memo.clear()
+            memo.update(read)
+        else:
+            read = {}
+        found: list[tuple[str, ...]] = [memo.get(phrase, read.get(phrase, ())) if phrase.strip() else ()
+                                        for phrase in phrases]
+        self._read_postings([words[0] for words in found if len(words) == 1 and words not in self._kept_postings])
+        return found
 
-        return self._remembered("words", phrase, read) if phrase.strip() else ()
+    def warm(self) -> None:
+        """Read ahead what first questions would otherwise wait for: the terms and their counts, and the postings of the
+        commonest words (the dearest to read), up to WARM_POSTINGS."""
+        terms = self.terms()
+        common, budget = [], WARM_POSTINGS
+        for word, count in sorted(terms.items(), key=lambda item: -item[1]):
+            if count > budget:
+                continue
+            common.append(word)
+            budget -= count
+        for start in range(0, len(common), WARM_BATCH):
+            self._read_postings(common[start:start + WARM_BATCH])
+
+    def _read_postings(self, words: Sequence[str]) -> None:
+        """Read and keep the postings of these single words (as ``_postings``), all in one round trip."""
+        words = [word for word in dict.fromkeys(words) if (word,) not in self._kept_postings]
+        if not words:
+            return
+        statement = sql.SQL("SELECT lexeme, string_agg(int4send(chunk), '' ORDER BY chunk), string_agg(float4send(tf::real), "
+                            "'' ORDER BY chunk), string_agg(int4send(size), '' ORDER BY chunk) FROM ofsted_terms "
+                            "WHERE {} AND lexeme = ANY(%s) GROUP BY lexeme").format(self.seen)
+        read = {str(row[0]): row[1:] for row in self._rows(statement, (words,))}
+        for word in words:
+            self._keep_postings((word,), read.get(word, (b"", b"", b"")))
 
     def _postings(self, lexemes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The passages of this generation holding ``lexemes`` in order (ids ascending), how often (a heading's words
@@ -441,22 +494,25 @@ class PostgresIndex:
         cached = self._kept_postings.get(lexemes)
         if cached is not None:
             return cached
+        parameters: list[object]
         if len(lexemes) == 1:
             source = sql.SQL("SELECT chunk AS id, tf, size FROM ofsted_terms WHERE {} AND lexeme = %s").format(self.seen)
-            parameters: list[str] = list(lexemes)
+            parameters = list(lexemes)
         else:
             source, parameters = _held(self._seen_in, lexemes), [*lexemes[1:], lexemes[0]]
         # packed in the database as three byte strings (big-endian), so that thousands of postings cross as one row
         statement = sql.SQL("SELECT coalesce(string_agg(int4send(id), '' ORDER BY id), ''), coalesce(string_agg("
                             "float4send(tf::real), '' ORDER BY id), ''), coalesce(string_agg(int4send(size), '' ORDER BY "
                             "id), '') FROM ({}) AS holding").format(source)
-        packed = self._rows(statement, parameters)[0]
+        return self._keep_postings(lexemes, self._rows(statement, parameters)[0])
+
+    def _keep_postings(self, lexemes: tuple[str, ...], packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Postings as packed in the database, unpacked, and kept while the reader keeps fewer than POSTINGS_KEPT."""
         found = (np.frombuffer(packed[0], dtype=">i4").astype(np.int64), np.frombuffer(packed[1], dtype=">f4").astype(np.float64),
                  np.frombuffer(packed[2], dtype=">i4").astype(np.float64))
-        rows = found[0]
-        if self._postings_kept + len(rows) <= POSTINGS_KEPT:
+        if self._postings_kept + len(found[0]) <= POSTINGS_KEPT:
             self._kept_postings[lexemes] = found
-            self._postings_kept += len(rows)
+            self._postings_kept += len(found[0])
         return found
 
     def mentions(self, phrase: str) -> bool:
@@ -491,8 +547,11 @@ class PostgresIndex:
     def passage_at(self, document_id: int, offset: int) -> int | None:
         statement = sql.SQL('SELECT id FROM ofsted_chunks WHERE {} AND document = %s AND start <= %s AND "end" > %s '
                             'ORDER BY "end" - start, id LIMIT 1').format(self.seen)
-        rows = self._rows(statement, (document_id, offset, offset))
-        return int(rows[0][0]) if rows else None
+
+        def read() -> int | None:
+            rows = self._rows(statement, (document_id, offset, offset))
+            return int(rows[0][0]) if rows else None
+        return self._remembered("passage at", (document_id, offset), read)
 
     def passage_stating(self, document_id: int, words: str) -> int | None:
         statement = sql.SQL("SELECT id FROM ofsted_chunks WHERE {} AND document = %s AND strpos(lower(text), lower(%s)) > 0 "
@@ -525,11 +584,33 @@ class PostgresIndex:
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         ids = [int(i) for i in ids]
-        if not ids:
-            return []
-        statement = sql.SQL("SELECT {} FROM ofsted_chunks WHERE version = %s AND id = ANY(%s)").format(sql.SQL(CHUNK_COLUMNS))
-        rows = {row["id"]: row for row in self._rows(statement, (self.version_id, ids), as_dicts=True)}
-        return [self._stored(rows[i]) for i in ids if i in rows and rows[i]["document"] in self._documents]
+        found = self._by_id("passage", ids, self._read_chunks, VECTOR_CACHE)
+        return [found[i] for i in ids if found.get(i) is not None]
+
+    def _read_chunks(self, ids: list[int]) -> dict[int, StoredChunk]:
+        """Passages by id, with their vectors kept as they pass (re-ranking asks for them one by one next)."""
+        statement = sql.SQL("SELECT {}, vector FROM ofsted_chunks WHERE version = %s AND id = ANY(%s)").format(
+            sql.SQL(CHUNK_COLUMNS))
+        rows = [row for row in self._rows(statement, (self.version_id, ids), as_dicts=True) if row["document"] in self._documents]
+        for row in rows:
+            if int(row["id"]) not in self._vectors:
+                self._keep_vector(int(row["id"]), row["vector"])
+        return {int(row["id"]): self._stored(row) for row in rows}
+
+    def _by_id(self, kind: str, ids: list[int], read: Callable[[list[int]], dict[int, Any]],
+               most: int = REMEMBERED) -> dict[int, Any]:
+        """For each of ``ids``, what ``read`` gives for it (None: nothing), remembered for this reader's generation (at
+        most ``most`` of each kind); only ids not remembered are read, in one round trip."""
+        memo = self._memos.setdefault(kind, {})
+        found = {i: value for i in ids if (value := memo.get(i, _ABSENT)) is not _ABSENT}
+        missing = [i for i in dict.fromkeys(ids) if i not in found]
+        if missing:
+            fresh = read(missing)
+            if len(memo) + len(missing) > most:
+                memo.clear()
+            for i in missing:
+                found[i] = memo[i] = fresh.get(i)
+        return found
 
     def document_chunks(self, document_id: int) -> list[StoredChunk]:
         statement = sql.SQL("SELECT {} FROM ofsted_chunks WHERE version = %s AND document = %s ORDER BY id").format(
@@ -558,12 +639,13 @@ class PostgresIndex:
 
     def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         ids = [int(i) for i in ids]
-        if not ids:
-            return {}
-        rows = self._rows(sql.SQL("SELECT id, sentence_vectors FROM ofsted_chunks WHERE version = %s AND id = ANY(%s) "
-                                  "AND sentence_vectors IS NOT NULL"), (self.version_id, ids))
+        statement = sql.SQL("SELECT id, sentence_vectors FROM ofsted_chunks WHERE version = %s AND id = ANY(%s) "
+                            "AND sentence_vectors IS NOT NULL")
+        blobs = self._by_id("sentence vectors", ids, lambda missing: {  # kept as read, in half precision
+            int(i): blob for i, blob in self._rows(statement, (self.version_id, missing))})
         dimension = self.manifest.dimension
-        return {int(i): np.frombuffer(blob, dtype=np.float16).reshape(-1, dimension).astype(np.float32) for i, blob in rows}
+        return {i: np.frombuffer(blob, dtype=np.float16).reshape(-1, dimension).astype(np.float32)
+                for i, blob in blobs.items() if blob is not None}
 
     def close(self) -> None:
         with self._lock:

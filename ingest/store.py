@@ -430,6 +430,10 @@ class Index:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
         return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (_fts5([phrase]),)))
 
+    def warm(self) -> None:
+        """Read the terms ahead (the rest is a local file, read as fast on a first question as on any)."""
+        self.terms()
+
     def terms(self) -> dict[str, int]:
         """Every full-text term (a stem, as the full-text index keeps words) with how many passages use it."""
         if self._terms is None:  # read once per loaded index

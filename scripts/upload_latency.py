@@ -93,7 +93,7 @@ def main() -> int:
         return shared.setdefault(name, SentenceEmbedder.for_questions(name, settings))
 
     engine = open_searcher(settings, factory=model)
-    engine.intents.prepare()
+    engine.prepare()
     print(line("nothing else running", timed_answers(engine.ask, lambda: False, 12)))
     with tempfile.TemporaryDirectory() as scratch:
         for case in ("upload apart", "upload in the page server"):  # apart first: the peak is kept

@@ -121,6 +121,12 @@ class Searcher:
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = Boilerplate(index.sentences())
 
+    def prepare(self) -> None:
+        """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
+        what the index reads slowest the first time (the database's commonest words)."""
+        self.intents.prepare()
+        self.index.warm()
+
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
         question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""

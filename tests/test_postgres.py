@@ -161,3 +161,18 @@ def test_a_verdict_sent_to_a_read_only_database_is_refused_with_the_fix(corpus_i
     with pytest.raises(IndexUnwritable, match="read-only .*point OFSTED_DATABASE_URL at the primary"):
         store.append("feedback", {"verdict": "answers the question"})
     assert open_store(database).load().documents()  # and questions are still answered from it
+
+
+def test_a_reader_reads_a_passage_from_the_database_once(corpus_index, postgres):
+    reader = open_store(_copied(corpus_index, postgres)).load()
+    ids = sorted(reader.chunk_ids([record.id for record in reader.documents()]))[:8]
+    trips = []
+    rows = reader._rows
+    reader._rows = lambda *args, **kwargs: trips.append(args) or rows(*args, **kwargs)  # type: ignore[method-assign]
+    first = [(item.id, item.chunk.text) for item in reader.chunks([*ids, 10**9])]
+    vectors = reader.sentence_vectors(ids)
+    asked = len(trips)
+    assert [(item.id, item.chunk.text) for item in reader.chunks([10**9, *ids[::-1]])] == first[::-1]
+    assert {i: v.tolist() for i, v in reader.sentence_vectors(ids).items()} == {i: v.tolist() for i, v in vectors.items()}
+    assert asked == 2 and len(trips) == asked  # none again, and an id that is not there is not asked for twice
+    assert len(first) == len(ids)  # the id that is not there gives nothing

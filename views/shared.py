@@ -45,7 +45,7 @@ def searcher(index: str, version: str) -> Searcher:
     """One searcher per index version (a re-ingest makes a new one), shared by every visitor, with the reading of
     questions fitted before the first question (a fraction of a second once its example vectors are cached)."""
     engine = open_searcher(from_env(), factory=embedder)
-    engine.intents.prepare()
+    engine.prepare()
     return engine
 
 
