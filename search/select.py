@@ -226,9 +226,11 @@ def days_between(later: str, earlier: str) -> int:
 
 def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool) -> tuple[tuple[int, float], ...]:
     """Documents ranked up. When the question names no year, or asks what changed since one, newer reports on the
-    point come first (the newest 1.0, the oldest 0.0); when it might be asking about change, the reports of the years
-    it names and the later ones (1.0, the earlier 0.0); a kind the question implies ("the visit") is preferred over the
-    others (which get half as much)."""
+    point come first (the newest 1.0, the oldest 0.0); for a change between two years named, the later year's reports
+    (1.0), then those after the earlier year (LATER); when it might be asking about change, the reports of the years
+    it names and the later ones (1.0, the earlier 0.0); when no report is from the year it names, the next report
+    after it; a kind the question implies ("the visit") is preferred over the others (which get half as much), unless
+    it names where a change starts."""
     if not from_question or query.wants("across"):
         return ()
     order = sorted({doc.description.held or "" for doc in pool})
