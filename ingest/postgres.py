@@ -123,7 +123,11 @@ REMEMBERED = 4096
 # to this many in all (a quarter of POSTINGS_KEPT: the national sample's words in fewer than this many passages), in
 # batches of WARM_BATCH words per round trip.
 WARM_POSTINGS = 1_000_000
+# Where a word stands in a passage, kept as passage x POSITION_SPAN + position (a text-search position is below 16,384,
+# so a phrase's next word never reads as the next passage's first).
+POSITION_SPAN = 1 << 15
 WARM_BATCH = 200
+WARM_POSITIONS = 300_000
 _ABSENT = object()
 
 
@@ -354,6 +358,7 @@ class PostgresIndex:
         self._memos: dict[str, dict[Hashable, Any]] = {}
         self._kept_postings: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._postings_kept = 0
+        self._kept_positions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._size: tuple[int, float] | None = None
 
     @property
@@ -445,8 +450,9 @@ class PostgresIndex:
         return self._words_of_all([phrase])[0]
 
     def _words_of_all(self, phrases: Sequence[str]) -> list[tuple[str, ...]]:
-        """``_words_of`` for each phrase, those not remembered read in one round trip; and the postings of the single
-        words among them not yet kept, read in one more."""
+        """``_words_of`` for each phrase, those not remembered read in one round trip; then, for the phrases whose
+        postings are not yet kept, the postings of their first words in one more, and the positions of the words of
+        those of several words in one more."""
         memo = self._memos.setdefault("words", {})
         missing = list(dict.fromkeys(phrase for phrase in phrases if phrase.strip() and phrase not in memo))
         if missing:
@@ -460,12 +466,14 @@ class PostgresIndex:
             read = {}
         found: list[tuple[str, ...]] = [memo.get(phrase, read.get(phrase, ())) if phrase.strip() else ()
                                         for phrase in phrases]
-        self._read_postings([words[0] for words in found if len(words) == 1 and words not in self._kept_postings])
+        self._read_postings([words[0] for words in found if words and words not in self._kept_postings])
+        self._read_positions([word for words in found if len(words) > 1 and words not in self._kept_postings for word in words])
         return found
 
     def warm(self) -> None:
-        """Read ahead what first questions would otherwise wait for: the terms and their counts, and the postings of the
-        commonest words (the dearest to read), up to WARM_POSTINGS."""
+        """Read ahead what first questions would otherwise wait for: the terms and their counts, the postings of the
+        commonest words (the dearest to read) up to WARM_POSTINGS, their positions for about WARM_POSITIONS
+        passages, and the passages' rows."""
         terms = self.terms()
         common, budget = [], WARM_POSTINGS
         for word, count in sorted(terms.items(), key=lambda item: -item[1]):
@@ -475,6 +483,15 @@ class PostgresIndex:
             budget -= count
         for start in range(0, len(common), WARM_BATCH):
             self._read_postings(common[start:start + WARM_BATCH])
+        placed, budget = [], WARM_POSITIONS  # the commonest words' positions: phrases are made of them
+        for word, count in sorted(terms.items(), key=lambda item: -item[1]):
+            if count <= budget:
+                placed.append(word)
+                budget -= count
+        for start in range(0, len(placed), WARM_BATCH // 4):
+            self._read_positions(placed[start:start + WARM_BATCH // 4])
+        # the passages' rows (their vectors and texts) read once, so that first questions do not wait for the disk
+        self._rows(sql.SQL("SELECT sum(vector_dims(vector) + length(text)) FROM ofsted_chunks WHERE {}").format(self.seen))
 
     def _read_postings(self, words: Sequence[str]) -> None:
         """Read and keep the postings of these single words (as ``_postings``), all in one round trip."""
@@ -495,16 +512,63 @@ class PostgresIndex:
         if cached is not None:
             return cached
         parameters: list[object]
+        if len(lexemes) > 1:
+            found = self._phrase_postings(lexemes)
+            if found is not None:
+                return found
         if len(lexemes) == 1:
             source = sql.SQL("SELECT chunk AS id, tf, size FROM ofsted_terms WHERE {} AND lexeme = %s").format(self.seen)
             parameters = list(lexemes)
-        else:
+        else:  # a word whose positions the reader could not keep: the database joins them
             source, parameters = _held(self._seen_in, lexemes), [*lexemes[1:], lexemes[0]]
         # packed in the database as three byte strings (big-endian), so that thousands of postings cross as one row
         statement = sql.SQL("SELECT coalesce(string_agg(int4send(id), '' ORDER BY id), ''), coalesce(string_agg("
                             "float4send(tf::real), '' ORDER BY id), ''), coalesce(string_agg(int4send(size), '' ORDER BY "
                             "id), '') FROM ({}) AS holding").format(source)
         return self._keep_postings(lexemes, self._rows(statement, parameters)[0])
+
+    def _phrase_postings(self, lexemes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """A phrase's postings from its words' positions, as the database's join of them gives them (``_held``): a
+        passage holds the phrase where each word follows the one before; each such place counts 1, or a half in the
+        section heading (the first word's weight). None when a word's positions could not be kept."""
+        self._read_positions(lexemes)
+        words = [self._kept_positions.get(word) for word in lexemes]
+        first = self._postings(lexemes[:1])
+        if any(word is None for word in words):
+            return None
+        (keys, weights), *rest = [word for word in words if word is not None]
+        held = np.ones(len(keys), dtype=bool)
+        for n, (following, _) in enumerate(rest, start=1):
+            held &= np.isin(keys + n, following, assume_unique=True)
+        chunks, inverse = np.unique(keys[held] // POSITION_SPAN, return_inverse=True)
+        tf = np.zeros(len(chunks))
+        np.add.at(tf, inverse, weights[held])
+        size = first[2][np.searchsorted(first[0], chunks)] if len(chunks) else np.zeros(0)
+        found = (chunks.astype(np.int64), tf, size.astype(np.float64))
+        if self._postings_kept + len(chunks) <= POSTINGS_KEPT:
+            self._kept_postings[lexemes] = found
+            self._postings_kept += len(chunks)
+        return found
+
+    def _read_positions(self, words: Sequence[str]) -> None:
+        """Read and keep where each of these words stands in each passage (passage x POSITION_SPAN + position, in
+        order, with its weight: 1, or a half in the section heading), all in one round trip."""
+        words = [word for word in dict.fromkeys(words) if word not in self._kept_positions]
+        if not words:
+            return
+        statement = sql.SQL(
+            "SELECT t.lexeme, string_agg(int8send(t.chunk::bigint * {span} + x.pos), '' ORDER BY t.chunk, x.pos), "
+            "string_agg(float4send(CASE WHEN x.w = 'A' THEN 1.0 ELSE 0.5 END::real), '' ORDER BY t.chunk, x.pos) "
+            "FROM ofsted_terms AS t CROSS JOIN LATERAL unnest(t.positions, t.weights) AS x(pos, w) "
+            "WHERE {seen} AND t.lexeme = ANY(%s) GROUP BY t.lexeme").format(span=sql.Literal(POSITION_SPAN),
+                                                                            seen=self._seen_in("t"))
+        read = {str(row[0]): (row[1], row[2]) for row in self._rows(statement, (words,))}
+        for word in words:
+            keys, weights = read.get(word, (b"", b""))
+            found = (np.frombuffer(keys, dtype=">i8").astype(np.int64), np.frombuffer(weights, dtype=">f4").astype(np.float64))
+            if self._postings_kept + len(found[0]) <= POSTINGS_KEPT:
+                self._kept_positions[word] = found
+                self._postings_kept += len(found[0])
 
     def _keep_postings(self, lexemes: tuple[str, ...], packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Postings as packed in the database, unpacked, and kept while the reader keeps fewer than POSTINGS_KEPT."""

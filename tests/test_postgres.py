@@ -176,3 +176,20 @@ def test_a_reader_reads_a_passage_from_the_database_once(corpus_index, postgres)
     assert {i: v.tolist() for i, v in reader.sentence_vectors(ids).items()} == {i: v.tolist() for i, v in vectors.items()}
     assert asked == 2 and len(trips) == asked  # none again, and an id that is not there is not asked for twice
     assert len(first) == len(ids)  # the id that is not there gives nothing
+
+
+@pytest.mark.parametrize("phrase", ["care leavers", "children in care", "initial child protection conference",
+                                    "the experiences and progress of children", "children's services", "no such phrase"])
+def test_a_phrase_is_found_from_its_words_positions_as_the_database_joins_them(corpus_index, postgres, phrase):
+    from psycopg import sql
+
+    from ingest.postgres import _held
+
+    reader = open_store(_copied(corpus_index, postgres)).load()
+    words = reader._words_of(phrase)
+    ids, tf, size = reader._phrase_postings(words)
+    joined = reader._rows(sql.SQL("SELECT id, tf, size FROM ({}) AS h ORDER BY id").format(_held(reader._seen_in, words)),
+                          [*words[1:], words[0]])
+    assert ids.tolist() == [row[0] for row in joined]
+    assert tf.tolist() == [float(row[1]) for row in joined] and size.tolist() == [float(row[2]) for row in joined]
+    assert (len(ids) > 0) is (phrase != "no such phrase")
