@@ -319,6 +319,16 @@ POSTINGS = """INSERT INTO ofsted_terms (version, lexeme, chunk, document, tf, si
     WHERE c.version = %s AND c.document = %s"""
 
 
+def _commonest(by_count: Sequence[tuple[str, int]], budget: int) -> list[str]:
+    """The commonest words (``by_count``: most passages first) whose passages add up to at most ``budget``."""
+    chosen = []
+    for word, count in by_count:
+        if count <= budget:
+            chosen.append(word)
+            budget -= count
+    return chosen
+
+
 def _ids(chosen: frozenset[int]) -> np.ndarray:
     return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
 
@@ -366,15 +376,25 @@ class PostgresIndex:
         return f"{self.version_id}.{self.generation}"
 
     def _remembered(self, kind: str, key: Hashable, work: Callable[[], Any]) -> Any:
-        """``work()``, remembered for this reader's generation under ``key`` (at most REMEMBERED of each kind: the
-        same council names, words and report sets come back question after question). Two threads may both do the work
-        once; either answer is the same."""
+        """``work()``, remembered for this reader's generation under ``key`` (see ``_by_key``)."""
+        return self._by_key(kind, [key], lambda _: {key: work()})[key]
+
+    def _by_key(self, kind: str, keys: Sequence[Hashable], read: Callable[[list[Any]], dict[Any, Any]],
+                most: int = REMEMBERED) -> dict[Any, Any]:
+        """For each of ``keys``, what ``read`` gives for it (None: nothing), remembered for this reader's generation
+        (at most ``most`` of each kind: the same words, passages and report sets come back question after question);
+        only keys not remembered are read, in one call. Two threads may both read a key once; either answer is the
+        same."""
         memo = self._memos.setdefault(kind, {})
-        if key not in memo:
-            if len(memo) >= REMEMBERED:
+        found = {key: value for key in keys if (value := memo.get(key, _ABSENT)) is not _ABSENT}
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        if missing:
+            fresh = read(missing)
+            if len(memo) + len(missing) > most:
                 memo.clear()
-            memo[key] = work()
-        return memo[key]
+            for key in missing:
+                found[key] = memo[key] = fresh.get(key)
+        return found
 
     def _rows(self, statement: sql.SQL | sql.Composed, parameters: Sequence[object] = (), as_dicts: bool = False) -> list[Any]:
         # binary results: a vector read as text is parsed in Python (fifty took 8.2 ms, 0.6 ms in binary)
@@ -453,19 +473,11 @@ class PostgresIndex:
         """``_words_of`` for each phrase, those not remembered read in one round trip; then, for the phrases whose
         postings are not yet kept, the postings of their first words in one more, and the positions of the words of
         those of several words in one more."""
-        memo = self._memos.setdefault("words", {})
-        missing = list(dict.fromkeys(phrase for phrase in phrases if phrase.strip() and phrase not in memo))
-        if missing:
-            trees = dict(self._rows(sql.SQL("SELECT phrase, querytree(phraseto_tsquery('ofsted_words', phrase)) "
-                                            "FROM unnest(%s::text[]) AS phrase"), (missing,)))
-            read = {phrase: _phrase_words(str(trees[phrase])) for phrase in missing}
-            if len(memo) + len(read) > REMEMBERED:
-                memo.clear()
-            memo.update(read)
-        else:
-            read = {}
-        found: list[tuple[str, ...]] = [memo.get(phrase, read.get(phrase, ())) if phrase.strip() else ()
-                                        for phrase in phrases]
+        statement = sql.SQL("SELECT phrase, querytree(phraseto_tsquery('ofsted_words', phrase)) FROM unnest(%s::text[]) "
+                            "AS phrase")
+        trees = self._by_key("words", [phrase for phrase in phrases if phrase.strip()], lambda missing: {
+            phrase: _phrase_words(str(tree)) for phrase, tree in self._rows(statement, (missing,))})
+        found: list[tuple[str, ...]] = [trees.get(phrase) or () for phrase in phrases]
         self._read_postings([words[0] for words in found if words and words not in self._kept_postings])
         self._read_positions([word for words in found if len(words) > 1 and words not in self._kept_postings for word in words])
         return found
@@ -474,20 +486,11 @@ class PostgresIndex:
         """Read ahead what first questions would otherwise wait for: the terms and their counts, the postings of the
         commonest words (the dearest to read) up to WARM_POSTINGS, their positions for about WARM_POSITIONS
         passages, and the passages' rows."""
-        terms = self.terms()
-        common, budget = [], WARM_POSTINGS
-        for word, count in sorted(terms.items(), key=lambda item: -item[1]):
-            if count > budget:
-                continue
-            common.append(word)
-            budget -= count
+        by_count = sorted(self.terms().items(), key=lambda item: -item[1])
+        common = _commonest(by_count, WARM_POSTINGS)
         for start in range(0, len(common), WARM_BATCH):
             self._read_postings(common[start:start + WARM_BATCH])
-        placed, budget = [], WARM_POSITIONS  # the commonest words' positions: phrases are made of them
-        for word, count in sorted(terms.items(), key=lambda item: -item[1]):
-            if count <= budget:
-                placed.append(word)
-                budget -= count
+        placed = _commonest(by_count, WARM_POSITIONS)  # the commonest words' positions: phrases are made of them
         for start in range(0, len(placed), WARM_BATCH // 4):
             self._read_positions(placed[start:start + WARM_BATCH // 4])
         # the passages' rows (their vectors and texts) read once, so that first questions do not wait for the disk
@@ -544,11 +547,7 @@ class PostgresIndex:
         tf = np.zeros(len(chunks))
         np.add.at(tf, inverse, weights[held])
         size = first[2][np.searchsorted(first[0], chunks)] if len(chunks) else np.zeros(0)
-        found = (chunks.astype(np.int64), tf, size.astype(np.float64))
-        if self._postings_kept + len(chunks) <= POSTINGS_KEPT:
-            self._kept_postings[lexemes] = found
-            self._postings_kept += len(chunks)
-        return found
+        return self._keep(lexemes, (chunks.astype(np.int64), tf, size.astype(np.float64)))
 
     def _read_positions(self, words: Sequence[str]) -> None:
         """Read and keep where each of these words stands in each passage (passage x POSITION_SPAN + position, in
@@ -571,9 +570,14 @@ class PostgresIndex:
                 self._postings_kept += len(found[0])
 
     def _keep_postings(self, lexemes: tuple[str, ...], packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Postings as packed in the database, unpacked, and kept while the reader keeps fewer than POSTINGS_KEPT."""
-        found = (np.frombuffer(packed[0], dtype=">i4").astype(np.int64), np.frombuffer(packed[1], dtype=">f4").astype(np.float64),
-                 np.frombuffer(packed[2], dtype=">i4").astype(np.float64))
+        """Postings as packed in the database, unpacked and kept (``_keep``)."""
+        return self._keep(lexemes, (np.frombuffer(packed[0], dtype=">i4").astype(np.int64),
+                                    np.frombuffer(packed[1], dtype=">f4").astype(np.float64),
+                                    np.frombuffer(packed[2], dtype=">i4").astype(np.float64)))
+
+    def _keep(self, lexemes: tuple[str, ...], found: tuple[np.ndarray, np.ndarray, np.ndarray]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``found``, kept as the postings of ``lexemes`` while the reader keeps fewer than POSTINGS_KEPT."""
         if self._postings_kept + len(found[0]) <= POSTINGS_KEPT:
             self._kept_postings[lexemes] = found
             self._postings_kept += len(found[0])
@@ -648,7 +652,7 @@ class PostgresIndex:
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         ids = [int(i) for i in ids]
-        found = self._by_id("passage", ids, self._read_chunks, VECTOR_CACHE)
+        found = self._by_key("passage", ids, self._read_chunks, VECTOR_CACHE)
         return [found[i] for i in ids if found.get(i) is not None]
 
     def _read_chunks(self, ids: list[int]) -> dict[int, StoredChunk]:
@@ -660,21 +664,6 @@ class PostgresIndex:
             if int(row["id"]) not in self._vectors:
                 self._keep_vector(int(row["id"]), row["vector"])
         return {int(row["id"]): self._stored(row) for row in rows}
-
-    def _by_id(self, kind: str, ids: list[int], read: Callable[[list[int]], dict[int, Any]],
-               most: int = REMEMBERED) -> dict[int, Any]:
-        """For each of ``ids``, what ``read`` gives for it (None: nothing), remembered for this reader's generation (at
-        most ``most`` of each kind); only ids not remembered are read, in one round trip."""
-        memo = self._memos.setdefault(kind, {})
-        found = {i: value for i in ids if (value := memo.get(i, _ABSENT)) is not _ABSENT}
-        missing = [i for i in dict.fromkeys(ids) if i not in found]
-        if missing:
-            fresh = read(missing)
-            if len(memo) + len(missing) > most:
-                memo.clear()
-            for i in missing:
-                found[i] = memo[i] = fresh.get(i)
-        return found
 
     def document_chunks(self, document_id: int) -> list[StoredChunk]:
         statement = sql.SQL("SELECT {} FROM ofsted_chunks WHERE version = %s AND document = %s ORDER BY id").format(
@@ -705,7 +694,7 @@ class PostgresIndex:
         ids = [int(i) for i in ids]
         statement = sql.SQL("SELECT id, sentence_vectors FROM ofsted_chunks WHERE version = %s AND id = ANY(%s) "
                             "AND sentence_vectors IS NOT NULL")
-        blobs = self._by_id("sentence vectors", ids, lambda missing: {  # kept as read, in half precision
+        blobs = self._by_key("sentence vectors", ids, lambda missing: {  # kept as read, in half precision
             int(i): blob for i, blob in self._rows(statement, (self.version_id, missing))})
         dimension = self.manifest.dimension
         return {i: np.frombuffer(blob, dtype=np.float16).reshape(-1, dimension).astype(np.float32)
