@@ -33,7 +33,7 @@ from search.answer import (
     score_sentences,
     states_quantity,
 )
-from search.boilerplate import Boilerplate
+from search.boilerplate import Boilerplate, cache_name
 from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
 from search.grades import GradeRow, GradeTable, grade_rows
@@ -112,18 +112,21 @@ class Searcher:
     without reloading. Thread-safe: what it computes once (boilerplate, the classifier) is computed under locks."""
 
     def __init__(self, index: Reader, embedder: Embedder, glossary: Glossary | None = None,
-                 no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None) -> None:
+                 no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None,
+                 boilerplate: Boilerplate | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
         self.tone = Tone(embedder)
         self.intents = intents if intents is not None else Intents(embedder)
-        self.boilerplate = Boilerplate(index.sentences())
+        self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
 
     def prepare(self) -> None:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
-        what the index reads slowest the first time (the database's commonest words)."""
+        what the index reads slowest the first time (the database's commonest words); the reports' boilerplate is
+        counted meanwhile in the background."""
+        self.boilerplate.begin()
         self.intents.prepare()
         self.index.warm()
 
@@ -413,7 +416,8 @@ def open_searcher(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {store.where} holds "
             f"{index.manifest.dimension}; rebuild it with: {store.rebuild_command()}"
         )
+    boilerplate = Boilerplate(index.sentences, settings.cache / cache_name(store.where, index.version))
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
-                    intents=shared_intents(embedder, settings.cache))
+                    intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate)
 
 

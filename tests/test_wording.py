@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from search.answer import Passage, Sentence, readable
-from search.boilerplate import common, wording
+from search.boilerplate import Boilerplate, cache_name, common, wording
 from search.render import as_json, as_text
 
 
@@ -169,6 +171,28 @@ def test_boilerplate_is_what_many_documents_share_whatever_names_and_dates_fill_
     findings = [(n, f"Finding number {n} is about {topic}.") for n, topic in enumerate(["care", "help", "plans"])]
     found = common(letters + findings + [(3, "Another report says something else entirely.")])
     assert wording(letters[0][1]) in found and wording(findings[0][1]) not in found
+
+
+def test_boilerplate_is_counted_once_in_the_background_and_kept_for_the_next_server(tmp_path):
+    letters = [(n, f"This letter summarises the findings of the focused visit to {council} on {n + 1} May 2024.")
+               for n, council in enumerate(["Rutland", "Derby", "Kent"])]
+    reads = []
+
+    def sentences():
+        reads.append(1)
+        return iter(letters)
+
+    cache = tmp_path / "cache" / cache_name("index folder", "v-1")
+    first = Boilerplate(sentences, cache)
+    first.begin()
+    assert letters[0][1] in first and reads == [1]
+    assert cache.is_file()
+    again = Boilerplate(sentences, cache)  # a server started again on the same index version
+    assert letters[1][1] in again and "Something else entirely." not in again and reads == [1]
+    assert cache_name("index folder", "v-2") != cache.name  # a new version is counted again
+    cache.write_text("not json")  # a damaged cache is counted again and replaced
+    assert letters[2][1] in Boilerplate(sentences, cache) and reads == [1, 1]
+    assert json.loads(cache.read_text()) == [wording(letters[0][1])]
 
 
 def test_passages_carry_their_preference(shared_searcher):
