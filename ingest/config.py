@@ -32,7 +32,7 @@ class Settings:
     no_answer_below: float = 0.53  # OFSTED_NO_ANSWER_BELOW: answers less relevant than this are "not found"
     lock_wait: float = 900.0  # OFSTED_LOCK_WAIT: seconds an ingest waits for another one on the same index
     hnsw_above: int = 50_000  # OFSTED_HNSW_ABOVE: passages above which the vectors get an approximate (HNSW) index
-    threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: one for questions, every core for ingest)
+    threads: int = 0  # OFSTED_THREADS: CPU threads the model uses (0: two for questions, every core for ingest)
     readers: int = 1  # OFSTED_READERS: processes reading files while the model embeds (0: read in the ingesting one)
     uploads: Path = Path("corpus/uploads")  # OFSTED_UPLOADS: where reports added on the library page are saved
     cache: Path = Path.home() / ".cache" / "ofsted-search"  # OFSTED_CACHE: work kept between runs (example vectors)
@@ -55,7 +55,7 @@ HELP = {
     "no_answer_below": "best-sentence relevance under which the reports are taken not to answer",
     "lock_wait": "seconds an ingest waits for another ingest of the same index to finish",
     "hnsw_above": "passages above which the vector index is approximate (HNSW) instead of exact",
-    "threads": "CPU threads the embedding model uses (0: one for questions, every core for an ingest)",
+    "threads": "CPU threads the embedding model uses (0: two for questions, every core for an ingest)",
     "readers": "processes reading files while the model embeds (0: read in the ingesting process)",
     "uploads": "folder where reports added on the library page are saved",
     "cache": "folder for work kept between runs, such as the vectors of the example questions (safe to delete)",

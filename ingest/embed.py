@@ -18,10 +18,12 @@ import numpy as np
 from ingest.config import DEFAULT_MODEL, Settings, from_env
 from ingest.errors import ModelError
 
-# Threads a question is embedded with unless OFSTED_THREADS says otherwise. Measured on the national sample's index
-# while an ingest kept both cores busy (as on a server with other visitors), 100 questions alternating: one thread
-# 24 ms p50 / 57 ms p95 and 2.7 s CPU in all; two threads 45 / 534 ms and 11.6 s CPU. One text is too small to share.
-QUESTION_THREADS = 1
+# Threads a question is embedded with unless OFSTED_THREADS says otherwise, in ONNX Runtime with its idle threads
+# sleeping instead of spinning. Measured embedding a question's three texts, 100 times, on 2 cores: quiet, one thread
+# 13.6 / 14.8 ms p50 / p95, two 11.5 / 13.0 ms; with both cores kept busy by other work, one thread 17.9 / 36.4 ms,
+# two 13.6 / 15.1 ms (two spinning threads: 34.9 / 51.0 ms). PyTorch, whose idle threads spin, uses one (measured under
+# load on the national sample: 24 / 57 ms p50 / p95 against 45 / 534 ms with two).
+QUESTION_THREADS = 2
 
 # How a model's weights are run, named after the model as "NAME@RUNTIME". With no suffix, a mean-pooled model with a
 # tokenizer.json runs in ONNX Runtime (float32, exported once from its weights: the same vectors as PyTorch's within
@@ -90,14 +92,16 @@ class SentenceEmbedder:
     batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
     threads: int = 0  # CPU threads; 0 keeps the runtime's default (one per core)
     cache: Path = field(default_factory=lambda: from_env().cache)  # where an exported ONNX model is kept
+    spin: bool = True  # ONNX Runtime's idle threads spin (an ingest's long batches) or sleep (a page's questions)
 
     def __post_init__(self) -> None:
         weights, asked = split_model(self.name)
         location = model_location(weights)
         self._model: _Model
         if asked == INT8:
-            self.runtime, self._model = INT8, OnnxModel(location, self.cache, self.threads, quantised=True)
-        elif not asked and (onnx := _onnx_or_none(location, self.cache, self.threads)) is not None:
+            self.runtime, self._model = INT8, OnnxModel(location, self.cache, self.threads, quantised=True,
+                                                        spin=self.spin)
+        elif not asked and (onnx := _onnx_or_none(location, self.cache, self.threads, self.spin)) is not None:
             self.runtime, self._model = ONNX, onnx
         else:
             self.runtime = TORCH
@@ -113,8 +117,12 @@ class SentenceEmbedder:
 
     @classmethod
     def for_questions(cls, name: str, settings: Settings) -> SentenceEmbedder:
-        """The model as a searcher or the page uses it: one thread unless OFSTED_THREADS says otherwise."""
-        return cls(name, settings.batch_size, settings.threads or QUESTION_THREADS, settings.cache)
+        """The model as a searcher or the page uses it: QUESTION_THREADS sleeping when idle in ONNX Runtime, one in
+        PyTorch, unless OFSTED_THREADS says otherwise."""
+        embedder = cls(name, settings.batch_size, settings.threads or QUESTION_THREADS, settings.cache, spin=False)
+        if embedder.runtime == TORCH and not settings.threads:
+            embedder.set_threads(1)
+        return embedder
 
     def threads_in_use(self) -> int:
         """The CPU threads the model runs with now."""
@@ -166,7 +174,8 @@ class OnnxModel:
     pooling does. The ONNX file is exported once from the model's weights into ``cache`` (PyTorch is needed only
     then). Not thread-safe: the SentenceEmbedder holding it takes a lock."""
 
-    def __init__(self, location: str, cache: Path, threads: int = 0, quantised: bool = False) -> None:
+    def __init__(self, location: str, cache: Path, threads: int = 0, quantised: bool = False,
+                 spin: bool = True) -> None:
         folder = Path(location)
         pooling = _pooling(folder)
         from tokenizers import Tokenizer
@@ -180,6 +189,7 @@ class OnnxModel:
         self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad) or 0, pad_token=pad)
         self._dimension = int(pooling["word_embedding_dimension"])
         self.threads = threads
+        self.spin = spin
         self._sessions: dict[int, object] = {}
 
     def get_embedding_dimension(self) -> int:
@@ -227,6 +237,7 @@ class OnnxModel:
             options.intra_op_num_threads = max(0, self.threads)
             options.inter_op_num_threads = 1
             options.add_session_config_entry("session.use_env_allocators", "1")
+            options.add_session_config_entry("session.intra_op.allow_spinning", "1" if self.spin else "0")
             self._sessions[self.threads] = onnxruntime.InferenceSession(
                 str(self._file), options, providers=["CPUExecutionProvider"])
         return self._sessions[self.threads]
@@ -246,13 +257,13 @@ def _share_arena(onnxruntime: Any) -> None:
             _ARENA.append(True)
 
 
-def _onnx_or_none(location: str, cache: Path, threads: int) -> OnnxModel | None:
+def _onnx_or_none(location: str, cache: Path, threads: int, spin: bool = True) -> OnnxModel | None:
     """The model in ONNX Runtime, or None when it cannot run there (another pooling, no tokenizer.json, no ONNX
     Runtime, a cache that cannot be written): PyTorch then gives the same vectors, only slower to load and run."""
     if not exportable(location):
         return None
     try:
-        return OnnxModel(location, cache, threads)
+        return OnnxModel(location, cache, threads, spin=spin)
     except ModelError:
         return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def keep(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def keep(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write ``path`` (with ``write``) whole or not at all; a cache that cannot be written is only slower."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -196,11 +196,25 @@ def test_the_model_leaves_a_core_to_a_busy_reader_and_gives_the_page_its_one_thr
     assert calls == [1, 2, 1, 2, 1, 2, 1]
 
 
-def test_questions_are_embedded_with_one_thread_unless_configured(corpus_index):
+def test_questions_are_embedded_with_two_sleeping_threads_unless_configured(corpus_index):
+    from ingest.embed import QUESTION_THREADS, SentenceEmbedder
     from search.retrieve import open_searcher
 
-    assert open_searcher(corpus_index).embedder.threads_in_use() == 1  # type: ignore[attr-defined]
-    assert open_searcher(Settings(index=corpus_index.index, threads=2)).embedder.threads_in_use() == 2  # type: ignore[attr-defined]
+    embedder = open_searcher(corpus_index).embedder
+    assert QUESTION_THREADS == 2 and embedder.threads_in_use() == 2  # type: ignore[attr-defined]
+    options = embedder._model._session().get_session_options()  # type: ignore[attr-defined]
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"  # idle threads give cores away
+    assert open_searcher(Settings(index=corpus_index.index, threads=1)).embedder.threads_in_use() == 1  # type: ignore[attr-defined]
+    spinning = SentenceEmbedder(threads=2)._model._session().get_session_options()  # an ingest's embedder
+    assert spinning.get_session_config_entry("session.intra_op.allow_spinning") == "1"
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        slow = SentenceEmbedder.for_questions("all-MiniLM-L6-v2@torch", Settings(index=corpus_index.index))
+        assert slow.runtime == "torch" and slow.threads_in_use() == 1  # PyTorch's idle threads spin
+    finally:
+        torch.set_num_threads(before)
 
 
 def _children(pid: int) -> set[int]:
