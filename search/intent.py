@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ingest import authorities
+from ingest.cache import keep
 from ingest.embed import Embedder
-from search.cache import keep
 from search.parse import ASKS, TONES, Query, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from ingest.boilerplate import Boilerplate, cache_name, common, wording
 from search.answer import Passage, Sentence, readable
-from search.boilerplate import Boilerplate, cache_name, common, wording
 from search.render import as_json, as_text
 
 
@@ -182,17 +182,17 @@ def test_boilerplate_is_counted_once_in_the_background_and_kept_for_the_next_ser
         reads.append(1)
         return iter(letters)
 
-    cache = tmp_path / "cache" / cache_name("index folder", "v-1")
-    first = Boilerplate(sentences, cache)
+    cache = tmp_path / "cache" / cache_name("index folder")
+    first = Boilerplate(sentences, cache, "v-1")
     first.begin()
     assert letters[0][1] in first and reads == [1]
-    assert cache.is_file()
-    again = Boilerplate(sentences, cache)  # a server started again on the same index version
+    again = Boilerplate(sentences, cache, "v-1")  # a server started again on the same index version
     assert letters[1][1] in again and "Something else entirely." not in again and reads == [1]
-    assert cache_name("index folder", "v-2") != cache.name  # a new version is counted again
+    assert letters[1][1] in Boilerplate(sentences, cache, "v-2") and reads == [1, 1]  # a new version: counted again
+    assert cache_name("another index") != cache.name
     cache.write_text("not json")  # a damaged cache is counted again and replaced
-    assert letters[2][1] in Boilerplate(sentences, cache) and reads == [1, 1]
-    assert json.loads(cache.read_text()) == [wording(letters[0][1])]
+    assert letters[2][1] in Boilerplate(sentences, cache, "v-2") and reads == [1, 1, 1]
+    assert json.loads(cache.read_text()) == {"version": "v-2", "wordings": [wording(letters[0][1])]}
 
 
 def test_passages_carry_their_preference(shared_searcher):

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from search.cache import keep
+from ingest.cache import keep
 
 # A wording shared by at least this share of the indexed documents (and by MIN_DOCUMENTS of them) is boilerplate: it
 # says what every such report says, not what this one found. (Set, not fitted: focused-visit letters, the commonest
@@ -36,26 +36,29 @@ def wording(sentence: str) -> str:
 
 
 class Boilerplate:
-    """The wordings shared by many documents of an index, counted once (thread-safe): on first use, or from ``begin()``
-    on in the background; kept in ``cache`` (a file named for the index version) so that a server started again does
-    not count them again (0.4 s on the national sample's 40,000 sentences, a page's first answer waited for it)."""
+    """The wordings shared by many documents of an index, counted once (thread-safe): by the ingest that wrote the
+    version, or on first use, or from ``begin()`` on in the background. Kept in ``cache`` (one file per index, naming
+    the version counted), so that a server started on that version does not count them again (0.4 s on the national
+    sample's 40,000 sentences, which a page's first answer waited for)."""
 
     def __init__(self, sentences: Callable[[], Iterable[tuple[int, str]]] | None = None,
-                 cache: Path | None = None) -> None:
+                 cache: Path | None = None, version: str = "") -> None:
         self._sentences = sentences
         self._cache = cache
+        self._version = version
         self._lock = threading.Lock()
         self._common: frozenset[str] | None = None
 
     def __contains__(self, sentence: object) -> bool:
-        return isinstance(sentence, str) and wording(sentence) in self._load()
+        return isinstance(sentence, str) and wording(sentence) in self.wordings()
 
     def begin(self) -> None:
         """Count the wordings in a background thread, so that a first question finds them counted."""
         if self._common is None:
-            threading.Thread(target=self._load, name="boilerplate", daemon=True).start()
+            threading.Thread(target=self.wordings, name="boilerplate", daemon=True).start()
 
-    def _load(self) -> frozenset[str]:
+    def wordings(self) -> frozenset[str]:
+        """The shared wordings (see ``wording``): from the cache when it holds this version's, else counted and kept."""
         with self._lock:
             if self._common is None:
                 self._common = self._cached()
@@ -70,18 +73,20 @@ class Boilerplate:
         if self._cache is None or not self._cache.is_file():
             return None
         try:
-            return frozenset(str(item) for item in json.loads(self._cache.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+            kept = json.loads(self._cache.read_text(encoding="utf-8"))
+            return frozenset(str(item) for item in kept["wordings"]) if kept["version"] == self._version else None
+        except (OSError, ValueError, TypeError, KeyError):
             return None  # a damaged cache file is counted again and replaced
 
     def _keep(self, wordings: frozenset[str]) -> None:
         if self._cache is not None:
-            keep(self._cache, lambda file: file.write(json.dumps(sorted(wordings)).encode()))
+            kept = {"version": self._version, "wordings": sorted(wordings)}
+            keep(self._cache, lambda file: file.write(json.dumps(kept).encode()))
 
 
-def cache_name(where: str, version: str) -> str:
-    """The cache file's name for one version of one index, and the rules that count its wordings."""
-    stamp = f"{where}|{version}|{SHARE}|{MIN_DOCUMENTS}|{OPENING}|{_FILLED.pattern}"
+def cache_name(where: str) -> str:
+    """The cache file's name for the index at ``where`` and the rules that count its wordings."""
+    stamp = f"{where}|{SHARE}|{MIN_DOCUMENTS}|{OPENING}|{_FILLED.pattern}"
     return f"boilerplate-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
 
 
