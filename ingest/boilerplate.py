@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ingest.cache import keep
+if TYPE_CHECKING:
+    from ingest.stores import Store
 
 # A wording shared by at least this share of the indexed documents (and by MIN_DOCUMENTS of them) is boilerplate: it
 # says what every such report says, not what this one found. (Set, not fitted: focused-visit letters, the commonest
@@ -35,19 +34,20 @@ def wording(sentence: str) -> str:
     return " ".join(f"{head.lower()} {_FILLED.sub(' ', rest)}".split()[:OPENING])
 
 
+# The record an ingest keeps them in, with the index (ingest.stores.Store.write_record): {"version", "wordings"}.
+BOILERPLATE = "boilerplate.json"
+
+
 class Boilerplate:
-    """The wordings shared by many documents of an index, counted once (thread-safe): by the ingest that wrote the
-    version, or on first use, or from ``begin()`` on in the background. Kept in ``cache`` (one file per index, naming
-    the version counted), so that a server started on that version does not count them again (0.4 s on the national
+    """The wordings shared by many documents of an index (thread-safe): as counted by the ingest that wrote the index
+    version (``counted``), else counted on first use or from ``begin()`` on in the background (0.4 s on the national
     sample's 40,000 sentences, which a page's first answer waited for)."""
 
     def __init__(self, sentences: Callable[[], Iterable[tuple[int, str]]] | None = None,
-                 cache: Path | None = None, version: str = "") -> None:
+                 counted: frozenset[str] | None = None) -> None:
         self._sentences = sentences
-        self._cache = cache
-        self._version = version
         self._lock = threading.Lock()
-        self._common: frozenset[str] | None = None
+        self._common = counted
 
     def __contains__(self, sentence: object) -> bool:
         return isinstance(sentence, str) and wording(sentence) in self.wordings()
@@ -58,36 +58,34 @@ class Boilerplate:
             threading.Thread(target=self.wordings, name="boilerplate", daemon=True).start()
 
     def wordings(self) -> frozenset[str]:
-        """The shared wordings (see ``wording``): from the cache when it holds this version's, else counted and kept."""
+        """The shared wordings (see ``wording``), counted on first use unless given."""
         with self._lock:
             if self._common is None:
-                self._common = self._cached()
-                if self._common is None:
-                    counted = common(self._sentences() if self._sentences else ())
-                    self._keep(counted)
-                    self._common = counted
+                self._common = common(self._sentences() if self._sentences else ())
                 self._sentences = None
             return self._common
 
-    def _cached(self) -> frozenset[str] | None:
-        if self._cache is None or not self._cache.is_file():
-            return None
-        try:
-            kept = json.loads(self._cache.read_text(encoding="utf-8"))
-            return frozenset(str(item) for item in kept["wordings"]) if kept["version"] == self._version else None
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # a damaged cache file is counted again and replaced
 
-    def _keep(self, wordings: frozenset[str]) -> None:
-        if self._cache is not None:
-            kept = {"version": self._version, "wordings": sorted(wordings)}
-            keep(self._cache, lambda file: file.write(json.dumps(kept).encode()))
+def count_and_keep(store: Store) -> None:
+    """Count the current version's boilerplate sentences and keep them with the index (the BOILERPLATE record), so
+    that a server started on that version does not count them before its first answer (0.4 s for the national
+    sample, about 2 s for the whole country). Called by whatever writes a version, holding the write lock."""
+    reader = store.load()
+    store.write_record(BOILERPLATE, record(reader.version, reader.sentences()))
 
 
-def cache_name(where: str) -> str:
-    """The cache file's name for the index at ``where`` and the rules that count its wordings."""
-    stamp = f"{where}|{SHARE}|{MIN_DOCUMENTS}|{OPENING}|{_FILLED.pattern}"
-    return f"boilerplate-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
+def record(version: str, sentences: Iterable[tuple[int, str]]) -> dict:
+    """The BOILERPLATE record of an index version: its shared wordings, counted."""
+    return {"version": version, "wordings": sorted(common(sentences))}
+
+
+def counted(kept: dict, version: str) -> frozenset[str] | None:
+    """The wordings a BOILERPLATE record holds for ``version``, or None when it was counted for another (an index
+    written before records were kept, or a version written since)."""
+    wordings = kept.get("wordings")
+    if kept.get("version") != version or not isinstance(wordings, list):
+        return None
+    return frozenset(str(item) for item in wordings)
 
 
 def common(sentences: Iterable[tuple[int, str]]) -> frozenset[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ingest.boilerplate import count_and_keep
 from ingest.store import WITHDRAWN, Entry, Manifest
 from ingest.stores import Store
 
@@ -34,4 +35,5 @@ def copy_index(source: Store, target: Store, wait: float, progress: Callable[[st
         withdrawn = source.read_record(WITHDRAWN)
         if withdrawn:
             target.write_record(WITHDRAWN, {**target.read_record(WITHDRAWN), **withdrawn})
+        count_and_keep(target)
     return version

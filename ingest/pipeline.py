@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.boilerplate import Boilerplate, cache_name
+from ingest.boilerplate import count_and_keep
 from ingest.chunk import DEFAULT_CHUNKING, ChunkSettings
 from ingest.config import DEFAULT_MODEL, Settings
 from ingest.embed import Embedder
@@ -176,15 +176,8 @@ def _ingest(paths: Sequence[Path], settings: Settings, store: Store, rebuild: bo
     if written and set(withdrawn) & set(documents.values()):  # taken out once, named again since: no longer withdrawn
         store.write_record(WITHDRAWN, {sha: entry for sha, entry in withdrawn.items() if sha not in documents.values()})
     if written:
-        count_boilerplate(store, settings)
+        count_and_keep(store)
     return _finish(store, _summary(plan, before, documents, fresh, written, began, writer.passages))
-
-
-def count_boilerplate(store: Store, settings: Settings) -> None:
-    """Count the current version's boilerplate sentences now and keep them in OFSTED_CACHE, so that a server started
-    on it after this ingest does not (0.4 s for the national sample, 2 s or so for the whole country)."""
-    reader = store.load()
-    Boilerplate(reader.sentences, settings.cache / cache_name(store.where), reader.version).wordings()
 
 
 def _finish(store: Store, summary: Summary) -> Summary:

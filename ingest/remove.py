@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ingest.boilerplate import count_and_keep
 from ingest.config import Settings
 from ingest.errors import OfstedError
-from ingest.pipeline import Summary, count_boilerplate, key
+from ingest.pipeline import Summary, key
 from ingest.store import WITHDRAWN, DocumentRecord, Manifest, vector_kind
 from ingest.stores import open_store
 
@@ -41,7 +42,7 @@ def remove(names: Sequence[str], settings: Settings, waiting: Callable[[str], No
             writer.commit(Manifest(old.manifest.model, old.manifest.dimension, old.manifest.chunking,
                                    vector_index=vector_kind(writer.passages, settings.hnsw_above),
                                    extractor=old.manifest.extractor))
-        count_boilerplate(store, settings)
+        count_and_keep(store)
         for record in chosen:
             if uploaded(record, settings):
                 Path(record.path).unlink(missing_ok=True)

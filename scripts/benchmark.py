@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.boilerplate import Boilerplate, cache_name  # noqa: E402
+from ingest.boilerplate import BOILERPLATE, count_and_keep, counted  # noqa: E402
 from ingest.config import Settings  # noqa: E402
 from ingest.embed import SentenceEmbedder, model_location  # noqa: E402
 from ingest.pipeline import Failure, files_in, ingest  # noqa: E402
@@ -139,14 +139,19 @@ def answering(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
     times = warm_latencies(searcher, asked)
     row["p50 ms"], row["p95 ms"], row["max ms"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
                                                    times[-1])
-    # as an ingest leaves it (the reports' boilerplate counted and kept in OFSTED_CACHE), and on a machine whose cache
-    # does not hold it (another server over the same database): the page counts it while it prepares
-    kept = settings.cache / cache_name(open_store(settings).where)
-    Boilerplate(searcher.index.sentences, kept, searcher.index.version).wordings()
+    # as an ingest leaves it (the reports' boilerplate counted and kept with the index), and as a server finds an index
+    # written before that was kept (it counts them while it prepares)
+    store = open_store(settings)
+    if counted(store.read_record(BOILERPLATE), searcher.index.version) is None:
+        count_and_keep(store)
+    kept = store.read_record(BOILERPLATE)
     row.update(page_cold_start(settings.index))
-    kept.unlink()
-    row.update({name.replace("page cold start", "page cold start, counting the boilerplate"): value
-                for name, value in page_cold_start(settings.index).items()})
+    try:
+        store.write_record(BOILERPLATE, {})
+        row.update({name.replace("page cold start", "page cold start, counting the boilerplate"): value
+                    for name, value in page_cold_start(settings.index).items()})
+    finally:
+        store.write_record(BOILERPLATE, kept)
     row["cold start s"], row["cold start MB"] = cold_start(settings)
     row["HNSW recall@10"], row["HNSW / exact query time"] = hnsw_check(searcher)
     if not args.no_reference:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest import authorities
-from ingest.boilerplate import Boilerplate, cache_name
+from ingest.boilerplate import BOILERPLATE, Boilerplate, counted
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
@@ -416,7 +416,7 @@ def open_searcher(
             f"the model makes {embedder.dimension}-dimensional vectors but the index in {store.where} holds "
             f"{index.manifest.dimension}; rebuild it with: {store.rebuild_command()}"
         )
-    boilerplate = Boilerplate(index.sentences, settings.cache / cache_name(store.where), index.version)
+    boilerplate = Boilerplate(index.sentences, counted(store.read_record(BOILERPLATE), index.version))
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
                     intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate)
 

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, new_database
+from ingest.boilerplate import BOILERPLATE
 from ingest.errors import IndexMissing
 from ingest.migrate import copy_index
 from ingest.pipeline import ingest
@@ -41,6 +42,8 @@ def test_the_database_answers_as_the_folder_does(corpus_index, embedder, postgre
     database = _copied(corpus_index, postgres)
     folder, shared = open_searcher(corpus_index, embedder), open_searcher(database, embedder)
     assert shared.index.version == open_store(database).current()
+    kept = open_store(database).read_record(BOILERPLATE)  # the copy counted its boilerplate as an ingest does
+    assert kept["version"] == shared.index.version and kept["wordings"] == sorted(folder.boilerplate.wordings())
     for question in QUESTIONS:
         assert _shown(shared.ask(question)) == _shown(folder.ask(question)), question
 

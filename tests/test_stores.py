@@ -4,10 +4,8 @@ write changes nothing, writers take turns."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -218,12 +216,11 @@ def test_a_rebuild_fills_a_new_version_while_the_old_one_serves(store_settings, 
     assert len(before.documents()) == 3 and before.search(FakeEmbedder().embed(["care"])[0], 2)  # still readable
 
 
-def test_an_ingest_and_a_removal_leave_the_new_versions_boilerplate_counted(store_settings, tmp_path):
-    """A server started after an ingest or a removal reads the reports' repeated sentences from the cache instead of
-    counting them over every sentence of the index before its first answer."""
-    from ingest.boilerplate import Boilerplate, cache_name, wording
+def test_an_ingest_and_a_removal_keep_the_new_versions_boilerplate_with_the_index(store_settings, tmp_path):
+    """A server started after an ingest or a removal reads the reports' repeated sentences from the index instead of
+    counting them over every sentence of it before its first answer."""
+    from ingest.boilerplate import BOILERPLATE, wording
 
-    settings = replace(store_settings, cache=tmp_path / "cache")
     folder = tmp_path / "letters"
     folder.mkdir()
     for council, finding in (("Rutland", "Care leavers have personal advisers."),
@@ -231,15 +228,15 @@ def test_an_ingest_and_a_removal_leave_the_new_versions_boilerplate_counted(stor
         (folder / f"{council.lower()}.txt").write_text(
             f"1. This letter summarises the findings of the focused visit to {council} children's services.\n\n"
             f"2. {finding}\n")
-    store = built(settings, folder)
-    cache = settings.cache / cache_name(store.where)
-    kept = json.loads(cache.read_text())
+    store = built(store_settings, folder)
     letter = "This letter summarises the findings of the focused visit to Leeds children's services."
-    assert kept == {"version": store.load().version, "wordings": [wording(letter)]}
-
-    def not_read():
+    assert store.read_record(BOILERPLATE) == {"version": store.load().version, "wordings": [wording(letter)]}
+    def not_counted(self):
         raise AssertionError("counted again")
 
-    assert letter in Boilerplate(not_read, cache, store.load().version)  # read from the cache
-    remove(["kent.txt"], settings)
-    assert json.loads(cache.read_text())["version"] == store.load().version  # counted again for the new version
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(store.load()), "sentences", not_counted)
+        searcher = open_searcher(store_settings, FakeEmbedder())
+        assert letter in searcher.boilerplate and "Plans are clear." not in searcher.boilerplate
+    remove(["kent.txt"], store_settings)
+    assert store.read_record(BOILERPLATE)["version"] == store.load().version  # counted again for the new version

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from ingest.boilerplate import Boilerplate, cache_name, common, wording
+from ingest.boilerplate import Boilerplate, common, counted, record, wording
 from search.answer import Passage, Sentence, readable
 from search.render import as_json, as_text
 
@@ -173,7 +171,7 @@ def test_boilerplate_is_what_many_documents_share_whatever_names_and_dates_fill_
     assert wording(letters[0][1]) in found and wording(findings[0][1]) not in found
 
 
-def test_boilerplate_is_counted_once_in_the_background_and_kept_for_the_next_server(tmp_path):
+def test_boilerplate_is_counted_once_in_the_background_unless_the_ingest_counted_it():
     letters = [(n, f"This letter summarises the findings of the focused visit to {council} on {n + 1} May 2024.")
                for n, council in enumerate(["Rutland", "Derby", "Kent"])]
     reads = []
@@ -182,17 +180,14 @@ def test_boilerplate_is_counted_once_in_the_background_and_kept_for_the_next_ser
         reads.append(1)
         return iter(letters)
 
-    cache = tmp_path / "cache" / cache_name("index folder")
-    first = Boilerplate(sentences, cache, "v-1")
+    first = Boilerplate(sentences)
     first.begin()
-    assert letters[0][1] in first and reads == [1]
-    again = Boilerplate(sentences, cache, "v-1")  # a server started again on the same index version
-    assert letters[1][1] in again and "Something else entirely." not in again and reads == [1]
-    assert letters[1][1] in Boilerplate(sentences, cache, "v-2") and reads == [1, 1]  # a new version: counted again
-    assert cache_name("another index") != cache.name
-    cache.write_text("not json")  # a damaged cache is counted again and replaced
-    assert letters[2][1] in Boilerplate(sentences, cache, "v-2") and reads == [1, 1, 1]
-    assert json.loads(cache.read_text()) == {"version": "v-2", "wordings": [wording(letters[0][1])]}
+    assert letters[0][1] in first and "Something else entirely." not in first and reads == [1]
+    kept = record("v-1", letters)  # what an ingest keeps with the version it wrote
+    assert kept == {"version": "v-1", "wordings": [wording(letters[0][1])]}
+    again = Boilerplate(sentences, counted(kept, "v-1"))  # a server started on that version
+    assert letters[1][1] in again and reads == [1]
+    assert counted(kept, "v-2") is None and counted({}, "v-1") is None  # another version, or none kept: counted
 
 
 def test_passages_carry_their_preference(shared_searcher):
