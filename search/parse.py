@@ -91,6 +91,7 @@ class Dates:
     since: int | None = None
     until: int | None = None
     said: tuple[str, ...] = ()  # the range as the question put it ("before 2020", "since 2015")
+    reports: tuple[int, ...] = ()  # years named as a report's ("the 2018 visit", "the inspection in 2019")
 
     def __bool__(self) -> bool:
         return bool(self.years or self.since or self.until)
@@ -238,7 +239,24 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
         rest = rest[:match.start()] + " " + rest[match.end():]
     years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!\s*%)", rest)}))
     spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+)?(?:{_MONTHS}\s+)?{_YEAR}(?:/\d\d)?\b", rest, re.I)]
-    return Dates(years, since, until, tuple(said)), spans
+    reports = tuple(year for year in years if _report_year(rest, year))
+    return Dates(years, since, until, tuple(said), reports), spans
+
+
+def _report_year(text: str, year: int) -> bool:
+    """True when ``year`` is named as a report's: beside a word of the kinds file ("the 2018 visit", "2019 Ofsted
+    inspection", "the focused visit in May 2025")."""
+    words = _kind_words()
+    return bool(re.search(rf"\b{year}\s+(?:[\w'-]+\s+){{0,2}}?(?:{words})s?\b|"
+                          rf"\b(?:{words})s?\s+(?:in|of|from)\s+(?:{_MONTHS}\s+)?{year}\b", text, re.I))
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> str:
+    """Every phrase of the kinds file, as alternatives of a pattern."""
+    phrases = [phrase.strip() for line in KINDS_DATA.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.lstrip().startswith("#") for phrase in line.split("|")[2:]]
+    return "|".join(_phrase(phrase) for phrase in sorted(phrases, key=len, reverse=True))
 
 
 def _recency(text: str) -> str | None:

@@ -151,7 +151,8 @@ def changing(query: Query) -> bool:
 def maybe_changing(query: Query) -> bool:
     """True when a plain topic question might be asking about change (the reading is unsure): its years then rank
     their reports and the later ones up instead of ruling the others out."""
-    return not changing(query) and query.asks == {"topic"} and query.score("change") >= MAYBE_CHANGE
+    return not changing(query) and query.asks == {"topic"} and query.score("change") >= MAYBE_CHANGE \
+        and not query.dates.reports
 
 
 def _in_dates(doc: DocumentRecord, years: set[int], since: int | None, until: int | None) -> bool:

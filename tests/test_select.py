@@ -53,6 +53,10 @@ def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
     assert unsure.documents == (1, 2, 3)  # the later reports are not hidden
     sure = select(asking(question, "topic", change=0.0), DOCUMENTS)
     assert sure.documents == (1,)
+    # a year named as a report's ("the 2019 inspection") names the report asked about, however unsure the reading
+    named = "notts 2019 inspection homeless 16 17 year olds too late"
+    assert parse(named).dates.reports == (2019,) and parse(question).dates.reports == ()
+    assert select(asking(named, "topic", change=0.3), DOCUMENTS).documents == (1,)
 
 
 def test_an_unsure_change_question_ranks_the_year_named_and_later_reports_above_earlier_ones():
