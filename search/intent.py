@@ -5,17 +5,19 @@ and its words."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from ingest import authorities
-from ingest.cache import keep
 from ingest.embed import Embedder
 from search.parse import ASKS, TONES, Query, with_asks
 
@@ -154,7 +156,7 @@ class Intents:
                 pass  # a damaged cache file is fitted again and replaced
         classifier = fit(examples, self._embedder, self._vectors(examples))
         if path is not None:
-            keep(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
+            _save(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
                                               terms=np.array(classifier.words.terms, dtype=str),
                                               idf=classifier.words.idf))
         return classifier
@@ -173,8 +175,20 @@ class Intents:
                 pass  # a damaged cache file is embedded again and replaced
         vectors = self._embedder.embed(texts)
         if path is not None:
-            keep(path, lambda file: np.save(file, vectors))
+            _save(path, lambda file: np.save(file, vectors))
         return vectors
+
+
+def _save(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` (with ``write``) whole or not at all; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def _load_classifier(path: Path) -> Classifier:
