@@ -18,11 +18,13 @@ import numpy as np
 from ingest.config import DEFAULT_MODEL, Settings, from_env
 from ingest.errors import ModelError
 
-# Threads a question is embedded with unless OFSTED_THREADS says otherwise, in ONNX Runtime with its idle threads
-# sleeping instead of spinning. Measured embedding a question's three texts, 100 times, on 2 cores: quiet, one thread
-# 13.6 / 14.8 ms p50 / p95, two 11.5 / 13.0 ms; with both cores kept busy by other work, one thread 17.9 / 36.4 ms,
-# two 13.6 / 15.1 ms (two spinning threads: 34.9 / 51.0 ms). PyTorch, whose idle threads spin, uses one (measured under
-# load on the national sample: 24 / 57 ms p50 / p95 against 45 / 534 ms with two).
+# Threads a question is embedded with unless OFSTED_THREADS says otherwise, in ONNX Runtime with idle threads set to sleep
+# (its default is to spin). Measured embedding a question's three texts, 100 times, on 2 cores: quiet, one
+# thread 13.6 / 14.8 ms p50 / p95, two 11.5 / 13.0 ms; with both cores kept busy by other work, one thread 17.9 /
+# 36.4 ms, two 13.6 / 15.1 ms (two spinning threads: 34.9 / 51.0 ms). Sleeping costs an ingest no time and saves it
+# CPU (16 national-sample reports, twice each: 50.3 / 50.6 s against 52.2 / 51.5 s spinning, the same wall time).
+# PyTorch, whose idle threads spin, uses one (measured under load on the national sample: 24 / 57 ms p50 / p95
+# against 45 / 534 ms with two).
 QUESTION_THREADS = 2
 
 # How a model's weights are run, named after the model as "NAME@RUNTIME". With no suffix, a mean-pooled model with a
@@ -92,16 +94,14 @@ class SentenceEmbedder:
     batch_size: int = 16  # measured least CPU (one thread) and memory; see Settings.batch_size
     threads: int = 0  # CPU threads; 0 keeps the runtime's default (one per core)
     cache: Path = field(default_factory=lambda: from_env().cache)  # where an exported ONNX model is kept
-    spin: bool = True  # ONNX Runtime's idle threads spin (an ingest's long batches) or sleep (a page's questions)
 
     def __post_init__(self) -> None:
         weights, asked = split_model(self.name)
         location = model_location(weights)
         self._model: _Model
         if asked == INT8:
-            self.runtime, self._model = INT8, OnnxModel(location, self.cache, self.threads, quantised=True,
-                                                        spin=self.spin)
-        elif not asked and (onnx := _onnx_or_none(location, self.cache, self.threads, self.spin)) is not None:
+            self.runtime, self._model = INT8, OnnxModel(location, self.cache, self.threads, quantised=True)
+        elif not asked and (onnx := _onnx_or_none(location, self.cache, self.threads)) is not None:
             self.runtime, self._model = ONNX, onnx
         else:
             self.runtime = TORCH
@@ -119,7 +119,7 @@ class SentenceEmbedder:
     def for_questions(cls, name: str, settings: Settings) -> SentenceEmbedder:
         """The model as a searcher or the page uses it: QUESTION_THREADS sleeping when idle in ONNX Runtime, one in
         PyTorch, unless OFSTED_THREADS says otherwise."""
-        embedder = cls(name, settings.batch_size, settings.threads or QUESTION_THREADS, settings.cache, spin=False)
+        embedder = cls(name, settings.batch_size, settings.threads or QUESTION_THREADS, settings.cache)
         if embedder.runtime == TORCH and not settings.threads:
             embedder.set_threads(1)
         return embedder
@@ -174,8 +174,7 @@ class OnnxModel:
     pooling does. The ONNX file is exported once from the model's weights into ``cache`` (PyTorch is needed only
     then). Not thread-safe: the SentenceEmbedder holding it takes a lock."""
 
-    def __init__(self, location: str, cache: Path, threads: int = 0, quantised: bool = False,
-                 spin: bool = True) -> None:
+    def __init__(self, location: str, cache: Path, threads: int = 0, quantised: bool = False) -> None:
         folder = Path(location)
         pooling = _pooling(folder)
         from tokenizers import Tokenizer
@@ -189,7 +188,6 @@ class OnnxModel:
         self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad) or 0, pad_token=pad)
         self._dimension = int(pooling["word_embedding_dimension"])
         self.threads = threads
-        self.spin = spin
         self._sessions: dict[int, object] = {}
 
     def get_embedding_dimension(self) -> int:
@@ -237,7 +235,8 @@ class OnnxModel:
             options.intra_op_num_threads = max(0, self.threads)
             options.inter_op_num_threads = 1
             options.add_session_config_entry("session.use_env_allocators", "1")
-            options.add_session_config_entry("session.intra_op.allow_spinning", "1" if self.spin else "0")
+            # idle threads sleep instead of spinning: less CPU for the same wall time (see QUESTION_THREADS)
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self._sessions[self.threads] = onnxruntime.InferenceSession(
                 str(self._file), options, providers=["CPUExecutionProvider"])
         return self._sessions[self.threads]
@@ -257,13 +256,13 @@ def _share_arena(onnxruntime: Any) -> None:
             _ARENA.append(True)
 
 
-def _onnx_or_none(location: str, cache: Path, threads: int, spin: bool = True) -> OnnxModel | None:
+def _onnx_or_none(location: str, cache: Path, threads: int) -> OnnxModel | None:
     """The model in ONNX Runtime, or None when it cannot run there (another pooling, no tokenizer.json, no ONNX
     Runtime, a cache that cannot be written): PyTorch then gives the same vectors, only slower to load and run."""
     if not exportable(location):
         return None
     try:
-        return OnnxModel(location, cache, threads, spin=spin)
+        return OnnxModel(location, cache, threads)
     except ModelError:
         return None
 

@@ -49,6 +49,8 @@ STORE = "chunks.sqlite"
 VECTORS = "vectors.faiss"
 # Stored vectors read back per step while the vector index is built, so that they are never all in memory twice.
 VECTOR_BLOCK = 8192
+# Passages found by their offset a reader remembers (see Index.passage_at).
+REMEMBERED = 100_000
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -340,6 +342,9 @@ class Index:
         # Computed on first use and then shared by every thread (a race computes the same list twice, harmlessly).
         self._parts: dict[str, list[int]] = {}
         self._terms: dict[str, int] | None = None
+        # The passage at a document's offset, remembered: a grade table looks up every judgement row's passage, and
+        # questions across councils share them (bounded: a dict of ints, cleared when full).
+        self._passages_at: dict[tuple[int, int], int | None] = {}
 
     @property
     def version(self) -> str:
@@ -456,9 +461,17 @@ class Index:
 
     def passage_at(self, document_id: int, offset: int) -> int | None:
         """The id of the chunk of a document whose text holds the character at ``offset``, if any."""
+        key = (document_id, offset)
+        remembered = self._passages_at.get(key, -1)  # -1: not remembered (a race reads the row twice, harmlessly)
+        if remembered != -1:
+            return remembered
         rows = self._rows('SELECT id FROM chunks WHERE document=? AND start<=? AND "end">? ORDER BY "end"-start LIMIT 1',
                           (document_id, offset, offset))
-        return int(rows[0][0]) if rows else None
+        found = int(rows[0][0]) if rows else None
+        if len(self._passages_at) >= REMEMBERED:
+            self._passages_at.clear()
+        self._passages_at[key] = found
+        return found
 
     def passage_stating(self, document_id: int, words: str) -> int | None:
         """The id of the shortest chunk of a document that holds ``words``, if any (for statements stored without

@@ -194,3 +194,21 @@ def test_each_distinct_text_of_a_document_is_embedded_once(tmp_path):
     sentences = index.sentence_vectors(item.id for item in single)
     for item in single:
         assert np.allclose(sentences[item.id][0], index.vector(item.id), atol=1e-3)  # stored as float16
+
+
+def test_the_passage_at_an_offset_is_read_once_and_remembered_within_a_bound(corpus_index, monkeypatch):
+    index = Index.load(corpus_index.index)
+    doc = index.documents()[0]
+    first, second = index.document_chunks(doc.id)[:2]
+    assert index.passage_at(doc.id, first.chunk.start) == first.id
+
+    def unread(*_):
+        raise AssertionError("read again")
+
+    reads = index._rows
+    monkeypatch.setattr(index, "_rows", unread)
+    assert index.passage_at(doc.id, first.chunk.start) == first.id  # remembered
+    monkeypatch.setattr(index, "_rows", reads)
+    monkeypatch.setattr(store, "REMEMBERED", 1)
+    assert index.passage_at(doc.id, second.chunk.start) == second.id  # the memory was full: cleared first
+    assert list(index._passages_at) == [(doc.id, second.chunk.start)]

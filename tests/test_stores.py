@@ -68,6 +68,11 @@ def test_what_is_written_reads_back(store_settings, reports):
         assert index.record(doc.path) == doc and index.document(doc.id) == doc
     assert len(index) == sum(index.passage_counts().values()) == 7
     assert store.read_record(LAST_RUN)["documents"] == 3
+    for doc in index.documents():  # the passage at an offset, read once and then remembered
+        stored = index.document_chunks(doc.id)
+        at = [(item.chunk.start, item.id) for item in stored] + [(stored[-1].chunk.end + 5, None)]
+        assert [index.passage_at(doc.id, offset) for offset, _ in at] == [found for _, found in at]
+        assert [index.passage_at(doc.id, offset) for offset, _ in at] == [found for _, found in at]
 
 
 def test_dense_search_is_exact_and_a_filter_is_applied_inside_the_ranking(store_settings, reports):
