@@ -142,6 +142,27 @@ class Query:
         return tuple(dict.fromkeys(name for council in self.councils for name in (council.name, *council.successors)))
 
 
+# Numbers written out in words, from ten up: reports write them as numerals ("16 and 17 year olds", "within 20
+# days"), questions often in words ("sixteen and seventeen year olds"). One to nine stay words: reports write those
+# out too ("within three days").
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(_UNITS)}))?|({'|'.join(_TEENS)}))\b", re.I)
+
+
+def numerals(text: str) -> str:
+    """``text`` with the numbers from ten to ninety-nine written in words turned into numerals ("sixteen" -> "16",
+    "twenty-five" -> "25")."""
+    def number(match: re.Match[str]) -> str:
+        tens, unit, teen = match.groups()
+        if teen:
+            return str(10 + _TEENS.index(teen.lower()))
+        return str(10 * (2 + _TENS.index(tens.lower())) + (1 + _UNITS.index(unit.lower()) if unit else 0))
+
+    return _NUMBER_WORDS.sub(number, text)
+
+
 def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Query:
     """What ``question`` names and how it asks. ``known_word`` tells whether a word is used in the indexed reports:
     such a word is never read as a misspelt council name."""

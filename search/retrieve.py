@@ -39,7 +39,7 @@ from search.glossary import Glossary, load
 from search.grades import GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import Query, focus, parse
+from search.parse import Query, focus, numerals, parse
 from search.rerank import NUDGE, first, leaning, nudge, spread, toned
 from search.select import Selection, Where, changing, select
 from search.tone import Tone
@@ -133,7 +133,7 @@ class Searcher:
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
         question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
-        text = " ".join(question.split())
+        text = numerals(" ".join(question.split()))
         query = parse(text, self.index.mentions)
         spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
         vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from search.parse import INSPECTIONS, VISITS, parse
+from search.parse import INSPECTIONS, VISITS, numerals, parse
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -122,3 +122,9 @@ def test_a_question_typed_without_capitals_names_councils_whose_names_are_everyd
 ])
 def test_the_one_before_the_latest_is_the_previous_inspection(question):
     assert parse(question).recency == "previous"
+
+
+def test_numbers_from_ten_up_written_in_words_become_numerals_as_reports_write_them():
+    assert numerals("homeless sixteen and seventeen year olds") == "homeless 16 and 17 year olds"
+    assert numerals("Twenty-five days, ninety nine, seventy") == "25 days, 99, 70"
+    assert numerals("within three days, the seventeenth, often") == "within three days, the seventeenth, often"

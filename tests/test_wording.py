@@ -260,3 +260,11 @@ def test_which_councils_got_a_grade_is_answered_by_the_grade_table_however_brief
     result = shared_searcher.ask("councils with an outstanding judgement")
     assert not result.answer.no_answer and result.verdict.by == "structure"
     assert result.grades and {row.grade for row in result.grades} == {"outstanding"}
+
+
+def test_numbers_written_in_words_are_searched_as_the_reports_write_them(shared_searcher):
+    words = shared_searcher.ask("Are homeless sixteen and seventeen year olds in Derbyshire assessed quickly now?")
+    digits = shared_searcher.ask("Are homeless 16 and 17 year olds in Derbyshire assessed quickly now?")
+    assert words.answer.confidence == pytest.approx(digits.answer.confidence)
+    assert [quote.text for quote in words.answer.quotes] == [quote.text for quote in digits.answer.quotes]
+    assert "16 and 17" in words.answer.quotes[0].text
