@@ -266,10 +266,10 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
 
 def _report_year(text: str, year: int) -> bool:
     """True when ``year`` is named as a report's: beside a word of the kinds file ("the 2018 visit", "2019 Ofsted
-    inspection", "the focused visit in May 2025")."""
+    inspection", "the focused visit in May 2025", "the visit back in March 2019")."""
     words = _kind_words()
     return bool(re.search(rf"\b{year}\s+(?:[\w'-]+\s+){{0,2}}?(?:{words})s?\b|"
-                          rf"\b(?:{words})s?\s+(?:in|of|from)\s+(?:{_MONTHS}\s+)?{year}\b", text, re.I))
+                          rf"\b(?:{words})s?\s+(?:[\w'-]+\s+)?(?:in|of|from)\s+(?:{_MONTHS}\s+)?{year}\b", text, re.I))
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,7 @@ def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
     # a year named as a report's ("the 2019 inspection") names the report asked about, however unsure the reading
     named = "notts 2019 inspection homeless 16 17 year olds too late"
     assert parse(named).dates.reports == (2019,) and parse(question).dates.reports == ()
+    assert parse("What came out of the visit back in March 2019?").dates.reports == (2019,)
     assert select(asking(named, "topic", change=0.3), DOCUMENTS).documents == (1,)
 
 
