@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -34,8 +35,10 @@ def wording(sentence: str) -> str:
     return " ".join(f"{head.lower()} {_FILLED.sub(' ', rest)}".split()[:OPENING])
 
 
-# The record an ingest keeps them in, with the index (ingest.stores.Store.write_record): {"version", "wordings"}.
+# The record an ingest keeps them in, with the index (ingest.stores.Store.write_record): {"version", "rules",
+# "wordings"}; "rules" names how they were counted, so that a record counted by other rules is counted again.
 BOILERPLATE = "boilerplate.json"
+RULES = f"{SHARE} {MIN_DOCUMENTS} {OPENING} {_FILLED.pattern}"
 
 
 class Boilerplate:
@@ -52,10 +55,14 @@ class Boilerplate:
     def __contains__(self, sentence: object) -> bool:
         return isinstance(sentence, str) and wording(sentence) in self.wordings()
 
-    def begin(self) -> None:
-        """Count the wordings in a background thread, so that a first question finds them counted."""
-        if self._common is None:
-            threading.Thread(target=self.wordings, name="boilerplate", daemon=True).start()
+    def begin(self) -> threading.Thread | None:
+        """Count the wordings in a background thread (returned), so that a first question finds them counted; None
+        when they are known already."""
+        if self._common is not None:
+            return None
+        counting = threading.Thread(target=self.wordings, name="boilerplate", daemon=True)
+        counting.start()
+        return counting
 
     def wordings(self) -> frozenset[str]:
         """The shared wordings (see ``wording``), counted on first use unless given."""
@@ -69,21 +76,31 @@ class Boilerplate:
 def count_and_keep(store: Store) -> None:
     """Count the current version's boilerplate sentences and keep them with the index (the BOILERPLATE record), so
     that a server started on that version does not count them before its first answer (0.4 s for the national
-    sample, about 2 s for the whole country). Called by whatever writes a version, holding the write lock."""
-    reader = store.load()
-    store.write_record(BOILERPLATE, record(reader.version, reader.sentences()))
+    sample, about 2 s for the whole country). Called by whatever writes a version, holding the write lock, after the
+    version is committed: the record only saves time, so a failure is reported as a warning, never as a failed write
+    (a server then counts them as it starts)."""
+    try:
+        reader = store.load()
+        try:
+            store.write_record(BOILERPLATE, record(reader.version, reader.sentences()))
+        finally:
+            reader.close()
+    except Exception as error:  # noqa: BLE001  # whatever the store raises; the new version is written already
+        warnings.warn(f"the reports' boilerplate sentences were not kept with the index in {store.where} ({error}); "
+                      "servers will count them as they start", stacklevel=2)
 
 
 def record(version: str, sentences: Iterable[tuple[int, str]]) -> dict:
-    """The BOILERPLATE record of an index version: its shared wordings, counted."""
-    return {"version": version, "wordings": sorted(common(sentences))}
+    """The BOILERPLATE record of an index version: its shared wordings, counted by the rules of RULES."""
+    return {"version": version, "rules": RULES, "wordings": sorted(common(sentences))}
 
 
 def counted(kept: dict, version: str) -> frozenset[str] | None:
-    """The wordings a BOILERPLATE record holds for ``version``, or None when it was counted for another (an index
-    written before records were kept, or a version written since)."""
+    """The wordings a BOILERPLATE record holds for ``version``, or None when it was counted for another version (an
+    index written before records were kept, or a version written since) or by other rules (an upgrade that changed
+    them)."""
     wordings = kept.get("wordings")
-    if kept.get("version") != version or not isinstance(wordings, list):
+    if kept.get("version") != version or kept.get("rules") != RULES or not isinstance(wordings, list):
         return None
     return frozenset(str(item) for item in wordings)
 

@@ -459,6 +459,10 @@ class Index:
                     yield int(row[1]), text[start:end]
             last = int(rows[-1][0])
 
+    def close(self) -> None:
+        with self._db_lock:
+            self.db.close()
+
     def passage_at(self, document_id: int, offset: int) -> int | None:
         """The id of the chunk of a document whose text holds the character at ``offset``, if any."""
         key = (document_id, offset)

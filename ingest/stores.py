@@ -57,6 +57,9 @@ class Reader(Protocol):
 
     def sentences(self) -> Iterator[tuple[int, str]]: ...
 
+    def close(self) -> None:
+        """Let go of the store (its database connection); only for a reader opened for one task."""
+
     def passage_at(self, document_id: int, offset: int) -> int | None: ...
 
     def passage_stating(self, document_id: int, words: str) -> int | None: ...

@@ -142,16 +142,17 @@ def answering(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
     # as an ingest leaves it (the reports' boilerplate counted and kept with the index), and as a server finds an index
     # written before that was kept (it counts them while it prepares)
     store = open_store(settings)
-    if counted(store.read_record(BOILERPLATE), searcher.index.version) is None:
-        count_and_keep(store)
-    kept = store.read_record(BOILERPLATE)
-    row.update(page_cold_start(settings.index))
-    try:
-        store.write_record(BOILERPLATE, {})
-        row.update({name.replace("page cold start", "page cold start, counting the boilerplate"): value
-                    for name, value in page_cold_start(settings.index).items()})
-    finally:
-        store.write_record(BOILERPLATE, kept)
+    with store.lock(settings.lock_wait, lambda message: print(f"{message}…", flush=True)):
+        if counted(store.read_record(BOILERPLATE), searcher.index.version) is None:
+            count_and_keep(store)
+        kept = store.read_record(BOILERPLATE)
+        row.update(page_cold_start(settings.index))
+        try:
+            store.write_record(BOILERPLATE, {})
+            row.update({name.replace("page cold start", "page cold start, counting the boilerplate"): value
+                        for name, value in page_cold_start(settings.index).items()})
+        finally:
+            store.write_record(BOILERPLATE, kept)
     row["cold start s"], row["cold start MB"] = cold_start(settings)
     row["HNSW recall@10"], row["HNSW / exact query time"] = hnsw_check(searcher)
     if not args.no_reference:

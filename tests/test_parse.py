@@ -128,3 +128,4 @@ def test_numbers_from_ten_up_written_in_words_become_numerals_as_reports_write_t
     assert numerals("homeless sixteen and seventeen year olds") == "homeless 16 and 17 year olds"
     assert numerals("Twenty-five days, ninety nine, seventy") == "25 days, 99, 70"
     assert numerals("within three days, the seventeenth, often") == "within three days, the seventeenth, often"
+    assert numerals("thirty one-to-one sessions") == "30 one-to-one sessions"

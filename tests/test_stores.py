@@ -224,7 +224,7 @@ def test_a_rebuild_fills_a_new_version_while_the_old_one_serves(store_settings, 
 def test_an_ingest_and_a_removal_keep_the_new_versions_boilerplate_with_the_index(store_settings, tmp_path):
     """A server started after an ingest or a removal reads the reports' repeated sentences from the index instead of
     counting them over every sentence of it before its first answer."""
-    from ingest.boilerplate import BOILERPLATE, wording
+    from ingest.boilerplate import BOILERPLATE, RULES, wording
 
     folder = tmp_path / "letters"
     folder.mkdir()
@@ -235,7 +235,8 @@ def test_an_ingest_and_a_removal_keep_the_new_versions_boilerplate_with_the_inde
             f"2. {finding}\n")
     store = built(store_settings, folder)
     letter = "This letter summarises the findings of the focused visit to Leeds children's services."
-    assert store.read_record(BOILERPLATE) == {"version": store.load().version, "wordings": [wording(letter)]}
+    assert store.read_record(BOILERPLATE) == {"version": store.load().version, "rules": RULES, "wordings": [wording(letter)]}
+
     def not_counted(self):
         raise AssertionError("counted again")
 
@@ -243,5 +244,28 @@ def test_an_ingest_and_a_removal_keep_the_new_versions_boilerplate_with_the_inde
         patch.setattr(type(store.load()), "sentences", not_counted)
         searcher = open_searcher(store_settings, FakeEmbedder())
         assert letter in searcher.boilerplate and "Plans are clear." not in searcher.boilerplate
+
+    # an index written before the record was kept: a server counts them in the background while it prepares
+    store.write_record(BOILERPLATE, {})
+    searcher = open_searcher(store_settings, FakeEmbedder())
+    searcher.prepare()
+    for thread in threading.enumerate():
+        if thread.name == "boilerplate":
+            thread.join(timeout=10)
+    assert searcher.boilerplate.begin() is None and letter in searcher.boilerplate
+
     remove(["kent.txt"], store_settings)
     assert store.read_record(BOILERPLATE)["version"] == store.load().version  # counted again for the new version
+
+    # the record only saves time: failing to keep it warns, and the new version is written all the same
+    written = type(store).write_record
+
+    def unwritable(self, name, record):
+        if name == BOILERPLATE:
+            raise OSError("disk full")
+        written(self, name, record)
+
+    with pytest.MonkeyPatch.context() as patch, pytest.warns(UserWarning, match="servers will count them"):
+        patch.setattr(type(store), "write_record", unwritable)
+        (folder / "leeds.txt").write_text("1. This letter summarises the findings of the focused visit to Leeds.\n")
+        assert ingest([folder], store_settings, embedder_factory=fake).documents == 3

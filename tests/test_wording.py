@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.boilerplate import Boilerplate, common, counted, record, wording
+from ingest.boilerplate import RULES, Boilerplate, common, counted, record, wording
 from search.answer import Passage, Sentence, readable
 from search.render import as_json, as_text
 
@@ -181,13 +181,18 @@ def test_boilerplate_is_counted_once_in_the_background_unless_the_ingest_counted
         return iter(letters)
 
     first = Boilerplate(sentences)
-    first.begin()
+    counting = first.begin()
+    assert counting is not None
+    counting.join(timeout=10)
+    assert reads == [1]  # counted in the background, before any question
     assert letters[0][1] in first and "Something else entirely." not in first and reads == [1]
+    assert first.begin() is None  # known already
     kept = record("v-1", letters)  # what an ingest keeps with the version it wrote
-    assert kept == {"version": "v-1", "wordings": [wording(letters[0][1])]}
+    assert kept == {"version": "v-1", "rules": RULES, "wordings": [wording(letters[0][1])]}
     again = Boilerplate(sentences, counted(kept, "v-1"))  # a server started on that version
     assert letters[1][1] in again and reads == [1]
     assert counted(kept, "v-2") is None and counted({}, "v-1") is None  # another version, or none kept: counted
+    assert counted({**kept, "rules": "other rules"}, "v-1") is None  # counted by rules since changed
 
 
 def test_passages_carry_their_preference(shared_searcher):
