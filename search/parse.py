@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -276,9 +276,7 @@ def _report_year(text: str, year: int) -> bool:
 @lru_cache(maxsize=1)
 def _kind_words() -> str:
     """Every phrase of the kinds file, as alternatives of a pattern."""
-    phrases = [phrase.strip() for line in KINDS_DATA.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.lstrip().startswith("#") for phrase in line.split("|")[2:]]
-    return "|".join(_phrase(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return _alternatives([phrase for _, _, phrases in _kind_lines() for phrase in phrases])
 
 
 def _recency(text: str) -> str | None:
@@ -286,20 +284,33 @@ def _recency(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _kind_lines() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The lines of search/data/kinds.txt: (strength, kinds, phrases)."""
+    lines = []
+    for line in KINDS_DATA.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            strength, kinds, *phrases = [part.strip() for part in line.split("|")]
+            lines.append((strength, tuple(kinds.split()), tuple(phrases)))
+    return tuple(lines)
+
+
+def _alternatives(phrases: Sequence[str]) -> str:
+    """Phrases of the kinds file as alternatives of a pattern, the longest first."""
+    return "|".join(_phrase(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _kind_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]:
     """From search/data/kinds.txt: (pattern of the phrase, kinds, whether it names the kind or only means it)."""
     rules = []
-    for line in KINDS_DATA.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        strength, kinds, *phrases = [part.strip() for part in line.split("|")]
-        alternatives = "|".join(_phrase(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    for strength, kinds, phrases in _kind_lines():
+        alternatives = _alternatives(phrases)
         if strength == "names":
             pattern = re.compile(rf"\b(?:{alternatives})s?\b", re.I)
         else:
             pattern = re.compile(rf"\b{_ABOUT_DOCUMENT}\s+(?:[\w'-]+\s+){{0,3}}?(?:{alternatives})s?\b|"
                                  rf"\b(?:{alternatives})s?\s+(?:to|of|on|at|in)\s+(?:the\s+)?[A-Z]", re.I)
-        rules.append((pattern, tuple(kinds.split()), strength == "names"))
+        rules.append((pattern, kinds, strength == "names"))
     return tuple(rules)
 
 
