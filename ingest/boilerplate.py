@@ -76,7 +76,7 @@ class Boilerplate:
 def count_and_keep(store: Store) -> None:
     """Count the current version's boilerplate sentences and keep them with the index (the BOILERPLATE record), so
     that a server started on that version does not count them before its first answer (0.4 s for the national
-    sample, about 2 s for the whole country). Called by whatever writes a version, holding the write lock, after the
+    sample, measured). Called by whatever writes a version, holding the write lock, after the
     version is committed: the record only saves time, so a failure is reported as a warning, never as a failed write
     (a server then counts them as it starts)."""
     try:
