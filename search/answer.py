@@ -381,22 +381,29 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
                      strict: bool = True) -> list[Quote]:
     """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words."""
     by_rank = _by_rank(passages)
-    chosen: dict[str, Quote] = {}
+    chosen: list[Quote] = []
     best: float | None = None
     for sentence in ranked:
         text = readable(sentence, by_rank[sentence.rank].chunk, boilerplate, rows, templates, strict)
         if text is None:
             continue
         best = sentence.score if best is None else best
-        key = _key(text)[:SAME_OPENING]
-        if key in chosen:  # the same words again, or a heading and a table row saying the same
-            continue
-        if len(chosen) >= limit or (margin is not None and sentence.score < best - margin):
+        key = _key(text)
+        keys = [_key(quote.text) for quote in chosen]
+        if any(key[:SAME_OPENING] == other[:SAME_OPENING] or key in other for other in keys):
+            continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
+        if margin is not None and sentence.score < best - margin:
             break
         holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
-        chosen[key] = Quote(text, holders or (sentence.rank,), round(sentence.score, 4))
-    quotes = list(chosen.values())
-    return quotes if ordered else sorted(quotes, key=lambda quote: -quote.score)
+        wider = [index for index, other in enumerate(keys) if other in key]
+        if wider:  # a sentence already quoted, now with the one after it that refers back to it: quoted once, whole
+            chosen[wider[0]] = Quote(text, holders or (sentence.rank,), chosen[wider[0]].score)
+            chosen = [quote for index, quote in enumerate(chosen) if index not in wider[1:]]
+            continue
+        if len(chosen) >= limit:
+            break
+        chosen.append(Quote(text, holders or (sentence.rank,), round(sentence.score, 4)))
+    return chosen if ordered else sorted(chosen, key=lambda quote: -quote.score)
 
 
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.boilerplate import RULES, Boilerplate, common, counted, record, wording
-from search.answer import Passage, Sentence, readable
+from search.answer import Passage, Sentence, _readable_quotes, readable
 from search.render import as_json, as_text
 
 
@@ -161,6 +161,22 @@ def test_a_quote_reads_on_its_own():
     # a sentence that refers back comes with the one before it, verbatim
     assert readable(Sentence(1, 45, 72, "They are visited regularly.", 1.0), chunk, ()) == chunk_text
     assert readable(sentence("(outcome 1, national framework)"), chunk, ()) is None
+
+
+def test_a_sentence_is_quoted_once_even_when_the_next_one_refers_back_to_it():
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+
+    text = "Services have much improved. Significant progress has been made. This is underpinned by strong leaders."
+    spans = ((0, 28), (29, 64), (65, len(text)))
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, spans)
+    passages = [Passage(1, chunk, DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None)))]
+    ranked = [Sentence(1, a, b, text[a:b], score) for (a, b), score in zip(spans, (0.9, 0.88, 0.86), strict=True)]
+    quotes = [quote.text for quote in _readable_quotes(ranked, passages, (), rows=False, templates=False, limit=4,
+                                                         margin=0.08)]
+    # the second sentence is not quoted alone and again with the third that refers back to it
+    assert quotes == [text[0:28], text[29:]]
 
 
 def test_boilerplate_is_what_many_documents_share_whatever_names_and_dates_fill_it():
