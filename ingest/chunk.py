@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ingest.document import HEADING, ITEM, PARAGRAPH, Chunk, Document, Span
+from ingest.document import HEADING, ITEM, PARAGRAPH, Block, Chunk, Document, Span
 from ingest.layout import union
 from ingest.sections import part_of
 from ingest.sentences import sentence_spans
@@ -21,6 +21,9 @@ class ChunkSettings:
 
     max_chars: int = 1000  # MiniLM reads 256 word pieces, about 1,000 characters of report prose
     item_chars: int = 250  # list items shorter than this are kept together with their lead-in
+    # A line shorter than this with no sentence end ("Leadership and management", "Quality of practice") is a
+    # sub-heading set as text; it opens the passage after it rather than being a passage of its own.
+    label_chars: int = 60
 
 
 DEFAULT_CHUNKING = ChunkSettings()
@@ -56,6 +59,9 @@ def _units(spans: Sequence[Span], settings: ChunkSettings) -> Iterator[tuple[lis
         block = span.block
         if block.kind == HEADING:
             yield from _flush(pending, section)
+            if block.text.rstrip().endswith(":"):  # a lead-in set as a heading ("The LSCB is inadequate because:")
+                pending, section = [span], block.text
+                continue
             if states_something(block.text) and not (section and section.lower() in SKIPPED_SECTIONS):
                 yield [span], section
             pending, section = [], block.text
@@ -75,7 +81,10 @@ def _flush(pending: list[Span], section: str | None) -> Iterator[tuple[list[Span
 
 
 def _joins(pending: Sequence[Span], span: Span, settings: ChunkSettings) -> bool:
-    """True when list item ``span`` belongs with the passage before it: its lead-in, or short sibling items."""
+    """True when ``span`` belongs with the passage before it: what a lead-in or sub-heading introduces, or a list
+    item with short sibling items."""
+    if all(_introduces(item.block, settings) for item in pending):
+        return True
     if span.block.kind != ITEM or span.end - pending[0].start > settings.max_chars:
         return False
     lead = pending[0].block
@@ -85,6 +94,15 @@ def _joins(pending: Sequence[Span], span: Span, settings: ChunkSettings) -> bool
     return short(span.block) and all(short(item.block) for item in pending)
 
 
+def _introduces(block: Block, settings: ChunkSettings) -> bool:
+    """True for a line that only introduces what follows: a lead-in ending in ":" or a short line with no sentence
+    end (a sub-heading set as text), not a table row or a "label: value" line ("Lead inspector: ...")."""
+    text = block.text.strip()
+    if " | " in text or _LABEL_VALUE.search(text):
+        return False
+    return text.endswith(":") or (len(text) < settings.label_chars and not text.endswith((".", "!", "?")))
+
+
 def _split(document: Document, unit: Sequence[Span], section: str | None, settings: ChunkSettings) -> list[Chunk]:
     """The unit as one chunk, or cut at sentence ends when it is one overlong paragraph; each chunk carries
     its sentences (offsets into its own text), split once here so that no question ever splits them again."""
@@ -92,7 +110,7 @@ def _split(document: Document, unit: Sequence[Span], section: str | None, settin
     start, end = first.start, unit[-1].end
     sentences = [(start + a, start + b) for a, b in sentence_spans(document.text[start:end])]
     pieces = [(start, end)]
-    if end - start > settings.max_chars and len(unit) == 1 and sentences:
+    if end - start > settings.max_chars and sentences and all(_introduces(span.block, settings) for span in unit[:-1]):
         pieces = _sentence_pieces(document.text, sentences, start, end, settings.max_chars)
     boxes = [span.block.box for span in unit if span.block.box and span.block.page == first.block.page]
     box = union(boxes) if boxes else None

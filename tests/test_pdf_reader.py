@@ -108,3 +108,15 @@ def test_running_out_of_memory_is_not_called_a_damaged_pdf(tmp_path, monkeypatch
     with pytest.raises(MemoryError) as caught:
         read_document(path)
     assert "OFSTED_READ_MB" in failure_reason(caught.value)
+
+
+def test_a_lead_in_and_sub_headings_open_the_passage_they_introduce(shared_reports):
+    # SIF reports (2013-2017) set "... are inadequate because:" as a heading and "Leadership and management" as text
+    chunks = chunk_document(read_document(shared_reports / "leicester-2015-03-20-ofsted-inspection.pdf"))
+    texts = {chunk.text.strip() for chunk in chunks}
+    lead_in = "Children’s services in Leicester City are inadequate because:"
+    assert lead_in not in texts and "Leadership and management" not in texts and "Quality of practice" not in texts
+    summary = next(chunk for chunk in chunks if chunk.text.startswith(lead_in))
+    assert "There has been a corporate failure of leadership" in summary.text and summary.part == "summary"
+    # a "label: value" line still stands alone: the facts questions read it
+    assert "Inspection date: 14 January – 4 February 2015" in texts

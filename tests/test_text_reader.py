@@ -37,9 +37,12 @@ def test_judgement_table_is_one_chunk_with_rows_intact():
     chunks = chunk_document(read_document(COMMITTEE))
     tables = [chunk for chunk in chunks if "Judgement | Grade" in chunk.text]
     assert len(tables) == 1
-    rows = tables[0].text.splitlines()
+    rows = [line for line in tables[0].text.splitlines() if " | " in line]
     assert "The experiences and progress of care leavers | Outstanding" in rows
     assert len(rows) == 5
+    # with the line that introduces it, which is not a passage of its own
+    assert tables[0].text.startswith("Leicestershire has been graded as follows:")
+    assert "Leicestershire has been graded as follows:" not in {chunk.text.strip() for chunk in chunks}
 
 
 def test_topic_headings_are_never_chunks_on_their_own():
