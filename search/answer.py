@@ -18,7 +18,7 @@ from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
 from search.parse import Query
-from search.rerank import says_changed
+from search.rerank import recalls_earlier, says_changed
 from search.select import changing, maybe_changing
 
 MAX_SENTENCES = 4
@@ -225,7 +225,7 @@ def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Pass
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
-        return _best(query, later, passages, boilerplate, margin=CHANGE_MARGIN) or \
+        return _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN) or \
             _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade" and query.wants("across") and statements:
@@ -242,6 +242,21 @@ def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Pass
         if quotes:
             return quotes
     return _best(query, sentences, passages, boilerplate)
+
+
+def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
+                        passages: Sequence[Passage]) -> list[Sentence]:
+    """For a question about change: a sentence recalling what an earlier inspection found ("... was highlighted in the
+    last inspection as ...") together with the sentence after it in its passage, which says what is so now."""
+    by_rank = _by_rank(passages)
+    joined = []
+    for sentence in chosen:
+        after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
+                    key=lambda other: other.start, default=None) if recalls_earlier(sentence.text) else None
+        if after is not None:
+            sentence = replace(sentence, end=after.end, text=by_rank[sentence.rank].chunk.text[sentence.start:after.end])
+        joined.append(sentence)
+    return joined
 
 
 def _names_year(text: str, year: int | None) -> bool:

@@ -22,7 +22,7 @@ PHRASING = Path(__file__).with_name("data") / "phrasing.txt"
 
 @lru_cache(maxsize=4)
 def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
-    """From search/data/phrasing.txt: for "change" and "reasons", how reports word them, as one pattern each."""
+    """From search/data/phrasing.txt: for "change", "recalls" and "reasons", how reports word them, as one pattern each."""
     parts: dict[str, list[str]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -37,6 +37,13 @@ def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
 def says_changed(text: str) -> bool:
     """True when ``text`` says something changed (or did not) since an earlier inspection or visit."""
     return bool(phrasing()["change"].search(text))
+
+
+def recalls_earlier(text: str) -> bool:
+    """True when ``text`` recalls what an earlier inspection or visit found ("... was highlighted in the last
+    inspection") without saying what is so now."""
+    recalled = phrasing()["recalls"]
+    return bool(recalled.search(text)) and not says_changed(recalled.sub("", text))
 
 
 def gives_reasons(text: str) -> bool:

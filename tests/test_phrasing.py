@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.rerank import gives_reasons, phrasing, says_changed
+from search.rerank import gives_reasons, phrasing, recalls_earlier, says_changed
 
 
 @pytest.mark.parametrize("text, changed", [
@@ -56,3 +56,22 @@ def test_a_change_between_two_years_is_answered_from_the_later_years_report(shar
     result = shared_searcher.ask("Were things better for children in care in Nottinghamshire in 2024 than at the 2015 "
                                  "inspection?")
     assert result.answer.quotes and all(file.startswith("nottinghamshire-2024") for file, _ in quoted(result))
+
+
+@pytest.mark.parametrize("text, recalls", [
+    ("The use of unregistered homes was highlighted in the last inspection as not having sufficient oversight.", True),
+    ("At the previous inspection, inspectors found that plans were too long.", True),
+    ("Since the previous inspection in 2020, services have improved and they are now good.", False),  # says what is so
+    ("Social workers visit children regularly and know them well.", False),
+])
+def test_a_sentence_recalling_an_earlier_finding_is_told_from_one_saying_what_is_so_now(text, recalls):
+    assert recalls_earlier(text) is recalls
+
+
+def test_a_recalled_finding_is_quoted_with_the_sentence_saying_what_is_so_now(shared_searcher):
+    # North Northamptonshire's 2026 report recalls the 2022 concern in one sentence and answers it in the next
+    result = shared_searcher.ask("Has North Northamptonshire dealt with the 2022 concern about managers' oversight of "
+                                 "unregistered children's homes?")
+    file, text = quoted(result)[0]
+    assert file.startswith("north-northamptonshire-2026") and "highlighted in the last inspection" in text
+    assert "There is now comprehensive strategic and operational oversight" in text
