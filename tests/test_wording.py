@@ -254,6 +254,26 @@ def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
     assert tone(praised) > tone(criticised)
 
 
+def test_the_tone_asked_for_outweighs_a_small_difference_in_closeness():
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+    from search.answer import score_sentences
+
+    text = "Practice is strong and children are well supported. Practice is weak and plans drift."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 51), (52, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    closeness = np.array([0.9, 0.78])  # the approving sentence is a little closer to the question
+    stored = {1: np.stack([closeness, np.sqrt(1 - closeness ** 2)], axis=1).astype(np.float32)}
+    criticism = lambda vectors: np.array([-1.0, 1.0])  # noqa: E731  how far each leans the way asked
+    scored = score_sentences("", query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
+                             tone=criticism)
+    assert max(scored, key=lambda sentence: sentence.score).text == "Practice is weak and plans drift."
+
+
 def test_a_tone_nudge_reorders_only_within_one_nudge():
     from search.rerank import toned
 
