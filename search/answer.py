@@ -79,9 +79,12 @@ THE_ROW = 0.1
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
-# A sentence opening with a word that refers back ("They provide ...", "This means ...") does not read on its own;
-# it is quoted with the sentence before it.
-_REFERS_BACK = re.compile(r"^(?:they|this|these|those|it|its|their|such|he|she|both|there)\b", re.I)
+# A sentence opening with a word that refers back ("They provide ...", "This means ...", also after a connective:
+# "However, they ...", "Positively, in response to this, ...") does not read on its own; it is quoted with the
+# sentence before it.
+_REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|because of|despite|in addition to|"
+                          r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
+                          re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Two quotes whose first this many letters and digits agree say the same thing ("The experiences and progress of
 # children in care: good" as a heading and as a table row); the second is left out.

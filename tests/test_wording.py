@@ -161,6 +161,11 @@ def test_a_quote_reads_on_its_own():
     # a sentence that refers back comes with the one before it, verbatim
     assert readable(Sentence(1, 45, 72, "They are visited regularly.", 1.0), chunk, ()) == chunk_text
     assert readable(sentence("(outcome 1, national framework)"), chunk, ()) is None
+    # also after a connective
+    text = "Vacancies were high. Positively, in response to this, new staff have started."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 20), (21, len(text))))
+    assert readable(Sentence(1, 21, len(text), text[21:], 1.0), chunk, ()) == text
+    assert readable(sentence("For most children, the transition starts too late."), chunk, ()) is not None
 
 
 def test_a_sentence_is_quoted_once_even_when_the_next_one_refers_back_to_it():
