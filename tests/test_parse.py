@@ -86,6 +86,8 @@ def test_recency(question, recency):
     ("How many inspectors came to Nottinghamshire in 2024?", True),
     ("What share of care leavers in Leicestershire went to university?", True),
     ("How well are care leavers supported?", False),
+    ("kent 2022 fv no. of inspectors", True),
+    ("There were no offers of a school place", False),
 ])
 def test_questions_asking_for_a_number_are_recognised(question, quantity):
     assert parse(question).quantity is quantity
