@@ -123,6 +123,14 @@ def test_the_grade_of_the_area_asked_is_quoted_before_other_areas_with_the_same_
     assert stated_area(result.answer.quotes[0].text) == "overall"
 
 
+@pytest.mark.parametrize("question", ["How were children's services in Derbyshire rated overall in 2024?",
+                                      "Overall, how were Nottinghamshire's children's services graded in 2024?"])
+def test_the_area_asked_leads_even_when_another_rows_words_are_closer_to_the_question(shared_searcher, question):
+    # "children in care | Good" reads closer to "children's services" than "Overall effectiveness | Good" does
+    result = shared_searcher.ask(question)
+    assert result.grades[0].area == "overall" and stated_area(result.answer.quotes[0].text) == "overall"
+
+
 @pytest.mark.parametrize("text, area", [
     ("The overall effectiveness of children's services in Leicestershire has been judged to be Outstanding.", "overall"),
     ("Children’s services in Nottinghamshire County Council are good", "overall"),
