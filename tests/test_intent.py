@@ -53,6 +53,13 @@ def test_what_a_question_asks(intents, question, asked):
     assert intents.read(parse(question)).asks == asked
 
 
+@pytest.mark.parametrize("question", ["kent care leavers pathway plans 2018 criticism addressed",
+                                      "surrey missing children return interviews 2019 weak fixed"])
+def test_a_terse_query_asking_whether_a_dated_criticism_was_dealt_with_asks_about_change(intents, question):
+    # typed as an officer types: the council, the topic, the year of the criticism, and whether it is fixed now
+    assert {"change", "topic"} <= intents.read(parse(question)).asks
+
+
 def test_how_something_changed_is_phrasing_not_topic(intents):
     # whether the council as a whole got better may read as a grade question too (what it was judged), never a topic
     asks = intents.read(parse("Has Nottinghamshire got better or worse since 2015?")).asks
