@@ -262,10 +262,12 @@ def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
-                    key=lambda other: other.start, default=None) if recalls_earlier(sentence.text) else None
-        if after is not None:
-            sentence = replace(sentence, end=after.end, text=by_rank[sentence.rank].chunk.text[sentence.start:after.end])
+        if recalls_earlier(sentence.text):
+            after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
+                        key=lambda other: other.start, default=None)
+            if after is not None:
+                text = by_rank[sentence.rank].chunk.text[sentence.start:after.end]
+                sentence = replace(sentence, end=after.end, text=text)
         joined.append(sentence)
     return joined
 
@@ -408,6 +410,7 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
     """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words."""
     by_rank = _by_rank(passages)
     chosen: list[Quote] = []
+    keys: list[str] = []  # each chosen quote's letters and digits
     best: float | None = None
     for sentence in ranked:
         text = readable(sentence, by_rank[sentence.rank].chunk, boilerplate, rows, templates, strict)
@@ -415,7 +418,6 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             continue
         best = sentence.score if best is None else best
         key = _key(text)
-        keys = [_key(quote.text) for quote in chosen]
         if any(key[:SAME_OPENING] == other[:SAME_OPENING] or key in other for other in keys):
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
         if margin is not None and sentence.score < best - margin:
@@ -423,12 +425,15 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
         wider = [index for index, other in enumerate(keys) if other in key]
         if wider:  # a sentence already quoted, now with the one after it that refers back to it: quoted once, whole
-            chosen[wider[0]] = Quote(text, holders or (sentence.rank,), chosen[wider[0]].score)
+            first = wider[0]
+            chosen[first], keys[first] = Quote(text, holders or (sentence.rank,), chosen[first].score), key
             chosen = [quote for index, quote in enumerate(chosen) if index not in wider[1:]]
+            keys = [other for index, other in enumerate(keys) if index not in wider[1:]]
             continue
         if len(chosen) >= limit:
             break
         chosen.append(Quote(text, holders or (sentence.rank,), round(sentence.score, 4)))
+        keys.append(key)
     return chosen if ordered else sorted(chosen, key=lambda quote: -quote.score)
 
 
