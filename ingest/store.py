@@ -51,6 +51,8 @@ VECTORS = "vectors.faiss"
 VECTOR_BLOCK = 8192
 # Passages found by their offset a reader remembers (see Index.passage_at).
 REMEMBERED = 100_000
+# Passages a reader keeps parsed (about 2 KB each: 40 MB at most).
+CHUNKS_REMEMBERED = 20_000
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -345,6 +347,12 @@ class Index:
         # The passage at a document's offset, remembered: a grade table looks up every judgement row's passage, and
         # questions across councils share them (bounded: a dict of ints, cleared when full).
         self._passages_at: dict[tuple[int, int], int | None] = {}
+        # Whether any passage uses a word or phrase, remembered the same way: every question checks its words against
+        # the reports (a misspelling, a name no report uses), and people ask with much the same words.
+        self._used: dict[str, bool] = {}
+        # Passages read, remembered: a question reads some fifty (to rank, to quote, to judge whether they answer),
+        # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
+        self._chunks: dict[int, StoredChunk] = {}
 
     @property
     def version(self) -> str:
@@ -433,7 +441,13 @@ class Index:
 
     def mentions(self, phrase: str) -> bool:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
-        return bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (_fts5([phrase]),)))
+        used = self._used.get(phrase)
+        if used is None:
+            used = bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (_fts5([phrase]),)))
+            if len(self._used) >= REMEMBERED:
+                self._used.clear()
+            self._used[phrase] = used
+        return used
 
     def warm(self) -> None:
         """Read the terms ahead (the rest is a local file, read as fast on a first question as on any)."""
@@ -498,11 +512,15 @@ class Index:
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         """The stored chunks with these ids, in the order given."""
         ids = list(ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = {row["id"]: row for row in self._rows(f"SELECT * FROM chunks WHERE id IN ({marks})", ids)}
-        return [self._stored(rows[i]) for i in ids if i in rows]
+        found = {i: self._chunks.get(i) for i in ids}  # taken at once: another thread may clear the memo meanwhile
+        missing = [i for i, item in found.items() if item is None]
+        if missing:
+            if len(self._chunks) + len(missing) > CHUNKS_REMEMBERED:
+                self._chunks.clear()
+            marks = ",".join("?" * len(missing))
+            for row in self._rows(f"SELECT * FROM chunks WHERE id IN ({marks})", missing):
+                found[int(row["id"])] = self._chunks[int(row["id"])] = self._stored(row)
+        return [item for item in (found[i] for i in ids) if item is not None]
 
     def document_chunks(self, document_id: int) -> list[StoredChunk]:
         """Every chunk of one document, in reading order."""

@@ -25,9 +25,10 @@ class Glossary:
     def expand(self, text: str) -> list[str]:
         """Synonym phrases for every glossary phrase found in ``text`` (not repeating what it already says)."""
         words = tuple(_WORDS.findall(text.lower()))
+        present = set(words)
         extra: list[str] = []
         for group in self.groups:
-            if any(_contains(words, phrase) for phrase in group):
+            if any(phrase[0] in present and _contains(words, phrase) for phrase in group):
                 extra += [" ".join(phrase) for phrase in group if not _contains(words, phrase)]
         return extra
 

@@ -113,7 +113,7 @@ def prose(text: str) -> float:
     """The share of a text's words written in lower case: about 0.8 in findings, under a half in a list of names,
     posts, telephone numbers and addresses."""
     words = _WORDS.findall(text)
-    return sum(word.islower() for word in words) / len(words) if words else 1.0
+    return sum(map(str.islower, words)) / len(words) if words else 1.0
 
 
 def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5) -> Ranked:

@@ -212,3 +212,27 @@ def test_the_passage_at_an_offset_is_read_once_and_remembered_within_a_bound(cor
     monkeypatch.setattr(store, "REMEMBERED", 1)
     assert index.passage_at(doc.id, second.chunk.start) == second.id  # the memory was full: cleared first
     assert list(index._passages_at) == [(doc.id, second.chunk.start)]
+
+
+def test_passages_and_words_are_read_once_and_remembered_within_a_bound(corpus_index, monkeypatch):
+    index = Index.load(corpus_index.index)
+    fresh = Index.load(corpus_index.index)
+    ids = [5, 2, 5, 9999999, 3]  # in the order asked, repeats kept, an unknown id left out
+    read = index.chunks(ids)
+    assert [item.id for item in read] == [5, 2, 5, 3]
+    assert read == fresh.chunks(ids)
+    word = read[0].chunk.text.split()[0]
+    assert index.mentions(word) and not index.mentions("zzqqxx")
+
+    def unread(*_):
+        raise AssertionError("read again")
+
+    reads = index._rows
+    monkeypatch.setattr(index, "_rows", unread)
+    assert index.chunks([3, 5]) == [read[3], read[0]]  # remembered
+    assert index.mentions(word) and not index.mentions("zzqqxx")
+    monkeypatch.setattr(index, "_rows", reads)
+    monkeypatch.setattr(store, "CHUNKS_REMEMBERED", 2)
+    assert [item.id for item in index.chunks([7, 8])] == [7, 8]  # full: cleared first
+    assert sorted(index._chunks) == [7, 8]
+    assert index.chunks([7, 2]) == fresh.chunks([7, 2])
