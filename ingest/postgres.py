@@ -450,11 +450,12 @@ class PostgresIndex:
         best = np.lexsort((ids, -summed))[:k]
         return [(int(ids[n]), float(summed[n])) for n in best]
 
-    def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
-        among = _ids(allowed)
+    def matching(self, phrases: Sequence[str], allowed: frozenset[int] | None = None) -> list[int]:
+        among = _ids(allowed) if allowed is not None else None
         counts = []
         for lexemes in self._words_of_all(phrases):
-            counts.append(int(np.isin(self._postings(lexemes)[0], among, assume_unique=True).sum()) if lexemes else 0)
+            holding = self._postings(lexemes)[0] if lexemes else np.zeros(0, dtype=np.int64)
+            counts.append(len(holding) if among is None else int(np.isin(holding, among, assume_unique=True).sum()))
         return counts
 
     def _sizes(self) -> tuple[int, float]:

@@ -350,6 +350,7 @@ class Index:
         # Whether any passage uses a word or phrase, remembered the same way: every question checks its words against
         # the reports (a misspelling, a name no report uses), and people ask with much the same words.
         self._used: dict[str, bool] = {}
+        self._counted: dict[str, int] = {}  # how many passages hold a word or phrase
         # Passages read, remembered: a question reads some fifty (to rank, to quote, to judge whether they answer),
         # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
         self._chunks: dict[int, StoredChunk] = {}
@@ -422,11 +423,24 @@ class Index:
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
 
-    def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
-        """How many of the ``allowed`` passages hold each of ``phrases``."""
+    def matching(self, phrases: Sequence[str], allowed: frozenset[int] | None = None) -> list[int]:
+        """How many of the ``allowed`` passages (or of all, remembered: they are the same until the next version) hold
+        each of ``phrases``."""
+        if allowed is None:
+            return [self._holding(phrase) for phrase in phrases]
         sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
         ids = json.dumps(sorted(allowed))
         return [int(self._rows(sql, (_fts5([phrase]), ids))[0][0]) if phrase.strip() else 0 for phrase in phrases]
+
+    def _holding(self, phrase: str) -> int:
+        count = self._counted.get(phrase)
+        if count is None:
+            rows = self._rows("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_fts5([phrase]),))
+            count = int(rows[0][0]) if phrase.strip() else 0
+            if len(self._counted) >= REMEMBERED:
+                self._counted.clear()
+            self._counted[phrase] = count
+        return count
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade on their own (a judgement table row, a "Help and protection: good"

@@ -35,8 +35,8 @@ class Reader(Protocol):
         """(chunk id, score, higher is better) of the ``k`` best full-text matches of any of ``phrases``."""
         ...
 
-    def matching(self, phrases: Sequence[str], allowed: frozenset[int]) -> list[int]:
-        """How many of the ``allowed`` passages hold each of ``phrases``."""
+    def matching(self, phrases: Sequence[str], allowed: frozenset[int] | None = None) -> list[int]:
+        """How many of the ``allowed`` passages (or of all) hold each of ``phrases``."""
         ...
 
     def mentions(self, phrase: str) -> bool:

@@ -309,13 +309,11 @@ class Searcher:
         if not stored:
             return []
         position = {i: n for n, (i, _) in enumerate(ranked)}
-        documents = {item.document.id for item in stored.values()}
-
-        def standing(document: int) -> tuple[float, int]:
-            return (selection.preference(document),
-                    -min((position.get(i, len(position)) for i, item in stored.items() if item.document.id == document)))
-
-        chosen = max(documents, key=standing)
+        first: dict[int, int] = {}  # each report's best place in the ranking
+        for i, item in stored.items():
+            place = position.get(i, len(position))
+            first[item.document.id] = min(first.get(item.document.id, place), place)
+        chosen = max(sorted(first), key=lambda document: (selection.preference(document), -first[document]))
         mine = sorted((item for item in stored.values() if item.document.id == chosen), key=lambda item: item.chunk.start)
         if SUMMARY in parts:  # the headline findings, not a later section's own summary (a SIF report's LSCB review)
             mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == mine[0].chunk.section]
@@ -338,14 +336,17 @@ class Searcher:
         return fuse([dense, lexical])
 
     def _lexical_query(self, topic: str, allowed: frozenset[int] | None) -> list[str]:
-        """The full-text query for ``topic``. Within a filter, terms found in more than half of the allowed passages
-        are left out: FTS5 weighs terms by their rarity in the whole index, but within one council's reports a word
-        of every section heading (a grade such as "good") matches everywhere and would outvote the passages that
-        answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would not let it."""
+        """The full-text query for ``topic``, without the terms found in more than half of the passages searched.
+        Within a filter, those of the allowed passages: FTS5 weighs terms by their rarity in the whole index, but within
+        one council's reports a word of every section heading (a grade such as "good") matches everywhere and would
+        outvote the passages that answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would
+        not let it. Otherwise those of the whole index, which FTS5 already weighs at nothing ("children", in four
+        passages of five) but would still read in full for every question: a third of a question's time on 11,000
+        passages."""
         parts = phrases(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
-            parts = [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 2 * count <= len(allowed)]
-        return parts
+            return [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 2 * count <= len(allowed)]
+        return [part for part, count in zip(parts, self.index.matching(parts)) if 2 * count <= len(self.index)]
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)
