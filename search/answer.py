@@ -79,6 +79,9 @@ CHANGED = 0.15
 # same on those).
 IN_WORDS = 0.15
 THE_ROW = 0.3
+# A reading at least this likely shapes the answer alone; one taken as less sure (from SURE, 0.4, in search/intent.py)
+# is followed by the best sentence on the question's topic, so that a misread question still quotes what it is about.
+SHAPED_ALONE = 0.6
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
@@ -213,6 +216,10 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     report for a question across councils. A question asking for a number gets the best sentence stating one first,
     whatever else it asks, if one scores within twice the margin of the best sentence."""
     quotes = _shaped(query, sentences, passages, boilerplate, statements)
+    ask = primary(query)
+    if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too
+        shown = {item.text for item in quotes}
+        quotes = (*quotes, *(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown))
     if not query.quantity:
         return quotes
     stated = [item for item in quotes if states_quantity(item.text)]

@@ -158,3 +158,26 @@ def test_one_unknown_word_among_several_is_phrasing_not_a_reason_to_refuse(corpu
     # words of the example questions no report uses say how people ask ("verdict"), not what about
     assert corpus_searcher._unmentioned(corpus_searcher.read("What was the verdict on children's services?")[0]) == []
     assert corpus_searcher._unmentioned(corpus_searcher.read("What about potholes and recycling?")[0]) == ["potholes", "recycling"]
+
+
+def test_a_reading_taken_as_less_than_sure_is_followed_by_the_best_sentence_on_the_topic():
+    """A question read as asking why (at 0.5, just over the line) gets the report's headline findings, and then the
+    sentence closest to what it is about, in case it was misread; read surely (0.9), the findings alone."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    headline, topic = "Leaders know their services well and act on what they find.", "Care leavers wait too long for a home."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X"))
+    passages = [Passage(1, Chunk("a.txt", headline, 0, len(headline), None, "x", None, ((0, len(headline)),), None, SUMMARY),
+                        document),  # type: ignore[arg-type]
+                Passage(2, Chunk("a.txt", topic, 0, len(topic), None, "y", None, ((0, len(topic)),)), document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(headline), headline, 0.6, 0.6), Sentence(2, 0, len(topic), topic, 0.9, 0.9)]
+    question = parse("why do care leavers wait so long for housing")
+    unsure = with_asks(question, frozenset({"reasons"}), {"reasons": 0.5, "topic": 0.3})
+    sure = with_asks(question, frozenset({"reasons"}), {"reasons": 0.9, "topic": 0.3})
+    assert [item.text for item in quote(unsure, sentences, passages, ())] == [headline, topic]
+    assert [item.text for item in quote(sure, sentences, passages, ())] == [headline]
