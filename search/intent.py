@@ -275,13 +275,18 @@ def fit(examples: Sequence[Example], embedder: Embedder, vectors: np.ndarray | N
                       np.vstack(weights), np.array(bias))
 
 
-def validate(examples: Sequence[Example], embedder: Embedder, split: int) -> dict[str, float]:
-    """Each label's F1 at SURE, and the share of questions read exactly right ("exact"), fitting on the examples before
-    ``split`` and testing on the rest, then the other way round (two writers wrote the two halves, so each half tests
-    wording the other did not use); the mean of both ways."""
-    halves = (list(examples[:split]), list(examples[split:]))
+# Where each writer's examples start in search/data/asks.txt, by example (the file's header says who wrote what).
+WRITERS = (734, 1478, 1778, 2178, 2632, 3162)
+
+
+def validate(examples: Sequence[Example], embedder: Embedder, starts: Sequence[int] = WRITERS) -> dict[str, float]:
+    """Each label's F1 at SURE, and the share of questions read exactly right ("exact"), for each group of examples
+    (split where ``starts`` says: one writer's each) fitted on all the others, so that each group tests wording its
+    writer alone used; the mean over the groups that have the label."""
+    bounds = [0, *(start for start in starts if 0 < start < len(examples)), len(examples)]
     found: dict[str, list[float]] = {label: [] for label in (*LABELS, "exact")}
-    for train, test in (halves, halves[::-1]):
+    for low, high in zip(bounds, bounds[1:]):
+        test, train = list(examples[low:high]), [*examples[:low], *examples[high:]]
         intents = Intents(embedder, train)
         scores = [intents.scores(example.text) for example in test]
         for label in LABELS:
@@ -293,7 +298,8 @@ def validate(examples: Sequence[Example], embedder: Embedder, split: int) -> dic
             hits = sum(s and t for s, t in zip(said, truth))
             found[label].append(2 * hits / max(sum(said) + sum(truth), 1))
         read = [asks_from(score) == example.asks & set(ASKS) for score, example in zip(scores, test) if example.asks & set(ASKS)]
-        found["exact"].append(sum(read) / len(read))
+        if read:
+            found["exact"].append(sum(read) / len(read))
     return {label: sum(values) / len(values) for label, values in found.items() if values}
 
 
@@ -305,13 +311,13 @@ if __name__ == "__main__":
     command = argparse.ArgumentParser(prog="python -m search.intent",
                                       description="Read what questions ask, or check the classifier on its examples.")
     command.add_argument("questions", nargs="*", help="questions to read")
-    command.add_argument("--validate", type=int, metavar="LINE", nargs="?", const=734,
-                         help="fit on the examples before LINE (default 734, where the second writer starts) and test "
-                              "on the rest, and the other way round; print each label's F1")
+    command.add_argument("--validate", type=int, metavar="N", nargs="*",
+                         help="split the examples before each example N (default: where each writer starts), fit on "
+                              "all groups but one and test on that one, for each group; print each label's F1")
     args = command.parse_args()
     model = SentenceEmbedder()
-    if args.validate:
-        for label, score in validate(load(), model, args.validate).items():
+    if args.validate is not None:
+        for label, score in validate(load(), model, args.validate or WRITERS).items():
             print(f"{label:>10}: F1 {score:.3f}")
     reader = Intents(model)
     for question in args.questions:

@@ -157,3 +157,27 @@ def test_a_new_process_reads_questions_from_the_cached_fit_without_scikit_learn(
     assert float(change) == pytest.approx(
         intent.Intents(embedder, intent.load()[:200], cache=tmp_path).scores("has kent improved since 2019")["change"],
         abs=1e-5)
+
+
+def test_validation_tests_each_writer_on_a_fit_to_all_the_others(monkeypatch):
+    """`--validate` leaves one writer's examples out at a time: each group is read by a classifier fitted on every
+    other group, never on itself; the writers' starts are where the examples file says each writer begins."""
+    from conftest import FakeEmbedder
+
+    lines = ["grade | what grade did the council get", "topic | what about care leavers there",
+             "grade | how was the council rated", "topic | tell me about fostering", "grade | overall judgement please",
+             "topic | anything on adoption", "grade | rating for the council", "topic | what about private fostering"]
+    examples = [intent.Example(text.strip(), frozenset(labels.split())) for labels, text in (line.split("|") for line in lines)]
+    fitted: list[list[str]] = []
+    original = intent.fit
+
+    def recording(train, embedder, vectors=None):
+        fitted.append([example.text for example in train])
+        return original(train, embedder, vectors)
+
+    monkeypatch.setattr(intent, "fit", recording)
+    scores = intent.validate(examples, FakeEmbedder(), (2, 5))
+    texts = [example.text for example in examples]
+    assert fitted == [texts[2:], texts[:2] + texts[5:], texts[:5]]
+    assert 0 <= scores["exact"] <= 1 and {"grade", "topic"} <= set(scores)
+    assert intent.WRITERS == tuple(sorted(intent.WRITERS)) and intent.WRITERS[-1] < len(intent.load())
