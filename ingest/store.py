@@ -433,10 +433,12 @@ class Index:
         return [int(self._rows(sql, (_fts5([phrase]), ids))[0][0]) if phrase.strip() else 0 for phrase in phrases]
 
     def _holding(self, phrase: str) -> int:
+        """How many passages hold ``phrase``, read once per reader (a race reads it twice, harmlessly)."""
+        if not phrase.strip():
+            return 0
         count = self._counted.get(phrase)
         if count is None:
-            rows = self._rows("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_fts5([phrase]),))
-            count = int(rows[0][0]) if phrase.strip() else 0
+            count = int(self._rows("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_fts5([phrase]),))[0][0])
             if len(self._counted) >= REMEMBERED:
                 self._counted.clear()
             self._counted[phrase] = count
