@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import faiss
 import numpy as np
@@ -433,16 +434,11 @@ class Index:
         return [int(self._rows(sql, (_fts5([phrase]), ids))[0][0]) if phrase.strip() else 0 for phrase in phrases]
 
     def _holding(self, phrase: str) -> int:
-        """How many passages hold ``phrase``, read once per reader (a race reads it twice, harmlessly)."""
+        """How many passages hold ``phrase``, read once per reader."""
         if not phrase.strip():
             return 0
-        count = self._counted.get(phrase)
-        if count is None:
-            count = int(self._rows("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_fts5([phrase]),))[0][0])
-            if len(self._counted) >= REMEMBERED:
-                self._counted.clear()
-            self._counted[phrase] = count
-        return count
+        sql = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        return _remembered(self._counted, phrase, lambda: int(self._rows(sql, (_fts5([phrase]),))[0][0]), REMEMBERED)
 
     def judgement_chunks(self, allowed: frozenset[int] | None) -> list[int]:
         """Ids of chunks that state a grade on their own (a judgement table row, a "Help and protection: good"
@@ -457,13 +453,8 @@ class Index:
 
     def mentions(self, phrase: str) -> bool:
         """True when any passage holds ``phrase`` (full-text, as a phrase)."""
-        used = self._used.get(phrase)
-        if used is None:
-            used = bool(self._rows("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (_fts5([phrase]),)))
-            if len(self._used) >= REMEMBERED:
-                self._used.clear()
-            self._used[phrase] = used
-        return used
+        sql = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1"
+        return _remembered(self._used, phrase, lambda: bool(self._rows(sql, (_fts5([phrase]),))), REMEMBERED)
 
     def warm(self) -> None:
         """Read the terms ahead (the rest is a local file, read as fast on a first question as on any)."""
@@ -495,17 +486,12 @@ class Index:
 
     def passage_at(self, document_id: int, offset: int) -> int | None:
         """The id of the chunk of a document whose text holds the character at ``offset``, if any."""
-        key = (document_id, offset)
-        remembered = self._passages_at.get(key, -1)  # -1: not remembered (a race reads the row twice, harmlessly)
-        if remembered != -1:
-            return remembered
-        rows = self._rows('SELECT id FROM chunks WHERE document=? AND start<=? AND "end">? ORDER BY "end"-start LIMIT 1',
-                          (document_id, offset, offset))
-        found = int(rows[0][0]) if rows else None
-        if len(self._passages_at) >= REMEMBERED:
-            self._passages_at.clear()
-        self._passages_at[key] = found
-        return found
+        def read() -> int | None:
+            rows = self._rows('SELECT id FROM chunks WHERE document=? AND start<=? AND "end">? ORDER BY "end"-start '
+                              'LIMIT 1', (document_id, offset, offset))
+            return int(rows[0][0]) if rows else None
+
+        return _remembered(self._passages_at, (document_id, offset), read, REMEMBERED)
 
     def passage_stating(self, document_id: int, words: str) -> int | None:
         """The id of the shortest chunk of a document that holds ``words``, if any (for statements stored without
@@ -531,11 +517,9 @@ class Index:
         found = {i: self._chunks.get(i) for i in ids}  # taken at once: another thread may clear the memo meanwhile
         missing = [i for i, item in found.items() if item is None]
         if missing:
-            if len(self._chunks) + len(missing) > CHUNKS_REMEMBERED:
-                self._chunks.clear()
             marks = ",".join("?" * len(missing))
             for row in self._rows(f"SELECT * FROM chunks WHERE id IN ({marks})", missing):
-                found[int(row["id"])] = self._chunks[int(row["id"])] = self._stored(row)
+                found[int(row["id"])] = _keep(self._chunks, int(row["id"]), self._stored(row), CHUNKS_REMEMBERED)
         return [item for item in (found[i] for i in ids) if item is not None]
 
     def document_chunks(self, document_id: int) -> list[StoredChunk]:
@@ -590,6 +574,26 @@ class Index:
         chunk = Chunk(document.file, row["text"], row["start"], row["end"], row["paragraph"], row["section"], row["page"],
                       sentences, box, row["part"] or "")
         return StoredChunk(row["id"], chunk, document)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+_UNREAD = object()
+
+
+def _remembered(memo: dict[K, V], key: K, read: Callable[[], V], bound: int) -> V:
+    """``memo``'s value for ``key``, read (and kept) the first time. A reader's memos are shared by every thread: a
+    race reads a value twice, harmlessly."""
+    value = memo.get(key, _UNREAD)
+    return _keep(memo, key, read(), bound) if value is _UNREAD else value  # type: ignore[return-value]
+
+
+def _keep(memo: dict[K, V], key: K, value: V, bound: int) -> V:
+    """Keep ``value`` under ``key``, emptying ``memo`` first when it holds ``bound`` values already."""
+    if len(memo) >= bound:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _fts5(phrases: Sequence[str]) -> str | None:

@@ -215,8 +215,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     counted from say (those of the later year, when the question names two), or else the best sentences; one per
     report for a question across councils. A question asking for a number gets the best sentence stating one first,
     whatever else it asks, if one scores within twice the margin of the best sentence."""
-    quotes = _shaped(query, sentences, passages, boilerplate, statements)
     ask = primary(query)
+    quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too
         shown = {item.text for item in quotes}
         quotes = (*quotes, *(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown))
@@ -229,10 +229,9 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
 
 
-def _shaped(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
+def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
             statements: Sequence[tuple[int, str]]) -> tuple[Quote, ...]:
-    """The quoted answer shaped by the one thing the question asks for (see ``quote``)."""
-    ask = primary(query)
+    """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
     if ask == "improve":
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
