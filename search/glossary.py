@@ -11,7 +11,8 @@ from pathlib import Path
 DEFAULT = Path(__file__).with_name("glossary.txt")
 _WORDS = re.compile(r"[a-z0-9]+")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
-# The longest one-word glossary phrase taken for an abbreviation to spell out ("UASC", "NEET", "EHCP").
+# The most letters and digits of a glossary phrase written without spaces that is taken for an abbreviation to spell
+# out ("UASC", "NEET", "EHCP", "B&B").
 ABBREVIATION = 5
 
 
@@ -21,6 +22,8 @@ class Glossary:
 
     groups: tuple[tuple[tuple[str, ...], ...], ...]
     written: tuple[str, ...] = ()  # each group's first phrase as the file writes it ("children's services")
+    # each abbreviation, lower case as written ("uasc", "b&b"), with its group's number
+    abbreviations: tuple[tuple[str, int], ...] = ()
 
     def expand(self, text: str) -> list[str]:
         """Synonym phrases for every glossary phrase found in ``text`` (not repeating what it already says)."""
@@ -36,21 +39,29 @@ class Glossary:
     def spelled_out(self, text: str) -> str:
         """``text`` with each abbreviation a glossary knows followed by its full form in brackets ("notts UASC" ->
         "notts UASC (unaccompanied asylum-seeking children)"), for the embedding model, which knows few of the sector's
-        abbreviations. An abbreviation is a one-word phrase of at most ABBREVIATION letters that is not its group's
-        first (full) phrase; one the text already spells out is left alone."""
+        abbreviations. An abbreviation is a phrase written without spaces, of at most ABBREVIATION letters and digits
+        ("UASC", "B&B"), that is not its group's first (full) phrase; one the text already spells out is left alone."""
         words = tuple(_WORDS.findall(text.lower()))
-        spelled: dict[str, str] = {}
-        for number, group in enumerate(self.groups):
-            full = group[0]
-            if len(full) < 2 or _contains(words, full):
-                continue
-            for phrase in group[1:]:
-                if len(phrase) == 1 and len(phrase[0]) <= ABBREVIATION and phrase[0] in words:
-                    spelled.setdefault(phrase[0], self.written[number] if self.written else " ".join(full))
-        if not spelled:
+        candidates = {abbreviation: number for abbreviation, number in self.abbreviations
+                      if len(self.groups[number][0]) >= 2 and not _contains(words, self.groups[number][0])}
+        if not candidates:
             return text
-        return _TOKEN.sub(lambda match: f"{match.group(0)} ({spelled.pop(match.group(0).lower())})"
-                          if match.group(0).lower() in spelled else match.group(0), text)
+        done: set[int] = set()
+
+        def spell(match: re.Match[str]) -> str:  # each group's first abbreviation in the text, once
+            number = candidates[match.group(0).lower()]
+            if number in done:
+                return match.group(0)
+            done.add(number)
+            return f"{match.group(0)} ({self.written[number]})"
+
+        return re.sub("|".join(_as_token(item) for item in sorted(candidates, key=len, reverse=True)), spell, text,
+                      flags=re.I)
+
+
+def _as_token(abbreviation: str) -> str:
+    """A pattern for ``abbreviation`` as a whole token of a text ("B&B" in "a B&B?", not in "B&Bs")."""
+    return rf"(?<![\w&]){re.escape(abbreviation)}(?![\w&])"
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -60,14 +71,18 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 def parse(text: str) -> Glossary:
     """A glossary from its file text: one group a line, phrases separated by "|", "#" comments."""
-    groups, written = [], []
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    written: list[str] = []
+    abbreviations: list[tuple[str, int]] = []
     for line in text.splitlines():
         line = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
         parts = [part.strip() for part in line.split("|") if _WORDS.search(part.lower())]
         if len(parts) >= 2:
+            abbreviations += [(part.lower(), len(groups)) for part in parts[1:]
+                              if not any(map(str.isspace, part)) and len("".join(_WORDS.findall(part.lower()))) <= ABBREVIATION]
             groups.append(tuple(tuple(_WORDS.findall(part.lower())) for part in parts))
             written.append(parts[0])
-    return Glossary(tuple(groups), tuple(written))
+    return Glossary(tuple(groups), tuple(written), tuple(abbreviations))
 
 
 @lru_cache(maxsize=4)

@@ -90,11 +90,13 @@ def test_glossary_expands_abbreviations_both_ways():
 
 def test_the_glossary_spells_out_abbreviations_for_the_model():
     glossary = parse("multi-agency safeguarding hub | MASH | front door\nchildren in care | CLA | CiC\n"
-                     "child protection plan | CP plan\n")
+                     "child protection plan | CP plan\nbed and breakfast | B&B | B&Bs\n")
     assert glossary.spelled_out("notts MASH delays, CiC and cic") == \
         "notts MASH (multi-agency safeguarding hub) delays, CiC (children in care) and cic"  # once, as written
     assert glossary.spelled_out("children in care: is the CLA council good?") == "children in care: is the CLA council good?"
     assert glossary.spelled_out("CP plan reviews") == "CP plan reviews"  # two words: not an abbreviation
+    assert glossary.spelled_out("which LAs use B&Bs? a b&b") == \
+        "which LAs use B&Bs (bed and breakfast)? a b&b"  # written with a sign, and once only
 
 
 def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_searcher):
