@@ -216,6 +216,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     report for a question across councils. A question asking for a number gets the best sentence stating one first,
     whatever else it asks, if one scores within twice the margin of the best sentence."""
     ask = primary(query)
+    if ask != "facts" and not query.quantity:  # the lines about the inspection answer only what it asks of it
+        sentences = _findings(sentences, passages)
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too
         shown = {item.text for item in quotes}
@@ -227,6 +229,13 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     close = [sentence for sentence in sentences if states_quantity(sentence.text) and sentence.score >= top - CHANGE_MARGIN]
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
+
+
+def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
+    """The sentences outside the lines about the inspection (who inspected, when, what they looked at: "This letter
+    summarises the findings of the focused visit to ..."), which state no finding; all of them when none is."""
+    by_rank = _by_rank(passages)
+    return [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part != ABOUT] or sentences
 
 
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],

@@ -183,3 +183,30 @@ def test_a_reading_taken_as_less_than_sure_is_followed_by_the_best_sentence_on_t
     sure = with_asks(question, frozenset({"reasons"}), {"reasons": 0.9, "topic": 0.3})
     assert [item.text for item in quote(unsure, sentences, passages, ())] == [headline, topic]
     assert [item.text for item in quote(sure, sentences, passages, ())] == [headline]
+
+
+def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
+    """A visit letter's line saying when inspectors came and what they looked at shares the most words with a question
+    naming the visit, but states no finding: a question on a topic quotes the finding below it; one asking who
+    inspected and when quotes the letter's line."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import ABOUT, AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    letter = "Inspectors visited X children's services on 7 and 8 May 2025 to look at specialist services for families."
+    finding = "Families wait too long for specialist help with domestic abuse."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-05-08", authority="X", lead_inspector=None,
+                                                                 inspection_end=None))
+    passages = [Passage(1, Chunk("a.txt", letter, 0, len(letter), None, "x", None, ((0, len(letter)),), None, ABOUT),
+                        document),  # type: ignore[arg-type]
+                Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
+                        document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(letter), letter, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.7, 0.7)]
+    question = parse("x waiting times for specialist services may 2025 visit")
+    topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9})
+    facts = with_asks(question, frozenset({"facts"}), {"facts": 0.9})
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [finding]
+    assert [item.text for item in quote(facts, sentences, passages, ())][0] == letter
