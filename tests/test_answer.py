@@ -210,3 +210,26 @@ def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspect
     facts = with_asks(question, frozenset({"facts"}), {"facts": 0.9})
     assert [item.text for item in quote(topic, sentences, passages, ())] == [finding]
     assert [item.text for item in quote(facts, sentences, passages, ())][0] == letter
+
+
+def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
+    """Two councils' best sentences 0.12 apart: "which councils ...?" quotes both; a question about one topic quotes
+    the best alone (0.12 is beyond the margin for joining an answer, within the margin across councils)."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    texts = ("Some care leavers were placed in bed and breakfast accommodation.",
+             "Bed and breakfast was used for two young people last year.")
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(held="2024-01-01", authority=str(rank))))  # type: ignore[arg-type]
+                for rank, text in enumerate(texts, start=1)]
+    sentences = [Sentence(1, 0, len(texts[0]), texts[0], 0.9, 0.9), Sentence(2, 0, len(texts[1]), texts[1], 0.78, 0.78)]
+    question = parse("which councils used bed and breakfast for care leavers")
+    across = with_asks(question, frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
+    topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9})
+    assert [item.text for item in quote(across, sentences, passages, ())] == list(texts)
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [texts[0]]
