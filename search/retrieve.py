@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from ingest.embed import Embedder
 from ingest.grades import area_of
 from ingest.layout import printable
 from ingest.sections import ABOUT, IMPROVE, SUMMARY
-from ingest.store import DocumentRecord, IndexMismatch, check_model
+from ingest.store import DocumentRecord, IndexMismatch, StoredChunk, check_model
 from ingest.stores import Reader, open_store
 from search.answer import (
     GRADE_STATEMENT,
@@ -41,7 +41,7 @@ from search.intent import Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import Query, focus, numerals, parse
 from search.rerank import NUDGE, first, leaning, nudge, spread, toned
-from search.select import Selection, Where, changing, select
+from search.select import Selection, Where, changing, maybe_changing, select
 from search.tone import Tone
 
 MODES = ("hybrid", "dense", "lexical")
@@ -243,6 +243,7 @@ class Searcher:
         """The fused ranking fitted to what the question asks: the reports it prefers nudged up, the part of a report
         it asks for first (search/rerank.py), one passage per report across councils."""
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
+        fused = ranked
         if selection.preferred:
             strength = PREFER_LATER if changing(query) else PREFER
             ranked = sorted(((i, score + strength * selection.preference(chunks[i].document.id if i in chunks else -1))
@@ -257,6 +258,8 @@ class Searcher:
             chunks.update({item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])
                            if item.id not in chunks})
             ranked = spread(ranked, chunks, per_document=1, k=k)
+        if maybe_changing(query):
+            ranked = _with_later(ranked, fused, chunks, query.dates.earliest())
         return ranked
 
     def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
@@ -422,3 +425,17 @@ def open_searcher(
                     intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate)
 
 
+
+
+def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]], chunks: Mapping[int, StoredChunk],
+                year: int | None) -> list[tuple[int, float]]:
+    """For a question that might ask whether something changed since ``year`` ("2019 criticism resolved"): among the
+    passages read, the closest passage of a later report as the search first ranked them (``fused``: before the
+    tone asked for, which describes what was found then, and the question's years ranked anything up)."""
+    later = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
+                  and min(chunks[i].document.description.years(), default=0) > year), None)
+    read = [i for i, _ in ranked[:PASSAGES_READ]]
+    if later is None or later in read:
+        return ranked
+    moved = next(item for item in ranked if item[0] == later)
+    return [*ranked[:PASSAGES_READ - 1], moved, *(item for item in ranked[PASSAGES_READ - 1:] if item[0] != later)]

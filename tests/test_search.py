@@ -138,3 +138,22 @@ def test_a_citation_names_the_inspection_by_its_dates_and_a_publication_only_whe
                     published_stated=True)
     assert when_of(paper) == "dated 3 September 2024"
     assert when_of(replace(paper, published_stated=False)) == ""
+
+
+def test_a_question_that_might_ask_about_change_reads_the_closest_passage_of_a_later_report():
+    """"... 2019 criticism resolved" may ask what the 2019 report found or whether it changed: when the 2019 report's
+    passages fill the ones read, the later report's closest passage (in the order first ranked) takes the last place."""
+    from types import SimpleNamespace
+
+    from search.retrieve import PASSAGES_READ, _with_later
+
+    def stored(year):
+        return SimpleNamespace(document=SimpleNamespace(description=SimpleNamespace(years=lambda: {year})))
+
+    chunks = {i: stored(2019) for i in range(10)} | {10: stored(2024), 11: stored(2024)}
+    fused = [(11, 0.9), (10, 0.8), *((i, 0.5) for i in range(10))]
+    ranked = [*((i, 1.0 - i / 100) for i in range(10)), (10, 0.3), (11, 0.2)]  # the tone asked for put 2019 first
+    moved = _with_later(ranked, fused, chunks, 2019)
+    assert [i for i, _ in moved[:PASSAGES_READ]] == [0, 1, 2, 3, 11]
+    assert sorted(moved) == sorted(ranked)  # nothing lost
+    assert _with_later(ranked, fused, chunks, 2024) == ranked  # no later report: as ranked
