@@ -95,6 +95,14 @@ _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|be
                           r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
                           re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# A heading read as a sentence: a line with no closing mark, colon or table bar that is a few words long or mostly
+# capitalised without a number ("Scrutiny, awareness and challenge", "Appendix Inspection of X County Council Local
+# Authority ...").
+# A statement of a grade without a full stop ("Children's services in Rutland requires improvement to be good") is
+# longer and in lower case.
+_CLOSED = re.compile(r"[.!?;)\]'\"’”]$")
+HEADING_WORDS = 6
+CAPITALISED = 0.6
 # Two quotes whose first this many letters and digits agree say the same thing ("The experiences and progress of
 # children in care: good" as a heading and as a table row); the second is left out.
 SAME_OPENING = 60
@@ -463,6 +471,10 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     lead-in ending in ":", a table row (unless ``rows``), a sentence most reports repeat (unless ``templates``) or a
     fragment; a sentence that refers back ("They ...") comes with the sentence before it."""
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
+    if strict:  # a heading is no answer; one over the sentence it heads is left off
+        first, _, rest = text.partition("\n")
+        if _heading(first):
+            text = rest.strip().lstrip("•·▪–- ").strip()
     if strict:
         if text.endswith(":") or (" | " in text and not rows) or (not templates and text in boilerplate):
             return None
@@ -474,10 +486,24 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         before = [(a, b) for a, b in chunk.sentences or sentence_spans(chunk.text) if b <= sentence.start]
         if not before:
             return None
+        if _heading(chunk.text[before[-1][0]:before[-1][1]]):  # "There has been ..." under a heading: no referent
+            return text
         text = chunk.text[before[-1][0]:sentence.end].strip()
         if text.split("\n")[0].rstrip().endswith(":") or " | " in text:
             return None
     return text
+
+
+def _heading(line: str) -> bool:
+    """True when ``line`` reads as a heading (see HEADING_WORDS)."""
+    line = line.strip()
+    words = [word for word in line.split() if word[0].isalpha()]
+    if not words or _CLOSED.search(line) or ":" in line or "|" in line:
+        return False
+    if len(line.split()) <= HEADING_WORDS:
+        return True
+    # mostly capitalised, with no number (a line of names with a telephone number is a contact, not a title)
+    return not any(map(str.isdigit, line)) and sum(word[0].isupper() for word in words) / len(words) >= CAPITALISED
 
 
 def _one_per_document(ranked: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:

@@ -233,3 +233,31 @@ def test_a_question_across_councils_quotes_each_council_a_little_further_below_t
     topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9})
     assert [item.text for item in quote(across, sentences, passages, ())] == list(texts)
     assert [item.text for item in quote(topic, sentences, passages, ())] == [texts[0]]
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("Scrutiny, awareness and challenge", None),  # a heading
+    ("Appendix Inspection of Rutland County Council Local Authority Children's Services", None),  # a title
+    ("Leadership and management\n\n• Leaders have acted to strengthen the quality of services for children.",
+     "Leaders have acted to strengthen the quality of services for children."),  # the heading over it left off
+    ("Children's services in Rutland requires improvement to be good",
+     "Children's services in Rutland requires improvement to be good"),  # a grade stated without a full stop
+    ("Jane Moore Director of Children and Family Services 0116 3052649", "Jane Moore Director of Children and "
+     "Family Services 0116 3052649"),  # names with a telephone number: a contact, not a title
+])
+def test_a_heading_is_not_quoted(text, quoted):
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(text)),))
+    assert readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) == quoted
+
+
+def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    heading, sentence = "Leadership and management", "There has been a corporate failure of leadership."
+    text = f"{heading}\n\n{sentence}"
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(heading)), (len(heading) + 2, len(text))))
+    assert readable(Sentence(1, len(heading) + 2, len(text), sentence, 1.0), chunk, ()) == sentence
