@@ -261,3 +261,25 @@ def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
     text = f"{heading}\n\n{sentence}"
     chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(heading)), (len(heading) + 2, len(text))))
     assert readable(Sentence(1, len(heading) + 2, len(text), sentence, 1.0), chunk, ()) == sentence
+
+
+def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
+    """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
+    gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    old, new = "Most care leavers value their personal advisers.", "Personal advisers are tenacious and determined."
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(held=held, authority="Leicestershire")))  # type: ignore[arg-type]
+                for rank, text, held in ((1, old, "2017-01-20"), (2, new, "2024-05-03"))]
+    sentences = [Sentence(1, 0, len(old), old, 1.2, 0.9), Sentence(2, 0, len(new), new, 0.9, 0.8)]
+    undated = with_asks(parse("How good are personal advisers in Leicestershire?"), frozenset({"topic"}), {"topic": 0.9})
+    quotes = quote(undated, sentences, passages, ())
+    assert [(item.text, item.older) for item in quotes] == [(old, True), (new, False)]
+    dated = with_asks(parse("How good were personal advisers in Leicestershire in 2017?"), frozenset({"topic"}), {"topic": 0.9})
+    assert [item.text for item in quote(dated, sentences, passages, ())] == [old]
