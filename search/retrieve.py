@@ -241,7 +241,8 @@ class Searcher:
     def _fit(self, ranked: list[tuple[int, float]], query: Query, selection: Selection, vector: np.ndarray,
              allowed: frozenset[int] | None, table: Sequence[GradeRow], k: int) -> list[tuple[int, float]]:
         """The fused ranking fitted to what the question asks: the reports it prefers nudged up, the part of a report
-        it asks for first (search/rerank.py), one passage per report across councils."""
+        it asks for first (search/rerank.py), one passage per report across councils, a later report's passage among
+        those read when the question might ask about change."""
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
         fused = ranked
         if selection.preferred:
@@ -423,8 +424,6 @@ def open_searcher(
     boilerplate = Boilerplate(index.sentences, counted(store.read_record(BOILERPLATE), index.version))
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
                     intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate)
-
-
 
 
 def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]], chunks: Mapping[int, StoredChunk],
