@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import stated_area
@@ -95,11 +96,10 @@ _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|be
                           r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
                           re.I)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-# A heading read as a sentence: a line with no closing mark, colon or table bar that is a few words long or mostly
-# capitalised without a number ("Scrutiny, awareness and challenge", "Appendix Inspection of X County Council Local
-# Authority ...").
-# A statement of a grade without a full stop ("Children's services in Rutland requires improvement to be good") is
-# longer and in lower case.
+# A heading read as a sentence: a line with no closing mark or table bar that states nothing (ingest/chunk.py's test
+# for a heading that is also a passage: no verb such as "is" or "requires", no "label: value") and is a few words long
+# or mostly capitalised without a number ("Scrutiny, awareness and challenge", "Appendix Inspection of X County
+# Council Local Authority ...").
 _CLOSED = re.compile(r"[.!?;)\]'\"’”]$")
 HEADING_WORDS = 6
 CAPITALISED = 0.6
@@ -493,11 +493,10 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     lead-in ending in ":", a table row (unless ``rows``), a sentence most reports repeat (unless ``templates``) or a
     fragment; a sentence that refers back ("They ...") comes with the sentence before it."""
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
-    if strict:  # a heading is no answer; one over the sentence it heads is left off
-        first, _, rest = text.partition("\n")
-        if _heading(first):
-            text = rest.strip().lstrip("•·▪–- ").strip()
     if strict:
+        first, _, rest = text.partition("\n")
+        if _heading(first):  # a heading is no answer; one over the sentence it heads is left off
+            text = rest.strip().lstrip("•·▪–- ").strip()
         if text.endswith(":") or (" | " in text and not rows) or (not templates and text in boilerplate):
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
@@ -520,7 +519,7 @@ def _heading(line: str) -> bool:
     """True when ``line`` reads as a heading (see HEADING_WORDS)."""
     line = line.strip()
     words = [word for word in line.split() if word[0].isalpha()]
-    if not words or _CLOSED.search(line) or ":" in line or "|" in line:
+    if not words or _CLOSED.search(line) or "|" in line or states_something(line):
         return False
     if len(line.split()) <= HEADING_WORDS:
         return True

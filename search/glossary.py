@@ -10,7 +10,6 @@ from pathlib import Path
 
 DEFAULT = Path(__file__).with_name("glossary.txt")
 _WORDS = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
 # The most letters and digits of a glossary phrase written without spaces that is taken for an abbreviation to spell
 # out ("UASC", "NEET", "EHCP", "B&B").
 ABBREVIATION = 5

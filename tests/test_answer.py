@@ -242,6 +242,7 @@ def test_a_question_across_councils_quotes_each_council_a_little_further_below_t
      "Leaders have acted to strengthen the quality of services for children."),  # the heading over it left off
     ("Children's services in Rutland requires improvement to be good",
      "Children's services in Rutland requires improvement to be good"),  # a grade stated without a full stop
+    ("Care leavers are well supported", "Care leavers are well supported"),  # short, but a statement
     ("Jane Moore Director of Children and Family Services 0116 3052649", "Jane Moore Director of Children and "
      "Family Services 0116 3052649"),  # names with a telephone number: a contact, not a title
 ])
