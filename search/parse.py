@@ -117,7 +117,8 @@ class Query:
     """A question as read: what it names (councils, dates, kinds, recency), how it asks, and what it asks for."""
 
     text: str
-    topic: str  # the question without its opening, councils and dates: for full-text search and evidence
+    topic: str  # the question without its opening, councils, dates and which inspection ("latest"): for full-text
+    # search and evidence
     councils: tuple[Council, ...] = ()
     dates: Dates = field(default_factory=Dates)
     kinds: tuple[str, ...] = ()  # kinds named by a phrase about the document (filter)
@@ -171,8 +172,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     councils, spans = _councils(text, known_word)
     dates, date_spans = _dates(text)
     kinds, meant = _kinds(text)
-    topic = _topic(focus(text), spans + date_spans)
-    recency = _recency(text)
+    recency, recency_spans = _recency(text)
+    topic = _topic(focus(text), spans + date_spans + recency_spans)
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
@@ -279,8 +280,11 @@ def _kind_words() -> str:
     return _alternatives([phrase for _, _, phrases in _kind_lines() for phrase in phrases])
 
 
-def _recency(text: str) -> str | None:
-    return next((name for pattern, name in _RECENCY if pattern.search(text)), None)
+def _recency(text: str) -> tuple[str | None, list[str]]:
+    """Which inspection the question means ("latest", "previous", "next"), and the phrases that say so."""
+    name = next((name for pattern, name in _RECENCY if pattern.search(text)), None)
+    spans = [match.group(0) for pattern, _ in _RECENCY for match in pattern.finditer(text)] if name else []
+    return name, spans
 
 
 @lru_cache(maxsize=1)
@@ -332,7 +336,8 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _topic(text: str, spans: list[str]) -> str:
-    """The text without the councils' names (with "County Council" and "'s") and the date phrases."""
+    """The text without the councils' names (with "County Council" and "'s"), the date phrases and the phrases saying
+    which inspection is meant ("the most recent", "last visited")."""
     for span in sorted(set(spans), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)

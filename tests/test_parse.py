@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -95,6 +96,20 @@ def test_questions_asking_for_a_number_are_recognised(question, quantity):
 
 def test_the_topic_leaves_out_councils_and_dates():
     assert parse("What did Ofsted say about Leicestershire County Council's care leavers in 2024?").topic == "care leavers"
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("What did the most recent inspection of Kent find about adoption?", "adoption"),
+    ("surrey previous full inspection (not latest) fostering", "fostering"),
+    ("When Ofsted last visited Essex, how were referrals handled?", "referrals"),
+    ("what did the one before the latest say about early help", "early help"),
+])
+def test_the_topic_leaves_out_which_inspection_is_meant(question, subject):
+    # "latest" or "last visited" says which report to read, not what it is about: as topic words they drew sentences
+    # such as "Since the last inspection, ..."
+    topic = parse(question).topic
+    assert subject in topic
+    assert not re.search(r"\b(?:most recent|latest|last|previous|one before)\b", topic, re.I), topic
 
 
 def test_other_inspectorates_and_welsh_councils_are_recognised():
