@@ -152,13 +152,15 @@ class Passage:
 
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
-                    quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None) -> list[Sentence]:
+                    quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
+                    wanted: int = 0) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised or praised, ``tone`` (each sentence's tone from its vector, -1 to 1, in the direction asked)
-    raises the sentences reading that way. ``query`` is the question's vector, or one row each for the question and
-    its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the sentence vectors kept
-    at ingest; only the sentences of a passage without them are embedded."""
+    raises the sentences reading that way (``wanted``: -1 for criticism, 1 for praise), and a report's own list of what
+    must improve counts as criticism, whatever its words' tone. ``query`` is the question's vector, or one row each for
+    the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
+    sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
               for a, b in passage.chunk.sentences or sentence_spans(passage.chunk.text)]
     if not pieces:
@@ -168,6 +170,10 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     words = terms(topic)
     preference = {passage.rank: passage.preference for passage in passages}
     toned = tone(vectors) if tone is not None else np.zeros(len(pieces))
+    if tone is not None and wanted:  # "Ensure that ..." reads neutral, yet it is the report's criticism
+        parts = {passage.rank: passage.chunk.part for passage in passages}
+        toned = np.array([-float(wanted) if parts[piece[0]] == IMPROVE else leaning
+                          for piece, leaning in zip(pieces, toned)])
     sentences = []
     for (rank, a, b, text), close, leaning in zip(pieces, closeness, toned):
         overlap = _overlap(words, text)

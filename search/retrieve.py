@@ -168,7 +168,7 @@ class Searcher:
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         tone = (lambda vectors: leaning(self.tone.of_many(vectors), wanted)) if wanted else None
         sentences = score_sentences(query.topic, vectors, passages, self.embedder, query.wants("grade"), by_rank,
-                                    query.quantity, tone)
+                                    query.quantity, tone, wanted)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]

@@ -279,6 +279,32 @@ def test_the_tone_asked_for_outweighs_a_small_difference_in_closeness():
     assert max(scored, key=lambda sentence: sentence.score).text == "Practice is weak and plans drift."
 
 
+@pytest.mark.parametrize(("wanted", "best"), [(1, "Privately fostered children are well supported."),
+                                              (-1, "Ensure that private fostering arrangements are assessed.")])
+def test_a_reports_list_of_what_must_improve_counts_as_criticism(wanted, best):
+    # "Ensure that ..." reads neither approving nor critical to the model, yet it is what the report criticised: it
+    # answered "which councils were praised for private fostering?" before the praise itself
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.sections import IMPROVE
+    from ingest.store import DocumentRecord
+    from search.answer import score_sentences
+
+    listed, praise = "Ensure that private fostering arrangements are assessed.", "Privately fostered children are well supported."
+    chunks = [Chunk("a.pdf", listed, 0, len(listed), None, None, None, ((0, len(listed)),), part=IMPROVE),
+              Chunk("a.pdf", praise, 0, len(praise), None, None, None, ((0, len(praise)),))]
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {rank: np.array([[close, np.sqrt(1 - close ** 2)]], dtype=np.float32)
+              for rank, close in ((1, 0.9), (2, 0.85))}  # the list's item a little closer to the question
+    neutral = lambda vectors: np.zeros(len(vectors))  # noqa: E731  the model reads neither sentence as leaning
+    scored = score_sentences("", query, [Passage(rank, chunk, document) for rank, chunk in enumerate(chunks, 1)],
+                             None, stored=stored, tone=neutral, wanted=wanted)  # type: ignore[arg-type]
+    assert max(scored, key=lambda sentence: sentence.score).text == best
+
+
 def test_a_tone_nudge_reorders_only_within_one_nudge():
     from search.rerank import toned
 
