@@ -283,8 +283,7 @@ def _kind_words() -> str:
 def _recency(text: str) -> tuple[str | None, list[str]]:
     """Which inspection the question means ("latest", "previous", "next"), and the phrases that say so."""
     name = next((name for pattern, name in _RECENCY if pattern.search(text)), None)
-    spans = [match.group(0) for pattern, _ in _RECENCY for match in pattern.finditer(text)] if name else []
-    return name, spans
+    return name, [match.group(0) for pattern, _ in _RECENCY for match in pattern.finditer(text)]
 
 
 @lru_cache(maxsize=1)
