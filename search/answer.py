@@ -19,7 +19,7 @@ from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
 from search.parse import Query
-from search.rerank import recalls_earlier, says_changed
+from search.rerank import leaning, recalls_earlier, says_changed
 from search.select import changing, maybe_changing
 
 MAX_SENTENCES = 4
@@ -156,9 +156,9 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     wanted: int = 0) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
-    what was criticised or praised, ``tone`` (each sentence's tone from its vector, -1 to 1, in the direction asked)
-    raises the sentences reading that way (``wanted``: -1 for criticism, 1 for praise), and a report's own list of what
-    must improve counts as criticism, whatever its words' tone. ``query`` is the question's vector, or one row each for
+    what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
+    sentence's tone from its vector, above 0 approving), and a report's own list of what must improve counts as
+    criticism, whatever its words' tone. ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
@@ -169,17 +169,16 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     closeness = (vectors @ np.atleast_2d(query).T).max(axis=1)  # to the question or its topic, whichever is closer
     words = terms(topic)
     preference = {passage.rank: passage.preference for passage in passages}
-    toned = tone(vectors) if tone is not None else np.zeros(len(pieces))
-    if tone is not None and wanted:  # "Ensure that ..." reads neutral, yet it is the report's criticism
-        parts = {passage.rank: passage.chunk.part for passage in passages}
-        toned = np.array([-float(wanted) if parts[piece[0]] == IMPROVE else leaning
-                          for piece, leaning in zip(pieces, toned)])
+    toned = np.zeros(len(pieces))
+    if tone is not None and wanted:  # how far each leans the way asked; "Ensure that ..." reads neutral, yet criticises
+        listed = {passage.rank for passage in passages if passage.chunk.part == IMPROVE}
+        toned = np.where([piece[0] in listed for piece in pieces], -float(wanted), leaning(tone(vectors), wanted))
     sentences = []
-    for (rank, a, b, text), close, leaning in zip(pieces, closeness, toned):
+    for (rank, a, b, text), close, lean in zip(pieces, closeness, toned):
         overlap = _overlap(words, text)
         bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
-        bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(leaning)
+        bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
         sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * overlap + PRIOR / rank + bonus,
                                   float(close) + RELEVANCE_OVERLAP * overlap))
     return sentences

@@ -282,8 +282,8 @@ def _kind_words() -> str:
 
 def _recency(text: str) -> tuple[str | None, list[str]]:
     """Which inspection the question means ("latest", "previous", "next"), and the phrases that say so."""
-    name = next((name for pattern, name in _RECENCY if pattern.search(text)), None)
-    return name, [match.group(0) for pattern, _ in _RECENCY for match in pattern.finditer(text)]
+    found = [(name, [match.group(0) for match in pattern.finditer(text)]) for pattern, name in _RECENCY]
+    return next((name for name, spans in found if spans), None), [span for _, spans in found for span in spans]
 
 
 @lru_cache(maxsize=1)

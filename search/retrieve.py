@@ -40,7 +40,7 @@ from search.grades import GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import Query, focus, numerals, parse
-from search.rerank import NUDGE, first, leaning, nudge, spread, toned
+from search.rerank import NUDGE, first, nudge, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.tone import Tone
 
@@ -166,9 +166,8 @@ class Searcher:
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
-        tone = (lambda vectors: leaning(self.tone.of_many(vectors), wanted)) if wanted else None
         sentences = score_sentences(query.topic, vectors, passages, self.embedder, query.wants("grade"), by_rank,
-                                    query.quantity, tone, wanted)
+                                    query.quantity, self.tone.of_many, wanted)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]

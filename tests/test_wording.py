@@ -273,9 +273,9 @@ def test_the_tone_asked_for_outweighs_a_small_difference_in_closeness():
     query = np.array([1.0, 0.0], dtype=np.float32)
     closeness = np.array([0.9, 0.78])  # the approving sentence is a little closer to the question
     stored = {1: np.stack([closeness, np.sqrt(1 - closeness ** 2)], axis=1).astype(np.float32)}
-    criticism = lambda vectors: np.array([-1.0, 1.0])  # noqa: E731  how far each leans the way asked
+    tones = lambda vectors: np.array([1.0, -1.0])  # noqa: E731  the first approving, the second critical
     scored = score_sentences("", query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
-                             tone=criticism)
+                             tone=tones, wanted=-1)  # criticism asked
     assert max(scored, key=lambda sentence: sentence.score).text == "Practice is weak and plans drift."
 
 
