@@ -95,6 +95,8 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|because of|despite|in addition to|"
                           r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
                           re.I)
+# "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
+_EXISTENTIAL = re.compile(r"^There (?:is|are|was|were|has|have|had|remains?|continues?)\b")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # A heading read as a sentence: a line with no closing mark or table bar that states nothing (ingest/chunk.py's test
 # for a heading that is also a passage: no verb such as "is" or "requires", no "label: value") and is a few words long
@@ -240,6 +242,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         quotes = (*quotes, *(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown))
     if ask == "topic" and not query.dates and not query.wants("across"):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)
+    if maybe_changing(query):
+        quotes = _with_later(query, quotes, sentences, passages, boilerplate)
     if not query.quantity:
         return quotes
     stated = [item for item in quotes if states_quantity(item.text)]
@@ -267,6 +271,20 @@ def _with_newest(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Se
     own = [sentence for sentence in sentences if sentence.rank in mine and held(sentence.rank) == newest]
     added = [item for item in _best(query, own, passages, boilerplate)[:1] if item.text not in {q.text for q in quotes}]
     return tuple(_in_time_order([*quotes, *added], passages, reorder=False))
+
+
+def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
+                boilerplate: Container[str]) -> tuple[Quote, ...]:
+    """For a question that might ask whether something changed since the year it names ("... 2019 criticism
+    resolved"), whose quotes are all from that year or before while a later report was read: that report's best
+    sentence too, first, as the newest (retrieval reads such a report's closest passage for this)."""
+    since = query.dates.earliest()
+    later = _later(sentences, passages, since) if since is not None else []
+    ranks = {sentence.rank for sentence in later}
+    if any(rank in ranks for item in quotes for rank in item.passages):
+        return quotes
+    added = [item for item in _best(query, later, passages, boilerplate)[:1] if item.text not in {q.text for q in quotes}]
+    return tuple(_in_time_order([*quotes, *added], passages))
 
 
 def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
@@ -511,7 +529,7 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     if strict and _REFERS_BACK.match(text):
         before = [(a, b) for a, b in chunk.sentences or sentence_spans(chunk.text) if b <= sentence.start]
         if not before:
-            return None
+            return text if _EXISTENTIAL.match(text) else None
         if _heading(chunk.text[before[-1][0]:before[-1][1]]):  # "There has been ..." under a heading: no referent
             return text
         text = chunk.text[before[-1][0]:sentence.end].strip()

@@ -264,6 +264,47 @@ def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
     assert readable(Sentence(1, len(heading) + 2, len(text), sentence, 1.0), chunk, ()) == sentence
 
 
+@pytest.mark.parametrize("text, quoted", [
+    ("There is a joint homeless protocol between children's social care and housing.",
+     "There is a joint homeless protocol between children's social care and housing."),  # states something itself
+    ("There have been continued improvements in children's services.",
+     "There have been continued improvements in children's services."),
+    ("They are visited regularly by their social workers.", None),  # who "they" are is in a passage not read
+    ("There, children are visited regularly by their social workers.", None),
+])
+def test_a_sentence_opening_its_passage_with_there_is_reads_on_its_own(text, quoted):
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(text)),))
+    assert readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) == quoted
+
+
+def test_a_question_that_might_ask_about_change_since_a_year_also_quotes_the_later_report():
+    """A terse question naming 2019 that might ask whether what was found then changed: the 2019 sentence scores far
+    above the 2024 report's, yet the 2024 report's best sentence is quoted too, first, as the newer; read as a plain
+    topic question it gets 2019's alone."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    old, new = ("Homeless 16- and 17-year-olds are not told of their rights.",
+                "A joint protocol ensures that homeless 16- and 17-year-olds are assessed quickly.")
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(
+                            held=held, authority="Derbyshire", years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
+                for rank, text, held in ((1, old, "2019-09-19"), (2, new, "2024-01-12"))]
+    sentences = [Sentence(1, 0, len(old), old, 1.1, 0.8), Sentence(2, 0, len(new), new, 0.8, 0.7)]
+    question = parse("derbyshire homeless 16 17 year olds 2019 criticism resolved")
+    maybe = with_asks(question, frozenset({"topic"}), {"topic": 0.9, "change": 0.3})
+    assert [item.text for item in quote(maybe, sentences, passages, ())] == [new, old]
+    topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9, "change": 0.05})
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [old]
+
+
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
     """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
     gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
