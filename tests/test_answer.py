@@ -325,3 +325,17 @@ def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_th
     assert [(item.text, item.older) for item in quotes] == [(old, True), (new, False)]
     dated = with_asks(parse("How good were personal advisers in Leicestershire in 2017?"), frozenset({"topic"}), {"topic": 0.9})
     assert [item.text for item in quote(dated, sentences, passages, ())] == [old]
+
+
+@pytest.mark.parametrize("scores, shaped", [
+    ({"grade": 1.0, "reasons": 0.75}, "grade"),  # "leicester 2015 inadequate judgement": reasons read less surely
+    ({"grade": 0.96, "reasons": 1.0}, "reasons"),  # "how did it get to outstanding - what was behind it?"
+    ({"grade": 1.0, "reasons": 0.9}, "reasons"),  # both about as sure: the reasons, which say more
+    ({"change": 1.0, "grade": 1.0}, "change"),
+])
+def test_the_answer_is_shaped_for_the_reading_about_as_sure_as_the_surest(scores, shaped):
+    from search.answer import primary
+    from search.parse import parse, with_asks
+
+    query = with_asks(parse("leicester city 2015 inadequate judgement"), frozenset(scores), scores)
+    assert primary(query) == shaped
