@@ -84,7 +84,9 @@ CHANGED = 0.15
 IN_WORDS = 0.15
 THE_ROW = 0.3
 # A reading at least this likely shapes the answer alone; one taken as less sure (from SURE, 0.4, in search/intent.py)
-# is followed by the best sentence on the question's topic, so that a misread question still quotes what it is about.
+# is followed by the best sentence on the question's topic, so that a misread question still quotes what it is about;
+# led by it when the question is read as asking about a topic too ("How does Derbyshire's front door respond to
+# referrals?", read as asking for its improvement list at 0.5 and about its topic surely).
 SHAPED_ALONE = 0.6
 # Of several readings, the answer is shaped for the first in primary's order that is read within this of the surest
 # ("leicester 2015 inadequate judgement": a grade at 1.0 and reasons at 0.75 is answered with the grade). Chosen on
@@ -244,9 +246,10 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if ask != "facts" and not query.quantity:  # the lines about the inspection answer only what it asks of it
         sentences = _findings(sentences, passages)
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
-    if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too
-        shown = {item.text for item in quotes}
-        quotes = (*quotes, *(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown))
+    if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
+        shown = {item.text for item in quotes}  # first when the topic is read too
+        best = tuple(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown)
+        quotes = (*best, *quotes) if query.wants("topic") else (*quotes, *best)
     if ask == "topic" and not query.dates and not query.wants("across"):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)
     if maybe_changing(query):

@@ -183,6 +183,9 @@ def test_a_reading_taken_as_less_than_sure_is_followed_by_the_best_sentence_on_t
     sure = with_asks(question, frozenset({"reasons"}), {"reasons": 0.9, "topic": 0.3})
     assert [item.text for item in quote(unsure, sentences, passages, ())] == [headline, topic]
     assert [item.text for item in quote(sure, sentences, passages, ())] == [headline]
+    # read as asking about its topic too (surely), the topic's sentence leads
+    also_topic = with_asks(question, frozenset({"reasons", "topic"}), {"reasons": 0.5, "topic": 0.9})
+    assert [item.text for item in quote(also_topic, sentences, passages, ())] == [topic, headline]
 
 
 def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
