@@ -490,7 +490,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
 def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
                      rows: bool, templates: bool, limit: int, margin: float | None = None, ordered: bool = False,
                      strict: bool = True) -> list[Quote]:
-    """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words."""
+    """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words, down
+    to ``margin`` below the best quoted that is not a statement of a grade (unless ``rows``: grades are asked for)."""
     by_rank = _by_rank(passages)
     chosen: list[Quote] = []
     keys: list[str] = []  # each chosen quote's letters and digits
@@ -499,11 +500,12 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         text = readable(sentence, by_rank[sentence.rank].chunk, boilerplate, rows, templates, strict)
         if text is None:
             continue
-        best = sentence.score if best is None else best
+        if best is None and (rows or not GRADE_STATEMENT.search(text)):  # a grade sets the margin's bar only when
+            best = sentence.score  # grades are asked for (its table rows quoted): "... require improvement." is no finding
         key = _key(text)
         if any(key[:SAME_OPENING] == other[:SAME_OPENING] or key in other for other in keys):
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
-        if margin is not None and sentence.score < best - margin:
+        if margin is not None and best is not None and sentence.score < best - margin:
             break
         holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
         wider = [index for index, other in enumerate(keys) if other in key]

@@ -342,3 +342,27 @@ def test_the_answer_is_shaped_for_the_reading_about_as_sure_as_the_surest(scores
 
     query = with_asks(parse("leicester city 2015 inadequate judgement"), frozenset(scores), scores)
     assert primary(query) == shaped
+
+
+def test_a_sentence_stating_a_grade_sets_no_bar_for_the_findings_quoted_beside_it():
+    """A topic question whose best sentence states the grade ("... require improvement.") also quotes the findings
+    close to it, though they score more than the margin below it; a finding far below is still left out."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import MARGIN, Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    grade = "The support provided to care leavers in Derbyshire requires improvement."
+    near = "Care leavers who met with inspectors were critical of the support provided to them."
+    far = "Leaders have invested in accommodation for young people."
+    text = " ".join((grade, near, far))
+    spans = [(text.index(part), text.index(part) + len(part)) for part in (grade, near, far)]
+    passages = [Passage(1, Chunk("a.txt", text, 0, len(text), None, "x", None, tuple(spans), None, AREA),
+                        SimpleNamespace(id=1, description=SimpleNamespace(held="2019-09-19", authority="Derbyshire")))]  # type: ignore[arg-type]
+    scores = (1.15, 1.15 - 1.1 * MARGIN, 1.15 - 4 * MARGIN)
+    sentences = [Sentence(1, start, end, part, score, score) for (start, end), part, score in zip(spans, (grade, near, far), scores)]
+    topic = with_asks(parse("what did the 2019 inspection of derbyshire find about care leavers"), frozenset({"topic"}),
+                      {"topic": 0.9})
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [grade, near]
