@@ -480,7 +480,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if query.wants("across"):
         ranked = _one_per_document(ranked, passages)
         margin = None if margin is None else max(margin, ACROSS_MARGIN)
-    quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin)
+    quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin,
+                              grades_last=primary(query) == "topic")
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
         quotes = _readable_quotes(ranked, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=MARGIN,
                                   strict=False)
@@ -489,9 +490,10 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
 
 def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
                      rows: bool, templates: bool, limit: int, margin: float | None = None, ordered: bool = False,
-                     strict: bool = True) -> list[Quote]:
+                     strict: bool = True, grades_last: bool = False) -> list[Quote]:
     """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words, down
-    to ``margin`` below the best quoted that is not a statement of a grade (unless ``rows``: grades are asked for)."""
+    to ``margin`` below the best quoted that is not a statement of a grade (unless ``rows``: grades are asked for),
+    best first; statements of a grade after the findings when ``grades_last`` (a question on a topic alone)."""
     by_rank = _by_rank(passages)
     chosen: list[Quote] = []
     keys: list[str] = []  # each chosen quote's letters and digits
@@ -519,7 +521,7 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             break
         chosen.append(Quote(text, holders or (sentence.rank,), round(sentence.score, 4)))
         keys.append(key)
-    return chosen if ordered else sorted(chosen, key=lambda quote: -quote.score)
+    return chosen if ordered else sorted(chosen, key=lambda quote: (grades_last and bool(GRADE_STATEMENT.search(quote.text)), -quote.score))
 
 
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,

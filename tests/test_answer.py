@@ -346,7 +346,8 @@ def test_the_answer_is_shaped_for_the_reading_about_as_sure_as_the_surest(scores
 
 def test_a_sentence_stating_a_grade_sets_no_bar_for_the_findings_quoted_beside_it():
     """A topic question whose best sentence states the grade ("... require improvement.") also quotes the findings
-    close to it, though they score more than the margin below it; a finding far below is still left out."""
+    close to it, though they score more than the margin below it, and quotes them first; a finding far below is still
+    left out. A question read as asking why keeps the grade's statement first."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
@@ -365,4 +366,7 @@ def test_a_sentence_stating_a_grade_sets_no_bar_for_the_findings_quoted_beside_i
     sentences = [Sentence(1, start, end, part, score, score) for (start, end), part, score in zip(spans, (grade, near, far), scores)]
     topic = with_asks(parse("what did the 2019 inspection of derbyshire find about care leavers"), frozenset({"topic"}),
                       {"topic": 0.9})
-    assert [item.text for item in quote(topic, sentences, passages, ())] == [grade, near]
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [near, grade]
+    why = with_asks(parse("why did derbyshire require improvement for care leavers in 2019"), frozenset({"reasons"}),
+                    {"reasons": 0.9})
+    assert [item.text for item in quote(why, sentences, passages, ())] == [grade, near]
