@@ -184,7 +184,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, lean in zip(pieces, closeness, toned):
         overlap = _overlap(words, text)
-        bonus = GRADE_BONUS if grades and GRADE_STATEMENT.search(text) else 0.0
+        bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
         sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * overlap + PRIOR / rank + bonus,
@@ -289,12 +289,14 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
     resolved"), whose quotes are all from that year or before while a later report was read: that report's best
     sentence too, first, as the newest (retrieval reads such a report's closest passage for this)."""
     since = query.dates.earliest()
-    later = _later(sentences, passages, since) if since is not None else []
+    if since is None:
+        return quotes
+    later = _later(sentences, passages, since)
     ranks = {sentence.rank for sentence in later}
     if any(rank in ranks for item in quotes for rank in item.passages):
         return quotes
     added = [item for item in _best(query, later, passages, boilerplate)[:1] if item.text not in {q.text for q in quotes}]
-    return tuple(_in_time_order([*quotes, *added], passages))
+    return tuple(_in_time_order([*quotes, *added], passages)) if added else quotes
 
 
 def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
@@ -402,7 +404,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
     """The sentences of the leading grade row's report that state its grade: a sentence in words first (the report's
     headline or judgement line saying that grade), then the row itself (else any statement of a grade in that report)."""
     if not statements:
-        return [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)]
+        return [sentence for sentence in sentences if _mentions_grade(sentence.text)]
     by_rank = _by_rank(passages)
     document = by_rank[statements[0][0]].document.id if statements[0][0] in by_rank else None
     stated = _key(statements[0][1])
@@ -411,7 +413,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
     chosen = []
     for sentence in sentences:
         passage = by_rank.get(sentence.rank)
-        if passage is None or passage.document.id != document or not GRADE_STATEMENT.search(sentence.text):
+        if passage is None or passage.document.id != document or not _mentions_grade(sentence.text):
             continue
         key = _key(sentence.text)
         same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(sentence.text)
@@ -423,7 +425,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
             other = asked is not None and area is not None and area != asked
             bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * (the_row - other)
             chosen.append(replace(sentence, score=sentence.score + bonus))
-    return chosen or [sentence for sentence in sentences if GRADE_STATEMENT.search(sentence.text)
+    return chosen or [sentence for sentence in sentences if _mentions_grade(sentence.text)
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
 
 
@@ -502,7 +504,7 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         text = readable(sentence, by_rank[sentence.rank].chunk, boilerplate, rows, templates, strict)
         if text is None:
             continue
-        if best is None and (rows or not GRADE_STATEMENT.search(text)):  # a grade sets the margin's bar only when
+        if best is None and (rows or not _mentions_grade(text)):  # a grade sets the margin's bar only when
             best = sentence.score  # grades are asked for (its table rows quoted): "... require improvement." is no finding
         key = _key(text)
         if any(key[:SAME_OPENING] == other[:SAME_OPENING] or key in other for other in keys):
@@ -521,7 +523,7 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             break
         chosen.append(Quote(text, holders or (sentence.rank,), round(sentence.score, 4)))
         keys.append(key)
-    return chosen if ordered else sorted(chosen, key=lambda quote: (grades_last and bool(GRADE_STATEMENT.search(quote.text)), -quote.score))
+    return chosen if ordered else sorted(chosen, key=lambda quote: (grades_last and _mentions_grade(quote.text), -quote.score))
 
 
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,
@@ -550,6 +552,12 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         if text.split("\n")[0].rstrip().endswith(":") or " | " in text:
             return None
     return text
+
+
+def _mentions_grade(text: str) -> bool:
+    """True when ``text`` words a grade as stated (GRADE_STATEMENT: "... require improvement.", "| Good"), more
+    loosely than ingest.grades.states_grade, which reads a judgement area's grade."""
+    return bool(GRADE_STATEMENT.search(text))
 
 
 def _heading(line: str) -> bool:
