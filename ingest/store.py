@@ -355,6 +355,7 @@ class Index:
         # Passages read, remembered: a question reads some fifty (to rank, to quote, to judge whether they answer),
         # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
         self._chunks: dict[int, StoredChunk] = {}
+        self._ids_of: dict[int, tuple[int, ...]] | None = None  # each document's chunk ids, read once
 
     @property
     def version(self) -> str:
@@ -457,8 +458,10 @@ class Index:
         return _remembered(self._used, phrase, lambda: bool(self._rows(sql, (_fts5([phrase]),))), REMEMBERED)
 
     def warm(self) -> None:
-        """Read the terms ahead (the rest is a local file, read as fast on a first question as on any)."""
+        """Read the terms and each document's passages ahead (the rest is a local file, read as fast on a first
+        question as on any)."""
         self.terms()
+        self._document_ids()
 
     def terms(self) -> dict[str, int]:
         """Every full-text term (a stem, as the full-text index keeps words) with how many passages use it."""
@@ -506,10 +509,19 @@ class Index:
 
     def chunk_ids(self, document_ids: Iterable[int]) -> frozenset[int]:
         """The ids of every chunk of these documents."""
-        ids = list(document_ids)
-        marks = ",".join("?" * len(ids))
-        rows = self._rows(f"SELECT id FROM chunks WHERE document IN ({marks})", ids) if ids else []
-        return frozenset(int(row[0]) for row in rows)
+        ids_of = self._document_ids()
+        return frozenset(chunk for document in document_ids for chunk in ids_of.get(document, ()))
+
+    def _document_ids(self) -> dict[int, tuple[int, ...]]:
+        """Each document's chunk ids, read once per loaded index (a question naming councils selects their documents'
+        passages: one query of thousands of rows each time, 8 ms of a question's 40 on the national sample; a race
+        reads the same twice, harmlessly). Small: two integers a passage."""
+        if self._ids_of is None:
+            grouped: dict[int, list[int]] = {}
+            for document, chunk in self._rows("SELECT document, id FROM chunks ORDER BY id"):
+                grouped.setdefault(int(document), []).append(int(chunk))
+            self._ids_of = {document: tuple(chunks) for document, chunks in grouped.items()}
+        return self._ids_of
 
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         """The stored chunks with these ids, in the order given."""

@@ -86,6 +86,9 @@ def test_dense_search_is_exact_and_a_filter_is_applied_inside_the_ranking(store_
     derby = next(doc for doc in index.documents() if doc.file == "derby.txt")
     allowed = index.chunk_ids([derby.id])
     assert len(allowed) == 2 and {i for i, _ in index.search(query, 5, allowed)} == allowed
+    assert allowed == {item.id for item in index.document_chunks(derby.id)}
+    assert index.chunk_ids([derby.id, -1]) == allowed and index.chunk_ids([]) == frozenset()
+    assert index.chunk_ids(doc.id for doc in index.documents()) == {item.id for item in every}
     assert index.search(query, 5, frozenset()) == []
 
 
