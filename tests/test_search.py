@@ -157,3 +157,33 @@ def test_a_question_that_might_ask_about_change_reads_the_closest_passage_of_a_l
     assert [i for i, _ in moved[:PASSAGES_READ]] == [0, 1, 2, 3, 11]
     assert sorted(moved) == sorted(ranked)  # nothing lost
     assert _with_later(ranked, fused, chunks, 2024) == ranked  # no later report: as ranked
+
+
+def test_relevance_feedback_reaches_passages_worded_like_those_found_first():
+    import numpy as np
+
+    from search.retrieve import relevance_feedback
+
+    question, answer_wording, other = np.eye(4, dtype=np.float32)[:3]
+    found = np.vstack([question + answer_wording, question + answer_wording]) / np.sqrt(2)
+    moved = relevance_feedback(question, found, 0.3)
+    assert np.isclose(np.linalg.norm(moved), 1.0)
+    assert moved @ answer_wording > 0.15 > question @ answer_wording  # shares none of the question's words, now found
+    assert moved @ question > moved @ answer_wording and moved @ other == 0  # still the question first, nothing else
+    assert np.allclose(relevance_feedback(question, found, 0.0), question)
+
+
+def test_the_dense_ranking_also_searches_with_the_question_moved_towards_what_it_found(searcher, monkeypatch):
+    import numpy as np
+
+    from search.retrieve import FEEDBACK_FROM, RELEVANCE_FEEDBACK, fuse, relevance_feedback
+
+    searched = []
+    original = searcher.index.search
+    monkeypatch.setattr(searcher.index, "search", lambda vector, *rest: searched.append(vector) or original(vector, *rest))
+    query, vectors = searcher.read("How are young people helped when they leave care?")
+    searcher._rank(query.topic, vectors, None, "dense")
+    assert len(searched) == 3  # the question, its topic, and the question moved towards the passages found first
+    first = fuse([original(vector, 50) for vector in vectors])[:FEEDBACK_FROM]
+    found = np.vstack([searcher.index.vector(i) for i, _ in first])
+    assert np.allclose(searched[2], relevance_feedback(vectors[0], found, RELEVANCE_FEEDBACK), atol=1e-6)
