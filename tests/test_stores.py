@@ -15,7 +15,7 @@ from conftest import FakeEmbedder
 from ingest.errors import IndexBusy, IndexMismatch, IndexMissing
 from ingest.pipeline import ingest
 from ingest.remove import remove
-from ingest.store import LAST_RUN, WITHDRAWN
+from ingest.store import LAST_RUN, WITHDRAWN, Index
 from ingest.stores import open_store
 from search.retrieve import open_searcher
 
@@ -92,7 +92,7 @@ def test_dense_search_is_exact_and_a_filter_is_applied_inside_the_ranking(store_
     assert index.search(query, 5, frozenset()) == []
 
 
-def test_full_text_ranks_phrases_within_a_filter(store_settings, reports):
+def test_full_text_ranks_phrases_within_a_filter(store_settings, reports, monkeypatch):
     index = built(store_settings, reports).load()
     found = index.lexical(["care leavers"], 10)
     texts = [item.chunk.text for item in index.chunks(i for i, _ in found)]
@@ -103,6 +103,13 @@ def test_full_text_ranks_phrases_within_a_filter(store_settings, reports):
     assert {i for i, _ in index.lexical(["care leavers", "supervision"], 10, allowed)} == allowed
     assert index.lexical(["care leavers"], 10, frozenset()) == [] and index.lexical([], 10) == []
     assert index.matching(["care leavers", "fostering", "supervision", "the"], allowed) == [2, 0, 1, 0]
+    scattered = frozenset(item.id for doc in index.documents() for item in index.document_chunks(doc.id)[::2])
+    searched = (index.lexical(["care leavers", "supervision"], 10, scattered), index.matching(["care"], scattered))
+    if isinstance(index, Index):  # the embedded store seeks runs of ids, or passes a list of ids when there are many
+        monkeypatch.setattr("ingest.store.SPANS_SEARCHED", 0)
+        assert (index.lexical(["care leavers", "supervision"], 10, scattered), index.matching(["care"], scattered)) == searched
+    assert {i for i, _ in searched[0]} <= scattered and searched[1][0] == sum(
+        index.matching(["care"], frozenset({i}))[0] for i in scattered) > 0
     assert index.matching(["care leavers", "leavers care", "supervision", " "]) == [3, 0, 1, 0] == index.matching(
         ["care leavers", "leavers care", "supervision", " "])  # over every passage (and remembered, where it is)
     assert index.mentions("private fostering") and index.mentions("Fostering") and not index.mentions("leavers care")
