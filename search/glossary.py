@@ -40,9 +40,11 @@ class Glossary:
         "notts UASC (unaccompanied asylum-seeking children)"), for the embedding model, which knows few of the sector's
         abbreviations. An abbreviation is a phrase written without spaces, of at most ABBREVIATION letters and digits
         ("UASC", "B&B"), that is not its group's first (full) phrase; one the text already spells out is left alone."""
-        words = tuple(_WORDS.findall(text.lower()))
+        lowered = text.lower()
+        words = tuple(_WORDS.findall(lowered))
         candidates = {abbreviation: number for abbreviation, number in self.abbreviations
-                      if len(self.groups[number][0]) >= 2 and not _contains(words, self.groups[number][0])}
+                      if abbreviation in lowered  # most questions hold none: no pattern of them all is tried
+                      and len(self.groups[number][0]) >= 2 and not _contains(words, self.groups[number][0])}
         if not candidates:
             return text
         done: set[int] = set()
