@@ -216,8 +216,9 @@ def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspect
 
 
 def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
-    """Two councils' best sentences 0.12 apart: "which councils ...?" quotes both; a question about one topic quotes
-    the best alone (0.12 is beyond the margin for joining an answer, within the margin across councils)."""
+    """Two councils' best sentences 0.12 apart, in the first and fourth passages read: "which councils ...?" quotes
+    both; a question about one topic quotes the best alone (0.12 is beyond the margin for joining an answer, within the
+    margin across councils, and the fourth passage is beyond those whose best sentence a topic's answer may add)."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
@@ -229,8 +230,8 @@ def test_a_question_across_councils_quotes_each_council_a_little_further_below_t
              "Bed and breakfast was used for two young people last year.")
     passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
                         SimpleNamespace(id=rank, description=SimpleNamespace(held="2024-01-01", authority=str(rank))))  # type: ignore[arg-type]
-                for rank, text in enumerate(texts, start=1)]
-    sentences = [Sentence(1, 0, len(texts[0]), texts[0], 0.9, 0.9), Sentence(2, 0, len(texts[1]), texts[1], 0.78, 0.78)]
+                for rank, text in zip((1, 4), texts)]
+    sentences = [Sentence(1, 0, len(texts[0]), texts[0], 0.9, 0.9), Sentence(4, 0, len(texts[1]), texts[1], 0.78, 0.78)]
     question = parse("which councils used bed and breakfast for care leavers")
     across = with_asks(question, frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
     topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9})
@@ -370,3 +371,32 @@ def test_a_sentence_stating_a_grade_sets_no_bar_for_the_findings_quoted_beside_i
     why = with_asks(parse("why did derbyshire require improvement for care leavers in 2019"), frozenset({"reasons"}),
                     {"reasons": 0.9})
     assert [item.text for item in quote(why, sentences, passages, ())] == [grade, near]
+
+
+@pytest.mark.parametrize(("rank", "score", "added"), [
+    (2, 0.7, True),  # another of the first three passages, within the margin: its best sentence too
+    (3, 0.7, True),
+    (2, 0.6, False),  # too far below the best sentence
+    (4, 0.7, False),  # beyond the first three passages
+])
+def test_a_topic_answered_from_one_passage_also_quotes_another_passage_close_behind(rank, score, added):
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import ANOTHER_MARGIN, Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    first = "Care leavers value their personal advisers, who keep in touch. Most live in suitable homes."
+    second = "Planning for leaving care starts too late for some young people."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X"))
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, spans, None, AREA), document)  # type: ignore[arg-type]
+                for rank, text, spans in ((1, first, ((0, 62), (63, len(first)))), (rank, second, ((0, len(second)),)))]
+    sentences = [Sentence(1, 0, 62, first[:62], 0.9, 0.9), Sentence(1, 63, len(first), first[63:], 0.85, 0.85),
+                 Sentence(rank, 0, len(second), second, score, score)]
+    assert 0.9 - 0.7 < ANOTHER_MARGIN < 0.9 - 0.6
+    topic = with_asks(parse("how are care leavers supported in X"), frozenset({"topic"}), {"topic": 0.9})
+    quoted = [item.text for item in quote(topic, sentences, passages, ())]
+    assert quoted == [first[:62], first[63:], *([second] if added else [])]
+    grade = with_asks(parse("how are care leavers supported in X"), frozenset({"grade"}), {"grade": 0.9})
+    assert second not in [item.text for item in quote(grade, sentences, passages, ())]  # a topic's answer only
