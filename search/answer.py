@@ -171,12 +171,14 @@ class Passage:
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
                     quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
-                    wanted: int = 0) -> list[Sentence]:
+                    wanted: int = 0, meaning: Sequence[str] = ()) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
     sentence's tone from its vector, above 0 approving), and a report's own list of what must improve counts as
-    criticism, whatever its words' tone. ``query`` is the question's vector, or one row each for
+    criticism, whatever its words' tone. ``meaning``: the full forms of abbreviations in the topic that have no word
+    of their own ("bed and breakfast" for "B&B"), counted in the score's word overlap (not in the relevance, on which
+    the "not found" threshold was fitted). ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
@@ -186,6 +188,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     vectors = _sentence_vectors(passages, pieces, embedder, stored or {})
     closeness = (vectors @ np.atleast_2d(query).T).max(axis=1)  # to the question or its topic, whichever is closer
     words = terms(topic)
+    scored_words = terms(" ".join([topic, *meaning])) if meaning else words
     preference = {passage.rank: passage.preference for passage in passages}
     toned = np.zeros(len(pieces))
     if tone is not None and wanted:  # how far each leans the way asked; "Ensure that ..." reads neutral, yet criticises
@@ -194,10 +197,11 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, lean in zip(pieces, closeness, toned):
         overlap = _overlap(words, text)
+        scored = _overlap(scored_words, text) if meaning else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
-        sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * overlap + PRIOR / rank + bonus,
+        sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * scored + PRIOR / rank + bonus,
                                   float(close) + RELEVANCE_OVERLAP * overlap))
     return sentences
 

@@ -35,6 +35,14 @@ class Glossary:
         return extra
 
 
+    def full_forms_of_wordless(self, text: str) -> list[str]:
+        """The full form of each abbreviation in ``text`` whose letters a sign splits ("B&B", "B&Bs": "bed and
+        breakfast"), once each: a search for the text's words reads only fragments of such an abbreviation ("b", "bs")."""
+        lowered = text.lower()
+        return list(dict.fromkeys(self.written[number] for abbreviation, number in self.abbreviations
+                                  if len(_WORDS.findall(abbreviation)) > 1
+                                  and abbreviation in lowered and re.search(_as_token(abbreviation), lowered)))
+
     def spelled_out(self, text: str) -> str:
         """``text`` with each abbreviation a glossary knows followed by its full form in brackets ("notts UASC" ->
         "notts UASC (unaccompanied asylum-seeking children)"), for the embedding model, which knows few of the sector's

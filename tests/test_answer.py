@@ -99,6 +99,33 @@ def test_the_glossary_spells_out_abbreviations_for_the_model():
         "which LAs use B&Bs (bed and breakfast)? a b&b"  # written with a sign, and once only
 
 
+def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overlap():
+    """"B&B" gives the word search only fragments ("b"), so a sentence saying "bed and breakfast" shared none of the
+    topic's words with it, and one saying "young people" outscored it; its full form counts instead (for the score,
+    not the relevance on which "not found" was fitted). An abbreviation of its own word ("PAs") is left alone."""
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+    from search.answer import Passage, score_sentences
+
+    glossary = parse("bed and breakfast | B&B | B&Bs\npersonal adviser | PA | PAs\n")
+    assert glossary.full_forms_of_wordless("councils using B&Bs or a b&b for young people") == ["bed and breakfast"]
+    assert glossary.full_forms_of_wordless("PAs for care leavers") == [] == glossary.full_forms_of_wordless("BBB&Bx")
+    text = "Bed and breakfast is never used for young people. Young people are well supported by their workers."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 49), (50, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {1: np.array([[0.6, 0.8], [0.65, np.sqrt(1 - 0.65 ** 2)]], dtype=np.float32)}  # the second a little closer
+    topic = "councils no B&B for young people"
+    plain, meant = (score_sentences(topic, query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
+                                    meaning=meaning) for meaning in ((), glossary.full_forms_of_wordless(topic)))
+    assert max(plain, key=lambda sentence: sentence.score).text.startswith("Young people")
+    assert max(meant, key=lambda sentence: sentence.score).text.startswith("Bed and breakfast")
+    assert [sentence.relevance for sentence in plain] == [sentence.relevance for sentence in meant]
+
+
 def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_searcher):
     result = corpus_searcher.ask("leics CiC life story work", k=5)
     assert not any("CiC" in note for note in result.notes)
