@@ -34,7 +34,6 @@ class Glossary:
                 extra += [" ".join(phrase) for phrase in group if not _contains(words, phrase)]
         return extra
 
-
     def full_forms_of_wordless(self, text: str) -> list[str]:
         """The full form of each abbreviation in ``text`` whose letters a sign splits ("B&B", "B&Bs": "bed and
         breakfast"), once each: a search for the text's words reads only fragments of such an abbreviation ("b", "bs")."""
