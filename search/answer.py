@@ -261,8 +261,7 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         sentences = _findings(sentences, passages)
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
-        shown = {item.text for item in quotes}  # first when the topic is read too
-        best = tuple(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown)
+        best = _one_more(query, quotes, sentences, passages, boilerplate)  # first when the topic is read too
         quotes = (*best, *quotes) if query.wants("topic") else (*quotes, *best)
     if ask == "topic" and not query.dates and not query.wants("across"):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)
@@ -295,7 +294,7 @@ def _with_newest(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Se
     if any(held(item.passages[0]) == newest for item in quotes):
         return quotes
     own = [sentence for sentence in sentences if sentence.rank in mine and held(sentence.rank) == newest]
-    added = [item for item in _best(query, own, passages, boilerplate)[:1] if item.text not in {q.text for q in quotes}]
+    added = _one_more(query, quotes, own, passages, boilerplate)
     return tuple(_in_time_order([*quotes, *added], passages, reorder=False))
 
 
@@ -310,8 +309,7 @@ def _with_another_passage(query: Query, quotes: tuple[Quote, ...], sentences: Se
     top = max(sentence.score for sentence in sentences)
     other = [sentence for sentence in sentences
              if sentence.rank not in used and sentence.rank <= ANOTHER_FROM and sentence.score >= top - ANOTHER_MARGIN]
-    shown = {item.text for item in quotes}
-    return (*quotes, *(item for item in _best(query, other, passages, boilerplate)[:1] if item.text not in shown))
+    return (*quotes, *_one_more(query, quotes, other, passages, boilerplate))
 
 
 def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -326,8 +324,15 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
     ranks = {sentence.rank for sentence in later}
     if any(rank in ranks for item in quotes for rank in item.passages):
         return quotes
-    added = [item for item in _best(query, later, passages, boilerplate)[:1] if item.text not in {q.text for q in quotes}]
+    added = _one_more(query, quotes, later, passages, boilerplate)
     return tuple(_in_time_order([*quotes, *added], passages)) if added else quotes
+
+
+def _one_more(query: Query, quotes: Sequence[Quote], sentences: Sequence[Sentence], passages: Sequence[Passage],
+              boilerplate: Container[str]) -> tuple[Quote, ...]:
+    """The best quote of ``sentences`` (none, or one) when ``quotes`` do not already hold it."""
+    shown = {item.text for item in quotes}
+    return tuple(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown)
 
 
 def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
