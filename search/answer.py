@@ -95,11 +95,12 @@ IN_WORDS = 0.15
 THE_ROW = 0.3
 # A reading at least this likely shapes the answer alone; one taken as less sure (from SURE, 0.4, in search/intent.py)
 # is followed by the best sentence on the question's topic, so that a misread question still quotes what it is about;
-# led by it when the question is read as asking about a topic too ("How does Derbyshire's front door respond to
-# referrals?", read as asking for its improvement list at 0.5 and about its topic surely).
+# led by it when the question is read as asking about a topic too (read as asking for the improvement list at 0.5
+# and about a practice surely).
 SHAPED_ALONE = 0.6
 # Of several readings, the answer is shaped for the first in primary's order that is read within this of the surest
-# ("leicester 2015 inadequate judgement": a grade at 1.0 and reasons at 0.75 is answered with the grade). Chosen on
+# (a terse query naming a year and a grade word, read as a grade at 1.0 and reasons at 0.75, is answered with the
+# grade). Chosen on
 # the development files: 0.1 and 0.2 gained a rewording's answer and first sentence and lost nothing; 0.35 gained nothing.
 PRIMARY_MARGIN = 0.2
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
@@ -314,7 +315,7 @@ def _with_another_passage(query: Query, quotes: tuple[Quote, ...], sentences: Se
 
 def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
                 boilerplate: Container[str]) -> tuple[Quote, ...]:
-    """For a question that might ask whether something changed since the year it names ("... 2019 criticism
+    """For a question that might ask whether something changed since the year it names ("<topic> <year> ...
     resolved"), whose quotes are all from that year or before while a later report was read: that report's best
     sentence too, first, as the newest (retrieval reads such a report's closest passage for this)."""
     since = query.dates.earliest()

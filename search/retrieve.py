@@ -448,7 +448,7 @@ def open_searcher(
 
 def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]], chunks: Mapping[int, StoredChunk],
                 year: int | None) -> list[tuple[int, float]]:
-    """For a question that might ask whether something changed since ``year`` ("2019 criticism resolved"): among the
+    """For a question that might ask whether something changed since ``year`` ("<topic> <year> resolved"): among the
     passages read, the closest passage of a later report as the search first ranked them (``fused``: before the
     tone asked for, which describes what was found then, and the question's years ranked anything up)."""
     later = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
