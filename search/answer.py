@@ -100,8 +100,8 @@ THE_ROW = 0.3
 SHAPED_ALONE = 0.6
 # Of several readings, the answer is shaped for the first in primary's order that is read within this of the surest
 # (a terse query naming a year and a grade word, read as a grade at 1.0 and reasons at 0.75, is answered with the
-# grade). Chosen on
-# the development files: 0.1 and 0.2 gained a rewording's answer and first sentence and lost nothing; 0.35 gained nothing.
+# grade). Chosen on the development files: 0.1 and 0.2 gained a rewording's answer and first sentence and lost
+# nothing; 0.35 gained nothing.
 PRIMARY_MARGIN = 0.2
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
