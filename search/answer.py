@@ -318,7 +318,7 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
     """For a question that might ask whether something changed since the year it names ("<topic> <year> ...
     resolved"), whose quotes are all from that year or before while a later report was read: that report's best
     sentence too, first, as the newest (retrieval reads such a report's closest passage for this)."""
-    since = query.dates.earliest()
+    since = query.dates.start()
     if since is None:
         return quotes
     later = _later(sentences, passages, since)
@@ -349,7 +349,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "improve":
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
-        since = query.dates.earliest() if changing(query) else None
+        since = query.dates.start() if changing(query) else None
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          + CHANGED * _names_year(sentence.text, since))
                  for sentence in _later(sentences, passages, since, query.dates.latest() if since else None)]

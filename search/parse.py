@@ -101,6 +101,12 @@ class Dates:
         named = [*self.years, *([self.since] if self.since else []), *([self.until] if self.until else [])]
         return min(named) if named else None
 
+    def start(self) -> int | None:
+        """The year a change is measured from: "since 2015", or the first year named; None when a range is given only
+        by its end ("by 2019", "before 2020"), whose start is any earlier report."""
+        named = [*self.years, *([self.since] if self.since else [])]
+        return min(named) if named else None
+
     def latest(self) -> int | None:
         """The last year named when a question names more than one ("between 2020 and 2024", "since 2016 ... in
         2020"), else None."""

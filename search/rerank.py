@@ -92,7 +92,7 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
         if query.wants("reasons"):  # the reasons, not the grade restated
             bonus += NUDGE * ((item.chunk.part == SUMMARY) + gives_reasons(text) - 2 * states_grade(text))
         if query.wants("change"):  # what changed, above all since the year the question starts from
-            start = query.dates.earliest()
+            start = query.dates.start()
             later = start is not None and min(item.document.description.years(), default=0) > start
             bonus += NUDGE * (says_changed(text) + (later and str(start) in text))
         scored.append((chunk_id, score + bonus))

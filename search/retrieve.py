@@ -267,7 +267,7 @@ class Searcher:
                            if item.id not in chunks})
             ranked = spread(ranked, chunks, per_document=1, k=k)
         if maybe_changing(query):
-            ranked = _with_later(ranked, fused, chunks, query.dates.earliest())
+            ranked = _with_later(ranked, fused, chunks, query.dates.start())
         return ranked
 
     def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,

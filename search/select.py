@@ -125,10 +125,10 @@ def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
         steps.append((list(councils), lambda doc: doc.description.authority in councils, ""))
     dates = query.dates
     if dates and changing(query):
-        start, end = dates.earliest(), dates.until if dates.since else None
-        steps.append(([f"from {start}" + (f" to {end}" if end else "")],
-                      lambda doc: doc.description.within(str(start), str(end) if end else None),
-                      f"No indexed report of {who} is from {start} on; searching every year."))
+        start, end = dates.start(), dates.until
+        span = f"from {start}" + (f" to {end}" if end else "") if start else f"up to {end}"
+        steps.append(([span], lambda doc: doc.description.within(str(start) if start else None, str(end) if end else None),
+                      f"No indexed report of {who} is {span if end else span + ' on'}; searching every year."))
     elif dates and not maybe_changing(query):
         years = set(dates.years)
         steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
@@ -235,7 +235,7 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     if not from_question or query.wants("across"):
         return ()
     order = sorted({doc.description.held or "" for doc in pool})
-    start, end = query.dates.earliest(), query.dates.latest()
+    start, end = query.dates.start(), query.dates.latest()
     named = set(query.dates.years)
     after = None
     if named and not any(doc.description.years() & named for doc in pool):

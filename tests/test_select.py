@@ -41,6 +41,17 @@ def test_a_change_question_starts_from_the_year_it_names_and_prefers_what_came_a
     assert chosen.preference(3) > chosen.preference(2) > chosen.preference(1)
 
 
+def test_a_change_up_to_a_year_keeps_to_that_year_and_before_and_prefers_the_last_of_them():
+    # "by 2019" ends the change: the reports after it say nothing about whether it had improved by then
+    chosen = select(asking("Had Notts improved its assessments by 2022?", "change", "topic"), DOCUMENTS)
+    assert chosen.documents == (1, 2) and chosen.labels == ("Nottinghamshire", "up to 2022")
+    assert chosen.preference(2) > chosen.preference(1)
+    assert parse("improved by 2022?").dates.start() is None
+    assert parse("improved between 2019 and 2022?").dates.start() == 2019
+    ranged = select(asking("Notts was criticised in 2019: had it improved by 2022?", "change", "topic"), DOCUMENTS)
+    assert ranged.documents == (1, 2) and ranged.labels == ("Nottinghamshire", "from 2019 to 2022")
+
+
 def test_a_year_that_names_the_report_asked_about_filters():
     chosen = select(asking("What were Nottinghamshire's areas for improvement from the May 2024 inspection?", "improve"),
                     DOCUMENTS)
