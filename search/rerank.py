@@ -61,7 +61,7 @@ def gives_reasons(text: str) -> bool:
 # fitted: findings run at 0.75-0.9).
 PROSE = 0.5
 _WORDS = re.compile(r"[^\W\d_]+")
-# A nudge in reciprocal-rank-fusion units, where the top passage scores about 1/61 + 1/61 = 0.033.
+# A nudge in reciprocal-rank-fusion units, where the top passage scores about 1/41 + 1/41 = 0.049.
 NUDGE = 0.008
 # Difference from the candidates' median tone (closeness to praise minus closeness to criticism) that counts as a
 # clear tone (set, not fitted: half the spread between the quartiles over the shared reports' passages, 0.085-0.236).
