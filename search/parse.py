@@ -13,6 +13,7 @@ from pathlib import Path
 from ingest import authorities
 from search import scope
 from search.scope import OutOfScope
+from search.spelling import Correction
 
 KINDS_DATA = Path(__file__).with_name("data") / "kinds.txt"
 # What a question can ask for (search/intent.py reads it from labelled examples; "topic" when unsure), and whether
@@ -135,6 +136,7 @@ class Query:
     out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
     asks: frozenset[str] = frozenset({"topic"})  # what it asks for (search/intent.py)
     scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
+    corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""

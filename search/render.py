@@ -227,6 +227,7 @@ def understood_json(result: Result) -> dict:
         "asks_scores": {ask: round(score, 3) for ask, score in query.scores}, "quantity": query.quantity,
         "tone": query.tone, "missing": list(selection.missing), "out_of_scope": [item.phrase for item in query.out_of_scope],
         "guessed": {council.written: council.name for council in query.councils if council.guessed},
+        "corrected": {item.written: item.read_as for item in query.corrections},
         "decided_by": result.verdict.by,
     }
 

@@ -42,6 +42,7 @@ from search.lexical import STOPWORDS, phrases, terms
 from search.parse import Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
+from search.spelling import Vocabulary, corrected
 from search.tone import Tone
 
 MODES = ("hybrid", "dense", "lexical")
@@ -132,6 +133,7 @@ class Searcher:
         self.tone = Tone(embedder)
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
+        self.vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()))
 
     def prepare(self) -> None:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
@@ -146,9 +148,28 @@ class Searcher:
         question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
         text = numerals(" ".join(question.split()))
         query = parse(text, self.index.mentions)
+        text, corrections = corrected(text, self.vocabulary, self._as_written(query))
+        if corrections:  # "notts private fostring": read as "fostering", and said on the page
+            query = replace(parse(text, self.index.mentions), corrections=corrections)
         spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
         vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])
         return self.intents.read(query, vectors[2]), vectors[:2]
+
+    def _as_written(self, query: Query) -> Callable[[str], bool]:
+        """Which words of a question are kept as written, not read as a report word they resemble: those naming
+        councils ("leics", "rotheram"), the glossary's, the words the example questions ask with ("sorted"), and in a
+        question written with capitals, capitalised words after its first (names: "Thursday")."""
+        councils = {word.lower() for council in query.councils for word in re.findall(r"[A-Za-z]+", council.written)}
+        capitals = query.text[:1].isupper() and any(character.islower() for character in query.text)
+        opening = re.match(r"\W*([A-Za-z]+)", query.text)
+
+        def keep(word: str) -> bool:
+            lower = word.lower()
+            return lower in STOPWORDS or lower in councils or lower in self.intents.vocabulary \
+                or (capitals and word[0].isupper() and not (opening and word == opening.group(1))) \
+                or bool(self.glossary.expand(lower))
+
+        return keep
 
     def ask(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid", where: Where | None = None,
             within: Sequence[int] | None = None) -> Result:
@@ -188,7 +209,8 @@ class Searcher:
         evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, best, not verdict.answered)
-        notes = (*selection.notes, *table.notes, *verdict.reasons)
+        read_as = tuple(f"Read “{item.written}” as “{item.read_as}”." for item in query.corrections)
+        notes = (*read_as, *selection.notes, *table.notes, *verdict.reasons)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
