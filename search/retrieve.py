@@ -410,6 +410,9 @@ def relevance_feedback(question: np.ndarray, found: np.ndarray, weight: float) -
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)(?<![&\w])[A-Z][A-Za-z]{2,}(?:[-\s][A-Z][A-Za-z]{2,})*\b")
 _COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
+# Days and months are capitalised without naming anything a report would be about ("before Thursday's meeting").
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december""".split())
 
 
 def proper_names(query: Query) -> list[str]:
@@ -420,7 +423,8 @@ def proper_names(query: Query) -> list[str]:
     councils = " ".join(name for council in query.councils for name in (council.name, council.written)).lower()
     names = []
     for match in _NAME.finditer(text):
-        words = [word for word in match.group(0).split() if word.lower() not in _COMMON_NAMES and word.lower() not in councils]
+        words = [word for word in match.group(0).split() if word.lower() not in _COMMON_NAMES | _CALENDAR
+                 and word.lower() not in councils]
         names += [word for word in words if word.lower() not in STOPWORDS and not word.isupper()]
     return list(dict.fromkeys(names))
 

@@ -187,3 +187,12 @@ def test_the_dense_ranking_also_searches_with_the_question_moved_towards_what_it
     first = fuse([original(vector, 50) for vector in vectors])[:FEEDBACK_FROM]
     found = np.vstack([searcher.index.vector(i) for i, _ in first])
     assert np.allclose(searched[2], relevance_feedback(vectors[0], found, RELEVANCE_FEEDBACK), atol=1e-6)
+
+
+def test_days_and_months_are_not_names_the_reports_must_mention():
+    from search.parse import parse
+    from search.retrieve import proper_names
+
+    question = "Before Thursday's meeting, what rating did North Northamptonshire get for leadership in May 2026?"
+    assert proper_names(parse(question)) == []
+    assert proper_names(parse("What did Ofsted say about Oakwood Academy in Leicester?")) == ["Oakwood", "Academy"]
