@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest import authorities
 from search import scope
+from search.lexical import STOPWORDS
 from search.scope import OutOfScope
 from search.spelling import Correction
 
@@ -342,10 +343,19 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(named), tuple(kind for kind in dict.fromkeys(meant) if not named)
 
 
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
 def _topic(text: str, spans: list[str]) -> str:
     """The text without the councils' names (with "County Council" and "'s"), the date phrases and the phrases saying
-    which inspection is meant ("the most recent", "last visited")."""
+    which inspection is meant ("the most recent", "last visited"), and then without an opening that leaves only words
+    saying nothing about the topic before "about" ("What did the Ofsted report on [Leicester] say about")."""
     for span in sorted(set(spans), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
-    return " ".join(text.split()).strip(" ,.?") or text
+    text = " ".join(text.split()).strip(" ,.?") or text
+    lead = _ABOUT.search(text)  # "When Ofsted [last visited Notts], what did it find about": an opening, no topic
+    if lead and lead.end() < len(text) and all(word.lower() in STOPWORDS for word in _WORDS.findall(text[:lead.start()])):
+        return text[lead.end():].strip(" ,.?")
+    return text

@@ -146,3 +146,13 @@ def test_numbers_from_ten_up_written_in_words_become_numerals_as_reports_write_t
     assert numerals("Twenty-five days, ninety nine, seventy") == "25 days, 99, 70"
     assert numerals("within three days, the seventeenth, often") == "within three days, the seventeenth, often"
     assert numerals("thirty one-to-one sessions") == "30 one-to-one sessions"
+
+
+def test_an_opening_left_with_no_topic_word_before_about_is_not_topic():
+    # once the council and "last visited" are read, "When Ofsted, what did it find about" says nothing of the topic
+    asked = "When Ofsted last visited Nottinghamshire, what did it find about how new referrals are handled?"
+    assert parse(asked).topic == "how new referrals are handled"
+    assert parse("What did the Ofsted report on Leicester say about children missing from home?").topic == \
+        "children missing from home"
+    # a word of the topic before "about" keeps the whole
+    assert parse("What happens about domestic abuse notifications?").topic == "What happens about domestic abuse notifications"
