@@ -14,7 +14,7 @@ is it its itself just me more most my no nor not now of off on once only or othe
 should so some such than that the their theirs them then there these they this those through to too under until up
 very was we were what when where which while who whom why will with would you your yours ofsted
 inspection inspections report reports say said tell think council councils authority local our us please show find
-found give about regarding there been get got
+found give about regarding there been get got anything something
 """.split())
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’](?:t|s|re|ve|ll|d)\b)?")
 _CLITIC = re.compile(r"['’](?:t|s|re|ve|ll|d)$")

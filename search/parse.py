@@ -344,7 +344,7 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
-_WORDS = re.compile(r"[A-Za-z]+")
+_WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
 
 def _topic(text: str, spans: list[str]) -> str:

@@ -154,5 +154,7 @@ def test_an_opening_left_with_no_topic_word_before_about_is_not_topic():
     assert parse(asked).topic == "how new referrals are handled"
     assert parse("What did the Ofsted report on Leicester say about children missing from home?").topic == \
         "children missing from home"
+    assert parse("Has Ofsted's newest report on Leicester said anything about children going missing?").topic == \
+        "children going missing"
     # a word of the topic before "about" keeps the whole
     assert parse("What happens about domestic abuse notifications?").topic == "What happens about domestic abuse notifications"
