@@ -370,6 +370,11 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)
+        if quotes and ask == "grade" and changing(query):  # "better since its inadequate in 2015?": what changed too
+            since = query.dates.start()
+            changed = [sentence for sentence in _later(sentences, passages, since, query.dates.latest() if since else None)
+                       if says_changed(sentence.text)]
+            quotes = (*quotes, *_one_more(query, quotes, changed, passages, boilerplate))
         if quotes:
             return quotes
     return _best(query, sentences, passages, boilerplate)

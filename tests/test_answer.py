@@ -427,3 +427,31 @@ def test_a_topic_answered_from_one_passage_also_quotes_another_passage_close_beh
     assert quoted == [first[:62], first[63:], *([second] if added else [])]
     grade = with_asks(parse("how are care leavers supported in X"), frozenset({"grade"}), {"grade": 0.9})
     assert second not in [item.text for item in quote(grade, sentences, passages, ())]  # a topic's answer only
+
+
+def test_a_grade_and_a_change_asked_together_quote_the_later_grade_and_what_the_later_report_says_changed():
+    """Read surer as a grade question than as a change one ("leicester grade after the inadequate of 2015, improved?"),
+    the answer states the later grade in the report's words, and also what that report says changed since 2015."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    grade, changed, old = ("Children's services in Leicester require improvement to be good",
+                           "Services for children have improved significantly since the last inspection in 2015.",
+                           "Children's services in Leicester are inadequate")
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, part),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(
+                            held=held, authority="Leicester", years=lambda held=held: {int(held[:4])})),
+                        preference)  # type: ignore[arg-type]
+                for rank, text, held, part, preference in ((1, grade, "2017-09-04", JUDGEMENT, 1.0),
+                                                           (2, changed, "2017-09-04", SUMMARY, 1.0),
+                                                           (3, old, "2015-03-20", JUDGEMENT, 0.0))]
+    sentences = [Sentence(rank, 0, len(text), text, score, score - 0.2)
+                 for rank, text, score in ((1, grade, 1.3), (2, changed, 0.9), (3, old, 1.2))]
+    query = with_asks(parse("leicester grade after inadequate 2015 improved"), frozenset({"grade", "change"}),
+                      {"grade": 0.97, "change": 0.74})
+    quotes = [item.text for item in quote(query, sentences, passages, (), [(1, grade)])]
+    assert quotes[0] == grade and changed in quotes and old not in quotes
