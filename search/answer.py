@@ -352,7 +352,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         since = query.dates.start() if changing(query) else None
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          + CHANGED * _names_year(sentence.text, since))
-                 for sentence in _later(sentences, passages, since, query.dates.latest() if since else None)]
+                 for sentence in _after_start(query, sentences, passages)]
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
@@ -371,9 +371,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)
         if quotes and ask == "grade" and changing(query):  # "better since its inadequate in 2015?": what changed too
-            since = query.dates.start()
-            changed = [sentence for sentence in _later(sentences, passages, since, query.dates.latest() if since else None)
-                       if says_changed(sentence.text)]
+            changed = [sentence for sentence in _after_start(query, sentences, passages) if says_changed(sentence.text)]
             quotes = (*quotes, *_one_more(query, quotes, changed, passages, boilerplate))
         if quotes:
             return quotes
@@ -400,6 +398,12 @@ def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence
 def _names_year(text: str, year: int | None) -> bool:
     """True when ``text`` names ``year`` ("since the inspection in 2019")."""
     return year is not None and str(year) in text
+
+
+def _after_start(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """For a question about change, the sentences of the reports after the year it starts from (see ``_later``)."""
+    since = query.dates.start() if changing(query) else None
+    return _later(sentences, passages, since, query.dates.latest() if since else None)
 
 
 def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None,
