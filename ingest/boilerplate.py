@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ingest import words
+
 if TYPE_CHECKING:
     from ingest.stores import Store
 
@@ -74,20 +76,21 @@ class Boilerplate:
 
 
 def count_and_keep(store: Store) -> None:
-    """Count the current version's boilerplate sentences and keep them with the index (the BOILERPLATE record), so
-    that a server started on that version does not count them before its first answer (0.4 s for the national
-    sample, measured). Called by whatever writes a version, holding the write lock, after the
-    version is committed: the record only saves time, so a failure is reported as a warning, never as a failed write
-    (a server then counts them as it starts)."""
+    """Count the current version's boilerplate sentences, and its words (ingest/words.py), and keep them with the
+    index (the BOILERPLATE and WORDS records), so that a server started on that version does not count them before
+    its first answer (0.4 s and 1 s for the national sample, measured). Called by whatever writes a version, holding
+    the write lock, after the version is committed: the records only save time, so a failure is reported as a
+    warning, never as a failed write (a server then counts them when it needs them)."""
     try:
         reader = store.load()
         try:
             store.write_record(BOILERPLATE, record(reader.version, reader.sentences()))
+            store.write_record(words.WORDS, words.record(reader.version, reader.sentences()))
         finally:
             reader.close()
     except Exception as error:  # noqa: BLE001  # whatever the store raises; the new version is written already
-        warnings.warn(f"the reports' boilerplate sentences were not kept with the index in {store.where} ({error}); "
-                      "servers will count them as they start", stacklevel=2)
+        warnings.warn(f"the reports' boilerplate sentences and words were not kept with the index in {store.where} "
+                      f"({error}); servers will count them when they need them", stacklevel=2)
 
 
 def record(version: str, sentences: Iterable[tuple[int, str]]) -> dict:

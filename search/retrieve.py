@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest import authorities
+from ingest import authorities, words
 from ingest.boilerplate import BOILERPLATE, Boilerplate, counted
 from ingest.config import Settings
 from ingest.document import Chunk
@@ -125,7 +125,7 @@ class Searcher:
 
     def __init__(self, index: Reader, embedder: Embedder, glossary: Glossary | None = None,
                  no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None,
-                 boilerplate: Boilerplate | None = None) -> None:
+                 boilerplate: Boilerplate | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
         self.embedder = embedder
@@ -133,7 +133,8 @@ class Searcher:
         self.tone = Tone(embedder)
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
-        self.vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()))
+        self.vocabulary = vocabulary if vocabulary is not None else \
+            Vocabulary(lambda: (sentence for _, sentence in index.sentences()))
 
     def prepare(self) -> None:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
@@ -475,8 +476,10 @@ def open_searcher(
             f"{index.manifest.dimension}; rebuild it with: {store.rebuild_command()}"
         )
     boilerplate = Boilerplate(index.sentences, counted(store.read_record(BOILERPLATE), index.version))
+    vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()),
+                            words.counted(store.read_record(words.WORDS), index.version))
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
-                    intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate)
+                    intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate, vocabulary=vocabulary)
 
 
 def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]], chunks: Mapping[int, StoredChunk],

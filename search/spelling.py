@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from ingest import words
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -18,7 +19,6 @@ SHORTEST = 4
 # Words looked up, remembered per loaded index (most questions repeat their unknown words).
 REMEMBERED = 4096
 _WORD = re.compile(r"(?<![\w'’&-])[A-Za-z]+(?![\w'’&-])")  # a whole word: not part of "children's", "in-house", "B&B"
-_LETTERS = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,12 @@ def english() -> SpellChecker:
 
 
 class Vocabulary:
-    """The words of the indexed reports (lower case) with how many sentences use each, read on first need
-    (thread-safe; 0.4 s for the national sample's 11,760 passages)."""
+    """The words of the indexed reports (lower case) with how many sentences use each: as counted by the ingest that
+    wrote the index version (``counted``), else counted on first need (thread-safe; 1 s for the national sample)."""
 
-    def __init__(self, sentences: Callable[[], Iterable[str]]) -> None:
+    def __init__(self, sentences: Callable[[], Iterable[str]], counted: dict[str, int] | None = None) -> None:
         self._sentences: Callable[[], Iterable[str]] | None = sentences
+        self._counted = counted
         self._lock = threading.Lock()
         self._checker: SpellChecker | None = None
         self._read: dict[str, str | None] = {}
@@ -58,8 +59,9 @@ class Vocabulary:
         found = self._read.get(lower, "")  # "": not looked up yet
         if found == "":
             reports = self._reports()
-            known = lower in reports.word_frequency.dictionary or lower in english()
-            candidates = () if known else reports.candidates(lower) or ()
+            candidates = () if lower in reports.word_frequency.dictionary else reports.candidates(lower) or ()
+            if candidates and lower in english():  # the dictionary is loaded only for a word a slip from a report word
+                candidates = ()
             found = max(candidates, key=lambda other: reports.word_frequency[other], default=None)
             if len(self._read) >= REMEMBERED:  # a race between threads only repeats a lookup
                 self._read.clear()
@@ -71,12 +73,11 @@ class Vocabulary:
             if self._checker is None:
                 from spellchecker import SpellChecker
 
-                counts: Counter[str] = Counter()
-                for sentence in self._sentences() if self._sentences else ():
-                    counts.update(set(_LETTERS.findall(sentence.lower())))
+                if self._counted is None:
+                    self._counted = words.count(self._sentences() if self._sentences else ())
                 checker = SpellChecker(language=None, distance=1)
-                checker.word_frequency.load_json(dict(counts))
-                self._checker, self._sentences = checker, None
+                checker.word_frequency.load_json(self._counted)
+                self._checker, self._sentences, self._counted = checker, None, None
             return self._checker
 
 

@@ -233,6 +233,28 @@ def test_a_rebuild_fills_a_new_version_while_the_old_one_serves(store_settings, 
     assert len(before.documents()) == 3 and before.search(FakeEmbedder().embed(["care"])[0], 2)  # still readable
 
 
+def test_an_ingest_keeps_the_reports_words_with_the_index_for_reading_misspelt_questions(store_settings, tmp_path):
+    """A server reads the words a misspelt question is matched against from the index instead of counting them over
+    every sentence of it (1 s on the national sample) when its first such question comes."""
+    from ingest.words import RULES, WORDS
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "rutland.txt").write_text("1. Private fostering arrangements are assessed well.\n\n"
+                                        "2. Fostering panels are effective.\n")
+    store = built(store_settings, folder)
+    kept = store.read_record(WORDS)
+    assert kept["version"] == store.load().version and kept["rules"] == RULES and kept["words"]["fostering"] >= 2
+
+    def not_counted(self):
+        raise AssertionError("counted again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(store.load()), "sentences", not_counted)
+        searcher = open_searcher(store_settings, FakeEmbedder())
+        assert searcher.vocabulary.closest("fostring") == "fostering"
+
+
 def test_an_ingest_and_a_removal_keep_the_new_versions_boilerplate_with_the_index(store_settings, tmp_path):
     """A server started after an ingest or a removal reads the reports' repeated sentences from the index instead of
     counting them over every sentence of it before its first answer."""
