@@ -18,7 +18,7 @@ from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.lexical import terms
-from search.parse import Query
+from search.parse import MONTH_NAMES, Query
 from search.rerank import leaning, recalls_earlier, says_changed
 from search.select import changing, maybe_changing
 
@@ -104,8 +104,6 @@ SHAPED_ALONE = 0.6
 # nothing; 0.35 gained nothing.
 PRIMARY_MARGIN = 0.2
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
 # A sentence opening with a word that refers back ("They provide ...", "This means ...", also after a connective:
 # "However, they ...", "Positively, in response to this, ...") does not read on its own; it is quoted with the
 # sentence before it.
@@ -503,7 +501,7 @@ def _stated_facts(lead: str | None, end: str | None) -> list[re.Pattern[str]]:
     facts = [re.compile(re.escape(lead), re.I)] if lead else []
     if end and len(end) == 10:
         year, month, day = end.split("-")
-        facts.append(re.compile(rf"\b{int(day)}\s*{_MONTH_NAMES[int(month) - 1]}\s*{year}", re.I))
+        facts.append(re.compile(rf"\b{int(day)}\s*{MONTH_NAMES[int(month) - 1]}\s*{year}", re.I))
     return facts
 
 

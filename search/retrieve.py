@@ -39,7 +39,7 @@ from search.glossary import Glossary, load
 from search.grades import GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import Query, focus, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -415,8 +415,7 @@ def relevance_feedback(question: np.ndarray, found: np.ndarray, weight: float) -
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)(?<![&\w])[A-Z][A-Za-z]{2,}(?:[-\s][A-Z][A-Za-z]{2,})*\b")
 _COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
 # Days and months are capitalised without naming anything a report would be about ("before Thursday's meeting").
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
-july august september october november december""".split())
+_CALENDAR = frozenset((*DAY_NAMES, *MONTH_NAMES))
 
 
 def proper_names(query: Query) -> list[str]:
