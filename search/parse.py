@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest import authorities
 from search import scope
-from search.lexical import STOPWORDS
+from search.lexical import STOPWORDS, terms
 from search.scope import OutOfScope
 from search.spelling import Correction
 
@@ -26,10 +26,14 @@ VISITS = ("focused_visit", "monitoring_visit")
 
 # Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
 # Ofsted or reports, so they are dropped before embedding.
+# Verbs by which a question asks what a report said ("what did the visit find about ..."): an opening holding one
+# before "about" says which report, not what about.
+REPORTING = ("say", "said", "says", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
+             "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned")
 _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
-    r"(?:say|said|find|found|think|report|reported|conclude|concluded|write|wrote)\s+(?:about|of|on|regarding)\s+"
+    rf"(?:{'|'.join(REPORTING)})\s+(?:about|of|on|regarding)\s+"
     r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?)",
     re.I,
 )
@@ -186,7 +190,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     dates, date_spans = _dates(text)
     kinds, meant = _kinds(text)
     recency, recency_spans = _recency(text)
-    topic = _topic(focus(text), spans + date_spans + recency_spans)
+    topic = _topic(text, spans + date_spans + recency_spans)
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
@@ -353,13 +357,24 @@ _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
 def _topic(text: str, spans: list[str]) -> str:
     """The text without the councils' names (with "County Council" and "'s"), the date phrases and the phrases saying
-    which inspection is meant ("the most recent", "last visited"), and then without an opening that leaves only words
-    saying nothing about the topic before "about" ("What did the Ofsted report on [Leicester] say about")."""
+    which inspection is meant ("the most recent", "last visited"), and then without an opening before "about" that
+    leaves only words saying nothing about the topic ("What did the Ofsted report on [Leicester] say about") or asks
+    what a report said ("Could you check what the visit found about"), when topic words follow."""
     for span in sorted(set(spans), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.?") or text
-    lead = _ABOUT.search(text)  # "When Ofsted [last visited Notts], what did it find about": an opening, no topic
-    if lead and lead.end() < len(text) and all(word.lower() in STOPWORDS for word in _WORDS.findall(text[:lead.start()])):
-        return text[lead.end():].strip(" ,.?")
-    return text
+    return _after_opening(text) or _after_opening(focus(text)) or focus(text)
+
+
+def _after_opening(text: str) -> str | None:
+    """What follows "about" when the words before it say nothing about the topic ("When Ofsted [last visited Notts],
+    what did it find about") or ask what a report said ("Could you check what the visit found about")."""
+    lead = _ABOUT.search(text)
+    if not lead or lead.end() >= len(text):
+        return None
+    opening = [word.lower() for word in _WORDS.findall(text[:lead.start()])]
+    rest = text[lead.end():].strip(" ,.?")
+    if all(word in STOPWORDS for word in opening) or (set(opening) & set(REPORTING) and terms(rest)):
+        return rest
+    return None

@@ -158,3 +158,19 @@ def test_an_opening_left_with_no_topic_word_before_about_is_not_topic():
         "children going missing"
     # a word of the topic before "about" keeps the whole
     assert parse("What happens about domestic abuse notifications?").topic == "What happens about domestic abuse notifications"
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("Could you check what the 2021 visit to Kent found about how quickly children are seen?", "how quickly children are seen"),
+    ("What did Ofsted find on its latest trip to Essex about the front door?", "the front door"),
+    ("Can you tell me what inspectors said in 2019 about whether Bury helps care leavers find work?",
+     "whether helps care leavers find work"),
+])
+def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
+    # "let me know what the 2024 inspection said about" names which report, not what about; as topic words "inspection"
+    # and "trip" drew passages about the inspection itself
+    assert parse(question).topic == subject
+
+
+def test_an_opening_asking_what_a_report_said_stays_when_nothing_follows_about_it():
+    assert parse("Care leavers: what did Ofsted say about them?").topic == "Care leavers: what did Ofsted say about them"
