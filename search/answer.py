@@ -17,6 +17,7 @@ from ingest.grades import stated_area
 from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
+from search.glossary import Alternatives, said_otherwise
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query
 from search.rerank import leaning, recalls_earlier, says_changed
@@ -170,14 +171,17 @@ class Passage:
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
                     quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
-                    wanted: int = 0, meaning: Sequence[str] = ()) -> list[Sentence]:
+                    wanted: int = 0, meaning: Sequence[str] = (),
+                    synonyms: Alternatives = ()) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
     sentence's tone from its vector, above 0 approving), and a report's own list of what must improve counts as
     criticism, whatever its words' tone. ``meaning``: the full forms of abbreviations in the topic that have no word
     of their own ("bed and breakfast" for "B&B"), counted in the score's word overlap (not in the relevance, on which
-    the "not found" threshold was fitted). ``query`` is the question's vector, or one row each for
+    the "not found" threshold was fitted). ``synonyms``: each glossary phrase of the topic with the other phrases of its
+    group; a sentence using one of those counts as using the phrase's words, in the score's word overlap ("PA" in the
+    question, "personal advisers" in the sentence). ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
@@ -196,7 +200,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, lean in zip(pieces, closeness, toned):
         overlap = _overlap(words, text)
-        scored = _overlap(scored_words, text) if meaning else overlap
+        scored = _overlap(scored_words, text, said_otherwise(synonyms, text)) if meaning or synonyms else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
@@ -222,11 +226,12 @@ def _sentence_vectors(passages: Sequence[Passage], pieces: Sequence[tuple[int, i
     return np.vstack(rows).astype(np.float32)
 
 
-def _overlap(words: Sequence[str], text: str) -> float:
-    """Share of the question's topic words that the sentence uses (matching on a 5-letter stem)."""
+def _overlap(words: Sequence[str], text: str, also: Sequence[str] = ()) -> float:
+    """Share of the question's topic words that the sentence uses (matching on a 5-letter stem), ``also`` counting as
+    used."""
     if not words:
         return 0.0
-    present = set(_stems(terms(text)))
+    present = set(_stems(terms(text))) | set(_stems(also))
     return sum(1 for stem in _stems(words) if stem in present) / len(words)
 
 

@@ -13,6 +13,8 @@ _WORDS = re.compile(r"[a-z0-9]+")
 # The most letters and digits of a glossary phrase written without spaces that is taken for an abbreviation to spell
 # out ("UASC", "NEET", "EHCP", "B&B").
 ABBREVIATION = 5
+# Each glossary phrase of a text ("pa"), with the other phrases of its group, as words.
+Alternatives = tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class Glossary:
             if any(phrase[0] in present and _contains(words, phrase) for phrase in group):
                 extra += [" ".join(phrase) for phrase in group if not _contains(words, phrase)]
         return extra
+
+    def alternatives(self, text: str) -> Alternatives:
+        """For each glossary phrase in ``text``: the phrase, and the other phrases of its group ("PA": "personal
+        adviser", "personal advisers", ...), as words."""
+        words = tuple(_WORDS.findall(text.lower()))
+        present = set(words)
+        return tuple((" ".join(phrase), tuple(other for other in group if other != phrase))
+                     for group in self.groups for phrase in group if phrase[0] in present and _contains(words, phrase))
 
     def full_forms_of_wordless(self, text: str) -> list[str]:
         """The full form of each abbreviation in ``text`` whose letters a sign splits ("B&B", "B&Bs": "bed and
@@ -65,6 +75,15 @@ class Glossary:
 
         return re.sub("|".join(_as_token(item) for item in sorted(candidates, key=len, reverse=True)), spell, text,
                       flags=re.I)
+
+
+def said_otherwise(alternatives: Alternatives, text: str) -> list[str]:
+    """The words of each phrase of ``alternatives`` that ``text`` says in another phrase of its group."""
+    if not alternatives:
+        return []
+    words = tuple(_WORDS.findall(text.lower()))
+    return [word for phrase, others in alternatives if any(_contains(words, other) for other in others)
+            for word in phrase.split()]
 
 
 def _as_token(abbreviation: str) -> str:

@@ -204,7 +204,7 @@ class Searcher:
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
         sentences = score_sentences(query.topic, vectors, passages, self.embedder, query.wants("grade"), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
-                                    self.glossary.full_forms_of_wordless(query.topic))
+                                    self.glossary.full_forms_of_wordless(query.topic), self.glossary.alternatives(query.topic))
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]

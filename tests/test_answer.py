@@ -126,6 +126,34 @@ def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overl
     assert [sentence.relevance for sentence in plain] == [sentence.relevance for sentence in meant]
 
 
+def test_a_sentence_saying_a_topic_phrase_in_other_glossary_words_counts_as_using_it():
+    """"pa allocation timing": the sentence that answers says "personal advisers", and one sharing only "care leavers"
+    with the question outscored it; a glossary synonym of a topic phrase counts as the phrase (for the score, not the
+    relevance on which "not found" was fitted)."""
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+    from search.answer import Passage, score_sentences
+
+    glossary = parse("personal adviser | personal advisers | PA | PAs\ncare leavers | care leaver\n")
+    assert glossary.alternatives("care leavers pa timing") == (
+        ("pa", (("personal", "adviser"), ("personal", "advisers"), ("pas",))),
+        ("care leavers", (("care", "leaver"),)))
+    text = "Care leavers enjoy their football club. Personal advisers are only allocated at 18."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 39), (40, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {1: np.array([[0.6, 0.8], [0.62, np.sqrt(1 - 0.62 ** 2)]], dtype=np.float32)}  # the second a little closer
+    topic = "care leavers pa allocation"
+    plain, known = (score_sentences(topic, query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
+                                    synonyms=synonyms) for synonyms in ((), glossary.alternatives(topic)))
+    assert max(plain, key=lambda sentence: sentence.score).text.startswith("Care leavers")
+    assert max(known, key=lambda sentence: sentence.score).text.startswith("Personal advisers")
+    assert [sentence.relevance for sentence in plain] == [sentence.relevance for sentence in known]
+
+
 def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_searcher):
     result = corpus_searcher.ask("leics CiC life story work", k=5)
     assert not any("CiC" in note for note in result.notes)
