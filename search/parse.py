@@ -29,7 +29,8 @@ VISITS = ("focused_visit", "monitoring_visit")
 # Verbs by which a question asks what a report said ("what did the visit find about ..."): an opening holding one
 # before "about" says which report, not what about.
 REPORTING = ("say", "said", "says", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
-             "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned")
+             "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
+             "told", "criticised", "criticized", "praised", "commended")
 _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
