@@ -267,7 +267,7 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
         best = _one_more(query, quotes, sentences, passages, boilerplate)  # first when the topic is read too
         quotes = (*best, *quotes) if query.wants("topic") else (*quotes, *best)
-    if ask == "topic" and not query.dates and not query.wants("across"):
+    if reads_newest(query):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)
     if ask == "topic" and not query.wants("across"):
         quotes = _with_another_passage(query, quotes, sentences, passages, boilerplate)
@@ -280,6 +280,12 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     close = [sentence for sentence in sentences if states_quantity(sentence.text) and sentence.score >= top - CHANGE_MARGIN]
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
+
+
+def reads_newest(query: Query) -> bool:
+    """True for a question on a topic naming no year (nor several councils): its answer holds the newest report's
+    best sentence on the point too (retrieval reads that report's closest passage for this)."""
+    return primary(query) == "topic" and not query.dates and not query.wants("across")
 
 
 def _with_newest(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],

@@ -159,6 +159,28 @@ def test_a_question_that_might_ask_about_change_reads_the_closest_passage_of_a_l
     assert _with_later(ranked, fused, chunks, 2024) == ranked  # no later report: as ranked
 
 
+def test_a_question_naming_no_year_reads_the_closest_passage_of_the_councils_newest_report_in_reach():
+    """"rutland strategy meetings delays": the 2017 report's passages filled the five read, and the 2024 report, which
+    says what happens now, was twelfth; its closest passage takes the last place read."""
+    from types import SimpleNamespace
+
+    from search.retrieve import NEWEST_WITHIN, PASSAGES_READ, _with_newest
+
+    def stored(held, council="Rutland"):
+        return SimpleNamespace(document=SimpleNamespace(description=SimpleNamespace(held=held, authority=council)))
+
+    chunks = {i: stored("2017-02-13") for i in range(8)} | {8: stored("2024-07-12"), 9: stored("2024-07-12"),
+                                                             10: stored("2025-01-01", "Leicester")}
+    fused = [(10, 1.0), *((i, 0.9 - i / 100) for i in range(6)), (9, 0.5), (8, 0.4), (6, 0.3), (7, 0.2)]
+    ranked = [*((i, 1.0 - i / 100) for i in range(8)), (8, 0.3), (9, 0.2), (10, 0.1)]
+    moved = _with_newest(ranked, fused, chunks)
+    assert [i for i, _ in moved[:PASSAGES_READ]] == [0, 1, 2, 3, 9]  # not another council's newer report
+    assert sorted(moved) == sorted(ranked)
+    older = {20 + i: stored("2017-02-13") for i in range(NEWEST_WITHIN)}
+    far = [*((i, 0.9) for i in older), (9, 0.1), (8, 0.05)]  # out of reach: as ranked
+    assert _with_newest(ranked, far, chunks | older) == ranked
+
+
 def test_relevance_feedback_reaches_passages_worded_like_those_found_first():
     import numpy as np
 
