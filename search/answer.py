@@ -330,7 +330,7 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
     since = query.dates.start()
     if since is None:
         return quotes
-    later = _later(sentences, passages, since)
+    later = _with_what_followed(_later(sentences, passages, since), sentences, passages)
     ranks = {sentence.rank for sentence in later}
     if any(rank in ranks for item in quotes for rank in item.passages):
         return quotes

@@ -364,6 +364,33 @@ def test_a_question_that_might_ask_about_change_since_a_year_also_quotes_the_lat
     assert [item.text for item in quote(topic, sentences, passages, ())] == [old]
 
 
+def test_a_later_reports_sentence_recalling_the_earlier_finding_is_quoted_with_the_one_saying_what_is_so_now():
+    """For a question that might ask about change, the later report's best sentence may only recall what the earlier
+    one found ("... was highlighted in the last inspection as ..."), which read alone says the opposite of what is so
+    now: the sentence after it in its passage is quoted with it, as for a question read as asking about change."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    old = "Senior managers have too little oversight of unregistered homes."
+    recall, now = ("The use of unregistered homes was highlighted in the last inspection as lacking oversight.",
+                   "There is now comprehensive oversight at every level.")
+    later = f"{recall} {now}"
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, spans, None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(
+                            held=held, authority="Kent", years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
+                for rank, text, held, spans in ((1, old, "2022-11-25", ((0, len(old)),)),
+                                                (2, later, "2026-02-01", ((0, len(recall)), (len(recall) + 1, len(later)))))]
+    sentences = [Sentence(1, 0, len(old), old, 1.1, 0.8), Sentence(2, 0, len(recall), recall, 0.8, 0.7),
+                 Sentence(2, len(recall) + 1, len(later), now, 0.5, 0.4)]
+    maybe = with_asks(parse("kent 2022 unregistered homes oversight resolved"), frozenset({"topic"}),
+                      {"topic": 0.9, "change": 0.3})
+    assert [item.text for item in quote(maybe, sentences, passages, ())] == [later, old]
+
+
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
     """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
     gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
