@@ -24,13 +24,13 @@ TONES = ("critical", "praised")
 INSPECTIONS = ("sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
 VISITS = ("focused_visit", "monitoring_visit")
 
-# Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
-# Ofsted or reports, so they are dropped before embedding.
 # Verbs by which a question asks what a report said ("what did the visit find about ..."): an opening holding one
 # before "about" says which report, not what about.
 REPORTING = ("say", "said", "says", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
              "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
              "told", "criticised", "criticized", "praised", "commended")
+# Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
+# Ofsted or reports, so they are dropped before embedding.
 _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
