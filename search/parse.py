@@ -278,7 +278,7 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
         else:
             until = numbers[0] - (1 if kind == "before" else 0)
         rest = rest[:match.start()] + " " + rest[match.end():]
-    years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!\s*%)", rest)}))
+    years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!%)", rest)}))
     spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+)?(?:{_MONTHS}\s+)?{_YEAR}(?:/\d\d)?\b", rest, re.I)]
     reports = tuple(year for year in years if _report_year(rest, year))
     return Dates(years, since, until, tuple(said), reports), spans

@@ -43,6 +43,7 @@ def test_an_ordinary_word_is_never_a_misspelt_council():
     ("Did Rutland improve between its 2020 and 2024 inspections?", ["2020–2024"], (), 2020, 2024),
     ("What did the May 2024 inspection of Notts find?", ["2024"], (2024,), None, None),
     ("Did assessments in Leicester improve by 2019?", ["by 2019"], (), None, 2019),
+    ("kent care leavers in university 2021 %", ["2021"], (2021,), None, None),  # a year, then the sign asking for a share
 ])
 def test_dates_are_read_as_said(question, labels, years, since, until):
     dates = parse(question).dates
