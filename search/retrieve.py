@@ -29,6 +29,7 @@ from search.answer import (
     Answer,
     Passage,
     best_in_passage,
+    grades_first,
     quote,
     reads_newest,
     relevance,
@@ -208,7 +209,7 @@ class Searcher:
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
-        sentences = score_sentences(query.topic, vectors, passages, self.embedder, query.wants("grade"), by_rank,
+        sentences = score_sentences(query.topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
                                     self.glossary.full_forms_of_wordless(query.topic), self.glossary.alternatives(query.topic))
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)

@@ -391,6 +391,33 @@ def test_a_later_reports_sentence_recalling_the_earlier_finding_is_quoted_with_t
     assert [item.text for item in quote(maybe, sentences, passages, ())] == [later, old]
 
 
+def test_why_a_grade_was_given_is_answered_by_the_headline_sentence_giving_the_reason_not_the_grade_restated():
+    """"How did it get to outstanding?": the headline's opening restates the grade ("much improved ... now
+    outstanding") and scored first; the sentence saying what the improvement was underpinned by answers, so it comes
+    first, and sentences stating a grade get no bonus when the reasons are what is asked first."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, grades_first, quote
+    from search.parse import parse, with_asks
+
+    restated = "Services have much improved since 2019 and are now outstanding."
+    reason = "The improvement has been underpinned by an ambitious senior leadership team."
+    text = f"{restated} {reason}"
+    passage = Passage(1, Chunk("1.txt", text, 0, len(text), None, "x", None,
+                               ((0, len(restated)), (len(restated) + 1, len(text))), None, SUMMARY),
+                      SimpleNamespace(id=1, description=SimpleNamespace(held="2024-07-12", authority="Kent",
+                                                                        years=lambda: {2024})))  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(restated), restated, 0.9, 0.6),
+                 Sentence(1, len(restated) + 1, len(text), reason, 0.7, 0.5)]
+    question = parse("How did Kent get to outstanding in 2024, what was behind it?")
+    why = with_asks(question, frozenset({"grade", "reasons"}), {"grade": 0.8, "reasons": 0.8})
+    assert quote(why, sentences, [passage], ())[0].text == reason
+    assert not grades_first(why)
+    assert grades_first(with_asks(question, frozenset({"grade"}), {"grade": 0.9, "reasons": 0.1}))
+
+
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
     """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
     gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
