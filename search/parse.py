@@ -71,9 +71,11 @@ _RECENCY = (
 # ("how often social workers visit children").
 _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previous|prior|next|first|ofsted|"
                    rf"{_MONTHS}|(?:19|20)\d\d|'\d\d)")
-# A question asking for a number ("how many inspectors", "what share of care leavers", typed "no. of inspectors").
+# A question asking for a number ("how many inspectors", "what share of care leavers", typed "no. of inspectors",
+# "unallocated children number", "care leavers eet figures").
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
-                       r"\b(?:number|nos?|num)\.? of\b|%", re.I)
+                       r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion)\b",
+                       re.I)
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
 # How alike a word and a council's name must be to read one as the other (difflib ratio).

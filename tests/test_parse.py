@@ -176,3 +176,9 @@ def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
 
 def test_an_opening_asking_what_a_report_said_stays_when_nothing_follows_about_it():
     assert parse("Care leavers: what did Ofsted say about them?").topic == "Care leavers: what did Ofsted say about them"
+
+
+@pytest.mark.parametrize("question", ["leeds children on cp plans number 2019", "hull care leavers eet figures",
+                                      "How many children are in care in Kent?", "york agency staff %"])
+def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
+    assert parse(question).quantity
