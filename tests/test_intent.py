@@ -53,6 +53,15 @@ def test_what_a_question_asks(intents, question, asked):
     assert intents.read(parse(question)).asks == asked
 
 
+def test_the_examples_teach_that_a_figure_about_practice_is_a_topic_not_a_grade():
+    # typed as "<council> <topic> <month year> number", such questions were read as asking for a grade
+    from search.parse import _QUANTITY
+
+    figures = [example for example in intent.load() if _QUANTITY.search(example.text)]
+    assert sum(example.asks == {"topic"} for example in figures) >= 100
+    assert sum("grade" in example.asks for example in figures) < sum(example.asks == {"topic"} for example in figures) / 3
+
+
 @pytest.mark.parametrize("question", ["kent care leavers pathway plans 2018 criticism addressed",
                                       "surrey missing children return interviews 2019 weak fixed"])
 def test_a_terse_query_asking_whether_a_dated_criticism_was_dealt_with_asks_about_change(intents, question):
