@@ -340,3 +340,12 @@ def test_numbers_written_in_words_are_searched_as_the_reports_write_them(shared_
     assert words.answer.confidence == pytest.approx(digits.answer.confidence)
     assert [quote.text for quote in words.answer.quotes] == [quote.text for quote in digits.answer.quotes]
     assert "16 and 17" in words.answer.quotes[0].text
+
+
+def test_a_grade_read_beside_the_improvement_list_does_not_push_the_list_out(shared_searcher):
+    # "rated outstanding - anything left to improve": read as a grade and the improvement list, answered with the list;
+    # the judgement lines were put first for the grade and the list was not among the passages read
+    result = shared_searcher.ask("derbyshire rated outstanding 2023 - anything left to improve", k=5)
+    assert {"grade", "improve"} <= result.query.asks
+    parts = {hit.rank: hit.chunk.part for hit in result.hits}
+    assert result.answer.quotes and parts[result.answer.quotes[0].passages[0]] == "improve"
