@@ -61,6 +61,7 @@ def test_a_change_between_two_years_is_answered_from_the_later_years_report(shar
 @pytest.mark.parametrize("text, recalls", [
     ("The use of unregistered homes was highlighted in the last inspection as not having sufficient oversight.", True),
     ("At the previous inspection, inspectors found that plans were too long.", True),
+    ("At the time of the last full inspection, the timeliness of visits was identified as weak.", True),
     ("Since the previous inspection in 2020, services have improved and they are now good.", False),  # says what is so
     ("Social workers visit children regularly and know them well.", False),
 ])
