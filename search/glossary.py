@@ -82,8 +82,9 @@ def said_otherwise(alternatives: Alternatives, text: str) -> list[str]:
     if not alternatives:
         return []
     words = tuple(_WORDS.findall(text.lower()))
-    return [word for phrase, others in alternatives if any(_contains(words, other) for other in others)
-            for word in phrase.split()]
+    present = set(words)
+    return [word for phrase, others in alternatives
+            if any(other[0] in present and _contains(words, other) for other in others) for word in phrase.split()]
 
 
 def _as_token(abbreviation: str) -> str:
