@@ -142,7 +142,7 @@ class Searcher:
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
         self.vocabulary = vocabulary if vocabulary is not None else \
-            Vocabulary(lambda: (sentence for _, sentence in index.sentences()))
+            Vocabulary(lambda: (sentence for _, sentence in index.sentences()), asking=lambda: self.intents.vocabulary)
 
     def prepare(self) -> None:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
@@ -487,10 +487,11 @@ def open_searcher(
             f"{index.manifest.dimension}; rebuild it with: {store.rebuild_command()}"
         )
     boilerplate = Boilerplate(index.sentences, counted(store.read_record(BOILERPLATE), index.version))
+    intents = shared_intents(embedder, settings.cache)
     vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()),
-                            words.counted(store.read_record(words.WORDS), index.version))
-    return Searcher(index, embedder, no_answer_below=settings.no_answer_below,
-                    intents=shared_intents(embedder, settings.cache), boilerplate=boilerplate, vocabulary=vocabulary)
+                            words.counted(store.read_record(words.WORDS), index.version), lambda: intents.vocabulary)
+    return Searcher(index, embedder, no_answer_below=settings.no_answer_below, intents=intents,
+                    boilerplate=boilerplate, vocabulary=vocabulary)
 
 
 def _with_newest(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],

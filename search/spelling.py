@@ -1,4 +1,5 @@
-"""Read a question's misspelt words as the words the indexed reports use ("fostring" -> "fostering")."""
+"""Read a question's misspelt words as the words the indexed reports use ("fostring" -> "fostering") or people ask
+with ("ratins" -> "ratings")."""
 
 from __future__ import annotations
 
@@ -40,11 +41,14 @@ def english() -> SpellChecker:
 
 class Vocabulary:
     """The words of the indexed reports (lower case) with how many sentences use each: as counted by the ingest that
-    wrote the index version (``counted``), else counted on first need (thread-safe; 1 s for the national sample)."""
+    wrote the index version (``counted``), else counted on first need (thread-safe; 1 s for the national sample); and
+    the words people ask with (``asking``: the example questions', "ratings", "recs"), as if used once."""
 
-    def __init__(self, sentences: Callable[[], Iterable[str]], counted: dict[str, int] | None = None) -> None:
+    def __init__(self, sentences: Callable[[], Iterable[str]], counted: dict[str, int] | None = None,
+                 asking: Callable[[], Iterable[str]] | None = None) -> None:
         self._sentences: Callable[[], Iterable[str]] | None = sentences
         self._counted = counted
+        self._asking = asking
         self._lock = threading.Lock()
         self._checker: SpellChecker | None = None
         self._read: dict[str, str | None] = {}
@@ -75,8 +79,10 @@ class Vocabulary:
 
                 if self._counted is None:
                     self._counted = words.count(self._sentences() if self._sentences else ())
+                counted = {word: 1 for word in (self._asking() if self._asking else ()) if word.isalpha()}
+                counted.update(self._counted)
                 checker = SpellChecker(language=None, distance=1)
-                checker.word_frequency.load_json(self._counted)
+                checker.word_frequency.load_json(counted)
                 self._checker, self._sentences, self._counted = checker, None, None
             return self._checker
 

@@ -34,6 +34,14 @@ def test_of_two_report_words_one_slip_away_the_one_the_reports_use_most_wins():
     assert corrected("mental helath", vocabulary(), never)[0] == "mental health"  # not "heath"
 
 
+def test_a_slip_of_a_word_people_ask_with_is_read_as_that_word_though_no_report_uses_it():
+    # "ratins": reports say "judgement"; the example questions say "ratings", and so an out-of-scope rule can read it
+    asking = Vocabulary(lambda: SENTENCES, asking=lambda: {"ratings", "recs"})
+    assert corrected("care homes ofsted ratins", asking, never)[0] == "care homes ofsted ratings"
+    assert corrected("care homes ofsted ratins", vocabulary(), never)[0] == "care homes ofsted ratins"
+    assert corrected("mental helath", asking, never)[0] == "mental health"  # the reports' words as before
+
+
 def test_english_words_the_reports_never_use_are_left_alone():
     for question in ("What's stopping care leavers", "A constituent asks about parking charges", "absolutely not"):
         assert corrected(question, vocabulary(), never) == (question, ())
