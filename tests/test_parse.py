@@ -182,3 +182,8 @@ def test_an_opening_asking_what_a_report_said_stays_when_nothing_follows_about_i
                                       "How many children are in care in Kent?", "york agency staff %"])
 def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
     assert parse(question).quantity
+
+
+@pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due"])
+def test_an_inspection_still_to_come_is_read_so_whatever_it_is_called(question):
+    assert parse(question).recency == "next"
