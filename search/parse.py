@@ -35,7 +35,10 @@ _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
     rf"(?:{'|'.join(REPORTING)})\s+(?:about|of|on|regarding)\s+"
-    r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?)",
+    r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?"
+    # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"
+    r"|(?:(?:can|could|would|will) (?:you|someone|somebody) (?:please )?(?:tell me|let me know|check|find out|confirm|explain)"
+    r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
     re.I,
 )
 # Calendar words, for whatever reads dates or names in a question or a report.

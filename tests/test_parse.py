@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from search.parse import INSPECTIONS, VISITS, numerals, parse
+from search.parse import INSPECTIONS, VISITS, focus, numerals, parse
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -187,3 +187,14 @@ def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
 @pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due"])
 def test_an_inspection_still_to_come_is_read_so_whatever_it_is_called(question):
     assert parse(question).recency == "next"
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("Can you tell me whether Kent has fixed its front door?", "Kent has fixed its front door"),
+    ("I'd like to know if care leavers in Bury get a PA early", "care leavers in Bury get a PA early"),
+    ("Could someone explain why Essex was judged inadequate?", "why Essex was judged inadequate"),
+    ("I'm curious what lay behind Derby's outstanding grade", "what lay behind Derby's outstanding grade"),
+])
+def test_a_request_with_no_topic_in_it_is_not_searched_for(question, asked):
+    # "Can someone explain what ... did to be rated outstanding" drew the headline's opening, not what lay behind it
+    assert focus(question) == asked
