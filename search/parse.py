@@ -359,6 +359,7 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
+_ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
 
@@ -376,9 +377,14 @@ def _topic(text: str, spans: list[str]) -> str:
 
 def _after_opening(text: str) -> str | None:
     """What follows "about" when the words before it say nothing about the topic ("When Ofsted [last visited Notts],
-    what did it find about") or ask what a report said ("Could you check what the visit found about")."""
+    what did it find about") or ask what a report said ("Could you check what the visit found about"); or what
+    follows the verb of a question asking what a report said ("what did Ofsted say is getting in the way of")."""
     lead = _ABOUT.search(text)
-    if not lead or lead.end() >= len(text):
+    if not lead:
+        said = _ASKED_SAID.search(text)
+        rest = text[said.end():].strip(" ,.?") if said else ""
+        return rest if terms(rest) else None
+    if lead.end() >= len(text):
         return None
     opening = [word.lower() for word in _WORDS.findall(text[:lead.start()])]
     rest = text[lead.end():].strip(" ,.?")

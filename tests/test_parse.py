@@ -167,6 +167,7 @@ def test_an_opening_left_with_no_topic_word_before_about_is_not_topic():
     ("Can you tell me what inspectors said in 2019 about whether Bury helps care leavers find work?",
      "whether helps care leavers find work"),
     ("Which councils were praised by inspectors about their work with young carers?", "their work with young carers"),
+    ("What did Ofsted say is holding up adoptions for Kent children?", "is holding up adoptions for children"),
 ])
 def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
     # "let me know what the 2024 inspection said about" names which report, not what about; as topic words "inspection"
