@@ -85,7 +85,8 @@ PREFERRED = 0.05
 # question (.698 -> .707); 0.15 lost one each on questions.json and dev.json.
 TONED = 0.1
 # For a question about change, a sentence of a later report saying that something changed (search/data/phrasing.txt)
-# scores this much higher, and as much again when it names the year the change is counted from.
+# and sharing a word with the topic asked (if any) scores this much higher, and as much again when it names the year
+# the change is counted from.
 CHANGED = 0.15
 # For a question asking why a grade was given, a headline sentence giving a reason ("underpinned by", "because":
 # search/data/phrasing.txt) scores this much higher. Chosen on the development files: 0.3 gained a dev.json and a
@@ -369,7 +370,9 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
         since = query.dates.start() if changing(query) else None
+        topic = terms(query.topic)  # a change on the topic asked: "the issues identified have improved" is not one
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
+                         * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))
                  for sentence in _after_start(query, sentences, passages)]
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words

@@ -418,6 +418,30 @@ def test_why_a_grade_was_given_is_answered_by_the_headline_sentence_giving_the_r
     assert grades_first(with_asks(question, frozenset({"grade"}), {"grade": 0.9, "reasons": 0.1}))
 
 
+def test_a_change_question_on_a_topic_is_answered_by_a_change_on_that_topic_not_a_general_one():
+    """"has Kent fixed the problems found in 2019 with homeless 16 and 17 year olds?": the later report's general
+    "the issues identified by Ofsted have been much improved" read closer than its sentence on the homeless young
+    people; only a sentence sharing a topic word counts as saying what changed on it."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    general = "Since the last inspection, the issues identified by Ofsted have been much improved."
+    specific = "Homeless 16 and 17 year olds are now quickly assessed by a joint team."
+    text = f"{general} {specific}"
+    passage = Passage(1, Chunk("1.txt", text, 0, len(text), None, "x", None,
+                               ((0, len(general)), (len(general) + 1, len(text))), None, AREA),
+                      SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-12", authority="Kent",
+                                                                        years=lambda: {2024})))  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(general), general, 0.68, 0.5), Sentence(1, len(general) + 1, len(text), specific, 0.66, 0.6)]
+    question = with_asks(parse("Has Kent fixed the problems found in 2019 with homeless 16 and 17 year olds?"),
+                         frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.5})
+    assert quote(question, sentences, [passage], ())[0].text == specific
+
+
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
     """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
     gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
