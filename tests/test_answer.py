@@ -99,10 +99,9 @@ def test_the_glossary_spells_out_abbreviations_for_the_model():
         "which LAs use B&Bs (bed and breakfast)? a b&b"  # written with a sign, and once only
 
 
-def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overlap():
-    """"B&B" gives the word search only fragments ("b"), so a sentence saying "bed and breakfast" shared none of the
-    topic's words with it, and one saying "young people" outscored it; its full form counts instead (for the score,
-    not the relevance on which "not found" was fitted). An abbreviation of its own word ("PAs") is left alone."""
+def _best_of_two(text: str, split: int, topic: str, closer: float, **options):
+    """The best-scoring sentence of a two-sentence passage split at ``split``, the second this much closer in meaning
+    (cosine 0.6 against ``closer``), scored for ``topic`` with ``options`` of score_sentences; and each relevance."""
     import numpy as np
 
     from ingest.document import Chunk
@@ -110,48 +109,42 @@ def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overl
     from ingest.store import DocumentRecord
     from search.answer import Passage, score_sentences
 
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, split), (split + 1, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {1: np.array([[0.6, 0.8], [closer, np.sqrt(1 - closer ** 2)]], dtype=np.float32)}
+    scored = score_sentences(topic, query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
+                             **options)
+    return max(scored, key=lambda sentence: sentence.score).text, [sentence.relevance for sentence in scored]
+
+
+def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overlap():
+    """"B&B" gives the word search only fragments ("b"), so a sentence saying "bed and breakfast" shared none of the
+    topic's words with it, and one saying "young people" outscored it; its full form counts instead (for the score,
+    not the relevance on which "not found" was fitted). An abbreviation of its own word ("PAs") is left alone."""
     glossary = parse("bed and breakfast | B&B | B&Bs\npersonal adviser | PA | PAs\n")
     assert glossary.full_forms_of_wordless("councils using B&Bs or a b&b for young people") == ["bed and breakfast"]
     assert glossary.full_forms_of_wordless("PAs for care leavers") == [] == glossary.full_forms_of_wordless("BBB&Bx")
     text = "Bed and breakfast is never used for young people. Young people are well supported by their workers."
-    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 49), (50, len(text))))
-    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
-    query = np.array([1.0, 0.0], dtype=np.float32)
-    stored = {1: np.array([[0.6, 0.8], [0.65, np.sqrt(1 - 0.65 ** 2)]], dtype=np.float32)}  # the second a little closer
     topic = "councils no B&B for young people"
-    plain, meant = (score_sentences(topic, query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
-                                    meaning=meaning) for meaning in ((), glossary.full_forms_of_wordless(topic)))
-    assert max(plain, key=lambda sentence: sentence.score).text.startswith("Young people")
-    assert max(meant, key=lambda sentence: sentence.score).text.startswith("Bed and breakfast")
-    assert [sentence.relevance for sentence in plain] == [sentence.relevance for sentence in meant]
+    plain, relevance = _best_of_two(text, 49, topic, 0.65)
+    meant, same = _best_of_two(text, 49, topic, 0.65, meaning=glossary.full_forms_of_wordless(topic))
+    assert plain.startswith("Young people") and meant.startswith("Bed and breakfast") and relevance == same
 
 
 def test_a_sentence_saying_a_topic_phrase_in_other_glossary_words_counts_as_using_it():
     """"pa allocation timing": the sentence that answers says "personal advisers", and one sharing only "care leavers"
     with the question outscored it; a glossary synonym of a topic phrase counts as the phrase (for the score, not the
     relevance on which "not found" was fitted)."""
-    import numpy as np
-
-    from ingest.document import Chunk
-    from ingest.metadata import Description
-    from ingest.store import DocumentRecord
-    from search.answer import Passage, score_sentences
-
     glossary = parse("personal adviser | personal advisers | PA | PAs\ncare leavers | care leaver\n")
     assert glossary.alternatives("care leavers pa timing") == (
         ("pa", (("personal", "adviser"), ("personal", "advisers"), ("pas",))),
         ("care leavers", (("care", "leaver"),)))
     text = "Care leavers enjoy their football club. Personal advisers are only allocated at 18."
-    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 39), (40, len(text))))
-    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
-    query = np.array([1.0, 0.0], dtype=np.float32)
-    stored = {1: np.array([[0.6, 0.8], [0.62, np.sqrt(1 - 0.62 ** 2)]], dtype=np.float32)}  # the second a little closer
     topic = "care leavers pa allocation"
-    plain, known = (score_sentences(topic, query, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
-                                    synonyms=synonyms) for synonyms in ((), glossary.alternatives(topic)))
-    assert max(plain, key=lambda sentence: sentence.score).text.startswith("Care leavers")
-    assert max(known, key=lambda sentence: sentence.score).text.startswith("Personal advisers")
-    assert [sentence.relevance for sentence in plain] == [sentence.relevance for sentence in known]
+    plain, relevance = _best_of_two(text, 39, topic, 0.62)
+    known, same = _best_of_two(text, 39, topic, 0.62, synonyms=glossary.alternatives(topic))
+    assert plain.startswith("Care leavers") and known.startswith("Personal advisers") and relevance == same
 
 
 def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_searcher):
