@@ -384,26 +384,33 @@ def test_a_later_reports_sentence_recalling_the_earlier_finding_is_quoted_with_t
     assert [item.text for item in quote(maybe, sentences, passages, ())] == [later, old]
 
 
+def _kent_2024(first: str, second: str, part: str, scores: tuple[float, float], relevance: tuple[float, float]):
+    """One passage of a 2024 Kent report of two sentences, with their scores: (passage, sentences)."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from search.answer import Passage, Sentence
+
+    text = f"{first} {second}"
+    passage = Passage(1, Chunk("1.txt", text, 0, len(text), None, "x", None,
+                               ((0, len(first)), (len(first) + 1, len(text))), None, part),
+                      SimpleNamespace(id=1, description=SimpleNamespace(held="2024-07-12", authority="Kent",
+                                                                        years=lambda: {2024})))  # type: ignore[arg-type]
+    return passage, [Sentence(1, 0, len(first), first, scores[0], relevance[0]),
+                     Sentence(1, len(first) + 1, len(text), second, scores[1], relevance[1])]
+
+
 def test_why_a_grade_was_given_is_answered_by_the_headline_sentence_giving_the_reason_not_the_grade_restated():
     """"How did it get to outstanding?": the headline's opening restates the grade ("much improved ... now
     outstanding") and scored first; the sentence saying what the improvement was underpinned by answers, so it comes
     first, and sentences stating a grade get no bonus when the reasons are what is asked first."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import SUMMARY
-    from search.answer import Passage, Sentence, grades_first, quote
+    from search.answer import grades_first, quote
     from search.parse import parse, with_asks
 
-    restated = "Services have much improved since 2019 and are now outstanding."
     reason = "The improvement has been underpinned by an ambitious senior leadership team."
-    text = f"{restated} {reason}"
-    passage = Passage(1, Chunk("1.txt", text, 0, len(text), None, "x", None,
-                               ((0, len(restated)), (len(restated) + 1, len(text))), None, SUMMARY),
-                      SimpleNamespace(id=1, description=SimpleNamespace(held="2024-07-12", authority="Kent",
-                                                                        years=lambda: {2024})))  # type: ignore[arg-type]
-    sentences = [Sentence(1, 0, len(restated), restated, 0.9, 0.6),
-                 Sentence(1, len(restated) + 1, len(text), reason, 0.7, 0.5)]
+    passage, sentences = _kent_2024("Services have much improved since 2019 and are now outstanding.", reason, SUMMARY,
+                                    (0.9, 0.7), (0.6, 0.5))
     question = parse("How did Kent get to outstanding in 2024, what was behind it?")
     why = with_asks(question, frozenset({"grade", "reasons"}), {"grade": 0.8, "reasons": 0.8})
     assert quote(why, sentences, [passage], ())[0].text == reason
@@ -415,21 +422,13 @@ def test_a_change_question_on_a_topic_is_answered_by_a_change_on_that_topic_not_
     """"has Kent fixed the problems found in 2019 with homeless 16 and 17 year olds?": the later report's general
     "the issues identified by Ofsted have been much improved" read closer than its sentence on the homeless young
     people; only a sentence sharing a topic word counts as saying what changed on it."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import quote
     from search.parse import parse, with_asks
 
-    general = "Since the last inspection, the issues identified by Ofsted have been much improved."
     specific = "Homeless 16 and 17 year olds are now quickly assessed by a joint team."
-    text = f"{general} {specific}"
-    passage = Passage(1, Chunk("1.txt", text, 0, len(text), None, "x", None,
-                               ((0, len(general)), (len(general) + 1, len(text))), None, AREA),
-                      SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-12", authority="Kent",
-                                                                        years=lambda: {2024})))  # type: ignore[arg-type]
-    sentences = [Sentence(1, 0, len(general), general, 0.68, 0.5), Sentence(1, len(general) + 1, len(text), specific, 0.66, 0.6)]
+    passage, sentences = _kent_2024("Since the last inspection, the issues identified by Ofsted have been much improved.",
+                                    specific, AREA, (0.68, 0.66), (0.5, 0.6))
     question = with_asks(parse("Has Kent fixed the problems found in 2019 with homeless 16 and 17 year olds?"),
                          frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.5})
     assert quote(question, sentences, [passage], ())[0].text == specific
