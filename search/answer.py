@@ -294,8 +294,8 @@ def grades_first(query: Query) -> bool:
 
 
 def reads_newest(query: Query) -> bool:
-    """True for a question on a topic naming no year (nor several councils): its answer holds the newest report's
-    best sentence on the point too (retrieval reads that report's closest passage for this)."""
+    """True for a question on a topic naming no year, not across councils: its answer holds the newest report's best
+    sentence on the point too (for one council's topic, retrieval reads that report's closest passage for this)."""
     return primary(query) == "topic" and not query.dates and not query.wants("across")
 
 
