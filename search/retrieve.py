@@ -313,13 +313,15 @@ class Searcher:
     def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                     ranked: Sequence[tuple[int, float]], table: Sequence[GradeRow], k: int) -> list[int]:
         """The passages to put first for the part of a report the question asks for: across councils, the statements
-        of the grade asked ("which councils were judged inadequate?"); for a grade, the report's judgements and its
-        grade in words (for a change, the newer report's grade in words); else its improvement list, headline
-        findings or the lines about the inspection."""
+        of the grade asked ("which councils were judged inadequate?"); the part the answer is shaped for (the
+        improvement list, the headline findings for the reasons or a summary, the lines about the inspection), though
+        a grade is read too; for a grade, the report's judgements and its grade in words (for a change, the newer
+        report's grade in words); else the part of another reading."""
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
-        if primary(query) in ("facts", "improve"):  # what the answer is shaped for, though a grade is read too
-            return self._in_parts(PARTS[primary(query)], ranked, selection, vector, allowed)
+        ask = primary(query)
+        if ask in PARTS:  # what the answer is shaped for, though a grade is read too
+            return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
         if query.wants("grade") and changing(query):
             return self._stated_in_words(table[0].document_id, vector) if table else []
         if query.wants("grade"):

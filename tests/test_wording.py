@@ -349,3 +349,11 @@ def test_a_grade_read_beside_the_improvement_list_does_not_push_the_list_out(sha
     assert {"grade", "improve"} <= result.query.asks
     parts = {hit.rank: hit.chunk.part for hit in result.hits}
     assert result.answer.quotes and parts[result.answer.quotes[0].passages[0]] == "improve"
+
+
+def test_a_grade_read_beside_the_reasons_does_not_put_the_judgement_lines_first(shared_searcher):
+    # "Why did it get a good rating?": read as the reasons and the grade, answered from the headline findings; the
+    # judgement lines were put first for the grade
+    result = shared_searcher.ask("Why did Nottinghamshire get a good rating in 2024?", k=5)
+    assert {"grade", "reasons"} <= result.query.asks
+    assert [hit.chunk.part for hit in result.hits[:2]] == ["summary", "summary"]
