@@ -359,6 +359,7 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
+_REPORTED = frozenset(REPORTING)
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
@@ -372,7 +373,8 @@ def _topic(text: str, spans: list[str]) -> str:
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.?") or text
-    return _after_opening(text) or _after_opening(focus(text)) or focus(text)
+    focused = focus(text)
+    return _after_opening(text) or _after_opening(focused) or focused
 
 
 def _after_opening(text: str) -> str | None:
@@ -388,6 +390,6 @@ def _after_opening(text: str) -> str | None:
         return None
     opening = [word.lower() for word in _WORDS.findall(text[:lead.start()])]
     rest = text[lead.end():].strip(" ,.?")
-    if all(word in STOPWORDS for word in opening) or (set(opening) & set(REPORTING) and terms(rest)):
+    if all(word in STOPWORDS for word in opening) or (_REPORTED.intersection(opening) and terms(rest)):
         return rest
     return None
