@@ -29,6 +29,10 @@ VISITS = ("focused_visit", "monitoring_visit")
 REPORTING = ("say", "said", "says", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
              "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
              "told", "criticised", "criticized", "praised", "commended")
+# Words by which a question says an inspection took place ("when the inspectors came", "on their visit"): a sentence
+# of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
+VISITING = ("inspectors", "inspector", "inspected", "findings", "visit", "visits", "visited", "visiting", "came",
+            "come", "coming", "went", "gone")
 # Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
 # Ofsted or reports, so they are dropped before embedding.
 _PREAMBLE = re.compile(
@@ -360,6 +364,8 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
 _REPORTED = frozenset(REPORTING)
+_FRAMING = _REPORTED | frozenset(VISITING)
+_SENTENCE = re.compile(r"(?<=\?)\s+|(?<=[a-z][a-z][.!])\s+(?=[A-Z])")
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
@@ -368,13 +374,22 @@ def _topic(text: str, spans: list[str]) -> str:
     """The text without the councils' names (with "County Council" and "'s"), the date phrases and the phrases saying
     which inspection is meant ("the most recent", "last visited"), and then without an opening before "about" that
     leaves only words saying nothing about the topic ("What did the Ofsted report on [Leicester] say about") or asks
-    what a report said ("Could you check what the visit found about"), when topic words follow."""
+    what a report said ("Could you check what the visit found about"), when topic words follow; a sentence that only
+    says which report ("What did the inspectors find when they came [in December 2022]?") is left out, and each other
+    sentence's opening is read on its own."""
     for span in sorted(set(spans), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.?") or text
-    focused = focus(text)
-    return _after_opening(text) or _after_opening(focused) or focused
+    sentences = [sentence for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
+    topical = [sentence for sentence in sentences if set(terms(sentence)) - _FRAMING] or sentences
+    return ". ".join(_topic_of(sentence.strip(" ,.?!")) for sentence in topical)
+
+
+def _topic_of(sentence: str) -> str:
+    """One sentence's topic: without an opening that says nothing about it."""
+    focused = focus(sentence)
+    return _after_opening(sentence) or _after_opening(focused) or focused
 
 
 def _after_opening(text: str) -> str | None:

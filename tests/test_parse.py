@@ -179,6 +179,20 @@ def test_an_opening_asking_what_a_report_said_stays_when_nothing_follows_about_i
     assert parse("Care leavers: what did Ofsted say about them?").topic == "Care leavers: what did Ofsted say about them"
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # a second sentence saying only which report: before, "what did the inspectors find" made the topic "on their visit"
+    ("Do families in Kent wait long for help with drug problems? What did the inspectors find on their 2025 visit?",
+     "Do families in wait long for help with drug problems"),
+    ("How quickly are children in Essex seen? What did the inspectors find when they came in May 2021?",
+     "How quickly are children in seen"),
+    # each sentence's opening is read on its own, and a sentence with a topic stays
+    ("Are care leavers in Bury housed well? What did Ofsted say about staying put?", "Are care leavers in housed well. staying put"),
+    ("leeds report no. of inspectors", "report no. of inspectors"),
+])
+def test_a_sentence_saying_only_which_report_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
 @pytest.mark.parametrize("question", ["leeds children on cp plans number 2019", "hull care leavers eet figures",
                                       "How many children are in care in Kent?", "york agency staff %"])
 def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
