@@ -177,20 +177,24 @@ class Query:
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(_UNITS)})\b(?!-))?|({'|'.join(_TEENS)}))\b",
-                           re.I)
+_NUMBER = rf"(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(_UNITS)})\b(?!-))?|({'|'.join(_TEENS)}))"
+_NUMBER_WORDS = re.compile(rf"\b{_NUMBER}\b", re.I)
+# A year said aloud, as dictation writes it: "twenty nineteen", "twenty twenty-four", "two thousand and fifteen".
+_SPOKEN_YEAR = re.compile(rf"\b(?:twenty[\s-]+(?=(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+                          rf"eighteen|nineteen|twenty|thirty)\b)|two thousand(?:\s+and)?\s+){_NUMBER}\b", re.I)
 
 
 def numerals(text: str) -> str:
     """``text`` with the numbers from ten to ninety-nine written in words turned into numerals ("sixteen" -> "16",
-    "twenty-five" -> "25")."""
-    def number(match: re.Match[str]) -> str:
+    "twenty-five" -> "25"), and years said aloud into years ("twenty nineteen" -> "2019")."""
+    def value(match: re.Match[str]) -> int:
         tens, unit, teen = match.groups()
         if teen:
-            return str(10 + _TEENS.index(teen.lower()))
-        return str(10 * (2 + _TENS.index(tens.lower())) + (1 + _UNITS.index(unit.lower()) if unit else 0))
+            return 10 + _TEENS.index(teen.lower())
+        return 10 * (2 + _TENS.index(tens.lower())) + (1 + _UNITS.index(unit.lower()) if unit else 0)
 
-    return _NUMBER_WORDS.sub(number, text)
+    text = _SPOKEN_YEAR.sub(lambda match: str(2000 + value(match)), text)
+    return _NUMBER_WORDS.sub(lambda match: str(value(match)), text)
 
 
 def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Query:

@@ -149,6 +149,16 @@ def test_numbers_from_ten_up_written_in_words_become_numerals_as_reports_write_t
     assert numerals("thirty one-to-one sessions") == "30 one-to-one sessions"
 
 
+@pytest.mark.parametrize(("said", "written"), [
+    ("what was the verdict on kent in twenty twenty", "what was the verdict on kent in 2020"),
+    ("essex twenty nineteen visit", "essex 2019 visit"), ("bury twenty twenty-four", "bury 2024"),
+    ("since two thousand and fifteen", "since 2015"), ("within twenty five days", "within 25 days"),
+])
+def test_a_year_said_aloud_is_read_as_the_year(said, written):
+    # dictation writes "twenty twenty": before, it became "20 20", no year, and the newest report answered instead
+    assert numerals(said) == written
+
+
 def test_an_opening_left_with_no_topic_word_before_about_is_not_topic():
     # once the council and "last visited" are read, "When Ofsted, what did it find about" says nothing of the topic
     asked = "When Ofsted last visited Nottinghamshire, what did it find about how new referrals are handled?"
