@@ -244,7 +244,8 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
             start = text.find(written, match.start())
             if any(a <= start < b for a, b in covered) or len(written.replace(" ", "")) < _GUESS_MIN:
                 continue
-            if known_word is not None and all(known_word(word) for word in written.split()):
+            possessive = written.lower()[:-1] in names and written.lower().endswith("s")  # "rutlands", typed
+            if known_word is not None and not possessive and all(known_word(word) for word in written.split()):
                 continue
             if any(start <= a < start + len(written) for a, _ in covered):
                 continue

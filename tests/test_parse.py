@@ -37,6 +37,14 @@ def test_an_ordinary_word_is_never_a_misspelt_council():
     assert parse("what needs to improve in rotheram", known_word=lambda word: True).councils == ()
 
 
+def test_a_council_typed_with_a_possessive_s_and_no_apostrophe_is_that_council():
+    # the reports' index knows "rutlands" (its stem is a name it holds), so it was kept as an ordinary word, searched
+    # every council and quoted another's report
+    query = parse("why do rutlands strategy meetings get held up", known_word=lambda word: True)
+    assert query.council_names() == ("Rutland",)
+    assert "rutlands" not in query.topic
+
+
 @pytest.mark.parametrize("question, labels, years, since, until", [
     ("Has Nottinghamshire got better or worse since 2015?", ["since 2015"], (), 2015, None),  # since includes the year
     ("Children in care in Rutland before 2020", ["before 2020"], (), None, 2019),
