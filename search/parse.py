@@ -369,8 +369,12 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
 _REPORTED = frozenset(REPORTING)
-_FRAMING = _REPORTED | frozenset(VISITING)
+_FRAMING = _REPORTED | frozenset(VISITING) | {"according"}
 _SENTENCE = re.compile(r"(?<=\?)\s+|(?<=[a-z][a-z][.!])\s+(?=[A-Z])")
+# Where a question typed without stops asks its next question ("... and made into a referral what did the visit find",
+# "..., according to the inspection report").
+_CLAUSE = re.compile(r"(?<=\w)[\s,;:-]+(?=(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|was|were|is|are)\b|"
+                     r"according\s+to\b)", re.I)
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
@@ -386,9 +390,19 @@ def _topic(text: str, spans: list[str]) -> str:
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.?") or text
-    sentences = [sentence for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
+    sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
     topical = [sentence for sentence in sentences if set(terms(sentence)) - _FRAMING] or sentences
     return ". ".join(_topic_of(sentence.strip(" ,.?!")) for sentence in topical)
+
+
+def _without_asking_tail(sentence: str) -> str:
+    """The sentence without a last clause, typed without a stop, that only asks what a report said ("... and made
+    into a referral what did the visit find", "..., according to the inspection report")."""
+    for clause in reversed(list(_CLAUSE.finditer(sentence))):
+        if set(terms(sentence[clause.end():])) - _FRAMING:
+            break
+        sentence = sentence[:clause.start()]
+    return sentence
 
 
 def _topic_of(sentence: str) -> str:

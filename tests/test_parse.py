@@ -206,6 +206,10 @@ def test_an_opening_asking_what_a_report_said_stays_when_nothing_follows_about_i
     # each sentence's opening is read on its own, and a sentence with a topic stays
     ("Are care leavers in Bury housed well? What did Ofsted say about staying put?", "Are care leavers in housed well. staying put"),
     ("leeds report no. of inspectors", "report no. of inspectors"),
+    # typed without stops: a last clause that only asks what a report said
+    ("so do families in kent wait for drug help what did the may 2025 visit say", "so do families in wait for drug help"),
+    ("Is neglect in Essex handled well, according to the 2024 inspection report?", "Is neglect in handled well"),
+    ("Are Bury families waiting for help, and what did inspectors find in 2025?", "Are families waiting for help"),
 ])
 def test_a_sentence_saying_only_which_report_is_not_topic(question, subject):
     assert parse(question).topic == subject
