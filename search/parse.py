@@ -157,6 +157,7 @@ class Query:
     asks: frozenset[str] = frozenset({"topic"})  # what it asks for (search/intent.py)
     scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
     corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
+    described_area: str | None = None  # a judged area the question describes without naming it (search/grades.py)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""

@@ -39,7 +39,7 @@ from search.answer import (
 )
 from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
-from search.grades import GradeRow, GradeTable, grade_rows
+from search.grades import Areas, GradeRow, GradeTable, grade_rows
 from search.intent import Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
@@ -139,6 +139,7 @@ class Searcher:
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
         self.tone = Tone(embedder)
+        self.areas = Areas(embedder.embed)
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
         self.vocabulary = vocabulary if vocabulary is not None else \
@@ -162,7 +163,10 @@ class Searcher:
             query = replace(parse(text, self.index.mentions), corrections=corrections)
         spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
         vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])
-        return self.intents.read(query, vectors[2]), vectors[:2]
+        query = self.intents.read(query, vectors[2])
+        if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
+            query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
+        return query, vectors[:2]
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
         """Which words of a question are kept as written, not read as a report word they resemble: those naming

@@ -10,7 +10,7 @@ import pytest
 from ingest.grades import framework_of, stated_area
 from search.__main__ import main as search_main
 from search.evaluate import first_grade_row_right, load_questions
-from search.grades import asked, grade_rows
+from search.grades import Areas, asked, grade_rows
 from search.parse import parse, with_asks
 from search.retrieve import open_searcher
 from search.select import select
@@ -40,6 +40,23 @@ def test_frameworks_follow_the_inspection_dates():
 def test_the_area_and_grade_a_question_names(question, area, grade):
     wanted = asked(question, parse(question))
     assert (wanted.area, wanted.grade) == (area, grade)
+
+
+@pytest.mark.parametrize(("question", "area"), [
+    ("What mark did Kent get for the part about how it keeps children safe from harm?", "help_and_protection"),
+    ("What grade did Kent get?", None),  # the whole service: no area
+    ("How was Kent rated for care leavers?", None),  # named in words, which asked() reads
+])
+def test_an_area_described_in_other_words_is_read_from_the_questions_vector(embedder, question, area):
+    vector = embedder.embed([parse(question).topic])[0]
+    assert Areas(embedder.embed).described(question, vector) == area
+
+
+def test_a_grade_asked_for_an_area_in_other_words_leads_with_that_area(searcher):
+    # no word of the question names "help and protection"; before, the table led with overall effectiveness
+    result = searcher.ask("What did Notts get in 2019 for how it keeps children safe from harm?")
+    assert result.grades[0].area == "help_and_protection"
+    assert "help and protection" in result.answer.quotes[0].text
 
 
 def test_every_dev_grade_question_has_the_right_grade_in_the_first_row(searcher):
