@@ -266,11 +266,12 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     report for a question across councils. A question asking for a number gets the best sentence stating one first,
     whatever else it asks, if one scores within twice the margin of the best sentence."""
     ask = primary(query)
-    if ask != "facts" and not query.quantity:  # the lines about the inspection answer only what it asks of it
-        sentences = _findings(sentences, passages)
+    findings = sentences if query.quantity else _findings(sentences, passages)
+    if ask != "facts":  # the lines about the inspection answer only what it asks of it
+        sentences = findings
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
-        best = _one_more(query, quotes, sentences, passages, boilerplate)  # first when the topic is read too
+        best = _one_more(query, quotes, findings, passages, boilerplate)  # first when the topic is read too
         quotes = (*best, *quotes) if query.wants("topic") else (*quotes, *best)
     if reads_newest(query):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)

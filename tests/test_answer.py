@@ -261,6 +261,10 @@ def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspect
     facts = with_asks(question, frozenset({"facts"}), {"facts": 0.9})
     assert [item.text for item in quote(topic, sentences, passages, ())] == [finding]
     assert [item.text for item in quote(facts, sentences, passages, ())][0] == letter
+    # read as asking about the inspection only unsurely, and about a topic surely ("When inspectors went to X's team,
+    # how long were children waiting?"): the topic's best sentence, added first, is a finding, not the letter's line
+    unsure = with_asks(question, frozenset({"facts", "topic"}), {"facts": 0.45, "topic": 1.0})
+    assert [item.text for item in quote(unsure, sentences, passages, ())][0] == finding
 
 
 def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
