@@ -105,10 +105,13 @@ def parse(text: str) -> Glossary:
     for line in text.splitlines():
         line = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
         parts = [part.strip() for part in line.split("|") if _WORDS.search(part.lower())]
+        # an abbreviation with "&" as said aloud and typed by dictation: "B&Bs" as "b and bs"
+        spoken = [" ".join(part.lower().replace("&", " and ").split()) for part in parts[1:] if "&" in part]
         if len(parts) >= 2:
             abbreviations += [(part.lower(), len(groups)) for part in parts[1:]
                               if not any(map(str.isspace, part)) and len("".join(_WORDS.findall(part.lower()))) <= ABBREVIATION]
-            groups.append(tuple(tuple(_WORDS.findall(part.lower())) for part in parts))
+            abbreviations += [(phrase, len(groups)) for phrase in spoken]
+            groups.append(tuple(tuple(_WORDS.findall(part.lower())) for part in (*parts, *spoken)))
             written.append(parts[0])
     return Glossary(tuple(groups), tuple(written), tuple(abbreviations))
 

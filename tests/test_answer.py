@@ -99,6 +99,16 @@ def test_the_glossary_spells_out_abbreviations_for_the_model():
         "which LAs use B&Bs (bed and breakfast)? a b&b"  # written with a sign, and once only
 
 
+def test_an_abbreviation_with_a_sign_is_known_as_dictation_writes_it():
+    # "b and bs": a phone writes "&" as "and"; before, no glossary phrase matched and no passage on it was found
+    glossary = parse("bed and breakfast | B&B | B&Bs\n")
+    assert glossary.spelled_out("councils putting young people in b and bs") == \
+        "councils putting young people in b and bs (bed and breakfast)"
+    assert "bed and breakfast" in glossary.expand("a b and b for care leavers")
+    assert glossary.full_forms_of_wordless("b and bs for young people") == ["bed and breakfast"]
+    assert glossary.spelled_out("a bed and breakfast") == "a bed and breakfast"
+
+
 def _best_of_two(text: str, split: int, topic: str, closer: float, **options):
     """The best-scoring sentence of a two-sentence passage split at ``split``, the second this much closer in meaning
     (cosine 0.6 against ``closer``), scored for ``topic`` with ``options`` of score_sentences; and each relevance."""
