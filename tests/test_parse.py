@@ -222,9 +222,16 @@ def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
     assert parse(question).quantity
 
 
-@pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due"])
+@pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due",
+                                      "When are the inspectors next due to come to Kent?", "is essex next due a visit",
+                                      "when is ofsted next coming back to bury"])
 def test_an_inspection_still_to_come_is_read_so_whatever_it_is_called(question):
     assert parse(question).recency == "next"
+
+
+@pytest.mark.parametrize("question", ["what did ofsted say the next steps are for kent", "what happens next for care leavers"])
+def test_next_steps_are_not_an_inspection_still_to_come(question):
+    assert parse(question).recency is None
 
 
 @pytest.mark.parametrize(("question", "asked"), [
