@@ -116,6 +116,8 @@ _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", r
 _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|because of|despite|in addition to|"
                           r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
                           re.I)
+# "This letter ...", "This visit ...": the document itself, not something said before.
+_ITSELF = re.compile(r"^(?:this|the) (?:letter|visit|focused visit|monitoring visit|inspection|report)\b", re.I)
 # "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
 _EXISTENTIAL = re.compile(r"^There (?:is|are|was|were|has|have|had|remains?|continues?)\b")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -613,7 +615,7 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
             return None
         if len(_key(text)) <= MIN_QUOTE:
             return None
-    if strict and _REFERS_BACK.match(text):
+    if strict and _REFERS_BACK.match(text) and not _ITSELF.match(text):
         before = [(a, b) for a, b in chunk.sentences or sentence_spans(chunk.text) if b <= sentence.start]
         if not before:
             return text if _EXISTENTIAL.match(text) else None

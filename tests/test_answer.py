@@ -337,6 +337,11 @@ def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
      "There have been continued improvements in children's services."),
     ("They are visited regularly by their social workers.", None),  # who "they" are is in a passage not read
     ("There, children are visited regularly by their social workers.", None),
+    # the document itself: the letter's opening states the visit's dates, which a question about them needs
+    ("This letter summarises the findings of the focused visit to Kent children's services on 14 and 15 May 2025.",
+     "This letter summarises the findings of the focused visit to Kent children's services on 14 and 15 May 2025."),
+    ("This visit was carried out fully by remote means.", "This visit was carried out fully by remote means."),
+    ("This has improved since the last inspection.", None),  # what "this" is was said before
 ])
 def test_a_sentence_opening_its_passage_with_there_is_reads_on_its_own(text, quoted):
     from ingest.document import Chunk
