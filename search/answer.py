@@ -110,6 +110,8 @@ SHAPED_ALONE = 0.6
 # nothing; 0.35 gained nothing.
 PRIMARY_MARGIN = 0.2
 _GRADE_WORD = re.compile(r"outstanding|good|requires? improvement|inadequate", re.I)
+# "Requires improvement to be good" holds "good" without stating it ("was judged to require improvement to be good").
+_BELOW_GOOD = re.compile(r"improvement to be good", re.I)
 # A sentence opening with a word that refers back ("They provide ...", "This means ...", also after a connective:
 # "However, they ...", "Positively, in response to this, ...") does not read on its own; it is quoted with the
 # sentence before it.
@@ -489,7 +491,8 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         if passage is None or passage.document.id != document or not _mentions_grade(sentence.text):
             continue
         key = _key(sentence.text)
-        same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(sentence.text)
+        same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(
+            _BELOW_GOOD.sub(" ", sentence.text) if grade.group(0).lower() == "good" else sentence.text)
         the_row = bool(stated) and (key in stated or stated in key)
         if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
             area = stated_area(sentence.text)  # another area's grade, in words or a row, comes after the area asked

@@ -572,3 +572,28 @@ def test_a_grade_and_a_change_asked_together_quote_the_later_grade_and_what_the_
                       {"grade": 0.97, "change": 0.74})
     quotes = [item.text for item in quote(query, sentences, passages, (), [(1, grade)])]
     assert quotes[0] == grade and changed in quotes and old not in quotes
+
+
+def test_requires_improvement_to_be_good_does_not_state_good():
+    """A report judged good recalls its earlier grade in its summary ("was judged to require improvement to be good"):
+    that sentence holds "good" but does not state it, and was quoted first for "<council> 2018 judgements"; the
+    sentence saying the grade now leads."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    row, earlier, now = ("Overall effectiveness | Good",
+                         "At the last inspection in 2015, services in X were judged to require improvement to be good.",
+                         "Leaders have improved services, and overall effectiveness is now good.")
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2018-06-01", authority="X", years=lambda: {2018}))
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, part),
+                        document)  # type: ignore[arg-type]
+                for rank, text, part in ((1, row, JUDGEMENT), (2, earlier, SUMMARY), (3, now, SUMMARY))]
+    sentences = [Sentence(rank, 0, len(text), text, score, score)
+                 for rank, text, score in ((1, row, 0.5), (2, earlier, 0.9), (3, now, 0.5))]
+    query = with_asks(parse("x 2018 ofsted judgements"), frozenset({"grade"}), {"grade": 1.0})
+    quotes = [item.text for item in quote(query, sentences, passages, (), [(1, row)])]
+    assert quotes[0] != earlier and now in quotes
