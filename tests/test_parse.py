@@ -193,6 +193,12 @@ def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
     assert parse(question).topic == subject
 
 
+def test_an_opening_with_topic_words_of_its_own_is_not_one_asking_what_a_report_said():
+    # "told" is the topic's verb here; the rule for openings had dropped the subject, homeless young people
+    question = "Where were homeless 16- and 17-year-olds in Kent not properly told about their rights?"
+    assert parse(question).topic == "Where were homeless 16- and 17-year-olds in not properly told about their rights"
+
+
 def test_the_topic_before_an_opening_asking_what_a_report_said_is_kept_when_nothing_follows_about_it():
     # the opening rule would leave nothing ("them"); the clause asking what Ofsted said goes, the topic before it stays
     assert parse("Care leavers: what did Ofsted say about them?").topic == "Care leavers"
