@@ -143,10 +143,15 @@ def named_area(question: str) -> str | None:
     return next((name for name, pattern in _ASKED_AREAS if pattern.search(question)), None)
 
 
+def named_grade(question: str) -> str | None:
+    """The grade a question names ("judged inadequate", "rated good", "failed")."""
+    return next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
+
+
 def asked(question: str, query: Query) -> GradeAsk:
     """The area and grade a question names (or an area it describes), and whether it asks across councils."""
     area = named_area(question) or query.described_area
-    grade = next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
+    grade = named_grade(question)
     return GradeAsk(area, grade, query.wants("across") and not query.councils)
 
 

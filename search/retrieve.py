@@ -39,8 +39,8 @@ from search.answer import (
 )
 from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, grade_rows
-from search.intent import Intents, framed
+from search.grades import Areas, GradeRow, GradeTable, grade_rows, named_grade
+from search.intent import LIKELIEST, Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, spread, toned
@@ -164,6 +164,9 @@ class Searcher:
         spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
         vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])
         query = self.intents.read(query, vectors[2])
+        if query.wants("across") and not query.wants("grade") and query.score("grade") >= LIKELIEST \
+                and named_grade(query.text):  # "Which councils were judged inadequate ...?", read unsurely as a grade
+            query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
         return query, vectors[:2]
