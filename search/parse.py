@@ -83,7 +83,7 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 # A question asking for a number ("how many inspectors", "what share of care leavers", typed "no. of inspectors",
 # "unallocated children number", "care leavers eet figures").
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
-                       r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion)\b",
+                       r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6

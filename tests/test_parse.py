@@ -223,7 +223,8 @@ def test_a_sentence_saying_only_which_report_is_not_topic(question, subject):
 
 
 @pytest.mark.parametrize("question", ["leeds children on cp plans number 2019", "hull care leavers eet figures",
-                                      "How many children are in care in Kent?", "york agency staff %"])
+                                      "How many children are in care in Kent?", "york agency staff %",
+                                      "What is the average caseload in Kent?"])
 def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
     assert parse(question).quantity
 
