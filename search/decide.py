@@ -26,6 +26,7 @@ class Evidence:
     mentioned: frozenset[str] = frozenset()  # out-of-scope phrases an indexed report does use
     number_stated: bool = True  # for a question asking for a number: a quoted sentence states one
     none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
+    ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,7 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append("The question asks for a number, and no passage found states one.")
     if evidence.none_match:
         reasons.append(evidence.none_match)
+    if evidence.ungraded:
+        reasons.append(f"No indexed report on {' or '.join(evidence.ungraded)} gives a grade (Ofsted's focused and "
+                       "monitoring visits give none).")
     return list(dict.fromkeys(reasons))

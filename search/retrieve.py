@@ -249,8 +249,11 @@ class Searcher:
                    and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
         unknown += [word for word in self._unmentioned(query) if word not in unknown]
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
+        asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
+        ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
+            and selection.documents != () else ()
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned,
-                        any(states_quantity(item.text) for item in quotes), table.none_match)
+                        any(states_quantity(item.text) for item in quotes), table.none_match, ungraded)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:

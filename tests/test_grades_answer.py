@@ -167,3 +167,27 @@ def test_a_question_across_councils_naming_a_grade_read_unsurely_as_one_is_a_gra
 def test_a_grade_word_in_a_topic_across_councils_does_not_make_a_grade_question(corpus_searcher):
     query, _ = corpus_searcher.read("Which councils have inadequate accommodation for care leavers?")
     assert not query.wants("grade")
+
+
+def test_a_grade_asked_of_a_council_whose_reports_give_none_is_not_found(tmp_path, embedder):
+    """Only a focused visit of Kent is indexed: "What grade did Kent get?" was answered with a sentence of the letter
+    (its best sentence was relevant enough); no indexed report gives Kent a grade, and the reader is told so."""
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "kent-2024-06-20-ofsted-focused-visit.txt").write_text(
+        "Focused visit to Kent children's services\n\n"
+        "This letter summarises the findings of the focused visit to Kent children's services on 14 and 15 May 2024. "
+        "His Majesty's Inspectors for this visit were Ann Smith and Bob Jones.\n\n"
+        "Inspectors looked at the local authority's arrangements for children in need and children subject to a "
+        "child protection plan.\n\n"
+        "Headline findings\n\n"
+        "Children in need of help and protection in Kent receive a timely and effective response. Social workers know "
+        "their children well, and plans are reviewed regularly by experienced managers.\n", encoding="utf-8")
+    settings = Settings(index=tmp_path / "index")
+    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 1
+    result = open_searcher(settings, embedder).ask("What grade did Kent get at its last inspection?")
+    assert result.answer.no_answer
+    assert any("No indexed report on Kent gives a grade" in note for note in result.notes)
