@@ -20,6 +20,7 @@ from ingest.embed import Embedder
 from ingest.grades import area_of
 from ingest.layout import printable
 from ingest.sections import ABOUT, IMPROVE, SUMMARY
+from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord, IndexMismatch, StoredChunk, check_model
 from ingest.stores import Reader, open_store
 from search.answer import (
@@ -299,6 +300,10 @@ class Searcher:
         it asks for first (search/rerank.py), one passage per report across councils, a later report's passage among
         those read when the question might ask about change."""
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
+        # a passage of nothing but what every report of its kind says ("Ofsted will take the findings from this
+        # focused visit into account ...") answers nothing: out of what is read (the lines about the inspection stay:
+        # their openings are a template, their ends say what was looked at)
+        ranked = [item for item in ranked if item[0] not in chunks or not self._all_boilerplate(chunks[item[0]].chunk)]
         fused = ranked
         if selection.preferred:
             strength = PREFER_LATER if changing(query) else PREFER
@@ -319,6 +324,12 @@ class Searcher:
         elif reads_newest(query) and len(selection.councils) == 1:
             ranked = _with_newest(ranked, fused, chunks)
         return ranked
+
+    def _all_boilerplate(self, chunk: Chunk) -> bool:
+        """True when every sentence of ``chunk``, outside the lines about the inspection, is one most reports of its
+        kind repeat."""
+        spans = chunk.sentences or sentence_spans(chunk.text)
+        return chunk.part != ABOUT and bool(spans) and all(chunk.text[start:end].strip() in self.boilerplate for start, end in spans)
 
     def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                     ranked: Sequence[tuple[int, float]], table: Sequence[GradeRow], k: int) -> list[int]:

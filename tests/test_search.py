@@ -218,3 +218,30 @@ def test_days_and_months_are_not_names_the_reports_must_mention():
     question = "Before Thursday's meeting, what rating did North Northamptonshire get for leadership in May 2026?"
     assert proper_names(parse(question)) == []
     assert proper_names(parse("What did Ofsted say about Oakwood Academy in Leicester?")) == ["Oakwood", "Academy"]
+
+
+def test_a_passage_of_nothing_but_boilerplate_is_not_read_but_the_lines_about_the_inspection_are():
+    """"Ofsted will take the findings from this focused visit into account ..." on its own was read and quoted, five
+    times over, for "Which focused visits resulted in areas for priority action?"; a passage holding it and a finding,
+    or a line about the inspection (a template's opening, what was looked at after it), is still read."""
+    from types import SimpleNamespace
+
+    from ingest.boilerplate import Boilerplate, wording
+    from ingest.document import Chunk
+    from ingest.sections import ABOUT, AREA
+    from search.retrieve import Searcher
+
+    template = "Ofsted will take the findings from this focused visit into account when planning your next inspection."
+    looked = "Inspectors looked at the local authority's arrangements for children in need."
+    finding = "Children in need are seen quickly."
+    searcher = SimpleNamespace(boilerplate=Boilerplate(counted=frozenset({wording(template), wording(looked)})))
+
+    def chunk(text: str, part: str) -> Chunk:
+        spans = [(0, len(template))] if text == template else [(0, len(text))]
+        if text.startswith(template + " "):
+            spans = [(0, len(template)), (len(template) + 1, len(text))]
+        return Chunk("a.txt", text, 0, len(text), None, "x", None, tuple(spans), None, part)
+
+    assert Searcher._all_boilerplate(searcher, chunk(template, AREA))  # type: ignore[arg-type]
+    assert not Searcher._all_boilerplate(searcher, chunk(f"{template} {finding}", AREA))  # type: ignore[arg-type]
+    assert not Searcher._all_boilerplate(searcher, chunk(looked, ABOUT))  # type: ignore[arg-type]
