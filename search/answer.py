@@ -66,10 +66,12 @@ GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inad
                              r"improvement to be good)\b|\brequires? improvement\b|: *(?:outstanding|good|inadequate|"
                              r"requires improvement)", re.I)
 # A number stated in a sentence: digits that are not a year, a day of a month or a paragraph number, a number word,
-# a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m").
+# a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m"); not an age.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
-                      rf"(?!\s*(?:(?:to|and|-|–)\s*\d+\s*)?{_MONTH}\b|\s*/|\.\d)|%|£|\bper ?cent\b|"
+# An age is not a count ("16- and 17-year-olds", "aged 18", "the age of 21").
+_AGED = r"(?:[\s-]*(?:(?:and|to|or|-|–)\s*\d+)?[\s-]*years?[\s-]*olds?\b)"
+QUANTITY = re.compile(rf"(?<![\d./-])(?<!aged )(?<!age of )(?<!ages of )\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
+                      rf"(?!\s*(?:(?:to|and|-|–)\s*\d+\s*)?{_MONTH}\b|\s*/|\.\d|{_AGED})|%|£|\bper ?cent\b|"
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                       r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
                       r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
@@ -287,7 +289,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         return quotes
     stated = [item for item in quotes if states_quantity(item.text)]
     top = max((sentence.score for sentence in sentences), default=0.0)
-    close = [sentence for sentence in sentences if states_quantity(sentence.text) and sentence.score >= top - CHANGE_MARGIN]
+    near = [sentence for sentence in sentences if sentence.score >= top - CHANGE_MARGIN]
+    close = [sentence for sentence in near if states_quantity(sentence.text)] + _with_the_figure_after(near, sentences, passages)
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
 
@@ -405,6 +408,23 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if quotes:
             return quotes
     return _best(query, sentences, passages, boilerplate)
+
+
+def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
+                           passages: Sequence[Passage]) -> list[Sentence]:
+    """For a question asking for a number: each chosen sentence stating none, together with the next sentence of its
+    passage when that one states a number ("'Staying put' arrangements ... are well used. At the time of the
+    inspection, 27 young people were living in such arrangements.")."""
+    by_rank = _by_rank(passages)
+    joined = []
+    for sentence in chosen:
+        if states_quantity(sentence.text):
+            continue
+        after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
+                    key=lambda other: other.start, default=None)
+        if after is not None and states_quantity(after.text):
+            joined.append(replace(sentence, end=after.end, text=by_rank[sentence.rank].chunk.text[sentence.start:after.end]))
+    return joined
 
 
 def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence],

@@ -187,6 +187,9 @@ def test_json_carries_answer_and_understanding(shared_searcher):
     ("Nineteen per cent of care leavers", True), ("a budget of £2.5m", True), ("seen within 20 days", True),
     ("Inspection dates: 23 to 27 September 2024", False), ("on 20 and 21 October 2021", False),
     ("during the COVID-19 pandemic", False), ("its plan for 2024/25", False), ("since the 2019 inspection", False),
+    # an age is not a count
+    ("homeless 16- and 17-year-olds", False), ("young people over the age of 16", False), ("a 17-year-old", False),
+    ("27 young people were living in such arrangements", True),
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states
@@ -597,3 +600,29 @@ def test_requires_improvement_to_be_good_does_not_state_good():
     query = with_asks(parse("x 2018 ofsted judgements"), frozenset({"grade"}), {"grade": 1.0})
     quotes = [item.text for item in quote(query, sentences, passages, (), [(1, row)])]
     assert quotes[0] != earlier and now in quotes
+
+
+def test_a_question_asking_how_many_gets_the_figure_the_sentence_on_its_topic_leads_into():
+    """"kirklees staying put how many young people": the sentence on staying put states no number, the next one ("At
+    the time of the inspection, 27 young people were living in such arrangements.") shares no word with the question;
+    before, a sentence holding an age was quoted first as stating a number."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    topic, figure = ("Staying put arrangements, for care leavers to remain with their foster carers, are well used.",
+                     "At the time of the inspection, 27 young people were living in such arrangements.")
+    aged = "Support for young people over the age of 16 helps them to stay in education."
+    text = f"{topic} {figure}"
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2019-06-01", authority="X", years=lambda: {2019}))
+    passages = [Passage(1, Chunk("a.txt", text, 0, len(text), None, "x", None,
+                                 ((0, len(topic)), (len(topic) + 1, len(text))), None, AREA), document),  # type: ignore[arg-type]
+                Passage(2, Chunk("b.txt", aged, 0, len(aged), None, "y", None, ((0, len(aged)),), None, AREA), document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(topic), topic, 0.9, 0.9), Sentence(1, len(topic) + 1, len(text), figure, 0.4, 0.4),
+                 Sentence(2, 0, len(aged), aged, 0.88, 0.88)]
+    query = with_asks(parse("x 2019 staying put how many young people"), frozenset({"topic"}), {"topic": 1.0})
+    assert query.quantity
+    assert [item.text for item in quote(query, sentences, passages, ())][0] == text
