@@ -418,12 +418,9 @@ def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sente
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        if states_quantity(sentence.text):
-            continue
-        after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
-                    key=lambda other: other.start, default=None)
+        after = None if states_quantity(sentence.text) else _next_in_passage(sentence, sentences)
         if after is not None and states_quantity(after.text):
-            joined.append(replace(sentence, end=after.end, text=by_rank[sentence.rank].chunk.text[sentence.start:after.end]))
+            joined.append(_joined(sentence, after, by_rank))
     return joined
 
 
@@ -434,14 +431,20 @@ def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        if recalls_earlier(sentence.text):
-            after = min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
-                        key=lambda other: other.start, default=None)
-            if after is not None:
-                text = by_rank[sentence.rank].chunk.text[sentence.start:after.end]
-                sentence = replace(sentence, end=after.end, text=text)
-        joined.append(sentence)
+        after = _next_in_passage(sentence, sentences) if recalls_earlier(sentence.text) else None
+        joined.append(sentence if after is None else _joined(sentence, after, by_rank))
     return joined
+
+
+def _next_in_passage(sentence: Sentence, sentences: Sequence[Sentence]) -> Sentence | None:
+    """The sentence after ``sentence`` in its passage, if it was scored."""
+    return min((other for other in sentences if other.rank == sentence.rank and other.start >= sentence.end),
+               key=lambda other: other.start, default=None)
+
+
+def _joined(sentence: Sentence, after: Sentence, by_rank: Mapping[int, Passage]) -> Sentence:
+    """``sentence`` and the one ``after`` it, quoted together verbatim from their passage."""
+    return replace(sentence, end=after.end, text=by_rank[sentence.rank].chunk.text[sentence.start:after.end])
 
 
 def _names_year(text: str, year: int | None) -> bool:

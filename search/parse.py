@@ -371,6 +371,7 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
 _REPORTED = frozenset(REPORTING)
+# Words that say which report, not what about ("according" to it too).
 _FRAMING = _REPORTED | frozenset(VISITING) | {"according"}
 # The most words of its own an opening asking what a report said may hold ("Could you check what the visit found
 # about", "What did Ofsted find on its trip to Notts about"); chosen on the development files: 2 lost a dictated
