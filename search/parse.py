@@ -383,6 +383,14 @@ _SENTENCE = re.compile(r"(?<=\?)\s+|(?<=[a-z][a-z][.!])\s+(?=[A-Z])")
 _CLAUSE = re.compile(r"(?<=\w)[\s,;:-]+(?=(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|was|were|is|are)\b|"
                      r"according\s+to\b)", re.I)
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
+# The same asked of councils, passively, by a participle after at most an adverb or two ("Which councils were told
+# that", "got heavily criticised by Ofsted for how"; not "get a say", nor "Were care leavers found to"): the words
+# before it may hold no more than OPENING_WORDS of their own, since a question's topic may be told something too
+# ("Where were homeless 16- and 17-year-olds not properly told their rights").
+_SAID = [verb for verb in REPORTING if verb.endswith("ed") or verb in ("said", "found", "thought", "told", "written")]
+_WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?:\w+ly|not|also|ever)\s+){{0,2}}(?:{'|'.join(_SAID)})\b"
+                        r"(?:\s+by\s+(?:ofsted|(?:the\s+)?inspectors?))?(?:\s+(?:that|for|over|on|of)\b)?", re.I)
+_ASKED_COUNCILS = re.compile(r"\b(?:which|what|any|other)\s+(?:other\s+)?(?:councils|local authorities|authorities|las)\b", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 
 
@@ -396,6 +404,7 @@ def _topic(text: str, spans: list[str]) -> str:
     for span in sorted(set(spans), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
                       text, flags=re.I)
+    text = _ASKED_COUNCILS.sub(" ", text)
     text = " ".join(text.split()).strip(" ,.?") or text
     sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
     topical = [sentence for sentence in sentences if set(terms(sentence)) - _FRAMING] or sentences
@@ -425,6 +434,9 @@ def _after_opening(text: str) -> str | None:
     lead = _ABOUT.search(text)
     if not lead:
         said = _ASKED_SAID.search(text)
+        passive = None if said else _WERE_SAID.search(text)
+        if passive and len(set(terms(text[:passive.start()])) - _FRAMING) <= OPENING_WORDS:
+            said = passive
         rest = text[said.end():].strip(" ,.?") if said else ""
         return rest if terms(rest) else None
     if lead.end() >= len(text):

@@ -193,6 +193,41 @@ def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # asked passively of councils: before, "Which local authorities were told by Ofsted that" stayed in the topic and
+    # drew the reports' lines about local authorities and Ofsted ("The previous inspection of ... was in 2011")
+    ("Which local authorities were told by Ofsted that their children in care lack life-story work?",
+     "their children in care lack life-story work"),
+    ("Which councils were criticised for how they check on privately fostered children?",
+     "how they check on privately fostered children"),
+    ("which councils got heavily criticised over delays in pre-proceedings", "delays in pre-proceedings"),
+])
+def test_an_opening_asking_passively_what_a_report_said_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    # "get a say": "say" is no participle, and the question's subject is its topic
+    ("Do children in care in Kent get a real say in how services are run?",
+     "Do children in care in get a real say in how services are run"),
+    # the question's subject comes between "were" and its participle
+    ("Were care leavers found to lack housing in Essex?", "Were care leavers found to lack housing in"),
+])
+def test_a_passive_verb_of_the_topic_is_not_an_opening(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    # the councils asked for say which reports, not what about: "councils" drew passages about councils' services
+    ("Which councils got good feedback for how they help care leavers in custody?",
+     "got good feedback for how they help care leavers in custody"),
+    ("private fostering monitoring weak which LAs", "private fostering monitoring weak"),
+    ("Did any local authorities use bed and breakfast?", "Did use bed and breakfast"),
+])
+def test_the_councils_a_question_asks_for_are_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
 def test_an_opening_with_topic_words_of_its_own_is_not_one_asking_what_a_report_said():
     # "told" is the topic's verb here; the rule for openings had dropped the subject, homeless young people
     question = "Where were homeless 16- and 17-year-olds in Kent not properly told about their rights?"
