@@ -552,11 +552,13 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity:
 
 def _stated_facts(lead: str | None, end: str | None) -> list[re.Pattern[str]]:
     """Patterns for a report's lead inspector's name and its inspection's last day as reports write them
-    ("Lead inspector: Nicki Shaw", "on 20 and 21 October 2021")."""
+    ("Lead inspector: Nicki Shaw", "on 20 and 21 October 2021", and in a visit's letter "on 13 and 14 July.",
+    without the year, but not with another)."""
     facts = [re.compile(re.escape(lead), re.I)] if lead else []
     if end and len(end) == 10:
         year, month, day = end.split("-")
-        facts.append(re.compile(rf"\b{int(day)}\s*{MONTH_NAMES[int(month) - 1]}\s*{year}", re.I))
+        last_day = rf"\b{int(day)}\s*{MONTH_NAMES[int(month) - 1]}"
+        facts.append(re.compile(rf"{last_day}\b(?!\s*(?:19|20)\d\d)|{last_day}\s*{year}", re.I))
     return facts
 
 

@@ -626,3 +626,17 @@ def test_a_question_asking_how_many_gets_the_figure_the_sentence_on_its_topic_le
     query = with_asks(parse("x 2019 staying put how many young people"), frozenset({"topic"}), {"topic": 1.0})
     assert query.quantity
     assert [item.text for item in quote(query, sentences, passages, ())][0] == text
+
+
+@pytest.mark.parametrize(("line", "stated"), [
+    ("This letter summarises the findings of a focused visit to Durham children's services on 13 and 14 July.", True),
+    ("Inspectors visited on 13 and 14 July 2021.", True),
+    ("Inspectors visited on 13 and 14 July 2019.", False),  # another year's July
+    ("A plan was agreed on 14 June.", False),
+])
+def test_an_inspections_last_day_is_recognised_with_or_without_its_year(line, stated):
+    """A visit's letter often gives its days without the year ("on 13 and 14 July."): before, only "14 July 2021"
+    counted, so the line naming the inspectors outranked the one saying when, for "When was the visit?"."""
+    from search.answer import _stated_facts
+
+    assert any(fact.search(line) for fact in _stated_facts(None, "2021-07-14")) is stated
