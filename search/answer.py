@@ -394,7 +394,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages, query.quantity)
+        shaped = _facts(sentences, passages, query.quantity, query.text)
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first
@@ -533,32 +533,43 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
-def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool) -> list[Sentence]:
+def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool, question: str = "") -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
-    the last day of the inspection) first, and, for a question asking how many, any sentence stating a number (a
-    council paper's "carried out over three weeks ... involving six inspectors")."""
+    the last day of the inspection) first, the one the question's "who" or "when" asks for before the other; and,
+    for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
+    involving six inspectors")."""
     about = _in_part(sentences, passages, (ABOUT,))
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
+    weights = [1 + ASKED_FACT * bool(_ASKED_FACT[kind].search(question)) for kind, _ in facts]
     inside = set(map(id, about))
     chosen = []
     for sentence in sentences:
-        stated = (id(sentence) in inside) + sum(bool(fact.search(sentence.text)) for fact in facts)
+        stated = (id(sentence) in inside) + sum(weight * bool(fact.search(sentence.text))
+                                                for weight, (_, fact) in zip(weights, facts))
         if stated or (quantity and states_quantity(sentence.text)):
             chosen.append(replace(sentence, score=sentence.score + GRADE_BONUS * stated))
     return chosen
 
 
-def _stated_facts(lead: str | None, end: str | None) -> list[re.Pattern[str]]:
+# What a question asks of an inspection's record, by its question word: who led it, when it was. The line stating it
+# counts this many times more (each line stating a fact GRADE_BONUS higher), so it comes first whatever the other's
+# closeness ("This letter summarises the findings of the focused visit to X on 30 to 31 July 2025." shares most words
+# with "Which inspectors carried out the July 2025 focused visit to X?").
+ASKED_FACT = 3
+_ASKED_FACT = {"lead": re.compile(r"\bwho\b|\bwhich inspectors?\b", re.I), "end": re.compile(r"\bwhen\b|\bwhat dates?\b", re.I)}
+
+
+def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Pattern[str]]]:
     """Patterns for a report's lead inspector's name and its inspection's last day as reports write them
     ("Lead inspector: Nicki Shaw", "on 20 and 21 October 2021", and in a visit's letter "on 13 and 14 July.",
     without the year, but not with another)."""
-    facts = [re.compile(re.escape(lead), re.I)] if lead else []
+    facts = [("lead", re.compile(re.escape(lead), re.I))] if lead else []
     if end and len(end) == 10:
         year, month, day = end.split("-")
         last_day = rf"\b{int(day)}\s*{MONTH_NAMES[int(month) - 1]}"
-        facts.append(re.compile(rf"{last_day}\b(?!\s*(?:19|20)\d\d)|{last_day}\s*{year}", re.I))
+        facts.append(("end", re.compile(rf"{last_day}\b(?!\s*(?:19|20)\d\d)|{last_day}\s*{year}", re.I)))
     return facts
 
 

@@ -639,4 +639,31 @@ def test_an_inspections_last_day_is_recognised_with_or_without_its_year(line, st
     counted, so the line naming the inspectors outranked the one saying when, for "When was the visit?"."""
     from search.answer import _stated_facts
 
-    assert any(fact.search(line) for fact in _stated_facts(None, "2021-07-14")) is stated
+    assert any(fact.search(line) for _, fact in _stated_facts(None, "2021-07-14")) is stated
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("Which inspectors carried out the July 2025 focused visit to X?", "lead"),
+    ("Who led the visit to X?", "lead"),
+    ("When was the focused visit to X?", "dates"),
+])
+def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(question, first):
+    """The letter's opening line shares most words with "Which inspectors carried out the focused visit to X?" and
+    scored above the line naming the inspectors; a question's "who" or "when" now says which line it wants."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import ABOUT
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    lines = {"dates": "This letter summarises the findings of the focused visit to X children's services on 30 to 31 July 2025.",
+             "lead": "His Majesty's Inspectors for this visit were Ann Smith and Bo Jones."}
+    text = " ".join(lines.values())
+    spans = ((0, len(lines["dates"])), (len(lines["dates"]) + 1, len(text)))
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-07-31", authority="X", lead_inspector="Ann Smith",
+                                                                 inspection_end="2025-07-31"))
+    passages = [Passage(1, Chunk("a.txt", text, 0, len(text), None, "x", None, spans, None, ABOUT), document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, *spans[0], lines["dates"], 1.2, 0.9), Sentence(1, *spans[1], lines["lead"], 0.7, 0.6)]
+    asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
+    assert quote(asked, sentences, passages, ())[0].text == lines[first]
