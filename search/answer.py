@@ -272,7 +272,9 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     report for a question across councils. A question asking for a number gets the best sentence stating one first,
     whatever else it asks, if one scores within twice the margin of the best sentence."""
     ask = primary(query)
-    findings = sentences if query.quantity else _findings(sentences, passages)
+    # the lines about the inspection state no finding, unless the question asks for a number or about a kind of report
+    # by name ("focused visits done remotely": "This visit was carried out fully by remote means.")
+    findings = sentences if query.quantity or query.kinds else _findings(sentences, passages)
     if ask != "facts":  # the lines about the inspection answer only what it asks of it
         sentences = findings
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)

@@ -667,3 +667,28 @@ def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(q
     sentences = [Sentence(1, *spans[0], lines["dates"], 1.2, 0.9), Sentence(1, *spans[1], lines["lead"], 0.7, 0.6)]
     asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
     assert quote(asked, sentences, passages, ())[0].text == lines[first]
+
+
+@pytest.mark.parametrize(("question", "about_quoted"), [
+    ("focused visits done remotely during covid", True),  # a kind of report named: what the visits were is asked
+    ("was the work done remotely during covid", False),  # the lines about the inspection state no finding
+])
+def test_the_lines_about_a_visit_answer_a_question_naming_that_kind_of_report(question, about_quoted):
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import ABOUT, AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    about = "This visit was carried out fully by remote means during the COVID-19 pandemic."
+    finding = "Social workers kept in touch with families by video calls during the pandemic."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-07-14", authority="X", lead_inspector=None,
+                                                                 inspection_end=None))
+    passages = [Passage(1, Chunk("a.txt", about, 0, len(about), None, "x", None, ((0, len(about)),), None, ABOUT),
+                        document),  # type: ignore[arg-type]
+                Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
+                        document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(about), about, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.6, 0.6)]
+    asked = with_asks(parse(question), frozenset({"topic"}), {"topic": 0.9})
+    assert (quote(asked, sentences, passages, ())[0].text == about) is about_quoted
