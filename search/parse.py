@@ -52,6 +52,9 @@ DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _YEAR = r"((?:19|20)\d{2})"
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|autumn|winter)")
+# A part of a year named before it ("at the end of 2016", "early 2020"): part of the date phrase, not of the topic.
+_PART_OF_YEAR = r"(?:(?:the\s+)?(?:(?:very\s+)?(?:end|start|beginning|middle|turn|back end|first half|second half)\s+of\s+)|" \
+                r"(?:early|late|mid)[\s-]+)"
 # A year inside the name of a law or guidance ("the Children and Social Work Act 2017") is not a date.
 _NOT_A_DATE = re.compile(rf"\b(?:act|acts|regulations|order|guidance|bill)\s+{_YEAR}\b", re.I)
 _RANGES = (
@@ -296,7 +299,8 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
             until = numbers[0] - (1 if kind == "before" else 0)
         rest = rest[:match.start()] + " " + rest[match.end():]
     years = tuple(sorted({int(year) for year in re.findall(rf"(?<![\d/£$])\b{_YEAR}\b(?!%)", rest)}))
-    spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+)?(?:{_MONTHS}\s+)?{_YEAR}(?:/\d\d)?\b", rest, re.I)]
+    spans += [match.group(0) for match in re.finditer(rf"\b(?:in\s+|at\s+|by\s+|during\s+)?{_PART_OF_YEAR}?(?:{_MONTHS}\s+)?"
+                                                       rf"{_YEAR}(?:/\d\d)?\b", rest, re.I)]
     reports = tuple(year for year in years if _report_year(rest, year))
     return Dates(years, since, until, tuple(said), reports), spans
 
@@ -381,7 +385,7 @@ _SENTENCE = re.compile(r"(?<=\?)\s+|(?<=[a-z][a-z][.!])\s+(?=[A-Z])")
 # Where a question typed without stops asks its next question ("... and made into a referral what did the visit find",
 # "..., according to the inspection report").
 _CLAUSE = re.compile(r"(?<=\w)[\s,;:-]+(?=(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|was|were|is|are)\b|"
-                     r"according\s+to\b)", re.I)
+                     r"according\s+to\b|when\b)", re.I)
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 # The same asked of councils, passively, by a participle after at most an adverb or two ("Which councils were told
 # that", "got heavily criticised by Ofsted for how"; not "get a say", nor "Were care leavers found to"): the words

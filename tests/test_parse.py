@@ -257,6 +257,30 @@ def test_a_sentence_saying_only_which_report_is_not_topic(question, subject):
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # a last clause saying only when the report was made: before, "when Ofsted visited" drew the lines about the visit
+    ("Was there a problem with police contacts to Kent's front door when Ofsted visited in 2023?",
+     "Was there a problem with police contacts to front door"),
+    ("How did Bury's support for care leavers do when the inspectors came at the end of 2016?",
+     "How did support for care leavers do"),
+    # a clause with a topic of its own stays
+    ("How quickly are children in Kent seen when they are referred?", "How quickly are children in seen when they are referred"),
+])
+def test_a_clause_saying_only_when_the_report_was_made_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("What did Ofsted find about Kent's care leavers at the end of 2016?", 2016),
+    ("kent care leavers early 2020", 2020),
+    ("Essex front door in mid-2019", 2019),
+])
+def test_a_part_of_a_year_is_part_of_the_date_phrase(question, year):
+    query = parse(question)
+    assert query.dates.years == (year,)
+    assert not {"end", "early", "mid"} & set(query.topic.lower().replace("-", " ").split())
+
+
 @pytest.mark.parametrize("question", ["leeds children on cp plans number 2019", "hull care leavers eet figures",
                                       "How many children are in care in Kent?", "york agency staff %",
                                       "What is the average caseload in Kent?"])
