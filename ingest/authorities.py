@@ -107,7 +107,23 @@ def load(path: Path = DATA) -> Authorities:
                   row["status"] == "former", tuple(name for name in (row["successors"] or "").split("|") if name))
         for row in rows
     )
-    return Authorities(tuple(_with_exact_name(authority, row["name"]) for authority, row in zip(authorities, rows, strict=True)))
+    named = tuple(_with_exact_name(authority, row["name"]) for authority, row in zip(authorities, rows, strict=True))
+    return Authorities(_with_short_parts(named))
+
+
+def _with_short_parts(authorities: tuple[Authority, ...]) -> tuple[Authority, ...]:
+    """Each authority whose name holds another's with the short names of that one in its place: "North East Lincs"
+    and "North Northants" from "Lincs" and "Northants" (people shorten the county inside the name too)."""
+    short = {authority.name: [alias for alias in authority.aliases if not alias.startswith("=") and " " not in alias]
+             for authority in authorities}
+    extended = []
+    for authority in authorities:
+        derived = [re.sub(rf"\b{re.escape(other)}\b", alias, authority.name) for other, aliases in short.items()
+                   if other != authority.name and re.search(rf"\b{re.escape(other)}\b", authority.name) for alias in aliases]
+        new = [name for name in derived if name not in authority.aliases]
+        extended.append(Authority(authority.name, (*authority.aliases, *new), authority.former, authority.successors)
+                        if new else authority)
+    return tuple(extended)
 
 
 def _with_exact_name(authority: Authority, written: str) -> Authority:

@@ -17,6 +17,9 @@ from search.parse import INSPECTIONS, VISITS, focus, numerals, parse
     ("What did Ofsted say about Leicester's care leavers?", ("Leicester",)),
     ("What did Ofsted say about Leicestershire's care leavers?", ("Leicestershire",)),
     ("leics cic placements", ("Leicestershire",)),
+    # a county's short name inside another council's name: before, "lincs" alone was read, as Lincolnshire
+    ("north east lincs what do they still need to fix", ("North East Lincolnshire",)),
+    ("North Lincs care leavers 2023", ("North Lincolnshire",)),
 ])
 def test_councils_as_people_name_them(question, expected):
     assert tuple(council.name for council in parse(question).councils) == expected
