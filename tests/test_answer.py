@@ -692,3 +692,13 @@ def test_the_lines_about_a_visit_answer_a_question_naming_that_kind_of_report(qu
     sentences = [Sentence(1, 0, len(about), about, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.6, 0.6)]
     asked = with_asks(parse(question), frozenset({"topic"}), {"topic": 0.9})
     assert (quote(asked, sentences, passages, ())[0].text == about) is about_quoted
+
+
+@pytest.mark.parametrize(("question", "spelled"), [
+    ("nqsw caseloads which las", "newly qualified social workers"),  # national6: found second, not first, without it
+    ("north east lincs CiC placements", "children in care"),
+])
+def test_the_shipped_glossary_spells_out_the_sectors_abbreviations(question, spelled):
+    from search.glossary import load
+
+    assert spelled in load().spelled_out(question).lower() or spelled in " ".join(load().expand(question))
