@@ -357,3 +357,11 @@ def test_a_grade_read_beside_the_reasons_does_not_put_the_judgement_lines_first(
     result = shared_searcher.ask("Why did Nottinghamshire get a good rating in 2024?", k=5)
     assert {"grade", "reasons"} <= result.query.asks
     assert [hit.chunk.part for hit in result.hits[:2]] == ["summary", "summary"]
+
+
+def test_a_change_asked_about_no_particular_topic_is_answered_from_the_later_reports(shared_searcher):
+    # "has it got any better?" names no topic, so no sentence is close to it: before, it was told "not found" (0.53)
+    result = shared_searcher.ask("Has Derbyshire got any better since 2019?")
+    assert result.query.wants("change") and not result.query.wants("topic")
+    assert not result.answer.no_answer
+    assert all(file > "derbyshire-2020" for file in quoted_files(result))
