@@ -20,6 +20,8 @@ from search.parse import INSPECTIONS, VISITS, focus, numerals, parse
     # a county's short name inside another council's name: before, "lincs" alone was read, as Lincolnshire
     ("north east lincs what do they still need to fix", ("North East Lincolnshire",)),
     ("North Lincs care leavers 2023", ("North Lincolnshire",)),
+    ("bwd fv apr 2024 care leavers inspector names", ("Blackburn with Darwen",)),
+    ("BFfC disabled children 2022", ("Reading",)),  # the company running Reading's children's services
 ])
 def test_councils_as_people_name_them(question, expected):
     assert tuple(council.name for council in parse(question).councils) == expected
@@ -77,6 +79,7 @@ def test_in_2024_compared_with_before_is_2024_not_a_range():
     ("What did the 2018 visit to Leicestershire find?", (), VISITS),
     ("What did the 2019 inspection of Notts find?", (), INSPECTIONS),
     ("leics scrutiny paper 2024 recommendation pre-proceedings", ("committee_report",), ()),
+    ("fv carried out remotely video calls covid which las", ("focused_visit",), ()),  # officers' shorthand
 ])
 def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named, meant):
     query = parse(question)
