@@ -396,6 +396,7 @@ _WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?
                         r"(?:\s+by\s+(?:ofsted|(?:the\s+)?inspectors?))?(?:\s+(?:that|for|over|on|of)\b)?", re.I)
 _ASKED_COUNCILS = re.compile(r"\b(?:which|what|any|other)\s+(?:other\s+)?(?:councils|local authorities|authorities|las)\b", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
+_FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 
 
 def _topic(text: str, spans: list[str]) -> str:
@@ -427,8 +428,20 @@ def _without_asking_tail(sentence: str) -> str:
 
 def _topic_of(sentence: str) -> str:
     """One sentence's topic: without an opening that says nothing about it."""
+    sentence = _without_framing_clause(sentence)
     focused = focus(sentence)
     return _after_opening(sentence) or _after_opening(focused) or focused
+
+
+def _without_framing_clause(sentence: str) -> str:
+    """The sentence without a first clause, up to its comma, that only says which report ("According to the [December
+    2019] visit, had ...", "In the [2018] visit, at what point ...")."""
+    clause = _FIRST_CLAUSE.match(sentence)
+    if not clause:
+        return sentence
+    words = {word.lower() for word in _WORDS.findall(clause.group(0))}
+    rest = sentence[clause.end():]
+    return rest if words & _FRAMING and not words - _FRAMING - STOPWORDS and terms(rest) else sentence
 
 
 def _after_opening(text: str) -> str | None:

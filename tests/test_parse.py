@@ -276,6 +276,18 @@ def test_a_clause_saying_only_when_the_report_was_made_is_not_topic(question, su
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # a first clause saying only which report: before, "According to the visit" stayed and drew the visit's own lines
+    ("According to the inspectors who visited in October 2024, what's getting in the way of care leavers in Kent "
+     "finding a settled home?", "what's getting in the way of care leavers in finding a settled home"),
+    ("In the 2018 visit, at what point did care leavers in Essex get a PA?", "at what point did care leavers in get a PA"),
+    # a first clause with a topic of its own stays
+    ("For care leavers in Kent, what did the visit find?", "For care leavers in"),
+])
+def test_a_first_clause_saying_only_which_report_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
 @pytest.mark.parametrize(("question", "year"), [
     ("What did Ofsted find about Kent's care leavers at the end of 2016?", 2016),
     ("kent care leavers early 2020", 2020),
