@@ -22,6 +22,23 @@ def assert_quotes_are_verbatim(result):
         for rank in quote.passages:
             assert quote.text in passages[rank], (result.question, quote.text)
 
+def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str | None = None) -> tuple[list, list]:
+    """Passages (one a line, ranked in order) of one report, each a whole sentence in the given part and scored so:
+    the passages and sentences the answer is chosen from, for tests of how it is chosen."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from search.answer import Passage, Sentence
+
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-05-08", authority="X", lead_inspector=lead,
+                                                                 inspection_end=end))
+    passages = [Passage(rank, Chunk("a.txt", text, 0, len(text), None, str(rank), None, ((0, len(text)),), None, part),
+                        document)  # type: ignore[arg-type]
+                for rank, (text, part, _) in enumerate(lines, start=1)]
+    sentences = [Sentence(rank, 0, len(text), text, score, score) for rank, (text, _, score) in enumerate(lines, start=1)]
+    return passages, sentences
+
+
 
 def test_every_answer_sentence_is_an_exact_substring_of_its_passage(corpus_searcher):
     for question in QUESTIONS:
@@ -253,22 +270,13 @@ def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspect
     """A visit letter's line saying when inspectors came and what they looked at shares the most words with a question
     naming the visit, but states no finding: a question on a topic quotes the finding below it; one asking who
     inspected and when quotes the letter's line."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import ABOUT, AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import quote
     from search.parse import parse, with_asks
 
     letter = "Inspectors visited X children's services on 7 and 8 May 2025 to look at specialist services for families."
     finding = "Families wait too long for specialist help with domestic abuse."
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-05-08", authority="X", lead_inspector=None,
-                                                                 inspection_end=None))
-    passages = [Passage(1, Chunk("a.txt", letter, 0, len(letter), None, "x", None, ((0, len(letter)),), None, ABOUT),
-                        document),  # type: ignore[arg-type]
-                Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
-                        document)]  # type: ignore[arg-type]
-    sentences = [Sentence(1, 0, len(letter), letter, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.7, 0.7)]
+    passages, sentences = one_report((letter, ABOUT, 0.9), (finding, AREA, 0.7))
     question = parse("x waiting times for specialist services may 2025 visit")
     topic = with_asks(question, frozenset({"topic"}), {"topic": 0.9})
     facts = with_asks(question, frozenset({"facts"}), {"facts": 0.9})
@@ -650,21 +658,14 @@ def test_an_inspections_last_day_is_recognised_with_or_without_its_year(line, st
 def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(question, first):
     """The letter's opening line shares most words with "Which inspectors carried out the focused visit to X?" and
     scored above the line naming the inspectors; a question's "who" or "when" now says which line it wants."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import ABOUT
-    from search.answer import Passage, Sentence, quote
+    from search.answer import quote
     from search.parse import parse, with_asks
 
     lines = {"dates": "This letter summarises the findings of the focused visit to X children's services on 30 to 31 July 2025.",
              "lead": "His Majesty's Inspectors for this visit were Ann Smith and Bo Jones."}
-    text = " ".join(lines.values())
-    spans = ((0, len(lines["dates"])), (len(lines["dates"]) + 1, len(text)))
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-07-31", authority="X", lead_inspector="Ann Smith",
-                                                                 inspection_end="2025-07-31"))
-    passages = [Passage(1, Chunk("a.txt", text, 0, len(text), None, "x", None, spans, None, ABOUT), document)]  # type: ignore[arg-type]
-    sentences = [Sentence(1, *spans[0], lines["dates"], 1.2, 0.9), Sentence(1, *spans[1], lines["lead"], 0.7, 0.6)]
+    passages, sentences = one_report((lines["dates"], ABOUT, 1.2), (lines["lead"], ABOUT, 0.7), lead="Ann Smith",
+                                     end="2025-07-31")
     asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
     assert quote(asked, sentences, passages, ())[0].text == lines[first]
 
@@ -674,22 +675,13 @@ def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(q
     ("was the work done remotely during covid", False),  # the lines about the inspection state no finding
 ])
 def test_the_lines_about_a_visit_answer_a_question_naming_that_kind_of_report(question, about_quoted):
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import ABOUT, AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import quote
     from search.parse import parse, with_asks
 
     about = "This visit was carried out fully by remote means during the COVID-19 pandemic."
     finding = "Social workers kept in touch with families by video calls during the pandemic."
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-07-14", authority="X", lead_inspector=None,
-                                                                 inspection_end=None))
-    passages = [Passage(1, Chunk("a.txt", about, 0, len(about), None, "x", None, ((0, len(about)),), None, ABOUT),
-                        document),  # type: ignore[arg-type]
-                Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
-                        document)]  # type: ignore[arg-type]
-    sentences = [Sentence(1, 0, len(about), about, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.6, 0.6)]
+    passages, sentences = one_report((about, ABOUT, 0.9), (finding, AREA, 0.6))
     asked = with_asks(parse(question), frozenset({"topic"}), {"topic": 0.9})
     assert (quote(asked, sentences, passages, ())[0].text == about) is about_quoted
 
