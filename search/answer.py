@@ -398,7 +398,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages, query.quantity, query.text)
+        shaped = _facts(sentences, passages, query.quantity, query.record)
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first
@@ -537,16 +537,17 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
-def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool, question: str = "") -> list[Sentence]:
+def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool,
+           asked: Sequence[str] = ()) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
-    the last day of the inspection) first, the one the question's "who" or "when" asks for before the other; and,
+    the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other; and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
     involving six inspectors")."""
     about = _in_part(sentences, passages, (ABOUT,))
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
-    weights = [1 + ASKED_FACT * bool(_ASKED_FACT[kind].search(question)) for kind, _ in facts]
+    weights = [1 + ASKED_FACT * (kind in asked) for kind, _ in facts]
     inside = set(map(id, about))
     chosen = []
     for sentence in sentences:
@@ -557,12 +558,11 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity:
     return chosen
 
 
-# What a question asks of an inspection's record, by its question word: who led it, when it was. The line stating it
+# The line stating what a question asks of an inspection's record (its lead inspector, its dates: Query.record)
 # counts this many times more (each line stating a fact GRADE_BONUS higher), so it comes first whatever the other's
 # closeness ("This letter summarises the findings of the focused visit to X on 30 to 31 July 2025." shares most words
 # with "Which inspectors carried out the July 2025 focused visit to X?").
 ASKED_FACT = 3
-_ASKED_FACT = {"lead": re.compile(r"\bwho\b|\bwhich inspectors?\b", re.I), "end": re.compile(r"\bwhen\b|\bwhat dates?\b", re.I)}
 
 
 def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Pattern[str]]]:

@@ -88,6 +88,9 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
                        r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
+# What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
+_RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\bwhich inspectors?\b", re.I)),
+                 ("end", re.compile(r"\bwhen\b|\bwhat dates?\b", re.I)))
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
 # How alike a word and a council's name must be to read one as the other (difflib ratio).
@@ -162,6 +165,7 @@ class Query:
     scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
     corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
     described_area: str | None = None  # a judged area the question describes without naming it (search/grades.py)
+    record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -214,7 +218,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
-                 tuple(scope.load().named_in(text)))
+                 tuple(scope.load().named_in(text)),
+                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)))
 
 
 def focus(question: str) -> str:

@@ -69,7 +69,6 @@ INFORMATIVE_WITHIN = 5_000
 # lower MRR on dev.json (0.851 -> 0.839, 0.830); the top 5 instead of 3 likewise (0.828).
 RELEVANCE_FEEDBACK = 0.3
 FEEDBACK_FROM = 3
-
 # Reciprocal-rank fusion constant (Cormack et al. 2009); damps the weight of the very top ranks. Chosen on the
 # development files (dev.json, tests/rewordings.json, tests/questions.json) over 10-100: from the paper's 60 to 40, the
 # answer holding a gold phrase 0.983 -> 1.000, 0.897 -> 0.922 and 0.873 -> 0.891, MRR 0.848 -> 0.876, 0.785 -> 0.809 and
