@@ -18,6 +18,7 @@ from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.glossary import Alternatives, said_otherwise
+from search.grades import named_grade
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed
@@ -254,13 +255,21 @@ def primary(query: Query) -> str:
     """The one thing the answer is shaped for, when a question asks several: the first read about as surely as the
     surest (PRIMARY_MARGIN) of the inspection's facts, the improvement list, the reasons, a change (with a grade: what
     the later report says of it), a grade; else the headline findings or the topic."""
-    shaped = [ask for ask in ("facts", "improve", "reasons", "change", "grade") if query.wants(ask)]
+    shaped = [ask for ask in ("facts", "improve", "reasons", "change", "grade") if query.wants(ask)
+              and not (ask == "reasons" and about_practice(query))]
     surest = max((query.score(ask) for ask in shaped), default=0.0)
     for ask in shaped:
         if not query.scores or query.score(ask) >= surest - PRIMARY_MARGIN:
             return ask
     # a summary is the findings with no particular topic: a question naming one wants that topic
     return "summary" if query.wants("summary") and not query.wants("topic") else "topic"
+
+
+def about_practice(query: Query) -> bool:
+    """True when the reasons a question asks for are a practice problem's ("why are strategy meetings held up?"), not
+    a grade's: it asks about a topic too and neither asks for nor names a grade. Those reasons are in what the report
+    says of that topic, not in its headline findings."""
+    return query.wants("reasons") and query.wants("topic") and not query.wants("grade") and not named_grade(query.text)
 
 
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],

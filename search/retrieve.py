@@ -29,6 +29,7 @@ from search.answer import (
     PASSAGES_READ,
     Answer,
     Passage,
+    about_practice,
     best_in_passage,
     grades_first,
     primary,
@@ -440,9 +441,11 @@ class Searcher:
 
 
 def asked_parts(query: Query) -> tuple[str, ...]:
-    """The parts of a report a question asks for, by what it asks (PARTS); for a change asked about no particular
-    topic ("has Hartlepool got any better since 2018?"), the later report's headline findings."""
-    parts = [part for ask, wanted in PARTS.items() if query.wants(ask) for part in wanted]
+    """The parts of a report a question asks for, by what it asks (PARTS; not the headline findings for the reasons of a
+    practice problem); for a change asked about no particular topic ("has Hartlepool got any better since 2018?"),
+    the later report's headline findings."""
+    parts = [part for ask, wanted in PARTS.items() if query.wants(ask) and not (ask == "reasons" and about_practice(query))
+             for part in wanted]
     if query.wants("change") and not query.wants("topic"):
         parts.append(SUMMARY)
     return tuple(dict.fromkeys(parts))

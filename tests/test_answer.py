@@ -261,9 +261,13 @@ def test_a_reading_taken_as_less_than_sure_is_followed_by_the_best_sentence_on_t
     sure = with_asks(question, frozenset({"reasons"}), {"reasons": 0.9, "topic": 0.3})
     assert [item.text for item in quote(unsure, sentences, passages, ())] == [headline, topic]
     assert [item.text for item in quote(sure, sentences, passages, ())] == [headline]
-    # read as asking about its topic too (surely), the topic's sentence leads
-    also_topic = with_asks(question, frozenset({"reasons", "topic"}), {"reasons": 0.5, "topic": 0.9})
+    # why a grade was given, read as asking about its topic too (surely): the topic's sentence leads
+    graded = parse("why were care leavers judged inadequate")
+    also_topic = with_asks(graded, frozenset({"reasons", "topic"}), {"reasons": 0.5, "topic": 0.9})
     assert [item.text for item in quote(also_topic, sentences, passages, ())] == [topic, headline]
+    # why a practice problem happens, read so: its reasons are in what the report says of it, not its headline findings
+    practice = with_asks(question, frozenset({"reasons", "topic"}), {"reasons": 0.5, "topic": 0.9})
+    assert [item.text for item in quote(practice, sentences, passages, ())] == [topic]
 
 
 def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
@@ -694,3 +698,20 @@ def test_the_shipped_glossary_spells_out_the_sectors_abbreviations(question, spe
     from search.glossary import load
 
     assert spelled in load().spelled_out(question).lower() or spelled in " ".join(load().expand(question))
+
+
+def test_the_reasons_of_a_practice_problem_are_looked_for_in_what_the_report_says_of_it():
+    """"Why are strategy meetings held up?" asks why, but its answer is in the report's section on that practice, not
+    in its headline findings (which give the reasons for a grade): no part of the report is put first for it. Why a
+    grade was given still reads the headline findings."""
+    from ingest.sections import SUMMARY
+    from search.parse import parse, with_asks
+    from search.retrieve import asked_parts
+
+    practice = with_asks(parse("why are strategy meetings held up in rutland"), frozenset({"reasons", "topic"}),
+                         {"reasons": 0.5, "topic": 0.9})
+    grade = with_asks(parse("why was rutland judged inadequate for care leavers"), frozenset({"reasons", "topic"}),
+                      {"reasons": 0.5, "topic": 0.9})
+    alone = with_asks(parse("why did rutland get that verdict"), frozenset({"reasons"}), {"reasons": 0.9})
+    assert asked_parts(practice) == ()
+    assert asked_parts(grade) == asked_parts(alone) == (SUMMARY,)
