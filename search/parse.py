@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -241,14 +241,22 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
     spans: list[str] = []
     covered = []
     lower = not any(character.isupper() for character in text)  # typed without capitals: case says nothing
+    names = _spellings()
+    for start, written in _split_name(text, names):  # "Leicester shire", as dictated: the one name, not "Leicester"
+        authority = listed.named(names[written.replace(" ", "").lower()])
+        if authority is not None:
+            found.append(Council(authority.name, written, True, authority.successors))
+            spans.append(written)
+            covered.append((start, start + len(written)))
     for mention in listed.mentions(text, any_case=lower):
+        if any(a < mention.end and mention.start < b for a, b in covered):
+            continue
         written = text[mention.start:mention.end]
         everyday = lower and not listed.mentions(written)
         found.append(Council(mention.authority.name, written, False, mention.authority.successors, everyday))
         if not everyday:
             spans.append(written)
         covered.append((mention.start, mention.end))
-    names = _spellings()
     for match in re.finditer(r"[A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?", text):
         for written in _windows(match.group(0)):
             start = text.find(written, match.start())
@@ -267,6 +275,12 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
                     spans.append(written)
                     covered.append((start, start + len(written)))
     return tuple(found), spans
+
+
+def _split_name(text: str, names: Container[str]) -> list[tuple[int, str]]:
+    """(start, words) of each two words that are a council's name written together ("Leicester shire", as dictated)."""
+    pairs = (match for match in re.finditer(r"\b(?=([A-Za-z]+ [A-Za-z]+)\b)", text))
+    return [(pair.start(), pair.group(1)) for pair in pairs if pair.group(1).replace(" ", "").lower() in names]
 
 
 def _windows(words: str) -> list[str]:

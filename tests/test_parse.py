@@ -37,6 +37,14 @@ def test_a_misspelt_council_is_read_as_the_closest_name_and_says_so():
     assert (council.name, council.written, council.guessed) == ("Rotherham", "rotheram", True)
 
 
+def test_a_council_name_split_in_two_words_is_that_council_not_the_first_word():
+    # dictated, "Leicestershire" comes out as "Leicester shire": the exact name "Leicester" was read (another council)
+    council, = parse("I know Leicester shire came out as outstanding in 2024").councils
+    assert (council.name, council.written, council.guessed) == ("Leicestershire", "Leicester shire", True)
+    assert parse("children in care in notting hamshire").council_names() == ("Nottinghamshire",)
+    assert parse("Leicester City and Leicestershire").council_names() == ("Leicester", "Leicestershire")
+
+
 def test_an_ordinary_word_is_never_a_misspelt_council():
     assert parse("Is the service in Rutland responsive to children?").council_names() == ("Rutland",)
     assert parse("what needs to improve in rotheram", known_word=lambda word: True).councils == ()
