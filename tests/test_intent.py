@@ -62,6 +62,15 @@ def test_the_examples_teach_that_a_figure_about_practice_is_a_topic_not_a_grade(
     assert sum("grade" in example.asks for example in figures) < sum(example.asks == {"topic"} for example in figures) / 3
 
 
+def test_the_examples_teach_that_getting_better_after_a_failed_inspection_is_a_change():
+    # "<council> improvement after inadequate <year>", "did <council> recover after failing ofsted in <year>" were read
+    # as asking only for the grade named: the examples held few such questions (34), beside grade questions worded alike
+    dated_failure = re.compile(r"\b(?:fail\w*|inadequate)\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\b(?:fail\w*|inadequate)\b", re.I)
+    failed = [example for example in intent.load() if dated_failure.search(example.text)]
+    assert sum("change" in example.asks for example in failed) >= 60
+    assert sum(example.asks == {"grade"} for example in failed) >= 20  # "did X fail its 2016 inspection": the grade
+
+
 @pytest.mark.parametrize("question", ["kent care leavers pathway plans 2018 criticism addressed",
                                       "surrey missing children return interviews 2019 weak fixed"])
 def test_a_terse_query_asking_whether_a_dated_criticism_was_dealt_with_asks_about_change(intents, question):
