@@ -166,6 +166,7 @@ class Query:
     corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
     described_area: str | None = None  # a judged area the question describes without naming it (search/grades.py)
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
+    date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -219,7 +220,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
                  tuple(scope.load().named_in(text)),
-                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)))
+                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans))
 
 
 def focus(question: str) -> str:

@@ -208,7 +208,10 @@ class Searcher:
         if not question or k <= 0:
             return Result(question, query, selection, (), Answer((), 0.0, True))
         allowed = None if selection.documents is None else self.index.chunk_ids(selection.documents)
-        ranked = self._rank(query.topic, vectors, allowed, mode)
+        # a date no report is from is one a report's text may name ("As recently as 17 December 2014, ..."): its words
+        # are searched for with the topic's
+        words = " ".join([query.topic, *query.date_spans]) if "dates" in selection.set_aside else query.topic
+        ranked = self._rank(words, vectors, allowed, mode)
         plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
         if mode == "hybrid":

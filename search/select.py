@@ -67,6 +67,7 @@ class Selection:
     labels: tuple[str, ...] = ()  # chips: "Rutland", "since 2015", "focused visits", "latest inspection"
     notes: tuple[str, ...] = ()
     from_question: bool = True  # False: the reader chose to search every report
+    set_aside: tuple[str, ...] = ()  # the filters the question names that no report passed ("dates", "kinds")
 
     def preference(self, document: int) -> float:
         """How much ``document`` is ranked up (0 to 1)."""
@@ -97,13 +98,15 @@ def select(query: Query, documents: Sequence[DocumentRecord], where: Where | Non
         pool = [doc for doc in pool if where.keeps_council(doc.description.authority) or not where.councils()]
     labels: list[str] = []
     steps = _steps(query, councils) if from_question else []
-    for label, keep, empty in steps:
+    set_aside = []
+    for label, keep, empty, what in steps:
         narrowed = [doc for doc in pool if keep(doc)]
         if narrowed:
             pool = narrowed
             labels += label
         else:
             notes.append(empty)
+            set_aside.append(what)
     if from_question and query.recency in ("latest", "previous"):
         pool, note = _by_recency(pool, query)
         labels.append(f"{query.recency} {_event_noun(query)}")
@@ -111,32 +114,32 @@ def select(query: Query, documents: Sequence[DocumentRecord], where: Where | Non
     filtered = bool(steps) or bool(from_question and query.recency in ("latest", "previous")) or where != Where()
     chosen = tuple(sorted(doc.id for doc in pool)) if filtered else None
     return Selection(chosen, _preferred(query, pool, from_question), councils, missing, tuple(labels), tuple(notes),
-                     from_question)
+                     from_question, tuple(set_aside))
 
 
-Step = tuple[list[str], Callable[[DocumentRecord], bool], str]
+Step = tuple[list[str], Callable[[DocumentRecord], bool], str, str]
 
 
 def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
-    """The filters the question names, in order: (chips, test, what to say when nothing passes it)."""
+    """The filters the question names, in order: (chips, test, what to say when nothing passes it, what it filters on)."""
     steps: list[Step] = []
     who = _and(councils) if councils else "any council"
     if councils:
-        steps.append((list(councils), lambda doc: doc.description.authority in councils, ""))
+        steps.append((list(councils), lambda doc: doc.description.authority in councils, "", "councils"))
     dates = query.dates
     if dates and changing(query):
         start, end = dates.start(), dates.until
         span = f"from {start}" + (f" to {end}" if end else "") if start else f"up to {end}"
         steps.append(([span], lambda doc: doc.description.within(str(start) if start else None, str(end) if end else None),
-                      f"No indexed report of {who} is {span if end else span + ' on'}; searching every year."))
+                      f"No indexed report of {who} is {span if end else span + ' on'}; searching every year.", "dates"))
     elif dates and not maybe_changing(query):
         years = set(dates.years)
         steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
-                      f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year."))
+                      f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year.", "dates"))
     if query.kinds and not changing(query):  # "since the 2022 focused visit" names where a change starts, not the answer
         kinds = query.kinds
         steps.append(([_kind_label(kinds)], lambda doc: of_kind(doc, kinds),
-                      f"No indexed {_kind_label(kinds)} of {who} matches; searching every kind of report."))
+                      f"No indexed {_kind_label(kinds)} of {who} matches; searching every kind of report.", "kinds"))
     return steps
 
 

@@ -715,3 +715,16 @@ def test_the_reasons_of_a_practice_problem_are_looked_for_in_what_the_report_say
     alone = with_asks(parse("why did rutland get that verdict"), frozenset({"reasons"}), {"reasons": 0.9})
     assert asked_parts(practice) == ()
     assert asked_parts(grade) == asked_parts(alone) == (SUMMARY,)
+
+
+def test_a_date_no_report_is_from_is_searched_for_in_the_reports_words(corpus_searcher, monkeypatch):
+    """No report is from December 2015, so the question's date filters nothing; but a later report may say what was
+    the case then ("As recently as 17 December 2014, 291 children did not have a social worker"): the date's words
+    join the topic's in the full-text search. A date that chose the reports is not searched for."""
+    searched: list[str] = []
+    lexical_query = corpus_searcher._lexical_query
+    monkeypatch.setattr(corpus_searcher, "_lexical_query", lambda topic, allowed: searched.append(topic) or lexical_query(topic, allowed))
+    corpus_searcher.ask("How many Leicestershire care leavers had no personal adviser in December 2015?")
+    assert "December 2015" in searched[-1] and "personal adviser" in searched[-1]
+    corpus_searcher.ask("How many Leicestershire care leavers had no personal adviser in 2024?")
+    assert "2024" not in searched[-1]

@@ -176,4 +176,5 @@ def test_a_question_asking_for_the_improvement_list_of_a_years_inspection_keeps_
 def test_a_year_no_report_is_from_ranks_up_the_next_report():
     chosen = select(asking("What did Ofsted find about care leavers in Notts in 2021?", "topic"), DOCUMENTS)
     assert chosen.documents == (1, 2, 3) and any("2021" in note for note in chosen.notes)
+    assert chosen.set_aside == ("dates",)
     assert chosen.preference(2) == 1.0 and chosen.preference(1) == chosen.preference(3) == 0.0
