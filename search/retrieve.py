@@ -164,7 +164,10 @@ class Searcher:
         if corrections:  # "notts private fostring": read as "fostering", and said on the page
             query = replace(parse(text, self.index.mentions), corrections=corrections)
         spelled = self.glossary.spelled_out  # the model knows few of the sector's abbreviations
-        vectors = self.embedder.embed([spelled(focus(text)), spelled(query.topic), framed(text)])
+        texts = [spelled(focus(text)), spelled(query.topic), framed(text)]
+        unique = list(dict.fromkeys(texts))  # a question with no council, date or opening: its topic is itself
+        embedded = self.embedder.embed(unique)
+        vectors = embedded[[unique.index(item) for item in texts]]
         query = self.intents.read(query, vectors[2])
         if query.wants("across") and not query.wants("grade") and query.score("grade") >= LIKELIEST \
                 and named_grade(query.text):  # "Which councils were judged inadequate ...?", read unsurely as a grade

@@ -3,6 +3,7 @@
 import io
 import json
 
+import numpy as np
 import pytest
 
 from search.__main__ import main as search_main
@@ -245,3 +246,16 @@ def test_a_passage_of_nothing_but_boilerplate_is_not_read_but_the_lines_about_th
     assert Searcher._all_boilerplate(searcher, chunk(template, AREA))  # type: ignore[arg-type]
     assert not Searcher._all_boilerplate(searcher, chunk(f"{template} {finding}", AREA))  # type: ignore[arg-type]
     assert not Searcher._all_boilerplate(searcher, chunk(looked, ABOUT))  # type: ignore[arg-type]
+
+
+def test_a_question_embeds_each_distinct_text_once(corpus_searcher, monkeypatch):
+    """A question is embedded whole, as its topic and framed for the classifier; with no council, date or opening
+    those are the same words, embedded once (the model is most of a question's time)."""
+    embedded: list[list[str]] = []
+    embed = corpus_searcher.embedder.embed
+    monkeypatch.setattr(corpus_searcher.embedder, "embed", lambda texts, *rest: embedded.append(list(texts)) or embed(texts, *rest))
+    plain, vectors = corpus_searcher.read("care leavers housing")
+    assert len(embedded[-1]) == 1 and vectors.shape == (2, corpus_searcher.embedder.dimension)
+    assert np.allclose(vectors[0], vectors[1])
+    named, vectors = corpus_searcher.read("What did Ofsted say about care leavers in Leicestershire in 2017?")
+    assert len(embedded[-1]) == 3 and not np.allclose(vectors[0], vectors[1])
