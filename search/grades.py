@@ -48,14 +48,19 @@ _COVERS = {
     "care_leavers": {"care_leavers", "children_in_care_and_care_leavers"},
     "children_in_care": {"children_in_care", "children_in_care_and_care_leavers"},
 }
+# What a grade is said to be by: "judged", "rated", "was".
+_JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+"
 # A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed".
 _ASKED_GRADE = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
     ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b")),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
-    ("good", re.compile(r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+(?:\w+\s+)?good\b",
-                        re.I)),
+    ("good", re.compile(rf"{_JUDGED}(?:\w+\s+)?good\b", re.I)),
 )
+# A grade said to be what something is or was judged ("their service was good"), not a word describing a thing
+# ("inadequate accommodation").
+_STATED_GRADE = re.compile(rf"{_JUDGED}(?:(?:\w+ly|judged|graded|rated|all|now|still|also|both)\s+)?"
+                           r"(?:good|outstanding|inadequate|requires? improvement)\b", re.I)
 _AREA_ORDER = {area: n for n, area in enumerate(("overall", "leadership", "help_and_protection", "children_in_care",
                                                   "children_in_care_and_care_leavers", "care_leavers", "adoption", "lscb"))}
 # Rows kept for a question across every council (the table is for reading, not a dump of the index).
@@ -146,6 +151,12 @@ def named_area(question: str) -> str | None:
 def named_grade(question: str) -> str | None:
     """The grade a question names ("judged inadequate", "rated good", "failed")."""
     return next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
+
+
+def stated_grade(question: str) -> bool:
+    """True when a question names a grade as what something was judged ("Which councils were told their service was
+    good?"), not as a word describing a thing ("Which councils have inadequate accommodation?")."""
+    return bool(_STATED_GRADE.search(question))
 
 
 def asked(question: str, query: Query) -> GradeAsk:

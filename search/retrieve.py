@@ -41,7 +41,7 @@ from search.answer import (
 )
 from search.decide import Evidence, Verdict, decide
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, grade_rows, named_grade
+from search.grades import Areas, GradeRow, GradeTable, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
@@ -169,8 +169,9 @@ class Searcher:
         embedded = self.embedder.embed(unique)
         vectors = embedded[[unique.index(item) for item in texts]]
         query = self.intents.read(query, vectors[2])
-        if query.wants("across") and not query.wants("grade") and query.score("grade") >= LIKELIEST \
-                and named_grade(query.text):  # "Which councils were judged inadequate ...?", read unsurely as a grade
+        # "Which councils were judged inadequate ...?", read unsurely as a grade, or naming one as what was judged
+        if query.wants("across") and not query.wants("grade") and (
+                stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))

@@ -159,9 +159,19 @@ def test_the_area_a_grade_statement_is_about(text, area):
 
 
 def test_a_question_across_councils_naming_a_grade_read_unsurely_as_one_is_a_grade_question(corpus_searcher):
-    # the classifier reads a grade here at 0.16, below its bar (0.4), and the grade table was left out
+    # the classifier reads a grade here at 0.15 to 0.17 (with more examples or fewer), below its bar (0.4), and the
+    # grade table was left out: the grade named as what the service was is read as asking for it, whatever the score
     query, _ = corpus_searcher.read("Which councils were told their care leavers service was good?")
     assert query.wants("grade") and query.wants("across")
+
+
+def test_a_grade_named_as_what_was_judged_is_told_from_a_grade_word_describing_a_thing():
+    from search.grades import stated_grade
+
+    assert stated_grade("Which councils were told their care leavers service was good?")
+    assert stated_grade("which LAs got rated outstanding for adoption")
+    assert not stated_grade("Which councils have inadequate accommodation for care leavers?")
+    assert not stated_grade("Is there good support for care leavers in Derby?")
 
 
 def test_a_grade_word_in_a_topic_across_councils_does_not_make_a_grade_question(corpus_searcher):
