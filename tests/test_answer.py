@@ -728,3 +728,17 @@ def test_a_date_no_report_is_from_is_searched_for_in_the_reports_words(corpus_se
     assert "December 2015" in searched[-1] and "personal adviser" in searched[-1]
     corpus_searcher.ask("How many Leicestershire care leavers had no personal adviser in 2024?")
     assert "2024" not in searched[-1]
+
+
+def test_a_grade_is_quoted_first_as_the_report_says_it_in_words():
+    """Asked for a council's grades, the answer leads with the report's own sentence saying the grade ("overall
+    effectiveness is now good"), not the table row it sits in ("Overall effectiveness | Good"), which reads closer to
+    a terse question; the row still follows, and the table is beside the answer."""
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    row, in_words = "Overall effectiveness | Good", "Since then, leaders have worked well, and overall effectiveness is now good."
+    passages, sentences = one_report((row, JUDGEMENT, 0.9), (in_words, SUMMARY, 0.6))
+    query = with_asks(parse("brighton 2018 ofsted judgements"), frozenset({"grade"}), {"grade": 1.0})
+    assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][:2] == [in_words, row]
