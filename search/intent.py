@@ -30,10 +30,6 @@ SURE = 0.4
 # When no reading is that sure, the likeliest is taken if it has at least this probability, else the question is read
 # as a plain topic search (exact readings across the two writers: 0.788 without, 0.795 at 0.15, 0.791 at 0.25).
 LIKELIEST = 0.15
-# ... and so is every other reading within this much of it: an unsure reading between two ("how did we do last time"
-# read as a summary at 0.31 and a grade at 0.25) keeps both, as a sure one may (no development question changes at
-# 0.1 or 0.2: few have no sure reading).
-CLOSE = 0.1
 # Inverse regularisation strength of each label's logistic regression (4, 16 and 64 tried; 64 best both ways).
 STRENGTH = 64.0
 # The logit of a label the examples always (or never) give.
@@ -74,12 +70,10 @@ def load(path: Path = DATA) -> list[Example]:
 
 def asks_from(scores: dict[str, float]) -> frozenset[str]:
     """What a question asks, from each label's probability: every reading at least SURE, else the likeliest if it is
-    at least LIKELIEST (with any within CLOSE of it), else a plain topic search."""
+    at least LIKELIEST, else a plain topic search."""
     sure = frozenset(ask for ask in ASKS if scores[ask] >= SURE)
     likeliest = max(ASKS, key=lambda ask: scores[ask])
-    if sure or scores[likeliest] < LIKELIEST:
-        return sure or frozenset({"topic"})
-    return frozenset(ask for ask in ASKS if scores[ask] >= max(LIKELIEST, scores[likeliest] - CLOSE))
+    return sure or frozenset({likeliest if scores[likeliest] >= LIKELIEST else "topic"})
 
 
 def tone_from(scores: dict[str, float]) -> int:

@@ -98,9 +98,6 @@ def test_unsure_readings_fall_back_to_the_likeliest_or_a_plain_search():
     assert intent.asks_from(dict.fromkeys(ASKS, 0.05)) == {"topic"}
     assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "grade": 0.3}) == {"grade"}
     assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "grade": 0.9, "change": 0.5}) == {"grade", "change"}
-    # unsure between two ("how did we do last time": a summary at 0.31, a grade at 0.25): both
-    assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "summary": 0.31, "grade": 0.25}) == {"summary", "grade"}
-    assert intent.asks_from({**dict.fromkeys(ASKS, 0.05), "summary": 0.31, "grade": 0.19}) == {"summary"}
     assert intent.tone_from({"critical": 0.9, "praised": 0.1}) == -1 and intent.tone_from({"critical": 0.8, "praised": 0.7}) == 0
     assert intent.tone_from({"critical": 1.0, "praised": 0.45}) == -1
     assert intent.tone_from({"critical": 0.999, "praised": 0.64}) == -1  # certain, against a weak other reading
