@@ -14,6 +14,7 @@ _CONTINUES = re.compile(r"^\s*(?:and|also|plus|same for|likewise|(?:and\s+)?(?:w
 LAST, HOME = "your last question", "your council"
 # Words that point at the reader's own council.
 _OURS = re.compile(r"\b(?:we|our|ours|us)\b", re.I)
+_CONTRACTED = re.compile(r"\bwe['’]", re.I)
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,15 @@ def follow_up(previous: str | None, question: str) -> FollowUp:
 
 
 def with_home(question: str, home: str | None) -> FollowUp:
-    """``question`` about the reader's own council when it says "we", "our" or "us" and names no council."""
+    """``question`` about the reader's own council when it says "we", "our" or "us" and names no council: the council
+    named where it says them ("how did Rutland do last time?", "Rutland's care leavers"), as the question would be
+    asked of any council."""
     if not home or not _OURS.search(question) or parse(question).councils:
         return FollowUp(question)
-    return FollowUp(_with(question, (home,), ()), (home,), HOME)
+    if _CONTRACTED.search(question):  # "the delays we're seeing": said after it ("... in Rutland?")
+        return FollowUp(_with(question, (home,), ()), (home,), HOME)
+    named = _OURS.sub(lambda match: f"{home}'s" if match.group(0).lower() == "our" else home, question)
+    return FollowUp(named, (home,), HOME)
 
 
 def _again(before: Query, asked: Query) -> FollowUp:
