@@ -280,7 +280,7 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
 
 def _split_name(text: str, names: Container[str]) -> list[tuple[int, str]]:
     """(start, words) of each two words that are a council's name written together ("Leicester shire", as dictated)."""
-    pairs = (match for match in re.finditer(r"\b(?=([A-Za-z]+ [A-Za-z]+)\b)", text))
+    pairs = re.finditer(r"\b(?=([A-Za-z]+ [A-Za-z]+)\b)", text)
     return [(pair.start(), pair.group(1)) for pair in pairs if pair.group(1).replace(" ", "").lower() in names]
 
 
