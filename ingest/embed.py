@@ -9,9 +9,10 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -51,6 +52,36 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
 
+
+
+def cached_vectors(embedder: Embedder, texts: list[str], cache: Path | None, name: str) -> np.ndarray:
+    """``texts`` embedded: from ``cache`` (a folder) when it holds them for this model, else embedded now and kept there
+    (as ``name``-key.npy) when it can be. A damaged cache file is embedded again and replaced."""
+    key = hashlib.sha256("\n".join([embedder.name, *texts]).encode()).hexdigest()[:16]
+    path = cache / f"{name}-{key}.npy" if cache else None
+    if path is not None and path.is_file():
+        try:
+            stored = np.load(path)
+            if stored.shape == (len(texts), embedder.dimension):
+                return stored
+        except (OSError, ValueError):
+            pass
+    vectors = embedder.embed(texts)
+    if path is not None:
+        write_whole(path, lambda file: np.save(file, vectors))
+    return vectors
+
+
+def write_whole(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` (with ``write``) whole or not at all; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def split_model(spec: str) -> tuple[str, str]:

@@ -5,20 +5,17 @@ and its words."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
 from ingest import authorities
-from ingest.embed import Embedder
+from ingest.embed import Embedder, cached_vectors, write_whole
 from search.parse import ASKS, TONES, Query, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
@@ -156,39 +153,14 @@ class Intents:
                 pass  # a damaged cache file is fitted again and replaced
         classifier = fit(examples, self._embedder, self._vectors(examples))
         if path is not None:
-            _save(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
+            write_whole(path, lambda file: np.savez(file, weights=classifier.weights, bias=classifier.bias,
                                               terms=np.array(classifier.words.terms, dtype=str),
                                               idf=classifier.words.idf))
         return classifier
 
     def _vectors(self, examples: Sequence[Example]) -> np.ndarray:
         """The examples' vectors, from the cache when it has them, else embedded (and cached when it can be)."""
-        texts = [framed(example.text) for example in examples]
-        key = hashlib.sha256("\n".join([self._embedder.name, *texts]).encode()).hexdigest()[:16]
-        path = self._cache / f"asks-{key}.npy" if self._cache else None
-        if path is not None and path.is_file():
-            try:
-                stored = np.load(path)
-                if stored.shape == (len(texts), self._embedder.dimension):
-                    return stored
-            except (OSError, ValueError):
-                pass  # a damaged cache file is embedded again and replaced
-        vectors = self._embedder.embed(texts)
-        if path is not None:
-            _save(path, lambda file: np.save(file, vectors))
-        return vectors
-
-
-def _save(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write ``path`` (with ``write``) whole or not at all; a cache that cannot be written is only slower."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+        return cached_vectors(self._embedder, [framed(example.text) for example in examples], self._cache, "asks")
 
 
 def _load_classifier(path: Path) -> Classifier:
