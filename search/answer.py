@@ -393,7 +393,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         since = query.dates.start() if changing(query) else None
         # a change on the topic asked ("the issues identified have improved" is not one); a change asked about no
         # particular topic ("has it got any better?") any change the later reports state
-        topic = terms(query.topic) if query.wants("topic") else []
+        topic = terms(query.searched()) if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))

@@ -167,6 +167,7 @@ class Query:
     described_area: str | None = None  # a judged area the question describes without naming it (search/grades.py)
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
+    described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -175,6 +176,11 @@ class Query:
     def score(self, ask: str) -> float:
         """How likely the question asks for ``ask`` (0 when it was not read from examples)."""
         return dict(self.scores).get(ask, 0.0)
+
+    def searched(self) -> str:
+        """The topic as searched for: with the inspection term it describes, if any ("... make sense of their past
+        (life-story work)"); evidence that the reports answer is weighed on the topic as asked."""
+        return f"{self.topic} ({self.described})" if self.described else self.topic
 
     def council_names(self) -> tuple[str, ...]:
         """Every council named, a former council standing for its successors."""

@@ -40,6 +40,7 @@ from search.answer import (
     states_quantity,
 )
 from search.decide import Evidence, Verdict, decide
+from search.described import Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, Intents, framed
@@ -135,13 +136,15 @@ class Searcher:
 
     def __init__(self, index: Reader, embedder: Embedder, glossary: Glossary | None = None,
                  no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None,
-                 boilerplate: Boilerplate | None = None, vocabulary: Vocabulary | None = None) -> None:
+                 boilerplate: Boilerplate | None = None, vocabulary: Vocabulary | None = None,
+                 described: Described | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
         self.tone = Tone(embedder)
         self.areas = Areas(embedder.embed)
+        self.described = described if described is not None else Described(embedder)
         self.intents = intents if intents is not None else Intents(embedder)
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
         self.vocabulary = vocabulary if vocabulary is not None else \
@@ -153,6 +156,7 @@ class Searcher:
         counted meanwhile in the background."""
         self.boilerplate.begin()
         self.intents.prepare()
+        self.described.prepare()
         self.index.warm()
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
@@ -169,6 +173,8 @@ class Searcher:
         embedded = self.embedder.embed(unique)
         vectors = embedded[[unique.index(item) for item in texts]]
         query = self.intents.read(query, vectors[2])
+        if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
+            query = replace(query, described=self.described.term(query.topic, vectors[1]))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, or naming one as what was judged
         if query.wants("across") and not query.wants("grade") and (
                 stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
@@ -214,7 +220,7 @@ class Searcher:
         allowed = None if selection.documents is None else self.index.chunk_ids(selection.documents)
         # a date no report is from is one a report's text may name ("As recently as 17 December 2014, ..."): its words
         # are searched for with the topic's
-        words = " ".join([query.topic, *query.date_spans]) if "dates" in selection.set_aside else query.topic
+        words = " ".join([query.searched(), *query.date_spans]) if "dates" in selection.set_aside else query.searched()
         ranked = self._rank(words, vectors, allowed, mode)
         plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
@@ -226,9 +232,10 @@ class Searcher:
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
-        sentences = score_sentences(query.topic, vectors, passages, self.embedder, grades_first(query), by_rank,
+        topic = query.searched()
+        sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
-                                    self.glossary.full_forms_of_wordless(query.topic), self.glossary.alternatives(query.topic))
+                                    self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic))
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
@@ -249,7 +256,7 @@ class Searcher:
         passages = [Passage(PASSAGES_READ + n, item.chunk, item.document) for n, item in enumerate(stored, start=1)]
         vectors = self.index.sentence_vectors(item.id for item in stored)
         by_rank = {passage.rank: vectors[item.id] for passage, item in zip(passages, stored) if item.id in vectors}
-        return relevance(score_sentences(query.topic, vector, passages, self.embedder, stored=by_rank))
+        return relevance(score_sentences(query.searched(), vector, passages, self.embedder, stored=by_rank))
 
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
                   table: GradeTable) -> Evidence:
@@ -532,7 +539,7 @@ def open_searcher(
     vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()),
                             words.counted(store.read_record(words.WORDS), index.version), lambda: intents.vocabulary)
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below, intents=intents,
-                    boilerplate=boilerplate, vocabulary=vocabulary)
+                    boilerplate=boilerplate, vocabulary=vocabulary, described=Described(embedder, cache=settings.cache))
 
 
 def _with_newest(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],

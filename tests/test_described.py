@@ -1,0 +1,68 @@
+"""An inspection term a question describes in everyday words is searched for too (search/described.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.described import DEFAULT, Described, load
+
+
+def test_the_data_file_gives_each_term_several_everyday_descriptions():
+    descriptions = load()
+    terms = {item.term for item in descriptions}
+    assert len(terms) >= 100
+    assert all(sum(item.term == term for item in descriptions) >= 2 for term in terms)
+    assert all(item.text for item in descriptions)
+    assert DEFAULT.read_text(encoding="utf-8").startswith("#")  # says how it was written
+
+
+def test_a_line_without_a_description_names_the_file_and_the_line(tmp_path):
+    path = tmp_path / "described.txt"
+    path.write_text("# how written\nNEET | young people with no job and not studying\nNEET\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"described\.txt, line 3"):
+        load(path)
+
+
+@pytest.mark.parametrize("topic, term", [
+    ("help for looked after children to learn about their early life and family background", "life-story work"),
+    ("a worker who helps young people after they leave care", "personal advisers"),
+    ("young people who are not working or studying", "NEET"),
+    ("teenagers groomed to carry drugs to other towns", "county lines"),
+])
+def test_a_term_described_in_everyday_words_is_recognised_from_the_topics_vector(embedder, topic, term):
+    assert Described(embedder).term(topic, embedder.embed([topic])[0]) == term
+
+
+@pytest.mark.parametrize("topic", [
+    "missing children",  # two words: typed as the reports word it
+    "personal advisers for care leavers",  # uses the term's own words
+    "the council's budget for road repairs",  # describes no term
+])
+def test_a_topic_in_few_words_in_the_terms_own_words_or_about_nothing_described_is_left_alone(embedder, topic):
+    assert Described(embedder).term(topic, embedder.embed([topic])[0]) is None
+
+
+def test_a_question_describing_a_term_quotes_the_report_sentence_using_it(shared_searcher):
+    result = shared_searcher.ask("What did Ofsted say about help for looked after children in Leicestershire to learn "
+                                 "about their early life and family background?")
+    assert result.query.described == "life-story work"
+    assert "life-story work" in result.answer.quotes[0].text
+    assert result.verdict.answered
+
+
+def test_the_descriptions_vectors_are_kept_for_the_next_process(embedder, tmp_path):
+    first = Described(embedder, cache=tmp_path).prepare()
+    assert [path.name.startswith("described-") for path in tmp_path.iterdir()] == [True]
+    counting = _Counting(embedder)
+    assert (Described(counting, cache=tmp_path).prepare() == first).all() and counting.calls == 0
+
+
+class _Counting:
+    """The real model, counting how often it is asked to embed."""
+
+    def __init__(self, embedder) -> None:
+        self.name, self.dimension, self._embedder, self.calls = embedder.name, embedder.dimension, embedder, 0
+
+    def embed(self, texts, progress=False):
+        self.calls += 1
+        return self._embedder.embed(texts, progress)
