@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DEFAULT = Path(__file__).with_name("glossary.txt")
@@ -26,13 +26,28 @@ class Glossary:
     # each abbreviation, lower case as written ("uasc", "b&b"), with its group's number
     abbreviations: tuple[tuple[str, int], ...] = ()
 
+    @cached_property
+    def _starting(self) -> dict[str, tuple[int, ...]]:
+        """The numbers of the groups holding a phrase that starts with each word, so that a text is matched against
+        the few groups its words can start, not every group."""
+        starting: dict[str, list[int]] = {}
+        for number, group in enumerate(self.groups):
+            for phrase in group:
+                if phrase and number not in starting.setdefault(phrase[0], []):
+                    starting[phrase[0]].append(number)
+        return {word: tuple(numbers) for word, numbers in starting.items()}
+
+    def _candidates(self, words: tuple[str, ...]) -> list[tuple[tuple[str, ...], ...]]:
+        """The groups a phrase of which may be in ``words``, in the file's order."""
+        numbers = sorted({number for word in set(words) for number in self._starting.get(word, ())})
+        return [self.groups[number] for number in numbers]
+
     def expand(self, text: str) -> list[str]:
         """Synonym phrases for every glossary phrase found in ``text`` (not repeating what it already says)."""
         words = tuple(_WORDS.findall(text.lower()))
-        present = set(words)
         extra: list[str] = []
-        for group in self.groups:
-            if any(phrase[0] in present and _contains(words, phrase) for phrase in group):
+        for group in self._candidates(words):
+            if any(_contains(words, phrase) for phrase in group):
                 extra += [" ".join(phrase) for phrase in group if not _contains(words, phrase)]
         return extra
 
@@ -40,9 +55,8 @@ class Glossary:
         """For each glossary phrase in ``text``: the phrase, and the other phrases of its group ("PA": "personal
         adviser", "personal advisers", ...), as words."""
         words = tuple(_WORDS.findall(text.lower()))
-        present = set(words)
         return tuple((" ".join(phrase), tuple(other for other in group if other != phrase))
-                     for group in self.groups for phrase in group if phrase[0] in present and _contains(words, phrase))
+                     for group in self._candidates(words) for phrase in group if _contains(words, phrase))
 
     def full_forms_of_wordless(self, text: str) -> list[str]:
         """The full form of each abbreviation in ``text`` whose letters a sign splits ("B&B", "B&Bs": "bed and
@@ -93,8 +107,14 @@ def _as_token(abbreviation: str) -> str:
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+    """True when ``phrase`` is a run of ``words`` (both whole words: "pa" is not in "pas")."""
+    return f" {' '.join(phrase)} " in _spaced(words)
+
+
+@lru_cache(maxsize=256)
+def _spaced(words: tuple[str, ...]) -> str:
+    """The words joined by single spaces, with one before and after: a phrase is in them when its spaced form is."""
+    return f" {' '.join(words)} "
 
 
 def parse(text: str) -> Glossary:
