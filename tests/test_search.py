@@ -114,7 +114,7 @@ def test_a_term_of_most_passages_searched_is_left_out_of_the_full_text_query(sea
     everywhere, somewhere = index.matching([common, rare])
     assert 2 * everywhere > len(index) >= 2 * somewhere > 0
     assert searcher._lexical_query("children missing", None) == [rare]
-    assert searcher._lexical_query("missing children", frozenset(range(len(index)))) == [rare]
+    assert searcher._lexical_query("children missing", frozenset(range(len(index)))) == [rare]
     kept = [i for i, _ in index.lexical([rare], 10)]
     assert kept and [i for i, _ in index.lexical([common, rare], 10)][:len(kept)] == kept  # the same ranking
 
