@@ -245,7 +245,10 @@ class Searcher:
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, best, not verdict.answered)
         read_as = tuple(f"Read “{item.written}” as “{item.read_as}”." for item in query.corrections)
-        notes = (*read_as, *selection.notes, *table.notes, *verdict.reasons)
+        # the term searched for too is said, as a misspelling read otherwise is: the reader sees why a quote uses it
+        described = (f"Also searched for “{query.described}”, the reports' term for what the question describes.",) \
+            if query.described else ()
+        notes = (*read_as, *described, *selection.notes, *table.notes, *verdict.reasons)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))

@@ -46,6 +46,7 @@ def test_a_question_describing_a_term_quotes_the_report_sentence_using_it(shared
     result = shared_searcher.ask("What did Ofsted say about help for looked after children in Leicestershire to learn "
                                  "about their early life and family background?")
     assert result.query.described == "life-story work"
+    assert "Also searched for “life-story work”, the reports' term for what the question describes." in result.notes
     assert "life-story work" in result.answer.quotes[0].text
     assert result.verdict.answered
 
