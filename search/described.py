@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.embed import Embedder, cached_vectors
+from search.datafile import pairs
 from search.lexical import terms
 
 DEFAULT = Path(__file__).with_name("data") / "described.txt"
@@ -36,12 +37,9 @@ class Description:
 def load(path: Path = DEFAULT) -> tuple[Description, ...]:
     """The descriptions of the data file: one "term | description" a line, "#" comments."""
     descriptions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        term, _, text = (part.strip() for part in line.partition("|"))
+    for number, term, text in pairs(path):
         if not term or not text:
-            raise ValueError(f"{path}, line {number}: write a term, \"|\" and a description of it, not {line!r}")
+            raise ValueError(f"{path}, line {number}: write a term, \"|\" and a description of it")
         descriptions.append(Description(term, text))
     return tuple(descriptions)
 

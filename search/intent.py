@@ -16,6 +16,7 @@ import numpy as np
 
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
+from search.datafile import pairs
 from search.parse import ASKS, TONES, Query, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
@@ -53,15 +54,12 @@ class Example:
 def load(path: Path = DATA) -> list[Example]:
     """The examples file: "labels | question" lines (labels separated by spaces), "#" comments."""
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        labels, _, text = line.partition("|")
+    for number, labels, text in pairs(path):
         asks = frozenset(labels.split())
-        if not text.strip() or not asks or not asks <= {*LABELS, NEITHER}:
+        if not text or not asks or not asks <= {*LABELS, NEITHER}:
             raise ValueError(f"{path}, line {number}: expected 'labels | question' with labels from "
                              f"{', '.join((*LABELS, NEITHER))}")
-        examples.append(Example(text.strip(), asks))
+        examples.append(Example(text, asks))
     return examples
 
 

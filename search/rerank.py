@@ -13,6 +13,7 @@ import numpy as np
 from ingest.grades import states_grade
 from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
+from search.datafile import pairs
 from search.parse import Query
 
 Ranked = list[tuple[int, float]]
@@ -24,11 +25,8 @@ PHRASING = Path(__file__).with_name("data") / "phrasing.txt"
 def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
     """From search/data/phrasing.txt: for "change", "recalls" and "reasons", how reports word them, as one pattern each."""
     parts: dict[str, list[str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        label, bar, pattern = (part.strip() for part in line.partition("|"))
-        if not bar or not pattern:
+    for number, label, pattern in pairs(path):
+        if not label or not pattern:
             raise ValueError(f"{path}, line {number}: expected 'label | regular expression'")
         parts.setdefault(label, []).append(f"(?:{pattern})")
     return {label: re.compile("|".join(patterns), re.I) for label, patterns in parts.items()}
