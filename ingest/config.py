@@ -58,7 +58,7 @@ HELP = {
     "threads": "CPU threads the embedding model uses (0: two for questions, every core for an ingest)",
     "readers": "processes reading files while the model embeds (0: read in the ingesting process)",
     "uploads": "folder where reports added on the library page are saved",
-    "cache": "folder for work kept between runs, such as the vectors of the example questions (safe to delete)",
+    "cache": "folder for work kept between runs, such as the vectors of the example questions and term descriptions (safe to delete)",
     "operator": "who runs the service, named in the accessibility statement (e.g. 'Rutland County Council')",
     "contact": "whom readers contact about accessibility, named in the accessibility statement (an email address)",
 }
