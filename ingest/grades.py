@@ -161,8 +161,16 @@ def area_of(written: str) -> str | None:
 
 
 def stated_area(text: str) -> str | None:
-    """The area a statement of a grade is about: the judgement area its words name, else the overall judgement when
-    it states the grade of the council's children's services ("Children's services in Bury are good")."""
+    """The area a statement of a grade is about: the judgement area its words name, the overall judgement when they
+    name several ("Services for children who need help and protection, children in care and care leavers ... are
+    outstanding") or when it states the grade of the council's children's services ("Children's services in Bury are
+    good")."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    named = {area for words, area in AREAS if all(word in lowered for word in words)}
+    if "children_in_care_and_care_leavers" in named:  # one area, named by both its groups
+        named -= {"children_in_care", "care_leavers"}
+    if len(named - {"overall"}) > 1:
+        return "overall"
     return area_of(text) or ("overall" if _JUDGED.search(text) else None)
 
 

@@ -153,6 +153,10 @@ def test_the_area_asked_leads_even_when_another_rows_words_are_closer_to_the_que
     ("Children’s services in Nottinghamshire County Council are good", "overall"),
     ("The experiences and progress of children in care | Outstanding", "children_in_care"),
     ("Social workers know their children well.", None),
+    # every area named at once is the services as a whole, not the first area read
+    ("Services for children who need help and protection, children in care and care leavers in the Royal Borough of "
+     "Kensington and Chelsea are outstanding.", "overall"),
+    ("The experiences and progress of children in care and care leavers | Good", "children_in_care_and_care_leavers"),
 ])
 def test_the_area_a_grade_statement_is_about(text, area):
     assert stated_area(text) == area
