@@ -405,7 +405,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade" and query.wants("across") and statements:
-        return _statement_per_report(statements, passages)
+        return _statement_per_report(statements, sentences, passages, boilerplate)
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
@@ -500,16 +500,40 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
     return tuple(chosen)
 
 
-def _statement_per_report(statements: Sequence[tuple[int, str]], passages: Sequence[Passage]) -> tuple[Quote, ...]:
-    """For a grade asked across councils ("which councils were judged inadequate?"): each leading row's own statement
-    of its grade, one per report, in the grade table's order."""
+def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
+                          passages: Sequence[Passage], boilerplate: Container[str]) -> tuple[Quote, ...]:
+    """For a grade asked across councils ("which councils were judged inadequate?"): each leading row's report's own
+    statement of its grade, one per report, in the grade table's order: its sentence in words stating that area's
+    grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else the row."""
     by_rank = _by_rank(passages)
     quotes: dict[int, Quote] = {}
     for rank, text in statements:
         passage = by_rank.get(rank)
-        if passage is not None and passage.document.id not in quotes and text in passage.chunk.text:
-            quotes[passage.document.id] = Quote(text, (rank,), 1.0)
+        if passage is None or passage.document.id in quotes or text not in passage.chunk.text:
+            continue
+        in_words = _in_words(text, passage.document.id, sentences, passages, boilerplate)
+        quotes[passage.document.id] = in_words or Quote(text, (rank,), 1.0)
     return tuple(quotes.values())[:MAX_SENTENCES]
+
+
+def _in_words(row: str, document: int, sentences: Sequence[Sentence], passages: Sequence[Passage],
+              boilerplate: Container[str]) -> Quote | None:
+    """The best sentence of ``document``'s headline or judgement passages read that states the grade table ``row``'s
+    grade for its area in words, not as a row."""
+    by_rank = _by_rank(passages)
+    grade = _GRADE_WORD.search(row)
+    area = stated_area(row.split(" | ")[0])
+    if grade is None:
+        return None
+    for sentence in sorted(sentences, key=lambda sentence: -sentence.score):
+        passage = by_rank[sentence.rank]
+        if passage.document.id != document or passage.chunk.part not in (SUMMARY, JUDGEMENT) or " | " in sentence.text:
+            continue
+        text = readable(sentence, passage.chunk, boilerplate, templates=True)
+        if text and stated_area(text) == area and _grade_key(grade.group(0)) in _grade_key(
+                _BELOW_GOOD.sub(" ", text) if grade.group(0).lower() == "good" else text):
+            return Quote(text, (sentence.rank,), 1.0)
+    return None
 
 
 def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],

@@ -742,3 +742,23 @@ def test_a_grade_is_quoted_first_as_the_report_says_it_in_words():
     passages, sentences = one_report((row, JUDGEMENT, 0.9), (in_words, SUMMARY, 0.6))
     query = with_asks(parse("brighton 2018 ofsted judgements"), frozenset({"grade"}), {"grade": 1.0})
     assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][:2] == [in_words, row]
+
+
+def test_a_grade_asked_across_councils_is_quoted_as_the_report_states_it_in_words():
+    """The report's own sentence stating the grade, when a passage read holds one, before the grade table's row."""
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    row = "Overall effectiveness | Inadequate"
+    in_words = "Children's services in X are inadequate."
+    other = "Children in care | Good"
+    passages, sentences = one_report((row, JUDGEMENT, 0.9), (other, JUDGEMENT, 0.85), (in_words, SUMMARY, 0.6))
+    asked = with_asks(parse("Which councils were judged inadequate?"), frozenset({"across", "grade"}),
+                      {"across": 1.0, "grade": 1.0})
+    assert [item.text for item in quote(asked, sentences, passages, (), [(1, row)])] == [in_words]
+    # a statement in words of another grade or area is not that row's grade
+    passages, sentences = one_report((row, JUDGEMENT, 0.9), (other, JUDGEMENT, 0.85),
+                                     ("Services for care leavers in X are inadequate.", SUMMARY, 0.6))
+    assert [item.text for item in quote(asked, sentences, passages, (), [(1, row)])] == [row]
+
