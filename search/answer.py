@@ -488,16 +488,25 @@ def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: in
 
 def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage],
                       boilerplate: Container[str]) -> tuple[Quote, ...]:
-    """Every item of the first-ranked report's improvement list, in the report's order."""
+    """Every item of the first-ranked report's improvement list, in the report's order: in a passage holding the
+    list's lead-in ("... the following areas for improvement have been identified:"), what follows it, not the
+    paragraph before it."""
     lists = [passage for passage in passages if passage.chunk.part == IMPROVE]
     if not lists:
         return ()
     document = lists[0].document.id
     ranks = sorted((passage.rank for passage in lists if passage.document.id == document),
                    key=lambda rank: _by_rank(passages)[rank].chunk.start)
-    items = [sentence for rank in ranks for sentence in sorted((s for s in sentences if s.rank == rank), key=lambda s: s.start)]
+    items = [sentence for rank in ranks for sentence in _after_lead_in(sorted((s for s in sentences if s.rank == rank),
+                                                                              key=lambda s: s.start))]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
     return tuple(chosen)
+
+
+def _after_lead_in(ordered: Sequence[Sentence]) -> Sequence[Sentence]:
+    """A passage's sentences (in order) after its first lead-in ending in ":", if it has one and anything follows."""
+    lead = next((n for n, sentence in enumerate(ordered) if sentence.text.rstrip().endswith(":")), None)
+    return ordered[lead + 1:] if lead is not None and lead + 1 < len(ordered) else ordered
 
 
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],

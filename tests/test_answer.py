@@ -762,3 +762,26 @@ def test_a_grade_asked_across_councils_is_quoted_as_the_report_states_it_in_word
                                      ("Services for care leavers in X are inadequate.", SUMMARY, 0.6))
     assert [item.text for item in quote(asked, sentences, passages, (), [(1, row)])] == [row]
 
+
+def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
+    """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import IMPROVE
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    parts = ["Senior leaders have needed to make widespread changes to children's services.",
+             "The following areas for improvement have been identified at this visit:",
+             "• the sufficiency and stability of the social care workforce",
+             "• social worker caseloads, so that social workers can carry out direct work with children."]
+    text = "\n\n".join(parts)
+    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-06-18", authority="X"))
+    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, IMPROVE), document)  # type: ignore[arg-type]
+    sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
+    asked = with_asks(parse("what do they still need to fix"), frozenset({"improve"}), {"improve": 1.0})
+    assert [item.text for item in quote(asked, sentences, [passage], ())] == \
+        ["the sufficiency and stability of the social care workforce",
+         "social worker caseloads, so that social workers can carry out direct work with children."]
