@@ -439,6 +439,22 @@ def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sente
     return joined
 
 
+_CONTRAST = re.compile(r"^(?:However|But|Although|Nevertheless|Despite this|In contrast)\b")
+
+
+def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
+                             passages: Sequence[Passage]) -> list[Sentence]:
+    """Each sentence together with the next of its passage when that one turns it round ("Some children benefit from
+    ... However, for others, ...")."""
+    by_rank = _by_rank(passages)
+    joined = []
+    for sentence in chosen:
+        after = _next_in_passage(sentence, sentences)
+        joined.append(_joined(sentence, after, by_rank) if after is not None and _CONTRAST.match(after.text.strip())
+                      else sentence)
+    return joined
+
+
 def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
                         passages: Sequence[Passage]) -> list[Sentence]:
     """For a question about change: a sentence recalling what an earlier inspection found ("... was highlighted in the
@@ -639,6 +655,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     ACROSS_MARGIN across councils), newest report first when several reports of one council are quoted and the
     question names no year."""
     ranked = sorted(sentences, key=lambda sentence: -sentence.score)
+    if primary(query) == "topic":
+        ranked = _with_the_contrast_after(ranked, sentences, passages)
     if query.wants("across"):
         ranked = _one_per_document(ranked, passages)
         margin = None if margin is None else max(margin, ACROSS_MARGIN)

@@ -785,3 +785,24 @@ def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before
     assert [item.text for item in quote(asked, sentences, [passage], ())] == \
         ["the sufficiency and stability of the social care workforce",
          "social worker caseloads, so that social workers can carry out direct work with children."]
+
+
+def test_a_sentence_turned_round_by_the_next_is_quoted_with_it():
+    """"Some children benefit ... However, for others ...": the point is both sentences, quoted together verbatim."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    parts = ["A very small number of children live in private fostering arrangements and some benefit from robust "
+             "assessment and support.", "However, for others, visits to review their circumstances are not always timely.",
+             "Social workers know the children well."]
+    text = " ".join(parts)
+    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-11-12", authority="X"))
+    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, AREA), document)  # type: ignore[arg-type]
+    sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.9, 0.7, 0.5))]
+    asked = with_asks(parse("private fostering assessments"), frozenset({"topic"}), {"topic": 1.0})
+    assert quote(asked, sentences, [passage], ())[0].text == text[:spans[1][1]]
