@@ -391,9 +391,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
     if ask == "change":
         since = query.dates.start() if changing(query) else None
-        # a change on the topic asked ("the issues identified have improved" is not one); a change asked about no
-        # particular topic ("has it got any better?") any change the later reports state
-        topic = terms(query.searched()) if query.wants("topic") else []
+        # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
+        # the words that ask about change, "since" or "improved"); a change asked about no particular topic ("has it
+        # got any better?") any change the later reports state
+        topic = [word for word in terms(query.searched()) if word not in query.change_cues] if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))

@@ -168,6 +168,8 @@ class Query:
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
+    change_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted"), as
+    # the example questions weigh them (search/intent.py), not words of its topic
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -235,9 +237,11 @@ def focus(question: str) -> str:
     return stripped or question.strip()
 
 
-def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float], tone: int = 0) -> Query:
-    """The query with what it asks for and whether it asks for criticism (-1) or praise (+1), as read from examples."""
-    return replace(query, asks=asks, scores=tuple(sorted(scores.items())), tone=tone)
+def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float], tone: int = 0,
+              change_cues: frozenset[str] = frozenset()) -> Query:
+    """The query with what it asks for, whether it asks for criticism (-1) or praise (+1) and which of its words ask
+    about change, as read from examples."""
+    return replace(query, asks=asks, scores=tuple(sorted(scores.items())), tone=tone, change_cues=change_cues)
 
 
 def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tuple[Council, ...], list[str]]:

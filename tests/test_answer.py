@@ -468,6 +468,30 @@ def test_a_change_question_on_a_topic_is_answered_by_a_change_on_that_topic_not_
     assert quote(question, sentences, [passage], ())[0].text == specific
 
 
+def test_a_change_sharing_only_the_words_that_ask_about_change_is_not_a_change_on_the_topic():
+    """"... homeless 16 and 17 year olds. Has that been fixed since?": the later report's "Services for care leavers
+    have much improved since the inspection in 2019" shares "since" with the question, which asks about change with
+    it; the sentence on the homeless young people is the change on the topic."""
+    from ingest.sections import AREA
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    general = "Services for care leavers have much improved since the inspection in 2019."
+    specific = "Homeless 16 and 17 year olds are now quickly assessed by a joint team."
+    passage, sentences = _kent_2024(general, specific, AREA, (0.62, 0.66), (0.5, 0.6))
+    text = "In 2019 Kent was criticised over homeless 16 and 17 year olds. Has that been fixed since?"
+    asks, scores = frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9}
+    read = with_asks(parse(text), asks, scores, change_cues=frozenset({"since", "fixed"}))
+    assert quote(read, sentences, [passage], ())[0].text == specific
+    assert quote(with_asks(parse(text), asks, scores), sentences, [passage], ())[0].text == general  # without the cues
+
+
+def test_the_words_the_examples_ask_about_change_with_are_cues_not_topic(corpus_searcher):
+    query, _ = corpus_searcher.read("In 2019 Kent was criticised over homeless 16 and 17 year olds. Has that been fixed since?")
+    assert {"since", "fixed"} <= query.change_cues
+    assert not query.change_cues & {"homeless", "kent", "criticised", "year", "olds"}
+
+
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():
     """The best sentence is from 2017, far above anything in the 2024 report read beside it: a question naming no year
     gets the 2024 report's best sentence too, and the 2017 quote says it is older; one naming 2017 gets 2017 alone."""
