@@ -290,8 +290,10 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         sentences = findings
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
-        best = _one_more(query, quotes, findings, passages, boilerplate)  # first when the topic is read too
-        quotes = (*best, *quotes) if query.wants("topic") else (*quotes, *best)
+        best = _one_more(query, quotes, findings, passages, boilerplate)  # first when the topic is read too, unless
+        # it is from before a change asked about ("... 2019 improved": the 2019 criticism comes after what followed)
+        first = query.wants("topic") and not (ask == "change" and _before_the_change(query, best, passages))
+        quotes = (*best, *quotes) if first else (*quotes, *best)
     if reads_newest(query):
         quotes = _with_newest(query, quotes, sentences, passages, boilerplate)
     if ask == "topic" and not query.wants("across"):
@@ -368,6 +370,13 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
         return quotes
     added = _one_more(query, quotes, later, passages, boilerplate)
     return tuple(_in_time_order([*quotes, *added], passages)) if added else quotes
+
+
+def _before_the_change(query: Query, quotes: Sequence[Quote], passages: Sequence[Passage]) -> bool:
+    """True when ``quotes`` are from reports of the year a change is counted from, or before."""
+    since = query.dates.start()
+    years = [max(_by_rank(passages)[item.passages[0]].document.description.years(), default=0) for item in quotes]
+    return since is not None and bool(years) and max(years) <= since
 
 
 def _one_more(query: Query, quotes: Sequence[Quote], sentences: Sequence[Sentence], passages: Sequence[Passage],

@@ -391,6 +391,29 @@ def test_a_question_that_might_ask_about_change_since_a_year_also_quotes_the_lat
     assert [item.text for item in quote(topic, sentences, passages, ())] == [old]
 
 
+def test_a_change_read_unsurely_quotes_the_topics_best_from_before_the_change_after_what_followed():
+    """Read as asking about change only unsurely (and about the topic surely), the answer leads with the topic's best
+    sentence, unless that is from the year the change is counted from: "... 2019 improved" then quotes what the later
+    report says first, and the 2019 criticism after it."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    old, new = ("The written plans for children in long-term foster care are lengthy and hard to understand.",
+                "The time it takes to achieve permanence through long-term fostering continues to reduce.")
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(
+                            held=held, authority="Kent", years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
+                for rank, text, held in ((1, old, "2019-11-04"), (2, new, "2023-06-16"))]
+    sentences = [Sentence(1, 0, len(old), old, 1.1, 0.8), Sentence(2, 0, len(new), new, 0.8, 0.7)]
+    unsure = with_asks(parse("kent long term foster care plans unclear permanence delay 2019 improved"),
+                       frozenset({"change", "topic"}), {"change": 0.44, "topic": 1.0})
+    assert [item.text for item in quote(unsure, sentences, passages, ())] == [new, old]
+
+
 def test_a_later_reports_sentence_recalling_the_earlier_finding_is_quoted_with_the_one_saying_what_is_so_now():
     """For a question that might ask about change, the later report's best sentence may only recall what the earlier
     one found ("... was highlighted in the last inspection as ..."), which read alone says the opposite of what is so
