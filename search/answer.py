@@ -127,6 +127,8 @@ _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|be
 _ITSELF = re.compile(r"^(?:this|the) (?:letter|visit|focused visit|monitoring visit|inspection|report)\b", re.I)
 # "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
 _EXISTENTIAL = re.compile(r"^There (?:is|are|was|were|has|have|had|remains?|continues?)\b")
+# A sentence referring back is quoted with at most this many sentences before it, to reach one that does not.
+REFERENTS = 2
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # A heading read as a sentence: a line with no closing mark or table bar that states nothing (ingest/chunk.py's test
 # for a heading that is also a passage: no verb such as "is" or "requires", no "label: value") and is a few words long
@@ -695,7 +697,7 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         if best is None and (rows or not _mentions_grade(text)):  # a grade sets the margin's bar only when
             best = sentence.score  # grades are asked for (its table rows quoted): "... require improvement." is no finding
         key = _key(text)
-        if any(key[:SAME_OPENING] == other[:SAME_OPENING] or key in other for other in keys):
+        if any(key in other or (key[:SAME_OPENING] == other[:SAME_OPENING] and other not in key) for other in keys):
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
         if margin is not None and best is not None and sentence.score < best - margin:
             break
@@ -730,16 +732,36 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
             return None
         if len(_key(text)) <= MIN_QUOTE:
             return None
-    if strict and _REFERS_BACK.match(text) and not _ITSELF.match(text):
-        before = [(a, b) for a, b in chunk.sentences or sentence_spans(chunk.text) if b <= sentence.start]
-        if not before:
-            return text if _EXISTENTIAL.match(text) else None
-        if _heading(chunk.text[before[-1][0]:before[-1][1]]):  # "There has been ..." under a heading: no referent
-            return text
-        text = chunk.text[before[-1][0]:sentence.end].strip()
-        if text.split("\n")[0].rstrip().endswith(":") or " | " in text:
-            return None
+    if strict and _refers_back(text):
+        return _with_referent(text, sentence, chunk)
     return text
+
+
+def _refers_back(text: str) -> bool:
+    return bool(_REFERS_BACK.match(text)) and not _ITSELF.match(text)
+
+
+def _with_referent(text: str, sentence: Sentence, chunk: Chunk) -> str | None:
+    """``text``, a sentence that refers back, quoted from the sentence it refers to: the one before it, or the one
+    before that when that one refers back too ("Leaders know themselves well. They are making good use of data ...
+    However, despite this, ..."; if neither reads on its own, with the one before it); None when its passage holds no
+    sentence before it."""
+    spans = chunk.sentences or sentence_spans(chunk.text)
+    start, joined = sentence.start, None
+    for _ in range(REFERENTS):
+        before = [(a, b) for a, b in spans if b <= start]
+        if not before:  # "There is ..." opening its passage states something of its own
+            return joined or (text if _EXISTENTIAL.match(text) else None)
+        if _heading(chunk.text[before[-1][0]:before[-1][1]]):  # "There has been ..." under a heading: no referent
+            return joined or text
+        start = before[-1][0]
+        longer = chunk.text[start:sentence.end].strip()
+        if longer.split("\n")[0].rstrip().endswith(":") or " | " in longer:
+            return joined
+        if not _refers_back(longer):
+            return longer
+        joined = joined or longer
+    return joined
 
 
 def _mentions_grade(text: str) -> bool:

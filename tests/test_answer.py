@@ -853,3 +853,26 @@ def test_a_sentence_turned_round_by_the_next_is_quoted_with_it():
     sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.9, 0.7, 0.5))]
     asked = with_asks(parse("private fostering assessments"), frozenset({"topic"}), {"topic": 1.0})
     assert quote(asked, sentences, [passage], ())[0].text == text[:spans[1][1]]
+
+
+@pytest.mark.parametrize("first_score", [0.5, 0.95])
+def test_a_sentence_referring_back_to_one_that_refers_back_is_quoted_from_the_sentence_they_both_refer_to(first_score):
+    """"However, despite this, ..." refers to "They are making good use of data ...", which refers to "Leaders in X":
+    the quote starts where the reference is resolved, whichever of the three scores best."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    parts = ["Leaders in X know themselves well.", "They are making good use of data and management information.",
+             "However, despite this, progress in the application of the Public Law Outline has not been quick enough."]
+    text = " ".join(parts)
+    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2022-03-25", authority="X"))
+    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, SUMMARY), document)  # type: ignore[arg-type]
+    sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.3, first_score, 0.9))]
+    asked = with_asks(parse("why was the help and protection judgement below good"), frozenset({"reasons"}),
+                      {"reasons": 1.0})
+    assert [item.text for item in quote(asked, sentences, [passage], ())] == [text]
