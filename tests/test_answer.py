@@ -366,24 +366,33 @@ def test_a_sentence_opening_its_passage_with_there_is_reads_on_its_own(text, quo
     assert readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) == quoted
 
 
-def test_a_question_that_might_ask_about_change_since_a_year_also_quotes_the_later_report():
-    """A terse question naming 2019 that might ask whether what was found then changed: the 2019 sentence scores far
-    above the 2024 report's, yet the 2024 report's best sentence is quoted too, first, as the newer; read as a plain
-    topic question it gets 2019's alone."""
+def _older_and_newer(old: tuple[str, str], new: tuple[str, str], council: str) -> tuple[list, list]:
+    """A passage of one sentence from each of two reports of ``council``, (sentence, date) each, the older ranked
+    first and scoring far higher: (passages, sentences)."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
     from ingest.sections import AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import Passage, Sentence
+
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(
+                            held=held, authority=council, years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
+                for rank, (text, held) in enumerate((old, new), start=1)]
+    sentences = [Sentence(1, 0, len(old[0]), old[0], 1.1, 0.8), Sentence(2, 0, len(new[0]), new[0], 0.8, 0.7)]
+    return passages, sentences
+
+
+def test_a_question_that_might_ask_about_change_since_a_year_also_quotes_the_later_report():
+    """A terse question naming 2019 that might ask whether what was found then changed: the 2019 sentence scores far
+    above the 2024 report's, yet the 2024 report's best sentence is quoted too, first, as the newer; read as a plain
+    topic question it gets 2019's alone."""
+    from search.answer import quote
     from search.parse import parse, with_asks
 
     old, new = ("Homeless 16- and 17-year-olds are not told of their rights.",
                 "A joint protocol ensures that homeless 16- and 17-year-olds are assessed quickly.")
-    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
-                        SimpleNamespace(id=rank, description=SimpleNamespace(
-                            held=held, authority="Derbyshire", years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
-                for rank, text, held in ((1, old, "2019-09-19"), (2, new, "2024-01-12"))]
-    sentences = [Sentence(1, 0, len(old), old, 1.1, 0.8), Sentence(2, 0, len(new), new, 0.8, 0.7)]
+    passages, sentences = _older_and_newer((old, "2019-09-19"), (new, "2024-01-12"), "Derbyshire")
     question = parse("derbyshire homeless 16 17 year olds 2019 criticism resolved")
     maybe = with_asks(question, frozenset({"topic"}), {"topic": 0.9, "change": 0.3})
     assert [item.text for item in quote(maybe, sentences, passages, ())] == [new, old]
@@ -395,20 +404,12 @@ def test_a_change_read_unsurely_quotes_the_topics_best_from_before_the_change_af
     """Read as asking about change only unsurely (and about the topic surely), the answer leads with the topic's best
     sentence, unless that is from the year the change is counted from: "... 2019 improved" then quotes what the later
     report says first, and the 2019 criticism after it."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
-    from ingest.sections import AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import quote
     from search.parse import parse, with_asks
 
     old, new = ("The written plans for children in long-term foster care are lengthy and hard to understand.",
                 "The time it takes to achieve permanence through long-term fostering continues to reduce.")
-    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
-                        SimpleNamespace(id=rank, description=SimpleNamespace(
-                            held=held, authority="Kent", years=lambda held=held: {int(held[:4])})))  # type: ignore[arg-type]
-                for rank, text, held in ((1, old, "2019-11-04"), (2, new, "2023-06-16"))]
-    sentences = [Sentence(1, 0, len(old), old, 1.1, 0.8), Sentence(2, 0, len(new), new, 0.8, 0.7)]
+    passages, sentences = _older_and_newer((old, "2019-11-04"), (new, "2023-06-16"), "Kent")
     unsure = with_asks(parse("kent long term foster care plans unclear permanence delay 2019 improved"),
                        frozenset({"change", "topic"}), {"change": 0.44, "topic": 1.0})
     assert [item.text for item in quote(unsure, sentences, passages, ())] == [new, old]
