@@ -376,8 +376,8 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
 
 def _before_the_change(query: Query, quotes: Sequence[Quote], passages: Sequence[Passage]) -> bool:
     """True when ``quotes`` are from reports of the year a change is counted from, or before."""
-    since = query.dates.start()
-    years = [max(_by_rank(passages)[item.passages[0]].document.description.years(), default=0) for item in quotes]
+    since, by_rank = query.dates.start(), _by_rank(passages)
+    years = [max(by_rank[item.passages[0]].document.description.years(), default=0) for item in quotes]
     return since is not None and bool(years) and max(years) <= since
 
 
@@ -458,24 +458,24 @@ def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sen
                              passages: Sequence[Passage]) -> list[Sentence]:
     """Each sentence together with the next of its passage when that one turns it round ("Some children benefit from
     ... However, for others, ...")."""
-    by_rank = _by_rank(passages)
-    joined = []
-    for sentence in chosen:
-        after = _next_in_passage(sentence, sentences)
-        joined.append(_joined(sentence, after, by_rank) if after is not None and _CONTRAST.match(after.text.strip())
-                      else sentence)
-    return joined
+    return _with_the_next(chosen, sentences, passages, lambda sentence, after: bool(_CONTRAST.match(after.text.strip())))
 
 
 def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
                         passages: Sequence[Passage]) -> list[Sentence]:
     """For a question about change: a sentence recalling what an earlier inspection found ("... was highlighted in the
     last inspection as ...") together with the sentence after it in its passage, which says what is so now."""
+    return _with_the_next(chosen, sentences, passages, lambda sentence, after: recalls_earlier(sentence.text))
+
+
+def _with_the_next(chosen: Sequence[Sentence], sentences: Sequence[Sentence], passages: Sequence[Passage],
+                   belongs: Callable[[Sentence, Sentence], bool]) -> list[Sentence]:
+    """Each of ``chosen``, quoted with the next sentence of its passage when ``belongs(sentence, next)``."""
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        after = _next_in_passage(sentence, sentences) if recalls_earlier(sentence.text) else None
-        joined.append(sentence if after is None else _joined(sentence, after, by_rank))
+        after = _next_in_passage(sentence, sentences)
+        joined.append(_joined(sentence, after, by_rank) if after is not None and belongs(sentence, after) else sentence)
     return joined
 
 
@@ -567,8 +567,7 @@ def _in_words(row: str, document: int, sentences: Sequence[Sentence], passages: 
         if passage.document.id != document or passage.chunk.part not in (SUMMARY, JUDGEMENT) or " | " in sentence.text:
             continue
         text = readable(sentence, passage.chunk, boilerplate, templates=True)
-        if text and stated_area(text) == area and _grade_key(grade.group(0)) in _grade_key(
-                _BELOW_GOOD.sub(" ", text) if grade.group(0).lower() == "good" else text):
+        if text and stated_area(text) == area and _states(text, grade.group(0)):
             return Quote(text, (sentence.rank,), 1.0)
     return None
 
@@ -590,8 +589,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         if passage is None or passage.document.id != document or not _mentions_grade(sentence.text):
             continue
         key = _key(sentence.text)
-        same_grade = grade is not None and _grade_key(grade.group(0)) in _grade_key(
-            _BELOW_GOOD.sub(" ", sentence.text) if grade.group(0).lower() == "good" else sentence.text)
+        same_grade = grade is not None and _states(sentence.text, grade.group(0))
         the_row = bool(stated) and (key in stated or stated in key)
         if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
             area = stated_area(sentence.text)  # another area's grade, in words or a row, comes after the area asked
@@ -602,6 +600,12 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
             chosen.append(replace(sentence, score=sentence.score + bonus))
     return chosen or [sentence for sentence in sentences if _mentions_grade(sentence.text)
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
+
+
+def _states(text: str, grade: str) -> bool:
+    """True when ``text`` states ``grade`` as written in a grade table ("Good"), "requires improvement to be good"
+    not counting as good."""
+    return _grade_key(grade) in _grade_key(_BELOW_GOOD.sub(" ", text) if grade.lower() == "good" else text)
 
 
 def _grade_key(text: str) -> str:
