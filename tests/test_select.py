@@ -58,6 +58,15 @@ def test_a_year_that_names_the_report_asked_about_filters():
     assert chosen.documents == (3,)
 
 
+def test_a_year_names_the_graded_report_when_a_change_is_read_far_less_surely_than_a_grade():
+    question = "What was Notts rated in 2019, and did any area slip?"
+    graded = with_asks(parse(question), frozenset({"grade", "change"}), {"grade": 0.9, "change": 0.45})
+    assert select(graded, DOCUMENTS).documents == (1,)  # the 2019 grades, not the reports after them
+    both = with_asks(parse(question), frozenset({"grade", "change"}), {"grade": 0.9, "change": 0.75})
+    chosen = select(both, DOCUMENTS)
+    assert chosen.documents == (1, 2, 3) and chosen.labels == ("Nottinghamshire", "from 2019")
+
+
 def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
     question = "In 2019 Notts was criticised for how it dealt with homeless 16 and 17 year olds. Is that working now?"
     unsure = select(asking(question, "topic", change=0.3), DOCUMENTS)
