@@ -52,6 +52,11 @@ GRADE_STATED = re.compile(rf"^(?P<subject>.{{10,250}}?)(?::\s*|\b(?:is|are|is th
 # ("Morale is good", "The local authority was judged to be good [in 2011]" and "... are not yet good and ... are
 # inadequate" state no judgement of this report).
 _JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s services in", re.I)
+# The council's services as a whole, as a report's headline names them when it states the overall grade in words
+# ("Children's social care services in Rutland continue to require improvement", "Services for children and young
+# people in East Riding are good"): wider than _JUDGED, which also decides which short passages are judgement lines.
+_WHOLE = re.compile(r"(?:children[’']s (?:social care )?services|services for children(?: and young people)?) in "
+                    r"(?:the )?(?-i:[A-Z])", re.I)
 _OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)
 GRADE_QUESTION = re.compile(
     r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
@@ -171,7 +176,7 @@ def stated_area(text: str) -> str | None:
         named -= {"children_in_care", "care_leavers"}
     if len(named - {"overall"}) > 1:
         return "overall"
-    return area_of(text) or ("overall" if _JUDGED.search(text) else None)
+    return area_of(text) or ("overall" if _JUDGED.search(text) or _WHOLE.search(text) else None)
 
 
 def grade_of(written: str) -> str:

@@ -157,6 +157,10 @@ def test_the_area_asked_leads_even_when_another_rows_words_are_closer_to_the_que
     ("Services for children who need help and protection, children in care and care leavers in the Royal Borough of "
      "Kensington and Chelsea are outstanding.", "overall"),
     ("The experiences and progress of children in care and care leavers | Good", "children_in_care_and_care_leavers"),
+    # the services as a whole under other names a headline gives them; an area named still counts first
+    ("Children’s social care services in Shropshire continue to require improvement to be good.", "overall"),
+    ("Services for children and young people in East Riding are good.", "overall"),
+    ("Services for children in care in Derby are good.", "children_in_care"),
 ])
 def test_the_area_a_grade_statement_is_about(text, area):
     assert stated_area(text) == area
