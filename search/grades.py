@@ -50,10 +50,11 @@ _COVERS = {
 }
 # What a grade is said to be by: "judged", "rated", "was".
 _JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+"
-# A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed".
+# A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed"; "RI" in any case
+# (typed in lower case, "ri" is no other word).
 _ASKED_GRADE = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
-    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b")),
+    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("good", re.compile(rf"{_JUDGED}(?:\w+\s+)?good\b", re.I)),
 )

@@ -209,3 +209,11 @@ def test_a_grade_asked_of_a_council_whose_reports_give_none_is_not_found(tmp_pat
     result = open_searcher(settings, embedder).ask("What grade did Kent get at its last inspection?")
     assert result.answer.no_answer
     assert any("No indexed report on Kent gives a grade" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("question", ["which las got ri for care leavers", "Requires improvement councils east midlands",
+                                      "Which councils were rated RI?"])
+def test_a_grade_named_in_any_case_is_the_grade_asked(question):
+    from search.grades import named_grade
+
+    assert named_grade(question) == "requires improvement"
