@@ -792,6 +792,21 @@ def test_a_grade_is_quoted_first_as_the_report_says_it_in_words():
     assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][:2] == [in_words, row]
 
 
+def test_a_grade_statement_naming_the_area_asked_leads_one_that_names_no_area():
+    """Of two sentences of a report stating its overall grade, the headline naming what was judged ("Children's
+    services in X are good") leads one that names nothing ("This has led to services being judged as good at this
+    inspection"), though the other reads closer to a terse question about judgements."""
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    row, headline = "Overall effectiveness | Good", "Children's services in Somerset County Council are good"
+    unnamed = "Investment in the workforce means that services are judged to be good at this inspection."
+    passages, sentences = one_report((row, JUDGEMENT, 0.9), (headline, JUDGEMENT, 0.6), (unnamed, SUMMARY, 1.0))
+    query = with_asks(parse("somerset 2016 inspection judgements"), frozenset({"grade"}), {"grade": 1.0})
+    assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][0] == headline
+
+
 def test_a_grade_asked_across_councils_is_quoted_as_the_report_states_it_in_words():
     """The report's own sentence stating the grade, when a passage read holds one, before the grade table's row."""
     from ingest.sections import JUDGEMENT, SUMMARY
