@@ -413,6 +413,9 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))
                  for sentence in _after_start(query, sentences, passages)]
+        if not query.wants("grade"):  # a judgement line states a grade, not what changed
+            by_rank = _by_rank(passages)
+            later = [sentence for sentence in later if by_rank[sentence.rank].chunk.part != JUDGEMENT] or later
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]

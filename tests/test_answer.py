@@ -609,6 +609,29 @@ def test_a_topic_answered_from_one_passage_also_quotes_another_passage_close_beh
     assert second not in [item.text for item in quote(grade, sentences, passages, ())]  # a topic's answer only
 
 
+def test_a_change_not_asking_for_a_grade_is_not_answered_with_a_judgement_line():
+    """"cumbria care leavers progress since 2019": the later report's judgement line on care leavers ("The experiences
+    and progress of care leavers: good") reads closest, but states a grade, not what changed; what the report says
+    changed for them leads."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA, JUDGEMENT
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    line = "The experiences and progress of care leavers: good"
+    changed = "Support for care leavers has improved considerably since the last inspection in 2019."
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, part),
+                        SimpleNamespace(id=1, description=SimpleNamespace(
+                            held="2024-03-01", authority="Cumbria", years=lambda: {2024})), 1.0)  # type: ignore[arg-type]
+                for rank, text, part in ((1, line, JUDGEMENT), (2, changed, AREA))]
+    sentences = [Sentence(rank, 0, len(text), text, score, score) for rank, text, score in ((1, line, 1.5), (2, changed, 1.1))]
+    query = with_asks(parse("cumbria care leavers progress since 2019"), frozenset({"change", "topic"}),
+                      {"change": 0.95, "topic": 0.9})
+    assert [item.text for item in quote(query, sentences, passages, ())][0] == changed
+
+
 def test_a_grade_and_a_change_asked_together_quote_the_later_grade_and_what_the_later_report_says_changed():
     """Read surer as a grade question than as a change one ("leicester grade after the inadequate of 2015, improved?"),
     the answer states the later grade in the report's words, and also what that report says changed since 2015."""
