@@ -430,8 +430,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _facts(sentences, passages, query.quantity, query.record)
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
-        if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first
-            shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
+        if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
+            # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined")
+            shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
+                              + CHANGED * (query.wants("change") and says_changed(sentence.text))) for sentence in shaped]
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)

@@ -609,6 +609,21 @@ def test_a_topic_answered_from_one_passage_also_quotes_another_passage_close_beh
     assert second not in [item.text for item in quote(grade, sentences, passages, ())]  # a topic's answer only
 
 
+def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
+    """Asked why a council went down a grade, the headline's sentence saying services declined leads its sentence
+    setting the scene, though that one reads a little closer to a terse question."""
+    from ingest.sections import SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    scene = "Bolton has a young and growing population."
+    declined = "The overall effectiveness of services for children in Bolton has declined since the last inspection."
+    passages, sentences = one_report((scene, SUMMARY, 0.5), (declined, SUMMARY, 0.45))
+    query = with_asks(parse("bolton 2025 went from good to ri why"), frozenset({"reasons", "change", "grade"}),
+                      {"reasons": 1.0, "change": 0.95, "grade": 0.9})
+    assert [item.text for item in quote(query, sentences, passages, ())][0] == declined
+
+
 def test_a_change_not_asking_for_a_grade_is_not_answered_with_a_judgement_line():
     """"cumbria care leavers progress since 2019": the later report's judgement line on care leavers ("The experiences
     and progress of care leavers: good") reads closest, but states a grade, not what changed; what the report says
