@@ -76,6 +76,9 @@ QUANTITY = re.compile(rf"(?<![\d./-])(?<!aged )(?<!age of )(?<!ages of )\b(?!(?:
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                       r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
                       r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
+# Ages given as a range after "aged" or "the ages of" ("aged 16 and 17", "between the ages of 16 and 25"): the
+# second number has no "aged" before it, so the range is set aside before QUANTITY looks for a count.
+_AGES = re.compile(r"\b(?:aged|ages? of)\s+\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b", re.I)
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
 QUANTITY_BONUS = 0.1
@@ -829,8 +832,8 @@ def relevance(sentences: Sequence[Sentence]) -> float:
 
 
 def states_quantity(text: str) -> bool:
-    """True when ``text`` states a number (not a year or a date)."""
-    return bool(QUANTITY.search(text))
+    """True when ``text`` states a number (not a year, a date or an age)."""
+    return bool(QUANTITY.search(_AGES.sub(" ", text)))
 
 
 def _key(text: str) -> str:

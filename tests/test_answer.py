@@ -207,6 +207,8 @@ def test_json_carries_answer_and_understanding(shared_searcher):
     # an age is not a count
     ("homeless 16- and 17-year-olds", False), ("young people over the age of 16", False), ("a 17-year-old", False),
     ("27 young people were living in such arrangements", True),
+    ("Young people aged 16 and 17 who present as homeless", False), ("between the ages of 18 and 25", False),
+    ("care leavers aged 19 to 21: 40 of them", True),
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states
