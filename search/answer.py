@@ -462,7 +462,9 @@ def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sente
     return joined
 
 
-_CONTRAST = re.compile(r"^(?:However|But|Although|Nevertheless|Despite this|In contrast)\b")
+# How inspectors turn a point round: a sentence opening with a contrast ("However, ...", "But ...") or with one after
+# its first words ("Too often, though, ...", "This means, however, that ...").
+_CONTRAST = re.compile(r"^(?:However|But|Although|Nevertheless|Despite this|In contrast)\b|^[^,.]{1,40}, (?:however|though),")
 
 
 def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
