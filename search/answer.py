@@ -285,11 +285,12 @@ def about_practice(query: Query) -> bool:
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
           statements: Sequence[tuple[int, str]] = ()) -> tuple[Quote, ...]:
     """The quoted answer to ``query`` from the scored ``sentences`` of ``passages``: the report's own improvement
-    list, its statements of the grade asked for (``statements``: (rank, text) of the grade table's rows, best first),
-    its headline findings, the lines stating its dates and inspectors, what the reports after the year a change is
-    counted from say (those of the later year, when the question names two), or else the best sentences; one per
-    report for a question across councils. A question asking for a number gets the best sentence stating one first,
-    whatever else it asks, if one scores within twice the margin of the best sentence."""
+    list (its item on a topic asked about first), its statements of the grade asked for (``statements``: (rank,
+    text) of the grade table's rows, best first), its headline findings, the lines stating its dates and inspectors,
+    what the reports after the year a change is counted from say (those of the later year, when the question names
+    two), or else the best sentences; one per report for a question across councils. A question asking for a number
+    gets the best sentence stating one first, whatever else it asks, if one scores within twice the margin of the best
+    sentence."""
     ask = primary(query)
     # the lines about the inspection state no finding, unless the question asks for a number or about a kind of report
     # by name ("focused visits done remotely": "This visit was carried out fully by remote means.")
@@ -405,7 +406,11 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             statements: Sequence[tuple[int, str]]) -> tuple[Quote, ...]:
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
     if ask == "improve":
-        return _improvement_list(sentences, passages, boilerplate) or _best(query, sentences, passages, boilerplate)
+        items = _improvement_list(sentences, passages, boilerplate)
+        if items and query.wants("topic"):  # the item on the topic asked first, then the list in the report's order
+            top = max(items, key=lambda item: item.score)
+            items = (top, *(item for item in items if item is not top))
+        return items or _best(query, sentences, passages, boilerplate)
     if ask == "change":
         since = query.dates.start() if changing(query) else None
         # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only

@@ -866,6 +866,23 @@ def test_a_grade_asked_across_councils_is_quoted_as_the_report_states_it_in_word
     assert [item.text for item in quote(asked, sentences, passages, (), [(1, row)])] == [row]
 
 
+def test_an_improvement_list_asked_about_a_topic_leads_with_the_item_on_it():
+    """"Did the 2024 inspection list return home interviews among what must improve?": the list's item on them first,
+    then the rest of the list in the report's order."""
+    from ingest.sections import IMPROVE
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    items = ["The response to children who have experienced neglect.", "The timeliness and quality of return home interviews.",
+             "The consistency of management oversight."]
+    passages, sentences = one_report(*((item, IMPROVE, score) for item, score in zip(items, (0.6, 0.8, 0.5))))
+    topic = with_asks(parse("did the 2024 inspection list return home interviews among what must improve"),
+                      frozenset({"improve", "topic"}), {"improve": 1.0, "topic": 0.9})
+    assert [item.text for item in quote(topic, sentences, passages, ())] == [items[1], items[0], items[2]]
+    alone = with_asks(parse("what must they improve"), frozenset({"improve"}), {"improve": 1.0})
+    assert [item.text for item in quote(alone, sentences, passages, ())] == items
+
+
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
     """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
     from types import SimpleNamespace
