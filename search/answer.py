@@ -69,15 +69,15 @@ GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inad
 # A number stated in a sentence: digits that are not a year, a day of a month or a paragraph number, a number word,
 # a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m"); not an age.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-# An age is not a count ("16- and 17-year-olds", "aged 18", "the age of 21").
+# An age is not a count ("16- and 17-year-olds"; "aged 18" and "the age of 21" are set aside first, by _AGES).
 _AGED = r"(?:[\s-]*(?:(?:and|to|or|-|–)\s*\d+)?[\s-]*years?[\s-]*olds?\b)"
-QUANTITY = re.compile(rf"(?<![\d./-])(?<!aged )(?<!age of )(?<!ages of )\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
+QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
                       rf"(?!\s*(?:(?:to|and|-|–)\s*\d+\s*)?{_MONTH}\b|\s*/|\.\d|{_AGED})|%|£|\bper ?cent\b|"
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                       r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
                       r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
-# Ages given as a range after "aged" or "the ages of" ("aged 16 and 17", "between the ages of 16 and 25"): the
-# second number has no "aged" before it, so the range is set aside before QUANTITY looks for a count.
+# Ages after "aged" or "the age(s) of", alone or as a range ("aged 18", "aged 16 and 17", "between the ages of 16 and
+# 25"), set aside before QUANTITY looks for a count.
 _AGES = re.compile(r"\b(?:aged|ages? of)\s+\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b", re.I)
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
@@ -398,8 +398,13 @@ def _one_more(query: Query, quotes: Sequence[Quote], sentences: Sequence[Sentenc
 def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
     """The sentences outside the lines about the inspection (who inspected, when, what they looked at: "This letter
     summarises the findings of the focused visit to ..."), which state no finding; all of them when none is."""
+    return _outside(sentences, passages, ABOUT)
+
+
+def _outside(sentences: Sequence[Sentence], passages: Sequence[Passage], part: str) -> list[Sentence]:
+    """The sentences of passages not in ``part`` of their report; all of them when none is."""
     by_rank = _by_rank(passages)
-    return [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part != ABOUT] or sentences
+    return [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part != part] or list(sentences)
 
 
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
@@ -422,8 +427,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
                          + CHANGED * _names_year(sentence.text, since))
                  for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed
-            by_rank = _by_rank(passages)
-            later = [sentence for sentence in later if by_rank[sentence.rank].chunk.part != JUDGEMENT] or later
+            later = _outside(later, passages, JUDGEMENT)
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
