@@ -42,7 +42,7 @@ from search.answer import (
 from search.decide import Evidence, Verdict, decide
 from search.described import Described
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, grade_rows, named_grade, stated_grade
+from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
@@ -376,7 +376,7 @@ class Searcher:
         if document is not None:  # the report's headline findings saying the grade in words, beside its table
             lead += self._stated_in_words(document, vector)
         judgements = self.index.judgement_chunks(allowed)
-        area = area_of(query.topic)
+        area = asked(query.text, query).area  # as the grade table reads it: named, or described in other words
         stored = {item.id: item for item in self.index.chunks(judgements)}
 
         def closeness(i: int) -> tuple[bool, bool, float, float]:

@@ -217,3 +217,10 @@ def test_a_grade_named_in_any_case_is_the_grade_asked(question):
     from search.grades import named_grade
 
     assert named_grade(question) == "requires improvement"
+
+
+def test_the_judgement_line_of_an_area_named_outside_the_topics_words_is_read(shared_searcher):
+    # "leaders" names leadership as the grade table reads the question; the passages read for the answer used to take
+    # the area from the topic's words alone, so the judgement line was not read and the table's row was quoted
+    quote = shared_searcher.ask("How did Derbyshire's leaders score at the 2024 inspection?").answer.quotes[0].text
+    assert stated_area(quote) == "leadership" and " | " not in quote and "good" in quote.lower()
