@@ -478,6 +478,22 @@ def test_why_a_grade_was_given_is_answered_by_the_headline_sentence_giving_the_r
     assert grades_first(with_asks(question, frozenset({"grade"}), {"grade": 0.9, "reasons": 0.1}))
 
 
+def test_the_reason_for_a_change_of_grade_leads_what_changed_even_when_that_reads_closer():
+    """"What lay behind Kent's rise to outstanding in 2024?", read as reasons and change: the headline's sentence
+    saying what changed ("much improved since 2019") reads closer and is raised as a change; the sentence saying why
+    ("because") is the reason asked for and leads (REASONED 0.3 let the change lead)."""
+    from ingest.sections import SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    reason = "Leaders kept a stable workforce because they invested early in training."
+    passage, sentences = _kent_2024("Services have much improved since the previous inspection in 2019.", reason, SUMMARY,
+                                    (0.9, 0.65), (0.6, 0.5))
+    why = with_asks(parse("What lay behind Kent's rise to outstanding in 2024?"), frozenset({"reasons", "change"}),
+                    {"reasons": 0.8, "change": 0.7})
+    assert quote(why, sentences, [passage], ())[0].text == reason
+
+
 def test_a_change_question_on_a_topic_is_answered_by_a_change_on_that_topic_not_a_general_one():
     """"has Kent fixed the problems found in 2019 with homeless 16 and 17 year olds?": the later report's general
     "the issues identified by Ofsted have been much improved" read closer than its sentence on the homeless young
