@@ -46,6 +46,7 @@ from ingest.store import (
     Entry,
     Manifest,
     StoredChunk,
+    best_matches,
 )
 
 # The full text reads words as the embedded store's (SQLite FTS5, porter) does: Porter's stems, no stopwords, a
@@ -430,25 +431,14 @@ class PostgresIndex:
         if not kept or k <= 0 or (allowed is not None and not allowed):
             return []
         total, average = self._sizes()
-        among = _ids(allowed) if allowed is not None else None
-        found, scores = [], []
+        found = []
         for lexemes in self._words_of_all(kept):  # as FTS5, each phrase counts, repeated or not
             if not lexemes:
                 continue
             ids, tf, size = self._postings(lexemes)
             weight = max(FLOOR, math.log((total - len(ids) + 0.5) / (len(ids) + 0.5)))
-            if among is not None:
-                inside = np.isin(ids, among, assume_unique=True)
-                ids, tf, size = ids[inside], tf[inside], size[inside]
-            found.append(ids)
-            scores.append(weight * tf * (BM25_K + 1) / (tf + BM25_K * (1 - BM25_B + BM25_B * size / average)))
-        if not found or not sum(len(ids) for ids in found):
-            return []
-        ids, inverse = np.unique(np.concatenate(found), return_inverse=True)
-        summed = np.zeros(len(ids))
-        np.add.at(summed, inverse, np.concatenate(scores))
-        best = np.lexsort((ids, -summed))[:k]
-        return [(int(ids[n]), float(summed[n])) for n in best]
+            found.append((ids, weight * tf * (BM25_K + 1) / (tf + BM25_K * (1 - BM25_B + BM25_B * size / average))))
+        return best_matches(found, _ids(allowed) if allowed is not None else None, k)
 
     def matching(self, phrases: Sequence[str], allowed: frozenset[int] | None = None) -> list[int]:
         among = _ids(allowed) if allowed is not None else None

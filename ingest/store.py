@@ -57,6 +57,11 @@ REMEMBERED = 100_000
 SPANS_SEARCHED = 8
 # Passages a reader keeps parsed (1.8 KB each, measured over 10,000 of the national sample: about 37 MB at most).
 CHUNKS_REMEMBERED = 20_000
+# A phrase's BM25 share in each passage holding it, kept by a reader: a question's full-text score is the sum over its
+# phrases (FTS5's bm25 of "a" OR "b" is that of "a" plus that of "b"), and the dearest phrases to score, the commonest
+# ("care", "children in care"), come back question after question. At most this many (passage, score) pairs in all,
+# 16 bytes each (32 MB); a phrase of more passages is scored again each time.
+SCORES_KEPT = 2_000_000
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -369,6 +374,8 @@ class Index:
         # the reports (a misspelling, a name no report uses), and people ask with much the same words.
         self._used: dict[str, bool] = {}
         self._counted: dict[str, int] = {}  # how many passages hold a word or phrase
+        self._scores: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a phrase's BM25 share (SCORES_KEPT)
+        self._scores_kept = 0
         # Passages read, remembered: a question reads some fifty (to rank, to quote, to judge whether they answer),
         # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
         self._chunks: dict[int, StoredChunk] = {}
@@ -429,27 +436,30 @@ class Index:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0][:k]
 
     def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of any of ``phrases``."""
-        expression = _fts5(phrases)
-        if not expression or k <= 0:
+        """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of any of ``phrases``: FTS5's
+        bm25 of them all (each phrase weighed by its rarity in the whole index), summed from each phrase's share."""
+        kept = [phrase for phrase in phrases if phrase.strip()]
+        if not kept or k <= 0 or (allowed is not None and not allowed):
             return []
-        if allowed is None:
-            sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
-            rows = self._rows(sql, (expression, k))
-        elif not allowed:
-            return []
-        elif len(spans := _spans(allowed)) <= SPANS_SEARCHED:  # a few documents: FTS5 reads only their rowids
-            sql = (f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? "
-                   "AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ?")
-            rows = sorted((row for low, high in spans for row in self._rows(sql, (expression, low, high, k))),
-                          key=lambda row: float(row[1]))[:k]
-        else:  # only the allowed passages are ranked (their ids passed as one JSON array, of any length). The "+"
-            # keeps SQLite from handing the id list to FTS5, which would re-run the whole match once per id (1 s
-            # instead of 4 ms on 12,000 passages).
-            sql = (f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? "
-                   "AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?")
-            rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
-        return [(int(row[0]), -float(row[1])) for row in rows]
+        among = None if allowed is None else np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+        return best_matches([self._scored(phrase) for phrase in kept], among, k)
+
+    def _scored(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
+        """The passages holding ``phrase`` (ids ascending) and its BM25 share in each (FTS5's bm25 of a query of it
+        alone), read once per reader while fewer than SCORES_KEPT pairs are kept."""
+        found = self._scores.get(phrase)
+        if found is not None:
+            return found
+        rows = self._rows(f"SELECT rowid, -{BM25} FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid", (_fts5([phrase]),))
+        found = (np.array([row[0] for row in rows], dtype=np.int64), np.array([row[1] for row in rows], dtype=np.float64))
+        with self._db_lock:
+            if self._scores_kept + len(rows) > SCORES_KEPT:
+                self._scores.clear()
+                self._scores_kept = 0
+            if len(rows) <= SCORES_KEPT:
+                self._scores[phrase] = found
+                self._scores_kept += len(rows)
+        return found
 
     def matching(self, phrases: Sequence[str], allowed: frozenset[int] | None = None) -> list[int]:
         """How many of the ``allowed`` passages (or of all, remembered: they are the same until the next version) hold
@@ -621,6 +631,21 @@ class Index:
 K = TypeVar("K")
 V = TypeVar("V")
 _UNREAD = object()
+
+
+def best_matches(found: Sequence[tuple[np.ndarray, np.ndarray]], among: np.ndarray | None, k: int) -> list[tuple[int, float]]:
+    """The ``k`` passages scoring highest over ``found`` (each phrase's passages, ids ascending, and its score in each;
+    a passage's score the sum of its phrases'), only those ``among`` if given; best first, ties by id."""
+    if among is not None:
+        inside = [np.isin(ids, among, assume_unique=True) for ids, _ in found]
+        found = [(ids[kept], scores[kept]) for (ids, scores), kept in zip(found, inside)]
+    if not sum(len(ids) for ids, _ in found):
+        return []
+    ids, inverse = np.unique(np.concatenate([ids for ids, _ in found]), return_inverse=True)
+    summed = np.zeros(len(ids))
+    np.add.at(summed, inverse, np.concatenate([scores for _, scores in found]))
+    best = np.lexsort((ids, -summed))[:k]
+    return [(int(ids[n]), float(summed[n])) for n in best]
 
 
 def _remembered(memo: dict[K, V], key: K, read: Callable[[], V], bound: int) -> V:

@@ -258,3 +258,38 @@ def test_passages_and_words_are_read_once_and_remembered_within_a_bound(corpus_i
     assert [item.id for item in index.chunks([7, 8])] == [7, 8]  # full: cleared first
     assert sorted(index._chunks) == [7, 8]
     assert index.chunks([7, 2]) == fresh.chunks([7, 2])
+
+
+def test_full_text_scores_summed_per_phrase_are_fts5s_own_for_any_filter(corpus_index):
+    """The index scores each phrase once and sums them (FTS5's bm25 of "a" OR "b" is that of "a" plus that of "b"):
+    the same passages and scores as FTS5 ranking the whole query itself, with no filter, a few documents' runs and
+    scattered passages."""
+    index = Index.load(corpus_index.index)
+    phrases = ["care leavers", "care", "supervision", "plans"]
+    sql = (f"SELECT rowid, -{store.BM25} FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY {store.BM25}, rowid")
+    own = [(int(row[0]), float(row[1])) for row in index._rows(sql, (store._fts5(phrases),))]
+    assert len(own) > 12
+    for allowed in (None, frozenset(range(0, len(index) // 2)), frozenset(range(1, len(index), 3))):
+        expected = [(i, score) for i, score in own if allowed is None or i in allowed][:10]
+        assert len(expected) > 3
+        found = index.lexical(phrases, 10, allowed)
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        assert np.allclose([s for _, s in found], [s for _, s in expected])
+
+
+def test_a_phrases_full_text_scores_are_read_once_and_kept_within_a_bound(corpus_index, monkeypatch):
+    index = Index.load(corpus_index.index)
+    first = index.lexical(["care leavers", "supervision"], 10)
+    reads = index._rows
+
+    def unread(*_):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(index, "_rows", unread)
+    assert index.lexical(["supervision", "care leavers"], 10) == first  # both kept
+    monkeypatch.setattr(index, "_rows", reads)
+    bounded = Index.load(corpus_index.index)
+    monkeypatch.setattr(store, "SCORES_KEPT", len(index._scored("care")[0]))
+    assert bounded.lexical(["care"], 10) == index.lexical(["care"], 10) and bounded._scores_kept == store.SCORES_KEPT
+    assert bounded.lexical(["supervision"], 10) == index.lexical(["supervision"], 10)  # full: cleared first
+    assert list(bounded._scores) == ["supervision"] and bounded._scores_kept <= store.SCORES_KEPT
