@@ -111,3 +111,17 @@ def test_an_index_built_with_int8_records_it_and_its_searcher_uses_it(tmp_path):
     assert searcher.ask("What did inspectors say about care leavers?").answer.quotes
     with pytest.raises(IndexMismatch):
         open_searcher(Settings(index=settings.index, model="all-MiniLM-L6-v2", cache=settings.cache))
+
+
+def test_a_searchers_model_makes_its_runtime_session_in_the_background_before_any_question(tmp_path):
+    import time
+
+    from ingest.config import Settings
+
+    embedder = SentenceEmbedder.for_questions("all-MiniLM-L6-v2", Settings(cache=tmp_path))
+    waited = 0.0
+    while not embedder._model._sessions and waited < 60:  # type: ignore[attr-defined]
+        time.sleep(0.05)
+        waited += 0.05
+    assert embedder._model._sessions  # type: ignore[attr-defined]  # made though nothing was embedded
+    assert np.allclose(embedder.embed(["care leavers"]), SentenceEmbedder(cache=tmp_path).embed(["care leavers"]), atol=1e-6)
