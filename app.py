@@ -7,7 +7,7 @@ import streamlit as st
 from views import PRODUCT
 from views.cards import STYLE
 
-st.set_page_config(page_title=PRODUCT, page_icon="📄", layout="wide")
+st.set_page_config(page_title=PRODUCT, page_icon=":material/description:", layout="wide")
 st.markdown(STYLE, unsafe_allow_html=True)  # every page's styles, once
 PAGES = [
     st.Page("screens/ask.py", title="Ask", icon=":material/question_answer:", default=True),

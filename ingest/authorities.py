@@ -119,7 +119,8 @@ def _with_short_parts(authorities: tuple[Authority, ...]) -> tuple[Authority, ..
     extended = []
     for authority in authorities:
         derived = [re.sub(rf"\b{re.escape(other)}\b", alias, authority.name) for other, aliases in short.items()
-                   if other != authority.name and re.search(rf"\b{re.escape(other)}\b", authority.name) for alias in aliases]
+                   if other != authority.name and other in authority.name  # (a regex each for the few that hold it)
+                   and re.search(rf"\b{re.escape(other)}\b", authority.name) for alias in aliases]
         new = [name for name in derived if name not in authority.aliases]
         extended.append(Authority(authority.name, (*authority.aliases, *new), authority.former, authority.successors)
                         if new else authority)
