@@ -64,8 +64,6 @@ PLAIN = 3
 RERANK_DEPTH = 60
 # Filters up to this many passages have their full-text terms weighed within the filter (see _lexical_query).
 INFORMATIVE_WITHIN = 5_000
-# Words whose full-text scores a prepared searcher computes ahead, in the background (see _score_common_words).
-COMMON_WORDS = 300
 # Pseudo-relevance feedback (Rocchio): the question's vector moved towards the mean of the passages found first, as a
 # third dense ranking, so that passages worded like those that answer are found though they share little of the
 # question's own wording. Chosen on the development files (dev.json, tests/rewordings.json, tests/questions.json):
@@ -160,18 +158,6 @@ class Searcher:
         self.intents.prepare()
         self.described.prepare()
         self.index.warm()
-        threading.Thread(target=self._score_common_words, name="common-words", daemon=True).start()
-
-    def _score_common_words(self) -> None:
-        """Score ahead the full text of the reports' commonest informative words (COMMON_WORDS of them) and of the
-        glossary's phrases, which every question naming one of its group searches for: a question's full-text phrases
-        are mostly among them, and the index keeps each phrase's scores once scored (the first time costs up to 15 ms a
-        phrase on the national sample; these take 1.8 s, in the background)."""
-        common = [word for word in self.vocabulary.commonest(4 * COMMON_WORDS) if word not in STOPWORDS and len(word) > 2]
-        informative = [word for word, count in zip(common, self.index.matching(common)) if 2 * count <= len(self.index)]
-        glossary = [" ".join(phrase) for group in self.glossary.groups for phrase in group]
-        for phrase in dict.fromkeys([*informative[:COMMON_WORDS], *glossary]):
-            self.index.lexical([phrase], 1)
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole

@@ -72,13 +72,6 @@ class Vocabulary:
             self._read[lower] = found
         return found
 
-    def commonest(self, number: int) -> list[str]:
-        """The ``number`` words the reports use most, as the ingest counted them; none when it did not (counting them
-        costs a second, which a warm-up is not worth)."""
-        with self._lock:
-            counted = dict(self._checker.word_frequency.dictionary) if self._checker is not None else self._counted or {}
-        return sorted(counted, key=lambda word: -counted[word])[:number]
-
     def _reports(self) -> SpellChecker:
         with self._lock:
             if self._checker is None:

@@ -259,15 +259,3 @@ def test_a_question_embeds_each_distinct_text_once(corpus_searcher, monkeypatch)
     assert np.allclose(vectors[0], vectors[1])
     named, vectors = corpus_searcher.read("What did Ofsted say about care leavers in Leicestershire in 2017?")
     assert len(embedded[-1]) == 3 and not np.allclose(vectors[0], vectors[1])
-
-
-def test_a_prepared_searcher_scores_the_commonest_words_and_the_glossarys_phrases_ahead(corpus_index, embedder):
-    searcher = open_searcher(corpus_index, embedder)
-    index = searcher.index
-    assert not index._scores
-    searcher._score_common_words()  # what prepare() starts in the background
-    glossary = {" ".join(phrase) for group in searcher.glossary.groups for phrase in group}
-    words = set(index._scores) - glossary
-    assert glossary <= set(index._scores) and len(words) > 50
-    assert all(2 * len(index._scores[word][0]) <= len(index) for word in words)  # informative words only
-    assert set(searcher.vocabulary.commonest(20)) & words  # among the reports' commonest
