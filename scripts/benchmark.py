@@ -139,6 +139,12 @@ def answering(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
     times = warm_latencies(searcher, asked)
     row["p50 ms"], row["p95 ms"], row["max ms"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
                                                    times[-1])
+    # the same questions twice more, as a server answers after a while: the phrases' full-text scores kept (see
+    # ingest/store.py SCORES_KEPT) and the passages read remembered; not a target
+    warm_latencies(searcher, asked)
+    again = warm_latencies(searcher, asked)
+    row["p50 ms, asked a third time"], row["p95 ms, asked a third time"] = (
+        statistics.median(again), again[int(0.95 * (len(again) - 1))])
     # as an ingest leaves it (the reports' boilerplate counted and kept with the index), and as a server finds an index
     # written before that was kept (it counts them while it prepares)
     store = open_store(settings)
@@ -159,6 +165,7 @@ def answering(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
         row.update(txtai_reference(searcher, asked))
     if "txtai p95 ms" in row:
         row["p95 / txtai p95"] = row["p95 ms"] / row["txtai p95 ms"]
+        row["p95 / txtai p95, asked a third time"] = row["p95 ms, asked a third time"] / row["txtai p95 ms, asked a third time"]
     return row
 
 
@@ -259,15 +266,18 @@ def txtai_reference(searcher: Searcher, asked: list[str]) -> dict[str, float]:
     embeddings.index((n, text, None) for n, text in enumerate(texts))
     build, build_wall = cpu() - began, time.perf_counter() - began_wall
     embeddings.search(asked[0], 5)
-    times = []
-    for question in asked:
-        began_wall = time.perf_counter()
-        embeddings.search(question, 5)
-        times.append((time.perf_counter() - began_wall) * 1000)
-    times.sort()
+    passes = []
+    for _ in range(3):  # as the product's: once, and the third time over
+        times = []
+        for question in asked:
+            began_wall = time.perf_counter()
+            embeddings.search(question, 5)
+            times.append((time.perf_counter() - began_wall) * 1000)
+        passes.append(sorted(times))
+    first, third = passes[0], passes[2]
     return {"txtai build CPU s (passages only)": build, "txtai build wall s": build_wall,
-            "txtai p50 ms": statistics.median(times),
-            "txtai p95 ms": times[int(0.95 * (len(times) - 1))]}
+            "txtai p50 ms": statistics.median(first), "txtai p95 ms": first[int(0.95 * (len(first) - 1))],
+            "txtai p95 ms, asked a third time": third[int(0.95 * (len(third) - 1))]}
 
 
 def questions(searcher: Searcher, count: int) -> list[str]:
