@@ -301,3 +301,18 @@ def test_a_phrases_full_text_scores_are_kept_once_it_comes_back_and_within_a_bou
     for _ in range(2):
         assert bounded.lexical(["supervision"], 10) == index.lexical(["supervision"], 10)  # full: cleared first
     assert list(bounded._scores) == ["supervision"] and bounded._scores_kept <= store.SCORES_KEPT
+
+
+def test_each_parts_passages_are_read_with_the_documents_once(corpus_index, monkeypatch):
+    index = Index.load(corpus_index.index)
+    expected = {part: [int(row[0]) for row in index._rows("SELECT id FROM chunks WHERE part=?", (part,))]
+                for part in ("summary", "area", "improve", "judgement", "about")}
+    index.warm()
+
+    def unread(*_):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(index, "_rows", unread)
+    assert {part: index.in_part(part, None) for part in expected} == expected
+    some = frozenset(expected["area"][::2])
+    assert index.in_part("area", some) == [i for i in expected["area"] if i in some]
