@@ -275,5 +275,11 @@ class Reading:
 
     def _stop(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            try:
+                pool.shutdown(wait=True, cancel_futures=True)
+            except RuntimeError:  # stopped (Ctrl-C, `kill`) between starting a reader and the pool's own thread, which
+                # shutdown then cannot join: the reader is stopped here, and the interruption goes on, not this error
+                for process in processes:
+                    process.kill()

@@ -236,6 +236,35 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_ingest_stopped_as_its_reader_starts_is_interrupted_and_leaves_no_reader(tmp_path, monkeypatch):
+    """Stopped (Ctrl-C, `kill`) after the reader process started but before the pool's own thread did, the pool's
+    shutdown cannot join that thread: the interruption must go on (the ingest then says the index is unchanged),
+    not that error, and the reader must not outlive it."""
+    from concurrent.futures import process as pool
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pool._ExecutorManagerThread, "start", interrupted)
+    folder = _reports(tmp_path / "reports", 3)
+    started: list[int] = []
+    spawn = pool.ProcessPoolExecutor._spawn_process
+
+    def spawned(self):
+        spawn(self)
+        started.extend(self._processes)
+
+    monkeypatch.setattr(pool.ProcessPoolExecutor, "_spawn_process", spawned)
+    with pytest.raises(KeyboardInterrupt):
+        list(Reading([Job(str(path), path, "x") for path in sorted(folder.iterdir())], DEFAULT_CHUNKING, processes=1))
+    assert started
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in started)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
 def test_a_stopped_ingest_leaves_no_reader_behind(tmp_path, stop):
     """Stopped with `kill` (cleaned up as for Ctrl-C) or killed outright, an ingest takes its reader process with it."""
