@@ -227,8 +227,8 @@ class Searcher:
         if mode == "hybrid":
             ranked = self._fit(ranked, query, selection, vector, allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
-        passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id))
-                    for hit in found[:PASSAGES_READ]]
+        passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id),
+                            self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
@@ -256,7 +256,8 @@ class Searcher:
     def _relevance(self, query: Query, vector: np.ndarray, ids: Sequence[int]) -> float:
         """How relevant the best sentence of these passages is to the question."""
         stored = self.index.chunks(ids)
-        passages = [Passage(PASSAGES_READ + n, item.chunk, item.document) for n, item in enumerate(stored, start=1)]
+        passages = [Passage(PASSAGES_READ + n, item.chunk, item.document, vector=self.index.vector(item.id))
+                    for n, item in enumerate(stored, start=1)]
         vectors = self.index.sentence_vectors(item.id for item in stored)
         by_rank = {passage.rank: vectors[item.id] for passage, item in zip(passages, stored) if item.id in vectors}
         return relevance(score_sentences(query.searched(), vector, passages, self.embedder, stored=by_rank))

@@ -145,6 +145,33 @@ def _best_of_two(text: str, split: int, topic: str, closer: float, **options):
     return max(scored, key=lambda sentence: sentence.score).text, [sentence.relevance for sentence in scored]
 
 
+def test_a_sentence_is_judged_relevant_as_read_in_its_paragraph_and_ranked_by_its_own_words():
+    """Whether the reports answer is judged on a sentence read in its passage (its vector plus CONTEXT times the
+    passage's, normalised): a finding leaving its subject to the sentence before ("Too often, families wait for this
+    support") reads closer to the question in its paragraph than alone. Which sentence is quoted first is still chosen
+    on the sentences' own vectors; a passage whose vector is not given is judged on its sentences alone."""
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+    from search.answer import CONTEXT, Passage, score_sentences
+
+    text = "Specialist help is offered to parents. Too often, families wait for this support."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 38), (39, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {1: np.array([[0.8, 0.6], [0.6, 0.8]], dtype=np.float32)}
+    alone = score_sentences("", query, [Passage(1, chunk, document)], None, stored=stored)  # type: ignore[arg-type]
+    passage = np.array([1.0, 0.0], dtype=np.float32)  # the paragraph, as a whole, on the question's point
+    read = score_sentences("", query, [Passage(1, chunk, document, vector=passage)], None,  # type: ignore[arg-type]
+                           stored=stored)
+    expected = (0.6 + CONTEXT) / np.hypot(0.6 + CONTEXT, 0.8)
+    assert [round(sentence.relevance, 4) for sentence in alone] == [0.8, 0.6]
+    assert read[1].relevance == pytest.approx(expected, abs=1e-4) and read[1].relevance > 0.75
+    assert [sentence.score for sentence in read] == [sentence.score for sentence in alone]
+
+
 def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overlap():
     """"B&B" gives the word search only fragments ("b"), so a sentence saying "bed and breakfast" shared none of the
     topic's words with it, and one saying "young people" outscored it; its full form counts instead (for the score,
