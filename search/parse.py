@@ -41,7 +41,8 @@ _PREAMBLE = re.compile(
     rf"(?:{'|'.join(REPORTING)})\s+(?:about|of|on|regarding)\s+"
     r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?"
     # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"
-    r"|(?:(?:can|could|would|will) (?:you|someone|somebody) (?:please )?(?:tell me|let me know|check|find out|confirm|explain)"
+    r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?) (?:please )?"
+    r"(?:(?:tell|remind|show) (?:me|us)|let (?:me|us) know|(?:run|take|walk) (?:me|us) through|check|find out|confirm|explain)"
     r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
     re.I,
 )
@@ -231,9 +232,19 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
                  record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans))
 
 
+# A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
+# how it is put ("Councillors, ...", "..., Mayor, but ...", "However, ..."), never its topic.
+_ADDRESS = re.compile(r"(?:^|(?<=,))\s*[A-Z][a-z]+\s*,\s*")
+
+
+def unaddressed(sentence: str) -> str:
+    """The sentence without words addressing someone or saying how it is put (see _ADDRESS)."""
+    return _ADDRESS.sub(" ", sentence).strip() or sentence
+
+
 def focus(question: str) -> str:
     """The question without a content-free opening such as "What did Ofsted say about"."""
-    stripped = _PREAMBLE.sub("", question).strip(" ?.!")
+    stripped = _PREAMBLE.sub("", unaddressed(question)).strip(" ?.!")
     return stripped or question.strip()
 
 
@@ -458,7 +469,7 @@ def _without_asking_tail(sentence: str) -> str:
 
 def _topic_of(sentence: str) -> str:
     """One sentence's topic: without an opening that says nothing about it."""
-    sentence = _without_framing_clause(sentence)
+    sentence = _without_framing_clause(unaddressed(sentence))
     focused = focus(sentence)
     return _after_opening(sentence) or _after_opening(focused) or focused
 

@@ -242,6 +242,21 @@ def test_the_councils_a_question_asks_for_are_not_topic(question, subject):
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # whom a question is addressed to, and a request naming who should answer: before, "Councillors, could the
+    # director remind us what" stayed in the topic (and drew passages about directors and councillors)
+    ("Councillors, could the director remind us what Ofsted found about adoption in Kent?", "adoption in"),
+    ("Mayor, can an officer tell us whether care leavers in Essex get help with money?", "care leavers in get help with money"),
+    ("We all know this, Mayor, but has Essex dealt with delays in assessments?",
+     "We all know this, but has dealt with delays in assessments"),
+    ("So, would the lead member run us through the delays in assessments", "the delays in assessments"),
+    # a list's words set off by commas are the topic's
+    ("Support with housing, money, jobs for care leavers in Kent", "Support with housing, money, jobs for care leavers in"),
+])
+def test_words_addressing_someone_or_asking_someone_to_answer_are_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
 def test_an_opening_with_topic_words_of_its_own_is_not_one_asking_what_a_report_said():
     # "told" is the topic's verb here; the rule for openings had dropped the subject, homeless young people
     question = "Where were homeless 16- and 17-year-olds in Kent not properly told about their rights?"
