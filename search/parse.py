@@ -89,6 +89,10 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
                        r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
+# What a report said about a number ("what did Ofsted say about how many cases ..."): its words answer, whether or
+# not they state one.
+_SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
+                         r"(?:\s+the)?\s*$", re.I)
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\bwhich inspectors?\b", re.I)),
                  ("end", re.compile(r"\bwhen\b|\bwhat dates?\b", re.I)))
@@ -227,7 +231,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     topic = _topic(text, spans + date_spans + recency_spans)
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
-    return Query(text, topic, councils, dates, kinds, meant, recency, 0, bool(_QUANTITY.search(text)),
+    return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
                  record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans))
 
@@ -240,6 +244,11 @@ _ADDRESS = re.compile(r"(?:^|(?<=,))\s*[A-Z][a-z]+\s*,\s*")
 def unaddressed(sentence: str) -> str:
     """The sentence without words addressing someone or saying how it is put (see _ADDRESS)."""
     return _ADDRESS.sub(" ", sentence).strip() or sentence
+
+
+def asks_number(text: str) -> bool:
+    """True when the question asks for a number itself, not for what a report said about one."""
+    return any(not _SAID_ABOUT.search(text[:match.start()]) for match in _QUANTITY.finditer(text))
 
 
 def focus(question: str) -> str:

@@ -112,6 +112,11 @@ def test_recency(question, recency):
     ("How well are care leavers supported?", False),
     ("kent 2022 fv no. of inspectors", True),
     ("There were no offers of a school place", False),
+    # what a report said about a number is answered by its words, number or not ("high caseloads"): before, a
+    # question asking so was told "not found" when the report stated none
+    ("what did ofsted say about how many cases social workers in Kent carry", False),
+    ("What did the inspectors write about the number of agency staff in Essex?", False),
+    ("What did the inspectors find in 2023, and how many children were waiting?", True),
 ])
 def test_questions_asking_for_a_number_are_recognised(question, quantity):
     assert parse(question).quantity is quantity
