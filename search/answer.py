@@ -614,7 +614,7 @@ def _in_words(row: str, document: int, sentences: Sequence[Sentence], passages: 
         if passage.document.id != document or passage.chunk.part not in (SUMMARY, JUDGEMENT) or " | " in sentence.text:
             continue
         text = readable(sentence, passage.chunk, boilerplate, templates=True)
-        if text and stated_area(text) == area and _states(text, grade.group(0)):
+        if text and stated_area(text) == area and says_grade(text, grade.group(0)):
             return Quote(text, (sentence.rank,), 1.0)
     return None
 
@@ -636,7 +636,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         if passage is None or passage.document.id != document or not _mentions_grade(sentence.text):
             continue
         key = _key(sentence.text)
-        same_grade = grade is not None and _states(sentence.text, grade.group(0))
+        same_grade = grade is not None and says_grade(sentence.text, grade.group(0))
         the_row = bool(stated) and (key in stated or stated in key)
         if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
             area = stated_area(sentence.text)  # another area's grade, in words or a row, comes after the area asked
@@ -649,7 +649,7 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
 
 
-def _states(text: str, grade: str) -> bool:
+def says_grade(text: str, grade: str) -> bool:
     """True when ``text`` states ``grade`` as written in a grade table ("Good"), "requires improvement to be good"
     not counting as good."""
     return _grade_key(grade) in _grade_key(_BELOW_GOOD.sub(" ", text) if grade.lower() == "good" else text)

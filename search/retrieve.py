@@ -36,6 +36,7 @@ from search.answer import (
     quote,
     reads_newest,
     relevance,
+    says_grade,
     score_sentences,
     states_quantity,
 )
@@ -362,7 +363,7 @@ class Searcher:
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
         if query.wants("grade") and changing(query):
-            return self._stated_in_words(table[0].document_id, vector) if table else []
+            return self._stated_in_words(table[0].document_id, vector, table[0].grade) if table else []
         if query.wants("grade"):
             return self._grade_passages(query, selection, vector, allowed, table)
         parts = asked_parts(query)
@@ -375,7 +376,7 @@ class Searcher:
         lead = [row.passage for row in table[:2] if row.passage is not None]
         document = table[0].document_id if table else None
         if document is not None:  # the report's headline findings saying the grade in words, beside its table
-            lead += self._stated_in_words(document, vector)
+            lead += self._stated_in_words(document, vector, table[0].grade)
         judgements = self.index.judgement_chunks(allowed)
         area = asked(query.text, query).area  # as the grade table reads it: named, or described in other words
         stored = {item.id: item for item in self.index.chunks(judgements)}
@@ -388,11 +389,14 @@ class Searcher:
 
         return list(dict.fromkeys([*lead, *sorted(judgements, key=closeness, reverse=True)]))
 
-    def _stated_in_words(self, document: int, vector: np.ndarray) -> list[int]:
-        """The passage of a report's headline findings that states a grade in words, the closest to the question."""
+    def _stated_in_words(self, document: int, vector: np.ndarray, grade: str) -> list[int]:
+        """The passage of a report's headline findings that states a grade in words, the closest to the question of
+        those stating ``grade`` (the grade table's leading row's) if any does: a headline recalling the grade of an
+        earlier inspection ("... from 2015, when all its services were judged inadequate") can read closer."""
         stated = [item for item in self.index.chunks(self.index.in_part(SUMMARY, self.index.chunk_ids([document])))
                   if GRADE_STATEMENT.search(item.chunk.text)]
-        return [item.id for item in sorted(stated, key=lambda item: -float(self.index.vector(item.id) @ vector))[:1]]
+        return [item.id for item in sorted(stated, key=lambda item: (not says_grade(item.chunk.text, grade),
+                                                                     -float(self.index.vector(item.id) @ vector)))[:1]]
 
     def _in_parts(self, parts: Sequence[str], ranked: Sequence[tuple[int, float]], selection: Selection,
                   vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:

@@ -224,3 +224,27 @@ def test_the_judgement_line_of_an_area_named_outside_the_topics_words_is_read(sh
     # the area from the topic's words alone, so the judgement line was not read and the table's row was quoted
     quote = shared_searcher.ask("How did Derbyshire's leaders score at the 2024 inspection?").answer.quotes[0].text
     assert stated_area(quote) == "leadership" and " | " not in quote and "good" in quote.lower()
+
+
+def test_the_headline_stating_the_tables_grade_in_words_is_read_before_one_recalling_an_earlier_grade():
+    """A grade question reads, beside the grade table, the headline passage stating the grade in words: of those
+    stating a grade, one stating the table's leading grade, though a headline recalling an earlier inspection's grade
+    ("... since 2015, when all its services were judged inadequate") reads closer to the question. Before, the closer
+    one was read, and the table's row was quoted first instead of "Children's services in X are outstanding"."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from search.retrieve import Searcher
+
+    texts = {1: "This impressive progress follows the 2015 inspection, when all services were judged to be inadequate.",
+             2: "Children's services in Kent are outstanding. Leaders know their services well.",
+             3: "Leaders know their services well and act on what they find."}
+    vectors = {1: np.array([1.0, 0.0]), 2: np.array([0.6, 0.8]), 3: np.array([0.9, 0.1])}
+    chunks = [SimpleNamespace(id=i, chunk=SimpleNamespace(text=text)) for i, text in texts.items()]
+    index = SimpleNamespace(chunk_ids=lambda documents: frozenset(texts), in_part=lambda part, ids: sorted(ids),
+                            chunks=lambda ids: [item for item in chunks if item.id in ids], vector=vectors.__getitem__)
+    question = np.array([1.0, 0.0])
+    assert Searcher._stated_in_words(SimpleNamespace(index=index), 1, question, "outstanding") == [2]  # type: ignore[arg-type]
+    # stating none of the table's grade: the closest of those stating a grade
+    assert Searcher._stated_in_words(SimpleNamespace(index=index), 1, question, "good") == [1]  # type: ignore[arg-type]
