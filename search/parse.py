@@ -480,7 +480,26 @@ def _topic_of(sentence: str) -> str:
     """One sentence's topic: without an opening that says nothing about it."""
     sentence = _without_framing_clause(unaddressed(sentence))
     focused = focus(sentence)
-    return _after_opening(sentence) or _after_opening(focused) or focused
+    return _without_empty_lead(_after_opening(sentence) or _after_opening(focused) or focused)
+
+
+_QUESTION_WORD = re.compile(r"\b(?:how|what|whether|why|when|where|which|who)\b", re.I)
+
+
+def _without_empty_lead(topic: str) -> str:
+    """The topic from its question word on, when the words before it only name the report ("ofsted on how do they deal
+    with ...", once the council and "most recent" are read) or are said while thinking ("erm, how do they ...")."""
+    asked = _QUESTION_WORD.search(topic)
+    if asked is None or asked.start() == 0:
+        return topic
+    lead = [word.lower() for word in _WORDS.findall(topic[:asked.start()])]
+    empty = all(word in STOPWORDS or word in _FILLERS for word in lead) and (
+        bool(_NAMING_REPORT.intersection(lead)) or all(word in _FILLERS for word in lead))
+    return topic[asked.start():] if empty else topic
+
+
+_FILLERS = frozenset({"um", "umm", "uh", "uhm", "er", "erm", "hmm"})
+_NAMING_REPORT = _FRAMING | {"ofsted", "report", "reports", "inspection", "inspections"}
 
 
 def _without_framing_clause(sentence: str) -> str:
