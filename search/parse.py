@@ -494,12 +494,24 @@ def _without_empty_lead(topic: str) -> str:
         return topic
     lead = [word.lower() for word in _WORDS.findall(topic[:asked.start()])]
     empty = all(word in STOPWORDS or word in _FILLERS for word in lead) and (
-        bool(_NAMING_REPORT.intersection(lead)) or all(word in _FILLERS for word in lead))
+        any(_names_report(word) for word in lead) or all(word in _FILLERS for word in lead))
     return topic[asked.start():] if empty else topic
 
 
+# The sounds a speaker makes while thinking, which dictation writes down.
 _FILLERS = frozenset({"um", "umm", "uh", "uhm", "er", "erm", "hmm"})
-_NAMING_REPORT = _FRAMING | {"ofsted", "report", "reports", "inspection", "inspections"}
+
+
+def _names_report(word: str) -> bool:
+    """True for a word saying which report: Ofsted's name, a verb of reporting or visiting, or a word of the kinds
+    file's phrases ("inspection", "report", "visit"), singular or plural."""
+    return word == "ofsted" or word in _FRAMING or word.removesuffix("s") in _kind_vocabulary()
+
+
+@lru_cache(maxsize=1)
+def _kind_vocabulary() -> frozenset[str]:
+    """The words of the kinds file's phrases, in lower case."""
+    return frozenset(word for _, _, phrases in _kind_lines() for phrase in phrases for word in _WORDS.findall(phrase.lower()))
 
 
 def _without_framing_clause(sentence: str) -> str:
