@@ -848,6 +848,22 @@ def test_the_reasons_of_a_practice_problem_are_looked_for_in_what_the_report_say
     assert asked_parts(grade) == asked_parts(alone) == (SUMMARY,)
 
 
+def test_the_reasons_of_a_practice_problem_lead_with_the_sentence_giving_a_reason():
+    """"Why do reviews of foster placements slip?": the sentence saying the reviews happen reads a little closer, but
+    the one saying why they slip ("due to") answers, so it leads; without a "why" the closer sentence still leads."""
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    held = "Reviews of foster placements are mostly held on time with carers."
+    reason = "Some reviews are postponed due to a shortage of independent reviewing officers."
+    passages, sentences = one_report((held, "", 0.80), (reason, "", 0.74))
+    why = with_asks(parse("why do reviews of foster placements slip in kent"), frozenset({"reasons", "topic"}),
+                    {"reasons": 0.5, "topic": 0.9})
+    what = with_asks(parse("reviews of foster placements in kent"), frozenset({"topic"}), {"topic": 0.9})
+    assert quote(why, sentences, passages, ())[0].text == reason
+    assert quote(what, sentences, passages, ())[0].text == held
+
+
 def test_a_date_no_report_is_from_is_searched_for_in_the_reports_words(corpus_searcher, monkeypatch):
     """No report is from December 2015, so the question's date filters nothing; but a later report may say what was
     the case then ("As recently as 17 December 2014, 291 children did not have a social worker"): the date's words
