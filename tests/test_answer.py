@@ -906,6 +906,21 @@ def test_a_grade_statement_naming_the_area_asked_leads_one_that_names_no_area():
     assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][0] == headline
 
 
+def test_a_headline_stating_the_grade_without_naming_an_area_leads_the_row_that_reads_closer():
+    """"how did X do last time": the headline says the grade in words without naming what was judged ("services have
+    improved and they are now good"); it leads the table's row ("Overall effectiveness | Good"), which reads much
+    closer to so short a question, and the row follows."""
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    row = "Overall effectiveness | Good"
+    in_words = "Since the previous inspection, when services required improvement, they have improved and are now good."
+    passages, sentences = one_report((row, JUDGEMENT, 0.9), (in_words, SUMMARY, 0.55))
+    query = with_asks(parse("how did kent do last time"), frozenset({"grade"}), {"grade": 1.0})
+    assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][:2] == [in_words, row]
+
+
 def test_a_grade_asked_across_councils_is_quoted_as_the_report_states_it_in_words():
     """The report's own sentence stating the grade, when a passage read holds one, before the grade table's row."""
     from ingest.sections import JUDGEMENT, SUMMARY

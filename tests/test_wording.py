@@ -35,6 +35,7 @@ def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared
     assert result.grades[0].area == "overall" and result.grades[0].grade == "good"
     first = result.answer.quotes[0]
     assert quoted_files(result)[0] == "rutland-2024-07-12-ofsted-inspection.pdf" and "good" in first.text.lower()
+    assert " | " not in first.text  # the report's sentence stating the grade, not the table's row
     assert "2024" in as_text(result).split("\n\n")[0] or "2024-07" in " ".join(as_json(result)["answer"][0]["sources"])
 
 
