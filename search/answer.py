@@ -739,7 +739,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
         quotes = _readable_quotes(ranked, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=MARGIN,
                                   strict=False)
-    return tuple(_in_time_order(quotes, passages) if not query.dates or maybe_changing(query) else quotes)
+    return tuple(_in_time_order(quotes, passages, across=query.wants("across"))
+                 if not query.dates or maybe_changing(query) else quotes)
 
 
 def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
@@ -854,9 +855,10 @@ def _one_per_document(ranked: Sequence[Sentence], passages: Sequence[Passage]) -
     return [*firsts.values(), *(sentence for sentence in ranked if id(sentence) not in lead)]
 
 
-def _in_time_order(quotes: Sequence[Quote], passages: Sequence[Passage], reorder: bool = True) -> list[Quote]:
+def _in_time_order(quotes: Sequence[Quote], passages: Sequence[Passage], reorder: bool = True,
+                   across: bool = False) -> list[Quote]:
     """Quotes from several reports of one council, newest report first (unless not ``reorder``); an older one marked
-    as older."""
+    as older. ``across`` councils, the councils in the order of their best quote, each one's newest report first."""
     by_rank = _by_rank(passages)
     held = {quote.text: by_rank[quote.passages[0]].document.description.held or "" for quote in quotes}
     council = {quote.text: by_rank[quote.passages[0]].document.description.authority for quote in quotes}
@@ -866,7 +868,14 @@ def _in_time_order(quotes: Sequence[Quote], passages: Sequence[Passage], reorder
     if len(set(held.values())) < 2:
         return list(quotes)
     marked = [replace(quote, older=held[quote.text] < newest[council[quote.text]]) for quote in quotes]
-    return sorted(marked, key=lambda quote: (quote.older, -quote.score)) if reorder else marked
+    if not reorder:
+        return marked
+    if across:
+        best: dict[str | None, float] = {}
+        for quote in quotes:
+            best[council[quote.text]] = max(best.get(council[quote.text], quote.score), quote.score)
+        return sorted(marked, key=lambda quote: (-best[council[quote.text]], quote.older, -quote.score))
+    return sorted(marked, key=lambda quote: (quote.older, -quote.score))
 
 
 def _by_rank(passages: Sequence[Passage]) -> dict[int, Passage]:

@@ -345,6 +345,30 @@ def test_a_question_across_councils_quotes_each_council_a_little_further_below_t
     assert [item.text for item in quote(topic, sentences, passages, ())] == [texts[0]]
 
 
+def test_a_question_across_councils_leads_with_the_council_whose_quote_reads_closest_even_from_an_older_report():
+    """Across councils, the council with the closest quote comes first, its newer report's quote before the older
+    one; another council's quote, further from the question but from its only report, does not jump ahead of them
+    (it did, when every older quote went after all the newer ones)."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    lines = (("Not all privately fostered children have an individual assessment of their needs.", "2017-07-13", "A", 1.04),
+             ("Awareness-raising about private fostering has had little impact.", "2015-06-04", "B", 0.95),
+             ("For some privately fostered children, visits are not always timely.", "2021-10-01", "A", 0.93))
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(held=held, authority=council)))  # type: ignore[arg-type]
+                for rank, (text, held, council, _) in enumerate(lines, start=1)]
+    sentences = [Sentence(rank, 0, len(text), text, score, score) for rank, (text, _, _, score) in enumerate(lines, start=1)]
+    across = with_asks(parse("which councils were criticised for how they assess privately fostered children"),
+                       frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
+    quotes = quote(across, sentences, passages, ())
+    assert [(item.text, item.older) for item in quotes] == [(lines[2][0], False), (lines[0][0], True), (lines[1][0], False)]
+
+
 @pytest.mark.parametrize(("text", "quoted"), [
     ("Scrutiny, awareness and challenge", None),  # a heading
     ("Appendix Inspection of Rutland County Council Local Authority Children's Services", None),  # a title
