@@ -21,7 +21,7 @@ from search.glossary import Alternatives, said_otherwise
 from search.grades import named_grade
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query
-from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed
+from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
 from search.select import changing, maybe_changing
 
 MAX_SENTENCES = 4
@@ -90,6 +90,10 @@ _AGES = re.compile(r"\b(?:aged|ages? of)\s+\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
 QUANTITY_BONUS = 0.1
+# For a question asking how soon something happens, sentences saying so ("promptly", "delays", "within three days":
+# search/data/phrasing.txt) score this much higher. Chosen on the development files: 0.05 gained a rewording's answer
+# and lost nothing; 0.1 (as for a number) lost a first sentence where "waits" was the topic, 0.2 and 0.3 an answer too.
+TIMING_BONUS = QUANTITY_BONUS / 2
 # A sentence of the report the question is most likely about (the newest, when it names no year; see
 # search/select.py) scores up to this much higher: a little under MARGIN, so it wins only among near-equals.
 PREFERRED = 0.05
@@ -213,7 +217,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
                     quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
                     wanted: int = 0, meaning: Sequence[str] = (),
-                    synonyms: Alternatives = ()) -> list[Sentence]:
+                    synonyms: Alternatives = (), timing: bool = False) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
@@ -222,7 +226,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     of their own ("bed and breakfast" for "B&B"), counted in the score's word overlap (not in the relevance, on which
     the "not found" threshold was fitted). ``synonyms``: each glossary phrase of the topic with the other phrases of its
     group; a sentence using one of those counts as using the phrase's words, in the score's word overlap ("PA" in the
-    question, "personal advisers" in the sentence). ``query`` is the question's vector, or one row each for
+    question, "personal advisers" in the sentence). For a question asking how soon something happens (``timing``),
+    sentences saying so score higher. ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
@@ -245,6 +250,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
         scored = _overlap(scored_words, text, said_otherwise(synonyms, text)) if meaning or synonyms else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
+        bonus += TIMING_BONUS if timing and states_timing(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
         sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * scored + PRIOR / rank + bonus,
                                   float(read) + RELEVANCE_OVERLAP * overlap))

@@ -89,6 +89,10 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
                        r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
+# A question asking how soon something happens ("how quickly are children seen?", "at what point do care leavers get
+# a personal adviser?", "is it timely?"): sentences saying so are quoted first.
+_TIMING = re.compile(r"\bhow (?:quickly|soon|long|fast|promptly|swiftly|early|late)\b|\bat what (?:point|age|stage)\b|"
+                     r"\btimel(?:y|iness)\b|\bspeed\b|\bdelay(?:s|ed)?\b|\bwait(?:s|ed|ing)?\b", re.I)
 # What a report said about a number ("what did Ofsted say about how many cases ..."): its words answer, whether or
 # not they state one.
 _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
@@ -175,6 +179,7 @@ class Query:
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
     change_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted"), as
     # the example questions weigh them (search/intent.py), not words of its topic
+    timing: bool = False  # asks how soon something happens
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -233,7 +238,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
-                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans))
+                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans),
+                 timing=bool(_TIMING.search(text)))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or

@@ -23,7 +23,8 @@ PHRASING = Path(__file__).with_name("data") / "phrasing.txt"
 
 @lru_cache(maxsize=4)
 def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
-    """From search/data/phrasing.txt: for "change", "recalls" and "reasons", how reports word them, as one pattern each."""
+    """From search/data/phrasing.txt: for "change", "recalls", "reasons" and "timing", how reports word them, as one
+    pattern each."""
     parts: dict[str, list[str]] = {}
     for number, label, pattern in pairs(path):
         if not label or not pattern:
@@ -53,6 +54,11 @@ def recalls_earlier(text: str) -> bool:
 def gives_reasons(text: str) -> bool:
     """True when ``text`` gives a reason ("because", "as a result")."""
     return bool(phrasing()["reasons"].search(text))
+
+
+def states_timing(text: str) -> bool:
+    """True when ``text`` says how soon something happens ("promptly", "delays", "within three days")."""
+    return bool(phrasing()["timing"].search(text))
 
 
 # A passage with fewer of its words in lower case than this is a list of names and numbers, not findings (set, not

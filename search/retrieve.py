@@ -236,7 +236,8 @@ class Searcher:
         topic = query.searched()
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
-                                    self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic))
+                                    self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
+                                    query.timing)
         hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         ranks = {hit.id: hit.rank for hit in hits}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]

@@ -186,6 +186,24 @@ def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overl
     assert plain.startswith("Young people") and meant.startswith("Bed and breakfast") and relevance == same
 
 
+def test_a_question_asking_how_soon_quotes_first_a_near_equal_sentence_saying_how_soon():
+    """"How quickly are children seen?": of two sentences about as close to it, the one saying how soon ("within three
+    days", "delays") is quoted first; a question not asking how soon keeps the closer one first. The question side
+    is read by parse, the report side by search/data/phrasing.txt."""
+    from search.parse import parse as parse_question
+    from search.rerank import states_timing
+
+    assert parse_question("how quickly are children seen in rutland").timing
+    assert parse_question("At what point do care leavers get a personal adviser?").timing
+    assert not parse_question("What did Ofsted say about care leavers in Rutland?").timing
+    assert states_timing("Children are seen within three working days.") and states_timing("There are delays.")
+    assert not states_timing("Children are seen by social workers who know them well.")
+    text = "Children are seen by social workers who know them well. Children are seen within three working days."
+    plain, relevance = _best_of_two(text, 55, "children seen", 0.58)
+    timed, same = _best_of_two(text, 55, "children seen", 0.58, timing=True)
+    assert plain.startswith("Children are seen by") and timed.endswith("three working days.") and relevance == same
+
+
 def test_a_sentence_saying_a_topic_phrase_in_other_glossary_words_counts_as_using_it():
     """"pa allocation timing": the sentence that answers says "personal advisers", and one sharing only "care leavers"
     with the question outscored it; a glossary synonym of a topic phrase counts as the phrase (for the score, not the
