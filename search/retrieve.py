@@ -180,6 +180,12 @@ class Searcher:
         if query.wants("across") and not query.wants("grade") and (
                 stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
+        # "What did inspectors criticise in Rutland in 2024?": the findings asked for are the criticisms, which a report
+        # lists itself, under what it must improve
+        if query.wants("summary") and query.tone < 0 and not query.wants("topic"):
+            surely = query.score("summary")  # read as surely as the findings were
+            query = replace(query, asks=query.asks | {"improve"},
+                            scores=tuple((ask, max(score, surely) if ask == "improve" else score) for ask, score in query.scores))
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
         return query, vectors[:2]

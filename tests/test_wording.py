@@ -29,6 +29,18 @@ def test_an_improvement_question_quotes_the_newest_reports_own_list(shared_searc
     assert all(result.hits[quote.passages[0] - 1].chunk.part == "improve" for quote in result.answer.quotes)
 
 
+@pytest.mark.parametrize("question", ["What did inspectors criticise in Rutland in 2024?",
+                                      "What weaknesses did Ofsted find in Derbyshire in 2023?"])
+def test_what_a_report_criticised_is_answered_from_its_own_list_of_what_must_improve(shared_searcher, question):
+    # read as asking for the findings, with criticism wanted: the headline was quoted, led by "services have improved
+    # and they are now good"; the criticisms are the report's own list of what must improve
+    result = shared_searcher.ask(question, k=5)
+    assert result.query.wants("summary") and result.query.tone < 0
+    parts = {hit.rank: hit.chunk.part for hit in result.hits}
+    assert result.answer.quotes and parts[result.answer.quotes[0].passages[0]] == "improve"
+    assert not any("now good" in quote.text or "much improved" in quote.text for quote in result.answer.quotes)
+
+
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
     result = shared_searcher.ask("how did rutland do last time")
     assert {row.document for row in result.grades} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
