@@ -508,6 +508,13 @@ def _without_empty_lead(topic: str) -> str:
 _FILLERS = frozenset({"um", "umm", "uh", "uhm", "er", "erm", "hmm"})
 
 
+def names_the_inspection(text: str) -> bool:
+    """True when ``text`` has a word saying which report or inspection it is about ("Ofsted", "inspectors", "visit",
+    "the ILACS"): a question asking for an inspection's facts names it; "how many care leavers does it support" asks
+    about practice."""
+    return any(_names_report(word.lower()) for word in _WORDS.findall(text))
+
+
 def _names_report(word: str) -> bool:
     """True for a word saying which report: Ofsted's name, a verb of reporting or visiting, or a word of the kinds
     file's phrases ("inspection", "report", "visit"), singular or plural."""

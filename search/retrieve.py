@@ -46,7 +46,7 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, Intents, framed
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, names_the_inspection, numerals, parse
 from search.rerank import NUDGE, first, nudge, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -180,6 +180,10 @@ class Searcher:
         if query.wants("across") and not query.wants("grade") and (
                 stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
+        # the inspection's facts, read for a question naming no inspection: "how many care leavers does it support?"
+        # asks about practice, which the reports' findings answer (with a number), not the lines about the inspection
+        if query.wants("facts") and not names_the_inspection(query.text):
+            query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
         # "What did inspectors criticise in Rutland in 2024?": the findings asked for are the criticisms, which a report
         # lists itself, under what it must improve
         if query.wants("summary") and query.tone < 0 and not query.wants("topic"):

@@ -41,6 +41,17 @@ def test_what_a_report_criticised_is_answered_from_its_own_list_of_what_must_imp
     assert not any("now good" in quote.text or "much improved" in quote.text for quote in result.answer.quotes)
 
 
+def test_a_number_asked_about_practice_is_not_read_as_the_inspections_facts(shared_searcher):
+    # "how many ... does Rutland have" was read as asking for the inspection's facts (0.96): the lead inspector's line
+    # and the inspection dates were quoted, and the reports were said not to answer; a question naming the inspection
+    # still gets its facts
+    practice = shared_searcher.ask("How many children in care does Rutland have?", k=5)
+    assert not practice.query.wants("facts") and practice.query.quantity
+    assert not any(quote.text.startswith(("Lead inspector", "Inspection dates")) for quote in practice.answer.quotes)
+    inspection = shared_searcher.ask("How many inspectors came to Rutland in 2024?", k=5)
+    assert inspection.query.wants("facts")
+
+
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
     result = shared_searcher.ask("how did rutland do last time")
     assert {row.document for row in result.grades} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
