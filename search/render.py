@@ -6,6 +6,7 @@ from datetime import date
 
 from ingest.document import Chunk
 from ingest.metadata import KINDS, Description
+from ingest.sections import IMPROVE
 from ingest.store import DocumentRecord
 from search.grades import GradeRow
 from search.retrieve import Hit, Result
@@ -114,10 +115,15 @@ def whose(document: DocumentRecord) -> str:
 
 def sources(result: Result) -> dict[int, str]:
     """Each quoted passage's source by rank: council, whose words (an Ofsted report or a council paper) and date, so
-    that every quote can be read out with where it comes from."""
+    that every quote can be read out with where it comes from; and, for an item of a report's list of what must
+    improve, that it is one (read alone, "Children benefiting from consistent help ..." sounds like praise)."""
     by_rank = {hit.rank: hit for hit in result.hits}
-    return {rank: source_of(by_rank[rank].document) for quote in result.answer.quotes for rank in quote.passages
-            if rank in by_rank}
+    return {rank: source_of(by_rank[rank].document) + (LISTED if by_rank[rank].chunk.part == IMPROVE else "")
+            for quote in result.answer.quotes for rank in quote.passages if rank in by_rank}
+
+
+# Said after the source of a quote from a report's list of what must improve.
+LISTED = ", in its list of what needs to improve"
 
 
 def answer_lines(result: Result) -> list[str]:

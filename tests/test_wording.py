@@ -27,6 +27,9 @@ def test_an_improvement_question_quotes_the_newest_reports_own_list(shared_searc
     assert set(quoted_files(result)) == {"rutland-2024-07-12-ofsted-inspection.pdf"}
     assert any("multi-agency strategy meetings" in quote.text for quote in result.answer.quotes)
     assert all(result.hits[quote.passages[0] - 1].chunk.part == "improve" for quote in result.answer.quotes)
+    # each item says where it comes from: read alone, "Children benefiting from ..." sounds like praise
+    assert all("list of what needs to improve" in source for source in as_json(result)["answer"][0]["sources"])
+    assert "list of what needs to improve" in as_text(result)
 
 
 @pytest.mark.parametrize("question", ["What did inspectors criticise in Rutland in 2024?",
