@@ -242,7 +242,7 @@ class Searcher:
                             self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
-        wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
+        wanted = tone_wanted(query)
         topic = query.searched()
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
@@ -340,7 +340,7 @@ class Searcher:
             ranked = sorted(((i, score + strength * selection.preference(chunks[i].document.id if i in chunks else -1))
                              for i, score in ranked), key=lambda item: -item[1])
         ranked = nudge(ranked[:RERANK_DEPTH], chunks, query) + ranked[RERANK_DEPTH:]
-        wanted = query.tone if (query.wants("across") or query.wants("topic")) else 0
+        wanted = tone_wanted(query)
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
             ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
         ranked = first(self._asked_part(query, selection, vector, allowed, ranked, table, k), ranked,
@@ -593,3 +593,10 @@ def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tupl
         return ranked
     moved = next(item for item in ranked if item[0] == chosen)
     return [*ranked[:PASSAGES_READ - 1], moved, *(item for item in ranked[PASSAGES_READ - 1:] if item[0] != chosen)]
+
+
+def tone_wanted(query: Query) -> int:
+    """The tone a question asks for (-1 criticism, +1 praise, 0 neither) where it ranks what is read and quoted: for a
+    topic, across councils, and for the headline findings ("What did Ofsted praise in Leicester in 2024?"); not where
+    the answer is the grade, the reasons, a change or the inspection's facts."""
+    return query.tone if query.wants("across") or query.wants("topic") or query.wants("summary") else 0

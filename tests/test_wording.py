@@ -286,6 +286,18 @@ def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
     assert tone(praised) > tone(criticised)
 
 
+def test_the_tone_asked_for_ranks_the_headline_findings_too():
+    """"What did Ofsted praise in Rutland in 2024?" reads as the headline findings with praise wanted: the tone ranks
+    what is read and quoted, as for a topic or across councils; not for a grade, whose statement is the answer."""
+    from search.parse import parse, with_asks
+    from search.retrieve import tone_wanted
+
+    question = parse("What did Ofsted praise in Rutland in 2024?")
+    assert tone_wanted(with_asks(question, frozenset({"summary"}), {}, tone=1)) == 1
+    assert tone_wanted(with_asks(question, frozenset({"across", "topic"}), {}, tone=-1)) == -1
+    assert tone_wanted(with_asks(question, frozenset({"grade"}), {}, tone=1)) == 0
+
+
 def test_the_tone_asked_for_outweighs_a_small_difference_in_closeness():
     import numpy as np
 
