@@ -1,6 +1,6 @@
 """Tell what a question asks for (a grade, reasons, the improvement list, change, a summary, facts, several
 councils, a topic; criticism or praise) from labelled example questions: a classifier over the question's vector
-and its words."""
+and its words, settled where the question's own structure is plain."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -18,7 +18,7 @@ import numpy as np
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
-from search.parse import ASKS, TONES, Query, with_asks
+from search.parse import ASKS, TONES, Query, names_the_inspection, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -86,6 +86,21 @@ def tone_from(scores: dict[str, float]) -> int:
                                          and max(odds(critical), odds(praised)) < 2 * min(odds(critical), odds(praised))):
         return 0
     return 1 if praised > critical else -1
+
+
+def settled(query: Query) -> Query:
+    """``query`` as read from the examples, where the question's own structure settles what it asks: the inspection's
+    facts only for a question naming the inspection ("how many care leavers does it support?" asks about practice,
+    which the findings answer with a number, not the lines about the inspection); and for the findings with criticism
+    wanted ("What did inspectors criticise in Rutland in 2024?"), the report's own list of what it must improve too,
+    read as surely as the findings (the headline, quoted whatever its tone, led with "services ... are now good")."""
+    if query.wants("facts") and not names_the_inspection(query.text):
+        query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
+    if query.wants("summary") and query.tone < 0 and not query.wants("topic"):
+        surely = query.score("summary")
+        query = replace(query, asks=query.asks | {"improve"},
+                        scores=tuple((ask, max(score, surely) if ask == "improve" else score) for ask, score in query.scores))
+    return query
 
 
 def framed(question: str) -> str:

@@ -44,9 +44,9 @@ from search.decide import Evidence, Verdict, decide
 from search.described import Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
-from search.intent import LIKELIEST, Intents, framed
+from search.intent import LIKELIEST, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, names_the_inspection, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -173,23 +173,13 @@ class Searcher:
         unique = list(dict.fromkeys(texts))  # a question with no council, date or opening: its topic is itself
         embedded = self.embedder.embed(unique)
         vectors = embedded[[unique.index(item) for item in texts]]
-        query = self.intents.read(query, vectors[2])
+        query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
             query = replace(query, described=self.described.term(query.topic, vectors[1]))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, or naming one as what was judged
         if query.wants("across") and not query.wants("grade") and (
                 stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
-        # the inspection's facts, read for a question naming no inspection: "how many care leavers does it support?"
-        # asks about practice, which the reports' findings answer (with a number), not the lines about the inspection
-        if query.wants("facts") and not names_the_inspection(query.text):
-            query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
-        # "What did inspectors criticise in Rutland in 2024?": the findings asked for are the criticisms, which a report
-        # lists itself, under what it must improve
-        if query.wants("summary") and query.tone < 0 and not query.wants("topic"):
-            surely = query.score("summary")  # read as surely as the findings were
-            query = replace(query, asks=query.asks | {"improve"},
-                            scores=tuple((ask, max(score, surely) if ask == "improve" else score) for ask, score in query.scores))
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
         return query, vectors[:2]

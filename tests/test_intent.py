@@ -199,3 +199,21 @@ def test_validation_tests_each_writer_on_a_fit_to_all_the_others(monkeypatch):
     assert fitted == [texts[2:], texts[:2] + texts[5:], texts[:5]]
     assert 0 <= scores["exact"] <= 1 and {"grade", "topic"} <= set(scores)
     assert intent.WRITERS == tuple(sorted(intent.WRITERS)) and intent.WRITERS[-1] < len(intent.load())
+
+
+def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
+    """The inspection's facts only for a question naming the inspection; the findings with criticism wanted also ask
+    for the report's list of what must improve, as surely as the findings."""
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    practice = with_asks(parse("How many care leavers does Derbyshire support?"), frozenset({"facts"}), {"facts": 0.9})
+    assert settled(practice).asks == {"topic"} and settled(practice).quantity
+    inspection = with_asks(parse("How many inspectors came to Rutland?"), frozenset({"facts"}), {"facts": 0.9})
+    assert settled(inspection).asks == {"facts"}
+    criticised = with_asks(parse("What did inspectors criticise in Rutland in 2024?"), frozenset({"summary"}),
+                           {"summary": 0.8, "improve": 0.1}, tone=-1)
+    assert settled(criticised).asks == {"summary", "improve"} and settled(criticised).score("improve") == 0.8
+    praised = with_asks(parse("What did Ofsted praise in Rutland in 2024?"), frozenset({"summary"}), {"summary": 0.8}, tone=1)
+    assert settled(praised).asks == {"summary"}
+
