@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest import authorities
 from search import scope
+from search.datafile import phrasing
 from search.lexical import STOPWORDS, terms
 from search.scope import OutOfScope
 from search.spelling import Correction
@@ -89,10 +90,6 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
                        r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
-# A question asking how soon something happens ("how quickly are children seen?", "at what point do care leavers get
-# a personal adviser?", "is it timely?"): sentences saying so are quoted first.
-_TIMING = re.compile(r"\bhow (?:quickly|soon|long|fast|promptly|swiftly|early|late)\b|\bat what (?:point|age|stage)\b|"
-                     r"\btimel(?:y|iness)\b|\bspeed\b|\bdelay(?:s|ed)?\b|\bwait(?:s|ed|ing)?\b", re.I)
 # What a report said about a number ("what did Ofsted say about how many cases ..."): its words answer, whether or
 # not they state one.
 _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
@@ -239,7 +236,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
                  record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans),
-                 timing=bool(_TIMING.search(text)))
+                 timing=asks_timing(text))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
@@ -255,6 +252,12 @@ def unaddressed(sentence: str) -> str:
 def asks_number(text: str) -> bool:
     """True when the question asks for a number itself, not for what a report said about one."""
     return any(not _SAID_ABOUT.search(text[:match.start()]) for match in _QUANTITY.finditer(text))
+
+
+def asks_timing(text: str) -> bool:
+    """True when the question asks how soon something happens ("how quickly are children seen?", "at what point do
+    care leavers get a personal adviser?", "are there delays?"): search/data/phrasing.txt, "timing asked"."""
+    return bool(phrasing()["timing asked"].search(text))
 
 
 def focus(question: str) -> str:

@@ -6,32 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from ingest.grades import states_grade
 from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
-from search.datafile import pairs
+from search.datafile import phrasing
 from search.parse import Query
 
 Ranked = list[tuple[int, float]]
-
-PHRASING = Path(__file__).with_name("data") / "phrasing.txt"
-
-
-@lru_cache(maxsize=4)
-def phrasing(path: Path = PHRASING) -> dict[str, re.Pattern[str]]:
-    """From search/data/phrasing.txt: for "change", "recalls", "reasons" and "timing", how reports word them, as one
-    pattern each."""
-    parts: dict[str, list[str]] = {}
-    for number, label, pattern in pairs(path):
-        if not label or not pattern:
-            raise ValueError(f"{path}, line {number}: expected 'label | regular expression'")
-        parts.setdefault(label, []).append(f"(?:{pattern})")
-    return {label: re.compile("|".join(patterns), re.I) for label, patterns in parts.items()}
-
 
 # Passages read by a question are mostly read again by the next (the same councils' reports): what the two checks
 # below find in a passage is remembered, since the change patterns take a tenth of a millisecond a passage (thread-safe).
