@@ -447,11 +447,12 @@ class Searcher:
         outvote the passages that answer, as the Robertson-Sparck Jones weight, which is negative for such terms, would
         not let it. Otherwise those of the whole index, which FTS5 already weighs at nothing ("children", in four
         passages of five) but would still read in full for every question: a third of a question's time on 11,000
-        passages."""
+        passages. A phrase no passage searched holds is left out too: it adds nothing to any passage's score, yet FTS5
+        would still read the posting lists of its words ("children who are looked after", of the glossary's forms)."""
         parts = phrases(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
-            return [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 2 * count <= len(allowed)]
-        return [part for part, count in zip(parts, self.index.matching(parts)) if 2 * count <= len(self.index)]
+            return [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 0 < 2 * count <= len(allowed)]
+        return [part for part, count in zip(parts, self.index.matching(parts)) if 0 < 2 * count <= len(self.index)]
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)

@@ -119,6 +119,18 @@ def test_a_term_of_most_passages_searched_is_left_out_of_the_full_text_query(sea
     assert kept and [i for i, _ in index.lexical([common, rare], 10)][:len(kept)] == kept  # the same ranking
 
 
+def test_a_phrase_no_passage_holds_is_left_out_of_the_full_text_query_without_changing_the_ranking(searcher):
+    """A word or glossary form of the topic that no passage searched holds scores nothing anywhere, yet FTS5 would
+    read the postings of its words for every question: it is not searched, and the ranking is the same."""
+    index = searcher.index
+    absent, rare = "quokka", "missing"
+    assert index.matching([absent, rare])[0] == 0 < index.matching([absent, rare])[1]
+    report = next(doc for doc in index.documents() if doc.file != COMMITTEE)
+    for allowed in (None, index.chunk_ids([report.id])):
+        assert searcher._lexical_query("quokka missing", allowed) == [rare]
+    assert index.lexical([absent, rare], 10) == index.lexical([rare], 10)
+
+
 def test_a_citation_names_the_inspection_by_its_dates_and_a_publication_only_where_stated():
     from dataclasses import replace
 
