@@ -478,7 +478,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages, query.quantity, query.record)
+        shaped = _facts(sentences, passages, query.quantity, query.record, terms(query.searched()))
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
@@ -678,12 +678,15 @@ def _grade_key(text: str) -> str:
 
 
 def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool,
-           asked: Sequence[str] = ()) -> list[Sentence]:
+           asked: Sequence[str] = (), topic: Sequence[str] = ()) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
     the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other; and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
-    involving six inspectors")."""
-    about = _in_part(sentences, passages, (ABOUT,))
+    involving six inspectors"). The letter's address block (its addressee, the director, and the council's address)
+    only when the question's ``topic`` words are in it ("who was the director of children's services ..."): it
+    states nothing about the inspection asked when or by whom."""
+    about = [sentence for sentence in _in_part(sentences, passages, (ABOUT,))
+             if not _ADDRESS.search(sentence.text) or _overlap(topic, sentence.text) > 0]
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
@@ -698,6 +701,8 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity:
     return chosen
 
 
+# A line ending in a UK postcode: the address block of a letter.
+_ADDRESS = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$")
 # The line stating what a question asks of an inspection's record (its lead inspector, its dates: Query.record)
 # counts this many times more (each line stating a fact GRADE_BONUS higher), so it comes first whatever the other's
 # closeness ("This letter summarises the findings of the focused visit to X on 30 to 31 July 2025." shares most words

@@ -404,3 +404,14 @@ def test_a_change_asked_about_no_particular_topic_is_answered_from_the_later_rep
     assert result.query.wants("change") and not result.query.wants("topic")
     assert not result.answer.no_answer
     assert all(file > "derbyshire-2020" for file in quoted_files(result))
+
+
+def test_when_a_council_was_inspected_is_not_answered_with_the_letters_address_block(shared_searcher):
+    # the address block ("Alison Noble Interim Executive Director ... County Hall Matlock Derbyshire DE4 3AG") is in
+    # the lines about the visit, but says nothing of when it was; it stays for a question about the director
+    when = shared_searcher.ask("when was derbyshire last inspected", k=5)
+    assert when.query.wants("facts") and when.answer.quotes
+    assert not any("Matlock" in quote.text for quote in when.answer.quotes)
+    assert any("May 2025" in quote.text for quote in when.answer.quotes)
+    who = shared_searcher.ask("Who was Derbyshire's director of children's services at the 2025 visit?", k=5)
+    assert any("Alison Noble" in quote.text for quote in who.answer.quotes)
