@@ -93,7 +93,12 @@ def settled(query: Query) -> Query:
     facts only for a question naming the inspection ("how many care leavers does it support?" asks about practice,
     which the findings answer with a number, not the lines about the inspection); and for the findings with criticism
     wanted ("What did inspectors criticise in Rutland in 2024?"), the report's own list of what it must improve too,
-    read as surely as the findings (the headline, quoted whatever its tone, led with "services ... are now good")."""
+    read as surely as the findings (the headline, quoted whatever its tone, led with "services ... are now good");
+    and a question naming a council that the examples read as asking nothing, not even about a topic ("how is
+    leicestershire doing", "how are things in rutland"), asks how the council is doing: its findings, not a search
+    for "doing"."""
+    if query.asks == {"topic"} and query.scores and query.score("topic") < LIKELIEST and query.councils:
+        query = replace(query, asks=frozenset({"summary"}))
     if query.wants("facts") and not names_the_inspection(query.text):
         query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
     if query.wants("summary") and query.tone < 0 and not query.wants("topic"):

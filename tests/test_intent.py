@@ -217,3 +217,18 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     praised = with_asks(parse("What did Ofsted praise in Rutland in 2024?"), frozenset({"summary"}), {"summary": 0.8}, tone=1)
     assert settled(praised).asks == {"summary"}
 
+
+def test_a_council_named_with_nothing_asked_not_even_a_topic_asks_for_its_headline_findings():
+    """"how is leicestershire doing": the examples read no ask, not even a topic, so it fell back to a topic search
+    on "doing"; naming a council and asking nothing in particular, it asks how the council is doing as a whole."""
+    from search.intent import LIKELIEST, settled
+    from search.parse import parse, with_asks
+
+    unsure = {"grade": 0.02, "change": 0.02, "summary": 0.01, "topic": 0.001}
+    overall = with_asks(parse("how is leicestershire doing"), frozenset({"topic"}), unsure)
+    assert settled(overall).asks == {"summary"}
+    nowhere = with_asks(parse("how is it doing"), frozenset({"topic"}), unsure)  # no council: a plain search still
+    assert settled(nowhere).asks == {"topic"}
+    topical = with_asks(parse("leicester adoption"), frozenset({"topic"}), {"topic": LIKELIEST + 0.1})
+    assert settled(topical).asks == {"topic"}
+

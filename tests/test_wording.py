@@ -415,3 +415,15 @@ def test_when_a_council_was_inspected_is_not_answered_with_the_letters_address_b
     assert any("May 2025" in quote.text for quote in when.answer.quotes)
     who = shared_searcher.ask("Who was Derbyshire's director of children's services at the 2025 visit?", k=5)
     assert any("Alison Noble" in quote.text for quote in who.answer.quotes)
+
+
+@pytest.mark.parametrize("question", ["how is leicestershire doing", "how are things in rutland"])
+def test_how_a_council_is_doing_is_answered_from_its_newest_reports_headline(shared_searcher, question):
+    # read as asking nothing, not even a topic, it was a topic search on "doing"/"things" and quoted a committee
+    # paper's line about staff liking their jobs; it asks for the council's headline findings
+    result = shared_searcher.ask(question, k=5)
+    assert result.query.asks == {"summary"} and result.answer.quotes
+    council = question.split()[-2] if question.endswith("doing") else question.split()[-1]
+    first = quoted_files(result)[0]
+    assert first.startswith(f"{council}-2024-07-12-ofsted-inspection")
+    assert result.hits[result.answer.quotes[0].passages[0] - 1].chunk.part == "summary"
