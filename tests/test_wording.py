@@ -427,3 +427,13 @@ def test_how_a_council_is_doing_is_answered_from_its_newest_reports_headline(sha
     first = quoted_files(result)[0]
     assert first.startswith(f"{council}-2024-07-12-ofsted-inspection")
     assert result.hits[result.answer.quotes[0].passages[0] - 1].chunk.part == "summary"
+
+
+def test_what_a_report_praised_leads_with_its_praise_not_a_line_naming_the_council(shared_searcher):
+    # the findings asked with praise and nothing else: "Leicester has a young and diverse population." led, closest to
+    # a question naming Leicester, and the headline's criticism ("has declined") came before its praise
+    result = shared_searcher.ask("What did Ofsted praise in Leicester in 2024?", k=5)
+    assert result.query.tone == 1 and result.query.asks == {"summary"}
+    first = result.answer.quotes[0].text
+    assert "supportive environment" in first
+    assert "young and diverse population" not in first
