@@ -914,6 +914,15 @@ def _key(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
 
 
+def quoted_in_passage(quotes: Sequence[Quote], rank: int, text: str) -> tuple[int, int] | None:
+    """Offsets in the ``text`` of the passage at ``rank`` of the first quote taken from it: its card highlights what
+    the answer quotes of it, not another sentence."""
+    for item in quotes:
+        if rank in item.passages and (at := text.find(item.text)) >= 0:
+            return at, at + len(item.text)
+    return None
+
+
 def best_in_passage(sentences: Sequence[Sentence], rank: int) -> tuple[int, int] | None:
     """Offsets of the best-scoring sentence of one passage."""
     mine = [sentence for sentence in sentences if sentence.rank == rank]

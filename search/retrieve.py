@@ -34,6 +34,7 @@ from search.answer import (
     grades_first,
     primary,
     quote,
+    quoted_in_passage,
     reads_newest,
     relevance,
     says_grade,
@@ -238,10 +239,11 @@ class Searcher:
                                     query.quantity, self.tone.of_many, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing)
-        hits = tuple(replace(hit, highlight=best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
-        ranks = {hit.id: hit.rank for hit in hits}
+        ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
+        hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
+                             or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, [i for i, _ in plain if i not in ranks]))
         evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)

@@ -437,3 +437,7 @@ def test_what_a_report_praised_leads_with_its_praise_not_a_line_naming_the_counc
     first = result.answer.quotes[0].text
     assert "supportive environment" in first
     assert "young and diverse population" not in first
+    # the passage's card highlights the sentence quoted from it, not the line that used to lead
+    card = result.hits[result.answer.quotes[0].passages[0] - 1]
+    start, end = card.highlight
+    assert card.chunk.text[start:end] == first
