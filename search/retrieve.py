@@ -365,8 +365,9 @@ class Searcher:
         ask = primary(query)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
-        if query.wants("grade") and changing(query):
-            return self._stated_in_words(table[0].document_id, vector, table[0].grade) if table else []
+        if query.wants("grade") and changing(query):  # the newer grade in words, else as its table states it
+            return (self._stated_in_words(table[0].document_id, vector, table[0].grade)
+                    or [row.passage for row in table[:1] if row.passage is not None]) if table else []
         if query.wants("grade"):
             return self._grade_passages(query, selection, vector, allowed, table)
         parts = asked_parts(query)

@@ -441,3 +441,18 @@ def test_what_a_report_praised_leads_with_its_praise_not_a_line_naming_the_counc
     card = result.hits[result.answer.quotes[0].passages[0] - 1]
     start, end = card.highlight
     assert card.chunk.text[start:end] == first
+
+
+@pytest.mark.parametrize(("question", "report", "grade"), [
+    ("Is Nottinghamshire still rated good?", "nottinghamshire-2024-07-12-ofsted-inspection.pdf", "Good"),
+    ("Is Leicester still requires improvement?", "leicester-2025-01-29-ofsted-inspection.pdf", "Requires improvement"),
+])
+def test_whether_a_council_still_holds_a_grade_is_answered_with_its_newest_grade(shared_searcher, question, report,
+                                                                                 grade):
+    # neither newest headline states its grade in words: Nottinghamshire's answer was its 2019 report recalling 2015
+    # ("At the last inspection in 2015, Nottinghamshire was judged to be good ..."), Leicester's a sentence on some
+    # areas improving since 2021; the newest report's own table states the grade
+    result = shared_searcher.ask(question, k=5)
+    assert result.query.wants("grade") and result.query.wants("change")
+    assert quoted_files(result)[0] == report
+    assert grade in result.answer.quotes[0].text
