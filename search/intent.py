@@ -96,9 +96,13 @@ def settled(query: Query) -> Query:
     read as surely as the findings (the headline, quoted whatever its tone, led with "services ... are now good");
     and a question naming a council that the examples read as asking nothing, not even about a topic ("how is
     leicestershire doing", "how are things in rutland"), asks how the council is doing: its findings, not a search
-    for "doing"."""
+    for "doing"; and one naming two councils or more that reads as asking about change but names no year ("is
+    derbyshire better than nottinghamshire?", "have leicester and leicestershire both improved?") compares them:
+    each one's grades, newest first, not one council's change."""
     if query.asks == {"topic"} and query.scores and query.score("topic") < LIKELIEST and query.councils:
         query = replace(query, asks=frozenset({"summary"}))
+    if len(query.councils) >= 2 and query.wants("change") and not query.dates:  # "is derbyshire better than notts"
+        query = replace(query, asks=(query.asks - {"change"}) | {"across", "grade"})
     if query.wants("facts") and not names_the_inspection(query.text):
         query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
     if query.wants("summary") and query.tone < 0 and not query.wants("topic"):

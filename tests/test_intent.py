@@ -232,3 +232,17 @@ def test_a_council_named_with_nothing_asked_not_even_a_topic_asks_for_its_headli
     topical = with_asks(parse("leicester adoption"), frozenset({"topic"}), {"topic": LIKELIEST + 0.1})
     assert settled(topical).asks == {"topic"}
 
+
+
+def test_two_councils_named_in_a_change_question_with_no_year_are_compared_by_their_grades():
+    """"is derbyshire better than nottinghamshire": read as a change, it answered with Derbyshire's findings alone."""
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    compared = with_asks(parse("is derbyshire better than nottinghamshire"), frozenset({"change"}), {"change": 0.9})
+    assert settled(compared).asks == {"across", "grade"}
+    since = with_asks(parse("have derbyshire and nottinghamshire improved since 2019"), frozenset({"change"}),
+                      {"change": 0.9})
+    assert settled(since).asks == {"change"}  # a year: a change from it, council by council
+    one = with_asks(parse("is derbyshire better now"), frozenset({"change"}), {"change": 0.9})
+    assert settled(one).asks == {"change"}

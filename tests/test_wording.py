@@ -456,3 +456,12 @@ def test_whether_a_council_still_holds_a_grade_is_answered_with_its_newest_grade
     assert result.query.wants("grade") and result.query.wants("change")
     assert quoted_files(result)[0] == report
     assert grade in result.answer.quotes[0].text
+
+
+def test_whether_one_council_is_better_than_another_compares_their_newest_grades(shared_searcher):
+    # read as a change, it quoted Derbyshire's findings alone and never Nottinghamshire
+    result = shared_searcher.ask("is derbyshire better than nottinghamshire", k=5)
+    assert result.query.wants("across") and result.query.wants("grade")
+    assert set(quoted_files(result)[:2]) == {"derbyshire-2024-01-12-ofsted-inspection.pdf",
+                                             "nottinghamshire-2024-07-12-ofsted-inspection.pdf"}
+    assert all("Overall effectiveness" in quote.text for quote in result.answer.quotes[:2])
