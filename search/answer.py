@@ -474,10 +474,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
             stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
-        # a grade asked about ("is it still requires improvement?"): the later report's grade as its table states it
-        # too, when its headline does not say it in words
+        # a grade asked about with no year to count from ("is it still requires improvement?"): the newest report's
+        # grade as its table states it too, when its headline does not say it in words
         return _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
-                     rows=query.wants("grade")) or \
+                     rows=query.wants("grade") and not query.dates) or \
             _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade" and query.wants("across") and statements:

@@ -365,9 +365,10 @@ class Searcher:
         ask = primary(query)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
-        if query.wants("grade") and changing(query):  # the newer grade in words, else as its table states it
+        if query.wants("grade") and changing(query):  # the newer grade in words; else, asked with no year to count
+            # from ("is it still good?"), as the newest report's table states it
             return (self._stated_in_words(table[0].document_id, vector, table[0].grade)
-                    or [row.passage for row in table[:1] if row.passage is not None]) if table else []
+                    or [row.passage for row in table[:1] if row.passage is not None and not query.dates]) if table else []
         if query.wants("grade"):
             return self._grade_passages(query, selection, vector, allowed, table)
         parts = asked_parts(query)
