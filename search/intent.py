@@ -89,22 +89,22 @@ def tone_from(scores: dict[str, float]) -> int:
 
 
 def settled(query: Query) -> Query:
-    """``query`` as read from the examples, where the question's own structure settles what it asks: the inspection's
-    facts only for a question naming the inspection ("how many care leavers does it support?" asks about practice,
-    which the findings answer with a number, not the lines about the inspection); and for the findings with criticism
-    wanted ("What did inspectors criticise in Rutland in 2024?"), the report's own list of what it must improve too,
-    read as surely as the findings (the headline, quoted whatever its tone, led with "services ... are now good");
-    and a question naming a council that the examples read as asking nothing, not even about a topic ("how is
-    leicestershire doing", "how are things in rutland"), asks how the council is doing: its findings, not a search
-    for "doing"; and one naming two councils or more that reads as asking about change but names no year ("is
-    derbyshire better than nottinghamshire?", "have leicester and leicestershire both improved?") compares them:
-    each one's grades, newest first, not one council's change."""
+    """``query`` as read from the examples, where the question's own structure settles what it asks (each rule below
+    reads only what the parse and the classifier found: councils, dates, readings and their scores)."""
+    # naming a council, read as asking nothing, not even about a topic ("how is leicestershire doing"): how the
+    # council is doing, its findings, not a search for "doing"
     if query.asks == {"topic"} and query.scores and query.score("topic") < LIKELIEST and query.councils:
         query = replace(query, asks=frozenset({"summary"}))
-    if len(query.councils) >= 2 and query.wants("change") and not query.dates:  # "is derbyshire better than notts"
+    # naming two councils or more, read as a change with no year to count from ("is derbyshire better than
+    # nottinghamshire?"): they are compared, each one's grades newest first, not one council's change
+    if len(query.councils) >= 2 and query.wants("change") and not query.dates:
         query = replace(query, asks=(query.asks - {"change"}) | {"across", "grade"})
+    # the inspection's facts only for a question naming the inspection: "how many care leavers does it support?"
+    # asks about practice, which the findings answer with a number
     if query.wants("facts") and not names_the_inspection(query.text):
         query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
+    # the findings with criticism wanted ("What did inspectors criticise in Rutland in 2024?"): the report's own list
+    # of what it must improve too, read as surely as the findings (the headline led with "services ... are now good")
     if query.wants("summary") and query.tone < 0 and not query.wants("topic"):
         surely = query.score("summary")
         query = replace(query, asks=query.asks | {"improve"},

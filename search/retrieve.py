@@ -365,10 +365,14 @@ class Searcher:
         ask = primary(query)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
-        if query.wants("grade") and changing(query):  # the newer grade in words; else, asked with no year to count
-            # from ("is it still good?"), as the newest report's table states it
-            return (self._stated_in_words(table[0].document_id, vector, table[0].grade)
-                    or [row.passage for row in table[:1] if row.passage is not None and not query.dates]) if table else []
+        if query.wants("grade") and changing(query):
+            if not table:
+                return []
+            newer = table[0]
+            in_words = self._stated_in_words(newer.document_id, vector, newer.grade)
+            # with no year to count from ("is it still good?"), the newest report's table states the grade too
+            as_tabled = [newer.passage] if newer.passage is not None and not query.dates else []
+            return in_words or as_tabled
         if query.wants("grade"):
             return self._grade_passages(query, selection, vector, allowed, table)
         parts = asked_parts(query)
@@ -455,8 +459,10 @@ class Searcher:
         would still read the posting lists of its words ("children who are looked after", of the glossary's forms)."""
         parts = phrases(topic, self.glossary)
         if allowed and len(allowed) <= INFORMATIVE_WITHIN:
-            return [part for part, count in zip(parts, self.index.matching(parts, allowed)) if 0 < 2 * count <= len(allowed)]
-        return [part for part, count in zip(parts, self.index.matching(parts)) if 0 < 2 * count <= len(self.index)]
+            counts, searched = self.index.matching(parts, allowed), len(allowed)
+        else:
+            counts, searched = self.index.matching(parts), len(self.index)
+        return [part for part, count in zip(parts, counts) if 0 < 2 * count <= searched]
 
     def _hits(self, ranked: Sequence[tuple[int, float]], query: np.ndarray) -> list[Hit]:
         stored = self.index.chunks(i for i, _ in ranked)
