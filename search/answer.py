@@ -221,7 +221,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     grades: bool = False, stored: Mapping[int, np.ndarray] | None = None,
                     quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
                     wanted: int = 0, meaning: Sequence[str] = (),
-                    synonyms: Alternatives = (), timing: bool = False) -> list[Sentence]:
+                    synonyms: Alternatives = (), timing: bool = False,
+                    rarity: Callable[[str], float] | None = None) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
@@ -230,7 +231,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     of their own ("bed and breakfast" for "B&B"), counted in the score's word overlap (not in the relevance, on which
     the "not found" threshold was fitted). ``synonyms``: each glossary phrase of the topic with the other phrases of its
     group; a sentence using one of those counts as using the phrase's words, in the score's word overlap ("PA" in the
-    question, "personal advisers" in the sentence). For a question asking how soon something happens (``timing``),
+    question, "personal advisers" in the sentence); each topic word weighs its ``rarity`` in the reports there ("custody"
+    outweighs "care"). For a question asking how soon something happens (``timing``),
     sentences saying so score higher. ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
@@ -251,7 +253,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, read, lean in zip(pieces, closeness, in_context, toned):
         overlap = _overlap(words, text)
-        scored = _overlap(scored_words, text, said_otherwise(synonyms, text)) if meaning or synonyms else overlap
+        scored = _overlap(scored_words, text, said_otherwise(synonyms, text), rarity) \
+            if meaning or synonyms or rarity else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += TIMING_BONUS if timing and states_timing(text) else 0.0
@@ -291,13 +294,16 @@ def _sentence_vectors(passages: Sequence[Passage], pieces: Sequence[tuple[int, i
     return np.vstack(rows).astype(np.float32)
 
 
-def _overlap(words: Sequence[str], text: str, also: Sequence[str] = ()) -> float:
+def _overlap(words: Sequence[str], text: str, also: Sequence[str] = (),
+             rarity: Callable[[str], float] | None = None) -> float:
     """Share of the question's topic words that the sentence uses (matching on a 5-letter stem), ``also`` counting as
-    used."""
+    used; each word weighing its ``rarity`` when given, else the same."""
     if not words:
         return 0.0
     present = set(_stems(terms(text))) | set(_stems(also))
-    return sum(1 for stem in _stems(words) if stem in present) / len(words)
+    weights = [rarity(word) for word in words] if rarity else [1.0] * len(words)
+    total = sum(weights)
+    return sum(w for stem, w in zip(_stems(words), weights) if stem in present) / total if total else 0.0
 
 
 def _stems(words: Sequence[str]) -> list[str]:

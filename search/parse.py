@@ -453,7 +453,10 @@ _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.
 _SAID = [verb for verb in REPORTING if verb.endswith("ed") or verb in ("said", "found", "thought", "told", "written")]
 _WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?:\w+ly|not|also|ever)\s+){{0,2}}(?:{'|'.join(_SAID)})\b"
                         r"(?:\s+by\s+(?:ofsted|(?:the\s+)?inspectors?))?(?:\s+(?:that|for|over|on|of)\b)?", re.I)
-_ASKED_COUNCILS = re.compile(r"\b(?:which|what|any|other)\s+(?:other\s+)?(?:councils|local authorities|authorities|las)\b", re.I)
+# "which councils", "any other LAs", or a question typed tersely opening with the councils it asks for ("councils no
+# b&b for young people"): the councils asked for, not the topic
+_ASKED_COUNCILS = re.compile(r"(?:\b(?:which|what|any|other)\s+(?:other\s+)?|^\W*)(?:councils|local authorities|authorities|las)\b",
+                             re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 _FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 

@@ -238,7 +238,7 @@ class Searcher:
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.of_many, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
-                                    query.timing)
+                                    query.timing, self.vocabulary.rarity)
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)

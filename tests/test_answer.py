@@ -186,6 +186,26 @@ def test_an_abbreviation_a_sign_splits_counts_by_its_full_form_in_the_word_overl
     assert plain.startswith("Young people") and meant.startswith("Bed and breakfast") and relevance == same
 
 
+def test_a_rare_topic_word_outweighs_a_common_one_in_the_word_overlap():
+    """"care leavers in custody": a sentence using "custody" outscores a slightly closer one using only "care",
+    which nearly every passage about care leavers does; without rarity the two share as many topic words and the
+    closer wins (for the score, not the relevance on which "not found" was fitted)."""
+    text = "Those in custody get variable support. Care leavers are supported into work and training."
+    topic = "care custody"
+    common = {"care": 0.5, "custody": 3.0}
+    plain, relevance = _best_of_two(text, 38, topic, 0.62)
+    rare, same = _best_of_two(text, 38, topic, 0.62, rarity=lambda word: common.get(word, 1.0))
+    assert plain.startswith("Care leavers") and rare.startswith("Those in custody") and relevance == same
+
+
+def test_rarity_is_read_from_how_many_report_sentences_use_a_word():
+    from search.spelling import Vocabulary
+
+    vocabulary = Vocabulary(lambda: ["Care leavers are seen.", "Care leavers work.", "Care leavers in custody."])
+    assert vocabulary.rarity("custody") > vocabulary.rarity("care") > 0
+    assert vocabulary.rarity("unheardof") > vocabulary.rarity("custody")
+
+
 def test_a_question_asking_how_soon_quotes_first_a_near_equal_sentence_saying_how_soon():
     """"How quickly are children seen?": of two sentences about as close to it, the one saying how soon ("within three
     days", "delays") is quoted first; a question not asking how soon keeps the closer one first. The question side

@@ -465,3 +465,18 @@ def test_whether_one_council_is_better_than_another_compares_their_newest_grades
     assert set(quoted_files(result)[:2]) == {"derbyshire-2024-01-12-ofsted-inspection.pdf",
                                              "nottinghamshire-2024-07-12-ofsted-inspection.pdf"}
     assert all("Overall effectiveness" in quote.text for quote in result.answer.quotes[:2])
+
+
+def test_which_councils_quotes_sentences_with_the_rare_words_of_the_topic(shared_searcher):
+    # "care leavers" is in nearly every passage about them: an answer quoted "Care leavers are well supported into
+    # employment, education and training." beside the councils' sentences on custody
+    result = shared_searcher.ask("LAs where care leavers in custody are not supported well", k=10)
+    assert result.query.wants("across") and len(result.answer.quotes) >= 2
+    assert all("custody" in quote.text for quote in result.answer.quotes)
+
+
+def test_a_terse_question_opening_with_councils_keeps_that_word_out_of_the_topic(shared_searcher):
+    # the topic kept "councils" and quoted "District councils and partners are fully engaged ..." first
+    result = shared_searcher.ask("councils avoiding b&b for homeless teenagers", k=10)
+    assert "councils" not in result.query.topic.lower()
+    assert "bed and breakfast" in result.answer.quotes[0].text.lower()
