@@ -48,7 +48,7 @@ from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_
 from search.intent import LIKELIEST, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
-from search.rerank import NUDGE, first, nudge, spread, toned
+from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
 from search.tone import Tone
@@ -60,6 +60,10 @@ CANDIDATES = 50
 # Passages put first because of their place in a report (the judgements, the improvement list, the headline findings,
 # the lines about the inspection) for a question asking for that part.
 STRUCTURAL = 3
+# For a change on no particular topic counted from a year ("inadequate in 2015: did they turn it round?"), this many
+# passages of later reports that say what changed since that year's inspection are put first (set, not fitted: the
+# next report's headline is the one that says so).
+RECALLING = 1
 # Passages closest to the question before re-ranking whose sentences also count for whether the reports answer.
 PLAIN = 3
 # Passages re-ranked by what the question asks (the rest keep their fused order).
@@ -359,7 +363,8 @@ class Searcher:
         of the grade asked ("which councils were judged inadequate?"); the part the answer is shaped for (the
         improvement list, the headline findings for the reasons or a summary, the lines about the inspection), though
         a grade is read too; for a grade, the report's judgements and its grade in words (for a change, the newer
-        report's grade in words); else the part of another reading."""
+        report's grade in words); for a change on no particular topic, what later reports say changed since the year
+        named; else the part of another reading."""
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
@@ -375,8 +380,24 @@ class Searcher:
             return in_words or as_tabled
         if query.wants("grade"):
             return self._grade_passages(query, selection, vector, allowed, table)
+        if changing(query) and not query.wants("topic"):
+            return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
+
+    def _recalling(self, query: Query, selection: Selection, vector: np.ndarray,
+                   allowed: frozenset[int] | None) -> list[int]:
+        """For a change one council's question counts from a year: its later reports' passages that say what changed
+        since that year's inspection, naming the year ("... have improved significantly since the last inspection in
+        2015"), closest to the question first."""
+        start = query.dates.start()
+        if start is None or len(selection.councils) != 1 or allowed is None:
+            return []
+        recalling = [item for item in self.index.chunks(allowed)
+                     if min(item.document.description.years(), default=0) > start and str(start) in item.chunk.text
+                     and says_changed(item.chunk.text)]
+        recalling.sort(key=lambda item: -float(self.index.vector(item.id) @ vector))
+        return [item.id for item in recalling[:RECALLING]]
 
     def _grade_passages(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                         table: Sequence[GradeRow]) -> list[int]:

@@ -480,3 +480,14 @@ def test_a_terse_question_opening_with_councils_keeps_that_word_out_of_the_topic
     result = shared_searcher.ask("councils avoiding b&b for homeless teenagers", k=10)
     assert "councils" not in result.query.topic.lower()
     assert "bed and breakfast" in result.answer.quotes[0].text.lower()
+
+
+@pytest.mark.parametrize("question", ["leicester got the bottom mark from ofsted in 2015 did they turn it around",
+                                      "Leicester had a very poor Ofsted report in 2015. Did things turn around after that?"])
+def test_a_change_counted_from_a_year_reads_the_later_report_saying_what_changed_since(shared_searcher, question):
+    # read as a change on no particular topic, the passages read were the 2025 report's and 2021's: the 2017 report's
+    # headline, which says what changed since 2015, was fifth or not read at all
+    result = shared_searcher.ask(question, k=5)
+    assert result.query.wants("change") and not result.query.wants("topic")
+    assert result.hits[0].document.file == "leicester-2017-09-04-ofsted-inspection.pdf"
+    assert any("since the last inspection in 2015" in quote.text for quote in result.answer.quotes)
