@@ -4,7 +4,9 @@ bar, links between pages, briefing downloads and errors shown as one message."""
 from __future__ import annotations
 
 import json
+import logging
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -48,6 +50,20 @@ def searcher(index: str, version: str) -> Searcher:
     engine = open_searcher(from_env(), factory=embedder)
     engine.prepare()
     return engine
+
+
+def preload() -> None:
+    """Load the model and the index into the server's shared cache before the first visitor asks (run by app.py as
+    the server starts). A missing index is left to the first visit, which builds it showing progress; an index that
+    cannot be opened is left to the visit too, which says why."""
+    # the cached functions' spinners have no page to show on here; Streamlit warns of that once for this thread
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.threadName != threading.current_thread().name)
+    store = open_store(from_env())
+    try:
+        searcher(store.where, store.current())
+    except OfstedError:
+        return
 
 
 def build_index() -> None:
