@@ -57,10 +57,11 @@ def preload() -> None:
     the server starts). A missing index is left to the first visit, which builds it showing progress; an index that
     cannot be opened is left to the visit too, which says why."""
     # the cached functions' spinners have no page to show on here; Streamlit warns of that once for this thread
+    this = threading.current_thread().name
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: record.threadName != threading.current_thread().name)
-    store = open_store(from_env())
+        lambda record: record.threadName != this)
     try:
+        store = open_store(from_env())
         searcher(store.where, store.current())
     except OfstedError:
         return
