@@ -230,7 +230,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     dates, date_spans = _dates(text)
     kinds, meant = _kinds(text)
     recency, recency_spans = _recency(text)
-    topic = _topic(_COUNCIL_AGAIN.sub(" ", text) if councils else text, spans + date_spans + recency_spans)
+    topic = _topic(text, spans + date_spans + recency_spans)
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
@@ -242,11 +242,6 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
 # how it is put ("Councillors, ...", "..., Mayor, but ...", "However, ..."), never its topic.
 _ADDRESS = re.compile(r"(?:^|(?<=,))\s*[A-Z][a-z]+\s*,\s*")
-
-
-# The council a question names, named again by what it is ("has the county fixed ...", "the city's care leavers"):
-# not a topic word ("county lines" is one).
-_COUNCIL_AGAIN = re.compile(r"\b(?:the|this|that) (?:county|city|borough|authority)(?!\s+(?:lines|council)\b)(?:'s)?(?!\w)", re.I)
 
 
 def unaddressed(sentence: str) -> str:

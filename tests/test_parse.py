@@ -242,9 +242,6 @@ def test_a_passive_verb_of_the_topic_is_not_an_opening(question, subject):
      "got good feedback for how they help care leavers in custody"),
     ("private fostering monitoring weak which LAs", "private fostering monitoring weak"),
     ("Did any local authorities use bed and breakfast?", "Did use bed and breakfast"),
-    # typed tersely, opening with the councils asked for: "councils" drew "District councils and partners ..."
-    ("councils never using b&b for teenagers", "never using b&b for teenagers"),
-    ("LAs with strong adoption work", "with strong adoption work"),
 ])
 def test_the_councils_a_question_asks_for_are_not_topic(question, subject):
     assert parse(question).topic == subject
@@ -262,19 +259,6 @@ def test_the_councils_a_question_asks_for_are_not_topic(question, subject):
     ("Support with housing, money, jobs for care leavers in Kent", "Support with housing, money, jobs for care leavers in"),
 ])
 def test_words_addressing_someone_or_asking_someone_to_answer_are_not_topic(question, subject):
-    assert parse(question).topic == subject
-
-
-@pytest.mark.parametrize(("question", "subject"), [
-    # the council named, then named again by what it is: "county" drew "council tax exemption within the county"
-    ("Has the county fixed its delays in assessments since Derbyshire's 2019 inspection?",
-     "Has fixed its delays in assessments since inspection"),
-    ("How does Leicester look after the city's care leavers?", "How does look after care leavers"),
-    # not a topic's own words, nor a question naming no council
-    ("What did Ofsted say about county lines in the county of Derbyshire?", "county lines in of"),
-    ("How does the city look after its care leavers?", "How does the city look after its care leavers"),
-])
-def test_the_council_named_again_by_what_it_is_is_not_topic(question, subject):
     assert parse(question).topic == subject
 
 
