@@ -191,7 +191,8 @@ class Searcher:
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
         """Which words of a question are kept as written, not read as a report word they resemble: those naming
-        councils ("leics", "rotheram"), the glossary's, the words the example questions ask with ("sorted"), in a
+        councils ("leics", "rotheram"), the glossary's, those naming what the reports cannot answer ("HMIP", of
+        search/data/scope.txt, read as "HMI"), the words the example questions ask with ("sorted"), in a
         question written with capitals, capitalised words after its first (names: "Thursday"), and the words the
         full-text index knows in some form ("childrens"; also a slip that keeps a word's stem, "improvment", which the
         full-text search finds anyway). So the reports' words are counted only for a question holding a word the
@@ -204,7 +205,8 @@ class Searcher:
             lower = word.lower()
             return lower in STOPWORDS or lower in councils or lower in self.intents.vocabulary \
                 or (capitals and word[0].isupper() and not (opening and word == opening.group(1))) \
-                or bool(self.glossary.expand(lower)) or self.index.mentions(lower)
+                or bool(self.glossary.expand(lower)) or any(lower == item.phrase.lower() for item in query.out_of_scope) \
+                or self.index.mentions(lower)
 
         return keep
 

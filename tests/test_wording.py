@@ -491,3 +491,12 @@ def test_a_change_counted_from_a_year_reads_the_later_report_saying_what_changed
     assert result.query.wants("change") and not result.query.wants("topic")
     assert result.hits[0].document.file == "leicester-2017-09-04-ofsted-inspection.pdf"
     assert any("since the last inspection in 2015" in quote.text for quote in result.answer.quotes)
+
+
+def test_an_abbreviation_naming_what_the_reports_cannot_answer_is_not_read_as_a_slip(shared_searcher):
+    # "hmip" (HM Inspectorate of Probation, search/data/scope.txt) was read as the reports' "hmi" and answered with
+    # the lines naming His Majesty's Inspectors of an Ofsted visit
+    result = shared_searcher.ask("hmip rutland youth justice inspection", k=5)
+    assert not result.query.corrections
+    assert result.answer.no_answer
+    assert any("hmip" in reason.lower() for reason in result.verdict.reasons)
