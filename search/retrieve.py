@@ -158,9 +158,10 @@ class Searcher:
 
     def prepare(self) -> None:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
-        what the index reads slowest the first time (the database's commonest words); the reports' boilerplate is
-        counted meanwhile in the background."""
+        what the index reads slowest the first time (the database's commonest words); the reports' boilerplate and
+        word counts are read meanwhile in the background."""
         self.boilerplate.begin()
+        self.vocabulary.begin()
         self.intents.prepare()
         self.described.prepare()
         self.index.warm()
@@ -195,8 +196,7 @@ class Searcher:
         search/data/scope.txt, read as "HMI"), the words the example questions ask with ("sorted"), in a
         question written with capitals, capitalised words after its first (names: "Thursday"), and the words the
         full-text index knows in some form ("childrens"; also a slip that keeps a word's stem, "improvment", which the
-        full-text search finds anyway). So the reports' words are counted only for a question holding a word the
-        full-text index does not know (1 s on the national sample, once)."""
+        full-text search finds anyway)."""
         councils = {word.lower() for council in query.councils for word in re.findall(r"[A-Za-z]+", council.written)}
         capitals = query.text[:1].isupper() and any(character.islower() for character in query.text)
         opening = re.match(r"\W*([A-Za-z]+)", query.text)

@@ -63,3 +63,11 @@ def test_a_misspelt_question_over_the_real_reports_is_answered_and_says_how_it_w
     assert not result.answer.no_answer
     assert any("private fostering" in quote.text.lower() or "privately fostered" in quote.text.lower()
                for quote in result.answer.quotes)
+
+
+def test_the_word_counts_are_read_in_the_background_before_a_first_question():
+    read = []
+    vocabulary = Vocabulary(lambda: read.append(1) or SENTENCES)
+    vocabulary.begin().join(timeout=30)
+    assert read == [1]
+    assert vocabulary.rarity("fostering") > 0 and read == [1]  # read once, not again for the question
