@@ -482,9 +482,13 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
         # a grade asked about with no year to count from ("is it still requires improvement?"): the newest report's
         # grade as its table states it too, when its headline does not say it in words
-        return _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
-                     rows=query.wants("grade") and not query.dates) or \
-            _best(query, sentences, passages, boilerplate)
+        told = _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
+                     rows=query.wants("grade") and not query.dates)
+        if told and since is not None and not query.wants("topic"):  # "inadequate in 2015: did they turn it round?":
+            # what each later report says changed, in the order it happened, the next report's account first
+            by_rank = _by_rank(passages)
+            told = tuple(sorted(told, key=lambda item: by_rank[item.passages[0]].document.description.held or ""))
+        return told or _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade" and query.wants("across") and statements:
         return _statement_per_report(statements, sentences, passages, boilerplate)

@@ -493,6 +493,14 @@ def test_a_change_counted_from_a_year_reads_the_later_report_saying_what_changed
     assert any("since the last inspection in 2015" in quote.text for quote in result.answer.quotes)
 
 
+def test_a_change_counted_from_a_year_is_told_in_the_order_it_happened(shared_searcher):
+    # the 2024 report's sentences led and the 2017 report's account of the change since 2015 came last
+    result = shared_searcher.ask("leicester got the bottom mark from ofsted in 2015 did they turn it around", k=5)
+    files = quoted_files(result)
+    assert files[0] == "leicester-2017-09-04-ofsted-inspection.pdf" and len(set(files)) >= 2
+    assert files == sorted(files)  # each name holds its publication date: in time order
+
+
 def test_an_abbreviation_naming_what_the_reports_cannot_answer_is_not_read_as_a_slip(shared_searcher):
     # "hmip" (HM Inspectorate of Probation, search/data/scope.txt) was read as the reports' "hmi" and answered with
     # the lines naming His Majesty's Inspectors of an Ofsted visit
