@@ -245,6 +245,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     in_context = (_in_context(vectors, pieces, passages) @ np.atleast_2d(query).T).max(axis=1)
     words = terms(topic)
     scored_words = terms(" ".join([topic, *meaning])) if meaning else words
+    weights = [rarity(word) for word in scored_words] if rarity else None  # once per question, not per sentence
     preference = {passage.rank: passage.preference for passage in passages}
     toned = np.zeros(len(pieces))
     if tone is not None and wanted:  # how far each leans the way asked; "Ensure that ..." reads neutral, yet criticises
@@ -253,8 +254,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, read, lean in zip(pieces, closeness, in_context, toned):
         overlap = _overlap(words, text)
-        scored = _overlap(scored_words, text, said_otherwise(synonyms, text), rarity) \
-            if meaning or synonyms or rarity else overlap
+        scored = _overlap(scored_words, text, said_otherwise(synonyms, text), weights) \
+            if meaning or synonyms or weights else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
         bonus += TIMING_BONUS if timing and states_timing(text) else 0.0
@@ -295,15 +296,15 @@ def _sentence_vectors(passages: Sequence[Passage], pieces: Sequence[tuple[int, i
 
 
 def _overlap(words: Sequence[str], text: str, also: Sequence[str] = (),
-             rarity: Callable[[str], float] | None = None) -> float:
+             weights: Sequence[float] | None = None) -> float:
     """Share of the question's topic words that the sentence uses (matching on a 5-letter stem), ``also`` counting as
-    used; each word weighing its ``rarity`` when given, else the same."""
+    used; each word weighing as ``weights`` says (one per word), else the same."""
     if not words:
         return 0.0
     present = set(_stems(terms(text))) | set(_stems(also))
-    weights = [rarity(word) for word in words] if rarity else [1.0] * len(words)
-    total = sum(weights)
-    return sum(w for stem, w in zip(_stems(words), weights) if stem in present) / total if total else 0.0
+    weighed = weights or [1.0] * len(words)
+    total = sum(weighed)
+    return sum(w for stem, w in zip(_stems(words), weighed) if stem in present) / total if total else 0.0
 
 
 def _stems(words: Sequence[str]) -> list[str]:
