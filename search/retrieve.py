@@ -389,13 +389,13 @@ class Searcher:
 
     def _recalling(self, query: Query, selection: Selection, vector: np.ndarray,
                    allowed: frozenset[int] | None) -> list[int]:
-        """For a change one council's question counts from a year: its later reports' passages that say what changed
-        since that year's inspection, naming the year ("... have improved significantly since the last inspection in
-        2015"), closest to the question first."""
+        """For a change one council's question counts from a year: its later reports' headline passages that say what
+        changed since that year's inspection, naming the year ("... have improved significantly since the last
+        inspection in 2015"), closest to the question first."""
         start = query.dates.start()
         if start is None or len(selection.councils) != 1 or allowed is None:
             return []
-        recalling = [item for item in self.index.chunks(allowed)
+        recalling = [item for item in self.index.chunks(self.index.in_part(SUMMARY, allowed))
                      if min(item.document.description.years(), default=0) > start and str(start) in item.chunk.text
                      and says_changed(item.chunk.text)]
         recalling.sort(key=lambda item: -float(self.index.vector(item.id) @ vector))
