@@ -487,6 +487,12 @@ class PostgresIndex:
         # the passages' rows (their vectors and texts) read once, so that first questions do not wait for the disk
         self._rows(sql.SQL("SELECT sum(vector_dims(vector) + length(text)) FROM ofsted_chunks WHERE {}").format(self.seen))
 
+    def keep_scores(self, phrases: Iterable[str], at_most: int | None = None,
+                    between: Callable[[], object] | None = None) -> int:
+        """Nothing more to do: ``warm`` reads the commonest words' postings, from which any phrase is scored in
+        memory."""
+        return 0
+
     def _read_postings(self, words: Sequence[str]) -> None:
         """Read and keep the postings of these single words (as ``_postings``), all in one round trip."""
         words = [word for word in dict.fromkeys(words) if (word,) not in self._kept_postings]

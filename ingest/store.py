@@ -63,6 +63,10 @@ CHUNKS_REMEMBERED = 20_000
 # Scoring a phrase alone reads every passage holding it (FTS5 ranking a whole query reads only the best), so a phrase
 # is scored alone only when it comes back. At most this many (passage, score) pairs in all, 16 bytes each (32 MB).
 SCORES_KEPT = 2_000_000
+# A phrase held by at most this share of the passages is scored alone the first time it is searched for (a few
+# milliseconds), so that a question whose common phrases are kept is summed in memory, not ranked again by FTS5, which
+# reads every passage holding any of its phrases. The commoner phrases are scored ahead (``keep_scores``).
+RARE_SHARE = 0.05
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -439,17 +443,18 @@ class Index:
 
     def lexical(self, phrases: Sequence[str], k: int, allowed: frozenset[int] | None = None) -> list[tuple[int, float]]:
         """(chunk id, BM25 score, higher is better) of the ``k`` best full-text matches of any of ``phrases``: FTS5's
-        bm25 of them all, each phrase weighed by its rarity in the whole index. When every phrase was searched for
-        before, summed from each phrase's share, kept (``_scored``); else ranked by FTS5 itself, which reads only the
-        best ``k`` (a phrase searched for once costs no more than it did)."""
+        bm25 of them all, each phrase weighed by its rarity in the whole index. When every phrase's share is kept or
+        cheap to read (``_summable``), summed from them (``_scored``); else ranked by FTS5 itself, which returns only the
+        best ``k`` (a common phrase searched for once costs no more than it did)."""
         kept = [phrase for phrase in phrases if phrase.strip()]
         if not kept or k <= 0 or (allowed is not None and not allowed):
             return []
-        if all(phrase in self._searched for phrase in kept):
-            among = None if allowed is None else np.fromiter(allowed, dtype=np.int64, count=len(allowed))
-            return best_matches([self._scored(phrase) for phrase in kept], among, k)
+        summed = all(self._summable(phrase) for phrase in kept)
         for phrase in kept:
             _keep(self._searched, phrase, None, REMEMBERED)
+        if summed:
+            among = None if allowed is None else np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+            return best_matches([self._scored(phrase) for phrase in kept], among, k)
         expression = _fts5(kept)
         if allowed is None:
             sql = f"SELECT rowid, {BM25} AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank, rowid LIMIT ?"
@@ -466,6 +471,38 @@ class Index:
                    "AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY rank, rowid LIMIT ?")
             rows = self._rows(sql, (expression, json.dumps(sorted(allowed)), k))
         return [(int(row[0]), -float(row[1])) for row in rows]
+
+    def _summable(self, phrase: str) -> bool:
+        """True when ``phrase``'s scores are kept, or cheap to read: it was searched for before (a phrase that comes
+        back is kept), or few passages hold it (RARE_SHARE)."""
+        return phrase in self._scores or phrase in self._searched or self._holding(phrase) <= RARE_SHARE * len(self)
+
+    def keep_scores(self, phrases: Iterable[str], at_most: int | None = None,
+                    between: Callable[[], object] | None = None, budget: int = SCORES_KEPT // 2) -> int:
+        """Score ahead, and keep, those of ``phrases`` (in the order given) that more than RARE_SHARE of the passages
+        hold (and at most ``at_most``, if given), while fewer than ``budget`` (passage, score) pairs are kept: a first
+        question using them is then summed in memory. Only a phrase each word of which starts with a common term (a
+        stem: "home" of "homes") is counted. ``between`` is called before each phrase is counted (a server waits there
+        while it answers a question). Returns how many were scored."""
+        rare = RARE_SHARE * len(self)
+        common = {term for term, count in self.terms().items() if count > rare}
+        longest = max(map(len, common), default=0)
+
+        def may_be_common(phrase: str) -> bool:
+            return all(any(word[:n] in common for n in range(1, min(len(word), longest) + 1)) for word in phrase.split())
+
+        scored = 0
+        for phrase in phrases:
+            if self._scores_kept >= budget:
+                break
+            if between is not None:
+                between()
+            if (phrase.strip() and phrase not in self._scores and may_be_common(phrase.lower())
+                    and rare < self._holding(phrase) <= (len(self) if at_most is None else at_most)):
+                self._scored(phrase)
+                _keep(self._searched, phrase, None, REMEMBERED)
+                scored += 1
+        return scored
 
     def _scored(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding ``phrase`` (ids ascending) and its BM25 share in each (FTS5's bm25 of a query of it

@@ -293,9 +293,10 @@ def questions(searcher: Searcher, count: int) -> list[str]:
 
 def warm_latencies(searcher: Searcher, asked: list[str]) -> list[float]:
     """Milliseconds per question (understanding, retrieval, grade table and quoted answer), sorted, on a searcher
-    prepared as a page server prepares it while it loads."""
-    searcher.prepare()
+    prepared as a page server prepares it while it loads (and once it has: its background work done)."""
+    scoring = searcher.prepare()
     searcher.ask(asked[0])
+    scoring.join()
     times = []
     for question in asked:
         began = time.perf_counter()

@@ -64,6 +64,10 @@ STRUCTURAL = 3
 # passages of later reports that say what changed since that year's inspection are put first (set, not fitted: the
 # next report's headline is the one that says so).
 RECALLING = 1
+# The common words' full-text scores are read ahead (``Searcher.keep_scores``, 1.5-2 s of CPU on the national sample)
+# after a server's first question, or after this many seconds with none: read as the page first loads, they slowed the
+# first answer by about 0.3 s on two cores.
+SCORE_AHEAD_AFTER = 5.0
 # Passages closest to the question before re-ranking whose sentences also count for whether the reports answer.
 PLAIN = 3
 # Passages re-ranked by what the question asks (the rest keep their fused order).
@@ -155,16 +159,39 @@ class Searcher:
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
         self.vocabulary = vocabulary if vocabulary is not None else \
             Vocabulary(lambda: (sentence for _, sentence in index.sentences()), asking=lambda: self.intents.vocabulary)
+        self._asking = 0  # questions being answered now: work done ahead waits for none to be (``_idle``)
+        self._asking_lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._answered = threading.Event()  # set once a first question is answered
 
-    def prepare(self) -> None:
+    def prepare(self) -> threading.Thread:
         """Do now what the first questions would otherwise wait for: fit the reading of questions, and read ahead
         what the index reads slowest the first time (the database's commonest words); the reports' boilerplate and
-        word counts are read meanwhile in the background."""
+        word counts are read meanwhile in the background, and, after the first question, the commonest words'
+        full-text scores (the thread doing so is returned)."""
         self.boilerplate.begin()
         self.vocabulary.begin()
         self.intents.prepare()
         self.described.prepare()
         self.index.warm()
+        scoring = threading.Thread(target=self._keep_scores_soon, name="full-text scores", daemon=True)
+        scoring.start()
+        return scoring
+
+    def _keep_scores_soon(self) -> None:
+        """``keep_scores`` once a first question is answered or SCORE_AHEAD_AFTER seconds have passed, whichever is
+        sooner: a server's first visitor does not share the CPU with it."""
+        self._answered.wait(SCORE_AHEAD_AFTER)
+        self.keep_scores()
+
+    def keep_scores(self) -> int:
+        """Have the index score ahead what a first question would otherwise have FTS5 read in full: the glossary's
+        common phrases and the reports' common words, the commonest first (those a question's full-text query can
+        hold: no stopword, nor one in more than half the passages, ``_lexical_query``); how many it scored."""
+        glossary = [" ".join(phrase) for group in self.glossary.groups for phrase in group]
+        phrases = [*glossary, *terms(" ".join(self.vocabulary.used_in(1)))]
+        return self.index.keep_scores(phrases, len(self.index) // 2, between=self._idle.wait)
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
@@ -214,7 +241,22 @@ class Searcher:
             within: Sequence[int] | None = None) -> Result:
         """Passages, quoted answer and decision for ``question``, within any ``where`` filters the reader set.
         ``filters`` False searches every report whatever the question names (the reader's choice); ``within``
-        keeps to these documents and reads the question as a plain topic (the compare page)."""
+        keeps to these documents and reads the question as a plain topic (the compare page). Work done ahead in the
+        background (``keep_scores``) waits while it is answered."""
+        with self._asking_lock:
+            self._asking += 1
+            self._idle.clear()
+        try:
+            return self._ask(question, k, filters, mode, where, within)
+        finally:
+            with self._asking_lock:
+                self._asking -= 1
+                if not self._asking:
+                    self._idle.set()
+            self._answered.set()
+
+    def _ask(self, question: str, k: int, filters: bool, mode: str, where: Where | None,
+             within: Sequence[int] | None) -> Result:
         question = " ".join(printable(question).split())
         query, vectors = self.read(question) if question else (parse(""), np.zeros((2, self.embedder.dimension)))
         vector = vectors[0]

@@ -86,6 +86,12 @@ class Vocabulary:
         reading.start()
         return reading
 
+    def used_in(self, at_least: int) -> list[str]:
+        """The reports' words that at least ``at_least`` sentences use, the commonest first."""
+        frequency = self._reports().word_frequency
+        return sorted((word for word in frequency.dictionary if frequency[word] >= at_least),
+                      key=lambda word: (-frequency[word], word))
+
     def rarity(self, word: str) -> float:
         """How rare ``word`` is in the reports' sentences: log(1 + the commonest word's count / (1 + its count)), to
         RARITY_POWER. A word no report uses is the rarest."""

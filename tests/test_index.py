@@ -281,6 +281,7 @@ def test_full_text_scores_summed_per_phrase_are_fts5s_own_for_any_filter(corpus_
 
 
 def test_a_phrases_full_text_scores_are_kept_once_it_comes_back_and_within_a_bound(corpus_index, monkeypatch):
+    monkeypatch.setattr(store, "RARE_SHARE", 0.0)  # no phrase is rare: each is ranked by FTS5 the first time
     index = Index.load(corpus_index.index)
     first = index.lexical(["care leavers", "supervision"], 10)
     assert not index._scores  # searched once: FTS5 ranked the query, nothing scored alone
@@ -301,6 +302,26 @@ def test_a_phrases_full_text_scores_are_kept_once_it_comes_back_and_within_a_bou
     for _ in range(2):
         assert bounded.lexical(["supervision"], 10) == index.lexical(["supervision"], 10)  # full: cleared first
     assert list(bounded._scores) == ["supervision"] and bounded._scores_kept <= store.SCORES_KEPT
+
+
+def test_rare_phrases_are_scored_alone_at_once_and_common_ones_ahead_so_a_first_question_is_summed(corpus_index,
+                                                                                                    monkeypatch):
+    """A phrase few passages hold is scored alone the first time it is searched for; the common ones are scored ahead
+    (``keep_scores``, within its budget); a first question of both is then summed in memory, with FTS5's own ranking."""
+    index = Index.load(corpus_index.index)
+    common, rare = "care", "supervision"
+    assert index._holding(common) > store.RARE_SHARE * len(index) >= index._holding(rare) > 0
+    assert index.keep_scores([common, "children", rare], budget=index._holding(common)) == 1  # then full
+    assert set(index._scores) == {common}
+    sql = f"SELECT rowid, -{store.BM25} FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY {store.BM25}, rowid LIMIT 10"
+    own = [(int(row[0]), float(row[1])) for row in index._rows(sql, (store._fts5([common, rare]),))]
+    ranked: list[str] = []
+    reads = index._rows
+    monkeypatch.setattr(index, "_rows", lambda sql, *rest: ranked.append(sql) or reads(sql, *rest))
+    found = index.lexical([common, rare], 10)
+    assert [i for i, _ in found] == [i for i, _ in own] and np.allclose([s for _, s in found], [s for _, s in own])
+    assert not [sql for sql in ranked if "ORDER BY rank" in sql]  # FTS5 never ranked the query
+    assert set(index._scores) == {common, rare}
 
 
 def test_each_parts_passages_are_read_with_the_documents_once(corpus_index, monkeypatch):

@@ -2,6 +2,7 @@
 
 import io
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -271,3 +272,39 @@ def test_a_question_embeds_each_distinct_text_once(corpus_searcher, monkeypatch)
     assert np.allclose(vectors[0], vectors[1])
     named, vectors = corpus_searcher.read("What did Ofsted say about care leavers in Leicestershire in 2017?")
     assert len(embedded[-1]) == 3 and not np.allclose(vectors[0], vectors[1])
+
+
+def test_the_common_words_full_text_scores_are_kept_ahead_but_never_while_a_question_is_answered(corpus_index, embedder,
+                                                                                                monkeypatch):
+    """Once a server has answered its first question, the searcher has the index score its common words and glossary
+    phrases ahead (so that later questions' full-text queries are summed in memory); that work waits while any
+    question is being answered."""
+    searcher = open_searcher(corpus_index, embedder)
+    answering, release = threading.Event(), threading.Event()
+    embed = searcher.embedder.embed
+
+    def slow(texts):
+        answering.set()
+        release.wait(10)
+        return embed(texts)
+
+    monkeypatch.setattr(searcher.embedder, "embed", slow)
+    asking = threading.Thread(target=searcher.ask, args=("What did Ofsted say about care leavers?",))
+    asking.start()
+    assert answering.wait(10)
+    scoring = threading.Thread(target=searcher.keep_scores)
+    scoring.start()
+    scoring.join(0.5)
+    assert scoring.is_alive() and not searcher.index._scores  # waiting for the question
+    monkeypatch.setattr(searcher.embedder, "embed", embed)
+    release.set()
+    asking.join(10)
+    scoring.join(10)
+    assert not scoring.is_alive() and "care" in searcher.index._scores
+    prepared = open_searcher(corpus_index, embedder)  # as a server loads: scored after its first question
+    scoring = prepared.prepare()
+    scoring.join(0.5)
+    assert scoring.is_alive() and not prepared.index._scores
+    prepared.ask("How is Leicestershire doing?")
+    scoring.join(30)
+    assert set(prepared.index._scores) >= set(searcher.index._scores)

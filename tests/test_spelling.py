@@ -71,3 +71,12 @@ def test_the_word_counts_are_read_in_the_background_before_a_first_question():
     vocabulary.begin().join(timeout=30)
     assert read == [1]
     assert vocabulary.rarity("fostering") > 0 and read == [1]  # read once, not again for the question
+
+
+def test_the_words_used_in_at_least_so_many_sentences_commonest_first():
+    words = vocabulary()
+    counts = words._reports().word_frequency
+    common = words.used_in(2)
+    assert common[0] == "children" and {"care", "health"} <= set(common) and "fostering" not in common  # 5, 2, 2, 1
+    assert [counts[word] for word in common] == sorted((counts[word] for word in common), reverse=True)
+    assert min(counts[word] for word in common) >= 2 and set(words.used_in(1)) > set(common)
