@@ -187,8 +187,8 @@ class Searcher:
 
     def keep_scores(self) -> int:
         """Have the index score ahead what a first question would otherwise have FTS5 read in full: the glossary's
-        common phrases and the reports' common words, the commonest first (those a question's full-text query can
-        hold: no stopword, nor one in more than half the passages, ``_lexical_query``); how many it scored."""
+        common phrases, then the reports' common words, commonest first (only what a question's full-text query can
+        hold: no stopword, nor a phrase in more than half the passages, ``_lexical_query``); how many it scored."""
         glossary = [" ".join(phrase) for group in self.glossary.groups for phrase in group]
         phrases = [*glossary, *terms(" ".join(self.vocabulary.used_in(1)))]
         return self.index.keep_scores(phrases, len(self.index) // 2, between=self._idle.wait)
