@@ -488,10 +488,9 @@ class Index:
         while it answers a question). Returns how many were scored."""
         rare = RARE_SHARE * len(self)
         common = {term for term, count in self.terms().items() if count > rare}
-        longest = max(map(len, common), default=0)
 
         def may_be_common(phrase: str) -> bool:
-            return all(any(word[:n] in common for n in range(1, min(len(word), longest) + 1)) for word in phrase.split())
+            return all(any(word[:n] in common for n in range(1, len(word) + 1)) for word in phrase.split())
 
         scored = 0
         for phrase in phrases:
