@@ -647,6 +647,11 @@ class PostgresIndex:
         return self._remembered("passages", documents, lambda: frozenset(
             int(row[0]) for row in self._rows(statement, (sorted(documents),)))) if documents else frozenset()
 
+    def documents_of(self, ids: Iterable[int]) -> dict[int, int]:
+        ids = sorted({int(i) for i in ids})
+        statement = sql.SQL("SELECT id, document FROM ofsted_chunks WHERE {} AND id = ANY(%s)").format(self.seen)
+        return {int(row[0]): int(row[1]) for row in self._rows(statement, (ids,)) if row[1] in self._documents} if ids else {}
+
     def chunks(self, ids: Iterable[int]) -> list[StoredChunk]:
         ids = [int(i) for i in ids]
         found = self._by_key("passage", ids, self._read_chunks, VECTOR_CACHE)

@@ -388,6 +388,7 @@ class Index:
         # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
         self._chunks: dict[int, StoredChunk] = {}
         self._ids_of: dict[int, tuple[int, ...]] | None = None  # each document's chunk ids, read once
+        self._owners: tuple[np.ndarray, np.ndarray] | None = None  # chunk ids sorted, and each one's document
 
     @property
     def version(self) -> str:
@@ -613,6 +614,19 @@ class Index:
         """The ids of every chunk of these documents."""
         ids_of = self._document_ids()
         return frozenset(chunk for document in document_ids for chunk in ids_of.get(document, ()))
+
+    def documents_of(self, ids: Iterable[int]) -> dict[int, int]:
+        """The document id of each of these chunks (those stored), without reading the chunks."""
+        if self._owners is None:  # two arrays of integers (a race builds them twice, harmlessly)
+            pairs = sorted((chunk, document) for document, chunks in self._document_ids().items() for chunk in chunks)
+            self._owners = (np.array([chunk for chunk, _ in pairs], dtype=np.int64),
+                            np.array([document for _, document in pairs], dtype=np.int64))
+        chunks, documents = self._owners
+        if not len(chunks):
+            return {}
+        wanted = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        at = np.minimum(np.searchsorted(chunks, wanted), len(chunks) - 1)
+        return {int(i): int(documents[n]) for i, n in zip(wanted, at) if chunks[n] == i}
 
     def _document_ids(self) -> dict[int, tuple[int, ...]]:
         """Each document's chunk ids, read once per loaded index (a question naming councils selects their documents'

@@ -476,17 +476,18 @@ class Searcher:
                   vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
         """The passages of these parts of one report (the preferred one, else the best-ranked report that has
         them), closest to the question first."""
-        ids = [i for part in parts for i in self.index.in_part(part, allowed)]
-        stored = {item.id: item for item in self.index.chunks(ids)}
-        if not stored:
+        owner = self.index.documents_of(i for part in parts for i in self.index.in_part(part, allowed))
+        if not owner:
             return []
         position = {i: n for n, (i, _) in enumerate(ranked)}
         first: dict[int, int] = {}  # each report's best place in the ranking
-        for i, item in stored.items():
+        for i, document in owner.items():
             place = position.get(i, len(position))
-            first[item.document.id] = min(first.get(item.document.id, place), place)
+            first[document] = min(first.get(document, place), place)
         chosen = max(sorted(first), key=lambda document: (selection.preference(document), -first[document]))
-        mine = sorted((item for item in stored.values() if item.document.id == chosen), key=lambda item: item.chunk.start)
+        # only the chosen report's passages are read (a part of every report is a thousand passages nationally)
+        mine = sorted(self.index.chunks(i for i, document in owner.items() if document == chosen),
+                      key=lambda item: item.chunk.start)
         if SUMMARY in parts:  # the headline findings, not a later section's own summary (a SIF report's LSCB review)
             mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == mine[0].chunk.section]
         return sorted((item.id for item in mine), key=lambda i: -float(self.index.vector(i) @ vector))

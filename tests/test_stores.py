@@ -92,6 +92,14 @@ def test_dense_search_is_exact_and_a_filter_is_applied_inside_the_ranking(store_
     assert index.search(query, 5, frozenset()) == []
 
 
+def test_each_passage_is_told_its_report_without_reading_it(store_settings, reports):
+    index = built(store_settings, reports).load()
+    every = [item for doc in index.documents() for item in index.document_chunks(doc.id)]
+    assert index.documents_of(item.id for item in every) == {item.id: item.document.id for item in every}
+    assert index.documents_of([every[0].id, -1, max(item.id for item in every) + 1]) == {every[0].id: every[0].document.id}
+    assert index.documents_of([]) == {}
+
+
 def test_full_text_ranks_phrases_within_a_filter(store_settings, reports, monkeypatch):
     index = built(store_settings, reports).load()
     found = index.lexical(["care leavers"], 10)
