@@ -100,7 +100,15 @@ def leaning(tones: np.ndarray, wanted: int) -> np.ndarray:
     passage reads closer to praise than the critical voice), a difference of TONE_FULL or more counting fully."""
     if not len(tones):
         return tones
-    return np.clip((tones - float(np.median(tones))) / TONE_FULL, -1.0, 1.0) * wanted
+    return np.clip((tones - _median(tones)) / TONE_FULL, -1.0, 1.0) * wanted
+
+
+def _median(values: np.ndarray) -> float:
+    """``np.median(values)``, as it computes it, without its first call's import of numpy.ma (14 ms, which a
+    server's first question asking for criticism or praise waited for)."""
+    low, high = (len(values) - 1) // 2, len(values) // 2
+    middle = np.partition(values, [low, high])
+    return float(np.mean(middle[[low, high]]))
 
 
 @lru_cache(maxsize=READ_AGAIN)

@@ -174,6 +174,7 @@ class Searcher:
         self.vocabulary.begin()
         self.intents.prepare()
         self.described.prepare()
+        self.tone.prepare()
         self.index.warm()
         scoring = threading.Thread(target=self._keep_scores_soon, name="full-text scores", daemon=True)
         scoring.start()

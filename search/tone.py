@@ -19,13 +19,21 @@ class Tone:
         self._embedder = embedder
         self._voices: np.ndarray | None = None
 
+    def prepare(self) -> None:
+        """Embed the two voices now (a first question asking for criticism or praise would wait for them)."""
+        self._voiced()
+
     def of(self, vector: np.ndarray) -> float:
         """The tone of a passage with this (unit-length) vector."""
         return float(self.of_many(np.asarray(vector)[None, :])[0])
 
     def of_many(self, vectors: np.ndarray) -> np.ndarray:
         """The tone of each row of ``vectors``."""
-        if self._voices is None:  # two sentences, embedded once per loaded model (a race embeds them twice, harmlessly)
-            self._voices = self._embedder.embed([APPROVING_VOICE, CRITICAL_VOICE])
-        approving, critical = self._voices @ np.asarray(vectors, dtype=np.float32).T
+        approving, critical = self._voiced() @ np.asarray(vectors, dtype=np.float32).T
         return approving - critical
+
+    def _voiced(self) -> np.ndarray:
+        """The two voices' vectors, embedded once per loaded model (a race embeds them twice, harmlessly)."""
+        if self._voices is None:
+            self._voices = self._embedder.embed([APPROVING_VOICE, CRITICAL_VOICE])
+        return self._voices

@@ -308,3 +308,15 @@ def test_the_common_words_full_text_scores_are_kept_ahead_but_never_while_a_ques
     prepared.ask("How is Leicestershire doing?")
     scoring.join(30)
     assert set(prepared.index._scores) >= set(searcher.index._scores)
+
+
+def test_a_prepared_searcher_has_the_tone_voices_ready_and_leaning_reads_from_the_median(corpus_index, embedder):
+    searcher = open_searcher(corpus_index, embedder)
+    assert searcher.tone._voices is None
+    searcher.prepare()  # a first question asking what was criticised does not wait to embed the two voices
+    assert searcher.tone._voices is not None and searcher.tone._voices.shape == (2, embedder.dimension)
+    from search.rerank import TONE_FULL, leaning
+
+    for tones in (np.array([0.3, -0.1, 0.2], dtype=np.float32), np.array([0.4, 0.0, 0.1, 0.25], dtype=np.float32)):
+        expected = np.clip((tones - np.median(tones)) / TONE_FULL, -1, 1)
+        assert np.array_equal(leaning(tones, 1), expected) and np.array_equal(leaning(tones, -1), -expected)
