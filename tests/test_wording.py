@@ -55,6 +55,13 @@ def test_a_number_asked_about_practice_is_not_read_as_the_inspections_facts(shar
     assert inspection.query.wants("facts")
 
 
+def test_how_many_inspectors_and_who_is_answered_by_their_names(shared_searcher):
+    # the 2018 letter names its two inspectors and states no count: "not found" was said, as no quote stated a number
+    result = shared_searcher.ask("How many inspectors came to Derbyshire for the 2018 focused visit and who were they?")
+    assert not result.answer.no_answer
+    assert result.answer.quotes[0].text == "The inspectors were Caroline Walsh, HMI, and Ian Young, HMI."
+
+
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
     result = shared_searcher.ask("how did rutland do last time")
     assert {row.document for row in result.grades} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
