@@ -920,8 +920,9 @@ def relevance(sentences: Sequence[Sentence]) -> float:
 
 
 def states_quantity(text: str) -> bool:
-    """True when ``text`` states a number (not a year, a date or an age)."""
-    return bool(QUANTITY.search(_AGES.sub(" ", text)))
+    """True when ``text`` states a number (not a year, a date, an age or a letter's address: "City Hall 115 Charles
+    Street Leicester LE1 1FQ" counts nothing)."""
+    return not _ADDRESS.search(text) and bool(QUANTITY.search(_AGES.sub(" ", text)))
 
 
 def _key(text: str) -> str:
