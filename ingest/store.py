@@ -388,7 +388,7 @@ class Index:
         # and each costs a row and its parsed offsets; bounded (CHUNKS_REMEMBERED), cleared when full.
         self._chunks: dict[int, StoredChunk] = {}
         self._ids_of: dict[int, tuple[int, ...]] | None = None  # each document's chunk ids, read once
-        self._owners: tuple[np.ndarray, np.ndarray] | None = None  # chunk ids sorted, and each one's document
+        self._owner: dict[int, int] = {}  # each chunk's document, read with them
 
     @property
     def version(self) -> str:
@@ -617,30 +617,27 @@ class Index:
 
     def documents_of(self, ids: Iterable[int]) -> dict[int, int]:
         """The document id of each of these chunks (those stored), without reading the chunks."""
-        if self._owners is None:  # two arrays of integers (a race builds them twice, harmlessly)
-            pairs = sorted((chunk, document) for document, chunks in self._document_ids().items() for chunk in chunks)
-            self._owners = (np.array([chunk for chunk, _ in pairs], dtype=np.int64),
-                            np.array([document for _, document in pairs], dtype=np.int64))
-        chunks, documents = self._owners
-        if not len(chunks):
-            return {}
-        wanted = np.fromiter((int(i) for i in ids), dtype=np.int64)
-        at = np.minimum(np.searchsorted(chunks, wanted), len(chunks) - 1)
-        return {int(i): int(documents[n]) for i, n in zip(wanted, at) if chunks[n] == i}
+        self._document_ids()
+        owner = self._owner
+        return {int(i): owner[int(i)] for i in ids if int(i) in owner}
 
     def _document_ids(self) -> dict[int, tuple[int, ...]]:
         """Each document's chunk ids, read once per loaded index (a question naming councils selects their documents'
         passages: one query of thousands of rows each time, 8 ms of a question's 40 on the national sample; a race
         reads the same twice, harmlessly), and in the same reading each part's (``in_part``: 20 ms a part, read
-        alone, on the national sample). Small: three integers a passage."""
+        alone, on the national sample), and each chunk's document (``documents_of``). Small: a few integers a
+        passage."""
         if self._ids_of is None:
             grouped: dict[int, list[int]] = {}
             parts: dict[str, list[int]] = {part: [] for part in PARTS}
+            owner: dict[int, int] = {}
             for document, chunk, part in self._rows("SELECT document, id, part FROM chunks ORDER BY id"):
                 grouped.setdefault(int(document), []).append(int(chunk))
+                owner[int(chunk)] = int(document)
                 if part is not None:
                     parts.setdefault(str(part), []).append(int(chunk))
             self._parts.update(parts)
+            self._owner = owner  # before the ids, which say the reading is done
             self._ids_of = {document: tuple(chunks) for document, chunks in grouped.items()}
         return self._ids_of
 
