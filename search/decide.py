@@ -27,6 +27,7 @@ class Evidence:
     number_stated: bool = True  # for a question asking for a number: a quoted sentence states one
     none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
     ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
+    quoted: bool = True  # the answer quotes anything
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:
         reasons.append(f"No indexed report mentions {', '.join(evidence.unknown)}.")
-    if query.quantity and not evidence.number_stated:
+    if query.quantity and not evidence.number_stated and not _counted_from_names(query, evidence):
         reasons.append("The question asks for a number, and no passage found states one.")
     if evidence.none_match:
         reasons.append(evidence.none_match)
@@ -79,3 +80,11 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append(f"No indexed report on {' or '.join(evidence.ungraded)} gives a grade (Ofsted's focused and "
                        "monitoring visits give none).")
     return list(dict.fromkeys(reasons))
+
+
+def _counted_from_names(query: Query, evidence: Evidence) -> bool:
+    """True when a number asked is the count of the inspectors the question also asks the names of ("how many
+    inspectors ... and who were they"): the quoted line naming them answers both (they are counted), though it states
+    no number. Only with "who": any number asked of an inspection counted so would answer "how many looked-after
+    children did it have when it was inspected?" with the inspectors' line."""
+    return query.wants("facts") and "lead" in query.record and evidence.quoted

@@ -325,10 +325,8 @@ class Searcher:
         asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
         ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
             and selection.documents != () else ()
-        # who inspected, asked with how many: the inspectors' names quoted answer both (they are counted)
-        named = query.wants("facts") and "lead" in query.record and bool(quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned,
-                        named or any(states_quantity(item.text) for item in quotes), table.none_match, ungraded)
+                        any(states_quantity(item.text) for item in quotes), table.none_match, ungraded, bool(quotes))
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
