@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
@@ -76,7 +77,11 @@ class Selection:
 
     def preference(self, document: int) -> float:
         """How much ``document`` is ranked up (0 to 1)."""
-        return dict(self.preferred).get(document, 0.0)
+        return self._preference.get(document, 0.0)
+
+    @cached_property
+    def _preference(self) -> dict[int, float]:  # asked for each passage ranked: not rebuilt from the pairs each time
+        return dict(self.preferred)
 
     def allows(self, document: int) -> bool:
         """True when ``document`` is among those searched."""
@@ -253,21 +258,23 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     if named and not any(doc.description.years() & named for doc in pool):
         after = min((min(doc.description.years()) for doc in pool
                      if doc.description.years() and min(doc.description.years()) > max(named)), default=None)
+    place = {held: number for number, held in enumerate(order)}  # once per question: a national index has
+    change, maybe = changing(query), maybe_changing(query)  # hundreds of reports, each weighed here
     weights = {}
     for doc in pool:
-        if maybe_changing(query) and start:
+        if maybe and start:
             years = doc.description.years()
-            weight = 1.0 if years & set(query.dates.years) or min(years, default=0) > start else 0.0
-        elif changing(query) and end:  # "between 2020 and 2024", "since 2016 ... in 2020": the end year's reports
+            weight = 1.0 if years & named or min(years, default=0) > start else 0.0
+        elif change and end:  # "between 2020 and 2024", "since 2016 ... in 2020": the end year's reports
             years = doc.description.years()
             weight = 1.0 if end in years else LATER * (min(years, default=0) > (start or 0))
-        elif not query.dates or changing(query):
-            weight = order.index(doc.description.held or "") / (len(order) - 1) if len(order) > 1 else 1.0
+        elif not query.dates or change:
+            weight = place[doc.description.held or ""] / (len(order) - 1) if len(order) > 1 else 1.0
         elif after is not None:  # no report is from the year named: the next one tells what was found then
             weight = float(after in doc.description.years())
         else:
             weight = 1.0
-        if query.kinds_meant and not changing(query) and not of_kind(doc, query.kinds_meant):  # a change's start
+        if query.kinds_meant and not change and not of_kind(doc, query.kinds_meant):  # a change's start
             weight *= IMPLIED_KIND
         weights[doc.id] = round(weight, 4)
     return tuple(sorted(weights.items())) if len(set(weights.values())) > 1 else ()
