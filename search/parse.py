@@ -94,10 +94,8 @@ _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percen
 # not they state one.
 _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
                          r"(?:\s+the)?\s*$", re.I)
-# What a question asks of an inspection's record by its question word: who led it ("lead"; also asked tersely by the
-# names wanted, "fv 2024 inspector names"), when it was ("end").
-_RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\bwhich inspectors?\b|\binspectors?(?:'s|s'|')? names?\b|"
-                                     r"\bnames? of (?:the |its |their )?(?:lead )?inspectors?\b", re.I)),
+# What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
+_RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\bwhich inspectors?\b", re.I)),
                  ("end", re.compile(r"\bwhen\b|\bwhat dates?\b", re.I)))
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
