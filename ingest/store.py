@@ -66,7 +66,7 @@ CHUNKS_REMEMBERED = 20_000
 # is scored alone only when it comes back. At most this many (passage, score) pairs in all, 16 bytes each (192 MB),
 # half of them scored ahead (``keep_scores``). The whole country's index (66,000 passages) has 5.3 million pairs in its
 # 608 common phrases: with 2 million (a million ahead) only 82 of them were kept, and a question asked once waited for
-# FTS5 to read the rest (p95 69 ms, 37 ms with all kept, for 68 MB more; the national sample's 830,000 fit either way).
+# FTS5 to read the rest (p95 69 ms; 38 ms with all kept, for 34 MB more; the national sample's 830,000 fit either way).
 SCORES_KEPT = 12_000_000
 # A phrase held by at most this share of the passages is scored alone the first time it is searched for (a few
 # milliseconds), so that a question whose common phrases are kept is summed in memory, not ranked again by FTS5, which
