@@ -249,8 +249,19 @@ def _rows(doc: DocumentRecord) -> list[GradeRow]:
 
 
 def _without_restatements(documents: Sequence[DocumentRecord]) -> list[DocumentRecord]:
-    """The reports, without a council paper that restates the grades of an inspection report also indexed."""
-    reports = [doc for doc in documents if doc.description.kind != "committee_report"]
+    """The reports, without a council paper that restates the grades of an inspection report also indexed, nor a
+    second copy of one report (the same council and inspection dates: a PDF and its text both indexed), the copy with
+    the most grades kept."""
+    reports: list[DocumentRecord] = []
+    copies: dict[tuple, int] = {}
+    for doc in sorted((doc for doc in documents if doc.description.kind != "committee_report"),
+                      key=lambda doc: -len(doc.judgements)):
+        same = (doc.description.authority, doc.description.inspection_start, doc.description.inspection_end)
+        if doc.description.inspection_start is None or same not in copies:
+            copies[same] = doc.id
+            reports.append(doc)
+    place = {doc.id: n for n, doc in enumerate(documents)}
+    reports.sort(key=lambda doc: place[doc.id])
 
     def restates(paper: DocumentRecord) -> bool:
         return any(doc.description.authority == paper.description.authority
