@@ -676,11 +676,17 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         key = _key(sentence.text)
         same_grade = grade is not None and says_grade(sentence.text, grade.group(0))
         the_row = bool(stated) and (key in stated or stated in key)
-        if the_row or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
-            area = stated_area(sentence.text)  # another area's grade, in words or a row, comes after the area asked
+        area = stated_area(sentence.text)
+        # led by the overall grade (no area asked): an area graded otherwise is part of the answer ("good overall"
+        # must not read as good throughout), as its table row or judgement line states it
+        differs = asked == "overall" and area not in (None, "overall") and grade is not None and not same_grade \
+            and (" | " in sentence.text or passage.chunk.part == JUDGEMENT)
+        if the_row or differs or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
+            # another area's grade, in words or a row, comes after the area asked; one graded otherwise than the
+            # overall before those graded alike
             the_row = the_row or (asked is not None and area == asked)
             in_words = " | " not in sentence.text and (asked is None or area in (None, asked))
-            other = asked is not None and area is not None and area != asked
+            other = asked is not None and area is not None and area != asked and not differs
             bonus = 4 * GRADE_BONUS + IN_WORDS * in_words + THE_ROW * (the_row - other)
             chosen.append(replace(sentence, score=sentence.score + bonus))
     return chosen or [sentence for sentence in sentences if _mentions_grade(sentence.text)

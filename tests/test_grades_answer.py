@@ -91,6 +91,24 @@ def test_a_council_paper_restating_an_indexed_report_adds_no_rows(searcher):
     assert rows and {row.document for row in rows} == {"leicestershire-2024-07-12-ofsted-inspection.pdf"}
 
 
+def test_one_report_indexed_twice_gives_its_grades_once(searcher):
+    # Leicestershire's 2017 inspection is in the corpus as text and among the shared reports as its PDF
+    rows = searcher.ask("What grades did Leicestershire get in 2017?").grades
+    areas = [(row.inspection_start, row.area) for row in rows]
+    assert rows and len(areas) == len(set(areas))
+    assert {row.document for row in rows} == {"leicestershire-2017-02-13-ofsted-inspection.pdf"}  # its seven grades
+
+
+@pytest.mark.parametrize(("question", "area"), [("How was Derbyshire graded in 2019?", "leadership"),
+                                                ("How was Nottinghamshire graded in 2019?", "help_and_protection")])
+def test_an_area_graded_otherwise_than_the_overall_grade_is_quoted(searcher, question, area):
+    # Derbyshire 2019: requires improvement overall, leadership good; Nottinghamshire 2019: good overall, help and
+    # protection requires improvement. Quoting only the areas graded alike read as "good throughout".
+    result = searcher.ask(question)
+    assert result.grades[0].area == "overall"
+    assert area in {stated_area(quote.text) for quote in result.answer.quotes}
+
+
 def test_a_question_not_about_grades_has_no_table(searcher):
     assert searcher.ask("What did Ofsted say about care leavers in Rutland?").grades == ()
     query = with_asks(parse("How is the weather?"), frozenset({"topic"}), {})
