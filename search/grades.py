@@ -186,11 +186,38 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
         if not rows:
             where = f" for {AREA_NAMES.get(wanted.area, wanted.area)}" if wanted.area else ""
             return GradeTable((), (), f"None of the indexed reports grades a council {wanted.grade}{where}.")
+    elif wanted.across and changing(query):  # "which councils got a better grade than last time"
+        moved, said = _moved(rows, wanted.area or "overall", query.tone < 0)
+        notes.append(said)
+        return GradeTable(tuple(_with_passage(index, row) for row in moved[:MAX_ROWS]), tuple(notes))
     elif wanted.across:
         rows = [row for row in rows if _matches(row, wanted)] or rows
     rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
     notes += _missing_area(rows, wanted)
     return GradeTable(tuple(_with_passage(index, row) for row in rows), tuple(notes))
+
+
+def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool) -> tuple[list[GradeRow], str]:
+    """Each council whose grade for ``area`` changed between its last two inspections grading it: the two rows, the
+    later first, the councils whose grade rose before those whose grade fell (after, when ``fallen_first``); and the
+    changes said in words."""
+    graded: dict[str, list[GradeRow]] = {}
+    for row in sorted(rows, key=_number):
+        if row.authority and row.area in _COVERS.get(area, {area}) and row.grade in GRADES:
+            graded.setdefault(row.authority, []).append(row)
+    changes = [(GRADES.index(later.grade) - GRADES.index(earlier.grade), council, earlier, later)
+               for council, (*_, earlier, later) in ((council, kept) for council, kept in graded.items() if len(kept) > 1)
+               if later.grade != earlier.grade]
+    name = AREA_NAMES.get(area, area.replace("_", " "))
+    if not changes:
+        return [], f"No council's {name} grade changed between its last two graded inspections in the indexed reports."
+    changes.sort(key=lambda change: (change[0] < 0 if fallen_first else change[0] > 0, change[1]))
+    said = {direction: [f"{council} ({earlier.grade} in {_year(earlier)}, {later.grade} in {_year(later)})"
+                        for step, council, earlier, later in changes if (step < 0) == (direction == "rose")]
+            for direction in ("rose", "fell")}
+    text = ", and ".join(f"{direction} for {_and(said[direction])}" for direction in ("rose", "fell") if said[direction])
+    return ([row for _, _, earlier, later in changes for row in (later, earlier)],
+            f"Between each council's last two graded inspections, the {name} grade {text}.")
 
 
 def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):

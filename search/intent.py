@@ -18,7 +18,7 @@ import numpy as np
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
-from search.parse import ASKS, TONES, Query, names_the_inspection, with_asks
+from search.parse import ASKS, TONES, Query, names_latest_and_previous, names_the_inspection, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -99,6 +99,10 @@ def settled(query: Query) -> Query:
     # nottinghamshire?"): they are compared, each one's grades newest first, not one council's change
     if len(query.councils) >= 2 and query.wants("change") and not query.dates:
         query = replace(query, asks=(query.asks - {"change"}) | {"across", "grade"})
+    # a change asked between the latest inspection and the one before ("better grades at their latest inspection
+    # than the one before"): both are compared, so neither is chosen alone
+    if query.wants("change") and query.recency == "previous" and names_latest_and_previous(query.text):
+        query = replace(query, recency=None)
     # the inspection's facts only for a question naming the inspection: "how many care leavers does it support?"
     # asks about practice, which the findings answer with a number
     if query.wants("facts") and not names_the_inspection(query.text):

@@ -387,6 +387,19 @@ def _kind_words() -> str:
     return _alternatives([phrase for _, _, phrases in _kind_lines() for phrase in phrases])
 
 
+def names_latest_and_previous(text: str) -> bool:
+    """True when a question names the latest inspection and, apart from that, the one before it ("better at their
+    latest inspection than the one before"); "the one before the latest" names only the one before."""
+    patterns = {name: pattern for pattern, name in _RECENCY}
+
+    def in_previous(start: int, end: int) -> bool:  # part of a phrase naming the one before, matched from any start
+        return any((match := patterns["previous"].match(text, at)) is not None and match.end() >= end
+                   for at in range(max(0, start - 40), start + 1))
+
+    return bool(patterns["previous"].search(text)) and any(
+        not in_previous(*match.span()) for match in patterns["latest"].finditer(text))
+
+
 def _recency(text: str) -> tuple[str | None, list[str]]:
     """Which inspection the question means ("latest", "previous", "next"), and the phrases that say so."""
     found = [(name, [match.group(0) for match in pattern.finditer(text)]) for pattern, name in _RECENCY]

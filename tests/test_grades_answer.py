@@ -109,6 +109,17 @@ def test_an_area_graded_otherwise_than_the_overall_grade_is_quoted(searcher, que
     assert area in {stated_area(quote.text) for quote in result.answer.quotes}
 
 
+def test_councils_whose_grade_moved_between_their_last_two_inspections(searcher):
+    # naming "the one before" beside "their latest" compares the two, so the previous inspections are not chosen alone
+    result = searcher.ask("Which councils got better grades at their latest inspection than the one before?")
+    assert "previous inspection" not in result.labels
+    assert "rose for Derbyshire (requires improvement in 2019, good in 2023)" in result.notes[0]
+    assert "fell for Leicester (good in 2021, requires improvement in 2024)" in result.notes[0]
+    pairs = [(row.authority, row.grade) for row in result.grades]
+    assert pairs[:2] == [("Derbyshire", "good"), ("Derbyshire", "requires improvement")]
+    assert "Nottinghamshire" not in {row.authority for row in result.grades}  # good in 2019 and in 2024
+
+
 def test_a_question_not_about_grades_has_no_table(searcher):
     assert searcher.ask("What did Ofsted say about care leavers in Rutland?").grades == ()
     query = with_asks(parse("How is the weather?"), frozenset({"topic"}), {})

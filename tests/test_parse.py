@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from search.parse import INSPECTIONS, VISITS, focus, numerals, parse
+from search.parse import INSPECTIONS, VISITS, focus, names_latest_and_previous, numerals, parse
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -371,3 +371,15 @@ def test_next_steps_are_not_an_inspection_still_to_come(question):
 def test_a_request_with_no_topic_in_it_is_not_searched_for(question, asked):
     # "Can someone explain what ... did to be rated outstanding" drew the headline's opening, not what lay behind it
     assert focus(question) == asked
+
+
+@pytest.mark.parametrize(("text", "both"), [
+    ("Which councils got better grades at their latest inspection than the one before?", True),
+    ("compare the latest and previous inspections of Kent", True),
+    ("what did the one before the latest say about care leavers", False),  # "the latest" is part of the phrase
+    ("what did the inspection before its most recent say", False),
+    ("is it better now than at the previous inspection", False),
+    ("latest report on Kent", False),
+])
+def test_a_question_naming_the_latest_inspection_and_apart_from_it_the_one_before(text, both):
+    assert names_latest_and_previous(text) is both
