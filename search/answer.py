@@ -859,7 +859,7 @@ def _with_referent(text: str, sentence: Sentence, chunk: Chunk) -> str | None:
         longer = chunk.text[start:sentence.end].strip()
         if longer.split("\n")[0].rstrip().endswith(":") or " | " in longer:
             return joined
-        if not _refers_back(longer):
+        if not _refers_back(longer) or _EXISTENTIAL.match(longer):  # "There is a culture ... This is shown by ..."
             return longer
         joined = joined or longer
     return joined

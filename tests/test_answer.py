@@ -1087,3 +1087,26 @@ def test_a_sentence_referring_back_to_one_that_refers_back_is_quoted_from_the_se
     asked = with_asks(parse("why was the help and protection judgement below good"), frozenset({"reasons"}),
                       {"reasons": 1.0})
     assert [item.text for item in quote(asked, sentences, [passage], ())] == [text]
+
+
+def test_a_sentence_referring_back_is_quoted_from_a_there_is_sentence_before_it():
+    """"There is a culture ... This is shown by ... Their voice ...": "There is" states something of its own, so the
+    quote starts there, not at the unresolved "This"."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    parts = ["Young people leaving care are well supported by committed staff.",
+             "There is a culture across the council that care leavers are its own children.",
+             "This is shown by the high numbers of care leavers in apprenticeships.",
+             "Their voice and experiences are benefiting other care leavers."]
+    text = " ".join(parts)
+    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-05-16", authority="X"))
+    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, AREA), document)  # type: ignore[arg-type]
+    sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.2, 0.3, 0.4, 0.9))]
+    asked = with_asks(parse("care leavers voice"), frozenset({"topic"}), {"topic": 1.0})
+    assert quote(asked, sentences, [passage], ())[0].text == " ".join(parts[1:])
