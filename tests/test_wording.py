@@ -519,3 +519,16 @@ def test_an_abbreviation_naming_what_the_reports_cannot_answer_is_not_read_as_a_
     assert not result.query.corrections
     assert result.answer.no_answer
     assert any("hmip" in reason.lower() for reason in result.verdict.reasons)
+
+
+def test_a_topic_asked_of_the_last_report_that_does_not_cover_it_is_quoted_from_the_newest_that_does(shared_searcher):
+    # Derbyshire's latest report is a 2025 focused visit on children in need and protection: "community care workers"
+    # was quoted for care leavers; its 2023 inspection says what was found about them
+    result = shared_searcher.ask("What did Ofsted say about Derbyshire's care leavers last time?")
+    assert result.notes[0].startswith("Derbyshire's latest report, its focused visit of May 2025, does not answer this")
+    assert "latest report" not in result.labels
+    first = result.hits[result.answer.quotes[0].passages[0] - 1]
+    assert first.document.file == "derbyshire-2024-01-12-ofsted-inspection.pdf"
+    # a latest report that covers the topic answers it, with no such note
+    kept = shared_searcher.ask("What did Ofsted say about Leicestershire's care leavers last time?")
+    assert "latest report" in kept.labels and not any("does not answer" in note for note in kept.notes)
