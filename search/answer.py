@@ -466,6 +466,9 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             top = max(items, key=lambda item: item.score)
             items = (top, *(item for item in items if item is not top))
         return items or _best(query, sentences, passages, boilerplate)
+    if ask == "change" and query.wants("grade") and query.wants("across") and statements:
+        # "which councils got a better grade than last time": each report's own statement of the grade that moved
+        return _statement_per_report(statements, sentences, passages, boilerplate)
     if ask == "change":
         since = query.dates.start() if changing(query) else None
         # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
@@ -820,9 +823,11 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,
              strict: bool = True) -> str | None:
     """The words to quote for ``sentence`` so that they read on their own, verbatim from its passage: None for a
-    lead-in ending in ":", a table row (unless ``rows``), a sentence most reports repeat (unless ``templates``) or a
+    lead-in ending in ":", a table row (unless ``rows``; never a header row), a sentence most reports repeat (unless ``templates``) or a
     fragment; a sentence that refers back ("They ...") comes with the sentence before it."""
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
+    if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
+        return None  # a table's header row ("Judgement | Grade") states nothing, even as a fragment
     if strict:
         first, _, rest = text.partition("\n")
         if _heading(first):  # a heading is no answer; one over the sentence it heads is left off

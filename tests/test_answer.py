@@ -1110,3 +1110,14 @@ def test_a_sentence_referring_back_is_quoted_from_a_there_is_sentence_before_it(
     sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.2, 0.3, 0.4, 0.9))]
     asked = with_asks(parse("care leavers voice"), frozenset({"topic"}), {"topic": 1.0})
     assert quote(asked, sentences, [passage], ())[0].text == " ".join(parts[1:])
+
+
+@pytest.mark.parametrize(("text", "quoted"), [("Judgement | Grade", False), ("Overall effectiveness | Good", True),
+                                              ("Number of children in care | 542", True)])
+def test_a_tables_header_row_is_never_quoted_even_as_a_fragment(text, quoted):
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    chunk = Chunk("a.pdf", text, 0, len(text), None, "1", None, ((0, len(text)),), None, "judgement")
+    for strict in (True, False):
+        assert (readable(Sentence(1, 0, len(text), text, 1.0), chunk, (), rows=True, strict=strict) is not None) is quoted

@@ -118,6 +118,11 @@ def test_councils_whose_grade_moved_between_their_last_two_inspections(searcher)
     pairs = [(row.authority, row.grade) for row in result.grades]
     assert pairs[:2] == [("Derbyshire", "good"), ("Derbyshire", "requires improvement")]
     assert "Nottinghamshire" not in {row.authority for row in result.grades}  # good in 2019 and in 2024
+    # quoted: each report's own statement of the grade that moved, the later first, never the table's header row
+    quoted = [(result.hits[quote.passages[0] - 1].document.file, quote.text) for quote in result.answer.quotes]
+    assert quoted[:2] == [("derbyshire-2024-01-12-ofsted-inspection.pdf", "Overall effectiveness | Good"),
+                          ("derbyshire-2019-09-19-ofsted-inspection.pdf",
+                           "Overall effectiveness | Requires improvement to be good")]
 
 
 def test_a_question_not_about_grades_has_no_table(searcher):
