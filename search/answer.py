@@ -154,6 +154,10 @@ _BELOW_GOOD = re.compile(r"improvement to be good", re.I)
 _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|because of|despite|in addition to|"
                           r"alongside|following|due to) )?(?:they|this|these|those|it|its|their|such|he|she|both|there)\b",
                           re.I)
+# A lead-in pointing to what follows, as one ending in ":" does ("Three areas for improvement were identified, as
+# listed below.", "The findings are as follows.").
+_POINTS_ON = re.compile(r"\b(?:(?:listed|set out|shown|detailed|outlined|described|given) below|as follows|the following)\W*$",
+                        re.I)
 # "This letter ...", "This visit ...": the document itself, not something said before.
 _ITSELF = re.compile(r"^(?:this|the) (?:letter|visit|focused visit|monitoring visit|inspection|report)\b", re.I)
 # "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
@@ -823,8 +827,9 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,
              strict: bool = True) -> str | None:
     """The words to quote for ``sentence`` so that they read on their own, verbatim from its passage: None for a
-    lead-in ending in ":", a table row (unless ``rows``; never a header row), a sentence most reports repeat (unless ``templates``) or a
-    fragment; a sentence that refers back ("They ...") comes with the sentence before it."""
+    lead-in ending in ":" or pointing on ("... as listed below."), a table row (unless ``rows``; never a header row),
+    a sentence most reports repeat (unless ``templates``) or a fragment; a sentence that refers back ("They ...")
+    comes with the sentence before it."""
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
     if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
         return None  # a table's header row ("Judgement | Grade") states nothing, even as a fragment
@@ -832,7 +837,8 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         first, _, rest = text.partition("\n")
         if _heading(first):  # a heading is no answer; one over the sentence it heads is left off
             text = rest.strip().lstrip("•·▪–- ").strip()
-        if text.endswith(":") or (" | " in text and not rows) or (not templates and text in boilerplate):
+        if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) \
+                or (not templates and text in boilerplate):
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
             return None

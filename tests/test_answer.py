@@ -1121,3 +1121,14 @@ def test_a_tables_header_row_is_never_quoted_even_as_a_fragment(text, quoted):
     chunk = Chunk("a.pdf", text, 0, len(text), None, "1", None, ((0, len(text)),), None, "judgement")
     for strict in (True, False):
         assert (readable(Sentence(1, 0, len(text), text, 1.0), chunk, (), rows=True, strict=strict) is not None) is quoted
+
+
+@pytest.mark.parametrize(("text", "quoted"), [("Three areas for improvement were identified, as listed below.", False),
+                                              ("The findings are as follows.", False),
+                                              ("School attendance of children in care fell below the national rate.", True)])
+def test_a_lead_in_pointing_on_to_what_follows_is_not_quoted(text, quoted):
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    chunk = Chunk("a.pdf", text, 0, len(text), None, "1", None, ((0, len(text)),), None, "summary")
+    assert (readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) is not None) is quoted
