@@ -1021,21 +1021,15 @@ def test_an_improvement_list_asked_about_a_topic_leads_with_the_item_on_it():
 
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
     """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import IMPROVE
-    from search.answer import Passage, Sentence, quote
+    from search.answer import Sentence, quote
     from search.parse import parse, with_asks
 
     parts = ["Senior leaders have needed to make widespread changes to children's services.",
              "The following areas for improvement have been identified at this visit:",
              "• the sufficiency and stability of the social care workforce",
              "• social worker caseloads, so that social workers can carry out direct work with children."]
-    text = "\n\n".join(parts)
-    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-06-18", authority="X"))
-    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, IMPROVE), document)  # type: ignore[arg-type]
+    text, spans, passage = _one_passage(parts, IMPROVE, "2021-06-18", "\n\n")
     sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
     asked = with_asks(parse("what do they still need to fix"), frozenset({"improve"}), {"improve": 1.0})
     assert [item.text for item in quote(asked, sentences, [passage], ())] == \
@@ -1048,19 +1042,13 @@ def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before
 def test_a_sentence_turned_round_by_the_next_is_quoted_with_it(turn):
     """"Some children benefit ... However, for others ..." (or "Too often, though, ..."): the point is both sentences,
     quoted together verbatim."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import Sentence, quote
     from search.parse import parse, with_asks
 
     parts = ["A very small number of children live in private fostering arrangements and some benefit from robust "
              "assessment and support.", turn, "Social workers know the children well."]
-    text = " ".join(parts)
-    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-11-12", authority="X"))
-    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, AREA), document)  # type: ignore[arg-type]
+    text, spans, passage = _one_passage(parts, AREA, "2021-11-12")
     sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.9, 0.7, 0.5))]
     asked = with_asks(parse("private fostering assessments"), frozenset({"topic"}), {"topic": 1.0})
     assert quote(asked, sentences, [passage], ())[0].text == text[:spans[1][1]]
@@ -1070,19 +1058,13 @@ def test_a_sentence_turned_round_by_the_next_is_quoted_with_it(turn):
 def test_a_sentence_referring_back_to_one_that_refers_back_is_quoted_from_the_sentence_they_both_refer_to(first_score):
     """"However, despite this, ..." refers to "They are making good use of data ...", which refers to "Leaders in X":
     the quote starts where the reference is resolved, whichever of the three scores best."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import SUMMARY
-    from search.answer import Passage, Sentence, quote
+    from search.answer import Sentence, quote
     from search.parse import parse, with_asks
 
     parts = ["Leaders in X know themselves well.", "They are making good use of data and management information.",
              "However, despite this, progress in the application of the Public Law Outline has not been quick enough."]
-    text = " ".join(parts)
-    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2022-03-25", authority="X"))
-    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, SUMMARY), document)  # type: ignore[arg-type]
+    text, spans, passage = _one_passage(parts, SUMMARY, "2022-03-25")
     sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.3, first_score, 0.9))]
     asked = with_asks(parse("why was the help and protection judgement below good"), frozenset({"reasons"}),
                       {"reasons": 1.0})
@@ -1092,21 +1074,15 @@ def test_a_sentence_referring_back_to_one_that_refers_back_is_quoted_from_the_se
 def test_a_sentence_referring_back_is_quoted_from_a_there_is_sentence_before_it():
     """"There is a culture ... This is shown by ... Their voice ...": "There is" states something of its own, so the
     quote starts there, not at the unresolved "This"."""
-    from types import SimpleNamespace
-
-    from ingest.document import Chunk
     from ingest.sections import AREA
-    from search.answer import Passage, Sentence, quote
+    from search.answer import Sentence, quote
     from search.parse import parse, with_asks
 
     parts = ["Young people leaving care are well supported by committed staff.",
              "There is a culture across the council that care leavers are its own children.",
              "This is shown by the high numbers of care leavers in apprenticeships.",
              "Their voice and experiences are benefiting other care leavers."]
-    text = " ".join(parts)
-    spans = tuple((text.index(part), text.index(part) + len(part)) for part in parts)
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-05-16", authority="X"))
-    passage = Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, AREA), document)  # type: ignore[arg-type]
+    text, spans, passage = _one_passage(parts, AREA, "2024-05-16")
     sentences = [Sentence(1, a, b, text[a:b], score, score) for (a, b), score in zip(spans, (0.2, 0.3, 0.4, 0.9))]
     asked = with_asks(parse("care leavers voice"), frozenset({"topic"}), {"topic": 1.0})
     assert quote(asked, sentences, [passage], ())[0].text == " ".join(parts[1:])
@@ -1132,3 +1108,16 @@ def test_a_lead_in_pointing_on_to_what_follows_is_not_quoted(text, quoted):
 
     chunk = Chunk("a.pdf", text, 0, len(text), None, "1", None, ((0, len(text)),), None, "summary")
     assert (readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) is not None) is quoted
+
+
+def _one_passage(parts: list[str], part: str, held: str, joiner: str = " "):
+    """One passage of report X (held ``held``) in ``part``, made of ``parts``: its text, sentence spans and Passage."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from search.answer import Passage
+
+    text = joiner.join(parts)
+    spans = tuple((text.index(item), text.index(item) + len(item)) for item in parts)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held=held, authority="X"))
+    return text, spans, Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, part), document)  # type: ignore[arg-type]
