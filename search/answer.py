@@ -827,13 +827,13 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,
              strict: bool = True) -> str | None:
     """The words to quote for ``sentence`` so that they read on their own, verbatim from its passage: None for a
-    lead-in ending in ":" or pointing on ("... as listed below."), a table row (unless ``rows``; never a header row),
+    lead-in ending in ":" or pointing on ("... as listed below."), a table row (unless ``rows``; a header row never),
     a sentence most reports repeat (unless ``templates``) or a fragment; a sentence that refers back ("They ...")
     comes with the sentence before it."""
     text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
-    if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
-        return None  # a table's header row ("Judgement | Grade") states nothing, even as a fragment
     if strict:
+        if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
+            return None  # a table's header row ("Judgement | Grade") states nothing
         first, _, rest = text.partition("\n")
         if _heading(first):  # a heading is no answer; one over the sentence it heads is left off
             text = rest.strip().lstrip("•·▪–- ").strip()
