@@ -23,6 +23,7 @@ from search.lexical import terms
 from search.parse import MONTH_NAMES, Query
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
 from search.select import changing, maybe_changing
+from search.tone import SENTENCE_FULL
 
 MAX_SENTENCES = 4
 # A report's improvement list is quoted whole, up to this many items.
@@ -254,7 +255,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     toned = np.zeros(len(pieces))
     if tone is not None and wanted:  # how far each leans the way asked; "Ensure that ..." reads neutral, yet criticises
         listed = {passage.rank for passage in passages if passage.chunk.part == IMPROVE}
-        toned = np.where([piece[0] in listed for piece in pieces], -float(wanted), leaning(tone(vectors), wanted))
+        toned = np.where([piece[0] in listed for piece in pieces], -float(wanted),
+                         leaning(tone(vectors), wanted, SENTENCE_FULL))
     sentences = []
     for (rank, a, b, text), close, read, lean in zip(pieces, closeness, in_context, toned):
         overlap = _overlap(words, text)

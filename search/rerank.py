@@ -51,9 +51,6 @@ PROSE = 0.5
 _WORDS = re.compile(r"[^\W\d_]+")
 # A nudge in reciprocal-rank-fusion units, where the top passage scores about 1/41 + 1/41 = 0.049.
 NUDGE = 0.008
-# Difference from the candidates' median tone (closeness to praise minus closeness to criticism) that counts as a
-# clear tone (set, not fitted: half the spread between the quartiles over the shared reports' passages, 0.085-0.236).
-TONE_FULL = 0.075
 
 
 def first(lead: Sequence[int], ranked: Ranked, k: int) -> Ranked:
@@ -87,20 +84,20 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
     return sorted(scored, key=lambda item: -item[1])
 
 
-def toned(ranked: Ranked, wanted: int, tone: Callable[[int], float]) -> Ranked:
+def toned(ranked: Ranked, wanted: int, tone: Callable[[int], float], full: float) -> Ranked:
     """For a question asking what was criticised (``wanted`` -1) or praised (+1): passages reading that way raised,
     the others lowered, by up to one NUDGE (see ``leaning``)."""
-    leanings = leaning(np.array([tone(i) for i, _ in ranked]), wanted)
+    leanings = leaning(np.array([tone(i) for i, _ in ranked]), wanted, full)
     scored = [(i, score + NUDGE * float(lean)) for (i, score), lean in zip(ranked, leanings)]
     return sorted(scored, key=lambda item: -item[1])
 
 
-def leaning(tones: np.ndarray, wanted: int) -> np.ndarray:
+def leaning(tones: np.ndarray, wanted: int, full: float) -> np.ndarray:
     """How far each text leans the way the question asks (-1 to 1): its tone from the candidates' median (every report
-    passage reads closer to praise than the critical voice), a difference of TONE_FULL or more counting fully."""
+    passage reads closer to praise than the critical voice), a difference of ``full`` or more counting fully."""
     if not len(tones):
         return tones
-    return np.clip((tones - _median(tones)) / TONE_FULL, -1.0, 1.0) * wanted
+    return np.clip((tones - _median(tones)) / full, -1.0, 1.0) * wanted
 
 
 def _median(values: np.ndarray) -> float:

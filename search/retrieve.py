@@ -52,7 +52,7 @@ from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
-from search.tone import Tone
+from search.tone import PASSAGE_FULL, SENTENCE_FULL, Tone
 
 MODES = ("hybrid", "dense", "lexical")
 # Candidates taken from each ranking before fusing: deep enough that a passage ranked
@@ -148,12 +148,12 @@ class Searcher:
     def __init__(self, index: Reader, embedder: Embedder, glossary: Glossary | None = None,
                  no_answer_below: float = NO_ANSWER_BELOW, intents: Intents | None = None,
                  boilerplate: Boilerplate | None = None, vocabulary: Vocabulary | None = None,
-                 described: Described | None = None) -> None:
+                 described: Described | None = None, tone: Tone | None = None) -> None:
         self.index = index
         self.no_answer_below = no_answer_below
         self.embedder = embedder
         self.glossary = glossary if glossary is not None else load()
-        self.tone = Tone(embedder)
+        self.tone = tone if tone is not None else Tone(embedder)
         self.areas = Areas(embedder.embed)
         self.described = described if described is not None else Described(embedder)
         self.intents = intents if intents is not None else Intents(embedder)
@@ -307,7 +307,7 @@ class Searcher:
         wanted = tone_wanted(query)
         topic = query.searched()
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
-                                    query.quantity, self.tone.of_many, wanted,
+                                    query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity)
         ranks = {hit.id: hit.rank for hit in found}
@@ -405,7 +405,7 @@ class Searcher:
         ranked = nudge(ranked[:RERANK_DEPTH], chunks, query) + ranked[RERANK_DEPTH:]
         wanted = tone_wanted(query)
         if wanted:  # "which councils were criticised for ...": the critical passages first, the approving last
-            ranked = toned(ranked[:RERANK_DEPTH], wanted, lambda i: self.tone.of(self.index.vector(i))) + ranked[RERANK_DEPTH:]
+            ranked = toned(ranked[:RERANK_DEPTH], wanted, *self._passage_tone(query)) + ranked[RERANK_DEPTH:]
         ranked = first(self._asked_part(query, selection, vector, allowed, ranked, table, k), ranked,
                        k if query.wants("across") else STRUCTURAL)
         if query.wants("across"):
@@ -423,6 +423,15 @@ class Searcher:
         kind repeat."""
         spans = chunk.sentences or sentence_spans(chunk.text)
         return chunk.part != ABOUT and bool(spans) and all(chunk.text[start:end].strip() in self.boilerplate for start, end in spans)
+
+    def _passage_tone(self, query: Query) -> tuple[Callable[[int], float], float]:
+        """How a passage's tone is read in ranking, and the difference from the median that counts fully: across
+        councils, along the labelled report sentences (passages of many councils compete, and read so the answering
+        one comes first more often); within one council's reports, by the voices its sentences are read by, which
+        keep its findings in the order its quote is chosen from (docs/quality.md, thirtieth round)."""
+        if query.wants("across"):
+            return lambda i: self.tone.across(self.index.vector(i)), PASSAGE_FULL
+        return lambda i: float(self.tone.voiced(self.index.vector(i)[None, :])[0]), SENTENCE_FULL
 
     def _asked_part(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                     ranked: Sequence[tuple[int, float]], table: Sequence[GradeRow], k: int) -> list[int]:
@@ -648,7 +657,8 @@ def open_searcher(
     vocabulary = Vocabulary(lambda: (sentence for _, sentence in index.sentences()),
                             words.counted(store.read_record(words.WORDS), index.version), lambda: intents.vocabulary)
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below, intents=intents,
-                    boilerplate=boilerplate, vocabulary=vocabulary, described=Described(embedder, cache=settings.cache))
+                    boilerplate=boilerplate, vocabulary=vocabulary, described=Described(embedder, cache=settings.cache),
+                    tone=Tone(embedder, cache=settings.cache))
 
 
 def _with_newest(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],

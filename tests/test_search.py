@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import threading
 
 import numpy as np
@@ -310,13 +311,49 @@ def test_the_common_words_full_text_scores_are_kept_ahead_but_never_while_a_ques
     assert set(prepared.index._scores) >= set(searcher.index._scores)
 
 
-def test_a_prepared_searcher_has_the_tone_voices_ready_and_leaning_reads_from_the_median(corpus_index, embedder):
+def test_a_prepared_searcher_has_the_tones_ready_and_leaning_reads_from_the_median(corpus_index, embedder):
     searcher = open_searcher(corpus_index, embedder)
-    assert searcher.tone._voices is None
-    searcher.prepare()  # a first question asking what was criticised does not wait to embed the two voices
+    assert searcher.tone._voices is None and searcher.tone._direction is None
+    searcher.prepare()  # a first question asking what was criticised does not wait to embed voices or examples
     assert searcher.tone._voices is not None and searcher.tone._voices.shape == (2, embedder.dimension)
-    from search.rerank import TONE_FULL, leaning
+    assert searcher.tone._direction is not None and searcher.tone._direction.shape == (embedder.dimension,)
+    from search.rerank import leaning
 
     for tones in (np.array([0.3, -0.1, 0.2], dtype=np.float32), np.array([0.4, 0.0, 0.1, 0.25], dtype=np.float32)):
-        expected = np.clip((tones - np.median(tones)) / TONE_FULL, -1, 1)
-        assert np.array_equal(leaning(tones, 1), expected) and np.array_equal(leaning(tones, -1), -expected)
+        expected = np.clip((tones - np.median(tones)) / 0.075, -1, 1)
+        assert np.array_equal(leaning(tones, 1, 0.075), expected) and np.array_equal(leaning(tones, -1, 0.075), -expected)
+
+
+def test_a_passages_tone_across_councils_is_read_along_the_labelled_report_sentences(embedder, tmp_path):
+    from search.tone import Tone
+
+    tone = Tone(embedder, cache=tmp_path)
+    approving, critical = embedder.embed([
+        "Care leavers are very well supported by personal advisers who know them well, and most live in suitable homes.",
+        "Too many care leavers live in unsuitable accommodation, and their pathway plans are poor and out of date."])
+    assert tone.across(approving) > tone.across(critical)
+    assert len(list(tmp_path.glob("tone-*.npy"))) == 1  # the labelled sentences' vectors, kept for the next start
+
+    class Counting:  # the same model, counting what it is asked to embed
+        name, dimension = embedder.name, embedder.dimension
+        texts = 0
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            Counting.texts += len(texts)
+            return embedder.embed(texts)
+
+    again = Tone(Counting(), cache=tmp_path)  # type: ignore[arg-type]
+    assert again.across(approving) == pytest.approx(tone.across(approving), abs=1e-6)
+    assert Counting.texts == 0
+
+
+@pytest.mark.parametrize(("text", "message"), [("neutral | Inspectors visited.", "line 2: expected 'critical | sentence'"),
+                                               ("critical | Too slow.", "needs at least one 'critical' and one")])
+def test_a_bad_tone_examples_file_names_itself_and_the_line(tmp_path, text, message):
+    from search.tone import load
+
+    path = tmp_path / "tone.txt"
+    path.write_text(f"# examples\n{text}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
+        load(path)
+    assert str(path) in str(error.value)

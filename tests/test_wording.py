@@ -293,7 +293,8 @@ def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
     criticised = shared_searcher.ask("Which councils were criticised for the support they give care leavers?")
     assert (praised.query.tone, criticised.query.tone) == (1, -1)
     assert [hit.id for hit in praised.hits] != [hit.id for hit in criticised.hits]
-    tone = lambda result: sum(shared_searcher.tone.of(shared_searcher.index.vector(hit.id)) for hit in result.hits)  # noqa: E731
+    tone = lambda result: sum(shared_searcher.tone.across(shared_searcher.index.vector(hit.id))  # noqa: E731
+                               for hit in result.hits)
     assert tone(praised) > tone(criticised)
 
 
@@ -360,8 +361,8 @@ def test_a_tone_nudge_reorders_only_within_one_nudge():
 
     ranked = [(1, 0.030), (2, 0.029), (3, 0.010)]
     tones = {1: 0.2, 2: 0.0, 3: -0.5}.get
-    assert [i for i, _ in toned(ranked, -1, tones)] == [2, 1, 3]  # criticism asked: the approving passage drops
-    assert [i for i, _ in toned(ranked, 1, tones)] == [1, 2, 3]
+    assert [i for i, _ in toned(ranked, -1, tones, 0.075)] == [2, 1, 3]  # criticism asked: the approving passage drops
+    assert [i for i, _ in toned(ranked, 1, tones, 0.075)] == [1, 2, 3]
 
 
 def test_a_list_of_names_and_numbers_is_not_findings():
@@ -490,7 +491,9 @@ def test_a_terse_question_opening_with_councils_keeps_that_word_out_of_the_topic
     # the topic kept "councils" and quoted "District councils and partners are fully engaged ..." first
     result = shared_searcher.ask("councils avoiding b&b for homeless teenagers", k=10)
     assert "councils" not in result.query.topic.lower()
-    assert "bed and breakfast" in result.answer.quotes[0].text.lower()
+    texts = [quote.text.lower() for quote in result.answer.quotes]
+    assert any("bed and breakfast" in text and "not used" in text for text in texts)  # councils that avoid it
+    assert "should have been avoided" not in texts[0]  # not led by a council criticised for using it
 
 
 @pytest.mark.parametrize("question", ["leicester got the bottom mark from ofsted in 2015 did they turn it around",
