@@ -205,9 +205,9 @@ def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool) -> tuple[lis
     for row in sorted(rows, key=_number):
         if row.authority and row.area in _COVERS.get(area, {area}) and row.grade in GRADES:
             graded.setdefault(row.authority, []).append(row)
+    last_two = {council: kept[-2:] for council, kept in graded.items() if len(kept) > 1}
     changes = [(GRADES.index(later.grade) - GRADES.index(earlier.grade), council, earlier, later)
-               for council, (*_, earlier, later) in ((council, kept) for council, kept in graded.items() if len(kept) > 1)
-               if later.grade != earlier.grade]
+               for council, (earlier, later) in last_two.items() if later.grade != earlier.grade]
     name = AREA_NAMES.get(area, area.replace("_", " "))
     if not changes:
         return [], f"No council's {name} grade changed between its last two graded inspections in the indexed reports."
@@ -279,16 +279,15 @@ def _without_restatements(documents: Sequence[DocumentRecord]) -> list[DocumentR
     """The reports, without a council paper that restates the grades of an inspection report also indexed, nor a
     second copy of one report (the same council and inspection dates: a PDF and its text both indexed), the copy with
     the most grades kept."""
-    reports: list[DocumentRecord] = []
-    copies: dict[tuple, int] = {}
+    kept: set[int] = set()
+    seen: set[tuple[str | None, str | None, str | None]] = set()
     for doc in sorted((doc for doc in documents if doc.description.kind != "committee_report"),
-                      key=lambda doc: -len(doc.judgements)):
+                      key=lambda doc: -len(doc.judgements)):  # of two copies, the one with more grades first
         same = (doc.description.authority, doc.description.inspection_start, doc.description.inspection_end)
-        if doc.description.inspection_start is None or same not in copies:
-            copies[same] = doc.id
-            reports.append(doc)
-    place = {doc.id: n for n, doc in enumerate(documents)}
-    reports.sort(key=lambda doc: place[doc.id])
+        if doc.description.inspection_start is None or same not in seen:
+            seen.add(same)
+            kept.add(doc.id)
+    reports = [doc for doc in documents if doc.id in kept]
 
     def restates(paper: DocumentRecord) -> bool:
         return any(doc.description.authority == paper.description.authority

@@ -269,7 +269,7 @@ class Searcher:
         if not question or k <= 0:
             return Result(question, query, selection, (), Answer((), 0.0, True))
         result = self._answer(question, query, vectors, selection, k, mode)
-        if self._latest_only(query, selection, filters and within is None):
+        if _latest_only(query, selection, filters and within is None):
             # "what did they say about care leavers last time", where the latest report (a visit on another
             # subject) does not answer, or answers far less closely than an earlier one: the council's other
             # reports, the newest first, saying so
@@ -279,12 +279,6 @@ class Searcher:
                                            or again.answer.confidence - result.answer.confidence > NOT_ON_THE_POINT):
                 return replace(again, notes=(_not_in_latest(selection, self.index), *again.notes))
         return result
-
-    def _latest_only(self, query: Query, selection: Selection, from_question: bool) -> bool:
-        """True when the question's "latest" alone chose the reports, for a topic (not the grade, findings or list
-        of that inspection, which "last time" names)."""
-        return from_question and query.recency == "latest" and query.asks <= {"topic", "across"} \
-            and selection.documents is not None and len(selection.councils) == 1
 
     def _answer(self, question: str, query: Query, vectors: np.ndarray, selection: Selection, k: int,
                 mode: str) -> Result:
@@ -700,6 +694,13 @@ def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tupl
 # Set above the largest such difference where the latest report held the answer, over the development files' 30
 # questions asking about a topic "last time" (0.19); 0.1 took four of them away from the latest report.
 NOT_ON_THE_POINT = 0.25
+
+
+def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:
+    """True when the question's "latest" alone chose one council's reports, for a topic (not the grade, findings or
+    list of that inspection, which "last time" names)."""
+    return from_question and query.recency == "latest" and query.asks <= {"topic", "across"} \
+        and selection.documents is not None and len(selection.councils) == 1
 
 
 def _not_in_latest(selection: Selection, index: Reader) -> str:
