@@ -448,7 +448,8 @@ def _one_more(query: Query, quotes: Sequence[Quote], sentences: Sequence[Sentenc
               boilerplate: Container[str]) -> tuple[Quote, ...]:
     """The best quote of ``sentences`` (none, or one) when ``quotes`` do not already hold it."""
     shown = {item.text for item in quotes}
-    return tuple(item for item in _best(query, sentences, passages, boilerplate)[:1] if item.text not in shown)
+    added = _best(query, sentences, passages, boilerplate, any_fragment=False)[:1]  # never a table row or boilerplate
+    return tuple(item for item in added if item.text not in shown)
 
 
 def _findings(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> Sequence[Sentence]:
@@ -771,10 +772,12 @@ def _in_part(sentences: Sequence[Sentence], passages: Sequence[Passage], parts: 
 
 
 def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
-          rows: bool = False, templates: bool = False, margin: float | None = MARGIN) -> tuple[Quote, ...]:
+          rows: bool = False, templates: bool = False, margin: float | None = MARGIN,
+          any_fragment: bool = True) -> tuple[Quote, ...]:
     """The best sentences that read on their own, within MARGIN of the best one (each report's best first and within
     ACROSS_MARGIN across councils), newest report first when several reports of one council are quoted and the
-    question names no year."""
+    question names no year; the best fragments when none reads on its own (of prose only, unless ``any_fragment``:
+    not a table row or a sentence most reports repeat)."""
     ranked = sorted(sentences, key=lambda sentence: -sentence.score)
     if primary(query) == "topic":
         ranked = _with_the_contrast_after(ranked, sentences, passages)
@@ -784,7 +787,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin,
                               grades_last=primary(query) == "topic")
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
-        quotes = _readable_quotes(ranked, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=MARGIN,
+        prose = ranked if any_fragment else [item for item in ranked if " | " not in item.text and item.text not in boilerplate]
+        quotes = _readable_quotes(prose, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=MARGIN,
                                   strict=False)
     return tuple(_in_time_order(quotes, passages, across=query.wants("across"))
                  if not query.dates or maybe_changing(query) else quotes)
@@ -839,8 +843,9 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         first, _, rest = text.partition("\n")
         if _heading(first):  # a heading is no answer; one over the sentence it heads is left off
             text = rest.strip().lstrip("•·▪–- ").strip()
-        if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) \
-                or (not templates and text in boilerplate):
+        # a grade asked for is stated in the words most reports use ("Overall effectiveness | Good"): not boilerplate
+        repeated = text in boilerplate and not (rows and _mentions_grade(text))
+        if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) or (not templates and repeated):
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
             return None

@@ -1122,3 +1122,26 @@ def _one_passage(parts: list[str], part: str, held: str, joiner: str = " "):
     spans = tuple((text.index(item), text.index(item) + len(item)) for item in parts)
     document = SimpleNamespace(id=1, description=SimpleNamespace(held=held, authority="X"))
     return text, spans, Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, part), document)  # type: ignore[arg-type]
+
+
+def test_a_grade_asked_still_to_hold_is_quoted_from_its_table_row_although_most_reports_word_it_alike():
+    """"Is Rotherham still inadequate?" quoted two sentences about new children's homes: the newer report's table row
+    ("Overall effectiveness | Good"), which answers it, is worded as in most reports and was left out as boilerplate."""
+    from dataclasses import replace
+
+    from search.answer import Sentence, quote
+    from search.parse import parse, with_asks
+
+    row = "Overall effectiveness | Good"
+    _, _, table = _one_passage([row], "judgement", "2022-08-12")
+    finding = "Positively, since the last inspection, the council has opened three new children's homes."
+    _, _, other = _one_passage([finding], "area", "2022-08-12")
+    table, other = replace(table, preference=1.0), replace(other, rank=2, preference=1.0)
+    sentences = [Sentence(1, 0, len(row), row, 0.89, 0.89), Sentence(2, 0, len(finding), finding, 0.64, 0.64)]
+    asked = with_asks(parse("Is X still inadequate?"), frozenset({"change", "grade"}), {"change": 0.99, "grade": 0.99})
+    quoted = [item.text for item in quote(asked, sentences, [table, other], {row}, [(1, row)])]
+    assert quoted[0] == row, quoted
+    # a sentence most reports repeat is still left out when no grade is asked for, also from the second passage's
+    # sentence a topic's answer adds (which once fell back on quoting a fragment: the row)
+    topic = with_asks(parse("X new children's homes"), frozenset({"topic"}), {"topic": 1.0})
+    assert row not in [item.text for item in quote(topic, sentences, [table, other], {row})]
