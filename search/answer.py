@@ -227,18 +227,19 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     quantity: bool = False, tone: Callable[[np.ndarray], np.ndarray] | None = None,
                     wanted: int = 0, meaning: Sequence[str] = (),
                     synonyms: Alternatives = (), timing: bool = False,
-                    rarity: Callable[[str], float] | None = None) -> list[Sentence]:
+                    rarity: Callable[[str], float] | None = None, topical: bool = True) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
     sentence's tone from its vector, above 0 approving), and a report's own list of what must improve counts as
     criticism, whatever its words' tone. ``meaning``: the full forms of abbreviations in the topic that have no word
     of their own ("bed and breakfast" for "B&B"), counted in the score's word overlap (not in the relevance, on which
-    the "not found" threshold was fitted). ``synonyms``: each glossary phrase of the topic with the other phrases of its
-    group; a sentence using one of those counts as using the phrase's words, in the score's word overlap ("PA" in the
-    question, "personal advisers" in the sentence); each topic word weighs its ``rarity`` in the reports there ("custody"
-    outweighs "care"). For a question asking how soon something happens (``timing``),
-    sentences saying so score higher. ``query`` is the question's vector, or one row each for
+    the "not found" threshold was fitted). ``synonyms``: each glossary phrase of the topic with the other phrases of
+    its group; a sentence using one of those counts as using the phrase's words, in the score's word overlap ("PA" in
+    the question, "personal advisers" in the sentence); each topic word weighs its ``rarity`` in the reports there
+    ("custody" outweighs "care"). The score counts no word overlap when not ``topical`` (see ``topical_words``; the
+    relevance still does). For a question asking how soon something happens (``timing``), sentences saying so score
+    higher. ``query`` is the question's vector, or one row each for
     the question and its topic (a sentence counts as close as it is to the closer). ``stored`` holds, by rank, the
     sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
@@ -260,7 +261,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     sentences = []
     for (rank, a, b, text), close, read, lean in zip(pieces, closeness, in_context, toned):
         overlap = _overlap(words, text)
-        scored = _overlap(scored_words, text, said_otherwise(synonyms, text), weights) \
+        scored = 0.0 if not topical else _overlap(scored_words, text, said_otherwise(synonyms, text), weights) \
             if meaning or synonyms or weights else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
         bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
@@ -329,6 +330,14 @@ def primary(query: Query) -> str:
             return ask
     # a summary is the findings with no particular topic: a question naming one wants that topic
     return "summary" if query.wants("summary") and not query.wants("topic") else "topic"
+
+
+def topical_words(query: Query) -> bool:
+    """True when the words left in a question's topic count in a sentence's score: a question on a topic, or one
+    whose words name what it asks (a grade's area, "lead inspector"); not one asking only whether things changed or
+    what was found, whose leftover words are phrasing ("How is Westminster doing compared to 2016?": "comparatively"
+    in a sentence answers nothing)."""
+    return query.wants("topic") or primary(query) not in ("change", "summary")
 
 
 def about_practice(query: Query) -> bool:

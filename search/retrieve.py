@@ -41,6 +41,7 @@ from search.answer import (
     says_grade,
     score_sentences,
     states_quantity,
+    topical_words,
 )
 from search.decide import Evidence, Verdict, decide
 from search.described import Described
@@ -303,7 +304,7 @@ class Searcher:
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
-                                    query.timing, self.vocabulary.rarity)
+                                    query.timing, self.vocabulary.rarity, topical_words(query))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)

@@ -1145,3 +1145,25 @@ def test_a_grade_asked_still_to_hold_is_quoted_from_its_table_row_although_most_
     # sentence a topic's answer adds (which once fell back on quoting a fragment: the row)
     topic = with_asks(parse("X new children's homes"), frozenset({"topic"}), {"topic": 1.0})
     assert row not in [item.text for item in quote(topic, sentences, [table, other], {row})]
+
+
+def test_the_words_left_of_a_question_asking_only_whether_things_changed_are_not_its_topic():
+    """"How is Westminster doing compared to 2016?" asks no topic: its words left once the council and year are taken
+    out ("How is doing compared to") quoted "Many children in care obtain impressive GCSE grades ... a comparatively high
+    number ..." first, for sharing "compar". Such words no longer raise a sentence's score (its relevance, on which
+    "not found" is decided, still counts them); a question on a topic, or naming the grade area it asks, keeps them."""
+    from search.answer import topical_words
+    from search.parse import parse, with_asks
+
+    text = "Children in care obtain comparatively high grades. Services have developed further since the last inspection."
+    split = text.index(".") + 1
+    # the first sentence shares "compar" with the question, the second is a little closer in meaning
+    assert _best_of_two(text, split, "How is doing compared to", 0.62)[0].startswith("Children")
+    chosen, relevance = _best_of_two(text, split, "How is doing compared to", 0.62, topical=False)
+    assert chosen.startswith("Services")
+    assert relevance == _best_of_two(text, split, "How is doing compared to", 0.62)[1]
+
+    question = parse("How is Westminster doing compared to 2016?")
+    assert not topical_words(with_asks(question, frozenset({"change"}), {"change": 0.99}))
+    assert topical_words(with_asks(question, frozenset({"change", "topic"}), {"change": 0.99, "topic": 0.9}))
+    assert topical_words(with_asks(parse("leics 2024 overall effectiveness grade"), frozenset({"grade"}), {"grade": 0.99}))
