@@ -824,6 +824,13 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
         if margin is not None and best is not None and sentence.score < best - margin:
             break
+        passage_text = by_rank[sentence.rank].chunk.text
+        joined = next(((index, union) for index, quote in enumerate(chosen)
+                       if (union := _union(quote.text, text, passage_text)) is not None), None)
+        if joined is not None:  # overlapping quotes of one passage ("A. B." and "B. It ..."): quoted once, as one
+            index, union = joined
+            chosen[index], keys[index] = replace(chosen[index], text=union), _key(union)
+            continue
         holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
         wider = [index for index, other in enumerate(keys) if other in key]
         if wider:  # a sentence already quoted, now with the one after it that refers back to it: quoted once, whole
@@ -837,6 +844,18 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         chosen.append(Quote(text, holders or (sentence.rank,), round(sentence.score, 4)))
         keys.append(key)
     return chosen if ordered else sorted(chosen, key=lambda quote: (grades_last and _mentions_grade(quote.text), -quote.score))
+
+
+def _union(first: str, second: str, text: str) -> str | None:
+    """The words of ``text`` from the start of the earlier to the end of the later of two quotes of it that overlap
+    without either holding the other; None when they do not overlap so (or are not both in it)."""
+    a, b = text.find(first), text.find(second)
+    if a < 0 or b < 0:
+        return None
+    (start, end), (other_start, other_end) = sorted([(a, a + len(first)), (b, b + len(second))])
+    if not start < other_start < end < other_end:
+        return None
+    return text[start:other_end]
 
 
 def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows: bool = False, templates: bool = False,

@@ -222,6 +222,27 @@ def test_a_sentence_is_quoted_once_even_when_the_next_one_refers_back_to_it():
     assert quotes == [text[0:28], text[29:]]
 
 
+def test_two_quotes_sharing_a_sentence_are_quoted_once_as_one():
+    """A change answer quoted "At the last inspection ... outstanding. The continuing commitment ..." (a recollection
+    with the sentence after it) and then "The continuing commitment ... It is a great credit ..." (a sentence referring
+    back, with its referent): the reader saw the middle sentence twice. Overlapping quotes of one passage are one."""
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+
+    first, middle, last = ("At the last inspection, services were outstanding.", "Leaders have invested in staff.",
+                           "It is a credit to the managers that this continued.")
+    text = " ".join([first, middle, last])
+    spans = ((0, len(first)), (len(first) + 1, len(first) + 1 + len(middle)), (len(text) - len(last), len(text)))
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, spans)
+    passages = [Passage(1, chunk, DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None)))]
+    recalled = Sentence(1, 0, spans[1][1], text[:spans[1][1]], 0.9)  # the recollection with the sentence after it
+    ranked = [recalled, Sentence(1, *spans[2], last, 0.88)]
+    quotes = [quote.text for quote in _readable_quotes(ranked, passages, (), rows=False, templates=False, limit=4,
+                                                         margin=0.08)]
+    assert quotes == [text]
+
+
 def test_boilerplate_is_what_many_documents_share_whatever_names_and_dates_fill_it():
     letters = [(n, f"This letter summarises the findings of the focused visit to {council} on {day} May 2024.")
                for n, (council, day) in enumerate([("Rutland", 3), ("Derby County Council", 9), ("Kent", 12)])]
