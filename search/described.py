@@ -56,6 +56,7 @@ class Described:
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
         self._terms: tuple[str, ...] = ()
+        self._meanings: dict[tuple[str, ...], np.ndarray] = {}  # each term's words: its descriptions' mean vector
 
     def prepare(self) -> np.ndarray:
         """The descriptions' vectors, embedded now if they were not (a server does it while it loads)."""
@@ -65,7 +66,19 @@ class Described:
                 self._terms = tuple(item.term for item in descriptions)
                 self._vectors = cached_vectors(self._embedder, [item.text for item in descriptions], self._cache,
                                                "described")
+                for term in dict.fromkeys(self._terms):
+                    mean = self._vectors[[i for i, other in enumerate(self._terms) if other == term]].mean(axis=0)
+                    self._meanings[tuple(_WORDS.findall(term.lower()))] = mean / np.linalg.norm(mean)
             return self._vectors
+
+    def meanings(self, topic: str) -> np.ndarray | None:
+        """The meaning, in everyday words, of each term ``topic`` uses ("front door"): its descriptions' mean vector,
+        one row a term (None when it uses none). The model reads some of the sector's terms as the words say (a house's
+        front door); a sentence on the point is judged as close to what the term means as to the words."""
+        self.prepare()
+        spaced = f" {' '.join(_WORDS.findall(topic.lower()))} "
+        used = [vector for words, vector in self._meanings.items() if f" {' '.join(words)} " in spaced]
+        return np.vstack(used).astype(np.float32) if used else None
 
     def term(self, topic: str, vector: np.ndarray) -> str | None:
         """The term whose descriptions ``vector`` (the topic's) is clearly nearest (NEAREST, by MARGIN over any other

@@ -304,7 +304,8 @@ class Searcher:
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
-                                    query.timing, self.vocabulary.rarity, topical_words(query))
+                                    query.timing, self.vocabulary.rarity, topical_words(query),
+                                    self.described.meanings(topic))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
@@ -330,7 +331,8 @@ class Searcher:
                     for n, item in enumerate(stored, start=1)]
         vectors = self.index.sentence_vectors(item.id for item in stored)
         by_rank = {passage.rank: vectors[item.id] for passage, item in zip(passages, stored) if item.id in vectors}
-        return relevance(score_sentences(query.searched(), vector, passages, self.embedder, stored=by_rank))
+        return relevance(score_sentences(query.searched(), vector, passages, self.embedder, stored=by_rank,
+                                         meanings=self.described.meanings(query.searched())))
 
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
                   table: GradeTable) -> Evidence:
@@ -356,6 +358,8 @@ class Searcher:
             return False
         if query.wants("grade") and table.rows:
             return True
+        if primary(query) == "topic" and terms(query.topic):  # "what did Ofsted say about <topic> in <council>": the
+            return False  # topic is what is asked, however surely the headline findings are there
         return bool(set(asked_parts(query)) & {hit.chunk.part for hit in hits[:PASSAGES_READ]})
 
     def _unmentioned(self, query: Query) -> list[str]:

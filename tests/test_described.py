@@ -67,3 +67,24 @@ class _Counting:
     def embed(self, texts, progress=False):
         self.calls += 1
         return self._embedder.embed(texts, progress)
+
+
+def test_a_term_a_topic_uses_brings_its_meaning(embedder):
+    described = Described(embedder)
+    meanings = described.meanings("oldham front door delays")
+    assert meanings is not None and meanings.shape == (1, embedder.dimension)
+    # closer to a sentence on what the term means than the words alone are (the model reads a house's front door)
+    sentence, words = embedder.embed(["Contacts about children are screened quickly by social workers.", "front door"])
+    assert float(meanings[0] @ sentence) > float(words @ sentence)
+    assert described.meanings("the council's budget for road repairs") is None
+    assert described.meanings("front doors of the council offices") is None  # a term is matched as its words
+
+
+@pytest.mark.parametrize("question", ["How well does Leicester's front door work?", "notts front door delays",
+                                      "How quickly does Rutland's front door deal with contacts?"])
+def test_a_question_in_the_sectors_terms_is_answered_when_the_reports_use_them(shared_searcher, question):
+    """Each was told "not found" with a report sentence on the front door quoted first: the model read "front door" as
+    the words say, and the relevance fell below the threshold. Judged also against what the term means, it is answered."""
+    result = shared_searcher.ask(question)
+    assert result.verdict.answered, result.verdict
+    assert result.answer.quotes and not result.answer.no_answer
