@@ -556,3 +556,24 @@ def test_a_topic_asked_of_the_last_report_that_does_not_cover_it_is_quoted_from_
     # a latest report that covers the topic answers it, with no such note
     kept = shared_searcher.ask("What did Ofsted say about Leicestershire's care leavers last time?")
     assert "latest report" in kept.labels and not any("does not answer" in note for note in kept.notes)
+
+
+@pytest.mark.parametrize(("question", "asks", "structural"), [
+    ("What did Ofsted say about the bin collections in Dudley?", {"summary", "topic"}, False),
+    ("what did ofsted say about Dudley", {"summary", "topic"}, True),  # no topic words: the findings are what is asked
+    ("What did Ofsted find in Dudley?", {"summary"}, True),
+])
+def test_a_topic_asked_is_answered_on_its_relevance_however_surely_the_headline_findings_are_there(question, asks,
+                                                                                                 structural):
+    """Read as asking for the findings and a topic, "What did Ofsted say about the bin collections in Dudley?" was
+    answered from the headline findings (a part of the report the question asked for) on a national-sample index whose
+    reports use "bin" and "collections" somewhere; the topic's relevance now decides."""
+    from types import SimpleNamespace
+
+    from search.parse import parse, with_asks
+    from search.retrieve import Searcher
+
+    query = with_asks(parse(question), frozenset(asks), {ask: 0.9 for ask in asks})
+    selection = SimpleNamespace(councils=("Dudley",), documents=None)
+    hits = [SimpleNamespace(chunk=SimpleNamespace(part="summary"))]
+    assert Searcher._structural(query, selection, hits, SimpleNamespace(rows=())) is structural  # type: ignore[arg-type]
