@@ -302,8 +302,8 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
             start = text.find(written, match.start())
             if any(a <= start < b for a, b in covered) or len(written.replace(" ", "")) < _GUESS_MIN:
                 continue
-            possessive = written.lower()[:-1] in names and written.lower().endswith("s")  # "rutlands", typed
-            if known_word is not None and not possessive and all(known_word(word) for word in written.split()):
+            if known_word is not None and not _a_name_as_stemmed(written.lower(), names) \
+                    and all(known_word(word) for word in written.split()):
                 continue
             if any(start <= a < start + len(written) for a, _ in covered):
                 continue
@@ -315,6 +315,12 @@ def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tupl
                     spans.append(written)
                     covered.append((start, start + len(written)))
     return tuple(found), spans
+
+
+def _a_name_as_stemmed(written: str, names: Container[str]) -> bool:
+    """True when ``written`` is a council's name as the reports' full-text search stems it, and so finds it: with an
+    "s" ("rutlands", typed for "Rutland's") or its doubled last letter single ("sandwel" for "Sandwell")."""
+    return (written.endswith("s") and written[:-1] in names) or written + written[-1:] in names
 
 
 def _split_name(text: str, names: Container[str]) -> list[tuple[int, str]]:

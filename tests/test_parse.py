@@ -58,6 +58,14 @@ def test_a_council_typed_with_a_possessive_s_and_no_apostrophe_is_that_council()
     assert "rutlands" not in query.topic
 
 
+def test_a_council_typed_with_its_doubled_last_letter_single_is_that_council():
+    # the index's full-text search stems "sandwell" to "sandwel", so it "knew" the misspelling and no council was read:
+    # "sandwel grades" listed every council's grades
+    query = parse("sandwel grades", known_word=lambda word: True)
+    assert query.council_names() == ("Sandwell",)
+    assert parse("wall grades", known_word=lambda word: True).councils == ()  # "wal" + "l" is no name
+
+
 @pytest.mark.parametrize("question, labels, years, since, until", [
     ("Has Nottinghamshire got better or worse since 2015?", ["since 2015"], (), 2015, None),  # since includes the year
     ("Children in care in Rutland before 2020", ["before 2020"], (), None, 2019),
