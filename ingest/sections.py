@@ -30,6 +30,10 @@ ABOUT_SECTION = re.compile(r"information about|about this (?:inspection|visit|lo
 # "Inspection dates: ..." and "Lead inspector: ..." lines open a report; what follows them, up to the next heading,
 # is its headline findings (read as a heading, such a line would otherwise label them).
 ABOUT_LINE = re.compile(r"^(?:inspection dates|lead inspector|dates of (?:the )?(?:inspection|visit))\b", re.I)
+# A visit letter's sign-off, after its last findings and under their heading: "Ofsted will take the findings from
+# this focused visit into account when planning your next inspection or visit.", "I am copying this letter to the
+# Department for Education.", "Yours sincerely" (every focused and monitoring visit letter since 2018 ends so).
+SIGN_OFF = re.compile(r"^(?:ofsted will take the findings|i am copying this letter|yours sincerely)\b", re.I)
 # A grade stated on its own is short (a heading or a table row); a longer passage that mentions one is findings.
 JUDGEMENT_CHARS = 300
 
@@ -39,8 +43,8 @@ def part_of(section: str | None, text: str) -> str:
     if ("|" in text or len(text) < JUDGEMENT_CHARS) and states_grade(text):
         return JUDGEMENT
     heading = (section or "").strip()
-    if ABOUT_LINE.search(text.strip()) or ABOUT_SECTION.search(heading) or not heading:
-        return ABOUT  # a letter's date, address and greeting come before any heading
+    if ABOUT_LINE.search(text.strip()) or SIGN_OFF.search(text.strip()) or ABOUT_SECTION.search(heading) or not heading:
+        return ABOUT  # a letter's date, address and greeting come before any heading, its sign-off after the last
     if IMPROVE_SECTION.search(heading):
         return IMPROVE
     if SUMMARY_SECTION.search(heading) or ABOUT_LINE.search(heading):

@@ -28,6 +28,14 @@ from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY, part_of
     ("Areas for improvement", "Management oversight of assessments.", IMPROVE),
     ("Priority and immediate action", "Ensure that children at risk are seen.", IMPROVE),
     ("Main findings", "Social workers know their children well.", AREA),
+    # a letter's sign-off, under its last findings' heading: "What did Ofsted say about Medway in 2021?" quoted
+    # "I am copying this letter to the Department for Education. ..." first, as a finding
+    ("Main findings", "Ofsted will take the findings from this focused visit into account when planning your next "
+                      "inspection or visit.", ABOUT),
+    ("Main findings", "I am copying this letter to the Department for Education. It will be published on the Ofsted "
+                      "website.", ABOUT),
+    ("Main findings", "Yours sincerely\n\nAmanda Maxwell Her Majesty's Inspector", ABOUT),
+    ("Main findings", "Ofsted will return to check on progress in the summer.", AREA),
     # the single inspection framework (2013-2017) and council papers
     ("Summary", "Leadership has improved since the last inspection.", SUMMARY),
     ("This local authority requires improvement because:", "Too many children wait for an assessment.", SUMMARY),
