@@ -659,6 +659,18 @@ def test_the_answer_is_shaped_for_the_reading_about_as_sure_as_the_surest(scores
     assert primary(query) == shaped
 
 
+@pytest.mark.parametrize("question, shaped", [
+    ("What did Ofsted say about Medway in 2021?", "summary"),  # no word of a topic once council and year are out
+    ("What did Ofsted say about care leavers in Medway in 2021?", "topic"),
+])
+def test_the_findings_are_what_is_asked_when_the_topic_read_has_no_words(question, shaped):
+    from search.answer import primary
+    from search.parse import parse, with_asks
+
+    query = with_asks(parse(question), frozenset({"summary", "topic"}), {"summary": 0.9, "topic": 0.9})
+    assert primary(query) == shaped
+
+
 def test_a_sentence_stating_a_grade_sets_no_bar_for_the_findings_quoted_beside_it():
     """A topic question whose best sentence states the grade ("... require improvement.") also quotes the findings
     close to it, though they score more than the margin below it, and quotes them first; a finding far below is still
