@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +81,12 @@ class Described:
         used = [vector for words, vector in self._meanings.items() if f" {' '.join(words)} " in spaced]
         return np.vstack(used).astype(np.float32) if used else None
 
-    def term(self, topic: str, vector: np.ndarray) -> str | None:
+    def term(self, topic: str, vector: np.ndarray, phrasing: Container[str] = ()) -> str | None:
         """The term whose descriptions ``vector`` (the topic's) is clearly nearest (NEAREST, by MARGIN over any other
-        term's), unless ``topic`` is of fewer than MIN_WORDS words or already uses each of the term's."""
-        if len(terms(topic)) < MIN_WORDS:
+        term's), unless ``topic`` is of fewer than MIN_WORDS words, not counting ``phrasing`` (the words asking whether
+        something changed: "care leavers vs", comparing two years, describes no term), or already uses each of the
+        term's."""
+        if len([word for word in terms(topic) if word.lower() not in phrasing]) < MIN_WORDS:
             return None
         closeness = self.prepare() @ np.asarray(vector, dtype=np.float32)
         order = np.argsort(-closeness)

@@ -211,7 +211,7 @@ class Searcher:
         vectors = embedded[[unique.index(item) for item in texts]]
         query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
-            query = replace(query, described=self.described.term(query.topic, vectors[1]))
+            query = replace(query, described=self.described.term(query.topic, vectors[1], query.change_cues))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, or naming one as what was judged
         if query.wants("across") and not query.wants("grade") and (
                 stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):

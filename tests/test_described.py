@@ -88,3 +88,11 @@ def test_a_question_in_the_sectors_terms_is_answered_when_the_reports_use_them(s
     result = shared_searcher.ask(question)
     assert result.verdict.answered, result.verdict
     assert result.answer.quotes and not result.answer.no_answer
+
+
+def test_the_words_asking_whether_something_changed_describe_no_term(embedder):
+    """"derby care leavers 2022 vs 2025" was read as describing "suitable accommodation" (its topic, "care leavers vs",
+    three words); "vs" asks for a comparison, and two words are typed as the reports word them."""
+    vector = embedder.embed(["care leavers vs"])[0]
+    assert Described(embedder).term("care leavers vs", vector) is not None  # as it was read
+    assert Described(embedder).term("care leavers vs", vector, frozenset({"vs"})) is None
