@@ -181,15 +181,17 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
             notes.append(f"The reports of {_and(selection.councils)} from {', '.join(query.dates.labels())} give no grades "
                          "(visits are not graded); these are the grades of its graded inspections, the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
+    if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
+        # inadequate": the councils whose grade moved (from or to the grade named)
+        moved, said = _moved(rows, wanted.area or "overall", query.tone < 0, wanted.grade, _side(query.text))
+        if not moved:  # the reports answer: none did
+            return GradeTable((), tuple(notes), said)
+        return GradeTable(tuple(_with_passage(index, row) for row in moved[:MAX_ROWS]), (*notes, said))
     if wanted.across and wanted.grade:  # "which councils were judged inadequate": only the rows that say so
         rows = [row for row in rows if _matches(row, wanted)]
         if not rows:
             where = f" for {AREA_NAMES.get(wanted.area, wanted.area)}" if wanted.area else ""
             return GradeTable((), (), f"None of the indexed reports grades a council {wanted.grade}{where}.")
-    elif wanted.across and changing(query):  # "which councils got a better grade than last time"
-        moved, said = _moved(rows, wanted.area or "overall", query.tone < 0)
-        notes.append(said)
-        return GradeTable(tuple(_with_passage(index, row) for row in moved[:MAX_ROWS]), tuple(notes))
     elif wanted.across:
         rows = [row for row in rows if _matches(row, wanted)] or rows
     rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
@@ -197,20 +199,34 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     return GradeTable(tuple(_with_passage(index, row) for row in rows), tuple(notes))
 
 
-def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool) -> tuple[list[GradeRow], str]:
-    """Each council whose grade for ``area`` changed between its last two inspections grading it: the two rows, the
-    later first, the councils whose grade rose before those whose grade fell (after, when ``fallen_first``); and the
-    changes said in words."""
+def _side(question: str) -> str | None:
+    """Which of a change's two grades a question names: the earlier ("improved from inadequate"), the later ("fell
+    to requires improvement"), or either (None)."""
+    pattern = next((pattern for _, pattern in _ASKED_GRADE if pattern.search(question)), None)
+    found = pattern.search(question) if pattern else None
+    before = question[:found.start()].lower().split()[-1:] if found else []
+    return "earlier" if before == ["from"] else "later" if before in (["to"], ["into"]) else None
+
+
+def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str | None = None,
+           side: str | None = None) -> tuple[list[GradeRow], str]:
+    """Each council whose grade for ``area`` changed between its last two inspections grading it (from or to
+    ``grade``, if given, as ``side`` says: "earlier", "later" or either): the two rows, the later first, the councils
+    whose grade rose before those whose grade fell (after, when ``fallen_first``); and the changes said in words."""
     graded: dict[str, list[GradeRow]] = {}
     for row in sorted(rows, key=_number):
         if row.authority and row.area in _COVERS.get(area, {area}) and row.grade in GRADES:
             graded.setdefault(row.authority, []).append(row)
     last_two = {council: kept[-2:] for council, kept in graded.items() if len(kept) > 1}
     changes = [(GRADES.index(later.grade) - GRADES.index(earlier.grade), council, earlier, later)
-               for council, (earlier, later) in last_two.items() if later.grade != earlier.grade]
+               for council, (earlier, later) in last_two.items() if later.grade != earlier.grade
+               and (grade is None or grade in ((earlier.grade,) if side == "earlier" else (later.grade,) if side == "later"
+                                               else (earlier.grade, later.grade)))]
     name = AREA_NAMES.get(area, area.replace("_", " "))
     if not changes:
-        return [], f"No council's {name} grade changed between its last two graded inspections in the indexed reports."
+        moved = f" {'from' if side == 'earlier' else 'to' if side == 'later' else 'from or to'} {grade}" if grade else ""
+        return [], (f"No council's {name} grade changed{moved} between its last two graded inspections in the indexed "
+                    "reports.")
     changes.sort(key=lambda change: (change[0] < 0 if fallen_first else change[0] > 0, change[1]))
     said = {direction: [f"{council} ({earlier.grade} in {_year(earlier)}, {later.grade} in {_year(later)})"
                         for step, council, earlier, later in changes if (step < 0) == (direction == "rose")]

@@ -282,3 +282,16 @@ def test_the_headline_stating_the_tables_grade_in_words_is_read_before_one_recal
     assert Searcher._stated_in_words(SimpleNamespace(index=index), 1, question, "outstanding") == [2]  # type: ignore[arg-type]
     # stating none of the table's grade: the closest of those stating a grade
     assert Searcher._stated_in_words(SimpleNamespace(index=index), 1, question, "good") == [1]  # type: ignore[arg-type]
+
+
+def test_councils_whose_grade_moved_from_or_to_the_grade_named(searcher):
+    # "improved from requires improvement" listed every council graded requires improvement at its latest inspection
+    # (Leicester among them, whose grade fell to it): the grade named is where the change starts
+    result = searcher.ask("Which councils improved from requires improvement?")
+    assert "rose for Derbyshire (requires improvement in 2019, good in 2023)" in result.notes[-1]
+    assert {row.authority for row in result.grades} == {"Derbyshire", "Leicestershire", "Rutland"}
+    assert {row.grade for row in result.grades[1::2]} == {"requires improvement"}  # each council's earlier grade
+    # none moved so: the reports answer that none did
+    none = searcher.ask("Which councils fell to inadequate?")
+    assert none.grades == () and not none.verdict.answered
+    assert "No council's overall effectiveness grade changed to inadequate" in " ".join(none.verdict.reasons)
