@@ -212,9 +212,11 @@ class Searcher:
         query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
             query = replace(query, described=self.described.term(query.topic, vectors[1], query.change_cues))
-        # "Which councils were judged inadequate ...?", read unsurely as a grade, or naming one as what was judged
-        if query.wants("across") and not query.wants("grade") and (
-                stated_grade(query.text) or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
+        # "Which councils were judged inadequate ...?", read unsurely as a grade (at least as likely as a likeliest
+        # reading must be), naming one as what was judged or at all; "Which councils were good at life story work?",
+        # read as a grade at 0.01, praises
+        if query.wants("across") and not query.wants("grade") and query.score("grade") >= LIKELIEST and (
+                stated_grade(query.text) or named_grade(query.text)):
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))

@@ -295,3 +295,11 @@ def test_councils_whose_grade_moved_from_or_to_the_grade_named(searcher):
     none = searcher.ask("Which councils fell to inadequate?")
     assert none.grades == () and not none.verdict.answered
     assert "No council's overall effectiveness grade changed to inadequate" in " ".join(none.verdict.reasons)
+
+
+def test_councils_good_at_a_practice_are_praised_not_graded(searcher):
+    # "good at" read as the grade: the table listed every council graded good overall, and the quotes were its rows
+    result = searcher.ask("Which councils were good at life story work?")
+    assert not result.query.wants("grade") and result.grades == ()
+    assert "life" in result.answer.quotes[0].text.lower()
+    assert searcher.ask("Which councils were judged inadequate at the inspection covered in these reports?").query.wants("grade")
