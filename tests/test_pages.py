@@ -285,3 +285,11 @@ def test_the_accessibility_statement_names_who_runs_the_service_and_whom_to_cont
     assert "Rutland County Council is committed" in text and "contact accessibility@rutland.gov.uk." in text
     assert "partially compliant with the [Web Content Accessibility Guidelines version 2.2]" in text
     assert "{" not in text  # every placeholder filled
+
+
+def test_we_means_the_only_council_when_the_reports_are_one_councils(corpus_index, monkeypatch):
+    # the bundled corpus is Leicestershire's: "how did we do last time?" was about no council and told "not found"
+    app = open_page(monkeypatch, corpus_index.index, "ask", q="how did we do last time?")
+    assert any("about your council, Leicestershire" in caption.value for caption in app.caption)
+    assert "<td>Leicestershire</td>" in page_html(app) and "Outstanding" in page_html(app)
+    assert app.query_params["home"] == "Leicestershire"
