@@ -29,6 +29,10 @@ SURE = 0.4
 # When no reading is that sure, the likeliest is taken if it has at least this probability, else the question is read
 # as a plain topic search (exact readings across the two writers: 0.788 without, 0.795 at 0.15, 0.791 at 0.25).
 LIKELIEST = 0.15
+# Below this probability a reading all but rules a label out, whatever a question's words suggest ("Which councils were
+# good at life story work?" reads as a grade at 0.01; "Which councils were told their care leavers service was good?"
+# at 0.15, and asks for grades).
+RULED_OUT = 0.05
 # Inverse regularisation strength of each label's logistic regression (4, 16 and 64 tried; 64 best both ways).
 STRENGTH = 64.0
 # The logit of a label the examples always (or never) give.

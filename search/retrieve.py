@@ -47,7 +47,7 @@ from search.decide import Evidence, Verdict, decide
 from search.described import Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
-from search.intent import LIKELIEST, Intents, framed, settled
+from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
@@ -212,11 +212,12 @@ class Searcher:
         query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
             query = replace(query, described=self.described.term(query.topic, vectors[1], query.change_cues))
-        # "Which councils were judged inadequate ...?", read unsurely as a grade (at least as likely as a likeliest
-        # reading must be), naming one as what was judged or at all; "Which councils were good at life story work?",
-        # read as a grade at 0.01, praises
-        if query.wants("across") and not query.wants("grade") and query.score("grade") >= LIKELIEST and (
-                stated_grade(query.text) or named_grade(query.text)):
+        # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
+        # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
+        # read as one as likely as a likeliest reading must be and naming one at all
+        if query.wants("across") and not query.wants("grade") and (
+                (stated_grade(query.text) and query.score("grade") >= RULED_OUT)
+                or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
