@@ -228,7 +228,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     wanted: int = 0, meaning: Sequence[str] = (),
                     synonyms: Alternatives = (), timing: bool = False,
                     rarity: Callable[[str], float] | None = None, topical: bool = True,
-                    meanings: np.ndarray | None = None) -> list[Sentence]:
+                    meanings: np.ndarray | None = None, scored_by: np.ndarray | None = None) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
@@ -242,14 +242,15 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
     relevance still does). For a question asking how soon something happens (``timing``), sentences saying so score
     higher. ``query`` is the question's vector, or one row each for the question and its topic (a sentence counts as
     close as it is to the closer); ``meanings`` are rows the relevance alone counts so too (what the sector's terms
-    the question uses mean). ``stored`` holds, by rank, the sentence vectors kept at ingest; only the sentences of a
-    passage without them are embedded."""
+    the question uses mean), and ``scored_by``, if given, the rows the score counts instead of ``query``. ``stored``
+    holds, by rank, the sentence vectors kept at ingest; only the sentences of a passage without them are embedded."""
     pieces = [(passage.rank, a, b, passage.chunk.text[a:b]) for passage in passages
               for a, b in passage.chunk.sentences or sentence_spans(passage.chunk.text)]
     if not pieces:
         return []
     vectors = _sentence_vectors(passages, pieces, embedder, stored or {})
-    closeness = (vectors @ np.atleast_2d(query).T).max(axis=1)  # to the question or its topic, whichever is closer
+    scoring = np.atleast_2d(query if scored_by is None else scored_by)
+    closeness = (vectors @ scoring.T).max(axis=1)  # to the question or its topic, whichever is closer
     asked = np.atleast_2d(query) if meanings is None else np.vstack([np.atleast_2d(query), meanings])
     in_context = (_in_context(vectors, pieces, passages) @ asked.T).max(axis=1)
     words = terms(topic)

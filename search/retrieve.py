@@ -308,7 +308,7 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity, topical_words(query),
-                                    self.described.meanings(topic))
+                                    self.described.meanings(topic), _scored_by(query, vectors))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
@@ -572,6 +572,13 @@ class Searcher:
             similarity = float(self.index.vector(item.id) @ query)
             hits.append(Hit(rank, scores[item.id], item.id, item.chunk, item.document, None, similarity))
         return hits
+
+
+def _scored_by(query: Query, vectors: np.ndarray) -> np.ndarray | None:
+    """The rows a sentence's score is close to: for a question across councils its topic's alone ("Which councils
+    were criticised for ..." raised sentences naming a council over those on the point: six first sentences gained
+    on the development files, none lost), else the question's and its topic's (None)."""
+    return vectors[1:] if query.wants("across") and query.searched().strip() and len(vectors) > 1 else None
 
 
 def asked_parts(query: Query) -> tuple[str, ...]:

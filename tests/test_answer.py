@@ -1179,3 +1179,34 @@ def test_the_words_left_of_a_question_asking_only_whether_things_changed_are_not
     assert not topical_words(with_asks(question, frozenset({"change"}), {"change": 0.99}))
     assert topical_words(with_asks(question, frozenset({"change", "topic"}), {"change": 0.99, "topic": 0.9}))
     assert topical_words(with_asks(parse("leics 2024 overall effectiveness grade"), frozenset({"grade"}), {"grade": 0.99}))
+
+
+def test_a_sentence_across_councils_is_scored_by_the_topic_not_the_question_naming_councils():
+    """Across councils the question's own vector ("Which councils were criticised for ...") is close to sentences
+    naming a council; the score counts the topic's alone (six first sentences gained on the development files, none
+    lost), the relevance both."""
+    import numpy as np
+
+    from ingest.document import Chunk
+    from ingest.metadata import Description
+    from ingest.store import DocumentRecord
+    from search.answer import Passage, score_sentences
+    from search.parse import parse, with_asks
+    from search.retrieve import _scored_by
+
+    text = "Rutland is a small council. Few children are placed in bed and breakfast."
+    chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 27), (28, len(text))))
+    document = DocumentRecord(1, "a.pdf", "a.pdf", "", Description(None, None, "", None, None, None, None))
+    question, topic = np.array([1.0, 0.0], dtype=np.float32), np.array([0.0, 1.0], dtype=np.float32)
+    stored = {1: np.array([[0.9, np.sqrt(1 - 0.81)], [0.5, np.sqrt(0.75)]], dtype=np.float32)}
+    vectors = np.vstack([question, topic])
+    across = with_asks(parse("Which councils use B&B for young people?"), frozenset({"across", "topic"}),
+                       {"across": 0.99, "topic": 0.9})
+    by_both = score_sentences("B&B for young people", vectors, [Passage(1, chunk, document)], None, stored=stored)  # type: ignore[arg-type]
+    by_topic = score_sentences("B&B for young people", vectors, [Passage(1, chunk, document)], None, stored=stored,  # type: ignore[arg-type]
+                               scored_by=_scored_by(across, vectors))
+    assert max(by_both, key=lambda item: item.score).text.startswith("Rutland")
+    assert max(by_topic, key=lambda item: item.score).text.startswith("Few children")
+    assert [item.relevance for item in by_topic] == [item.relevance for item in by_both]
+    one = with_asks(parse("Does Rutland use B&B for young people?"), frozenset({"topic"}), {"topic": 0.9})
+    assert _scored_by(one, vectors) is None
