@@ -332,9 +332,14 @@ def primary(query: Query) -> str:
     for ask in shaped:
         if not query.scores or query.score(ask) >= surest - PRIMARY_MARGIN:
             return ask
-    # a summary is the findings with no particular topic: a question naming one wants that topic (read as asking one,
-    # "What did Ofsted say about Medway in 2021?" names none: no word of it is left once council and year are out)
-    return "summary" if query.wants("summary") and not (query.wants("topic") and terms(query.topic)) else "topic"
+    # a summary is the findings with no particular topic: a question naming one wants that topic
+    return "summary" if query.wants("summary") and not names_a_topic(query) else "topic"
+
+
+def names_a_topic(query: Query) -> bool:
+    """True when a question is read as asking about a topic and names one: read so, "What did Ofsted say about Medway
+    in 2021?" names none (no word of it is left once the council, the year and the opening are out)."""
+    return query.wants("topic") and bool(terms(query.topic))
 
 
 def topical_words(query: Query) -> bool:

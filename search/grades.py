@@ -202,8 +202,7 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
 def _side(question: str) -> str | None:
     """Which of a change's two grades a question names: the earlier ("improved from inadequate"), the later ("fell
     to requires improvement"), or either (None)."""
-    pattern = next((pattern for _, pattern in _ASKED_GRADE if pattern.search(question)), None)
-    found = pattern.search(question) if pattern else None
+    found = next((match for _, pattern in _ASKED_GRADE if (match := pattern.search(question))), None)
     before = question[:found.start()].lower().split()[-1:] if found else []
     return "earlier" if before == ["from"] else "later" if before in (["to"], ["into"]) else None
 
@@ -218,13 +217,13 @@ def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str |
         if row.authority and row.area in _COVERS.get(area, {area}) and row.grade in GRADES:
             graded.setdefault(row.authority, []).append(row)
     last_two = {council: kept[-2:] for council, kept in graded.items() if len(kept) > 1}
+    ends = lambda earlier, later: {"earlier": (earlier,), "later": (later,)}.get(side or "", (earlier, later))  # noqa: E731
     changes = [(GRADES.index(later.grade) - GRADES.index(earlier.grade), council, earlier, later)
-               for council, (earlier, later) in last_two.items() if later.grade != earlier.grade
-               and (grade is None or grade in ((earlier.grade,) if side == "earlier" else (later.grade,) if side == "later"
-                                               else (earlier.grade, later.grade)))]
+               for council, (earlier, later) in last_two.items()
+               if later.grade != earlier.grade and (grade is None or grade in ends(earlier.grade, later.grade))]
     name = AREA_NAMES.get(area, area.replace("_", " "))
     if not changes:
-        moved = f" {'from' if side == 'earlier' else 'to' if side == 'later' else 'from or to'} {grade}" if grade else ""
+        moved = f" {' or '.join(ends('from', 'to'))} {grade}" if grade else ""
         return [], (f"No council's {name} grade changed{moved} between its last two graded inspections in the indexed "
                     "reports.")
     changes.sort(key=lambda change: (change[0] < 0 if fallen_first else change[0] > 0, change[1]))

@@ -33,6 +33,7 @@ from search.answer import (
     about_practice,
     best_in_passage,
     grades_first,
+    names_a_topic,
     primary,
     quote,
     quoted_in_passage,
@@ -304,17 +305,18 @@ class Searcher:
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = tone_wanted(query)
         topic = query.searched()
+        meanings = self.described.meanings(topic)
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(query), by_rank,
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity, topical_words(query),
-                                    self.described.meanings(topic), _scored_by(query, vectors))
+                                    meanings, _scored_by(query, vectors))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
                              or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
-        best = max(relevance(sentences), self._relevance(query, vectors, [i for i, _ in plain if i not in ranks]))
+        best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
         evidence = self._evidence(query, selection, best, quotes, hits, table)
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, best, not verdict.answered)
@@ -327,15 +329,15 @@ class Searcher:
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
 
-    def _relevance(self, query: Query, vector: np.ndarray, ids: Sequence[int]) -> float:
-        """How relevant the best sentence of these passages is to the question."""
+    def _relevance(self, query: Query, vector: np.ndarray, meanings: np.ndarray | None, ids: Sequence[int]) -> float:
+        """How relevant the best sentence of these passages is to the question (and the ``meanings`` of its terms)."""
         stored = self.index.chunks(ids)
         passages = [Passage(PASSAGES_READ + n, item.chunk, item.document, vector=self.index.vector(item.id))
                     for n, item in enumerate(stored, start=1)]
         vectors = self.index.sentence_vectors(item.id for item in stored)
         by_rank = {passage.rank: vectors[item.id] for passage, item in zip(passages, stored) if item.id in vectors}
         return relevance(score_sentences(query.searched(), vector, passages, self.embedder, stored=by_rank,
-                                         meanings=self.described.meanings(query.searched())))
+                                         meanings=meanings))
 
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
                   table: GradeTable) -> Evidence:
@@ -361,8 +363,8 @@ class Searcher:
             return False
         if query.wants("grade") and table.rows:
             return True
-        if primary(query) == "topic" and terms(query.topic):  # "what did Ofsted say about <topic> in <council>": the
-            return False  # topic is what is asked, however surely the headline findings are there
+        if primary(query) == "topic" and names_a_topic(query):  # "what did Ofsted say about <topic> in <council>":
+            return False  # the topic is what is asked, however surely the headline findings are there
         return bool(set(asked_parts(query)) & {hit.chunk.part for hit in hits[:PASSAGES_READ]})
 
     def _unmentioned(self, query: Query) -> list[str]:
