@@ -18,8 +18,9 @@ Reader = Callable[[Path], list[Block]]
 # What reading a file gives (text, description, grades, report parts). Raise it with any change to them: documents an
 # older extractor read are read again on the next ingest (and embedded again only where their passages changed).
 # 1: kind from the report's own title; grade statements only of judgement areas; doubled PDF lines untangled; web
-# furniture by whole class tokens. 2: control characters replaced by spaces.
-EXTRACTOR = 2
+# furniture by whole class tokens. 2: control characters replaced by spaces. 3: a visit letter's sign-off is part
+# "about" (ingest/sections.py).
+EXTRACTOR = 3
 
 
 def _pdf(path: Path) -> list[Block]:
