@@ -12,8 +12,13 @@ from search.parse import Query, parse
 # How a question says it follows on from the one before (English, not the inspection's vocabulary).
 _CONTINUES = re.compile(r"^\s*(?:and|also|plus|same for|likewise|(?:and\s+)?(?:what|how)\s+about)\b[\s,]*", re.I)
 LAST, HOME = "your last question", "your council"
-# Words that point at the reader's own council.
+# Words that point at the reader's own council: "we", "our", "us", or the council said as the one the reader means
+# ("is the council good at ...", "this local authority's care leavers"); not "councils", nor the first word of a
+# compound naming something else ("the council tax", "the council paper", "the local authority designated officer").
 _OURS = re.compile(r"\b(?:we|our|ours|us)\b", re.I)
+_THE_COUNCIL = re.compile(r"\b(?:the|this|my)\s+(?:council|local\s+authority)(?:['’]s)?(?![\w'’])"
+                         r"(?!\s+(?:tax|papers?|reports?|committees?|minutes|meetings?|housing|cabinet|scrutiny|leaders?|"
+                         r"officers?|members?|designated)\b)", re.I)
 _CONTRACTED = re.compile(r"\bwe['’]", re.I)
 
 
@@ -46,15 +51,17 @@ def follow_up(previous: str | None, question: str) -> FollowUp:
 
 
 def with_home(question: str, home: str | None) -> FollowUp:
-    """``question`` about the reader's own council when it says "we", "our" or "us" and names no council: the council
-    named where it says them ("how did Rutland do last time?", "Rutland's care leavers"), as the question would be
-    asked of any council."""
-    if not home or not _OURS.search(question) or parse(question).councils:
+    """``question`` about the reader's own council when it says "we", "our", "us" or "the council" and names no
+    council: the council named where it says them ("how did Rutland do last time?", "Rutland's care leavers", "is
+    Rutland good at ..."), as the question would be asked of any council."""
+    if not home or parse(question).councils:
         return FollowUp(question)
+    named = _THE_COUNCIL.sub(lambda match: home + ("'s" if match.group(0)[-2:] in ("'s", "’s") else ""), question)
     if _CONTRACTED.search(question):  # "the delays we're seeing": said after it ("... in Rutland?")
-        return FollowUp(_with(question, (home,), ()), (home,), HOME)
-    named = _OURS.sub(lambda match: f"{home}'s" if match.group(0).lower() == "our" else home, question)
-    return FollowUp(named, (home,), HOME)
+        named = named if named != question else _with(question, (home,), ())
+    else:
+        named = _OURS.sub(lambda match: f"{home}'s" if match.group(0).lower() == "our" else home, named)
+    return FollowUp(named, (home,), HOME) if named != question else FollowUp(question)
 
 
 def _again(before: Query, asked: Query) -> FollowUp:

@@ -39,3 +39,17 @@ def test_we_and_our_mean_the_readers_own_council():
     assert with_home("What did Ofsted say about Derby's care leavers?", "Rutland").carried == ()  # names its council
     assert with_home("What did Ofsted say about care leavers?", "Rutland").carried == ()  # not about "us"
     assert with_home("how did we do last time?", None).carried == ()
+
+
+def test_the_council_means_the_readers_own_council():
+    # "Is the council good at listening to children?" on the bundled corpus (one council, the page's My council) quoted
+    # its grades: the council was read as the topic's words, not as the council asked about
+    assert with_home("Is the council good at listening to children?", "Rutland").question == \
+        "Is Rutland good at listening to children?"
+    assert with_home("What did Ofsted say about the council’s care leavers?", "Rutland").question == \
+        "What did Ofsted say about Rutland's care leavers?"
+    assert with_home("How is this local authority doing on adoption?", "Rutland").carried == ("Rutland",)
+    # a compound naming something else, or councils in general, is not the reader's council
+    for question in ("What did the council paper say about care leavers?", "are care leavers exempt from the council tax",
+                     "how well does the local authority designated officer work", "Which councils were praised?"):
+        assert with_home(question, "Rutland").carried == (), question

@@ -46,15 +46,15 @@ def question_box() -> str:
 
 
 def home_council(engine: Searcher) -> str | None:
-    """The reader's own council, for questions that say "we", "our" or "us" (chosen in the sidebar, kept in the
-    address bar as ``home``): at first the only council when the reports are one council's (a laptop's index, where
+    """The reader's own council, for questions that say "we", "our", "us" or "the council" (chosen in the sidebar,
+    kept in the address bar as ``home``): at first the only council when the reports are one council's (a laptop's index, where
     "how did we do last time?" is about it)."""
     names = councils(engine.index)
     kept = st.query_params.get("home", "")
     first = ([""] + names).index(kept) if kept in names else 1 if len(names) == 1 else 0
     home = st.sidebar.selectbox("My council", ["", *names], index=first,
                                 format_func=lambda name: name or "none", key="home_council",
-                                help='Questions that say "we", "our" or "us" are about this council.')
+                                help='Questions that say "we", "our", "us" or "the council" are about this council.')
     keep_in_url({"home": home})
     return home or None
 
