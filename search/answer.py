@@ -14,6 +14,7 @@ from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import stated_area
+from ingest.metadata import Description
 from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
@@ -764,6 +765,13 @@ _ADDRESS = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$")
 # closeness ("This letter summarises the findings of the focused visit to X on 30 to 31 July 2025." shares most words
 # with "Which inspectors carried out the July 2025 focused visit to X?").
 ASKED_FACT = 3
+
+
+def states_record(description: Description, text: str, asked: Sequence[str]) -> bool:
+    """True when ``text`` states what the question asks of the report's record (``asked``: "lead", "end"), as the
+    record holds it ("Lead inspector: Karen Wareing HMI" for a report led by Karen Wareing)."""
+    return any(kind in asked and fact.search(text)
+               for kind, fact in _stated_facts(description.lead_inspector, description.inspection_end))
 
 
 def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Pattern[str]]]:

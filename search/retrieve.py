@@ -42,6 +42,7 @@ from search.answer import (
     says_grade,
     score_sentences,
     states_quantity,
+    states_record,
     topical_words,
 )
 from search.decide import Evidence, Verdict, decide
@@ -449,7 +450,7 @@ class Searcher:
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
-            return self._in_parts(PARTS[ask], ranked, selection, vector, allowed)
+            return self._stating_record(query, self._in_parts(PARTS[ask], ranked, selection, vector, allowed))
         if query.wants("grade") and changing(query):
             if not table:
                 return []
@@ -464,6 +465,16 @@ class Searcher:
             return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
+
+    def _stating_record(self, query: Query, ids: list[int]) -> list[int]:
+        """``ids`` with the passages stating what the question asks of its report's record first ("who led it?": the
+        line naming the lead inspector the record holds, though "The inspection team consisted of seven inspectors"
+        reads closer to the question)."""
+        if not query.record or not ids:
+            return ids
+        stored = {item.id: item for item in self.index.chunks(ids)}
+        return sorted(ids, key=lambda i: not states_record(stored[i].document.description, stored[i].chunk.text,
+                                                           query.record))
 
     def _recalling(self, query: Query, selection: Selection, vector: np.ndarray,
                    allowed: frozenset[int] | None) -> list[int]:

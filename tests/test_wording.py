@@ -115,6 +115,16 @@ def test_who_led_an_inspection_is_answered_from_the_line_stating_it(shared_searc
     assert any(lead in quote.text for quote in result.answer.quotes)
 
 
+@pytest.mark.parametrize("question", ["who led the Nottinghamshire inspection in 2015",
+                                      "who led the Rutland inspection in 2016"])
+def test_who_led_is_answered_by_the_line_naming_the_recorded_lead_inspector(shared_searcher, question):
+    # a SIF report's lines about the inspection are many: "The inspection of the local authority was carried out under
+    # section 136 ..." read closer to "who led" than "Lead inspector: ...", which was not among those read
+    result = shared_searcher.ask(question)
+    lead = result.hits[0].document.description.lead_inspector
+    assert lead and lead in result.answer.quotes[0].text
+
+
 def test_what_ofsted_found_at_the_latest_inspection_is_its_headline_findings(shared_searcher):
     result = shared_searcher.ask("What did Ofsted find at Rutland's most recent inspection?")
     assert not result.answer.no_answer and set(quoted_files(result)) == {"rutland-2024-07-12-ofsted-inspection.pdf"}
