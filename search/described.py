@@ -84,7 +84,8 @@ class Described:
     def term(self, topic: str, vector: np.ndarray, phrasing: Container[str] = ()) -> str | None:
         """The term whose descriptions ``vector`` (the topic's) is clearly nearest (NEAREST, by MARGIN over any other
         term's), unless ``topic`` is of fewer than MIN_WORDS words, not counting ``phrasing`` (the words asking whether
-        something changed: "care leavers vs", comparing two years, describes no term), or already uses each of the
+        something changed or comparing councils: "care leavers vs", comparing two years, and "compare ... on private
+        fostering" describe no term), or already uses each of the
         term's."""
         if len([word for word in terms(topic) if word.lower() not in phrasing]) < MIN_WORDS:
             return None

@@ -146,7 +146,7 @@ class Intents:
         """``query`` with what it asks for. ``vector`` is the embedding of ``framed(query.text)``, when the caller
         has it already."""
         scores = self.scores(query.text, vector)
-        cues = self._fit().cues("change") & set(_WORD.findall(query.text.lower()))
+        cues = (self._fit().cues("change") | self._fit().cues("across")) & set(_WORD.findall(query.text.lower()))
         return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone_from(scores), frozenset(cues))
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:

@@ -174,8 +174,8 @@ class Query:
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
-    change_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted"), as
-    # the example questions weigh them (search/intent.py), not words of its topic
+    asking_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted") or
+    # compare councils ("compare"), as the example questions weigh them (search/intent.py), not words of its topic
     timing: bool = False  # asks how soon something happens
 
     def wants(self, ask: str) -> bool:
@@ -267,10 +267,10 @@ def focus(question: str) -> str:
 
 
 def with_asks(query: Query, asks: frozenset[str], scores: dict[str, float], tone: int = 0,
-              change_cues: frozenset[str] = frozenset()) -> Query:
+              asking_cues: frozenset[str] = frozenset()) -> Query:
     """The query with what it asks for, whether it asks for criticism (-1) or praise (+1) and which of its words ask
     about change, as read from examples."""
-    return replace(query, asks=asks, scores=tuple(sorted(scores.items())), tone=tone, change_cues=change_cues)
+    return replace(query, asks=asks, scores=tuple(sorted(scores.items())), tone=tone, asking_cues=asking_cues)
 
 
 def _councils(text: str, known_word: Callable[[str], bool] | None) -> tuple[tuple[Council, ...], list[str]]:
@@ -489,6 +489,12 @@ _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 _FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 
 
+# The words joining the councils (or years) a question compares, once their names are out: "compare [Rutland] and
+# [Derbyshire] on", "[Rutland] vs [Derbyshire]", "how do [Rutland] and [Derbyshire] compare on" (English syntax).
+_COMPARED = re.compile(r"(?:\b(?:compare|comparing|comparison\s+of|contrast)\s+)?\0(?:\s*(?:,|\band\b|\bor\b|&|\bvs\b\.?|"
+                       r"\bversus\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bwith\b)\s*\0)+(?:\s+compared?\b)?", re.I)
+
+
 def _topic(text: str, spans: list[str]) -> str:
     """The text without the councils' names (with "County Council" and "'s"), the date phrases and the phrases saying
     which inspection is meant ("the most recent", "last visited"), and then without an opening before "about" that
@@ -497,8 +503,9 @@ def _topic(text: str, spans: list[str]) -> str:
     says which report ("What did the inspectors find when they came [in December 2022]?") is left out, and each other
     sentence's opening is read on its own."""
     for span in sorted(set(spans), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", " ",
+        text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", "\0",
                       text, flags=re.I)
+    text = _COMPARED.sub(" ", text).replace("\0", " ")
     text = _ASKED_COUNCILS.sub(" ", text)
     text = " ".join(text.split()).strip(" ,.?") or text
     sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]

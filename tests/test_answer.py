@@ -612,15 +612,15 @@ def test_a_change_sharing_only_the_words_that_ask_about_change_is_not_a_change_o
     passage, sentences = _kent_2024(general, specific, AREA, (0.62, 0.66), (0.5, 0.6))
     text = "In 2019 Kent was criticised over homeless 16 and 17 year olds. Has that been fixed since?"
     asks, scores = frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9}
-    read = with_asks(parse(text), asks, scores, change_cues=frozenset({"since", "fixed"}))
+    read = with_asks(parse(text), asks, scores, asking_cues=frozenset({"since", "fixed"}))
     assert quote(read, sentences, [passage], ())[0].text == specific
     assert quote(with_asks(parse(text), asks, scores), sentences, [passage], ())[0].text == general  # without the cues
 
 
 def test_the_words_the_examples_ask_about_change_with_are_cues_not_topic(corpus_searcher):
     query, _ = corpus_searcher.read("In 2019 Kent was criticised over homeless 16 and 17 year olds. Has that been fixed since?")
-    assert {"since", "fixed"} <= query.change_cues
-    assert not query.change_cues & {"homeless", "kent", "criticised", "year", "olds"}
+    assert {"since", "fixed"} <= query.asking_cues
+    assert not query.asking_cues & {"homeless", "kent", "criticised", "year", "olds"}
 
 
 def test_a_question_naming_no_year_also_quotes_the_newest_report_read_marking_the_older_quote():

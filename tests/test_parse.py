@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from search.lexical import terms
 from search.parse import INSPECTIONS, VISITS, focus, names_latest_and_previous, numerals, parse
 
 
@@ -132,6 +133,18 @@ def test_questions_asking_for_a_number_are_recognised(question, quantity):
 
 def test_the_topic_leaves_out_councils_and_dates():
     assert parse("What did Ofsted say about Leicestershire County Council's care leavers in 2024?").topic == "care leavers"
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("compare Rutland and Derbyshire on private fostering", "private fostering"),
+    ("How do Rutland and Derbyshire compare on private fostering?", "private fostering"),
+    ("Rutland vs Derbyshire private fostering", "private fostering"),
+    ("private fostering in Rutland, Derbyshire and Kent", "private fostering in"),
+])
+def test_the_words_joining_the_councils_compared_are_not_topic(question, subject):
+    # "compare and on private fostering" was embedded as the topic: "compare and" pulled every council's passages
+    # about comparing, not about private fostering
+    assert terms(parse(question).topic) == terms(subject)
 
 
 @pytest.mark.parametrize(("question", "subject"), [
