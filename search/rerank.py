@@ -116,11 +116,15 @@ def prose(text: str) -> float:
     return sum(map(str.islower, words)) / len(words) if words else 1.0
 
 
-def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5) -> Ranked:
-    """For questions across councils: the best passage of each document first (up to ``k``), then the rest."""
-    taken: dict[int, int] = {}
+def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1, k: int = 5,
+           closeness: Callable[[int], float] | None = None) -> Ranked:
+    """For questions across councils: the best passage of each document first (up to ``k``), then the rest; given
+    ``closeness`` (a question naming the councils it compares), before those each council's passage closest by it of
+    those read, so a council with fewer reports on the point is not crowded out by another's many, nor represented by
+    a passage that ranks high for naming it ("compare Rutland and Derbyshire on private fostering")."""
     first: Ranked = []
     rest: Ranked = []
+    taken: dict[int, int] = {}
     for chunk_id, score in ranked:
         item = chunks.get(chunk_id)
         document = item.document.id if item else -1
@@ -129,4 +133,16 @@ def spread(ranked: Ranked, chunks: dict[int, StoredChunk], per_document: int = 1
             taken[document] = taken.get(document, 0) + 1
         else:
             rest.append((chunk_id, score))
-    return first + rest
+    if closeness is None:
+        return first + rest
+    heads: dict[str | None, tuple[tuple[int, float], float]] = {}
+    for chunk_id, score in ranked:
+        item = chunks.get(chunk_id)
+        if item is None:
+            continue
+        close = closeness(chunk_id)
+        council = item.document.description.authority
+        if council not in heads or close > heads[council][1]:
+            heads[council] = ((chunk_id, score), close)
+    leading = [head for head, _ in heads.values()]
+    return leading + [item for item in first + rest if item not in leading]

@@ -30,6 +30,7 @@ from search.answer import (
     PASSAGES_READ,
     Answer,
     Passage,
+    Quote,
     about_practice,
     best_in_passage,
     grades_first,
@@ -213,7 +214,7 @@ class Searcher:
         vectors = embedded[[unique.index(item) for item in texts]]
         query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
-            query = replace(query, described=self.described.term(query.topic, vectors[1], query.change_cues))
+            query = replace(query, described=self.described.term(query.topic, vectors[1], query.asking_cues))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
         # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
         # read as one as likely as a likeliest reading must be and naming one at all
@@ -298,7 +299,7 @@ class Searcher:
         plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
         if mode == "hybrid":
-            ranked = self._fit(ranked, query, selection, vector, allowed, table.rows, k)
+            ranked = self._fit(ranked, query, selection, vectors[:2], allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
         passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id),
                             self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
@@ -325,7 +326,8 @@ class Searcher:
         # the term searched for too is said, as a misspelling read otherwise is: the reader sees why a quote uses it
         described = (f"Also searched for “{query.described}”, the reports' term for what the question describes.",) \
             if query.described else ()
-        notes = (*read_as, *described, *selection.notes, *table.notes, *verdict.reasons)
+        unquoted = _unquoted(selection.councils, quotes, hits) if verdict.answered else ()
+        notes = (*read_as, *described, *selection.notes, *table.notes, *verdict.reasons, *unquoted)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
@@ -392,11 +394,12 @@ class Searcher:
             return True
         return bool(difflib.get_close_matches(word, stems, n=1, cutoff=TYPO_ALIKE))
 
-    def _fit(self, ranked: list[tuple[int, float]], query: Query, selection: Selection, vector: np.ndarray,
+    def _fit(self, ranked: list[tuple[int, float]], query: Query, selection: Selection, vectors: np.ndarray,
              allowed: frozenset[int] | None, table: Sequence[GradeRow], k: int) -> list[tuple[int, float]]:
         """The fused ranking fitted to what the question asks: the reports it prefers nudged up, the part of a report
         it asks for first (search/rerank.py), one passage per report across councils, a later report's passage among
         those read when the question might ask about change."""
+        vector, topic = vectors  # the question's and its topic's
         chunks = {item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])}
         # a passage of nothing but what every report of its kind says ("Ofsted will take the findings from this
         # focused visit into account ...") answers nothing: out of what is read (the lines about the inspection stay:
@@ -416,7 +419,11 @@ class Searcher:
         if query.wants("across"):
             chunks.update({item.id: item for item in self.index.chunks(i for i, _ in ranked[:RERANK_DEPTH])
                            if item.id not in chunks})
-            ranked = spread(ranked, chunks, per_document=1, k=k)
+            # each council compared by its passage closest to the topic, of its findings (not "Inspectors looked at
+            # the 'front door'", a line about the inspection that names the topic and says nothing of it)
+            ranked = spread(ranked, chunks, per_document=1, k=k, closeness=(
+                lambda i: float(self.index.vector(i) @ topic) - (chunks[i].chunk.part == ABOUT))
+                if len(selection.councils) > 1 and not query.wants("facts") else None)
         if maybe_changing(query):
             ranked = _with_later(ranked, fused, chunks, query.dates.start())
         elif reads_newest(query) and len(selection.councils) == 1:
@@ -681,6 +688,17 @@ def open_searcher(
     return Searcher(index, embedder, no_answer_below=settings.no_answer_below, intents=intents,
                     boilerplate=boilerplate, vocabulary=vocabulary, described=Described(embedder, cache=settings.cache),
                     tone=Tone(embedder, cache=settings.cache))
+
+
+def _unquoted(councils: Sequence[str], quotes: Sequence[Quote], hits: Sequence[Hit]) -> tuple[str, ...]:
+    """For a question naming several councils, a line for each the answer quotes nothing of ("compare Medway and
+    Swindon on care leavers", where Swindon's one report never mentions them): said, not left out silently."""
+    if len(councils) < 2:
+        return ()
+    by_rank = {hit.rank: hit.document.description.authority for hit in hits}
+    quoted = {by_rank.get(rank) for item in quotes for rank in item.passages}
+    return tuple(f"Nothing from {name}'s reports is quoted: none of the passages found is close enough to the question."
+                 for name in councils if name not in quoted)
 
 
 def _with_newest(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from ingest.boilerplate import RULES, Boilerplate, common, counted, record, wording
-from search.answer import Passage, Sentence, _readable_quotes, readable
+from search.answer import Passage, Quote, Sentence, _readable_quotes, readable
 from search.render import as_json, as_text
+from search.retrieve import _unquoted
 
 
 def quoted_files(result) -> list[str]:
@@ -123,6 +126,37 @@ def test_who_led_is_answered_by_the_line_naming_the_recorded_lead_inspector(shar
     result = shared_searcher.ask(question)
     lead = result.hits[0].document.description.lead_inspector
     assert lead and lead in result.answer.quotes[0].text
+
+
+@pytest.mark.parametrize(("question", "council", "word"), [
+    # Rutland's many passages naming it ("stable placements ... outside of Rutland") ranked above its two on private
+    # fostering, and Derbyshire's eight reports filled the answer: Rutland was left out without a word
+    ("compare Rutland and Derbyshire on private fostering", "Rutland", "private fostering"),
+    # Nottinghamshire's best passage was "Inspectors looked at the ... 'front door'", a line about the visit, not quoted
+    ("compare leicester and nottinghamshire on the front door", "Nottinghamshire", "front door"),
+])
+def test_each_council_compared_is_quoted_on_the_point(shared_searcher, question, council, word):
+    result = shared_searcher.ask(question)
+    quoted = [quote.text for quote in result.answer.quotes
+              if result.hits[quote.passages[0] - 1].document.description.authority == council]
+    assert quoted and word in quoted[0].lower()
+
+
+def test_a_council_compared_and_not_quoted_is_said(shared_searcher):
+    result = shared_searcher.ask("How do Leicester and Nottinghamshire compare on disabled children?")
+    quoted = {result.hits[quote.passages[0] - 1].document.description.authority for quote in result.answer.quotes}
+    said = {name for name in ("Leicester", "Nottinghamshire") if any(note.startswith(f"Nothing from {name}'s")
+                                                                     for note in result.notes)}
+    assert quoted | said == {"Leicester", "Nottinghamshire"}  # every council named is quoted or said not to be
+
+
+def test_the_councils_an_answer_quotes_nothing_of_are_named():
+    hits = [SimpleNamespace(rank=rank, document=SimpleNamespace(description=SimpleNamespace(authority=name)))
+            for rank, name in ((1, "Medway"), (2, "Medway"), (3, "Swindon"))]
+    quotes = [Quote("Care leavers benefit from navigators.", (1,), 1.0)]
+    assert _unquoted(("Medway", "Swindon"), quotes, hits) == (
+        "Nothing from Swindon's reports is quoted: none of the passages found is close enough to the question.",)
+    assert _unquoted(("Medway",), quotes, hits) == ()  # one council: the answer is about it
 
 
 def test_what_ofsted_found_at_the_latest_inspection_is_its_headline_findings(shared_searcher):
