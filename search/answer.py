@@ -501,7 +501,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
         # the words that ask about change, "since" or "improved"); a change asked about no particular topic ("has it
         # got any better?") any change the later reports state
-        topic = [word for word in terms(query.searched()) if word not in query.change_cues] if query.wants("topic") else []
+        topic = [word for word in terms(query.searched()) if word not in query.asking_cues] if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))
@@ -987,6 +987,24 @@ def _by_rank(passages: Sequence[Passage]) -> dict[int, Passage]:
 def relevance(sentences: Sequence[Sentence]) -> float:
     """How relevant the best sentence is to the question (0 when there is none)."""
     return round(max((sentence.relevance for sentence in sentences), default=0.0), 4)
+
+
+def counted_by_names(question: str, text: str) -> bool:
+    """True when ``text`` answers "how many <things>" by naming them: it uses the word counted and lists two names or
+    more after it ("How many inspectors came to Leicester in 2023?": "His Majesty's Inspectors for this visit were
+    Rachel Griffiths and Victoria Horsefield."); "how many looked-after children" is not answered by that line."""
+    counted = _COUNTED.search(question)
+    if not counted:
+        return False
+    stem = counted.group(1).lower()[:5]
+    used = next((match for match in re.finditer(r"[A-Za-z]+", text) if match.group(0).lower().startswith(stem)), None)
+    return used is not None and len(_NAME.findall(text[used.end():])) >= 2
+
+
+# "how many <things>": the thing counted; a person's name as a report writes it (two capitalised words, not a
+# title's possessive: "His Majesty's Inspector").
+_COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 
 def states_quantity(text: str) -> bool:

@@ -24,10 +24,10 @@ class Evidence:
     # findings, the inspection's facts) is in the chosen reports
     unknown: tuple[str, ...] = ()  # names or topic words no indexed report uses
     mentioned: frozenset[str] = frozenset()  # out-of-scope phrases an indexed report does use
-    number_stated: bool = True  # for a question asking for a number: a quoted sentence states one
+    number_stated: bool = True  # for a question asking for a number: a quoted sentence states one, or names the things
+    # counted ("The inspectors were Caroline Walsh, HMI, and Ian Young, HMI.")
     none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
     ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
-    quoted: bool = True  # the answer quotes anything
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:
         reasons.append(f"No indexed report mentions {', '.join(evidence.unknown)}.")
-    if query.quantity and not evidence.number_stated and not _counted_from_names(query, evidence):
+    if query.quantity and not evidence.number_stated:
         reasons.append("The question asks for a number, and no passage found states one.")
     if evidence.none_match:
         reasons.append(evidence.none_match)
@@ -81,10 +81,3 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
                        "monitoring visits give none).")
     return list(dict.fromkeys(reasons))
 
-
-def _counted_from_names(query: Query, evidence: Evidence) -> bool:
-    """True when a number asked is the count of the inspectors the question also asks the names of ("how many
-    inspectors ... and who were they"): the quoted line naming them answers both (they are counted), though it states
-    no number. Only with "who": any number asked of an inspection counted so would answer "how many looked-after
-    children did it have when it was inspected?" with the inspectors' line."""
-    return query.wants("facts") and "lead" in query.record and evidence.quoted

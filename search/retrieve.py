@@ -33,6 +33,7 @@ from search.answer import (
     Quote,
     about_practice,
     best_in_passage,
+    counted_by_names,
     grades_first,
     names_a_topic,
     primary,
@@ -352,8 +353,9 @@ class Searcher:
         asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
         ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
             and selection.documents != () else ()
-        return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned,
-                        any(states_quantity(item.text) for item in quotes), table.none_match, ungraded, bool(quotes))
+        counted = any(states_quantity(item.text) or counted_by_names(query.text, item.text) for item in quotes)
+        return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
+                        table.none_match, ungraded)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:

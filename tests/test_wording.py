@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from ingest.boilerplate import RULES, Boilerplate, common, counted, record, wording
-from search.answer import Passage, Quote, Sentence, _readable_quotes, readable
+from search.answer import Passage, Quote, Sentence, _readable_quotes, counted_by_names, readable
 from search.render import as_json, as_text
 from search.retrieve import _unquoted
 
@@ -67,6 +67,25 @@ def test_how_many_inspectors_and_who_is_answered_by_their_names(shared_searcher)
     result = shared_searcher.ask("how many inspectors did ofsted send to leicester in december 2022 and who were they")
     assert result.answer.quotes[0].text.startswith("His Majesty’s Inspectors for this visit were")
     assert not any("Charles Street" in quote.text for quote in result.answer.quotes)
+
+
+def test_how_many_inspectors_is_answered_by_the_line_naming_them(shared_searcher):
+    # the letter names its two inspectors and states no count: "not found" was said unless "who" was asked as well
+    result = shared_searcher.ask("How many inspectors came to Leicester in 2023?")
+    assert not result.answer.no_answer
+    assert result.answer.quotes[0].text.startswith("His Majesty’s Inspectors for this visit were")
+
+
+@pytest.mark.parametrize(("question", "text", "counted"), [
+    ("How many inspectors came?", "His Majesty’s Inspectors for this visit were Rachel Griffiths and Victoria Horsefield.",
+     True),
+    ("How many inspectors came?", "Inspectors: Mary O’Brien and John Smith-Jones", True),
+    ("How many inspectors came?", "Lead inspector: Rachel Griffiths, His Majesty’s Inspector", False),  # one name
+    ("How many looked-after children did it have?", "The inspectors were Caroline Walsh, HMI, and Ian Young, HMI.",
+     False),  # not the things counted
+])
+def test_a_count_is_answered_by_naming_the_things_counted(question, text, counted):
+    assert counted_by_names(question, text) is counted
 
 
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
