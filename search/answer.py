@@ -104,8 +104,8 @@ PREFERRED = 0.05
 # 0.05 (the same as PREFERRED, before) -> 0.1 kept questions.json and dev.json and gave rewordings' first sentence one
 # question (.698 -> .707); 0.15 lost one each on questions.json and dev.json.
 TONED = 0.1
-# For a question asking only for the findings, with criticism or praise, the headline's sentences reading that way
-# score this much higher still (and those reading the other way as much lower).
+# For a question asking only for the findings or their reasons, with criticism or praise, the headline's sentences
+# reading that way score this much higher still (and those reading the other way as much lower).
 TONED_FINDINGS = 0.3
 # For a question about change, a sentence of a later report saying that something changed (search/data/phrasing.txt)
 # and sharing a word with the topic asked (if any) scores this much higher, and as much again when it names the year
@@ -529,7 +529,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _facts(sentences, passages, query.quantity, query.record, terms(query.searched()))
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
-        if ask == "summary" and not query.wants("topic"):  # the findings asked with a tone and nothing else: the tone
+        if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
             # decides among them (closeness to "What did Ofsted praise in Leicester?" raises any line naming Leicester)
             shaped = [replace(sentence, score=sentence.score + TONED_FINDINGS * sentence.lean) for sentence in shaped]
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and

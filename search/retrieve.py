@@ -766,6 +766,8 @@ def _not_in_latest(selection: Selection, index: Reader) -> str:
 
 def tone_wanted(query: Query) -> int:
     """The tone a question asks for (-1 criticism, +1 praise, 0 neither) where it ranks what is read and quoted: for a
-    topic, across councils, and for the headline findings ("What did Ofsted praise in Leicester in 2024?"); not where
-    the answer is the grade, the reasons, a change or the inspection's facts."""
-    return query.tone if query.wants("across") or query.wants("topic") or query.wants("summary") else 0
+    topic, across councils, and for the headline findings or their reasons ("What did Ofsted praise in Leicester in
+    2024?", "What are the weaknesses in Nottinghamshire's services?", read as asking for reasons); not where the answer
+    is the grade, a change or the inspection's facts."""
+    return query.tone if query.wants("across") or query.wants("topic") or query.wants("summary") \
+        or query.wants("reasons") else 0

@@ -88,6 +88,16 @@ def test_a_count_is_answered_by_naming_the_things_counted(question, text, counte
     assert counted_by_names(question, text) is counted
 
 
+def test_the_weaknesses_asked_as_reasons_are_the_critical_findings(shared_searcher):
+    # read as asking for reasons, whose shape ignored the tone asked: "However, most children’s needs are identified
+    # early ..." (a reason, "has resulted in") came first
+    result = shared_searcher.ask("What are the weaknesses in Nottinghamshire's services?")
+    assert result.query.wants("reasons") and result.query.tone < 0
+    assert result.answer.quotes[0].text.startswith(("A lack of effective management oversight",
+                                                    "While many children progress appropriately",
+                                                    "Some children who are referred to the front door"))
+
+
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
     result = shared_searcher.ask("how did rutland do last time")
     assert {row.document for row in result.grades} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
