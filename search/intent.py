@@ -117,6 +117,10 @@ def settled(query: Query) -> Query:
         surely = query.score("summary")
         query = replace(query, asks=query.asks | {"improve"},
                         scores=tuple((ask, max(score, surely) if ask == "improve" else score) for ask, score in query.scores))
+    # the improvement list read where praise is asked ("What does Leicester do well?", read as "do better"): that list
+    # is criticism by construction, so the findings (or the topic) the praise is asked of
+    if query.wants("improve") and query.tone > 0:
+        query = replace(query, asks=(query.asks - {"improve"}) | ({"topic"} if query.wants("topic") else {"summary"}))
     return query
 
 

@@ -216,6 +216,15 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(criticised).asks == {"summary", "improve"} and settled(criticised).score("improve") == 0.8
     praised = with_asks(parse("What did Ofsted praise in Rutland in 2024?"), frozenset({"summary"}), {"summary": 0.8}, tone=1)
     assert settled(praised).asks == {"summary"}
+    # praise asked, read as the improvement list ("do well" as "do better": 93 of 160 templated national-sample
+    # questions quoted that list first): the findings, or the topic, the praise is asked of
+    well = with_asks(parse("What does Leicester do well?"), frozenset({"improve"}), {"improve": 0.97}, tone=1)
+    assert settled(well).asks == {"summary"}
+    topic = with_asks(parse("What does Leicester do well for care leavers?"), frozenset({"improve", "topic"}),
+                      {"improve": 0.6, "topic": 0.5}, tone=1)
+    assert settled(topic).asks == {"topic"}
+    improve = with_asks(parse("What does Leicester need to improve?"), frozenset({"improve"}), {"improve": 0.97})
+    assert settled(improve).asks == {"improve"}
 
 
 def test_a_council_named_with_nothing_asked_not_even_a_topic_asks_for_its_headline_findings():
