@@ -49,6 +49,10 @@ CHANGE_MARGIN = 2 * MARGIN
 # of 0.08 (on the development files: rewordings answer 0.836 -> 0.853, the rest unchanged; three times gained nothing
 # more), kept when the margin rose to 0.1 (0.2 made answers across councils longer and gained nothing).
 ACROSS_MARGIN = 0.16
+# A question naming the councils it compares quotes each one's best sentence within this much of the best quote
+# (set, not fitted: twice ACROSS_MARGIN; a council whose reports say nothing on the point is said to be, not quoted
+# off the point).
+COMPARED_MARGIN = 2 * ACROSS_MARGIN
 # Below this best-sentence relevance the reports are taken not to answer the question (search/decide.py; the
 # evidence rules and a report's parts decide first). Fitted for all-MiniLM-L6-v2 on tests/questions.json (0.5335: every
 # unanswerable question there that the threshold decides is flagged, no answerable one), with `python -m
@@ -813,6 +817,8 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         margin = None if margin is None else max(margin, ACROSS_MARGIN)
     quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin,
                               grades_last=primary(query) == "topic")
+    if query.wants("across") and len(query.councils) > 1 and quotes:  # the councils compared, each on the point
+        quotes = _each_council(ranked, quotes, passages, boilerplate, rows, templates)
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
         prose = ranked if any_fragment else [item for item in ranked if " | " not in item.text and item.text not in boilerplate]
         quotes = _readable_quotes(prose, passages, (), rows=True, templates=True, limit=MAX_SENTENCES, margin=MARGIN,
@@ -945,6 +951,30 @@ def _heading(line: str) -> bool:
         return True
     # mostly capitalised, with no number (a line of names with a telephone number is a contact, not a title)
     return not any(map(str.isdigit, line)) and sum(word[0].isupper() for word in words) / len(words) >= CAPITALISED
+
+
+def _each_council(ranked: Sequence[Sentence], quotes: list[Quote], passages: Sequence[Passage],
+                  boilerplate: Container[str], rows: bool, templates: bool) -> list[Quote]:
+    """For a question naming the councils it compares: the best readable sentence of each council the quotes leave out
+    joins them, in place of the lowest-scoring of another council's when the answer is full, if it scores within
+    COMPARED_MARGIN of the best quote ("compare Leicester and Nottinghamshire on disabled children": Nottinghamshire's
+    "Support for disabled children and their families is not consistent." was left below Leicester's three reports)."""
+    by_rank = _by_rank(passages)
+    council = lambda rank: by_rank[rank].document.description.authority  # noqa: E731
+    top = max(quote.score for quote in quotes)
+    quoted = {council(quote.passages[0]) for quote in quotes}
+    added = []
+    for name in dict.fromkeys(council(sentence.rank) for sentence in ranked):
+        if name in quoted:
+            continue
+        own = [sentence for sentence in ranked if council(sentence.rank) == name]
+        best = _readable_quotes(own, passages, boilerplate, rows, templates, 1, margin=0.0)
+        if best and best[0].score >= top - COMPARED_MARGIN:
+            added.append(best[0])
+    if not added:
+        return quotes
+    kept = sorted(quotes, key=lambda quote: -quote.score)[:max(MAX_SENTENCES - len(added), len(quoted))]
+    return sorted([*kept, *added], key=lambda quote: -quote.score)
 
 
 def _one_per_document(ranked: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
