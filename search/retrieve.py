@@ -202,7 +202,8 @@ class Searcher:
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
-        question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
+        question's, its topic's (without councils, dates or an opening such as "What did Ofsted say about") and its
+        framed form's (councils and years as placeholders, as the examples are read)."""
         text = numerals(" ".join(question.split()))
         query = parse(text, self.index.mentions)
         text, corrections = corrected(text, self.vocabulary, self._as_written(query))
@@ -225,7 +226,7 @@ class Searcher:
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
-        return query, vectors[:2]
+        return query, vectors
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
         """Which words of a question are kept as written, not read as a report word they resemble: those naming
@@ -290,7 +291,9 @@ class Searcher:
 
     def _answer(self, question: str, query: Query, vectors: np.ndarray, selection: Selection, k: int,
                 mode: str) -> Result:
-        """Passages, quoted answer and decision for ``query`` within ``selection``."""
+        """Passages, quoted answer and decision for ``query`` within ``selection``; ``vectors``: the question's, its
+        topic's and (if given) its framed form's, with councils and years as placeholders."""
+        framed_vector, vectors = vectors[2:], vectors[:2]
         vector = vectors[0]
         allowed = None if selection.documents is None else self.index.chunk_ids(selection.documents)
         # a date no report is from is one a report's text may name ("As recently as 17 December 2014, ..."): its words
@@ -300,7 +303,7 @@ class Searcher:
         plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
         if mode == "hybrid":
-            ranked = self._fit(ranked, query, selection, vectors[:2], allowed, table.rows, k)
+            ranked = self._fit(ranked, query, selection, vectors, allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
         passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id),
                             self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
@@ -313,7 +316,7 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity, topical_words(query),
-                                    meanings, _scored_by(query, vectors))
+                                    meanings, _scored_by(query, vectors, framed_vector))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
@@ -596,11 +599,17 @@ class Searcher:
         return hits
 
 
-def _scored_by(query: Query, vectors: np.ndarray) -> np.ndarray | None:
+def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray) -> np.ndarray | None:
     """The rows a sentence's score is close to: for a question across councils its topic's alone ("Which councils
     were criticised for ..." raised sentences naming a council over those on the point: six first sentences gained
-    on the development files, none lost), else the question's and its topic's (None)."""
-    return vectors[1:] if query.wants("across") and query.searched().strip() and len(vectors) > 1 else None
+    on the development files, none lost); for a change asked with no topic its ``framed`` form's, with its council
+    and year as placeholders ("Did things get worse in Leicester after 2021?" raised "Leicester has a young and
+    diverse population."); else the question's and its topic's (None)."""
+    if query.wants("across") and query.searched().strip() and len(vectors) > 1:
+        return vectors[1:]
+    if primary(query) == "change" and not names_a_topic(query) and len(framed):
+        return framed
+    return None
 
 
 def asked_parts(query: Query) -> tuple[str, ...]:

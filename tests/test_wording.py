@@ -9,6 +9,7 @@ import pytest
 from ingest.boilerplate import RULES, Boilerplate, common, counted, record, wording
 from search.answer import Passage, Quote, Sentence, _readable_quotes, counted_by_names, readable
 from search.render import as_json, as_text
+from search.rerank import says_changed
 from search.retrieve import _unquoted
 
 
@@ -96,6 +97,16 @@ def test_the_weaknesses_asked_as_reasons_are_the_critical_findings(shared_search
     assert result.answer.quotes[0].text.startswith(("A lack of effective management oversight",
                                                     "While many children progress appropriately",
                                                     "Some children who are referred to the front door"))
+
+
+def test_a_change_asked_of_a_council_is_answered_by_what_changed_not_by_sentences_naming_it(shared_searcher):
+    # scored against the question's own vector, "Leicester has a young and diverse population." (naming the council)
+    # came first for a change asked with no topic; scored against the question with its council and year as
+    # placeholders, what changed comes first
+    result = shared_searcher.ask("Did things get worse in Leicester after 2021?")
+    texts = [quote.text for quote in result.answer.quotes]
+    assert "Leicester has a young and diverse population." not in texts
+    assert says_changed(texts[0]) and says_changed(" ".join(texts[:2]))
 
 
 def test_how_did_we_do_last_time_is_one_inspection_and_its_grade_in_words(shared_searcher):
