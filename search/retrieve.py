@@ -202,8 +202,13 @@ class Searcher:
 
     def read(self, question: str) -> tuple[Query, np.ndarray]:
         """The question parsed, with what it asks for read from examples, and its vectors for the search: the whole
-        question's, its topic's (without councils, dates or an opening such as "What did Ofsted say about") and its
-        framed form's (councils and years as placeholders, as the examples are read)."""
+        question's and its topic's (without councils, dates or an opening such as "What did Ofsted say about")."""
+        query, vectors = self._read(question)
+        return query, vectors[:2]
+
+    def _read(self, question: str) -> tuple[Query, np.ndarray]:
+        """``read``, with a third vector: the question's framed form's (councils and years as placeholders, as the
+        examples are read)."""
         text = numerals(" ".join(question.split()))
         query = parse(text, self.index.mentions)
         text, corrections = corrected(text, self.vocabulary, self._as_written(query))
@@ -269,7 +274,7 @@ class Searcher:
     def _ask(self, question: str, k: int, filters: bool, mode: str, where: Where | None,
              within: Sequence[int] | None) -> Result:
         question = " ".join(printable(question).split())
-        query, vectors = self.read(question) if question else (parse(""), np.zeros((2, self.embedder.dimension)))
+        query, vectors = self._read(question) if question else (parse(""), np.zeros((2, self.embedder.dimension)))
         if within is not None:
             query = replace(query, asks=frozenset({"topic"}), scores=())
         selection = select(query, self.index.documents(), where, from_question=filters and within is None)
@@ -599,7 +604,7 @@ class Searcher:
         return hits
 
 
-def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray) -> np.ndarray | None:
+def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray | None = None) -> np.ndarray | None:
     """The rows a sentence's score is close to: for a question across councils its topic's alone ("Which councils
     were criticised for ..." raised sentences naming a council over those on the point: six first sentences gained
     on the development files, none lost); for a change asked with no topic its ``framed`` form's, with its council
@@ -607,7 +612,7 @@ def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray) -> np.ndar
     diverse population."); else the question's and its topic's (None)."""
     if query.wants("across") and query.searched().strip() and len(vectors) > 1:
         return vectors[1:]
-    if primary(query) == "change" and not names_a_topic(query) and len(framed):
+    if primary(query) == "change" and not names_a_topic(query) and framed is not None and len(framed):
         return framed
     return None
 
