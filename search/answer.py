@@ -347,6 +347,11 @@ def names_a_topic(query: Query) -> bool:
     return query.wants("topic") and bool(terms(query.topic))
 
 
+def compares_councils(query: Query) -> bool:
+    """True for a question across councils naming those it compares ("compare Rutland and Derbyshire on ...")."""
+    return query.wants("across") and len(query.councils) > 1
+
+
 def topical_words(query: Query) -> bool:
     """True when the words left in a question's topic count in a sentence's score: a question on a topic, or one
     whose words name what it asks (a grade's area, "lead inspector"); not one asking only whether things changed or
@@ -817,7 +822,7 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         margin = None if margin is None else max(margin, ACROSS_MARGIN)
     quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin,
                               grades_last=primary(query) == "topic")
-    if query.wants("across") and len(query.councils) > 1 and quotes:  # the councils compared, each on the point
+    if compares_councils(query) and quotes:  # the councils compared, each on the point
         quotes = _each_council(ranked, quotes, passages, boilerplate, rows, templates)
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
         prose = ranked if any_fragment else [item for item in ranked if " | " not in item.text and item.text not in boilerplate]

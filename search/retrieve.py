@@ -33,6 +33,7 @@ from search.answer import (
     Quote,
     about_practice,
     best_in_passage,
+    compares_councils,
     counted_by_names,
     grades_first,
     names_a_topic,
@@ -433,7 +434,7 @@ class Searcher:
             # the 'front door'", a line about the inspection that names the topic and says nothing of it)
             ranked = spread(ranked, chunks, per_document=1, k=k, closeness=(
                 lambda i: float(self.index.vector(i) @ topic) - (chunks[i].chunk.part == ABOUT))
-                if len(selection.councils) > 1 and not query.wants("facts") else None)
+                if compares_councils(query) and not query.wants("facts") else None)
         if maybe_changing(query):
             ranked = _with_later(ranked, fused, chunks, query.dates.start())
         elif reads_newest(query) and len(selection.councils) == 1:
@@ -467,7 +468,7 @@ class Searcher:
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
-            return self._stating_record(query, self._in_parts(PARTS[ask], ranked, selection, vector, allowed))
+            return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record)
         if query.wants("grade") and changing(query):
             if not table:
                 return []
@@ -482,16 +483,6 @@ class Searcher:
             return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
-
-    def _stating_record(self, query: Query, ids: list[int]) -> list[int]:
-        """``ids`` with the passages stating what the question asks of its report's record first ("who led it?": the
-        line naming the lead inspector the record holds, though "The inspection team consisted of seven inspectors"
-        reads closer to the question)."""
-        if not query.record or not ids:
-            return ids
-        stored = {item.id: item for item in self.index.chunks(ids)}
-        return sorted(ids, key=lambda i: not states_record(stored[i].document.description, stored[i].chunk.text,
-                                                           query.record))
 
     def _recalling(self, query: Query, selection: Selection, vector: np.ndarray,
                    allowed: frozenset[int] | None) -> list[int]:
@@ -537,9 +528,11 @@ class Searcher:
                                                                      -float(self.index.vector(item.id) @ vector)))[:1]]
 
     def _in_parts(self, parts: Sequence[str], ranked: Sequence[tuple[int, float]], selection: Selection,
-                  vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+                  vector: np.ndarray, allowed: frozenset[int] | None, record: Sequence[str] = ()) -> list[int]:
         """The passages of these parts of one report (the preferred one, else the best-ranked report that has
-        them), closest to the question first."""
+        them), closest to the question first; those stating what the question asks of the report's ``record`` before
+        all ("who led it?": the line naming the lead inspector the record holds, though "The inspection team consisted
+        of seven inspectors" reads closer to the question)."""
         owner = self.index.documents_of(i for part in parts for i in self.index.in_part(part, allowed))
         if not owner:
             return []
@@ -554,7 +547,9 @@ class Searcher:
                       key=lambda item: item.chunk.start)
         if SUMMARY in parts:  # the headline findings, not a later section's own summary (a SIF report's LSCB review)
             mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == mine[0].chunk.section]
-        return sorted((item.id for item in mine), key=lambda i: -float(self.index.vector(i) @ vector))
+        return [item.id for item in sorted(mine, key=lambda item: (
+            not (record and states_record(item.document.description, item.chunk.text, record)),
+            -float(self.index.vector(item.id) @ vector)))]
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""
