@@ -471,7 +471,7 @@ OPENING_WORDS = 3
 _SENTENCE = re.compile(r"(?<=\?)\s+|(?<=[a-z][a-z][.!])\s+(?=[A-Z])")
 # Where a question typed without stops asks its next question ("... and made into a referral what did the visit find",
 # "..., according to the inspection report").
-_CLAUSE = re.compile(r"(?<=\w)[\s,;:-]+(?=(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|was|were|is|are)\b|"
+_CLAUSE = re.compile(r"(?<=\w)[\s,;:-]+(?=(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|was|were|is|are|the|its|their)\b|"
                      r"according\s+to\b|when\b)", re.I)
 _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.join(REPORTING)})\b(?:\s+that\b)?", re.I)
 # The same asked of councils, passively, by a participle after at most an adverb or two ("Which councils were told
@@ -517,7 +517,7 @@ def _without_asking_tail(sentence: str) -> str:
     """The sentence without a last clause, typed without a stop, that only asks what a report said ("... and made
     into a referral what did the visit find", "..., according to the inspection report")."""
     for clause in reversed(list(_CLAUSE.finditer(sentence))):
-        if set(terms(sentence[clause.end():])) - _FRAMING:
+        if any(not _names_report(word.lower()) for word in terms(sentence[clause.end():])):
             break
         sentence = sentence[:clause.start()]
     return sentence

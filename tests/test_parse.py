@@ -323,6 +323,12 @@ def test_the_topic_before_an_opening_asking_what_a_report_said_is_kept_when_noth
     ("so do families in kent wait for drug help what did the may 2025 visit say", "so do families in wait for drug help"),
     ("Is neglect in Essex handled well, according to the 2024 inspection report?", "Is neglect in handled well"),
     ("Are Bury families waiting for help, and what did inspectors find in 2025?", "Are families waiting for help"),
+    # ... and a last clause asking it without "did": before, "and what the inspection concluded" stayed topic
+    ("Do children in Kent get help with school, and what the 2023 inspection concluded on that?",
+     "Do children in get help with school"),
+    ("essex neglect what the inspection report said", "neglect"),
+    # a last clause with a topic of its own stays
+    ("Are Bury families waiting, and what the reasons are", "Are families waiting, and what the reasons are"),
 ])
 def test_a_sentence_saying_only_which_report_is_not_topic(question, subject):
     assert parse(question).topic == subject
