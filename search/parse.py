@@ -73,7 +73,9 @@ _RECENCY = (
                 r"\bwhen will .{0,40}\b(?:inspect|visit)|\bnext\s+due\b|"
                 r"\b(?:inspectors?|ofsted)\s+(?:[\w']+\s+){0,2}?next\s+(?:coming|come|visiting|back|returning)\b",
                 re.I), "next"),
-    (re.compile(r"\b(?:previous|prior|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b|"
+    (re.compile(r"\b(?:previous|prior|penultimate|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b|"
+                r"\b(?:second[- ]to[- ]last|second (?:most recent|latest|last)|before last)"
+                r"(?:\s+(?:ofsted|inspection|visit|report|one|full|time))?\b|"
                 r"\bnot (?:the|its|their) (?:most recent|latest|last)\b|\bbefore (?:that|this) one\b|"
                 r"\b(?:inspection|visit|report)\b[^.?!]{0,40}\bbefore that\b", re.I),
      "previous"),

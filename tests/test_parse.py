@@ -185,6 +185,11 @@ def test_a_question_typed_without_capitals_names_councils_whose_names_are_everyd
     "Not the latest one, but the full inspection of Derbyshire before that: what did it say about care leavers?",
     "rutland not the most recent inspection, the one before, care leavers",
     "What did the visit before that one find?",
+    # in other words for the same: before, each was read as any inspection
+    "kent care leavers penultimate full inspection",
+    "Essex's second most recent inspection on neglect",
+    "what did the inspection before last say about Bury",
+    "essex second to last ofsted",
 ])
 def test_the_one_before_the_latest_is_the_previous_inspection(question):
     assert parse(question).recency == "previous"
@@ -405,6 +410,8 @@ def test_a_request_with_no_topic_in_it_is_not_searched_for(question, asked):
     ("compare the latest and previous inspections of Kent", True),
     ("what did the one before the latest say about care leavers", False),  # "the latest" is part of the phrase
     ("what did the inspection before its most recent say", False),
+    ("essex second to last ofsted", False),  # "last ofsted" is part of the phrase
+    ("kent's second most recent inspection", False),
     ("is it better now than at the previous inspection", False),
     ("latest report on Kent", False),
 ])
