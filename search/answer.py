@@ -111,6 +111,10 @@ TONED = 0.1
 # For a question asking only for the findings or their reasons, with criticism or praise, the headline's sentences
 # reading that way score this much higher still (and those reading the other way as much lower).
 TONED_FINDINGS = 0.3
+# For a question asking only what a report found, the first sentence of its first summary found (the headline: an
+# ILACS report's opening finding, a SIF report's executive summary's, not the summary for children's or the LSCB
+# review's further on) scores this much higher: first, whatever the question's vector is near (set, not fitted).
+HEADLINE = 1.0
 # For a question about change, a sentence of a later report saying that something changed (search/data/phrasing.txt)
 # and sharing a word with the topic asked (if any) scores this much higher, and as much again when it names the year
 # the change is counted from.
@@ -541,6 +545,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
             # decides among them (closeness to "What did Ofsted praise in Leicester?" raises any line naming Leicester)
             shaped = [replace(sentence, score=sentence.score + TONED_FINDINGS * sentence.lean) for sentence in shaped]
+            if ask == "summary" and not query.tone:
+                shaped = _headline_first(shaped, passages)
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
             # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined")
             shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
@@ -557,6 +563,22 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         sentences = [replace(sentence, score=sentence.score + PRACTICE_REASONED * gives_reasons(sentence.text))
                      for sentence in sentences]
     return _best(query, sentences, passages, boilerplate)
+
+
+def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """``sentences`` of summaries, the first of each report's first summary passage among them (its headline sentence:
+    "Children's services in Slough are inadequate.") raised by HEADLINE: asked only what a report found, the report's
+    own opening says it first (the question's vector, near its council's name, would put "The population of
+    Islington is richly diverse." first)."""
+    by_rank = _by_rank(passages)
+    first: dict[int, tuple[int, int]] = {}  # each report's earliest sentence: (its passage's start, its start)
+    for sentence in sentences:
+        passage = by_rank[sentence.rank]
+        place = (passage.chunk.start, sentence.start)
+        first[passage.document.id] = min(first.get(passage.document.id, place), place)
+    return [replace(sentence, score=sentence.score + HEADLINE * (
+        first[by_rank[sentence.rank].document.id] == (by_rank[sentence.rank].chunk.start, sentence.start)))
+        for sentence in sentences]
 
 
 def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],

@@ -743,6 +743,38 @@ def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
     assert [item.text for item in quote(query, sentences, passages, ())][0] == declined
 
 
+def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
+    """"what did ofsted find in Kent in 2016": the report's opening finding leads, though the question's vector (near
+    the council's name) reads closer to a sentence of context in the same passage and to the summary for children
+    further on; the others follow as before."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    headline, context = "Children's services in Kent are inadequate.", "The population of Kent is richly diverse."
+    opening = f"{headline} {context}"
+    later = "Ofsted found that children in Kent do not get help that is good enough."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2016-05-08", authority="Kent"))
+    passages = [Passage(1, Chunk("a.txt", later, 5000, 5000 + len(later), None, "9", None, ((0, len(later)),), None,
+                                 SUMMARY), document),  # type: ignore[arg-type]
+                Passage(2, Chunk("a.txt", opening, 100, 100 + len(opening), None, "1", None,
+                                 ((0, len(headline)), (len(headline) + 1, len(opening))), None, SUMMARY),
+                        document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(later), later, 0.7, 0.7), Sentence(2, 0, len(headline), headline, 0.5, 0.5),
+                 Sentence(2, len(headline) + 1, len(opening), context, 0.6, 0.6)]
+    query = with_asks(parse("what did ofsted find in Kent in 2016"), frozenset({"summary"}), {"summary": 0.9})
+    quoted = [item.text for item in quote(query, sentences, passages, ())]
+    assert quoted[0] == headline
+    assert later in quoted[1:]
+    praise = with_asks(parse("what did ofsted praise in Kent in 2016"), frozenset({"summary"}), {"summary": 0.9})
+    praise = replace(praise, tone=1)  # asked for praise: the tone decides among the findings, not their order
+    assert [item.text for item in quote(praise, sentences, passages, ())][0] != headline
+
+
 def test_a_change_not_asking_for_a_grade_is_not_answered_with_a_judgement_line():
     """"cumbria care leavers progress since 2019": the later report's judgement line on care leavers ("The experiences
     and progress of care leavers: good") reads closest, but states a grade, not what changed; what the report says
