@@ -534,7 +534,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             told = tuple(sorted(told, key=lambda item: by_rank[item.passages[0]].document.description.held or ""))
         return told or _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
-    if ask == "grade" and query.wants("across") and statements:
+    if ask == "grade" and (query.wants("across") or len(query.dates.years) > 1) and statements:
+        # across councils, or a council's grades in several years named ("in 2021 and 2025"): each report's own
         return _statement_per_report(statements, sentences, passages, boilerplate)
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
@@ -685,7 +686,8 @@ def _after_lead_in(ordered: Sequence[Sentence]) -> Sequence[Sentence]:
 
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
                           passages: Sequence[Passage], boilerplate: Container[str]) -> tuple[Quote, ...]:
-    """For a grade asked across councils ("which councils were judged inadequate?"): each leading row's report's own
+    """For a grade asked across councils ("which councils were judged inadequate?") or in several years: each leading
+    row's report's own
     statement of its grade, one per report, in the grade table's order: its sentence in words stating that area's
     grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else the row."""
     by_rank = _by_rank(passages)

@@ -500,12 +500,15 @@ class Searcher:
 
     def _grade_passages(self, query: Query, selection: Selection, vector: np.ndarray, allowed: frozenset[int] | None,
                         table: Sequence[GradeRow]) -> list[int]:
-        """The passages stating the leading rows' grades, then the report's other judgement passages, the area asked
-        about and the closest to the question first."""
-        lead = [row.passage for row in table[:2] if row.passage is not None]
+        """The passages stating the leading rows' grades (with several years named, each report's leading row), then
+        the report's other judgement passages, the area asked about and the closest to the question first."""
+        heads = [next(row for row in table if row.document_id == document)
+                 for document in dict.fromkeys(row.document_id for row in table)]
+        several = len(query.dates.years) > 1  # "in 2021 and 2025": each year's report answers
+        lead = [row.passage for row in (heads if several else table[:2]) if row.passage is not None]
         document = table[0].document_id if table else None
-        if document is not None:  # the report's headline findings saying the grade in words, beside its table
-            lead += self._stated_in_words(document, vector, table[0].grade)
+        for row in heads if several else heads[:1]:  # the report's headline saying the grade in words, beside its table
+            lead += self._stated_in_words(row.document_id, vector, row.grade)
         judgements = self.index.judgement_chunks(allowed)
         area = asked(query.text, query).area  # as the grade table reads it: named, or described in other words
         stored = {item.id: item for item in self.index.chunks(judgements)}

@@ -303,3 +303,15 @@ def test_councils_good_at_a_practice_are_praised_not_graded(searcher):
     assert not result.query.wants("grade") and result.grades == ()
     assert "life" in result.answer.quotes[0].text.lower()
     assert searcher.ask("Which councils were judged inadequate at the inspection covered in these reports?").query.wants("grade")
+
+
+@pytest.mark.parametrize("question", ["What was Derbyshire rated in 2019 and 2024?", "rutland ofsted grades 2016 and 2024",
+                                      "How was Leicester judged in 2021 and in 2025?"])
+def test_a_councils_grades_asked_in_several_years_are_quoted_from_each_years_report(searcher, question):
+    """Before, only the leading row's report was quoted ("in 2021 and 2025": the 2021 grades alone)."""
+    result = searcher.ask(question, 10)
+    years = {str(year) for year in result.query.dates.years}
+    by_rank = {hit.rank: hit for hit in result.hits}
+    quoted = {by_rank[quote.passages[0]].document.description.held[:4] for quote in result.answer.quotes}
+    # a report is dated when published: the 2016 inspection of Rutland is the report of early 2017
+    assert len(quoted) == len(years), (quoted, years)
