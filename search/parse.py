@@ -251,6 +251,12 @@ def unaddressed(sentence: str) -> str:
     return _ADDRESS.sub(" ", sentence).strip() or sentence
 
 
+def number_asking(text: str) -> frozenset[str]:
+    """The words with which ``text`` asks for a number ("how many", "what share of", "figures"), in lower case: how it
+    asks, not what about."""
+    return frozenset(word.lower() for match in _QUANTITY.finditer(text) for word in _WORDS.findall(match.group(0)))
+
+
 def asks_number(text: str) -> bool:
     """True when the question asks for a number itself, not for what a report said about one."""
     return any(not _SAID_ABOUT.search(text[:match.start()]) for match in _QUANTITY.finditer(text))

@@ -54,7 +54,7 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, number_asking, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -222,7 +222,8 @@ class Searcher:
         vectors = embedded[[unique.index(item) for item in texts]]
         query = settled(self.intents.read(query, vectors[2]))
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
-            query = replace(query, described=self.described.term(query.topic, vectors[1], query.asking_cues))
+            query = replace(query, described=self.described.term(query.topic, vectors[1],
+                                                                 query.asking_cues | number_asking(query.text)))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
         # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
         # read as one as likely as a likeliest reading must be and naming one at all

@@ -96,3 +96,12 @@ def test_the_words_asking_whether_something_changed_describe_no_term(embedder):
     vector = embedder.embed(["care leavers vs"])[0]
     assert Described(embedder).term("care leavers vs", vector) is not None  # as it was read
     assert Described(embedder).term("care leavers vs", vector, frozenset({"vs"})) is None
+
+
+@pytest.mark.parametrize("question", ["How many children in care does Derbyshire have?", "Rutland number of foster carers",
+                                      "what proportion of foster carers in Leicester"])
+def test_the_words_asking_for_a_number_describe_no_term(shared_searcher, question):
+    """"How many children in care does Derbyshire have?" was read as describing "school attendance" ("how often
+    children in care go to school"), and "number of foster carers" as "foster carer recruitment": "how many" and
+    "number of" ask for a figure, and what is left is two words, typed as the reports word them."""
+    assert shared_searcher.ask(question, 5).query.described is None

@@ -382,6 +382,14 @@ def test_a_question_asking_for_a_figure_is_read_so_however_typed(question):
     assert parse(question).quantity
 
 
+def test_the_words_asking_for_a_number_are_told_apart_from_the_topic():
+    from search.parse import number_asking
+
+    assert number_asking("How many children in care does Kent have?") == {"how", "many"}
+    assert number_asking("kent number of foster carers") == {"number", "of"}
+    assert number_asking("What did Ofsted say about care leavers in Kent?") == frozenset()
+
+
 @pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due",
                                       "When are the inspectors next due to come to Kent?", "is essex next due a visit",
                                       "when is ofsted next coming back to bury"])
