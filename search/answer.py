@@ -351,6 +351,12 @@ def names_a_topic(query: Query) -> bool:
     return query.wants("topic") and bool(terms(query.topic))
 
 
+def several_years(query: Query) -> bool:
+    """True for a question naming two years or more ("What grade did Leicester get in 2021 and 2025?"): each year's
+    report answers it."""
+    return len(query.dates.years) > 1
+
+
 def compares_councils(query: Query) -> bool:
     """True for a question across councils naming those it compares ("compare Rutland and Derbyshire on ...")."""
     return query.wants("across") and len(query.councils) > 1
@@ -534,8 +540,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             told = tuple(sorted(told, key=lambda item: by_rank[item.passages[0]].document.description.held or ""))
         return told or _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
-    if ask == "grade" and (query.wants("across") or len(query.dates.years) > 1) and statements:
-        # across councils, or a council's grades in several years named ("in 2021 and 2025"): each report's own
+    if ask == "grade" and (query.wants("across") or several_years(query)) and statements:  # each report's own
         return _statement_per_report(statements, sentences, passages, boilerplate)
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
@@ -687,9 +692,9 @@ def _after_lead_in(ordered: Sequence[Sentence]) -> Sequence[Sentence]:
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
                           passages: Sequence[Passage], boilerplate: Container[str]) -> tuple[Quote, ...]:
     """For a grade asked across councils ("which councils were judged inadequate?") or in several years: each leading
-    row's report's own
-    statement of its grade, one per report, in the grade table's order: its sentence in words stating that area's
-    grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else the row."""
+    row's report's own statement of its grade, one per report, in the grade table's order: its sentence in words
+    stating that area's grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else
+    the row."""
     by_rank = _by_rank(passages)
     quotes: dict[int, Quote] = {}
     for rank, text in statements:

@@ -44,6 +44,7 @@ from search.answer import (
     relevance,
     says_grade,
     score_sentences,
+    several_years,
     states_quantity,
     states_record,
     topical_words,
@@ -505,7 +506,7 @@ class Searcher:
         the report's other judgement passages, the area asked about and the closest to the question first."""
         heads = [next(row for row in table if row.document_id == document)
                  for document in dict.fromkeys(row.document_id for row in table)]
-        several = len(query.dates.years) > 1  # "in 2021 and 2025": each year's report answers
+        several = several_years(query)
         lead = [row.passage for row in (heads if several else table[:2]) if row.passage is not None]
         document = table[0].document_id if table else None
         for row in heads if several else heads[:1]:  # the report's headline saying the grade in words, beside its table
