@@ -512,7 +512,8 @@ class Searcher:
         for row in heads if several else heads[:1]:  # the report's headline saying the grade in words, beside its table
             lead += self._stated_in_words(row.document_id, vector, row.grade)
         judgements = self.index.judgement_chunks(allowed)
-        area = asked(query.text, query).area  # as the grade table reads it: named, or described in other words
+        # the area as the grade table reads it (named, or described in other words), else the one its rows lead with
+        area = asked(query.text, query).area or (table[0].area if table else None)
         stored = {item.id: item for item in self.index.chunks(judgements)}
 
         def closeness(i: int) -> tuple[bool, bool, float, float]:

@@ -297,6 +297,17 @@ def test_councils_whose_grade_moved_from_or_to_the_grade_named(searcher):
     assert "No council's overall effectiveness grade changed to inadequate" in " ".join(none.verdict.reasons)
 
 
+@pytest.mark.parametrize("question", ["What mark did North Northamptonshire get from Ofsted in 2026?",
+                                      "north northants 2026 rating"])
+def test_with_no_area_asked_the_judgement_line_of_the_area_the_table_leads_with_is_read(searcher, question):
+    # the 2026 framework gives no overall grade, so the table leads with leadership; the judgement lines were read
+    # for an area asked only, and the line stating leadership's grade in words was not among the passages quoted from
+    result = searcher.ask(question)
+    assert result.grades[0].area == "leadership"
+    quote = result.answer.quotes[0].text
+    assert stated_area(quote) == "leadership" and " | " not in quote and "outstanding" in quote.lower()
+
+
 def test_councils_good_at_a_practice_are_praised_not_graded(searcher):
     # "good at" read as the grade: the table listed every council graded good overall, and the quotes were its rows
     result = searcher.ask("Which councils were good at life story work?")
