@@ -28,6 +28,8 @@ class Evidence:
     # counted ("The inspectors were Caroline Walsh, HMI, and Ian Young, HMI.")
     none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
     ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
+    unmentioned_by: tuple[str, ...] = ()  # the topic's words that no indexed report on the councils named uses (other
+    # reports do)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,10 @@ class Verdict:
 def decide(query: Query, selection: Selection, evidence: Evidence, threshold: float) -> Verdict:
     """One decision for every question, whatever documents were searched: a question only about councils no report
     is about, about another inspectorate, kind of inspection or a council outside England, mostly about things no
-    report mentions, asking for a number none states, or across councils none of which meets its condition, is not
-    answered; one asking for a part of a report the chosen reports have is; any other is answered when its best
-    sentence is at least ``threshold`` relevant."""
+    report mentions (or, asked of councils named, a term their reports never use while others' do), asking for a
+    number none states, or across councils none of which meets its condition, is not answered; one asking for a part
+    of a report the chosen reports have is; any other is answered when its best sentence is at least ``threshold``
+    relevant."""
     reasons = _against(query, selection, evidence)
     if reasons:
         return Verdict(False, tuple(reasons), EVIDENCE)
@@ -72,6 +75,11 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:
         reasons.append(f"No indexed report mentions {', '.join(evidence.unknown)}.")
+    if evidence.unmentioned_by:
+        words = [f"“{word}”" for word in evidence.unmentioned_by]
+        listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+        reasons.append(f"No indexed report on {' or '.join(selection.councils)} uses the words {listed} "
+                       "(other councils' reports do).")
     if query.quantity and not evidence.number_stated:
         reasons.append("The question asks for a number, and no passage found states one.")
     if evidence.none_match:

@@ -82,6 +82,10 @@ PLAIN = 3
 RERANK_DEPTH = 60
 # Filters up to this many passages have their full-text terms weighed within the filter (see _lexical_query).
 INFORMATIVE_WITHIN = 5_000
+# A topic of at most this many words (that some indexed report uses) is read as a term, which a council's reports
+# either use or say nothing on (Searcher._unmentioned_by); a longer one as a description in the asker's words. Set,
+# not fitted: the sector's terms run to three words ("private fostering arrangements", "return home interviews").
+TERM_WORDS = 3
 # Pseudo-relevance feedback (Rocchio): the question's vector moved towards the mean of the passages found first, as a
 # third dense ranking, so that passages worded like those that answer are found though they share little of the
 # question's own wording. Chosen on the development files (dev.json, tests/rewordings.json, tests/questions.json):
@@ -360,13 +364,14 @@ class Searcher:
         unknown = [name for name in proper_names(query) if not self.index.mentions(name)
                    and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
         unknown += [word for word in self._unmentioned(query) if word not in unknown]
+        absent = () if unknown else self._unmentioned_by(query, selection.councils)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
         ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
             and selection.documents != () else ()
         counted = any(states_quantity(item.text) or counted_by_names(query.text, item.text) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
-                        table.none_match, ungraded)
+                        table.none_match, ungraded, absent)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
@@ -394,6 +399,27 @@ class Searcher:
         absent = [word for word in words if not known[word]
                   and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(word))]
         return absent if words and 2 * len(absent) >= len(words) else []
+
+    def _unmentioned_by(self, query: Query, councils: Sequence[str]) -> tuple[str, ...]:
+        """For a question about a topic in named councils, the topic a term (TERM_WORDS words at most): the words
+        that other indexed reports use but none on those councils does (nor any glossary phrase for them, nor the term
+        the topic describes), when they are at least half of its words. Their reports then say nothing on it ("care
+        leavers" asked of a council whose only report is a focused visit on its front door), however closely a sentence
+        naming the council reads to the question. A longer topic describes its subject, in words a report may not use
+        ("how they deal with allegations against people who work with kids": "a designated officer service")."""
+        if not councils or primary(query) != "topic" or query.wants("across"):
+            return ()
+        ids = [doc.id for doc in self.index.documents() if doc.description.authority in councils]
+        if not ids:
+            return ()
+        allowed = self.index.chunk_ids(ids)
+        words = [word for word in terms(query.topic) if not word.isdigit() and self.index.mentions(word)]
+        if not words or len(words) > TERM_WORDS or (query.described and self.index.matching([query.described], allowed)[0]):
+            return ()
+        held = dict(zip(words, self.index.matching(words, allowed)))
+        absent = tuple(word for word in words if not held[word]
+                       and not any(self.index.matching(self.glossary.expand(word), allowed)))
+        return absent if 2 * len(absent) >= len(words) else ()
 
     def _known(self, word: str) -> bool:
         """True when the reports use ``word``, or a word it is plainly a misspelling of ("exploitaton")."""

@@ -298,6 +298,39 @@ def test_a_question_mostly_about_words_no_report_uses_is_not_found(corpus_search
     assert any("dinners" in note for note in result.notes)
 
 
+@pytest.mark.parametrize("question", ["derbyshire radicalisation", "What did Ofsted say about trafficking in Rutland?"])
+def test_a_term_no_report_on_the_council_named_uses_is_not_found_there(shared_searcher, question):
+    # other councils' reports use the term, so it is no unknown word; the council's own never do, and a sentence naming
+    # the council read close enough to the question to be quoted ("Derbyshire is a member of a regional adoption
+    # agency")
+    result = shared_searcher.ask(question)
+    council = result.query.councils[0].name
+    assert result.answer.no_answer
+    assert any(f"No indexed report on {council} uses the words" in note for note in result.notes), result.notes
+    # the same term asked of a council whose reports use it is answered
+    other = shared_searcher.ask(question.replace("derbyshire", "nottinghamshire").replace("Rutland", "Leicestershire"))
+    assert not other.answer.no_answer and not any("uses the words" in note for note in other.notes)
+
+
+def test_words_no_report_on_the_councils_named_uses_decide_not_found():
+    from search.decide import EVIDENCE, Evidence, decide
+    from search.parse import parse
+    from search.select import Selection
+
+    evidence = Evidence(0.9, unmentioned_by=("young", "leaving"))
+    verdict = decide(parse("walsall young people leaving care"), Selection(None, councils=("Walsall",)), evidence, 0.5)
+    assert not verdict.answered and verdict.by == EVIDENCE
+    assert verdict.reasons == ("No indexed report on Walsall uses the words “young” or “leaving” (other councils' "
+                               "reports do).",)
+    assert decide(parse("walsall care"), Selection(None, councils=("Walsall",)), Evidence(0.9), 0.5).answered
+
+
+def test_a_topic_described_at_length_is_not_refused_for_words_the_councils_reports_do_not_use(shared_searcher):
+    # a longer topic describes its subject in the asker's words, which a report may put otherwise
+    question = "What did Ofsted say about how Derbyshire keeps children safe from being drawn into radicalisation by extremists?"
+    assert not any("uses the words" in note for note in shared_searcher.ask(question).notes)
+
+
 def test_one_unknown_word_among_several_is_phrasing_not_a_reason_to_refuse(corpus_searcher):
     question = "Were social workers in Leicestershire grumbling about caseloads and supervision in 2017?"
     assert not corpus_searcher.index.mentions("grumbling")
