@@ -21,7 +21,7 @@ from ingest.store import DocumentRecord
 from search.glossary import Alternatives, said_otherwise
 from search.grades import named_grade
 from search.lexical import terms
-from search.parse import MONTH_NAMES, Query
+from search.parse import MONTH_NAMES, Query, asks_span
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL
@@ -93,6 +93,11 @@ QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
 # Ages after "aged" or "the age(s) of", alone or as a range ("aged 18", "aged 16 and 17", "between the ages of 16 and
 # 25"), set aside before QUANTITY looks for a count.
 _AGES = re.compile(r"\b(?:aged|ages? of)\s+\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b", re.I)
+# A span of time or a school year is not a count either ("over the last six months", "within 10 working days", "18
+# months", "by the end of Year 11"; "17-year-old" is an age, left to _AGED): set aside after the ages.
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|forty|fifty)"
+_SPANS = re.compile(rf"\b{_NUMBER}(?:\s*(?:and|to|or|-|–)\s*{_NUMBER})?[\s-]+(?:working[\s-]+|calendar[\s-]+)?"
+                    r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b(?![\s-]*olds?\b)|\byear\s+\d+\b", re.I)
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
 QUANTITY_BONUS = 0.1
@@ -237,7 +242,8 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     wanted: int = 0, meaning: Sequence[str] = (),
                     synonyms: Alternatives = (), timing: bool = False,
                     rarity: Callable[[str], float] | None = None, topical: bool = True,
-                    meanings: np.ndarray | None = None, scored_by: np.ndarray | None = None) -> list[Sentence]:
+                    meanings: np.ndarray | None = None, scored_by: np.ndarray | None = None,
+                    spans: bool = False) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
@@ -277,7 +283,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
         scored = 0.0 if not topical else _overlap(scored_words, text, said_otherwise(synonyms, text), weights) \
             if meaning or synonyms or weights else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
-        bonus += QUANTITY_BONUS if quantity and states_quantity(text) else 0.0
+        bonus += QUANTITY_BONUS if quantity and states_quantity(text, spans) else 0.0
         bonus += TIMING_BONUS if timing and states_timing(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
         sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * scored + PRIOR / rank + bonus,
@@ -406,10 +412,12 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         quotes = _with_later(query, quotes, sentences, passages, boilerplate)
     if not query.quantity:
         return quotes
-    stated = [item for item in quotes if states_quantity(item.text)]
+    spans = asks_span(query.text)
+    stated = [item for item in quotes if states_quantity(item.text, spans)]
     top = max((sentence.score for sentence in sentences), default=0.0)
     near = [sentence for sentence in sentences if sentence.score >= top - CHANGE_MARGIN]
-    close = [sentence for sentence in near if states_quantity(sentence.text)] + _with_the_figure_after(near, sentences, passages)
+    close = [sentence for sentence in near if states_quantity(sentence.text, spans)] \
+        + _with_the_figure_after(near, sentences, passages, spans)
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
 
@@ -545,7 +553,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages, query.quantity, query.record, terms(query.searched()))
+        shaped = _facts(sentences, passages, query.quantity, query.record, terms(query.searched()), asks_span(query.text))
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
@@ -588,15 +596,15 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
 
 
 def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
-                           passages: Sequence[Passage]) -> list[Sentence]:
+                           passages: Sequence[Passage], spans: bool = False) -> list[Sentence]:
     """For a question asking for a number: each chosen sentence stating none, together with the next sentence of its
     passage when that one states a number ("'Staying put' arrangements ... are well used. At the time of the
     inspection, 27 young people were living in such arrangements.")."""
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        after = None if states_quantity(sentence.text) else _next_in_passage(sentence, sentences)
-        if after is not None and states_quantity(after.text):
+        after = None if states_quantity(sentence.text, spans) else _next_in_passage(sentence, sentences)
+        if after is not None and states_quantity(after.text, spans):
             joined.append(_joined(sentence, after, by_rank))
     return joined
 
@@ -773,7 +781,7 @@ def _grade_key(text: str) -> str:
 
 
 def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool,
-           asked: Sequence[str] = (), topic: Sequence[str] = ()) -> list[Sentence]:
+           asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
     the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other; and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
@@ -791,7 +799,7 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity:
     for sentence in sentences:
         stated = (id(sentence) in inside) + sum(weight * bool(fact.search(sentence.text))
                                                 for weight, (_, fact) in zip(weights, facts))
-        if stated or (quantity and states_quantity(sentence.text)):
+        if stated or (quantity and states_quantity(sentence.text, spans)):
             chosen.append(replace(sentence, score=sentence.score + GRADE_BONUS * stated))
     return chosen
 
@@ -1071,10 +1079,12 @@ _COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 
-def states_quantity(text: str) -> bool:
+def states_quantity(text: str, spans: bool = False) -> bool:
     """True when ``text`` states a number (not a year, a date, an age or a letter's address: "City Hall 115 Charles
-    Street Leicester LE1 1FQ" counts nothing)."""
-    return not _ADDRESS.search(text) and bool(QUANTITY.search(_AGES.sub(" ", text)))
+    Street Leicester LE1 1FQ" counts nothing); a span of time ("over the last six months") only when ``spans`` (a
+    question asking how many days, weeks ...)."""
+    text = _AGES.sub(" ", text)
+    return not _ADDRESS.search(text) and bool(QUANTITY.search(text if spans else _SPANS.sub(" ", text)))
 
 
 def _key(text: str) -> str:

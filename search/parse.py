@@ -92,6 +92,9 @@ _ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previou
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|proportion|percentage|number|amount|fraction)\b|"
                        r"\b(?:number|nos?|num)\.? of\b|%|\b(?:numbers?|figures?|stats|statistics|percentage|proportion|average)\b",
                        re.I)
+# A number asked of a span of time.
+_SPAN_ASKED = re.compile(r"\b(?:how many|(?:number|nos?|num)\.? of)\s+(?:working\s+|calendar\s+)?(?:days|weeks|months|years|"
+                         r"hours)\b|\bhow much time\b", re.I)
 # What a report said about a number ("what did Ofsted say about how many cases ..."): its words answer, whether or
 # not they state one.
 _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
@@ -255,6 +258,12 @@ def number_asking(text: str) -> frozenset[str]:
     """The words with which ``text`` asks for a number ("how many", "what share of", "figures"), in lower case: how it
     asks, not what about."""
     return frozenset(word.lower() for match in _QUANTITY.finditer(text) for word in _WORDS.findall(match.group(0)))
+
+
+def asks_span(text: str) -> bool:
+    """True when the number asked for is a span of time ("how many days did the inspection last?", "over how many
+    weeks"): a span then states it, which for any other number it does not ("over the last six months")."""
+    return bool(_SPAN_ASKED.search(text))
 
 
 def asks_number(text: str) -> bool:

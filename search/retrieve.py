@@ -55,7 +55,7 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, focus, number_asking, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, number_asking, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -328,7 +328,7 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity, topical_words(query),
-                                    meanings, _scored_by(query, vectors, framed_vector))
+                                    meanings, _scored_by(query, vectors, framed_vector), asks_span(query.text))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows if row.passage in ranks and row.quote]
         quotes = quote(query, sentences, passages, self.boilerplate, statements)
@@ -369,7 +369,8 @@ class Searcher:
         asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
         ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
             and selection.documents != () else ()
-        counted = any(states_quantity(item.text) or counted_by_names(query.text, item.text) for item in quotes)
+        spans = asks_span(query.text)
+        counted = any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
                         table.none_match, ungraded, absent)
 

@@ -266,7 +266,7 @@ def test_json_carries_answer_and_understanding(shared_searcher):
 
 @pytest.mark.parametrize(("text", "states"), [
     ("The inspection involved six inspectors.", True), ("291 children did not have a social worker.", True),
-    ("Nineteen per cent of care leavers", True), ("a budget of £2.5m", True), ("seen within 20 days", True),
+    ("Nineteen per cent of care leavers", True), ("a budget of £2.5m", True), ("20 children seen within 20 days", True),
     ("Inspection dates: 23 to 27 September 2024", False), ("on 20 and 21 October 2021", False),
     ("during the COVID-19 pandemic", False), ("its plan for 2024/25", False), ("since the 2019 inspection", False),
     # an age is not a count
@@ -277,6 +277,14 @@ def test_json_carries_answer_and_understanding(shared_searcher):
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states
+
+
+@pytest.mark.parametrize("text", ["seen within 20 days", "over the last six months", "by the end of Year 11",
+                                  "completed within 10 working days", "from 14 years onwards", "three to six months"])
+def test_a_span_of_time_states_a_number_only_when_a_span_is_asked(text):
+    # "How many children are in care in Wigan?" quoted "A significant number of children came into care over the last
+    # six months." as stating a number (a span counted as a count); "how many weeks did the inspection last?" asks one
+    assert not states_quantity(text) and states_quantity(text, spans=True)
 
 
 def test_a_question_asking_for_a_number_is_answered_by_a_sentence_stating_one(corpus_searcher):

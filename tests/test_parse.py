@@ -390,6 +390,16 @@ def test_the_words_asking_for_a_number_are_told_apart_from_the_topic():
     assert number_asking("What did Ofsted say about care leavers in Kent?") == frozenset()
 
 
+@pytest.mark.parametrize(("question", "span"), [("How many days did the Kent inspection last?", True),
+                                                ("over how many weeks did it run", True), ("hull number of days on site", True),
+                                                ("How many children are in care in Kent?", False),
+                                                ("How many care leavers were seen in the last six months?", False)])
+def test_a_number_asked_of_a_span_of_time(question, span):
+    from search.parse import asks_span
+
+    assert asks_span(question) is span
+
+
 @pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due",
                                       "When are the inspectors next due to come to Kent?", "is essex next due a visit",
                                       "when is ofsted next coming back to bury"])
