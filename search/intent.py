@@ -111,6 +111,10 @@ def settled(query: Query) -> Query:
     # asks about practice, which the findings answer with a number
     if query.wants("facts") and not names_the_inspection(query.text):
         query = replace(query, asks=(query.asks - {"facts"}) | {"topic"})
+    # naming a council, read as a topic only unsurely but surely as asking for criticism or praise ("what's the
+    # biggest problem in <council>"): its findings read that way, not a search for the words it asks with
+    if query.asks == {"topic"} and query.scores and query.score("topic") < SURE and query.councils and query.tone:
+        query = replace(query, asks=frozenset({"summary"}))
     # the findings with criticism wanted ("What did inspectors criticise in Rutland in 2024?"): the report's own list
     # of what it must improve too, read as surely as the findings (the headline led with "services ... are now good")
     if query.wants("summary") and query.tone < 0 and not query.wants("topic"):

@@ -243,6 +243,24 @@ def test_a_council_named_with_nothing_asked_not_even_a_topic_asks_for_its_headli
 
 
 
+def test_a_council_named_with_only_criticism_or_praise_read_surely_asks_for_its_findings_read_that_way():
+    """"what's the biggest problem in nottinghamshire": read surely as asking for criticism, as a topic only at 0.2,
+    it was a search for "biggest problem" and quoted a 2015 line on "learning from complaints" (praise)."""
+    from search.intent import SURE, settled
+    from search.parse import parse, with_asks
+
+    scores = {"topic": SURE - 0.2, "reasons": 0.17, "critical": 0.97}
+    problem = with_asks(parse("what's the biggest problem in nottinghamshire"), frozenset({"topic"}), scores, -1)
+    assert settled(problem).asks >= {"summary"} and not settled(problem).wants("topic")
+    # without a tone, or with the topic read surely, or naming no council: a topic search still
+    toneless = with_asks(parse("nottinghamshire caseloads"), frozenset({"topic"}), {"topic": SURE - 0.2}, 0)
+    assert settled(toneless).asks == {"topic"}
+    sure = with_asks(parse("nottinghamshire poor supervision"), frozenset({"topic"}), {"topic": SURE + 0.1}, -1)
+    assert settled(sure).asks == {"topic"}
+    nowhere = with_asks(parse("what's the biggest problem"), frozenset({"topic"}), scores, -1)
+    assert settled(nowhere).asks == {"topic"}
+
+
 def test_two_councils_named_in_a_change_question_with_no_year_are_compared_by_their_grades():
     """"is derbyshire better than nottinghamshire": read as a change, it answered with Derbyshire's findings alone."""
     from search.intent import settled

@@ -549,6 +549,15 @@ def test_how_a_council_is_doing_is_answered_from_its_newest_reports_headline(sha
     assert result.hits[result.answer.quotes[0].passages[0] - 1].chunk.part == "summary"
 
 
+def test_the_biggest_problem_of_a_council_is_its_newest_reports_criticism(shared_searcher):
+    # read as a topic search for "biggest problem", it quoted Nottinghamshire's 2015 "thorough and robust process for
+    # learning from complaints"
+    result = shared_searcher.ask("what's the biggest problem in nottinghamshire", k=5)
+    assert result.query.tone < 0 and not result.query.wants("topic")
+    assert quoted_files(result)[0].startswith("nottinghamshire-2026")
+    assert "complaints" not in result.answer.quotes[0].text
+
+
 def test_what_a_report_praised_leads_with_its_praise_not_a_line_naming_the_council(shared_searcher):
     # the findings asked with praise and nothing else: "Leicester has a young and diverse population." led, closest to
     # a question naming Leicester, and the headline's criticism ("has declined") came before its praise
