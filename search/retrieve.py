@@ -296,7 +296,11 @@ class Searcher:
             # reports, the newest first, saying so
             wider = select(replace(query, recency=None), self.index.documents(), where, from_question=True)
             again = self._answer(question, replace(query, recency=None), vectors, wider, k, mode)
-            if again.verdict.answered and (not result.verdict.answered
+            # a term the latest report never uses, which the council's others do, is not answered there however
+            # closely its other sentences read
+            silent = bool(self._unmentioned_in(query, selection.documents or ())) \
+                and not self._unmentioned_by(query, selection.councils)
+            if again.verdict.answered and (not result.verdict.answered or silent
                                            or again.answer.confidence - result.answer.confidence > NOT_ON_THE_POINT):
                 return replace(again, notes=(_not_in_latest(selection, self.index), *again.notes))
         return result
@@ -410,14 +414,25 @@ class Searcher:
         ("how they deal with allegations against people who work with kids": "a designated officer service")."""
         if not councils or primary(query) != "topic" or query.wants("across"):
             return ()
-        ids = [doc.id for doc in self.index.documents() if doc.description.authority in councils]
-        if not ids:
+        return self._unmentioned_in(query, [doc.id for doc in self.index.documents()
+                                            if doc.description.authority in councils])
+
+    def _unmentioned_in(self, query: Query, documents: Sequence[int]) -> tuple[str, ...]:
+        """The words of the question's topic, a term, that none of ``documents`` uses (see _unmentioned_by), when
+        they are at least half of its words; nothing when the topic is no term or the documents use it."""
+        if not documents:
             return ()
-        allowed = self.index.chunk_ids(ids)
+        allowed = self.index.chunk_ids(documents)
+        # a word half the passages use ("children") names no subject: every report uses it, whatever it is on
         words = [word for word in terms(query.topic) if not word.isdigit() and self.index.mentions(word)]
+        words = [word for word, held in zip(words, self.index.matching(words)) if 2 * held < len(self.index)]
         if not words or len(words) > TERM_WORDS or (query.described and self.index.matching([query.described], allowed)[0]):
             return ()
         held = dict(zip(words, self.index.matching(words, allowed)))
+        # the words of a glossary phrase the documents put another way ("looked-after children": "children in care")
+        held.update((word, 1) for phrase, others in self.glossary.alternatives(query.topic)
+                    if any(self.index.matching([" ".join(other) for other in others], allowed))
+                    for word in phrase.split())
         absent = tuple(word for word in words if not held[word]
                        and not any(self.index.matching(self.glossary.expand(word), allowed)))
         return absent if 2 * len(absent) >= len(words) else ()
