@@ -524,7 +524,8 @@ def _topic(text: str, spans: list[str]) -> str:
                       text, flags=re.I)
     text = _COMPARED.sub(" ", text).replace("\0", " ")
     text = _ASKED_COUNCILS.sub(" ", text)
-    text = " ".join(text.split()).strip(" ,.?") or text
+    # a stop left after a name or date taken out ("... criticised by Ofsted in [2014] .") still ends its sentence
+    text = re.sub(r"\s+(?=[.!?,;:])", "", " ".join(text.split())).strip(" ,.?") or text
     sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
     topical = [sentence for sentence in sentences if set(terms(sentence)) - _FRAMING] or sentences
     return ". ".join(_topic_of(sentence.strip(" ,.?!")) for sentence in topical)
