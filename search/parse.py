@@ -498,6 +498,10 @@ _ASKED_SAID = re.compile(rf"\b(?:did|does|do)\s+(?:[\w'’]+\s+){{1,4}}?(?:{'|'.
 _SAID = [verb for verb in REPORTING if verb.endswith("ed") or verb in ("said", "found", "thought", "told", "written")]
 _WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?:\w+ly|not|also|ever)\s+){{0,2}}(?:{'|'.join(_SAID)})\b"
                         r"(?:\s+by\s+(?:ofsted|(?:the\s+)?inspectors?))?(?:\s+(?:that|for|over|on|of)\b)?", re.I)
+# The same said of the inspectors' view, the reporter its subject: "inspectors were unhappy with", "Ofsted was critical
+# of", "the inspectors had concerns over" (English syntax: an auxiliary, at most two adverbs, one word, a preposition).
+_REPORTER_FELT = re.compile(r"\b(?:ofsted|(?:the\s+)?inspectors?)\s+(?:was|were|had|felt|seemed|appeared|got|remained)\s+"
+                            r"(?:(?:\w+ly|very|quite|so|not|also|still)\s+){0,2}[\w-]+\s+(?:with|of|over|by|at)\b", re.I)
 # "which councils", "any other LAs", or a question typed tersely opening with the councils it asks for ("councils no
 # b&b for young people"): the councils asked for, not the topic
 _ASKED_COUNCILS = re.compile(r"(?:\b(?:which|what|any|other)\s+(?:other\s+)?|^\W*)(?:councils|local authorities|authorities|las)\b",
@@ -604,7 +608,7 @@ def _after_opening(text: str) -> str | None:
     lead = _ABOUT.search(text)
     if not lead:
         said = _ASKED_SAID.search(text)
-        passive = None if said else _WERE_SAID.search(text)
+        passive = None if said else _WERE_SAID.search(text) or _REPORTER_FELT.search(text)
         if passive and len(set(terms(text[:passive.start()])) - _FRAMING) <= OPENING_WORDS:
             said = passive
         rest = text[said.end():].strip(" ,.?") if said else ""
