@@ -119,6 +119,10 @@ class GradeTable:
     rows: tuple[GradeRow, ...] = ()
     notes: tuple[str, ...] = ()
     none_match: str = ""
+    # the area asked, when the leading inspection grades the service but not it ("adoption" of an ILACS report): what
+    # the report says on the area answers, not the grades of others; not overall effectiveness, which no report
+    # discusses as a topic (the 2026 framework's grades answer for it)
+    ungraded: str = ""
 
 
 class Areas:
@@ -195,8 +199,9 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     elif wanted.across:
         rows = [row for row in rows if _matches(row, wanted)] or rows
     rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
-    notes += _missing_area(rows, wanted)
-    return GradeTable(tuple(_with_passage(index, row) for row in rows), tuple(notes))
+    missing = _missing_area(rows, wanted)
+    ungraded = wanted.area if missing and wanted.area and wanted.area != "overall" else ""
+    return GradeTable(tuple(_with_passage(index, row) for row in rows), (*notes, *missing), ungraded=ungraded)
 
 
 def _side(question: str) -> str | None:

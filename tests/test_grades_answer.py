@@ -328,3 +328,14 @@ def test_a_councils_grades_asked_in_several_years_are_quoted_from_each_years_rep
     # a report counts for the year it happened and the year it was published (Derbyshire's 2024 report: November 2023)
     reports = [by_rank[quote.passages[0]].document.description for quote in result.answer.quotes]
     assert all(any(int(year) in report.years() for report in reports) for year in years), (quoted, years)
+
+
+@pytest.mark.parametrize("question", ["Is Derbyshire any good at adoption?", "What was Derbyshire's adoption grade in 2023?"])
+def test_an_area_the_inspection_does_not_grade_is_answered_from_what_it_says_on_the_area(searcher, question):
+    # ILACS grades no adoption performance: the quotes were the rows of other areas ("Overall effectiveness | Good"),
+    # answering another question; the report's sentences on adoption answer, the grades it gives below with a note
+    result = searcher.ask(question)
+    assert any("gives no adoption performance grade" in note for note in result.notes)
+    assert result.grades and result.verdict.answered
+    quotes = [quote.text for quote in result.answer.quotes]
+    assert "adoption" in quotes[0].lower() and not any(" | " in text for text in quotes)
