@@ -27,9 +27,9 @@ VISITS = ("focused_visit", "monitoring_visit")
 
 # Verbs by which a question asks what a report said ("what did the visit find about ..."): an opening holding one
 # before "about" says which report, not what about.
-REPORTING = ("say", "said", "says", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
+REPORTING = ("say", "said", "says", "saying", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
              "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
-             "told", "criticised", "criticized", "praised", "commended")
+             "told", "criticised", "criticized", "praised", "commended", "comments")
 # Words by which a question says an inspection took place ("when the inspectors came", "on their visit"): a sentence
 # of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
 VISITING = ("inspectors", "inspector", "inspected", "findings", "visit", "visits", "visited", "visiting", "came",
@@ -477,7 +477,9 @@ def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(named), tuple(kind for kind in dict.fromkeys(meant) if not named)
 
 
-_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\b", re.I)
+# The English ways of saying "about" ("re", "in relation to", "when it comes to").
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning|re|wrt|as regards|(?:with|in) (?:regard|regards|relation|respect) (?:to|of)|"
+                    r"in terms of|on the (?:subject|topic) of|when it comes to)\b(?!-)", re.I)
 _REPORTED = frozenset(REPORTING)
 # Words that say which report, not what about ("according" to it too).
 _FRAMING = _REPORTED | frozenset(VISITING) | {"according"}

@@ -269,6 +269,17 @@ def test_an_opening_saying_what_the_inspectors_thought_is_not_topic(question, su
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # "re" was no "about": "inspectors saying re" stayed in the topic
+    ("what are inspectors saying re supervision of social workers at Barnsley", "supervision of social workers at"),
+    ("what did the inspectors say in relation to early help in Bury", "early help in"),
+    ("Ofsted comments with regard to care leavers in Kent", "care leavers in"),
+    ("Are care leavers in Kent re-housed quickly?", "Are care leavers in re-housed quickly"),  # no "re" in "re-housed"
+])
+def test_the_ways_of_saying_about_open_the_topic(question, subject):
+    assert parse(question).topic == subject
+
+
 def test_a_question_on_what_children_thought_keeps_its_opening():
     assert "happy" in parse("Were care leavers happy with their accommodation in Derby?").topic
 
