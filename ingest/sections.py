@@ -27,9 +27,11 @@ SUMMARY_SECTION = re.compile(r"headline findings|summary|key findings|overall ef
 # summarises the findings of the focused visit to ... on 20 and 21 October 2021", "Inspectors looked at ...").
 ABOUT_SECTION = re.compile(r"information about|about this (?:inspection|visit|local authority)|the inspection team|"
                            r"^(?:contents|context)\b|in this area$|^(?:focused|monitoring) visit to\b", re.I)
-# "Inspection dates: ..." and "Lead inspector: ..." lines open a report; what follows them, up to the next heading,
-# is its headline findings (read as a heading, such a line would otherwise label them).
-ABOUT_LINE = re.compile(r"^(?:inspection dates|lead inspector|dates of (?:the )?(?:inspection|visit))\b", re.I)
+# "Inspection dates: ..." (a re-inspection's "Inspection date: 11 June 2018 to 5 July 2018"), "Report published: ..."
+# and "Lead inspector: ..." lines open a report; what follows them, up to the next heading, is its headline findings
+# (read as a heading, such a line would otherwise label them).
+ABOUT_LINE = re.compile(r"^(?:inspection dates?|report published|lead inspector|dates? of (?:the )?(?:inspection|visit))\b",
+                        re.I)
 # A visit letter's sign-off, after its last findings and under their heading: "Ofsted will take the findings from
 # this focused visit into account when planning your next inspection or visit.", "I am copying this letter to the
 # Department for Education.", "Yours sincerely" (every focused and monitoring visit letter since 2018 ends so).

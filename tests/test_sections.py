@@ -20,6 +20,12 @@ from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY, part_of
     ("The experiences and progress of children in care: good", "Most children in care live in stable homes.", AREA),
     ("", "Overall effectiveness | Requires improvement to be good", JUDGEMENT),
     ("", "Lead inspector: Rachel Griffiths, His Majesty's Inspector", ABOUT),
+    # a re-inspection under the single inspection framework dates itself in the singular, under its title: read as
+    # findings, the line was not among those read for "when was it?"
+    ("Torbay Council Re-inspection of services for children in need of help and protection", "Inspection date: 11 June "
+     "2018 to 5 July 2018", ABOUT),
+    ("Torbay Council Re-inspection of services for children in need of help and protection", "Report published: 24 "
+     "August 2018", ABOUT),
     # focused visits
     ("Focused visit to Derbyshire local authority children's services", "This letter summarises the findings.", ABOUT),
     ("Overview", "Senior leaders know their service well.", SUMMARY),  # focused visits of 2018-2019
