@@ -280,6 +280,17 @@ def test_the_ways_of_saying_about_open_the_topic(question, subject):
     assert parse(question).topic == subject
 
 
+@pytest.mark.parametrize(("question", "record"), [
+    ("Which HMI was in charge of Derbyshire's 2013 inspection?", ("lead",)),  # quoted the team's size, not its lead
+    ("name of lead inspector Nottinghamshire 2019", ("lead",)),
+    ("what month was the Peterborough visit", ("end",)),
+    ("which dates were inspectors in Kent", ("end",)),
+    ("What did Ofsted say about the inspection team's workload in Kent?", ()),
+])
+def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_question_words(question, record):
+    assert parse(question).record == record
+
+
 def test_a_question_on_what_children_thought_keeps_its_opening():
     assert "happy" in parse("Were care leavers happy with their accommodation in Derby?").topic
 
