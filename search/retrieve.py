@@ -52,7 +52,7 @@ from search.answer import (
 from search.decide import Evidence, Verdict, decide
 from search.described import Described
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_grade, stated_grade
+from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, named_grade, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, number_asking, numerals, parse
@@ -238,6 +238,11 @@ class Searcher:
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
             query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
+        # "early help - which authorities are good", read as a grade across councils, names a practice but no judged
+        # area (in words or described): which councils do it well, not which got the grade overall
+        if query.wants("across") and query.wants("grade") and names_a_topic(query) \
+                and not named_area(query.text) and not query.described_area:
+            query = replace(query, asks=query.asks - {"grade"})
         return query, vectors
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:

@@ -339,3 +339,14 @@ def test_an_area_the_inspection_does_not_grade_is_answered_from_what_it_says_on_
     assert result.grades and result.verdict.answered
     quotes = [quote.text for quote in result.answer.quotes]
     assert "adoption" in quotes[0].lower() and not any(" | " in text for text in quotes)
+
+
+def test_councils_good_at_a_practice_no_grade_judges_are_not_given_the_grade_table(searcher):
+    # read as a grade across councils, the table of every council graded good overall was the answer (its rows the
+    # quotes), saying nothing of early help, which no inspection grades on its own
+    result = searcher.ask("early help - which authorities are good")
+    assert not result.query.wants("grade") and result.grades == ()
+    assert "early help" in result.answer.quotes[0].text.lower().replace("-", " ")
+    # a judged area asked so keeps its grades
+    kept = searcher.ask("care leavers - which authorities are good")
+    assert kept.query.wants("grade") and kept.grades
