@@ -90,9 +90,13 @@ QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                       r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
                       r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
-# Ages after "aged" or "the age(s) of", alone or as a range ("aged 18", "aged 16 and 17", "between the ages of 16 and
-# 25"), set aside before QUANTITY looks for a count.
-_AGES = re.compile(r"\b(?:aged|ages? of)\s+\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b", re.I)
+# Ages after "aged" or "the age(s) of", alone or as a range ("aged 18", "aged over 21", "aged 16 and 17", "between the
+# ages of 16 and 25"), or an age reached ("when young people turn 19", "until they reach 25", "under-18s"), and a
+# number naming a thing ("the No. 11 service"), set aside before QUANTITY looks for a count
+# (an age reached is a child's or a care leaver's: 25 at most, so "the number reached 900" is a count).
+_AGES = re.compile(r"\b(?:aged|ages? of)\s+(?:(?:over|under|between|from|up\s+to)\s+)?\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b|"
+                   r"\b(?:turns?|turned|turning|reach(?:es|ed|ing)?|until)\s+(?:(?:they\s+are|the\s+age\s+of)\s+)?"
+                   r"(?:1?\d|2[0-5])\b(?![,.]?\d)|\bunder[\s-]\d+s\b|\bunder-\d+\b|\bno\.\s*\d+\b", re.I)
 # A span of time or a school year is not a count either ("over the last six months", "within 10 working days", "18
 # months", "by the end of Year 11"; "17-year-old" is an age, left to _AGED): set aside after the ages.
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|forty|fifty)"

@@ -274,6 +274,10 @@ def test_json_carries_answer_and_understanding(shared_searcher):
     ("27 young people were living in such arrangements", True),
     ("Young people aged 16 and 17 who present as homeless", False), ("between the ages of 18 and 25", False),
     ("care leavers aged 19 to 21: 40 of them", True),
+    # "how many care leavers does it support?" quoted these as stating a number
+    ("Care leavers aged over 21 are actively consulted.", False), ("when young people turn 19, the nurse stops", False),
+    ("supported by their PAs until they reach 25", False), ("The No. 11 service provides a drop-in", False),
+    ("services for under-18s", False), ("The number of care leavers reached 461.", True), ("until 2019, 30 did", True),
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states
