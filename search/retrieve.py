@@ -432,8 +432,10 @@ class Searcher:
         if not documents:
             return ()
         allowed = self.index.chunk_ids(documents)
-        # a word half the passages use ("children") names no subject: every report uses it, whatever it is on
-        words = [word for word in terms(query.topic) if not word.isdigit() and self.index.mentions(word)]
+        # a word half the passages use ("children") names no subject: every report uses it, whatever it is on;
+        # nor do the words by which it asks ("figures", "how many"; "since", "sorted")
+        asking = query.asking_cues | number_asking(query.text)
+        words = [word for word in terms(query.topic) if not word.isdigit() and word not in asking and self.index.mentions(word)]
         words = [word for word, held in zip(words, self.index.matching(words)) if 2 * held < len(self.index)]
         if not words or len(words) > TERM_WORDS or (query.described and self.index.matching([query.described], allowed)[0]):
             return ()

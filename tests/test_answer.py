@@ -324,6 +324,15 @@ def test_a_term_no_report_on_the_council_named_uses_is_not_found_there(shared_se
     assert not other.answer.no_answer and not any("uses the words" in note for note in other.notes)
 
 
+def test_the_words_asking_for_a_number_are_not_a_term_the_councils_reports_must_use(shared_searcher):
+    # "figures" is how the question asks, not what about: Rutland's reports never use it, and "No indexed report on
+    # Rutland uses the words “figures”" refused a question its 2017 report answers ("just over half of Rutland's
+    # children looked after ...")
+    result = shared_searcher.ask("rutland looked after children figures")
+    assert not any("uses the words" in note for note in result.notes)
+    assert not result.answer.no_answer
+
+
 def test_words_no_report_on_the_councils_named_uses_decide_not_found():
     from search.decide import EVIDENCE, Evidence, decide
     from search.parse import parse
