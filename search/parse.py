@@ -85,7 +85,7 @@ _RECENCY = (
 # A kind of report counts only in a phrase about the document: its noun after a determiner, a date or a word
 # about when ("the focused visit", "its 2019 inspection", "the most recent Ofsted visit"), never a topic word
 # ("how often social workers visit children").
-_ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previous|prior|next|first|ofsted|"
+_ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previous|prior|penultimate|earlier|next|first|ofsted|"
                    rf"{_MONTHS}|(?:19|20)\d\d|'\d\d)")
 # A question asking for a number ("how many inspectors", "what share of care leavers", typed "no. of inspectors",
 # "unallocated children number", "care leavers eet figures").

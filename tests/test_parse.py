@@ -97,6 +97,8 @@ def test_in_2024_compared_with_before_is_2024_not_a_range():
     ("What did the 2019 inspection of Notts find?", (), INSPECTIONS),
     ("leics scrutiny paper 2024 recommendation pre-proceedings", ("committee_report",), ()),
     ("fv carried out remotely video calls covid which las", ("focused_visit",), ()),  # officers' shorthand
+    # "penultimate" said which report as "previous" does: the one before the latest event (a visit) was searched
+    ("Suffolk penultimate inspection care leavers", (), INSPECTIONS),
 ])
 def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named, meant):
     query = parse(question)
