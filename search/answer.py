@@ -1008,7 +1008,7 @@ def _each_council(ranked: Sequence[Sentence], quotes: list[Quote], passages: Seq
     by_rank = _by_rank(passages)
     council = lambda rank: by_rank[rank].document.description.authority  # noqa: E731
     top = max(quote.score for quote in quotes)
-    quoted = {council(quote.passages[0]) for quote in quotes}
+    quoted = {council(rank) for quote in quotes for rank in quote.passages}  # a line two reports share quotes both
     added = []
     for name in dict.fromkeys(council(sentence.rank) for sentence in ranked):
         if name in quoted:

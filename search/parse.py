@@ -183,6 +183,7 @@ class Query:
     asking_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted") or
     # compare councils ("compare"), as the example questions weigh them (search/intent.py), not words of its topic
     timing: bool = False  # asks how soon something happens
+    compared: bool = False  # sets two councils or more side by side ("compare", "versus", "[A] or [B]")
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -242,7 +243,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
                  record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans),
-                 timing=asks_timing(text))
+                 timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
@@ -516,7 +517,25 @@ _FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 # The words joining the councils (or years) a question compares, once their names are out: "compare [Rutland] and
 # [Derbyshire] on", "[Rutland] vs [Derbyshire]", "how do [Rutland] and [Derbyshire] compare on" (English syntax).
 _COMPARED = re.compile(r"(?:\b(?:compare|comparing|comparison\s+of|contrast)\s+)?\0(?:\s*(?:,|\band\b|\bor\b|&|\bvs\b\.?|"
-                       r"\bversus\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bwith\b)\s*\0)+(?:\s+compared?\b)?", re.I)
+                       r"\bversus\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bwith\b|"
+                       r"\b(?:stacks?|measures?)\s+up\s+(?:against|to|with)\b|\b(?:compares?|fares?)\s+(?:against|with|to)\b)"
+                       r"\s*\0)+(?:\s+compared?\b)?", re.I)
+# A question setting councils side by side ("compare", "versus", "how does [A] stack up against [B]", "better in [A]
+# or [B]"): it asks across them, each on the point, however the examples read it.
+_COMPARING = re.compile(r"\b(?:compar\w*|contrast\w*|versus|vs|(?:stacks?|measures?)\s+up)\b|\0\s*(?:or|against)\s*\0", re.I)
+
+
+def _masked(text: str, spans: list[str]) -> str:
+    """The text with each of ``spans`` (councils' names, with "County Council" and "'s"; date phrases) as "\\0"."""
+    for span in sorted(set(spans), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", "\0",
+                      text, flags=re.I)
+    return text
+
+
+def compares(text: str, spans: list[str]) -> bool:
+    """True when the question sets the councils named (``spans``, two or more) side by side."""
+    return len(set(spans)) > 1 and bool(_COMPARING.search(_masked(text, spans)))
 
 
 def _topic(text: str, spans: list[str]) -> str:
@@ -526,10 +545,7 @@ def _topic(text: str, spans: list[str]) -> str:
     what a report said ("Could you check what the visit found about"), when topic words follow; a sentence that only
     says which report ("What did the inspectors find when they came [in December 2022]?") is left out, and each other
     sentence's opening is read on its own."""
-    for span in sorted(set(spans), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(span)}(?:\s+(?:county|city|borough|metropolitan)?\s*council)?(?:'s)?(?!\w)", "\0",
-                      text, flags=re.I)
-    text = _COMPARED.sub(" ", text).replace("\0", " ")
+    text = _COMPARED.sub(" ", _masked(text, spans)).replace("\0", " ")
     text = _ASKED_COUNCILS.sub(" ", text)
     # a stop left after a name or date taken out ("... criticised by Ofsted in [2014] .") still ends its sentence
     text = re.sub(r"\s+(?=[.!?,;:])", "", " ".join(text.split())).strip(" ,.?") or text

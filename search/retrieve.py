@@ -226,6 +226,8 @@ class Searcher:
         embedded = self.embedder.embed(unique)
         vectors = embedded[[unique.index(item) for item in texts]]
         query = settled(self.intents.read(query, vectors[2]))
+        if query.compared:  # "care leavers: Hull vs Rotherham", read as a topic: each council on the point
+            query = replace(query, asks=query.asks | {"across"})
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
             query = replace(query, described=self.described.term(query.topic, vectors[1],
                                                                  query.asking_cues | number_asking(query.text)))

@@ -294,6 +294,22 @@ def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_questio
     assert parse(question).record == record
 
 
+@pytest.mark.parametrize(("question", "compared"), [
+    ("care leavers: Rutland vs Derbyshire", True),
+    ("How does Rutland stack up against Leicester for private fostering?", True),
+    ("is early help better in Rutland or Derbyshire", True),
+    ("care leavers in Rutland and Derbyshire", False),  # both asked, not set side by side
+    ("allegations against staff in Rutland", False),
+    ("compare Rutland's 2020 and 2024 inspections", False),  # one council
+])
+def test_councils_set_side_by_side_are_compared(question, compared):
+    assert parse(question).compared is compared
+
+
+def test_the_words_setting_councils_side_by_side_are_not_topic():
+    assert parse("How does Rutland stack up against Leicester for private fostering?").topic == "How does for private fostering"
+
+
 def test_a_question_on_what_children_thought_keeps_its_opening():
     assert "happy" in parse("Were care leavers happy with their accommodation in Derby?").topic
 

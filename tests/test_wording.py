@@ -675,6 +675,18 @@ def test_a_term_the_latest_report_puts_another_way_is_answered_there(shared_sear
     assert {hit.document.file for hit in result.hits} == {"rutland-2024-07-12-ofsted-inspection.pdf"}
 
 
+def test_councils_set_side_by_side_are_each_quoted_once(shared_searcher):
+    # read as a topic alone, "care leavers: Rutland vs Derbyshire" quoted Derbyshire only, saying "Nothing from
+    # Rutland's reports is quoted"; read across them, the line both reports share ("The experiences and progress of
+    # care leavers: good") was quoted twice, once for each council
+    result = shared_searcher.ask("care leavers: Rutland vs Derbyshire")
+    assert result.query.wants("across")
+    councils = {result.hits[rank - 1].document.description.authority for quote in result.answer.quotes for rank in quote.passages}
+    assert councils == {"Rutland", "Derbyshire"}
+    texts = [quote.text for quote in result.answer.quotes]
+    assert len(texts) == len(set(texts))
+
+
 @pytest.mark.parametrize(("question", "asks", "structural"), [
     ("What did Ofsted say about the bin collections in Dudley?", {"summary", "topic"}, False),
     ("what did ofsted say about Dudley", {"summary", "topic"}, True),  # no topic words: the findings are what is asked
