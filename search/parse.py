@@ -534,8 +534,8 @@ def _masked(text: str, spans: list[str]) -> str:
 
 
 def compares(text: str, spans: list[str]) -> bool:
-    """True when the question sets the councils named (``spans``, two or more) side by side."""
-    return len(set(spans)) > 1 and bool(_COMPARING.search(_masked(text, spans)))
+    """True when the question sets the councils named (``spans``) side by side; parse asks it only of two or more."""
+    return bool(_COMPARING.search(_masked(text, spans)))
 
 
 def _topic(text: str, spans: list[str]) -> str:

@@ -325,28 +325,28 @@ class Searcher:
         ranked = self._rank(words, vectors, allowed, mode)
         plain = ranked[:PLAIN]  # the closest passages before a report's parts are put first: for "not found"
         table = grade_rows(self.index, query, selection)
-        asked = query  # what the question asks, for the passages read and the sentences quoted
+        shaped = query  # what the answer is shaped for: the passages read and the sentences quoted
         if table.ungraded:  # an area the inspection does not grade: what it says on it answers, the grades below
-            asked = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
+            shaped = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
         if mode == "hybrid":
-            ranked = self._fit(ranked, asked, selection, vectors, allowed, table.rows, k)
+            ranked = self._fit(ranked, shaped, selection, vectors, allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
         passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id),
                             self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
-        wanted = tone_wanted(asked)
+        wanted = tone_wanted(shaped)
         topic = query.searched()
         meanings = self.described.meanings(topic)
-        sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(asked), by_rank,
+        sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(shaped), by_rank,
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
-                                    query.timing, self.vocabulary.rarity, topical_words(asked),
-                                    meanings, _scored_by(asked, vectors, framed_vector), asks_span(query.text))
+                                    query.timing, self.vocabulary.rarity, topical_words(shaped),
+                                    meanings, _scored_by(shaped, vectors, framed_vector), asks_span(query.text))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
                       if row.passage in ranks and row.quote and not table.ungraded]
-        quotes = quote(asked, sentences, passages, self.boilerplate, statements)
+        quotes = quote(shaped, sentences, passages, self.boilerplate, statements)
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
                              or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
