@@ -101,7 +101,7 @@ _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}
                          r"(?:\s+the)?\s*$", re.I)
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
-                                     r"\blead inspector\b|\b(?:inspectors?|hmis?)['’]?s?\s+names?\b", re.I)),
+                                     r"\blead inspector\b", re.I)),
                  ("end", re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:month|day|dates?)\b", re.I)))
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
