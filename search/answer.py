@@ -337,6 +337,14 @@ def _overlap(words: Sequence[str], text: str, also: Sequence[str] = (),
     return sum(w for stem, w in zip(_stems(words), weighed) if stem in present) / total if total else 0.0
 
 
+def _on(topic: Sequence[str], text: str) -> bool:
+    """True when ``text`` uses two of the ``topic`` words or more (all, when there are fewer): "care leavers" is not
+    on "children in care", nor "child protection" on every sentence saying "children"; a long topic is often partly
+    phrasing ("which inspections listed return home interviews among the things ...")."""
+    asked, used = set(_stems(topic)), set(_stems(terms(text)))
+    return bool(asked) and len(asked & used) >= min(2, len(asked))
+
+
 def _stems(words: Sequence[str]) -> list[str]:
     return [word[:5] for word in words]
 
@@ -359,6 +367,12 @@ def names_a_topic(query: Query) -> bool:
     """True when a question is read as asking about a topic and names one: read so, "What did Ofsted say about Medway
     in 2021?" names none (no word of it is left once the council, the year and the opening are out)."""
     return query.wants("topic") and bool(terms(query.topic))
+
+
+def topic_words(query: Query) -> list[str]:
+    """The words of what a question is about: its searched topic's words but those by which it asks (for a change, a
+    comparison or the improvement list: "since", "compare", "needs"; search/intent.py)."""
+    return terms(query.about())
 
 
 def several_years(query: Query) -> bool:
@@ -520,9 +534,15 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
     if ask == "improve":
         items = _improvement_list(sentences, passages, boilerplate)
-        if items and query.wants("topic"):  # the item on the topic asked first, then the list in the report's order
-            top = max(items, key=lambda item: item.score)
+        topic = topic_words(query) if query.wants("topic") else []
+        on_topic = [item for item in items if _on(topic, item.text)]
+        if on_topic:  # the item on the topic asked first, then the list in the report's order
+            top = max(on_topic, key=lambda item: item.score)
             items = (top, *(item for item in items if item is not top))
+        elif items and topic:  # no item is on the topic asked ("... need to improve for care leavers?"): what the
+            # report says of it first, when it says anything, then the list
+            said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text)]
+            items = (*said[:1], *items)
         return items or _best(query, sentences, passages, boilerplate)
     if ask == "change" and query.wants("grade") and query.wants("across") and statements:
         # "which councils got a better grade than last time": each report's own statement of the grade that moved
@@ -532,7 +552,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
         # the words that ask about change, "since" or "improved"); a change asked about no particular topic ("has it
         # got any better?") any change the later reports state
-        topic = [word for word in terms(query.searched()) if word not in query.asking_cues] if query.wants("topic") else []
+        topic = topic_words(query) if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))

@@ -37,10 +37,14 @@ RULED_OUT = 0.05
 STRENGTH = 64.0
 # The logit of a label the examples always (or never) give.
 CERTAIN = 30.0
-# A word the classifier weighs at least this much towards asking about change ("since", "sorted", "resolved") says
-# how a question asks, not what about (search/answer.py). Chosen on the development files: 3, 5 and 7 gave the same
-# (one first sentence gained, none lost); at 3 a topic word ("supervision") is among them.
+# A word the classifier weighs at least this much towards asking about change ("since", "sorted", "resolved"), across
+# councils ("compare") or for the improvement list ("needs", "recommendations") says how a question asks, not what
+# about (search/answer.py). Chosen on the development files for change: 3, 5 and 7 gave the same (one first sentence
+# gained, none lost); at 3 a topic word ("supervision") is among them.
 CUE = 5.0
+# Two words are forms of one when one starts with the other, the shorter having at least this many letters ("need",
+# "needs"; "improve", "improvement"); set, not fitted (at three "now" would be a form of "nowhere").
+FORM = 4
 # How a question's words are weighted: words and word pairs seen in two examples or more, tf-idf with log counts.
 WORDS: dict = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -70,6 +74,13 @@ def load(path: Path = DATA) -> list[Example]:
                              f"{', '.join((*LABELS, NEITHER))}")
         examples.append(Example(text, asks))
     return examples
+
+
+def asking(words: Sequence[str], cues: frozenset[str]) -> frozenset[str]:
+    """The ``words`` that are ``cues`` or another form of one ("need" of "needs", "improvement" of "improve"): one
+    starts with the other, the shorter of at least FORM letters."""
+    return frozenset(word for word in words if word in cues or any(
+        min(len(word), len(cue)) >= FORM and (word.startswith(cue) or cue.startswith(word)) for cue in cues))
 
 
 def asks_from(scores: dict[str, float]) -> frozenset[str]:
@@ -154,8 +165,9 @@ class Intents:
         """``query`` with what it asks for. ``vector`` is the embedding of ``framed(query.text)``, when the caller
         has it already."""
         scores = self.scores(query.text, vector)
-        cues = (self._fit().cues("change") | self._fit().cues("across")) & set(_WORD.findall(query.text.lower()))
-        return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone_from(scores), frozenset(cues))
+        fitted = self._fit()
+        cues = asking(_WORD.findall(query.text.lower()), fitted.cues("change") | fitted.cues("across") | fitted.cues("improve"))
+        return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone_from(scores), cues)
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:
         """Each label's probability for ``question``."""

@@ -180,8 +180,9 @@ class Query:
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
-    asking_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted") or
-    # compare councils ("compare"), as the example questions weigh them (search/intent.py), not words of its topic
+    asking_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted"),
+    # compare councils ("compare") or ask for the improvement list ("needs"), as the example questions weigh them
+    # (search/intent.py), not words of its topic
     timing: bool = False  # asks how soon something happens
     compared: bool = False  # sets two councils or more side by side ("compare", "versus", "[A] or [B]")
 
@@ -197,6 +198,11 @@ class Query:
         """The topic as searched for: with the inspection term it describes, if any ("... make sense of their past
         (life-story work)"); evidence that the reports answer is weighed on the topic as asked."""
         return f"{self.topic} ({self.described})" if self.described else self.topic
+
+    def about(self) -> str:
+        """What the question is about: the topic as searched for without the words by which it asks (``asking_cues``:
+        "what does Wiltshire need to improve for care leavers?" is about "for care leavers")."""
+        return " ".join(word for word in re.findall(r"[\w'-]+", self.searched()) if word.lower() not in self.asking_cues)
 
     def council_names(self) -> tuple[str, ...]:
         """Every council named, a former council standing for its successors."""
@@ -466,6 +472,12 @@ def _phrase(phrase: str) -> str:
     """A phrase of the kinds file as a pattern: any spacing between words, "…" for up to six words."""
     words = [r"(?:[\w'-]+\s+){0,6}?" if word == "…" else re.escape(word) + r"\s+" for word in phrase.split()]
     return "".join(words)[: -len(r"\s+")] if not phrase.endswith("…") else "".join(words)
+
+
+def names_a_kind(phrase: str) -> bool:
+    """True when ``phrase`` names or means a kind of report (search/data/kinds.txt: "focused visit", "inspection of
+    local authority children's services")."""
+    return any(_kinds(phrase))
 
 
 def _kinds(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

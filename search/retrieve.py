@@ -55,7 +55,7 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, named_grade, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, number_asking, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, names_a_kind, number_asking, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -245,7 +245,18 @@ class Searcher:
         if query.wants("across") and query.wants("grade") and names_a_topic(query) \
                 and not named_area(query.text) and not query.described_area:
             query = replace(query, asks=query.asks - {"grade"})
+        # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone, names
+        # a practice in the sector's words (the glossary; not a kind of report, "ILACS"): the list's item on it, or what
+        # the report says of it
+        if query.wants("improve") and not query.wants("topic") and self._names_a_practice(query):
+            query = replace(query, asks=query.asks | {"topic"})
         return query, vectors
+
+    def _names_a_practice(self, query: Query) -> bool:
+        """True when the words of what ``query`` is about hold a phrase of the glossary whose group names no kind of
+        report ("care leavers", not "ILACS")."""
+        return any(not names_a_kind(phrase) and not any(names_a_kind(" ".join(other)) for other in others)
+                   for phrase, others in self.glossary.alternatives(query.about()))
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
         """Which words of a question are kept as written, not read as a report word they resemble: those naming

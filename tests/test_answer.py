@@ -1111,10 +1111,57 @@ def test_an_improvement_list_asked_about_a_topic_leads_with_the_item_on_it():
              "The consistency of management oversight."]
     passages, sentences = one_report(*((item, IMPROVE, score) for item, score in zip(items, (0.6, 0.8, 0.5))))
     topic = with_asks(parse("did the 2024 inspection list return home interviews among what must improve"),
-                      frozenset({"improve", "topic"}), {"improve": 1.0, "topic": 0.9})
+                      frozenset({"improve", "topic"}), {"improve": 1.0, "topic": 0.9},
+                      asking_cues=frozenset({"what", "must", "improve"}))
     assert [item.text for item in quote(topic, sentences, passages, ())] == [items[1], items[0], items[2]]
     alone = with_asks(parse("what must they improve"), frozenset({"improve"}), {"improve": 1.0})
     assert [item.text for item in quote(alone, sentences, passages, ())] == items
+
+
+def test_an_improvement_list_with_no_item_on_the_topic_asked_follows_what_the_report_says_of_it():
+    """"What does X need to improve for care leavers?" when no item of the list is on care leavers: the report's
+    sentence on them first, then the list in its order (the list alone answered another question); the words asking
+    for the list ("need", "improve") are no topic, so a question with no other words gets the list alone, as does one
+    not read as asking about a topic (its other words may be phrasing: "what must they work on")."""
+    from ingest.sections import AREA, IMPROVE
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    items = ["The response to children who have experienced neglect.", "The stability of placements for children in care."]
+    said = "Care leavers do not have up-to-date pathway plans that reflect their needs."  # the list's "care" is not on them
+    passages, sentences = one_report((items[0], IMPROVE, 0.7), (items[1], IMPROVE, 0.6), (said, AREA, 0.65))
+    cues = frozenset({"need", "improve", "what", "does"})
+    text = "What does X need to improve for care leavers?"
+    asked = with_asks(parse(text), frozenset({"improve", "topic"}), {"improve": 0.9, "topic": 0.5}, asking_cues=cues)
+    assert [item.text for item in quote(asked, sentences, passages, ())] == [said, *items]
+    alone = with_asks(parse("What does X need to improve?"), frozenset({"improve", "topic"}), {"improve": 0.9, "topic": 0.5},
+                      asking_cues=cues)
+    assert [item.text for item in quote(alone, sentences, passages, ())] == items
+    unread = with_asks(parse(text), frozenset({"improve"}), {"improve": 0.9}, asking_cues=cues)
+    assert [item.text for item in quote(unread, sentences, passages, ())] == items
+
+
+def test_the_words_the_examples_ask_for_the_improvement_list_with_are_cues_not_topic(corpus_searcher):
+    query, _ = corpus_searcher.read("What does Leicestershire need to improve for care leavers?")
+    assert {"need", "improve"} <= query.asking_cues  # "need": a form of the cue "needs"
+    assert not query.asking_cues & {"care", "leavers", "leicestershire"}
+    assert query.wants("improve") and query.wants("topic")  # care leavers: a practice the glossary names
+
+
+def test_an_improvement_list_asked_naming_a_practice_asks_about_it_too_but_not_naming_a_kind_of_report(corpus_searcher):
+    """The sector's words for a practice (the glossary) say a question asking for the improvement list asks about a
+    topic too; a kind of report ("ILACS", "focused visit") is no practice, nor are the words asking for the list."""
+    from search.parse import parse, with_asks
+
+    def names(text: str) -> bool:
+        cues = frozenset({"what", "does", "need", "to", "improve", "areas", "for", "improvement"})
+        return corpus_searcher._names_a_practice(with_asks(parse(text), frozenset({"improve"}), {}, asking_cues=cues))
+
+    assert names("What does Rutland need to improve for children in care?")
+    assert names("rutland child protection areas for improvement")
+    assert not names("rutland ilacs 2024 areas for improvement")
+    assert not names("What does Rutland need to improve after its focused visit?")
+    assert not names("What does Rutland need to improve?")
 
 
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():

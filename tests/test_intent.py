@@ -273,3 +273,12 @@ def test_two_councils_named_in_a_change_question_with_no_year_are_compared_by_th
     assert settled(since).asks == {"change"}  # a year: a change from it, council by council
     one = with_asks(parse("is derbyshire better now"), frozenset({"change"}), {"change": 0.9})
     assert settled(one).asks == {"change"}
+
+
+def test_a_form_of_an_asking_cue_asks_too():
+    """"need" is a form of the cue "needs", "improvement" of "improve"; a short word is only itself ("now" is no form of
+    "nowhere"), and a topic word is no cue."""
+    from search.intent import asking
+
+    cues = frozenset({"needs", "improve", "now"})
+    assert asking(["need", "improvement", "care", "leavers", "nowhere", "now"], cues) == {"need", "improvement", "now"}
