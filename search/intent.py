@@ -18,7 +18,7 @@ import numpy as np
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
-from search.parse import ASKS, TONES, Query, names_latest_and_previous, names_the_inspection, with_asks
+from search.parse import ASKS, TONES, Query, asks_only_the_record, names_latest_and_previous, names_the_inspection, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -118,6 +118,10 @@ def settled(query: Query) -> Query:
     # than the one before"): both are compared, so neither is chosen alone
     if query.wants("change") and query.recency == "previous" and names_latest_and_previous(query.text):
         query = replace(query, recency=None)
+    # asking for the inspection's record and nothing else, naming the inspection, read otherwise ("what month were
+    # ofsted in <council> in <year>", read as asking for the findings): its facts
+    if not query.wants("facts") and asks_only_the_record(query) and names_the_inspection(query.text):
+        query = replace(query, asks=frozenset({"facts"}))
     # the inspection's facts only for a question naming the inspection: "how many care leavers does it support?"
     # asks about practice, which the findings answer with a number
     if query.wants("facts") and not names_the_inspection(query.text):

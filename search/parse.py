@@ -602,6 +602,18 @@ def _without_empty_lead(topic: str) -> str:
 _FILLERS = frozenset({"um", "umm", "uh", "uhm", "er", "erm", "hmm"})
 
 
+def asks_only_the_record(query: Query) -> bool:
+    """True when a question asks for the inspection's record by its question word ("what month", "which HMI") and for
+    nothing else: its topic holds no word once those and the words naming the report are out ("what month were ofsted
+    in Barnet in 2025"; not "when did Barnet improve its care leavers?")."""
+    if not query.record:
+        return False
+    left = query.topic
+    for _, pattern in _RECORD_ASKED:
+        left = pattern.sub(" ", left)
+    return not [word for word in terms(left) if not _names_report(word)]
+
+
 def names_the_inspection(text: str) -> bool:
     """True when ``text`` has a word saying which report or inspection it is about ("Ofsted", "inspectors", "visit",
     "the ILACS"): a question asking for an inspection's facts names it; "how many care leavers does it support" asks

@@ -227,6 +227,25 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(improve).asks == {"improve"}
 
 
+def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():
+    """"what month were ofsted in Barnet in 2025", read as asking for the findings (0 of 92 templated questions
+    quoted the dates first): it asks when the inspection was and nothing else, so its facts; a question asking when of
+    a practice ("when do care leavers get a personal adviser") or with a topic ("when did Barnet improve its care
+    leavers?") does not."""
+    from search.intent import settled
+    from search.parse import asks_only_the_record, parse, with_asks
+
+    month = with_asks(parse("what month were ofsted in Barnet in 2025"), frozenset({"summary"}), {"summary": 0.6})
+    assert settled(month).asks == {"facts"}
+    came = parse("which month did the inspectors come to Barnet in 2025")
+    assert asks_only_the_record(came)
+    for text in ("When did Barnet improve its care leavers?", "when do care leavers get a personal adviser in Hull",
+                 "who supervises social workers in Derby"):
+        assert not asks_only_the_record(parse(text)), text
+    practice = with_asks(parse("when do care leavers get a personal adviser in Hull"), frozenset({"topic"}), {"topic": 0.9})
+    assert settled(practice).asks == {"topic"}
+
+
 def test_a_council_named_with_nothing_asked_not_even_a_topic_asks_for_its_headline_findings():
     """"how is leicestershire doing": the examples read no ask, not even a topic, so it fell back to a topic search
     on "doing"; naming a council and asking nothing in particular, it asks how the council is doing as a whole."""
