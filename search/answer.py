@@ -340,7 +340,7 @@ def _overlap(words: Sequence[str], text: str, also: Sequence[str] = (),
 def _on(topic: Sequence[str], text: str) -> bool:
     """True when ``text`` uses two of the ``topic`` words or more (all, when there are fewer): "care leavers" is not
     on "children in care", nor "child protection" on every sentence saying "children"; a long topic is often partly
-    phrasing ("which inspections listed return home interviews among the things ...")."""
+    phrasing ("which reports listed placement stability among the things the council had to do")."""
     asked, used = set(_stems(topic)), set(_stems(terms(text)))
     return bool(asked) and len(asked & used) >= min(2, len(asked))
 
@@ -367,12 +367,6 @@ def names_a_topic(query: Query) -> bool:
     """True when a question is read as asking about a topic and names one: read so, "What did Ofsted say about Medway
     in 2021?" names none (no word of it is left once the council, the year and the opening are out)."""
     return query.wants("topic") and bool(terms(query.topic))
-
-
-def topic_words(query: Query) -> list[str]:
-    """The words of what a question is about: its searched topic's words but those by which it asks (for a change, a
-    comparison or the improvement list: "since", "compare", "needs"; search/intent.py)."""
-    return terms(query.about())
 
 
 def several_years(query: Query) -> bool:
@@ -534,7 +528,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
     if ask == "improve":
         items = _improvement_list(sentences, passages, boilerplate)
-        topic = topic_words(query) if query.wants("topic") else []
+        topic = terms(query.about()) if query.wants("topic") else []
         on_topic = [item for item in items if _on(topic, item.text)]
         if on_topic:  # the item on the topic asked first, then the list in the report's order
             top = max(on_topic, key=lambda item: item.score)
@@ -552,7 +546,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
         # the words that ask about change, "since" or "improved"); a change asked about no particular topic ("has it
         # got any better?") any change the later reports state
-        topic = topic_words(query) if query.wants("topic") else []
+        topic = terms(query.about()) if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
                          * (not topic or _overlap(topic, sentence.text) > 0)
                          + CHANGED * _names_year(sentence.text, since))
