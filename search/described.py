@@ -12,7 +12,7 @@ import numpy as np
 
 from ingest.embed import Embedder, cached_vectors
 from search.datafile import pairs
-from search.lexical import terms
+from search.lexical import forms, terms
 
 DEFAULT = Path(__file__).with_name("data") / "described.txt"
 # A topic at least this close to a term's nearest description, and this much closer than to any other term's, is taken
@@ -58,6 +58,7 @@ class Described:
         self._vectors: np.ndarray | None = None
         self._terms: tuple[str, ...] = ()
         self._meanings: dict[tuple[str, ...], np.ndarray] = {}  # each term's words: its descriptions' mean vector
+        self._words: dict[str, list[list[str]]] = {}  # each term's descriptions, as words
 
     def prepare(self) -> np.ndarray:
         """The descriptions' vectors, embedded now if they were not (a server does it while it loads)."""
@@ -65,6 +66,8 @@ class Described:
             if self._vectors is None:
                 descriptions = self._descriptions if self._descriptions is not None else load()
                 self._terms = tuple(item.term for item in descriptions)
+                for item in descriptions:
+                    self._words.setdefault(item.term, []).append(_WORDS.findall(item.text.lower()))
                 self._vectors = cached_vectors(self._embedder, [item.text for item in descriptions], self._cache,
                                                "described")
                 for term in dict.fromkeys(self._terms):
@@ -76,23 +79,35 @@ class Described:
         """The meaning, in everyday words, of each term ``topic`` uses ("front door"): its descriptions' mean vector,
         one row a term (None when it uses none). The model reads some of the sector's terms as the words say (a house's
         front door); a sentence on the point is judged as close to what the term means as to the words."""
-        self.prepare()
-        spaced = f" {' '.join(_WORDS.findall(topic.lower()))} "
-        used = [vector for words, vector in self._meanings.items() if f" {' '.join(words)} " in spaced]
+        used = [self._meanings[words] for words in self.used(topic)]
         return np.vstack(used).astype(np.float32) if used else None
 
+    def used(self, topic: str) -> list[tuple[str, ...]]:
+        """The terms ``topic`` uses, as words."""
+        self.prepare()
+        spaced = f" {' '.join(_WORDS.findall(topic.lower()))} "
+        return [words for words in self._meanings if f" {' '.join(words)} " in spaced]
+
     def term(self, topic: str, vector: np.ndarray, phrasing: Container[str] = ()) -> str | None:
-        """The term whose descriptions ``vector`` (the topic's) is clearly nearest (NEAREST, by MARGIN over any other
-        term's), unless ``topic`` is of fewer than MIN_WORDS words, not counting ``phrasing`` (the words asking whether
-        something changed or comparing councils: "care leavers vs", comparing two years, and "compare ... on private
-        fostering" describe no term), or already uses each of the
-        term's."""
+        """The term ``vector`` (the topic's) is clearly nearest (``nearest``), unless ``topic`` is of fewer than
+        MIN_WORDS words, not counting ``phrasing`` (the words asking whether something changed or comparing councils:
+        "care leavers vs", comparing two years, and "compare ... on private fostering" describe no term), or already
+        uses each of the term's."""
         if len([word for word in terms(topic) if word.lower() not in phrasing]) < MIN_WORDS:
             return None
+        term = self.nearest(vector)
+        return None if term is None or set(_WORDS.findall(term.lower())) <= set(_WORDS.findall(topic.lower())) else term
+
+    def nearest(self, vector: np.ndarray) -> str | None:
+        """The term whose descriptions ``vector`` is clearly nearest: NEAREST at least, by MARGIN over any other
+        term's."""
         closeness = self.prepare() @ np.asarray(vector, dtype=np.float32)
         order = np.argsort(-closeness)
         term = self._terms[int(order[0])]
         other = next((closeness[i] for i in order if self._terms[int(i)] != term), 0.0)
-        if closeness[order[0]] < NEAREST or closeness[order[0]] - other < MARGIN:
-            return None
-        return None if set(_WORDS.findall(term.lower())) <= set(_WORDS.findall(topic.lower())) else term
+        return None if closeness[order[0]] < NEAREST or closeness[order[0]] - other < MARGIN else term
+
+    def says(self, term: str, word: str) -> bool:
+        """Whether a description of ``term`` uses ``word`` or another form of it ("listening" of "listen")."""
+        self.prepare()
+        return any(forms(word.lower(), used) for item in self._words.get(term, ()) for used in item)

@@ -18,6 +18,7 @@ import numpy as np
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
+from search.lexical import forms
 from search.parse import ASKS, TONES, Query, asks_only_the_record, names_latest_and_previous, names_the_inspection, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
@@ -42,9 +43,6 @@ CERTAIN = 30.0
 # about (search/answer.py). Chosen on the development files for change: 3, 5 and 7 gave the same (one first sentence
 # gained, none lost); at 3 a topic word ("supervision") is among them.
 CUE = 5.0
-# Two words are forms of one when one starts with the other, the shorter having at least this many letters ("need",
-# "needs"; "improve", "improvement"); set, not fitted (at three "now" would be a form of "nowhere").
-FORM = 4
 # How a question's words are weighted: words and word pairs seen in two examples or more, tf-idf with log counts.
 WORDS: dict = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -77,10 +75,8 @@ def load(path: Path = DATA) -> list[Example]:
 
 
 def asking(words: Sequence[str], cues: frozenset[str]) -> frozenset[str]:
-    """The ``words`` that are ``cues`` or another form of one ("need" of "needs", "improvement" of "improve"): one
-    starts with the other, the shorter of at least FORM letters."""
-    return frozenset(word for word in words if word in cues or any(
-        min(len(word), len(cue)) >= FORM and (word.startswith(cue) or cue.startswith(word)) for cue in cues))
+    """The ``words`` that are ``cues`` or another form of one ("need" of "needs", "improvement" of "improve")."""
+    return frozenset(word for word in words if word in cues or any(forms(word, cue) for cue in cues))
 
 
 def asks_from(scores: dict[str, float]) -> frozenset[str]:

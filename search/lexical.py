@@ -20,6 +20,18 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’](?:t|s|re|ve|ll|d)\b)?")
 _CLITIC = re.compile(r"['’](?:t|s|re|ve|ll|d)$")
 
 
+# Two words are forms of one when one starts with the other, the shorter having at least this many letters ("need",
+# "needs"; "improve", "improvement"; "listen", "listening"); set, not fitted (at three "now" would be a form of
+# "nowhere").
+FORM = 4
+
+
+def forms(word: str, other: str) -> bool:
+    """Whether two words are one or forms of one: equal, or one starts with the other, the shorter of at least FORM
+    letters."""
+    return word == other or (min(len(word), len(other)) >= FORM and (word.startswith(other) or other.startswith(word)))
+
+
 def terms(text: str) -> list[str]:
     """The topic words of ``text``: lower-case letters and digits, stopwords dropped, order kept, no repeats."""
     seen: dict[str, None] = {}

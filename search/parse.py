@@ -180,6 +180,8 @@ class Query:
     record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
+    nearest_term: str | None = None  # the inspection term the topic's meaning is clearly nearest, however short the
+    # topic: a word of it the reports do not use may be said in that term's words ("listen": "voice of the child")
     asking_cues: frozenset[str] = frozenset()  # its words that ask whether something changed ("since", "sorted"),
     # compare councils ("compare") or ask for the improvement list ("needs"), as the example questions weigh them
     # (search/intent.py), not words of its topic

@@ -230,7 +230,8 @@ class Searcher:
             query = replace(query, asks=query.asks | {"across"})
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
             query = replace(query, described=self.described.term(query.topic, vectors[1],
-                                                                 query.asking_cues | number_asking(query.text)))
+                                                                 query.asking_cues | number_asking(query.text)),
+                            nearest_term=self.described.nearest(vectors[1]))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
         # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
         # read as one as likely as a likeliest reading must be and naming one at all
@@ -303,6 +304,8 @@ class Searcher:
         if within is not None:
             query = replace(query, asks=frozenset({"topic"}), scores=())
         selection = select(query, self.index.documents(), where, from_question=filters and within is None)
+        if query.nearest_term and not query.described and self._said_otherwise(query, selection.councils):
+            query = replace(query, described=query.nearest_term)
         if within is not None:
             selection = replace(selection, documents=tuple(within), preferred=())
         if not question or k <= 0:
@@ -459,7 +462,29 @@ class Searcher:
                     for word in phrase.split())
         absent = tuple(word for word in words if not held[word]
                        and not any(self.index.matching(self.glossary.expand(word), allowed)))
+        absent = tuple(word for word in absent if word not in self._put_otherwise(query, absent, allowed))
         return absent if 2 * len(absent) >= len(words) else ()
+
+    def _put_otherwise(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> frozenset[str]:
+        """Of ``words``, which the ``allowed`` passages never use, the everyday ones (of no term the topic uses) that
+        the descriptions of the term the topic means use, when the passages use that term or the glossary's words for
+        it ("listen to children": "voice of the child", "wishes and feelings")."""
+        term = query.nearest_term
+        if not words or not term or not any(self.index.matching([term, *self.glossary.expand(term)], allowed)):
+            return frozenset()
+        of_terms = {word for phrase, _ in self.glossary.alternatives(query.topic) for word in phrase.split()}
+        of_terms.update(word for words in self.described.used(query.topic) for word in words)
+        return frozenset(word for word in words if word not in of_terms and self.described.says(term, word))
+
+    def _said_otherwise(self, query: Query, councils: Sequence[str]) -> bool:
+        """True when the topic, too short to be searched for as the term it means, uses a word the named councils'
+        reports never use and that they put in that term's words (``_put_otherwise``): the term is searched for too
+        ("does Lambeth listen to children")."""
+        if not councils or primary(query) != "topic" or query.wants("across"):
+            return False
+        documents = [doc.id for doc in self.index.documents() if doc.description.authority in councils]
+        absent = self._unmentioned_in(replace(query, nearest_term=None), documents)
+        return bool(absent) and bool(self._put_otherwise(query, absent, self.index.chunk_ids(documents)))
 
     def _known(self, word: str) -> bool:
         """True when the reports use ``word``, or a word it is plainly a misspelling of ("exploitaton")."""
