@@ -439,8 +439,11 @@ class Searcher:
         ("how they deal with allegations against people who work with kids": "a designated officer service")."""
         if not councils or primary(query) != "topic" or query.wants("across"):
             return ()
-        return self._unmentioned_in(query, [doc.id for doc in self.index.documents()
-                                            if doc.description.authority in councils])
+        return self._unmentioned_in(query, self._reports_on(councils))
+
+    def _reports_on(self, councils: Sequence[str]) -> list[int]:
+        """The indexed documents on any of ``councils``."""
+        return [doc.id for doc in self.index.documents() if doc.description.authority in councils]
 
     def _unmentioned_in(self, query: Query, documents: Sequence[int]) -> tuple[str, ...]:
         """The words of the question's topic, a term, that none of ``documents`` uses (see _unmentioned_by), when
@@ -473,18 +476,15 @@ class Searcher:
         if not words or not term or not any(self.index.matching([term, *self.glossary.expand(term)], allowed)):
             return frozenset()
         of_terms = {word for phrase, _ in self.glossary.alternatives(query.topic) for word in phrase.split()}
-        of_terms.update(word for words in self.described.used(query.topic) for word in words)
+        of_terms.update(word for used in self.described.used(query.topic) for word in used)
         return frozenset(word for word in words if word not in of_terms and self.described.says(term, word))
 
     def _said_otherwise(self, query: Query, councils: Sequence[str]) -> bool:
         """True when the topic, too short to be searched for as the term it means, uses a word the named councils'
         reports never use and that they put in that term's words (``_put_otherwise``): the term is searched for too
         ("does Lambeth listen to children")."""
-        if not councils or primary(query) != "topic" or query.wants("across"):
-            return False
-        documents = [doc.id for doc in self.index.documents() if doc.description.authority in councils]
-        absent = self._unmentioned_in(replace(query, nearest_term=None), documents)
-        return bool(absent) and bool(self._put_otherwise(query, absent, self.index.chunk_ids(documents)))
+        absent = self._unmentioned_by(replace(query, nearest_term=None), councils)
+        return bool(absent) and bool(self._put_otherwise(query, absent, self.index.chunk_ids(self._reports_on(councils))))
 
     def _known(self, word: str) -> bool:
         """True when the reports use ``word``, or a word it is plainly a misspelling of ("exploitaton")."""
