@@ -356,7 +356,7 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
                                     query.timing, self.vocabulary.rarity, topical_words(shaped),
-                                    meanings, _scored_by(shaped, vectors, framed_vector), asks_span(query.text))
+                                    meanings, self._scoring_rows(shaped, vectors, framed_vector), asks_span(query.text))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
                       if row.passage in ranks and row.quote and not table.ungraded]
@@ -376,6 +376,17 @@ class Searcher:
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
+
+    def _scoring_rows(self, query: Query, vectors: np.ndarray, framed: np.ndarray | None) -> np.ndarray | None:
+        """The rows a sentence's score is close to (``_scored_by``; None: the question's and its topic's), and, for a
+        question describing a term in everyday words ("helped to understand their family history": "life-story
+        work"), what the term means, as its descriptions say: the sentence on the point uses the report's term, not
+        the question's words (the relevance counts that meaning already)."""
+        scored = _scored_by(query, vectors, framed)
+        meaning = self.described.meanings(query.described) if query.described else None
+        if meaning is None:
+            return scored
+        return np.vstack([vectors if scored is None else scored, meaning])
 
     def _relevance(self, query: Query, vector: np.ndarray, meanings: np.ndarray | None, ids: Sequence[int]) -> float:
         """How relevant the best sentence of these passages is to the question (and the ``meanings`` of its terms)."""

@@ -53,6 +53,19 @@ def test_a_question_describing_a_term_quotes_the_report_sentence_using_it(shared
     assert result.verdict.answered
 
 
+def test_a_sentence_is_scored_as_close_to_what_the_described_term_means_as_to_the_question(shared_searcher):
+    # the passage on life-story work was found, but the sentence quoted first was the one nearest the question's words
+    # ("Most children in care have developed positive and trusting relationships with social workers ...", the term
+    # only in the sentence after it): the report's sentence uses the term, not the question's everyday words (national
+    # sample, 63 councils: "does <council> help children in care make sense of their past" quoted life-story work
+    # first for 19, 25 now)
+    result = shared_searcher.ask("how well are children in care in Leicestershire helped to understand their family history")
+    assert result.query.described == "life-story work"
+    opening = result.answer.quotes[0].text.split(". ")[0]  # what a councillor reads out first
+    assert "life-story work" in opening, result.answer.quotes[0].text
+    assert result.verdict.answered
+
+
 def test_the_descriptions_vectors_are_kept_for_the_next_process(embedder, tmp_path):
     first = Described(embedder, cache=tmp_path).prepare()
     assert [path.name.startswith("described-") for path in tmp_path.iterdir()] == [True]
