@@ -1,6 +1,7 @@
 """Quoted answers, hybrid retrieval, question understanding and honest "not found"."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -459,6 +460,35 @@ def test_a_question_across_councils_leads_with_the_council_whose_quote_reads_clo
                        frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
     quotes = quote(across, sentences, passages, ())
     assert [(item.text, item.older) for item in quotes] == [(lines[2][0], False), (lines[0][0], True), (lines[1][0], False)]
+
+
+def test_across_councils_a_quote_reading_wholly_against_the_tone_asked_goes_after_the_others():
+    """Asked which councils were criticised for something, a council whose best sentence praises it is not named first
+    (nor dropped: the tone asked may be misread); a quote joined with the sentence turning it round reads as that one."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    praise = "Privately fostered children are visited regularly and their needs are well assessed."
+    turned = ("Some privately fostered children benefit from robust assessment.", "However, for others, visits are late.")
+    critical = "Awareness-raising about private fostering has had little impact."
+    texts = (praise, " ".join(turned), critical)
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(held="2021-01-01", authority=council)))  # type: ignore[arg-type]
+                for rank, (text, council) in enumerate(zip(texts, "ABC"), start=1)]
+    sentences = [Sentence(1, 0, len(praise), praise, 1.0, 1.0, -1.0),
+                 Sentence(2, 0, len(turned[0]), turned[0], 0.95, 0.95, -1.0),
+                 Sentence(2, len(turned[0]) + 1, len(texts[1]), turned[1], 0.5, 0.5, 1.0),
+                 Sentence(3, 0, len(critical), critical, 0.9, 0.9, 1.0)]
+    across = with_asks(parse("which councils were criticised for private fostering"),
+                       frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
+    assert [item.text for item in quote(across, sentences, passages, ())] == [texts[1], critical, praise]
+    # no tone asked (every lean 0): the order is the scores'
+    plain = [replace(sentence, lean=0.0) for sentence in sentences]
+    assert [item.text for item in quote(across, plain, passages, ())][0] == praise
 
 
 @pytest.mark.parametrize(("text", "quoted"), [

@@ -406,6 +406,16 @@ def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
     assert tone(praised) > tone(criticised)
 
 
+def test_asked_which_councils_were_criticised_the_first_council_named_is_not_one_praised(shared_searcher):
+    # a templated check ("which councils were criticised for <topic>" and "... praised for ...", 25 topics each) led
+    # with a council praised for the topic here, and on the national sample for "praised for return home interviews"
+    result = shared_searcher.ask("which councils were criticised for the voice of the child")
+    assert result.query.tone == -1 and result.query.wants("across")
+    texts = [item.text for item in result.answer.quotes]
+    tones = shared_searcher.tone.voiced(shared_searcher.embedder.embed(texts))
+    assert len(texts) > 1 and tones[0] < tones.max(), texts
+
+
 def test_the_tone_asked_for_ranks_the_headline_findings_too():
     """"What did Ofsted praise in Rutland in 2024?" reads as the headline findings with praise wanted: the tone ranks
     what is read and quoted, as for a topic or across councils; not for a grade, whose statement is the answer."""
