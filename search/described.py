@@ -88,6 +88,12 @@ class Described:
         spaced = f" {' '.join(_WORDS.findall(topic.lower()))} "
         return [words for words in self._meanings if f" {' '.join(words)} " in spaced]
 
+    def only_terms(self, topic: str) -> bool:
+        """True when every word of ``topic`` (its ``terms``) is a word of a term it uses ("report children who go
+        missing"): it names what it asks in the sector's words and describes nothing in its own."""
+        used = {word for words in self.used(topic) for word in words}
+        return bool(used) and all(word.lower() in used for word in terms(topic))
+
     def term(self, topic: str, vector: np.ndarray, phrasing: Container[str] = ()) -> str | None:
         """The term ``vector`` (the topic's) is clearly nearest (``nearest``), unless ``topic`` is of fewer than
         MIN_WORDS words, not counting ``phrasing`` (the words asking whether something changed or comparing councils:

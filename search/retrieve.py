@@ -384,7 +384,7 @@ class Searcher:
         the question's words (the relevance counts that meaning already)."""
         scored = _scored_by(query, vectors, framed)
         meaning = self.described.meanings(query.described) if query.described else None
-        if meaning is None:
+        if meaning is None or self.described.only_terms(query.topic):  # naming a term, it asks about that one
             return scored
         return np.vstack([vectors if scored is None else scored, meaning])
 
