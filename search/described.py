@@ -99,10 +99,13 @@ class Described:
         MIN_WORDS words, not counting ``phrasing`` (the words asking whether something changed or comparing councils:
         "care leavers vs", comparing two years, and "compare ... on private fostering" describe no term), or already
         uses each of the term's."""
-        if len([word for word in terms(topic) if word.lower() not in phrasing]) < MIN_WORDS:
+        return self.described_by(topic, self.nearest(vector), phrasing)
+
+    def described_by(self, topic: str, nearest: str | None, phrasing: Container[str] = ()) -> str | None:
+        """``term``, given the term the topic's vector is clearly nearest (``nearest``, computed once a question)."""
+        if nearest is None or len([word for word in terms(topic) if word.lower() not in phrasing]) < MIN_WORDS:
             return None
-        term = self.nearest(vector)
-        return None if term is None or set(_WORDS.findall(term.lower())) <= set(_WORDS.findall(topic.lower())) else term
+        return None if set(_WORDS.findall(nearest.lower())) <= set(_WORDS.findall(topic.lower())) else nearest
 
     def nearest(self, vector: np.ndarray) -> str | None:
         """The term whose descriptions ``vector`` is clearly nearest: NEAREST at least, by MARGIN over any other

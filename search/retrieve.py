@@ -229,9 +229,9 @@ class Searcher:
         if query.compared:  # "care leavers: Hull vs Rotherham", read as a topic: each council on the point
             query = replace(query, asks=query.asks | {"across"})
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
-            query = replace(query, described=self.described.term(query.topic, vectors[1],
-                                                                 query.asking_cues | number_asking(query.text)),
-                            nearest_term=self.described.nearest(vectors[1]))
+            nearest = self.described.nearest(vectors[1])
+            query = replace(query, nearest_term=nearest, described=self.described.described_by(
+                query.topic, nearest, query.asking_cues | number_asking(query.text)))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
         # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
         # read as one as likely as a likeliest reading must be and naming one at all
