@@ -340,11 +340,12 @@ def _overlap(words: Sequence[str], text: str, also: Sequence[str] = (),
     return sum(w for stem, w in zip(_stems(words), weighed) if stem in present) / total if total else 0.0
 
 
-def _on(topic: Sequence[str], text: str) -> bool:
+def _on(topic: Sequence[str], text: str, synonyms: Alternatives = ()) -> bool:
     """True when ``text`` uses two of the ``topic`` words or more (all, when there are fewer): "care leavers" is not
     on "children in care", nor "child protection" on every sentence saying "children"; a long topic is often partly
-    phrasing ("which reports listed placement stability among the things the council had to do")."""
-    asked, used = set(_stems(topic)), set(_stems(terms(text)))
+    phrasing ("which reports listed placement stability among the things the council had to do"). A topic phrase
+    ``text`` says in other words of its glossary group (``synonyms``: "children in care" for "CiC") counts as used."""
+    asked, used = set(_stems(topic)), set(_stems([*terms(text), *said_otherwise(synonyms, text)]))
     return bool(asked) and len(asked & used) >= min(2, len(asked))
 
 
@@ -399,21 +400,22 @@ def about_practice(query: Query) -> bool:
 
 
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
-          statements: Sequence[tuple[int, str]] = ()) -> tuple[Quote, ...]:
+          statements: Sequence[tuple[int, str]] = (), synonyms: Alternatives = ()) -> tuple[Quote, ...]:
     """The quoted answer to ``query`` from the scored ``sentences`` of ``passages``: the report's own improvement
     list (its item on a topic asked about first), its statements of the grade asked for (``statements``: (rank,
     text) of the grade table's rows, best first), its headline findings, the lines stating its dates and inspectors,
     what the reports after the year a change is counted from say (those of the later year, when the question names
     two), or else the best sentences; one per report for a question across councils. A question asking for a number
     gets the best sentence stating one first, whatever else it asks, if one scores within twice the margin of the best
-    sentence."""
+    sentence. ``synonyms``: each glossary phrase of the topic with the other phrases of its group (an improvement item
+    saying "children in care" is on a topic asked as "CiC")."""
     ask = primary(query)
     # the lines about the inspection state no finding, unless the question asks for a number or about a kind of report
     # by name ("focused visits done remotely": "This visit was carried out fully by remote means.")
     findings = sentences if query.quantity or query.kinds else _findings(sentences, passages)
     if ask != "facts":  # the lines about the inspection answer only what it asks of it
         sentences = findings
-    quotes = _shaped(ask, query, sentences, passages, boilerplate, statements)
+    quotes = _shaped(ask, query, sentences, passages, boilerplate, statements, synonyms)
     if ask == "topic" and query.wants("across"):  # "which councils were criticised for ...": not one praised for it first
         quotes = _against_last(quotes, sentences)
     if ask != "topic" and query.scores and query.score(ask) < SHAPED_ALONE:  # perhaps misread: the topic's best too,
@@ -541,18 +543,18 @@ def _outside(sentences: Sequence[Sentence], passages: Sequence[Passage], part: s
 
 
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
-            statements: Sequence[tuple[int, str]]) -> tuple[Quote, ...]:
+            statements: Sequence[tuple[int, str]], synonyms: Alternatives = ()) -> tuple[Quote, ...]:
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
     if ask == "improve":
         items = _improvement_list(sentences, passages, boilerplate)
         topic = terms(query.about()) if query.wants("topic") else []
-        on_topic = [item for item in items if _on(topic, item.text)]
+        on_topic = [item for item in items if _on(topic, item.text, synonyms)]
         if on_topic:  # the item on the topic asked first, then the list in the report's order
             top = max(on_topic, key=lambda item: item.score)
             items = (top, *(item for item in items if item is not top))
         elif items and topic:  # no item is on the topic asked ("... need to improve for care leavers?"): what the
             # report says of it first, when it says anything, then the list
-            said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text)]
+            said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text, synonyms)]
             items = (*said[:1], *items)
         return items or _best(query, sentences, passages, boilerplate)
     if ask == "change" and query.wants("grade") and query.wants("across") and statements:

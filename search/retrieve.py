@@ -360,7 +360,7 @@ class Searcher:
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
                       if row.passage in ranks and row.quote and not table.ungraded]
-        quotes = quote(shaped, sentences, passages, self.boilerplate, statements)
+        quotes = quote(shaped, sentences, passages, self.boilerplate, statements, self.glossary.alternatives(topic))
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
                              or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))

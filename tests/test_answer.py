@@ -1148,6 +1148,35 @@ def test_an_improvement_list_asked_about_a_topic_leads_with_the_item_on_it():
     assert [item.text for item in quote(alone, sentences, passages, ())] == items
 
 
+def test_an_improvement_list_asked_about_a_topic_in_an_abbreviation_leads_with_the_item_in_full_words():
+    """"what does <council> need to improve for CiC": the list's item saying "children in care" is on the topic asked,
+    as its glossary group says (the item was matched on the question's own words only, so no item was on "CiC", and
+    the list came in the report's order)."""
+    from ingest.sections import IMPROVE
+    from search.answer import quote
+    from search.glossary import parse as parse_glossary
+    from search.parse import parse, with_asks
+
+    glossary = parse_glossary("children in care | children looked after | CiC | CLA\n")
+    items = ["The response to children who have experienced neglect.", "The consistency of management oversight.",
+             "The stability of placements for children looked after."]
+    passages, sentences = one_report(*((item, IMPROVE, score) for item, score in zip(items, (0.6, 0.8, 0.5))))
+    text = "what does X need to improve for CiC"
+    asked = with_asks(parse(text), frozenset({"improve", "topic"}), {"improve": 1.0, "topic": 0.9},
+                      asking_cues=frozenset({"what", "does", "need", "improve"}))
+    synonyms = glossary.alternatives(asked.searched())
+    assert [item.text for item in quote(asked, sentences, passages, (), synonyms=synonyms)] == [items[2], *items[:2]]
+    assert [item.text for item in quote(asked, sentences, passages, ())] == items  # without the glossary: no item on it
+
+
+@pytest.mark.parametrize("question", ["leics 2019 areas for improvement CiC", "what does nottinghamshire need to improve for CLA"])
+def test_an_improvement_list_asked_in_abbreviations_leads_with_the_item_on_them(shared_searcher, question):
+    """The same over the shared reports: Leicestershire's 2019 list and Nottinghamshire's 2024 one each hold an item
+    on children in care, which led neither answer."""
+    result = shared_searcher.ask(question, k=5)
+    assert "children in care" in result.answer.quotes[0].text, [quote.text for quote in result.answer.quotes]
+
+
 def test_an_improvement_list_with_no_item_on_the_topic_asked_follows_what_the_report_says_of_it():
     """"What does X need to improve for care leavers?" when no item of the list is on care leavers: the report's
     sentence on them first, then the list in its order (the list alone answered another question); the words asking
