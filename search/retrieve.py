@@ -352,15 +352,16 @@ class Searcher:
         wanted = tone_wanted(shaped)
         topic = query.searched()
         meanings = self.described.meanings(topic)
+        synonyms = self.glossary.alternatives(topic)  # for the score, and for which improvement item is on the topic
         sentences = score_sentences(topic, vectors, passages, self.embedder, grades_first(shaped), by_rank,
                                     query.quantity, self.tone.voiced, wanted,
-                                    self.glossary.full_forms_of_wordless(topic), self.glossary.alternatives(topic),
+                                    self.glossary.full_forms_of_wordless(topic), synonyms,
                                     query.timing, self.vocabulary.rarity, topical_words(shaped),
                                     meanings, self._scoring_rows(shaped, vectors, framed_vector), asks_span(query.text))
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
                       if row.passage in ranks and row.quote and not table.ungraded]
-        quotes = quote(shaped, sentences, passages, self.boilerplate, statements, self.glossary.alternatives(topic))
+        quotes = quote(shaped, sentences, passages, self.boilerplate, statements, synonyms)
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
                              or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
