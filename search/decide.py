@@ -30,6 +30,8 @@ class Evidence:
     ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
     unmentioned_by: tuple[str, ...] = ()  # the topic's words that no indexed report on the councils named uses (other
     # reports do)
+    unmentioned_subjects: tuple[str, ...] = ()  # the practice terms the topic is about that no indexed report on the
+    # councils named mentions in any of the glossary's words for them (other reports do)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class Verdict:
 def decide(query: Query, selection: Selection, evidence: Evidence, threshold: float) -> Verdict:
     """One decision for every question, whatever documents were searched: a question only about councils no report
     is about, about another inspectorate, kind of inspection or a council outside England, mostly about things no
-    report mentions (or, asked of councils named, a term their reports never use while others' do), asking for a
+    report mentions (or, asked of councils named, a term their reports never use while others' do, or a practice the
+    topic is about that they never mention in any words for it), asking for a
     number none states, or across councils none of which meets its condition, is not answered; one asking for a part
     of a report the chosen reports have is; any other is answered when its best sentence is at least ``threshold``
     relevant."""
@@ -80,6 +83,10 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
         reasons.append(f"No indexed report on {' or '.join(selection.councils)} uses the words {listed} "
                        "(other councils' reports do).")
+    if evidence.unmentioned_subjects:
+        listed = " or ".join(f"“{term}”" for term in evidence.unmentioned_subjects)
+        reasons.append(f"No indexed report on {' or '.join(selection.councils)} mentions {listed}, nor any other name "
+                       "the reports use for it (other councils' reports do).")
     if query.quantity and not evidence.number_stated:
         reasons.append("The question asks for a number, and no passage found states one.")
     if evidence.none_match:

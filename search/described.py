@@ -88,6 +88,11 @@ class Described:
         spaced = f" {' '.join(_WORDS.findall(topic.lower()))} "
         return [words for words in self._meanings if f" {' '.join(words)} " in spaced]
 
+    def is_term(self, phrase: str) -> bool:
+        """True when ``phrase`` is one of the described terms, in any case and spacing."""
+        self.prepare()
+        return tuple(_WORDS.findall(phrase.lower())) in self._meanings
+
     def only_terms(self, topic: str) -> bool:
         """True when every word of ``topic`` (its ``terms``) is a word of a term it uses ("report children who go
         missing"): it names what it asks in the sector's words and describes nothing in its own."""

@@ -50,7 +50,7 @@ from search.answer import (
     topical_words,
 )
 from search.decide import Evidence, Verdict, decide
-from search.described import Described
+from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, named_grade, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
@@ -406,6 +406,7 @@ class Searcher:
                    and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
         unknown += [word for word in self._unmentioned(query) if word not in unknown]
         absent = () if unknown else self._unmentioned_by(query, selection.councils)
+        unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
         ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
@@ -413,7 +414,7 @@ class Searcher:
         spans = asks_span(query.text)
         counted = any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
-                        table.none_match, ungraded, absent)
+                        table.none_match, ungraded, absent, unsaid)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
@@ -452,6 +453,52 @@ class Searcher:
         if not councils or primary(query) != "topic" or query.wants("across"):
             return ()
         return self._unmentioned_in(query, self._reports_on(councils))
+
+    def _subject_unmentioned_by(self, query: Query, councils: Sequence[str]) -> tuple[str, ...]:
+        """For a question about a topic in named councils, the practice terms its topic is about (``_subjects``) when
+        none of their reports uses any form of them while other indexed reports do. A topic of more words than a term
+        (``_unmentioned_by``) still has a subject: a council whose reports never mention it (its only report a focused
+        visit on its front door) is not answered with whatever reads closest."""
+        if not councils or primary(query) != "topic" or query.wants("across"):
+            return ()
+        subjects = self._subjects(query)
+        allowed = self.index.chunk_ids(self._reports_on(councils))
+        if not subjects or any(self._mentions(term, forms, allowed) for term, forms in subjects.items()):
+            return ()
+        said = [term for term, forms in subjects.items() if any(self.index.matching(forms))]
+        return tuple(said) if len(said) == len(subjects) else ()
+
+    def _mentions(self, term: str, forms: Sequence[str], allowed: frozenset[int]) -> bool:
+        """True when the ``allowed`` passages use any of a term's ``forms``, or the rarest word of the term itself: a
+        report may put a term of several words otherwise ("the retention of experienced social workers" is on
+        "recruitment and retention", "placement stability" perhaps on "workforce stability"), and only a term none of
+        whose words it uses is surely not its subject."""
+        words = [word for word in terms(term) if len(word) > 3]
+        rarest = min(zip(self.index.matching(words), words))[1:] if len(words) > 1 else ()
+        return any(self.index.matching([*forms, *rarest], allowed))
+
+    def _subjects(self, query: Query) -> dict[str, list[str]]:
+        """The practice terms (those search/data/described.txt describes) the topic is about, each with its glossary
+        forms: those it names in any form ("support for young people leaving care": "care leavers"), else the one it
+        clearly describes ("how are young people who have left care doing"), when it is not too short to describe one.
+        Not "young people" or "children's social care": every report is about them in some words."""
+        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
+        named += [(" ".join(words), []) for words in self.described.used(query.topic)]
+        subjects = self._as_terms(named)
+        if not subjects and (term := query.described or query.nearest_term) and len(terms(query.topic)) >= MIN_WORDS:
+            subjects = self._as_terms([(term, [])])
+        return subjects
+
+    def _as_terms(self, named: Sequence[tuple[str, list[str]]]) -> dict[str, list[str]]:
+        """Of phrases with their glossary alternatives (none given: looked up), those of a described term, by term."""
+        subjects: dict[str, list[str]] = {}
+        for phrase, others in named:
+            forms = [phrase, *(others or [" ".join(other) for _, alternatives in self.glossary.alternatives(phrase)
+                                          for other in alternatives])]
+            term = next((form for form in forms if self.described.is_term(form)), None)
+            if term is not None:
+                subjects.setdefault(term, forms)
+        return subjects
 
     def _reports_on(self, councils: Sequence[str]) -> list[int]:
         """The indexed documents on any of ``councils``."""

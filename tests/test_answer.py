@@ -347,6 +347,40 @@ def test_words_no_report_on_the_councils_named_uses_decide_not_found():
     assert decide(parse("walsall care"), Selection(None, councils=("Walsall",)), Evidence(0.9), 0.5).answered
 
 
+def test_a_practice_no_report_on_the_council_named_mentions_in_any_words_is_not_found_there(shared_searcher):
+    # "youth justice service" (a practice term, search/data/described.txt) is in none of North Northamptonshire's four
+    # reports under any of the glossary's names for it, while Nottinghamshire's do: the topic is too long for the term
+    # rule on words, and a sentence naming the council ("Leaders across NCT and North Northamptonshire Council work
+    # seamlessly ...") read close enough to be quoted
+    question = "what have inspectors said about {}'s youth justice service working with teenagers who offend"
+    result = shared_searcher.ask(question.format("North Northamptonshire"))
+    assert result.answer.no_answer
+    assert any("No indexed report on North Northamptonshire mentions “youth justice service”" in note
+               for note in result.notes), result.notes
+    assert not shared_searcher.ask(question.format("Nottinghamshire")).answer.no_answer
+
+
+def test_a_practice_term_of_several_words_a_report_puts_otherwise_is_not_a_reason_to_refuse(shared_searcher):
+    # Derbyshire's reports never write "recruitment and retention", but they do write of "the retention of experienced
+    # social workers": a term's rarest word in a council's reports may be the term put otherwise
+    result = shared_searcher.ask("how is Derbyshire doing on recruitment and retention of social workers")
+    assert not result.answer.no_answer, result.notes
+    assert any("retention" in quote.text for quote in result.answer.quotes)
+
+
+def test_a_practice_the_councils_named_never_mention_decides_not_found():
+    from search.decide import EVIDENCE, Evidence, decide
+    from search.parse import parse
+    from search.select import Selection
+
+    question, selection = parse("walsall support for young people leaving care"), Selection(None, councils=("Walsall",))
+    verdict = decide(question, selection, Evidence(0.9, unmentioned_subjects=("care leavers",)), 0.5)
+    assert not verdict.answered and verdict.by == EVIDENCE
+    assert verdict.reasons == ("No indexed report on Walsall mentions “care leavers”, nor any other name the reports use "
+                               "for it (other councils' reports do).",)
+    assert decide(question, selection, Evidence(0.9), 0.5).answered
+
+
 def test_a_topic_described_at_length_is_not_refused_for_words_the_councils_reports_do_not_use(shared_searcher):
     # a longer topic describes its subject in the asker's words, which a report may put otherwise
     question = "What did Ofsted say about how Derbyshire keeps children safe from being drawn into radicalisation by extremists?"
