@@ -313,17 +313,23 @@ class Searcher:
         result = self._answer(question, query, vectors, selection, k, mode)
         if _latest_only(query, selection, filters and within is None):
             # "what did they say about care leavers last time", where the latest report (a visit on another
-            # subject) does not answer, or answers far less closely than an earlier one: the council's other
-            # reports, the newest first, saying so
-            wider = select(replace(query, recency=None), self.index.documents(), where, from_question=True)
-            again = self._answer(question, replace(query, recency=None), vectors, wider, k, mode)
+            # subject) does not answer, or answers far less closely than an earlier one: the report before it, if
+            # that answers on the point, else the council's other reports, saying so
+            earlier = {recency: (self._answer(question, replace(query, recency=recency), vectors, chosen, k, mode),
+                                 chosen.documents)
+                       for recency in ("previous", None)
+                       if (chosen := select(replace(query, recency=recency), self.index.documents(), where,
+                                            from_question=True)).documents}
+            before, others = earlier.get("previous"), earlier.get(None)
+            if before is not None and before[0].verdict.answered and not self._unmentioned_in(query, before[1]) \
+                    and any(_closer(result, again) for again, _ in earlier.values()):
+                return replace(before[0], notes=(_not_in_latest(selection, self.index, "previous"), *before[0].notes))
             # a term the latest report never uses, which the council's others do, is not answered there however
             # closely its other sentences read
             silent = bool(self._unmentioned_in(query, selection.documents or ())) \
                 and not self._unmentioned_by(query, selection.councils)
-            if again.verdict.answered and (not result.verdict.answered or silent
-                                           or again.answer.confidence - result.answer.confidence > NOT_ON_THE_POINT):
-                return replace(again, notes=(_not_in_latest(selection, self.index), *again.notes))
+            if others is not None and others[0].verdict.answered and (silent or _closer(result, others[0])):
+                return replace(others[0], notes=(_not_in_latest(selection, self.index), *others[0].notes))
         return result
 
     def _answer(self, question: str, query: Query, vectors: np.ndarray, selection: Selection, k: int,
@@ -916,17 +922,24 @@ def _latest_only(query: Query, selection: Selection, from_question: bool) -> boo
         and selection.documents is not None and len(selection.councils) == 1
 
 
-def _not_in_latest(selection: Selection, index: Reader) -> str:
-    """The note for an answer from a council's other reports, naming the latest report that did not answer."""
+def _closer(latest: Result, again: Result) -> bool:
+    """True when the latest report's answer ``latest`` is "not found", or reads far less closely than ``again``
+    (NOT_ON_THE_POINT)."""
+    return not latest.verdict.answered or again.answer.confidence - latest.answer.confidence > NOT_ON_THE_POINT
+
+
+def _not_in_latest(selection: Selection, index: Reader, recency: str | None = None) -> str:
+    """The note for an answer from the report before a council's latest (``recency`` "previous") or from its other
+    reports, naming the latest report that did not answer."""
     documents = [document for i in selection.documents or () if (document := index.document(i)) is not None]
     latest = max(documents, key=lambda document: document.description.held or "", default=None)
     held = latest.description.held if latest else None
+    instead = "quoted from the report before it" if recency == "previous" else "quoted from its other reports"
     if latest is None or not held:
-        return "The latest report does not answer this; quoted from the other reports, the newest first."
+        return f"The latest report does not answer this; {instead}."
     kind = KINDS.get(latest.description.kind, "report")
     month = f"{MONTH_NAMES[int(held[5:7]) - 1].capitalize()} {held[:4]}"
-    return (f"{latest.description.authority}'s latest report, its {kind} of {month}, does not answer this; quoted "
-            "from its other reports, the newest first.")
+    return f"{latest.description.authority}'s latest report, its {kind} of {month}, does not answer this; {instead}."
 
 
 def tone_wanted(query: Query) -> int:

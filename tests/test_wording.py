@@ -664,6 +664,18 @@ def test_a_topic_asked_of_the_last_report_that_does_not_cover_it_is_quoted_from_
     assert "latest report" in kept.labels and not any("does not answer" in note for note in kept.notes)
 
 
+def test_a_topic_the_last_report_does_not_cover_is_quoted_from_the_one_before_it_not_the_closest_older_one(shared_searcher):
+    # Nottinghamshire's latest report is a 2025 focused visit that never mentions care leavers; its 2018 focused visit
+    # on care leavers reads closest, and was quoted for "last time", although its 2024 inspection, the report before
+    # the latest, says what was found about them
+    result = shared_searcher.ask("what did ofsted say last time about support for young people leaving care in Nottinghamshire")
+    assert result.notes[0] == ("Nottinghamshire's latest report, its focused visit of November 2025, does not answer this; "
+                               "quoted from the report before it.")
+    first = result.hits[result.answer.quotes[0].passages[0] - 1]
+    assert first.document.file == "nottinghamshire-2024-07-12-ofsted-inspection.pdf"
+    assert "care leavers" in result.answer.quotes[0].text
+
+
 @pytest.mark.parametrize("question", ["latest report on Derbyshire, children who go missing",
                                       "Derbyshire most recent report children who go missing"])
 def test_a_term_the_latest_report_never_uses_is_quoted_from_the_newest_report_that_does(shared_searcher, question):
