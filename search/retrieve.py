@@ -315,22 +315,30 @@ class Searcher:
             # "what did they say about care leavers last time", where the latest report (a visit on another
             # subject) does not answer, or answers far less closely than an earlier one: the report before it, if
             # that answers on the point, else the council's other reports, saying so
-            earlier = {recency: (self._answer(question, replace(query, recency=recency), vectors, chosen, k, mode),
-                                 chosen.documents)
-                       for recency in ("previous", None)
-                       if (chosen := select(replace(query, recency=recency), self.index.documents(), where,
-                                            from_question=True)).documents}
-            before, others = earlier.get("previous"), earlier.get(None)
-            if before is not None and before[0].verdict.answered and not self._unmentioned_in(query, before[1]) \
-                    and any(_closer(result, again) for again, _ in earlier.values()):
-                return replace(before[0], notes=(_not_in_latest(selection, self.index, "previous"), *before[0].notes))
+            others = self._answer_from(question, replace(query, recency=None), vectors, where, k, mode)
+            if others is None or not others[0].verdict.answered:
+                return result
             # a term the latest report never uses, which the council's others do, is not answered there however
             # closely its other sentences read
             silent = bool(self._unmentioned_in(query, selection.documents or ())) \
                 and not self._unmentioned_by(query, selection.councils)
-            if others is not None and others[0].verdict.answered and (silent or _closer(result, others[0])):
-                return replace(others[0], notes=(_not_in_latest(selection, self.index), *others[0].notes))
+            if not (silent or _closer(result, others[0])):
+                return result  # the latest answers about as closely as any other report (the one before it among them)
+            before = self._answer_from(question, replace(query, recency="previous"), vectors, where, k, mode)
+            if before is not None and before[0].verdict.answered and not self._unmentioned_in(query, before[1]) \
+                    and (_closer(result, before[0]) or _closer(result, others[0])):
+                return replace(before[0], notes=(_not_in_latest(selection, self.index, "previous"), *before[0].notes))
+            return replace(others[0], notes=(_not_in_latest(selection, self.index), *others[0].notes))
         return result
+
+    def _answer_from(self, question: str, query: Query, vectors: np.ndarray, where: Where | None, k: int,
+                     mode: str) -> tuple[Result, tuple[int, ...]] | None:
+        """``_answer`` within the documents ``query`` selects (from what the question names), with them; None when
+        it selects none."""
+        chosen = select(query, self.index.documents(), where, from_question=True)
+        if not chosen.documents:
+            return None
+        return self._answer(question, query, vectors, chosen, k, mode), tuple(chosen.documents)
 
     def _answer(self, question: str, query: Query, vectors: np.ndarray, selection: Selection, k: int,
                 mode: str) -> Result:
