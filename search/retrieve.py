@@ -488,8 +488,9 @@ class Searcher:
         "recruitment and retention", "placement stability" perhaps on "workforce stability"), and only a term none of
         whose words it uses is surely not its subject."""
         words = [word for word in terms(term) if len(word) > 3]
-        rarest = min(zip(self.index.matching(words), words))[1:] if len(words) > 1 else ()
-        return any(self.index.matching([*forms, *rarest], allowed))
+        if len(words) > 1:  # the word of the term fewest passages use
+            forms = [*forms, min(zip(self.index.matching(words), words))[1]]
+        return any(self.index.matching(forms, allowed))
 
     def _subjects(self, query: Query) -> dict[str, list[str]]:
         """The practice terms (those search/data/described.txt describes) the topic is about, each with its glossary
