@@ -13,6 +13,7 @@ from ingest.document import Chunk
 from ingest.grades import AREA_NAMES, GRADES, framework_of
 from ingest.store import DocumentRecord
 from ingest.stores import Reader
+from search.lexical import terms
 from search.parse import Query
 from search.select import SAME_EVENT_DAYS, Selection, came_out, changing, days_between
 
@@ -42,6 +43,8 @@ _AREA_WORDING = (
 )
 NEAREST_AREA = 0.5
 AREA_MARGIN = 0.1
+# What follows the words asking for a grade: "what mark did it get for <area>", "how was it judged on <area>".
+_AREA_CLAUSE = re.compile(r"\b(?:for|on|about)\s+(.+)$", re.I)
 # Areas that one judgement covered before the frameworks split it (ILACS judged children in care and care
 # leavers together until 2023).
 _COVERS = {
@@ -134,10 +137,19 @@ class Areas:
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
 
-    def described(self, question: str, vector: np.ndarray) -> str | None:
-        """The area ``vector`` (the question's topic) is clearly nearest, unless the question names one in words."""
+    def described(self, question: str, vector: np.ndarray, topic: str = "") -> str | None:
+        """The area ``vector`` (the question's topic) is clearly nearest, unless the question names one in words; else
+        the area the words after the topic's first "for", "on" or "about" are clearly nearest ("What mark did it get
+        for how it looks after the children in its care": the asking words before it read as no area)."""
         if named_area(question):
             return None
+        area = self._nearest(vector)
+        clause = _AREA_CLAUSE.search(topic)
+        if area is None and clause and len(terms(clause.group(1))) >= 2:
+            area = self._nearest(self._embed([clause.group(1)])[0])
+        return area
+
+    def _nearest(self, vector: np.ndarray) -> str | None:
         with self._lock:
             if self._vectors is None:
                 self._vectors = self._embed([wording for _, wording in _AREA_WORDING])

@@ -240,7 +240,9 @@ class Searcher:
                 or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
         if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
-            query = replace(query, described_area=self.areas.described(query.text, vectors[1]))
+            # or by an abbreviation the glossary spells out ("cic judgement": children in care)
+            abbreviated = named_area(spelled(query.text)) if not named_area(query.text) else None
+            query = replace(query, described_area=abbreviated or self.areas.described(query.text, vectors[1], query.topic))
         # "early help - which authorities are good", read as a grade across councils, names a practice but no judged
         # area (in words or described): which councils do it well, not which got the grade overall
         if query.wants("across") and query.wants("grade") and names_a_topic(query) \
