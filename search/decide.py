@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from search.parse import Query
+from search.scope import GRADED_ALONE
 from search.select import Selection
 
 # How "not found" was decided (search.evaluate fits the threshold only on questions the threshold decides).
@@ -67,10 +68,11 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons += [f"No report for {name} is indexed." for name in selection.missing]
     asks_ofsted = bool(re.search(r"\bofsted\b", query.text, re.I))
     for item in query.out_of_scope:
-        if item.kind == "graded on its own":
+        if item.kind.startswith(GRADED_ALONE):  # "graded on its own", or "... by <the inspectorate that grades it>"
             if query.wants("grade"):
-                reasons.append(f"Ofsted grades {item.phrase.lower()} in inspections of their own; the indexed reports on "
-                               "councils' children's services do not give those grades.")
+                grader = item.kind.removeprefix(GRADED_ALONE).removeprefix(" by ").strip() or "Ofsted"
+                reasons.append(f"{grader} grades {item.phrase.lower()} in inspections of their own; the indexed reports "
+                               "on councils' children's services do not give those grades.")
         elif item.phrase not in evidence.mentioned or (item.kind != "council outside England" and not asks_ofsted):
             reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                            "English councils' children's services.")

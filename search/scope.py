@@ -8,13 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "scope.txt"
+# The kind of provision graded in inspections of its own, by Ofsted unless the kind names another grader ("graded on
+# its own by HM Inspectorate of Probation"): a question asking its grade is not answered by a council's report.
+GRADED_ALONE = "graded on its own"
 
 
 @dataclass(frozen=True)
 class OutOfScope:
     """A phrase a question used that names something outside Ofsted's inspections of English councils."""
 
-    kind: str  # "inspectorate", "kind of inspection", "council outside England", "graded on its own"
+    kind: str  # "inspectorate", "kind of inspection", "council outside England", GRADED_ALONE (perhaps "... by <grader>")
     phrase: str  # as the question wrote it
 
 

@@ -182,6 +182,14 @@ def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searche
     assert not searcher.ask("What did Ofsted say about children's homes in Derbyshire?").answer.no_answer
 
 
+def test_a_grade_another_inspectorate_gives_is_not_found_and_says_who_gives_it(searcher):
+    # HM Inspectorate of Probation rates youth offending teams; before, the council's own grades were shown as if
+    # they answered ("What rating did Oldham's youth offending team get?": "Overall effectiveness | Good")
+    result = searcher.ask("What rating did Derbyshire's youth offending team get from its inspectors?")
+    assert result.answer.no_answer and result.grades == ()
+    assert any(note.startswith("HM Inspectorate of Probation grades youth offending team") for note in result.notes)
+
+
 def test_the_grade_of_the_area_asked_is_quoted_before_other_areas_with_the_same_grade(shared_searcher):
     # every area of Leicestershire's 2024 inspection but one is outstanding; the overall grade was asked
     result = shared_searcher.ask("How did Leicestershire do overall at its 2024 Ofsted inspection?")
