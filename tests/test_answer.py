@@ -245,6 +245,15 @@ def test_an_abbreviation_the_glossary_knows_is_not_an_unknown_name(corpus_search
     assert not any("CiC" in note for note in result.notes)
 
 
+def test_a_remark_beside_a_question_for_a_part_of_the_report_is_not_its_topic(corpus_searcher):
+    # asking only for the improvement list, the second sentence's words are how the asker feels, not what about; two
+    # words no report uses ("seemed", "brilliantly") of its three made it "mostly about something no report mentions"
+    result = corpus_searcher.ask("What was Leicestershire told to improve in 2017? They seemed to do brilliantly.")
+    assert not result.answer.no_answer and not any("seemed" in note for note in result.notes)
+    # asked about a topic, they are what it is about
+    assert corpus_searcher.ask("What did Ofsted say about Leicestershire's school dinners?").answer.no_answer
+
+
 def test_unanswerable_question_is_flagged(shared_searcher):
     result = shared_searcher.ask("What did Ofsted say about school dinners in Rutland?", k=5)
     assert result.answer.no_answer
