@@ -121,6 +121,12 @@ class Described:
         other = next((closeness[i] for i in order if self._terms[int(i)] != term), 0.0)
         return None if closeness[order[0]] < NEAREST or closeness[order[0]] - other < MARGIN else term
 
+    def closeness(self, term: str, vector: np.ndarray) -> float:
+        """How close ``vector`` is to the nearest description of ``term`` (0 for a term not described)."""
+        vectors = self.prepare()
+        rows = [i for i, other in enumerate(self._terms) if other == term]
+        return float((vectors[rows] @ np.asarray(vector, dtype=np.float32)).max()) if rows else 0.0
+
     def says(self, term: str, word: str) -> bool:
         """Whether a description of ``term`` uses ``word`` or another form of it ("listening" of "listen")."""
         self.prepare()
