@@ -70,7 +70,8 @@ _RANGES = (
 _RECENCY = (
     # an inspection still to come: no report can say when it will be
     (re.compile(r"\bnext\b(?:\s+[\w']+){0,5}?\s+(?:inspection|visit|inspect\w*|ilacs|sif|jtai|ofsted)\b|"
-                r"\bwhen will .{0,40}\b(?:inspect|visit)|\bnext\s+due\b|"
+                r"\bwhen will .{0,40}\b(?:inspect|visit)|\bnext\s+(?:due|scheduled|planned|expected)\b|"
+                r"\bwhen (?:is|are|will|might|should) (?:[\w']+\s+){1,4}?next\b|"
                 r"\b(?:inspectors?|ofsted)\s+(?:[\w']+\s+){0,2}?next\s+(?:coming|come|visiting|back|returning)\b",
                 re.I), "next"),
     (re.compile(r"\b(?:previous|prior|penultimate|last but one|one before|before (?:the|that|its) (?:most recent|latest|last))\b|"

@@ -464,12 +464,16 @@ def test_a_number_asked_of_a_span_of_time(question, span):
 
 @pytest.mark.parametrize("question", ["when is kent's next inspection", "essex next ILACS when", "next ofsted for bury due",
                                       "When are the inspectors next due to come to Kent?", "is essex next due a visit",
-                                      "when is ofsted next coming back to bury"])
+                                      "when is ofsted next coming back to bury",
+                                      # six words between "next" and "inspection"; "next" after "when is"
+                                      "When is Ofsted next scheduled to carry out a full inspection of Kent's services?",
+                                      "when are inspectors next in bury", "next planned visit to essex"])
 def test_an_inspection_still_to_come_is_read_so_whatever_it_is_called(question):
     assert parse(question).recency == "next"
 
 
-@pytest.mark.parametrize("question", ["what did ofsted say the next steps are for kent", "what happens next for care leavers"])
+@pytest.mark.parametrize("question", ["what did ofsted say the next steps are for kent", "what happens next for care leavers",
+                                      "When did Ofsted visit next after 2019?", "is the next step planned for kent"])
 def test_next_steps_are_not_an_inspection_still_to_come(question):
     assert parse(question).recency is None
 
