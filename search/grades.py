@@ -14,7 +14,7 @@ from ingest.grades import AREA_NAMES, GRADES, framework_of
 from ingest.store import DocumentRecord
 from ingest.stores import Reader
 from search.lexical import terms
-from search.parse import Query
+from search.parse import ASKED_GRADES, JUDGED, Query, named_grade
 from search.select import SAME_EVENT_DAYS, Selection, came_out, changing, days_between
 
 # How a question names a judgement area, in Ofsted's own wording and in plain words (ILACS and SIF handbooks).
@@ -51,19 +51,9 @@ _COVERS = {
     "care_leavers": {"care_leavers", "children_in_care_and_care_leavers"},
     "children_in_care": {"children_in_care", "children_in_care_and_care_leavers"},
 }
-# What a grade is said to be by: "judged", "rated", "was".
-_JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+"
-# A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed"; "RI" in any case
-# (typed in lower case, "ri" is no other word).
-_ASKED_GRADE = (
-    ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
-    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
-    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
-    ("good", re.compile(rf"{_JUDGED}(?:\w+\s+)?good\b", re.I)),
-)
 # A grade said to be what something is or was judged ("their service was good"), not a word describing a thing
 # ("inadequate accommodation").
-_STATED_GRADE = re.compile(rf"{_JUDGED}(?:(?:\w+ly|judged|graded|rated|all|now|still|also|both)\s+)?"
+_STATED_GRADE = re.compile(rf"{JUDGED}(?:(?:\w+ly|judged|graded|rated|all|now|still|also|both)\s+)?"
                            r"(?:good|outstanding|inadequate|requires? improvement)\b", re.I)
 _AREA_ORDER = {area: n for n, area in enumerate(("overall", "leadership", "help_and_protection", "children_in_care",
                                                   "children_in_care_and_care_leavers", "care_leavers", "adoption", "lscb"))}
@@ -165,11 +155,6 @@ def named_area(question: str) -> str | None:
     return next((name for name, pattern in _ASKED_AREAS if pattern.search(question)), None)
 
 
-def named_grade(question: str) -> str | None:
-    """The grade a question names ("judged inadequate", "rated good", "failed")."""
-    return next((name for name, pattern in _ASKED_GRADE if pattern.search(question)), None)
-
-
 def stated_grade(question: str) -> bool:
     """True when a question names a grade as what something was judged ("Which councils were told their service was
     good?"), not as a word describing a thing ("Which councils have inadequate accommodation?")."""
@@ -219,7 +204,7 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
 def _side(question: str) -> str | None:
     """Which of a change's two grades a question names: the earlier ("improved from inadequate"), the later ("fell
     to requires improvement"), or either (None)."""
-    found = next((match for _, pattern in _ASKED_GRADE if (match := pattern.search(question))), None)
+    found = next((match for _, pattern in ASKED_GRADES if (match := pattern.search(question))), None)
     before = question[:found.start()].lower().split()[-1:] if found else []
     return "earlier" if before == ["from"] else "later" if before in (["to"], ["into"]) else None
 

@@ -19,7 +19,7 @@ from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
 from search.lexical import forms
-from search.parse import ASKS, TONES, Query, asks_only_the_record, names_latest_and_previous, names_the_inspection, with_asks
+from search.parse import ASKS, TONES, Query, asks_only_the_record, named_grade, names_latest_and_previous, names_the_inspection, with_asks
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -136,6 +136,10 @@ def settled(query: Query) -> Query:
     # is criticism by construction, so the findings (or the topic) the praise is asked of
     if query.wants("improve") and query.tone > 0:
         query = replace(query, asks=(query.asks - {"improve"}) | ({"topic"} if query.wants("topic") else {"summary"}))
+    # a grade read where criticism or praise is asked ("what did Rutland get praised for?", "get ... for" as in "what
+    # did it get for leadership"), no grade named: the findings read that way
+    if query.wants("grade") and query.tone and not query.wants("across") and named_grade(query.text) is None:
+        query = replace(query, asks=(query.asks - {"grade"}) | ({"topic"} if query.wants("topic") else {"summary"}))
     return query
 
 

@@ -47,6 +47,16 @@ _PREAMBLE = re.compile(
     r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
     re.I,
 )
+# What a grade is said to be by: "judged", "rated", "was".
+JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:ed)?)\s+"
+# A grade the question names: "judged inadequate", "rated good", "requires improvement", "failed"; "RI" in any case
+# (typed in lower case, "ri" is no other word).
+ASKED_GRADES = (
+    ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
+    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
+    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("good", re.compile(rf"{JUDGED}(?:\w+\s+)?good\b", re.I)),
+)
 # Calendar words, for whatever reads dates or names in a question or a report.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
@@ -286,6 +296,11 @@ def asks_timing(text: str) -> bool:
     """True when the question asks how soon something happens ("how quickly are children seen?", "at what point do
     care leavers get a personal adviser?", "are there delays?"): search/data/phrasing.txt, "timing asked"."""
     return bool(phrasing()["timing asked"].search(text))
+
+
+def named_grade(question: str) -> str | None:
+    """The grade a question names ("judged inadequate", "rated good", "failed")."""
+    return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)
 
 
 def focus(question: str) -> str:

@@ -225,6 +225,14 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(topic).asks == {"topic"}
     improve = with_asks(parse("What does Leicester need to improve?"), frozenset({"improve"}), {"improve": 0.97})
     assert settled(improve).asks == {"improve"}
+    # praise asked, read as a grade ("get ... for" as in "what did it get for leadership"; 14 of 42 templated
+    # national-sample councils, those with only focused visits, were told no report gives a grade): the findings
+    # praised; with a grade named, the grade
+    got = with_asks(parse("what did Rutland get praised for?"), frozenset({"grade"}), {"grade": 0.66}, tone=1)
+    assert settled(got).asks == {"summary"}
+    rated = with_asks(parse("what did Rutland get praised for when it was rated good?"), frozenset({"grade"}),
+                      {"grade": 0.9}, tone=1)
+    assert settled(rated).asks == {"grade"}
 
 
 def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():
