@@ -184,6 +184,8 @@ _POINTS_ON = re.compile(r"\b(?:(?:listed|set out|shown|detailed|outlined|describ
 _ITSELF = re.compile(r"^(?:this|the) (?:letter|visit|focused visit|monitoring visit|inspection|report)\b", re.I)
 # "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
 _EXISTENTIAL = re.compile(r"^There (?:is|are|was|were|has|have|had|remains?|continues?)\b")
+# A line of a report's table of contents ("Contents Section 1: The local authority 3"): a title and its page.
+_CONTENTS = re.compile(r"^(?:contents\b|(?:section|part|annex|appendix) \d+\b[^.]*\s\d{1,3}$)", re.I)
 # A sentence referring back is quoted with at most this many sentences before it, to reach one that does not.
 REFERENTS = 2
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -979,6 +981,8 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) or (not templates and repeated):
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
+            return None
+        if _CONTENTS.match(text):
             return None
         if len(_key(text)) <= MIN_QUOTE:
             return None

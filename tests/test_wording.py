@@ -286,6 +286,10 @@ def test_a_quote_reads_on_its_own():
     # a sentence that refers back comes with the one before it, verbatim
     assert readable(Sentence(1, 45, 72, "They are visited regularly.", 1.0), chunk, ()) == chunk_text
     assert readable(sentence("(outcome 1, national framework)"), chunk, ()) is None
+    # a table of contents' lines (a SIF report's; "what did Bexley get praised for" led with the first)
+    assert readable(sentence("Contents Section 1: The local authority 3"), chunk, ()) is None
+    assert readable(sentence("Section 2: The effectiveness of the Local Safeguarding Children Board 33"), chunk, ()) is None
+    assert readable(sentence("Section 2 of the plan was met by 12 of 14 partners."), chunk, ()) is not None
     # also after a connective
     text = "Vacancies were high. Positively, in response to this, new staff have started."
     chunk = Chunk("a.pdf", text, 0, len(text), None, None, None, ((0, 20), (21, len(text))))
