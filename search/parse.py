@@ -538,8 +538,8 @@ _REPORTER_FELT = re.compile(r"\b(?:ofsted|(?:the\s+)?inspectors?)\s+(?:was|were|
                             r"(?:(?:\w+ly|very|quite|so|not|also|still)\s+){0,2}[\w-]+\s+(?:with|of|over|by|at)\b", re.I)
 # "which councils", "any other LAs", or a question typed tersely opening with the councils it asks for ("councils no
 # b&b for young people"): the councils asked for, not the topic
-_ASKED_COUNCILS = re.compile(r"(?:\b(?:which|what|any|other)\s+(?:other\s+)?|^\W*)(?:councils|local authorities|authorities|las)\b",
-                             re.I)
+_ASKED_COUNCILS = re.compile(r"(?:\b(?:which|what|any|other)\s+(?:(?:other|of\s+(?:these|the|those|our|the\s+indexed))\s+)?|^\W*)"
+                             r"(?:councils|local authorities|authorities|las)\b", re.I)
 _WORDS = re.compile(r"[A-Za-z]{2,}")  # not the "s" of "Ofsted's"
 _FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 

@@ -256,6 +256,9 @@ def test_an_opening_asking_what_a_report_said_is_not_topic(question, subject):
     ("Which councils were criticised for how they check on privately fostered children?",
      "how they check on privately fostered children"),
     ("which councils got heavily criticised over delays in pre-proceedings", "delays in pre-proceedings"),
+    # "which of these councils": before, the whole opening stayed in the topic
+    ("Which of these councils were criticised for how they check on privately fostered children?",
+     "how they check on privately fostered children"),
 ])
 def test_an_opening_asking_passively_what_a_report_said_is_not_topic(question, subject):
     assert parse(question).topic == subject
