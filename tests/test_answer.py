@@ -446,6 +446,33 @@ def test_a_reading_taken_as_less_than_sure_is_followed_by_the_best_sentence_on_t
     assert [item.text for item in quote(practice, sentences, passages, ())] == [topic]
 
 
+def test_across_councils_a_finding_close_to_an_improvement_item_is_quoted_before_it():
+    """The item of a report's list of what must improve names the topic and says nothing of what was found; asked which
+    councils were criticised for it, a finding on the point scoring nearly as high comes first (it led national7's
+    "which councils got picked up for children in care waiting too long for their health checks?"). Asked of one
+    council's topic, the item keeps its place."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA, IMPROVE
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    item = "The timeliness of health assessments for children in care."
+    finding = "Too many children in care wait too long for health assessments."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X"))
+    passages = [Passage(1, Chunk("a.txt", item, 0, len(item), None, "x", None, ((0, len(item)),), None, IMPROVE),
+                        document),  # type: ignore[arg-type]
+                Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
+                        document)]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(item), item, 0.9, 0.9), Sentence(2, 0, len(finding), finding, 0.85, 0.85)]
+    across = with_asks(parse("which councils were criticised for health assessment delays"), frozenset({"across", "topic"}),
+                       {"across": 0.9, "topic": 0.9})
+    assert quote(across, sentences, passages, ())[0].text == finding
+    one = with_asks(parse("X health assessment delays"), frozenset({"topic"}), {"topic": 0.9})
+    assert quote(one, sentences, passages, ())[0].text == item
+
+
 def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
     """A visit letter's line saying when inspectors came and what they looked at shares the most words with a question
     naming the visit, but states no finding: a question on a topic quotes the finding below it; one asking who
