@@ -88,7 +88,8 @@ _RECENCY = (
                 r"\b(?:second[- ]to[- ]last|second (?:most recent|latest|last)|before last)"
                 r"(?:\s+(?:ofsted|inspection|visit|report|one|full|time))?\b|"
                 r"\bnot (?:the|its|their) (?:most recent|latest|last)\b|\bbefore (?:that|this) one\b|"
-                r"\b(?:inspection|visit|report)\b[^.?!]{0,40}\bbefore that\b", re.I),
+                r"\b(?:inspection|visit|report)\b[^.?!]{0,40}\bbefore that\b|"
+                r"\b(?:earlier|older|first)\s+of\s+(?:the|its|their|these|those|[\w-]+'s?|[\w-]+s)\s+two\b", re.I),
      "previous"),
     (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspect\w*|visit\w*|report|one)\b",
                 re.I), "latest"),

@@ -200,9 +200,18 @@ def test_a_question_typed_without_capitals_names_councils_whose_names_are_everyd
     "Essex's second most recent inspection on neglect",
     "what did the inspection before last say about Bury",
     "essex second to last ofsted",
+    # the earlier of two (national7: "In the earlier of Hampshire's two focused visits, ..."): read as any report before
+    "In the earlier of Hampshire's two focused visits, what did inspectors find about child protection plans?",
+    "kent children in care, the older of the two reports",
+    "the earlier of hampshires two fvs",
 ])
 def test_the_one_before_the_latest_is_the_previous_inspection(question):
     assert parse(question).recency == "previous"
+
+
+@pytest.mark.parametrize("question", ["what happened first of all in two councils", "what did kent do first of all two years ago"])
+def test_first_of_all_is_not_the_earlier_of_two_reports(question):
+    assert parse(question).recency is None
 
 
 def test_numbers_from_ten_up_written_in_words_become_numerals_as_reports_write_them():
