@@ -19,9 +19,8 @@ from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.glossary import Alternatives, said_otherwise
-from search.grades import named_grade
 from search.lexical import terms
-from search.parse import MONTH_NAMES, Query, asks_span
+from search.parse import MONTH_NAMES, Query, asks_span, named_grade
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL

@@ -71,7 +71,8 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         if item.kind.startswith(GRADED_ALONE):  # "graded on its own", or "... by <the inspectorate that grades it>"
             if query.wants("grade"):
                 grader = item.kind.removeprefix(GRADED_ALONE).removeprefix(" by ").strip() or "Ofsted"
-                reasons.append(f"{grader} grades {item.phrase.lower()} in inspections of their own; the indexed reports "
+                named = item.phrase if item.phrase.isupper() else item.phrase.lower()  # "YOT" stays an abbreviation
+                reasons.append(f"{grader} grades {named} in inspections of their own; the indexed reports "
                                "on councils' children's services do not give those grades.")
         elif item.phrase not in evidence.mentioned or (item.kind != "council outside England" and not asks_ofsted):
             reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "

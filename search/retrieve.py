@@ -52,10 +52,10 @@ from search.answer import (
 from search.decide import Evidence, Verdict, decide
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, named_grade, stated_grade
+from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, names_a_kind, number_asking, numerals, parse
+from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, named_grade, names_a_kind, number_asking, numerals, parse
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -245,10 +245,11 @@ class Searcher:
                 (stated_grade(query.text) and query.score("grade") >= RULED_OUT)
                 or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
             query = replace(query, asks=query.asks | {"grade"})
-        if query.wants("grade"):  # "what mark did it get for how it keeps children safe": an area in other words
-            # or by an abbreviation the glossary spells out ("cic judgement": children in care)
-            abbreviated = named_area(spelled(query.text)) if not named_area(query.text) else None
-            query = replace(query, described_area=abbreviated or self.areas.described(query.text, vectors[1], query.topic))
+        # "what mark did it get for how it keeps children safe": an area in other words, or by an abbreviation the
+        # glossary spells out ("cic judgement": children in care); one named in words asked() reads itself
+        if query.wants("grade") and not named_area(query.text):
+            query = replace(query, described_area=named_area(spelled(query.text))
+                            or self.areas.described(query.text, vectors[1], query.topic))
         # "early help - which authorities are good", read as a grade across councils, names a practice but no judged
         # area (in words or described): which councils do it well, not which got the grade overall
         if query.wants("across") and query.wants("grade") and names_a_topic(query) \

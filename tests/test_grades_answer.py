@@ -188,6 +188,8 @@ def test_a_grade_another_inspectorate_gives_is_not_found_and_says_who_gives_it(s
     result = searcher.ask("What rating did Derbyshire's youth offending team get from its inspectors?")
     assert result.answer.no_answer and result.grades == ()
     assert any(note.startswith("HM Inspectorate of Probation grades youth offending team") for note in result.notes)
+    terse = searcher.ask("derbyshire YOS grade")  # an abbreviation stays one in the note
+    assert terse.answer.no_answer and any("grades YOS in inspections" in note for note in terse.notes)
 
 
 def test_the_grade_of_the_area_asked_is_quoted_before_other_areas_with_the_same_grade(shared_searcher):
