@@ -179,7 +179,7 @@ def inspection_dates(head: str) -> tuple[str | None, str | None]:
     """ISO start and end of the inspection or visit, where the text states them."""
     match = re.search(r"Inspection dates?:\s*(.{0,120})", head, re.I)
     if not match:
-        match = re.search(r"(?:visit|services)[^.]{0,120}? on (.{0,60})", head, re.I)
+        match = re.search(r"(?:visit|services)[^.]{0,120}? (?:on|between) (.{0,60})", head, re.I)
     if not match:
         return None, None
     window = " ".join(match.group(1).split())

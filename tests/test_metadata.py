@@ -274,3 +274,18 @@ def test_a_sidecar_publication_date_is_stated(tmp_path):
     report.write_text("1. The committee noted the inspection findings about care leavers.\n")
     (tmp_path / "minutes.txt.meta.json").write_text(json.dumps({"published": "2025-01-02"}))
     assert describe_file(report)["published_stated"] is True
+
+
+@pytest.mark.parametrize(("opening", "dates"), [
+    ("This letter summarises the findings of a focused visit to Rotherham children’s services between 20 and 22 "
+     "October 2020. The inspectors were A, B and C.", ("2020-10-20", "2020-10-22")),
+    ("This letter summarises the findings of a focused visit to Durham children’s services on 13 and 14 July 2021.",
+     ("2021-07-13", "2021-07-14")),
+])
+def test_a_visits_days_are_read_however_its_letter_introduces_them(opening, dates):
+    """Two national-sample letters of 2020 give the visit's days as "between 20 and 22 October 2020": the record had
+    no inspection dates, so "When was the visit?" could not be answered from it, nor the line stating them told
+    from the letter's other opening lines."""
+    from ingest.metadata import inspection_dates
+
+    assert inspection_dates(f"4 December 2020\n\nDear Ms X\n\n{opening}") == dates
