@@ -18,6 +18,7 @@ from ingest.metadata import Description
 from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
+from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query, asks_span, named_grade
@@ -605,7 +606,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
-        shaped = _facts(sentences, passages, query.quantity, query.record, terms(query.searched()), asks_span(query.text))
+        shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
+                        asks_span(query.text))
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
@@ -832,10 +834,12 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
-def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity: bool,
+def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str], quantity: bool,
            asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
-    the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other; and,
+    the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other;
+    a line most reports repeat only when it states one ("This letter summarises ... on 4 and 5 October 2023.", not
+    "Ofsted will take the findings from this focused visit into account ...", which says nothing of this one); and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
     involving six inspectors"). The letter's address block (its addressee, the director, and the council's address)
     only when the question's ``topic`` words are in it ("who was the director of children's services ..."): it
@@ -845,12 +849,12 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], quantity:
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
-    weights = [1 + ASKED_FACT * (kind in asked) for kind, _ in facts]
+    weights = [(kind != "scope" or kind in asked) + ASKED_FACT * (kind in asked) for kind, _ in facts]  # scope when asked
     inside = set(map(id, about))
     chosen = []
     for sentence in sentences:
-        stated = (id(sentence) in inside) + sum(weight * bool(fact.search(sentence.text))
-                                                for weight, (_, fact) in zip(weights, facts))
+        record = sum(weight * bool(fact.search(sentence.text)) for weight, (_, fact) in zip(weights, facts))
+        stated = record + (id(sentence) in inside and (record > 0 or sentence.text.strip() not in boilerplate))
         if stated or (quantity and states_quantity(sentence.text, spans)):
             chosen.append(replace(sentence, score=sentence.score + GRADE_BONUS * stated))
     return chosen
@@ -875,8 +879,11 @@ def states_record(description: Description, text: str, asked: Sequence[str]) -> 
 def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Pattern[str]]]:
     """Patterns for a report's lead inspector's name and its inspection's last day as reports write them
     ("Lead inspector: Nicki Shaw", "on 20 and 21 October 2021", and in a visit's letter "on 13 and 14 July.",
-    without the year, but not with another)."""
-    facts = [("lead", re.compile(re.escape(lead), re.I))] if lead else []
+    without the year, but not with another), and for the line saying what it looked at ("scope": "Inspectors looked
+    at the local authority's arrangements for care leavers.", search/data/phrasing.txt)."""
+    facts = [("scope", phrasing()["scope"])]
+    if lead:
+        facts.append(("lead", re.compile(re.escape(lead), re.I)))
     if end and len(end) == 10:
         year, month, day = end.split("-")
         last_day = rf"\b{int(day)}\s*{MONTH_NAMES[int(month) - 1]}"

@@ -115,6 +115,14 @@ _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
                                      r"\blead inspector\b", re.I)),
                  ("end", re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:month|day|dates?)\b", re.I)))
+
+
+def _record_asked() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """What a question can ask of an inspection's record, each with how a question asks it: who led it, when it was,
+    and what it looked at ("scope", search/data/phrasing.txt: "which area of practice did the visit examine")."""
+    return (*_RECORD_ASKED, ("scope", phrasing()["scope asked"]))
+
+
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
 # How alike a word and a council's name must be to read one as the other (difflib ratio).
@@ -189,7 +197,8 @@ class Query:
     scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
     corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
     described_area: str | None = None  # a judged area the question describes without naming it (search/grades.py)
-    record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when)
+    record: tuple[str, ...] = ()  # what of an inspection's record its question words ask: "lead" (who), "end" (when),
+    # "scope" (what it looked at)
     date_spans: tuple[str, ...] = ()  # the date phrases as written ("dec 2014", "the end of 2016")
     described: str | None = None  # an inspection term the topic describes in everyday words (search/described.py)
     nearest_term: str | None = None  # the inspection term the topic's meaning is clearly nearest, however short the
@@ -262,7 +271,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
-                 record=tuple(fact for fact, pattern in _RECORD_ASKED if pattern.search(text)), date_spans=tuple(date_spans),
+                 record=tuple(fact for fact, pattern in _record_asked() if pattern.search(text)), date_spans=tuple(date_spans),
                  timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans))
 
 
@@ -628,7 +637,7 @@ def asks_only_the_record(query: Query) -> bool:
     if not query.record:
         return False
     left = query.topic
-    for _, pattern in _RECORD_ASKED:
+    for _, pattern in _record_asked():
         left = pattern.sub(" ", left)
     return not [word for word in terms(left) if not _names_report(word)]
 

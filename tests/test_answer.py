@@ -1076,6 +1076,24 @@ def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(q
     assert quote(asked, sentences, passages, ())[0].text == lines[first]
 
 
+def test_a_line_every_visit_letter_repeats_answers_an_inspections_facts_only_when_it_states_this_ones():
+    """national7: "Which areas of practice did the October 2020 focused visit to Rotherham examine?" quoted the
+    letters' closing formula ("Ofsted will take the findings ... into account ..."), which every visit's letter
+    repeats and which says nothing of this one, before the line saying what the visit looked at."""
+    from ingest.sections import ABOUT
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    dates = "This letter summarises the findings of a focused visit to X children's services between 20 and 22 October 2020."
+    formula = "Ofsted will take the findings from this focused visit into account when planning your next inspection."
+    scope = "The visit looked at the quality and impact of key decision-making across help and protection."
+    passages, sentences = one_report((dates, ABOUT, 1.0), (formula, ABOUT, 0.86), (scope, ABOUT, 0.5),
+                                     end="2020-10-22")
+    asked = with_asks(parse("tell me about the focused visit to x"), frozenset({"facts"}), {"facts": 0.9})
+    quoted = [item.text for item in quote(asked, sentences, passages, {dates, formula})]
+    assert quoted[:2] == [dates, scope]
+
+
 @pytest.mark.parametrize(("question", "about_quoted"), [
     ("focused visits done remotely during covid", True),  # a kind of report named: what the visits were is asked
     ("was the work done remotely during covid", False),  # the lines about the inspection state no finding

@@ -76,3 +76,28 @@ def test_a_recalled_finding_is_quoted_with_the_sentence_saying_what_is_so_now(sh
     file, text = quoted(result)[0]
     assert file.startswith("north-northamptonshire-2026") and "highlighted in the last inspection" in text
     assert "There is now comprehensive strategic and operational oversight" in text
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("Inspectors looked at the local authority’s arrangements for care leavers.", True),
+    ("During this visit, inspectors evaluated the local authority’s arrangements for children in need.", True),
+    ("The visit looked at the quality and impact of key decision-making across help and protection.", True),
+    ("Inspectors looked at a range of evidence, including case discussions with social workers.", False),  # the evidence
+    ("Inspectors also examined some decisions not to hold an initial child protection conference.", False),  # a finding
+])
+def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_found(text, states):
+    assert bool(phrasing()["scope"].search(text)) is states
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("what did the focused visit to Croydon look at", True),
+    ("Which area of practice did Ofsted examine during the 2022 focused visit to Wiltshire?", True),
+    ("what was the 2021 visit to kent about", True),
+    ("ofsted fv theme kent", True),
+    ("When Ofsted looked at Leeds in 2018, how did they describe the work with families?", False),  # a topic
+    ("What did Ofsted find when it looked at how Wirral stays in touch with care leavers?", False),
+])
+def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
+    from search.parse import parse
+
+    assert ("scope" in parse(question).record) is asks

@@ -732,3 +732,14 @@ def test_a_topic_asked_is_answered_on_its_relevance_however_surely_the_headline_
     selection = SimpleNamespace(councils=("Dudley",), documents=None)
     hits = [SimpleNamespace(chunk=SimpleNamespace(part="summary"))]
     assert Searcher._structural(query, selection, hits, SimpleNamespace(rows=())) is structural  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("question", ["Which area of practice did the 2021 focused visit to Derbyshire examine?",
+                                      "derbyshire fv 2021 what was the theme"])
+def test_what_a_visit_looked_at_is_answered_by_the_line_saying_so(shared_searcher, question):
+    # national5 and national8: "Which area of practice did Ofsted examine during the January 2022 focused visit to
+    # Wiltshire?" was read as asking what must improve, and quoted the visit's list; asked as "what did the visit look
+    # at", the letter's dates came first
+    result = shared_searcher.ask(question, k=5)
+    assert result.query.wants("facts") and "scope" in result.query.record
+    assert result.answer.quotes[0].text.startswith("Inspectors looked at the local authority’s arrangements")
