@@ -123,6 +123,10 @@ TONED = 0.1
 # is not improving"). Chosen on the development files: 0.1 gained national7 a first sentence and an answer and lost
 # nothing; 0.2 lost a rewordings5 first sentence. Not for one council's topic: dev.json's golds there include list items.
 LISTED = 0.1
+# How many words a finding shares with an improvement item to restate it, for one council's topic (_restated_after):
+# "emergency duty team", "private fostering arrangements". Chosen on the development files: with none needed (any
+# finding within LISTED first), a rewordings5 first sentence was lost to a finding on another point.
+RESTATED = 2
 # A sentence reading this far the other way from the tone asked (its lean, -1 to 1: fully, a tone SENTENCE_FULL or
 # more from the candidates' median) reads against it: across councils its council is named after the others.
 AGAINST = 1.0
@@ -423,8 +427,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     findings = sentences if query.quantity or query.kinds else _findings(sentences, passages)
     if ask != "facts":  # the lines about the inspection answer only what it asks of it
         sentences = findings
-    if ask == "topic" and query.wants("across") and not query.wants("improve"):
-        sentences = _listed_lower(sentences, passages)
+    if ask == "topic" and not query.wants("improve"):
+        sentences = _listed_lower(sentences, passages) if query.wants("across") else _restated_after(sentences, passages)
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements, synonyms)
     if ask == "topic" and query.wants("across"):  # "which councils were criticised for ...": not one praised for it first
         quotes = _against_last(quotes, sentences)
@@ -449,6 +453,29 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         + _with_the_figure_after(near, sentences, passages, spans)
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
+
+
+def _restated_after(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """``sentences``, an item of an inspection report's list of what must improve just below the best finding of its
+    report that restates it (sharing RESTATED of its words) and scores within LISTED of it: on one council's topic, the
+    finding says what was found ("Unacceptable delay in responding ... by the emergency duty team means ..."), the item
+    only names it ("The effectiveness of the emergency duty team ..."). A council paper's list is its own
+    recommendations, and an item no finding restates stays where it scores."""
+    by_rank = _by_rank(passages)
+    found = [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part != IMPROVE]
+    restated = []
+    for sentence in sentences:
+        passage = by_rank[sentence.rank]
+        if passage.chunk.part == IMPROVE and passage.document.description.kind != "committee_report":
+            words = set(terms(sentence.text))
+            finding = max((other for other in found if by_rank[other.rank].document.id == passage.document.id
+                           and sentence.score - LISTED <= other.score <= sentence.score
+                           and len(words & set(terms(other.text))) >= RESTATED), key=lambda other: other.score,
+                          default=None)
+            if finding is not None:
+                sentence = replace(sentence, score=finding.score - 1e-6)
+        restated.append(sentence)
+    return restated
 
 
 def _listed_lower(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:

@@ -23,7 +23,8 @@ def assert_quotes_are_verbatim(result):
         for rank in quote.passages:
             assert quote.text in passages[rank], (result.question, quote.text)
 
-def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str | None = None) -> tuple[list, list]:
+def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str | None = None,
+               kind: str = "focused_visit") -> tuple[list, list]:
     """Passages (one a line, ranked in order) of one report, each a whole sentence in the given part and scored so:
     the passages and sentences the answer is chosen from, for tests of how it is chosen."""
     from types import SimpleNamespace
@@ -32,7 +33,7 @@ def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str
     from search.answer import Passage, Sentence
 
     document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-05-08", authority="X", lead_inspector=lead,
-                                                                 inspection_end=end))
+                                                                 inspection_end=end, kind=kind))
     passages = [Passage(rank, Chunk("a.txt", text, 0, len(text), None, str(rank), None, ((0, len(text)),), None, part),
                         document)  # type: ignore[arg-type]
                 for rank, (text, part, _) in enumerate(lines, start=1)]
@@ -450,7 +451,7 @@ def test_across_councils_a_finding_close_to_an_improvement_item_is_quoted_before
     """The item of a report's list of what must improve names the topic and says nothing of what was found; asked which
     councils were criticised for it, a finding on the point scoring nearly as high comes first (it led national7's
     "which councils got picked up for children in care waiting too long for their health checks?"). Asked of one
-    council's topic, the item keeps its place."""
+    council's topic, so does a finding restating the item (test below)."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
@@ -460,7 +461,7 @@ def test_across_councils_a_finding_close_to_an_improvement_item_is_quoted_before
 
     item = "The timeliness of health assessments for children in care."
     finding = "Too many children in care wait too long for health assessments."
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X"))
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-01-01", authority="X", kind="ilacs_inspection"))
     passages = [Passage(1, Chunk("a.txt", item, 0, len(item), None, "x", None, ((0, len(item)),), None, IMPROVE),
                         document),  # type: ignore[arg-type]
                 Passage(2, Chunk("a.txt", finding, 0, len(finding), None, "y", None, ((0, len(finding)),), None, AREA),
@@ -470,7 +471,7 @@ def test_across_councils_a_finding_close_to_an_improvement_item_is_quoted_before
                        {"across": 0.9, "topic": 0.9})
     assert quote(across, sentences, passages, ())[0].text == finding
     one = with_asks(parse("X health assessment delays"), frozenset({"topic"}), {"topic": 0.9})
-    assert quote(one, sentences, passages, ())[0].text == item
+    assert quote(one, sentences, passages, ())[0].text == finding
 
 
 def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
@@ -1074,6 +1075,27 @@ def test_the_line_stating_what_the_question_asks_of_the_inspection_comes_first(q
                                      end="2025-07-31")
     asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
     assert quote(asked, sentences, passages, ())[0].text == lines[first]
+
+
+@pytest.mark.parametrize(("finding", "kind", "finding_first"), [
+    ("Unacceptable delay in responding to referrals out of hours by the emergency duty team leaves some children at "
+     "risk.", "focused_visit", True),
+    ("The changes have been incremental and are yet to be embedded in practice.", "focused_visit", False),  # another point
+    ("Unacceptable delay in responding to referrals out of hours by the emergency duty team leaves some children at "
+     "risk.", "committee_report", False),  # a council paper's list: its own recommendations
+])
+def test_a_finding_comes_before_the_improvement_item_restating_it_on_one_councils_topic(finding, kind, finding_first):
+    """national8: "what Ofsted found about Croydon's out-of-hours emergency duty team" was answered first with "The
+    effectiveness of the emergency duty team in terms of response times and quality of practice.", an item of the
+    visit's list that names the point; the finding saying what was found scored 0.05 below it."""
+    from ingest.sections import AREA, IMPROVE
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    item = "The effectiveness of the emergency duty team in terms of response times and quality of practice."
+    passages, sentences = one_report((item, IMPROVE, 1.13), (finding, AREA, 1.08), kind=kind)
+    asked = with_asks(parse("what did ofsted find about x's emergency duty team"), frozenset({"topic"}), {"topic": 0.9})
+    assert (quote(asked, sentences, passages, ())[0].text == finding) is finding_first
 
 
 def test_a_line_every_visit_letter_repeats_answers_an_inspections_facts_only_when_it_states_this_ones():
