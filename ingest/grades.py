@@ -68,6 +68,8 @@ _ENDS = r"(?=[ \t]*(?:[.:;\n]|because\b|overall\b|$))"
 # A place named as the report names it: its first word capitalised ("in the Royal Borough of Greenwich", "in Redcar
 # and Cleveland area"), never "in the county".
 _PLACE = rf"(?:the{_S})?(?-i:[A-Z])[\w '’-]+?"
+# The local safeguarding children board as SIF reports name it when they state its grade.
+_LSCB = rf"(?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?)"
 _SENTENCES = (
     re.compile(rf"(Children[’']s{_S}services{_S}in{_S}{_PLACE}){_S}(?:is|are|requires?){_S}{_GRADE}{_ENDS}", re.I),
     # "Children's services in Bristol require improvement because:", "The overall judgement is that children's
@@ -78,8 +80,9 @@ _SENTENCES = (
     re.compile(rf"(The{_S}overall{_S}judgement){_S}is{_S}(?:that{_S}children[’']s{_S}services{_S}are{_S})?{_GRADE}\b", re.I),
     re.compile(rf"(overall{_S}effectiveness{_S}of{_S}children[’']s{_S}services{_S}in[\w ]+?){_S}has{_S}been{_S}judged"
                rf"{_S}to{_S}be{_S}{_GRADE}\b", re.I),
-    re.compile(rf"((?:effectiveness{_S}of{_S}the{_S})?(?:LSCB|Local{_S}Safeguarding{_S}Children{_S}Board(?:{_S}\(LSCB\))?))"
-               rf"{_S}(?:is|requires){_S}{_GRADE}\b", re.I),
+    re.compile(rf"({_LSCB}){_S}(?:is|requires){_S}{_GRADE}\b", re.I),
+    # "The Local Safeguarding Children Board requires improvement." (SIF reports of 2016-17, without "to be good")
+    re.compile(rf"({_LSCB}){_S}requires?{_S}(improvement){_ENDS}", re.I),
 )
 
 

@@ -205,6 +205,20 @@ def test_sif_overall_grades_however_the_headline_is_worded(name, overall):
     assert {j["area"]: j["grade"] for j in data["judgements"]}.get("overall") == overall
 
 
+@pytest.mark.parametrize(("name", "lscb"), [
+    ("redcar-and-cleveland-2017-04-07-ofsted-inspection.pdf", "requires improvement"),  # "... Board requires improvement"
+    ("southend-on-sea-2016-07-07-ofsted-inspection.pdf", "requires improvement"),
+    ("hackney-2016-09-21-ofsted-inspection.pdf", "outstanding"),  # "The Local Safeguarding Children Board is outstanding"
+])
+def test_a_sif_reports_safeguarding_board_grade_is_read_however_it_is_worded(name, lscb):
+    """national8: "which lscb judged requires improvement" was told that no report grades a board so; 7 of the national
+    sample's 28 SIF reports say "The Local Safeguarding Children Board requires improvement", without "to be good",
+    and their board's grade was not read."""
+    if not (NATIONAL / name).is_file():
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    assert {j["area"]: j["grade"] for j in describe_file(NATIONAL / name)["judgements"]}.get("lscb") == lscb
+
+
 @pytest.mark.parametrize("name", ["halton-2024-07-12-ofsted-inspection.pdf", "wiltshire-2023-12-12-ofsted-inspection.pdf"])
 def test_an_ilacs_report_using_sif_words_in_its_prose_is_still_ilacs(name):
     if not (NATIONAL / name).is_file():
