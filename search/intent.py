@@ -19,7 +19,17 @@ from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
 from search.datafile import pairs
 from search.lexical import forms
-from search.parse import ASKS, TONES, Query, asks_only_the_record, named_grade, names_latest_and_previous, names_the_inspection, with_asks
+from search.parse import (
+    ASKS,
+    TONES,
+    Query,
+    asks_only_the_record,
+    asks_which_reports,
+    named_grade,
+    names_latest_and_previous,
+    names_the_inspection,
+    with_asks,
+)
 
 DATA = Path(__file__).with_name("data") / "asks.txt"
 # A reading is taken when the classifier gives it at least this probability (each label is decided on its own, so
@@ -102,6 +112,12 @@ def tone_from(scores: dict[str, float]) -> int:
 def settled(query: Query) -> Query:
     """``query`` as read from the examples, where the question's own structure settles what it asks (each rule below
     reads only what the parse and the classifier found: councils, dates, readings and their scores)."""
+    # asking which reports say something, naming no council ("which of the focused visit letters identified ..."):
+    # across councils; not an improvement item on a topic ("which inspections listed return home interviews among
+    # the things to improve"), which the reports' lists answer and across councils each one's closest finding would
+    if not query.councils and not query.wants("across") and asks_which_reports(query.text) \
+            and not (query.wants("improve") and query.wants("topic")):
+        query = replace(query, asks=query.asks | {"across"})
     # naming a council, read as asking nothing, not even about a topic ("how is leicestershire doing"): how the
     # council is doing, its findings, not a search for "doing"
     if query.asks == {"topic"} and query.scores and query.score("topic") < LIKELIEST and query.councils:

@@ -642,6 +642,18 @@ def asks_only_the_record(query: Query) -> bool:
     return not [word for word in terms(left) if not _names_report(word)]
 
 
+# A question asking which reports say something: "which (of the) <report kind>s" (search/data/kinds.txt's words for
+# reports, in the plural, and "reports" and "letters").
+_WHICH_REPORTS = re.compile(r"\bwhich\s+(?:of\s+(?:the|these|those|our)\s+)?(?:[\w-]+\s+){0,2}?(?:reports|letters|visits|"
+                            r"inspections|fvs)\b", re.I)
+
+
+def asks_which_reports(text: str) -> bool:
+    """True when a question asks which reports say something ("Which focused visits resulted in ...", "which of the
+    focused visit letters identified ..."): across councils, as "which councils" is."""
+    return bool(_WHICH_REPORTS.search(text))
+
+
 def names_the_inspection(text: str) -> bool:
     """True when ``text`` has a word saying which report or inspection it is about ("Ofsted", "inspectors", "visit",
     "the ILACS"): a question asking for an inspection's facts names it; "how many care leavers does it support" asks

@@ -309,3 +309,19 @@ def test_a_form_of_an_asking_cue_asks_too():
 
     cues = frozenset({"needs", "improve", "now"})
     assert asking(["need", "improvement", "care", "leavers", "nowhere", "now"], cues) == {"need", "improvement", "now"}
+
+
+@pytest.mark.parametrize(("question", "asks", "across"), [
+    ("Which of the focused visit letters identified areas for priority action?", {"improve"}, True),  # national8
+    ("which monitoring visits found caseloads too high", {"topic"}, True),
+    ("which of the inspection reports praised the virtual school", {"topic"}, True),
+    # an improvement item on a topic: the reports' own lists answer it, not each council's closest finding
+    ("Which inspections listed return home interviews among the things to improve?", {"improve", "topic"}, False),
+    ("which visits to Leeds found drift", {"topic"}, False),  # a council named: its reports
+])
+def test_a_question_asking_which_reports_say_something_is_read_across_councils(question, asks, across):
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    query = settled(with_asks(parse(question), frozenset(asks), {ask: 0.9 for ask in asks}))
+    assert query.wants("across") is across
