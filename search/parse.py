@@ -642,16 +642,18 @@ def asks_only_the_record(query: Query) -> bool:
     return not [word for word in terms(left) if not _names_report(word)]
 
 
-# A question asking which reports say something: "which (of the) <report kind>s" (search/data/kinds.txt's words for
-# reports, in the plural, and "reports" and "letters").
-_WHICH_REPORTS = re.compile(r"\bwhich\s+(?:of\s+(?:the|these|those|our)\s+)?(?:[\w-]+\s+){0,2}?(?:reports|letters|visits|"
-                            r"inspections|fvs)\b", re.I)
+# The words after "which" (and "of the") that may name the reports a question asks for ("which of the focused visit
+# letters"); a visit is reported in a letter.
+_WHICH = re.compile(r"\bwhich\s+(?:of\s+(?:the|these|those|our)\s+)?((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+_LETTERS = "letters"
 
 
 def asks_which_reports(text: str) -> bool:
-    """True when a question asks which reports say something ("Which focused visits resulted in ...", "which of the
-    focused visit letters identified ..."): across councils, as "which councils" is."""
-    return bool(_WHICH_REPORTS.search(text))
+    """True when a question asks which reports say something, naming them in the plural by a word of the kinds file's
+    phrases ("Which focused visits resulted in ...", "which inspections ...") or as letters ("which of the focused
+    visit letters identified ..."): across councils, as "which councils" is."""
+    return any(word == _LETTERS or (word.endswith("s") and word.removesuffix("s") in _kind_vocabulary())
+               for match in _WHICH.finditer(text) for word in match.group(1).lower().split())
 
 
 def names_the_inspection(text: str) -> bool:
