@@ -123,6 +123,13 @@ def _record_asked() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return (*_RECORD_ASKED, ("scope", phrasing()["scope asked"]))
 
 
+def _record(text: str) -> tuple[str, ...]:
+    """What ``text`` asks of an inspection's record; not what it looked at when the words say what the council must do
+    ("what did Ofsted say the council should focus on?" asks for its improvement list: "scope unasked")."""
+    return tuple(fact for fact, pattern in _record_asked() if pattern.search(text)
+                 and not (fact == "scope" and phrasing()["scope unasked"].search(text)))
+
+
 # Words shorter than this are never read as a misspelt council name.
 _GUESS_MIN = 6
 # How alike a word and a council's name must be to read one as the other (difflib ratio).
@@ -271,7 +278,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
         recency = None
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
-                 record=tuple(fact for fact, pattern in _record_asked() if pattern.search(text)), date_spans=tuple(date_spans),
+                 record=_record(text), date_spans=tuple(date_spans),
                  timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans))
 
 

@@ -96,6 +96,10 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("ofsted fv theme kent", True),
     ("When Ofsted looked at Leeds in 2018, how did they describe the work with families?", False),  # a topic
     ("What did Ofsted find when it looked at how Wirral stays in touch with care leavers?", False),
+    # what the council must do next is its improvement list, not what the visit looked at ("scope unasked")
+    ("what did ofsted say leeds should focus on", False),
+    ("What must the council concentrate on now, according to the inspectors?", False),
+    ("What does Dudley need to look at after the visit?", False),
 ])
 def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
     from search.parse import parse

@@ -743,3 +743,11 @@ def test_what_a_visit_looked_at_is_answered_by_the_line_saying_so(shared_searche
     result = shared_searcher.ask(question, k=5)
     assert result.query.wants("facts") and "scope" in result.query.record
     assert result.answer.quotes[0].text.startswith("Inspectors looked at the local authority’s arrangements")
+
+
+def test_what_a_council_should_focus_on_is_its_improvement_list(shared_searcher):
+    # a reworded question asking what Ofsted said a council should focus on was read as asking what the visit looked
+    # at and quoted its opening line; every third national-sample council asked so: the list first 0/42 -> 42/42
+    result = shared_searcher.ask("what did ofsted say derbyshire should focus on", k=5)
+    assert result.query.wants("improve") and not result.query.record
+    assert result.hits[result.answer.quotes[0].passages[0] - 1].chunk.part == "improve"
