@@ -23,6 +23,10 @@ from search.parse import INSPECTIONS, VISITS, focus, names_latest_and_previous, 
     ("North Lincs care leavers 2023", ("North Lincolnshire",)),
     ("bwd fv apr 2024 care leavers inspector names", ("Blackburn with Darwen",)),
     ("BFfC disabled children 2022", ("Reading",)),  # the company running Reading's children's services
+    # the former postal counties' short forms (Beds, Yorks, Berks) with the part of the county: no council of its own
+    ("central beds most recent ofsted result", ("Central Bedfordshire",)),
+    ("north yorks care leavers", ("North Yorkshire",)),
+    ("west berks fv 2023", ("West Berkshire",)),
 ])
 def test_councils_as_people_name_them(question, expected):
     assert tuple(council.name for council in parse(question).councils) == expected
