@@ -320,6 +320,13 @@ def named_grade(question: str) -> str | None:
     return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)
 
 
+def asks_grade_in_words(question: str) -> bool:
+    """True when a question asks for a grade in words ("what grade", "how was it rated", or naming one: "was it
+    judged good?"), not only how a council did ("how did Wakefield get on last time?"; search/data/phrasing.txt
+    "grade asked")."""
+    return named_grade(question) is not None or bool(phrasing()["grade asked"].search(question))
+
+
 def focus(question: str) -> str:
     """The question without a content-free opening such as "What did Ofsted say about"."""
     stripped = _PREAMBLE.sub("", unaddressed(question)).strip(" ?.!")

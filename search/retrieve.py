@@ -55,7 +55,19 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
-from search.parse import DAY_NAMES, MONTH_NAMES, Query, asks_span, focus, named_grade, names_a_kind, number_asking, numerals, parse
+from search.parse import (
+    DAY_NAMES,
+    MONTH_NAMES,
+    Query,
+    asks_grade_in_words,
+    asks_span,
+    focus,
+    named_grade,
+    names_a_kind,
+    number_asking,
+    numerals,
+    parse,
+)
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
 from search.select import Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
@@ -365,6 +377,9 @@ class Searcher:
         shaped = query  # what the answer is shaped for: the passages read and the sentences quoted
         if table.ungraded:  # an area the inspection does not grade: what it says on it answers, the grades below
             shaped = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
+        findings = _findings_for_how_it_did(query, selection, table)
+        if findings:  # "how did Wakefield get on last time?", its reports here all visits: what they found
+            shaped = replace(query, asks=(query.asks - {"grade"}) | {"summary"})
         if mode == "hybrid":
             ranked = self._fit(ranked, shaped, selection, vectors, allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
@@ -388,7 +403,7 @@ class Searcher:
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
                              or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
-        evidence = self._evidence(query, selection, best, quotes, hits, table, vectors[1])
+        evidence = self._evidence(shaped if findings else query, selection, best, quotes, hits, table, vectors[1])
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, best, not verdict.answered)
         read_as = tuple(f"Read “{item.written}” as “{item.read_as}”." for item in query.corrections)
@@ -396,7 +411,7 @@ class Searcher:
         described = (f"Also searched for “{query.described}”, the reports' term for what the question describes.",) \
             if query.described else ()
         unquoted = _unquoted(selection.councils, quotes, hits) if verdict.answered else ()
-        notes = (*read_as, *described, *selection.notes, *table.notes, *verdict.reasons, *unquoted)
+        notes = (*read_as, *described, *selection.notes, *table.notes, *findings, *verdict.reasons, *unquoted)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
@@ -941,6 +956,18 @@ def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tupl
 # Set above the largest such difference where the latest report held the answer, over the development files' 30
 # questions asking about a topic "last time" (0.19); 0.1 took four of them away from the latest report.
 NOT_ON_THE_POINT = 0.25
+
+
+def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
+    """For a question read as asking how a council did ("how did Wakefield get on last time?") without asking for a
+    grade in words, of councils none of whose chosen reports is graded: the note saying the findings answer instead
+    (a question asking for the grade in words is told that no report gives one); else nothing."""
+    if not query.wants("grade") or query.wants("across") or query.wants("change") or table.rows \
+            or not selection.documents or not query.councils or asks_grade_in_words(query.text):
+        return ()
+    named = " or ".join(council.name for council in query.councils)
+    return (f"No indexed report on {named} gives a grade (Ofsted's focused and monitoring visits give none): what "
+            "the reports found is quoted instead.",)
 
 
 def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:

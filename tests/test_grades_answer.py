@@ -246,9 +246,8 @@ def test_a_grade_word_in_a_topic_across_councils_does_not_make_a_grade_question(
     assert not query.wants("grade")
 
 
-def test_a_grade_asked_of_a_council_whose_reports_give_none_is_not_found(tmp_path, embedder):
-    """Only a focused visit of Kent is indexed: "What grade did Kent get?" was answered with a sentence of the letter
-    (its best sentence was relevant enough); no indexed report gives Kent a grade, and the reader is told so."""
+def _kent_visit_only(tmp_path, embedder):
+    """A searcher over one focused visit letter of Kent, and nothing else."""
     from ingest.config import Settings
     from ingest.pipeline import ingest
 
@@ -265,9 +264,25 @@ def test_a_grade_asked_of_a_council_whose_reports_give_none_is_not_found(tmp_pat
         "their children well, and plans are reviewed regularly by experienced managers.\n", encoding="utf-8")
     settings = Settings(index=tmp_path / "index")
     assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 1
-    result = open_searcher(settings, embedder).ask("What grade did Kent get at its last inspection?")
+    return open_searcher(settings, embedder)
+
+
+def test_a_grade_asked_of_a_council_whose_reports_give_none_is_not_found(tmp_path, embedder):
+    """Only a focused visit of Kent is indexed: "What grade did Kent get?" was answered with a sentence of the letter
+    (its best sentence was relevant enough); no indexed report gives Kent a grade, and the reader is told so."""
+    result = _kent_visit_only(tmp_path, embedder).ask("What grade did Kent get at its last inspection?")
     assert result.answer.no_answer
     assert any("No indexed report on Kent gives a grade" in note for note in result.notes)
+
+
+def test_how_a_council_did_is_answered_by_its_visits_findings_when_none_gives_a_grade(tmp_path, embedder):
+    """national9's "How did Wakefield get on the last time Ofsted came in?", read as a grade question, was refused
+    (its one indexed report is a visit); asked without a grade in words, the visit's findings answer, saying there is
+    no grade (every third national-sample council: refused 14/42 -> 0/42; "what grade ..." still 14/42)."""
+    result = _kent_visit_only(tmp_path, embedder).ask("How did Kent get on the last time Ofsted came in?")
+    assert not result.answer.no_answer
+    assert result.answer.quotes[0].text.startswith(("Children in need of help", "Social workers know"))
+    assert any("gives a grade" in note and "quoted instead" in note for note in result.notes)
 
 
 @pytest.mark.parametrize("question", ["which las got ri for care leavers", "Requires improvement councils east midlands",
