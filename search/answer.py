@@ -21,7 +21,7 @@ from ingest.store import DocumentRecord
 from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise
 from search.lexical import terms
-from search.parse import MONTH_NAMES, Query, asks_span, named_grade
+from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL
@@ -425,11 +425,16 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     ask = primary(query)
     # the lines about the inspection state no finding, unless the question asks for a number or about a kind of report
     # by name ("focused visits done remotely": "This visit was carried out fully by remote means.")
-    findings = sentences if query.quantity or query.kinds else _findings(sentences, passages)
+    findings = sentences if query.quantity or query.kinds or asks_which_looked_at(query.text) \
+        else _findings(sentences, passages)
     if ask != "facts":  # the lines about the inspection answer only what it asks of it
         sentences = findings
     if ask == "topic" and not query.wants("improve"):
         sentences = _listed_lower(sentences, passages) if query.wants("across") else _restated_after(sentences, passages)
+    if ask == "topic" and query.wants("across") and asks_which_looked_at(query.text):
+        sentences = _scope_lines_first(query, sentences)
+        boilerplate = _Except(boilerplate, lambda text: states_scope_asked(query, text))  # the line every report on
+        # care leavers repeats ("Inspectors looked at the local authority's arrangements for care leavers.") answers
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements, synonyms)
     if ask == "topic" and query.wants("across"):  # "which councils were criticised for ...": not one praised for it first
         quotes = _against_last(quotes, sentences)
@@ -454,6 +459,38 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         + _with_the_figure_after(near, sentences, passages, spans)
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
+
+
+@dataclass(frozen=True)
+class _Except:
+    """The lines most reports repeat (``lines``), less those ``kept`` accepts."""
+
+    lines: Container[str]
+    kept: Callable[[str], bool]
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.lines and not (isinstance(text, str) and self.kept(text))
+
+
+def _scope_lines_first(query: Query, sentences: Sequence[Sentence]) -> list[Sentence]:
+    """``sentences``, for a question asking which reports looked at something ("which focused visits looked at care
+    leavers?"), those saying a report looked at it (``states_scope_asked``) GRADE_BONUS higher: each report's own line
+    answers, not a finding that mentions the topic."""
+    return [replace(sentence, score=sentence.score + GRADE_BONUS * states_scope_asked(query, sentence.text))
+            for sentence in sentences]
+
+
+def states_scope_asked(query: Query, text: str) -> bool:
+    """True when ``text`` says what a report looked at (search/data/phrasing.txt "scope") and names at least half of
+    what the question names after its words for looking ("which focused visits looked at care leavers": "care
+    leavers")."""
+    words = terms(scoped(query.text))
+    return bool(words) and bool(phrasing()["scope"].search(text)) and _overlap(words, text) >= SCOPE_NAMED
+
+
+# The share of what a question asking which reports looked at something names that a report's line saying what it
+# looked at must name too (set, not fitted).
+SCOPE_NAMED = 0.5
 
 
 def _restated_after(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
@@ -945,7 +982,7 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         ranked = _one_per_document(ranked, passages)
         margin = None if margin is None else max(margin, ACROSS_MARGIN)
     quotes = _readable_quotes(ranked, passages, boilerplate, rows, templates, MAX_SENTENCES, margin=margin,
-                              grades_last=primary(query) == "topic")
+                              grades_last=primary(query) == "topic", apart=query.wants("across"))
     if compares_councils(query) and quotes:  # the councils compared, each on the point
         quotes = _each_council(ranked, quotes, passages, boilerplate, rows, templates)
     if not quotes and sentences:  # nothing reads on its own: the best fragments rather than nothing
@@ -958,10 +995,13 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
 
 def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
                      rows: bool, templates: bool, limit: int, margin: float | None = None, ordered: bool = False,
-                     strict: bool = True, grades_last: bool = False) -> list[Quote]:
+                     strict: bool = True, grades_last: bool = False, apart: bool = False) -> list[Quote]:
     """Quotes from ``ranked`` sentences that read on their own, each once with every passage holding its words, down
     to ``margin`` below the best quoted that is not a statement of a grade (unless ``rows``: grades are asked for),
-    best first; statements of a grade after the findings when ``grades_last`` (a question on a topic alone)."""
+    best first; statements of a grade after the findings when ``grades_last`` (a question on a topic alone). With
+    ``apart`` (across councils), words inside another quote are quoted too when passages that quote does not cite hold
+    them ("Inspectors looked at the local authority's arrangements for care leavers." in four letters, and with "...,
+    with a particular focus on ..." in a fifth)."""
     by_rank = _by_rank(passages)
     chosen: list[Quote] = []
     keys: list[str] = []  # each chosen quote's letters and digits
@@ -973,7 +1013,11 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
         if best is None and (rows or not _mentions_grade(text)):  # a grade sets the margin's bar only when
             best = sentence.score  # grades are asked for (its table rows quoted): "... require improvement." is no finding
         key = _key(text)
-        if any(key in other or (key[:SAME_OPENING] == other[:SAME_OPENING] and other not in key) for other in keys):
+        holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
+        if apart:  # the quotes citing only passages these words are in, if they are in others too
+            elsewhere = [index for index, quote in enumerate(chosen) if not set(holders or (sentence.rank,)) <= set(quote.passages)]
+        if any((key in other or (key[:SAME_OPENING] == other[:SAME_OPENING] and other not in key))
+               and not (apart and index in elsewhere and key in other) for index, other in enumerate(keys)):
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same
         if margin is not None and best is not None and sentence.score < best - margin:
             break
@@ -984,8 +1028,8 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             index, union = joined
             chosen[index], keys[index] = replace(chosen[index], text=union), _key(union)
             continue
-        holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
-        wider = [index for index, other in enumerate(keys) if other in key]
+        wider = [index for index, other in enumerate(keys) if other in key
+                 and not (apart and not set(chosen[index].passages) <= set(holders or (sentence.rank,)))]
         if wider:  # a sentence already quoted, now with the one after it that refers back to it: quoted once, whole
             first = wider[0]
             chosen[first], keys[first] = Quote(text, holders or (sentence.rank,), chosen[first].score), key

@@ -125,9 +125,26 @@ def _record_asked() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def _record(text: str) -> tuple[str, ...]:
     """What ``text`` asks of an inspection's record; not what it looked at when the words say what the council must do
-    ("what did Ofsted say the council should focus on?" asks for its improvement list: "scope unasked")."""
-    return tuple(fact for fact, pattern in _record_asked() if pattern.search(text)
-                 and not (fact == "scope" and phrasing()["scope unasked"].search(text)))
+    ("what did Ofsted say the council should focus on?" asks for its improvement list: "scope unasked"), but so
+    when it asks which reports looked at something ("which focused visits looked at care leavers": "scope verb")."""
+    asked = [fact for fact, pattern in _record_asked() if pattern.search(text)
+             and not (fact == "scope" and phrasing()["scope unasked"].search(text))]
+    if "scope" not in asked and asks_which_looked_at(text):
+        asked.append("scope")
+    return tuple(asked)
+
+
+def asks_which_looked_at(text: str) -> bool:
+    """True when a question asks which reports looked at something ("which focused visits looked at care leavers?",
+    "which of the visits were about ...": search/data/phrasing.txt "scope verb"), naming reports, not councils."""
+    return bool(_reports_asked(text) - {"councils"}) and bool(phrasing()["scope verb"].search(text))
+
+
+def scoped(text: str) -> str:
+    """What a question asking which reports looked at something names after the words saying so ("which focused
+    visits looked at care leavers": "care leavers"); "" when it has no such words."""
+    found = phrasing()["scope verb"].search(text)
+    return text[found.end():] if found else ""
 
 
 # Words shorter than this are never read as a misspelt council name.
@@ -666,8 +683,13 @@ def asks_which_reports(text: str) -> bool:
     """True when a question asks which reports say something, naming them in the plural by a word of the kinds file's
     phrases ("Which focused visits resulted in ...", "which inspections ...") or as letters ("which of the focused
     visit letters identified ..."): across councils, as "which councils" is."""
-    return any(word == _LETTERS or (word.endswith("s") and word.removesuffix("s") in _kind_vocabulary())
-               for match in _WHICH.finditer(text) for word in match.group(1).lower().split())
+    return bool(_reports_asked(text))
+
+
+def _reports_asked(text: str) -> set[str]:
+    """The plural words after "which" naming reports (see ``asks_which_reports``): "visits", "letters", "councils"."""
+    return {word for match in _WHICH.finditer(text) for word in match.group(1).lower().split()
+            if word == _LETTERS or (word.endswith("s") and word.removesuffix("s") in _kind_vocabulary())}
 
 
 def names_the_inspection(text: str) -> bool:

@@ -47,6 +47,7 @@ from search.answer import (
     several_years,
     states_quantity,
     states_record,
+    states_scope_asked,
     topical_words,
 )
 from search.decide import Evidence, Verdict, decide
@@ -61,6 +62,7 @@ from search.parse import (
     Query,
     asks_grade_in_words,
     asks_span,
+    asks_which_looked_at,
     focus,
     named_grade,
     names_a_kind,
@@ -659,6 +661,8 @@ class Searcher:
         a grade is read too; for a grade, the report's judgements and its grade in words (for a change, the newer
         report's grade in words); for a change on no particular topic, what later reports say changed since the year
         named; else the part of another reading."""
+        if query.wants("across") and asks_which_looked_at(query.text):  # "which focused visits looked at care leavers?"
+            return self._scoped(query, vector, allowed)
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
@@ -678,6 +682,14 @@ class Searcher:
             return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
+
+    def _scoped(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+        """The passages about an inspection with a line saying it looked at what the question names (``states_scope_
+        asked``), closest to the question first: asked which reports looked at something, each report's own line."""
+        about = self.index.chunks(self.index.in_part(ABOUT, allowed))
+        saying = [item for item in about if any(states_scope_asked(query, item.chunk.text[start:end])
+                                                for start, end in item.chunk.sentences or sentence_spans(item.chunk.text))]
+        return [item.id for item in sorted(saying, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
     def _recalling(self, query: Query, selection: Selection, vector: np.ndarray,
                    allowed: frozenset[int] | None) -> list[int]:

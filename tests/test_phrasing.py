@@ -100,6 +100,10 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("what did ofsted say leeds should focus on", False),
     ("What must the council concentrate on now, according to the inspectors?", False),
     ("What does Dudley need to look at after the visit?", False),
+    # which reports looked at something ("scope verb" after "which <reports>"); not "which councils ..."
+    ("which focused visits looked at care leavers", True),
+    ("which of the visits were about the front door", True),
+    ("which councils looked at care leavers", False),
 ])
 def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
     from search.parse import parse

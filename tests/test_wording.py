@@ -745,6 +745,39 @@ def test_what_a_visit_looked_at_is_answered_by_the_line_saying_so(shared_searche
     assert result.answer.quotes[0].text.startswith("Inspectors looked at the local authority’s arrangements")
 
 
+@pytest.mark.parametrize("question", ["which focused visits looked at care leavers",
+                                      "which of the visits were about the front door"])
+def test_which_reports_looked_at_something_is_answered_by_each_reports_line_saying_so(shared_searcher, question):
+    # national9's "Which focused visits examined arrangements for children in need ..." quoted findings about those
+    # children, not the visits' lines saying what they looked at; ten such wordings asked of the national sample:
+    # first quote such a line 2/10 -> 10/10
+    from search.datafile import phrasing
+
+    result = shared_searcher.ask(question, k=10)
+    assert result.query.wants("across")
+    quotes = result.answer.quotes
+    assert len(quotes) >= 2 and all(phrasing()["scope"].search(item.text) for item in quotes)
+    assert len({result.hits[item.passages[0] - 1].document.id for item in quotes}) == len(quotes)  # a report each
+
+
+def test_words_a_report_shares_with_another_are_quoted_for_each_across_councils():
+    # "Inspectors looked at the local authority's arrangements for care leavers." in four letters and, with ", with a
+    # particular focus on ...", in a fifth: across councils both are quoted, each citing its own letters
+    from types import SimpleNamespace
+
+    from search.answer import Sentence, _readable_quotes
+
+    short = "Inspectors looked at the local authority’s arrangements for care leavers."
+    long = "Inspectors looked at the local authority’s arrangements for care leavers, with a particular focus on housing."
+    passages = [SimpleNamespace(rank=1, chunk=SimpleNamespace(text=long)),
+                *(SimpleNamespace(rank=rank, chunk=SimpleNamespace(text=short)) for rank in (2, 3))]
+    ranked = [Sentence(1, 0, len(long), long, 1.0), Sentence(2, 0, len(short), short, 0.9)]
+    apart = _readable_quotes(ranked, passages, (), False, False, 5, apart=True)  # type: ignore[arg-type]
+    assert [(item.text, item.passages) for item in apart] == [(long, (1,)), (short, (2, 3))]
+    together = _readable_quotes(ranked, passages, (), False, False, 5)  # type: ignore[arg-type]
+    assert [item.text for item in together] == [long]
+
+
 def test_what_a_council_should_focus_on_is_its_improvement_list(shared_searcher):
     # a reworded question asking what Ofsted said a council should focus on was read as asking what the visit looked
     # at and quoted its opening line; every third national-sample council asked so: the list first 0/42 -> 42/42
