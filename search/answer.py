@@ -626,6 +626,11 @@ def _outside(sentences: Sequence[Sentence], passages: Sequence[Passage], part: s
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
             statements: Sequence[tuple[int, str]], synonyms: Alternatives = ()) -> tuple[Quote, ...]:
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
+    if ask == "improve" and query.wants("across") and query.wants("topic"):  # "which councils were told to improve
+        # return home interviews?": each report's item on it, not one council's list
+        listed = _items_on(query, sentences, passages, synonyms)
+        if listed:
+            return _best(query, listed, passages, boilerplate, templates=True)
     if ask == "improve":
         items = _improvement_list(sentences, passages, boilerplate)
         topic = terms(query.about()) if query.wants("topic") else []
@@ -808,6 +813,20 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
                                                                               key=lambda s: s.start))]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
     return tuple(chosen)
+
+
+def _items_on(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage],
+              synonyms: Alternatives = ()) -> list[Sentence]:
+    """The sentences of reports' improvement lists on the topic ``query`` asks about (``on_the_list``)."""
+    by_rank = _by_rank(passages)
+    return [sentence for sentence in sentences
+            if by_rank[sentence.rank].chunk.part == IMPROVE and on_the_list(query, sentence.text, synonyms)]
+
+
+def on_the_list(query: Query, text: str, synonyms: Alternatives = ()) -> bool:
+    """True when ``text`` (an improvement item, or a passage of a list) is on the topic ``query`` asks about, in its
+    words or its glossary group's (``synonyms``)."""
+    return _on(terms(query.about()), text, synonyms)
 
 
 def _after_lead_in(ordered: Sequence[Sentence]) -> Sequence[Sentence]:

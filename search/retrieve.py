@@ -37,6 +37,7 @@ from search.answer import (
     counted_by_names,
     grades_first,
     names_a_topic,
+    on_the_list,
     primary,
     quote,
     quoted_in_passage,
@@ -663,6 +664,9 @@ class Searcher:
         named; else the part of another reading."""
         if query.wants("across") and asks_which_looked_at(query.text):  # "which focused visits looked at care leavers?"
             return self._scoped(query, vector, allowed)
+        if query.wants("across") and primary(query) == "improve" and query.wants("topic"):
+            # "which councils were told to improve return home interviews?": each report's list on it
+            return self._listed_on(query, vector, allowed)
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
@@ -682,6 +686,14 @@ class Searcher:
             return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
+
+    def _listed_on(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+        """The passages of reports' improvement lists on the topic asked (``on_the_list``), closest to the question
+        first."""
+        synonyms = self.glossary.alternatives(query.searched())
+        listed = [item for item in self.index.chunks(self.index.in_part(IMPROVE, allowed))
+                  if on_the_list(query, item.chunk.text, synonyms)]
+        return [item.id for item in sorted(listed, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
     def _scoped(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
         """The passages about an inspection with a line saying it looked at what the question names (``states_scope_
