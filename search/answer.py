@@ -13,13 +13,14 @@ import numpy as np
 from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import stated_area
+from ingest.grades import area_of, stated_area
 from ingest.metadata import Description
-from ingest.sections import ABOUT, IMPROVE, JUDGEMENT, SUMMARY
+from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise
+from search.grades import named_area
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
@@ -678,6 +679,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     elif ask == "facts":
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
                         asks_span(query.text))
+    elif ask == "reasons" and reasons_area(query):  # "why only requires improvement for help and protection?": that
+        # area's own findings, and the headline's
+        shaped = _in_area(sentences, passages, reasons_area(query) or "") + _in_part(sentences, passages, (SUMMARY,))
+        shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
@@ -701,6 +706,24 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         sentences = [replace(sentence, score=sentence.score + PRACTICE_REASONED * gives_reasons(sentence.text))
                      for sentence in sentences]
     return _best(query, sentences, passages, boilerplate)
+
+
+def reasons_area(query: Query) -> str | None:
+    """The judged area whose grade a question asks the reasons for ("Why did Bradford only get requires improvement
+    for help and protection?": help and protection); None for the overall grade or none named."""
+    area = named_area(query.text) if query.wants("reasons") else None
+    return area if area != "overall" else None
+
+
+def _in_area(sentences: Sequence[Sentence], passages: Sequence[Passage], area: str) -> list[Sentence]:
+    """The sentences of the first-ranked report's findings on one judged area (the passages of its section on it)."""
+    by_rank = _by_rank(passages)
+    inside = [passage for passage in passages if passage.chunk.part == AREA and area_of(passage.chunk.section or "") == area]
+    if not inside:
+        return []
+    document = inside[0].document.id
+    ranks = {passage.rank for passage in inside if passage.document.id == document}
+    return [sentence for sentence in sentences if sentence.rank in ranks and by_rank[sentence.rank].chunk.part == AREA]
 
 
 def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:

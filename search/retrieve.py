@@ -20,7 +20,7 @@ from ingest.embed import Embedder
 from ingest.grades import area_of
 from ingest.layout import printable
 from ingest.metadata import KINDS
-from ingest.sections import ABOUT, IMPROVE, SUMMARY
+from ingest.sections import ABOUT, AREA, IMPROVE, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord, IndexMismatch, StoredChunk, check_model
 from ingest.stores import Reader, open_store
@@ -42,6 +42,7 @@ from search.answer import (
     quote,
     quoted_in_passage,
     reads_newest,
+    reasons_area,
     relevance,
     says_grade,
     score_sentences,
@@ -670,6 +671,9 @@ class Searcher:
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
+        area = reasons_area(query) if ask == "reasons" else None
+        if area and allowed is not None:  # why a council's area got its grade: the report's findings on that area
+            return self._in_area(area, ranked, selection, vector, allowed)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record)
         if query.wants("grade") and changing(query):
@@ -686,6 +690,22 @@ class Searcher:
             return self._recalling(query, selection, vector, allowed)
         parts = asked_parts(query)
         return self._in_parts(parts, ranked, selection, vector, allowed) if parts else []
+
+    def _in_area(self, area: str, ranked: Sequence[tuple[int, float]], selection: Selection, vector: np.ndarray,
+                 allowed: frozenset[int] | None) -> list[int]:
+        """The passages of one report's findings on a judged area (its section on it): the section's opening, its two
+        closest to the question, the two of the report's headline findings closest (which may say why in a word: "...
+        there is still more to do to strengthen the consistency of support to care leavers"), then the section's others;
+        the report as ``_in_parts`` chooses it."""
+        inside = [item for item in self.index.chunks(self.index.in_part(AREA, allowed))
+                  if area_of(item.chunk.section or "") == area]
+        ids = {item.id for item in inside}
+        chosen = self._in_parts((AREA,), [item for item in ranked if item[0] in ids] or ranked, selection, vector,
+                                frozenset(ids))
+        mine = [item for item in inside if item.id in set(chosen)]
+        opening = min(mine, key=lambda item: item.chunk.start, default=None)
+        headline = self._in_parts((SUMMARY,), ranked, selection, vector, allowed)
+        return list(dict.fromkeys([*([opening.id] if opening else []), *chosen[:2], *headline[:2], *chosen]))
 
     def _listed_on(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
         """The passages of reports' improvement lists on the topic asked (``on_the_list``), closest to the question
