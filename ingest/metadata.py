@@ -29,6 +29,7 @@ _AUTHORITY_PATTERNS = (
 _COUNCIL_WORDS = re.compile(r"\s+(?:county|city|borough|metropolitan)?\s*(?:council)?$", re.I)
 
 KINDS = {
+    "lac_inspection": "inspection of looked after children services (before 2014)",
     "sif_inspection": "inspection (single inspection framework)",
     "ilacs_inspection": "inspection (ILACS)",
     "ilacs_short_inspection": "short inspection (ILACS)",
@@ -149,6 +150,9 @@ _TITLES = (
     # need of help and protection have improved"), so the title's "Inspection of" is required.
     (r"Review of the effectiveness of the Local Safeguarding|Inspection of services for children in need of help "
      r"and protection", "sif_inspection"),
+    # The framework before the SIF (to 2013) inspected children looked after on their own, graded on its own scale
+    # ("Grade 3 (Adequate)").
+    (r"Inspection of (?:safeguarding and )?looked after children(?:'s)? services", "lac_inspection"),
     (r"Inspection of .{0,80}children's (?:social care )?services", "ilacs_inspection"),
 )
 # Without any title: a council paper by its wording anywhere in the opening.
@@ -233,9 +237,10 @@ _SIGNED = re.compile(r"Yours? sincerely,?\s+([A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'�
 
 
 def lead_inspector(text: str) -> str | None:
-    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI"), or the inspector
-    who signs a visit letter."""
-    match = re.search(r"Lead inspector:\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text) or _SIGNED.search(text[-3000:])
+    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI"; before 2014, "Reporting
+    inspector Jane Doe HMI"), or the inspector who signs a visit letter."""
+    match = re.search(r"(?:Lead|Reporting) inspector:?\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text) \
+        or _SIGNED.search(text[-3000:])
     if not match:
         return None
     name = re.split(r",? (?:Her|His) Majesty", match.group(1))[0]

@@ -33,6 +33,10 @@ from ingest.layout import (
 
 # Text smaller than this share of the body size is a footnote, superscript or letterhead.
 SMALL_TEXT = 0.85
+# A report's cover may print the inspection's facts smaller than its body ("Inspection dates: 15 – 19 July 2013" at 10
+# points beside 12-point text, on the looked after children inspections to 2013): on the first page, lines opening with
+# one of these labels are kept whatever their size, for the metadata read from them.
+_COVER_FACT = re.compile(r"^(?:Inspection dates?|Published|Reporting inspector|Lead inspector)\b", re.I)
 # Share of the page height at top and bottom where running headers and footers live.
 MARGIN = 0.11
 _DIGITS = re.compile(r"\d+")
@@ -144,7 +148,11 @@ def _page_lines(page, body: float) -> list[Line]:
     tables = [table for table in found if table_rows_count(table.extract()) >= 2]
     readable = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("size", body) >= SMALL_TEXT * body)
     size = (float(page.width) or 1.0, float(page.height) or 1.0)
-    lines = [_line(raw, page.page_number, size) for raw in _untangled(readable.extract_text_lines(strip=True))]
+    raws = _untangled(readable.extract_text_lines(strip=True))
+    if page.page_number == 1:
+        raws += [raw for raw in page.extract_text_lines(strip=True) if _COVER_FACT.match(raw["text"])
+                 and all(char.get("size", body) < SMALL_TEXT * body for char in raw["chars"])]
+    lines = [_line(raw, page.page_number, size) for raw in raws]
     lines = [line for line in lines if line.text and not _inside(line, tables)]
     lines += [_table_line(table, page.page_number, body, size) for table in tables]
     return sorted(lines, key=lambda line: (line.top, line.x0))

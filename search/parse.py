@@ -22,7 +22,7 @@ KINDS_DATA = Path(__file__).with_name("data") / "kinds.txt"
 # it asks for criticism or praise.
 ASKS = ("grade", "reasons", "improve", "change", "summary", "facts", "across", "topic")
 TONES = ("critical", "praised")
-INSPECTIONS = ("sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
+INSPECTIONS = ("lac_inspection", "sif_inspection", "ilacs_inspection", "ilacs_short_inspection", "ilacs_standard_inspection")
 VISITS = ("focused_visit", "monitoring_visit")
 
 # Verbs by which a question asks what a report said ("what did the visit find about ..."): an opening holding one

@@ -1,6 +1,7 @@
 """Metadata and judgement grades: every field of the 36 shared reports, sidecars, describe, search filters."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -303,3 +304,45 @@ def test_a_visits_days_are_read_however_its_letter_introduces_them(opening, date
     from ingest.metadata import inspection_dates
 
     assert inspection_dates(f"4 December 2020\n\nDear Ms X\n\n{opening}") == dates
+
+
+def test_an_inspection_of_looked_after_children_services_before_2014_is_read_as_such():
+    """Kent's, Medway's, Norfolk's and Sandwell's 2013 reports ("Inspection of looked after children services") were
+    read as ILACS inspections, by their file names, with their reporting inspector unread."""
+    from ingest.metadata import document_kind, lead_inspector
+
+    cover = ("Inspection of looked after children services Kent County Council\n\nInspection dates: 15 – 19 July 2013\n"
+             "Reporting inspector Helen Cawston HMI\nAge group: All\nPublished: 23 August 2013")
+    assert document_kind(cover, "kent-2013-08-23-ofsted-inspection.pdf") == "lac_inspection"
+    assert lead_inspector(cover) == "Helen Cawston"
+
+
+def test_a_cover_printing_the_inspections_facts_small_is_still_read(tmp_path):
+    """The 2013 reports print their dates, inspector and publication on the cover in 10 points beside 12-point text:
+    dropped as small print, the report had no inspection dates and the PDF's date as its publication."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("needs Debian's chromium (apt-get install chromium) to print the PDF")
+    from ingest.read import read_document
+
+    body = "<p style='font-size:12pt'>" + "Children in care are seen regularly by their social workers. " * 12 + "</p>"
+    html = ("<html><body style='font-family:sans-serif'>"
+            "<h1 style='font-size:26pt'>Inspection of looked after children services</h1>"
+            "<h2 style='font-size:18pt'>Kent County Council</h2>"
+            "<p style='font-size:10pt'>Inspection dates: 15 – 19 July 2013</p>"
+            "<p style='font-size:10pt'>Reporting inspector Helen Cawston HMI</p>"
+            "<p style='font-size:10pt'>Published: 23 August 2013</p>"
+            f"<div style='page-break-before:always'>{body * 4}</div><div style='page-break-before:always'>{body * 4}</div>"
+            "</body></html>")
+    path = tmp_path / "report.pdf"
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.set_content(html)
+        page.pdf(path=str(path))
+        browser.close()
+    description = read_document(path).description
+    assert (description.inspection_start, description.inspection_end) == ("2013-07-15", "2013-07-19")
+    assert (description.published, description.published_stated) == ("2013-08-23", True)
+    assert description.lead_inspector == "Helen Cawston" and description.kind == "lac_inspection"
