@@ -664,10 +664,10 @@ class Searcher:
         report's grade in words); for a change on no particular topic, what later reports say changed since the year
         named; else the part of another reading."""
         if query.wants("across") and asks_which_looked_at(query.text):  # "which focused visits looked at care leavers?"
-            return self._scoped(query, vector, allowed)
+            return self._scoped(query, vector, _found(ranked, allowed))
         if query.wants("across") and primary(query) == "improve" and query.wants("topic"):
             # "which councils were told to improve return home interviews?": each report's list on it
-            return self._listed_on(query, vector, allowed)
+            return self._listed_on(query, vector, _found(ranked, allowed))
         if query.wants("across"):
             return list(dict.fromkeys(row.passage for row in table if row.passage is not None))
         ask = primary(query)
@@ -1000,6 +1000,13 @@ def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tupl
 # Set above the largest such difference where the latest report held the answer, over the development files' 30
 # questions asking about a topic "last time" (0.19); 0.1 took four of them away from the latest report.
 NOT_ON_THE_POINT = 0.25
+
+
+def _found(ranked: Sequence[tuple[int, float]], allowed: frozenset[int] | None) -> frozenset[int]:
+    """The passages the search found (fused from each ranking's CANDIDATES), within ``allowed``: where a question
+    across councils looks for each report's line on what it asks (reading every report's list or opening would take
+    a tenth of a second on the national sample, and more on the whole country)."""
+    return frozenset(i for i, _ in ranked if allowed is None or i in allowed)
 
 
 def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
