@@ -20,7 +20,7 @@ from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise
-from search.grades import named_area
+from search.grades import covers, named_area
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
@@ -679,9 +679,9 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
     elif ask == "facts":
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
                         asks_span(query.text))
-    elif ask == "reasons" and reasons_area(query):  # "why only requires improvement for help and protection?": that
-        # area's own findings, and the headline's
-        shaped = _in_area(sentences, passages, reasons_area(query) or "") + _in_part(sentences, passages, (SUMMARY,))
+    elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
+        # protection?": that area's own findings, and the headline's
+        shaped = _in_area(sentences, passages, area) + _in_part(sentences, passages, (SUMMARY,))
         shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))
@@ -718,7 +718,8 @@ def reasons_area(query: Query) -> str | None:
 def _in_area(sentences: Sequence[Sentence], passages: Sequence[Passage], area: str) -> list[Sentence]:
     """The sentences of the first-ranked report's findings on one judged area (the passages of its section on it)."""
     by_rank = _by_rank(passages)
-    inside = [passage for passage in passages if passage.chunk.part == AREA and area_of(passage.chunk.section or "") == area]
+    inside = [passage for passage in passages
+              if passage.chunk.part == AREA and area_of(passage.chunk.section or "") in covers(area)]
     if not inside:
         return []
     document = inside[0].document.id
@@ -1056,8 +1057,10 @@ def _readable_quotes(ranked: Sequence[Sentence], passages: Sequence[Passage], bo
             best = sentence.score  # grades are asked for (its table rows quoted): "... require improvement." is no finding
         key = _key(text)
         holders = tuple(passage.rank for passage in passages if text in passage.chunk.text)
-        if apart:  # the quotes citing only passages these words are in, if they are in others too
-            elsewhere = [index for index, quote in enumerate(chosen) if not set(holders or (sentence.rank,)) <= set(quote.passages)]
+        # across councils, the quotes that do not cite every passage holding these words: the words are said
+        # elsewhere too, and quoted for those passages
+        elsewhere = [index for index, quote in enumerate(chosen)
+                     if not set(holders or (sentence.rank,)) <= set(quote.passages)] if apart else []
         if any((key in other or (key[:SAME_OPENING] == other[:SAME_OPENING] and other not in key))
                and not (apart and index in elsewhere and key in other) for index, other in enumerate(keys)):
             continue  # the same words again (alone or inside a quote), or a heading and a table row saying the same

@@ -51,6 +51,12 @@ _COVERS = {
     "care_leavers": {"care_leavers", "children_in_care_and_care_leavers"},
     "children_in_care": {"children_in_care", "children_in_care_and_care_leavers"},
 }
+def covers(area: str) -> set[str]:
+    """The areas whose judgement covers ``area`` (care leavers: theirs, and children in care and care leavers judged
+    together, 2018-2023)."""
+    return _COVERS.get(area, {area})
+
+
 # A grade said to be what something is or was judged ("their service was good"), not a word describing a thing
 # ("inadequate accommodation").
 _STATED_GRADE = re.compile(rf"{JUDGED}(?:(?:\w+ly|judged|graded|rated|all|now|still|also|both)\s+)?"

@@ -136,15 +136,23 @@ def _record(text: str) -> tuple[str, ...]:
 
 def asks_which_looked_at(text: str) -> bool:
     """True when a question asks which reports looked at something ("which focused visits looked at care leavers?",
-    "which of the visits were about ...": search/data/phrasing.txt "scope verb"), naming reports, not councils."""
-    return bool(_reports_asked(text) - {"councils"}) and bool(phrasing()["scope verb"].search(text))
+    "which of the visits were about ...": search/data/phrasing.txt "scope verb" straight after the reports named),
+    naming reports, not councils; not "which focused visits found plans were not reviewed"."""
+    return bool(_reports_asked(text) - {"councils"}) and bool(scoped(text))
 
 
 def scoped(text: str) -> str:
-    """What a question asking which reports looked at something names after the words saying so ("which focused
-    visits looked at care leavers": "care leavers"); "" when it has no such words."""
-    found = phrasing()["scope verb"].search(text)
-    return text[found.end():] if found else ""
+    """What a question asking which reports looked at something names after the words saying so, when they follow the
+    reports it names ("which focused visits looked at care leavers": "care leavers"); "" when it has no such words."""
+    verb, reports = phrasing()["scope verb"], _reports_asked(text) - {"councils"}
+    for match in _WHICH.finditer(text):
+        for word in re.finditer(r"[\w-]+", match.group(1)):
+            if word.group(0).lower() in reports:
+                after = match.start(1) + word.end()
+                found = verb.match(text, after + len(text[after:]) - len(text[after:].lstrip()))
+                if found:
+                    return text[found.end():]
+    return ""
 
 
 # Words shorter than this are never read as a misspelt council name.

@@ -55,7 +55,7 @@ from search.answer import (
 from search.decide import Evidence, Verdict, decide
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, asked, grade_rows, named_area, stated_grade
+from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, named_area, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import (
@@ -698,7 +698,7 @@ class Searcher:
         there is still more to do to strengthen the consistency of support to care leavers"), then the section's others;
         the report as ``_in_parts`` chooses it."""
         inside = [item for item in self.index.chunks(self.index.in_part(AREA, allowed))
-                  if area_of(item.chunk.section or "") == area]
+                  if area_of(item.chunk.section or "") in covers(area)]
         ids = {item.id for item in inside}
         chosen = self._in_parts((AREA,), [item for item in ranked if item[0] in ids] or ranked, selection, vector,
                                 frozenset(ids))

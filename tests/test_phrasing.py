@@ -104,6 +104,11 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("which focused visits looked at care leavers", True),
     ("which of the visits were about the front door", True),
     ("which councils looked at care leavers", False),
+    # the words for looking only straight after the reports named; obligation only just before the words for looking
+    ("Which focused visits were critical about care leavers?", False),
+    ("Which focused visits found plans were not reviewed regularly?", False),
+    ("What did Ofsted have to say about what the Leeds focused visit looked at?", True),
+    ("What was the theme of Kent's focused visit, and should I be worried?", True),
 ])
 def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
     from search.parse import parse

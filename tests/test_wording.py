@@ -794,19 +794,22 @@ def test_which_councils_were_told_to_improve_something_quotes_each_ones_item_on_
 
 
 @pytest.mark.parametrize("question", ["Why was help and protection in Nottinghamshire rated requires improvement in 2019?",
-                                      "leicester 2024 care leavers ri why"])
+                                      "leicester 2024 care leavers ri why",
+                                      # judged with children in care in one section, 2018-2023
+                                      "why were derbyshire's care leavers rated requires improvement in 2019"])
 def test_why_an_area_got_its_grade_is_answered_from_that_areas_findings(shared_searcher, question):
     # national9's "Why did Bradford only get requires improvement for help and protection?" quoted the headline's
     # "Services to children ... have improved significantly"; the area's own section says why (asked of every second
     # adverse area grade of the national sample's ILACS reports: first quote from that section 0/25 -> 18-20/25, the
     # others from the headline)
     from ingest.grades import area_of
-    from search.grades import named_area
+    from search.grades import covers, named_area
 
     result = shared_searcher.ask(question, k=5)
     read = [result.hits[item.passages[0] - 1] for item in result.answer.quotes]
     assert all(result.query.dates.years[0] in hit.document.description.years() for hit in read)
-    assert any(hit.chunk.part == "area" and area_of(hit.chunk.section or "") == named_area(question) for hit in read[:2])
+    assert any(hit.chunk.part == "area" and area_of(hit.chunk.section or "") in covers(named_area(question) or "")
+               for hit in read[:2])
 
 
 def test_what_a_council_should_focus_on_is_its_improvement_list(shared_searcher):
