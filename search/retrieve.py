@@ -248,6 +248,9 @@ class Searcher:
         embedded = self.embedder.embed(unique)
         vectors = embedded[[unique.index(item) for item in texts]]
         query = settled(self.intents.read(query, vectors[2]))
+        # a word of a practice is the topic's, not how the question asks: "need" of "children in need" ("needs")
+        practice = {word for phrase in self._practices(query.text, query.asking_cues) for word in phrase.split()}
+        query = replace(query, asking_cues=query.asking_cues - practice)
         if query.compared:  # "care leavers: Hull vs Rotherham", read as a topic: each council on the point
             query = replace(query, asks=query.asks | {"across"})
         if query.wants("topic") or query.wants("across"):  # "help to make sense of their past": "life-story work"
@@ -271,18 +274,28 @@ class Searcher:
         if query.wants("across") and query.wants("grade") and names_a_topic(query) \
                 and not named_area(query.text) and not query.described_area:
             query = replace(query, asks=query.asks - {"grade"})
-        # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone, names
-        # a practice in the sector's words (the glossary; not a kind of report, "ILACS"): the list's item on it, or what
-        # the report says of it
-        if query.wants("improve") and not query.wants("topic") and self._names_a_practice(query):
+        # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone, or
+        # "have things got better for Kent's care leavers since the 2013 inspection?", read as asking whether anything
+        # changed, names a practice in the sector's words (the glossary): the list's item on it, or what the report
+        # says of it; the change on it
+        changed = query.wants("change") and not query.wants("grade")
+        if (query.wants("improve") or changed) and not query.wants("topic") and self._names_a_practice(query):
             query = replace(query, asks=query.asks | {"topic"})
         return query, vectors
 
     def _names_a_practice(self, query: Query) -> bool:
-        """True when the words of what ``query`` is about hold a phrase of the glossary whose group names no kind of
-        report ("care leavers", not "ILACS")."""
-        return any(not names_a_kind(phrase) and not any(names_a_kind(" ".join(other)) for other in others)
-                   for phrase, others in self.glossary.alternatives(query.about()))
+        """True when the words of what ``query`` is about hold a phrase of the glossary naming a practice (see
+        ``_practices``: "care leavers")."""
+        return bool(self._practices(query.about(), query.asking_cues))
+
+    def _practices(self, text: str, cues: frozenset[str]) -> list[str]:
+        """The glossary's phrases in ``text`` naming a practice: whose group names no kind of report ("ILACS") and no
+        grade ("RI"), holding a word that is neither a stopword nor one of the ``cues`` a question asks with ("children
+        in need", not "areas for improvement")."""
+        named = lambda words: names_a_kind(" ".join(words)) or named_grade(" ".join(words))  # noqa: E731
+        return [phrase for phrase, others in self.glossary.alternatives(text)
+                if not any(named(words) for words in (phrase.split(), *others))
+                and any(word not in STOPWORDS and word not in cues for word in phrase.split())]
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
         """Which words of a question are kept as written, not read as a report word they resemble: those naming
