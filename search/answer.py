@@ -649,12 +649,13 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         return _statement_per_report(statements, sentences, passages, boilerplate)
     if ask == "change":
         since = query.dates.start() if changing(query) else None
-        # a change on the topic asked ("the issues identified have improved" is not one; nor is one sharing only
-        # the words that ask about change, "since" or "improved"); a change asked about no particular topic ("has it
-        # got any better?") any change the later reports state
+        # a change on the topic asked, using two of its words ("the issues identified have improved" is not one; nor
+        # is one sharing only the words that ask about change, "since" or "improved", or one common word: "services
+        # for children" on "children in need"); a change asked about no particular topic ("has it got any better?")
+        # any change the later reports state
         topic = terms(query.about()) if query.wants("topic") else []
         later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
-                         * (not topic or _overlap(topic, sentence.text) > 0)
+                         * (not topic or _on(topic, sentence.text, synonyms))
                          + CHANGED * _names_year(sentence.text, since))
                  for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed

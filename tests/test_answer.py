@@ -766,14 +766,14 @@ def test_a_change_question_on_a_topic_is_answered_by_a_change_on_that_topic_not_
 
 
 def test_a_change_sharing_only_the_words_that_ask_about_change_is_not_a_change_on_the_topic():
-    """"... homeless 16 and 17 year olds. Has that been fixed since?": the later report's "Services for care leavers
-    have much improved since the inspection in 2019" shares "since" with the question, which asks about change with
-    it; the sentence on the homeless young people is the change on the topic."""
+    """"... homeless 16 and 17 year olds. Has that been fixed since?": the later report's "The problems in services
+    for care leavers have been fixed since the inspection in 2019" shares "fixed" and "since" with the question, which
+    asks about change with them; the sentence on the homeless young people is the change on the topic."""
     from ingest.sections import AREA
     from search.answer import quote
     from search.parse import parse, with_asks
 
-    general = "Services for care leavers have much improved since the inspection in 2019."
+    general = "The problems in services for care leavers have been fixed since the inspection in 2019."
     specific = "Homeless 16 and 17 year olds are now quickly assessed by a joint team."
     passage, sentences = _kent_2024(general, specific, AREA, (0.62, 0.66), (0.5, 0.6))
     text = "In 2019 Kent was criticised over homeless 16 and 17 year olds. Has that been fixed since?"
@@ -1523,3 +1523,19 @@ def test_a_sentence_across_councils_is_scored_by_the_topic_not_the_question_nami
     assert [item.relevance for item in by_topic] == [item.relevance for item in by_both]
     one = with_asks(parse("Does Rutland use B&B for young people?"), frozenset({"topic"}), {"topic": 0.9})
     assert _scored_by(one, vectors) is None
+
+
+def test_a_change_sharing_one_common_word_with_the_topic_is_not_a_change_on_it():
+    """"Have things got better for Kent's children in need since 2019?": "Services for children and families have much
+    improved." shares only "children" with the topic; the sentence on child in need plans is the change on the topic
+    (a change is on the topic when it uses two of its words, or all of fewer)."""
+    from ingest.sections import AREA
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    general = "Services for children and families have much improved."
+    specific = "Child in need plans are now reviewed regularly and have improved."
+    passage, sentences = _kent_2024(general, specific, AREA, (0.66, 0.62), (0.6, 0.5))
+    read = with_asks(parse("Have things got better for Kent's children in need since 2019?"),
+                     frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9}, asking_cues=frozenset({"better", "since"}))
+    assert quote(read, sentences, [passage], ())[0].text == specific
