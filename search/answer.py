@@ -651,12 +651,13 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         since = query.dates.start() if changing(query) else None
         # a change on the topic asked, using two of its words ("the issues identified have improved" is not one; nor
         # is one sharing only the words that ask about change, "since" or "improved", or one common word: "services
-        # for children" on "children in need"); a change asked about no particular topic ("has it got any better?")
-        # any change the later reports state
+        # for children" on "children in need"), nor a sentence naming the year it starts from only ("In 2020, Ofsted
+        # conducted a focused visit ..."); a change asked about no particular topic ("has it got any better?") any
+        # change the later reports state
         topic = terms(query.about()) if query.wants("topic") else []
-        later = [replace(sentence, score=sentence.score + CHANGED * says_changed(sentence.text)
-                         * (not topic or _on(topic, sentence.text, synonyms))
-                         + CHANGED * _names_year(sentence.text, since))
+        later = [replace(sentence, score=sentence.score + CHANGED * (says_changed(sentence.text)
+                                                                    + _names_year(sentence.text, since))
+                         * (not topic or _on(topic, sentence.text, synonyms)))
                  for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed
             later = _outside(later, passages, JUDGEMENT)

@@ -1539,3 +1539,20 @@ def test_a_change_sharing_one_common_word_with_the_topic_is_not_a_change_on_it()
     read = with_asks(parse("Have things got better for Kent's children in need since 2019?"),
                      frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9}, asking_cues=frozenset({"better", "since"}))
     assert quote(read, sentences, [passage], ())[0].text == specific
+
+
+def test_a_later_sentence_naming_the_year_a_change_starts_from_is_not_a_change_on_the_topic_unless_on_it():
+    """"Did contact and referral screening in Kent get better between the 2019 visit and the inspection that
+    followed?": the later report's history ("In 2019, Ofsted conducted a focused visit ...") names the year but says
+    nothing of screening; the sentence saying screening improved is the change on the topic."""
+    from ingest.sections import AREA
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    history = "In 2019, Ofsted conducted a focused visit that resulted in two areas for priority action."
+    specific = "The screening of contacts and referrals has improved."
+    passage, sentences = _kent_2024(history, specific, AREA, (0.70, 0.62), (0.6, 0.5))
+    text = "Did contact and referral screening in Kent get better between the 2019 visit and the inspection that followed?"
+    read = with_asks(parse(text), frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9},
+                     asking_cues=frozenset({"better", "between"}))
+    assert quote(read, sentences, [passage], ())[0].text == specific
