@@ -450,6 +450,8 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         quotes = _with_another_passage(query, quotes, sentences, passages, boilerplate)
     if maybe_changing(query):
         quotes = _with_later(query, quotes, sentences, passages, boilerplate)
+    if ask == "change" and changing(query) and names_a_topic(query):
+        quotes = _with_the_start(query, quotes, sentences, passages, boilerplate, synonyms)
     if not query.quantity:
         return quotes
     spans = asks_span(query.text)
@@ -595,6 +597,18 @@ def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sen
         return quotes
     added = _one_more(query, quotes, later, passages, boilerplate)
     return tuple(_in_time_order([*quotes, *added], passages)) if added else quotes
+
+
+def _with_the_start(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
+                    boilerplate: Container[str], synonyms: Alternatives) -> tuple[Quote, ...]:
+    """For a change on a topic counted from a year ("have things got better for care leavers since the 2013
+    inspection?"): what a report of that year or before said of the topic too, last and marked older, when one was
+    read and a sentence of it is on the topic (retrieval reads such a report's closest passage for this)."""
+    since, by_rank = query.dates.start(), _by_rank(passages)
+    topic = terms(query.about())
+    then = [sentence for sentence in sentences if since is not None and _on(topic, sentence.text, synonyms)
+            and max(by_rank[sentence.rank].document.description.years(), default=since + 1) <= since]
+    return (*quotes, *(replace(item, older=True) for item in _one_more(query, quotes, then, passages, boilerplate)))[:MAX_ITEMS]
 
 
 def _before_the_change(query: Query, quotes: Sequence[Quote], passages: Sequence[Passage]) -> bool:

@@ -647,6 +647,8 @@ class Searcher:
             ranked = spread(ranked, chunks, per_document=1, k=k, closeness=(
                 lambda i: float(self.index.vector(i) @ topic) - (chunks[i].chunk.part == ABOUT))
                 if compares_councils(query) and not query.wants("facts") else None)
+        if changing(query) and names_a_topic(query):
+            ranked = _with_earlier(ranked, fused, chunks, query.dates.start())
         if maybe_changing(query):
             ranked = _with_later(ranked, fused, chunks, query.dates.start())
         elif reads_newest(query) and len(selection.councils) == 1:
@@ -998,6 +1000,15 @@ def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, floa
     later = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
                   and min(chunks[i].document.description.years(), default=0) > year), None)
     return _read_last(ranked, later)
+
+
+def _with_earlier(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],
+                  chunks: Mapping[int, StoredChunk], year: int | None) -> list[tuple[int, float]]:
+    """For a change on a topic counted from ``year``: among the passages read, the closest passage of a report of
+    that year or before as the search first ranked them (what was said then)."""
+    earlier = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
+                    and max(chunks[i].document.description.years(), default=year + 1) <= year), None)
+    return _read_last(ranked, earlier)
 
 
 def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tuple[int, float]]:
