@@ -58,8 +58,6 @@ _JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s servi
 _WHOLE = re.compile(r"(?:children[’']s (?:social care )?services|services for children(?: and young people)?) in "
                     r"(?:the )?(?-i:[A-Z])", re.I)
 _OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)
-GRADE_QUESTION = re.compile(
-    r"\b(?:grade[ds]?|grading|judge(?:d|ment)s?|rated|ratings?|outstanding|inadequate|requires? improvement)\b", re.I)
 _S = r"\s+"
 # Where a place's grade statement ends: "... are good.", "... are good because:", "... require improvement to be
 # good", "... are inadequate overall". Prose that goes on ("are good at identifying risk", "are good value for

@@ -434,7 +434,7 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         sentences = _listed_lower(sentences, passages) if query.wants("across") else _restated_after(sentences, passages)
     if ask == "topic" and query.wants("across") and asks_which_looked_at(query.text):
         sentences = _scope_lines_first(query, sentences)
-        boilerplate = _Except(boilerplate, lambda text: states_scope_asked(query, text))  # the line every report on
+        boilerplate = _Except(boilerplate, scope_asked(query))  # the line every report on
         # care leavers repeats ("Inspectors looked at the local authority's arrangements for care leavers.") answers
     quotes = _shaped(ask, query, sentences, passages, boilerplate, statements, synonyms)
     if ask == "topic" and query.wants("across"):  # "which councils were criticised for ...": not one praised for it first
@@ -477,18 +477,18 @@ class _Except:
 
 def _scope_lines_first(query: Query, sentences: Sequence[Sentence]) -> list[Sentence]:
     """``sentences``, for a question asking which reports looked at something ("which focused visits looked at care
-    leavers?"), those saying a report looked at it (``states_scope_asked``) GRADE_BONUS higher: each report's own line
+    leavers?"), those saying a report looked at it (``scope_asked``) GRADE_BONUS higher: each report's own line
     answers, not a finding that mentions the topic."""
-    return [replace(sentence, score=sentence.score + GRADE_BONUS * states_scope_asked(query, sentence.text))
-            for sentence in sentences]
+    states = scope_asked(query)
+    return [replace(sentence, score=sentence.score + GRADE_BONUS * states(sentence.text)) for sentence in sentences]
 
 
-def states_scope_asked(query: Query, text: str) -> bool:
-    """True when ``text`` says what a report looked at (search/data/phrasing.txt "scope") and names at least half of
-    what the question names after its words for looking ("which focused visits looked at care leavers": "care
-    leavers")."""
-    words = terms(scoped(query.text))
-    return bool(words) and bool(phrasing()["scope"].search(text)) and _overlap(words, text) >= SCOPE_NAMED
+def scope_asked(query: Query) -> Callable[[str], bool]:
+    """Whether a text says what a report looked at (search/data/phrasing.txt "scope") and names at least half of what
+    the question names after its words for looking ("which focused visits looked at care leavers": "care leavers");
+    the question read once for all the texts tried."""
+    words, scope = terms(scoped(query.text)), phrasing()["scope"]
+    return lambda text: bool(words) and bool(scope.search(text)) and _overlap(words, text) >= SCOPE_NAMED
 
 
 # The share of what a question asking which reports looked at something names that a report's line saying what it

@@ -4,6 +4,7 @@ the best quoted sentence is, against a threshold fitted on a question file."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.parse import Query
@@ -95,7 +96,12 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
     if evidence.none_match:
         reasons.append(evidence.none_match)
     if evidence.ungraded:
-        reasons.append(f"No indexed report on {' or '.join(evidence.ungraded)} gives a grade (Ofsted's focused and "
-                       "monitoring visits give none).")
+        reasons.append(f"{no_grade(evidence.ungraded)}.")
     return list(dict.fromkeys(reasons))
+
+
+def no_grade(councils: Sequence[str]) -> str:
+    """What the reader is told when no chosen report on ``councils`` gives a grade (without a full stop: the findings
+    may be quoted instead)."""
+    return f"No indexed report on {' or '.join(councils)} gives a grade (Ofsted's focused and monitoring visits give none)"
 

@@ -45,14 +45,14 @@ from search.answer import (
     reasons_area,
     relevance,
     says_grade,
+    scope_asked,
     score_sentences,
     several_years,
     states_quantity,
     states_record,
-    states_scope_asked,
     topical_words,
 )
-from search.decide import Evidence, Verdict, decide
+from search.decide import Evidence, Verdict, decide, no_grade
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, named_area, stated_grade
@@ -466,13 +466,10 @@ class Searcher:
         absent = () if unknown else self._unmentioned_by(query, selection.councils)
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
-        asks_grade = query.wants("grade") and not query.wants("across") and not query.wants("change")
-        ungraded = tuple(council.name for council in query.councils) if asks_grade and not table.rows \
-            and selection.documents != () else ()
         spans = asks_span(query.text)
         counted = any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
-                        table.none_match, ungraded, absent, unsaid)
+                        table.none_match, _ungraded(query, selection, table), absent, unsaid)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
@@ -731,10 +728,11 @@ class Searcher:
         return [item.id for item in sorted(listed, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
     def _scoped(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
-        """The passages about an inspection with a line saying it looked at what the question names (``states_scope_
-        asked``), closest to the question first: asked which reports looked at something, each report's own line."""
-        about = self.index.chunks(self.index.in_part(ABOUT, allowed))
-        saying = [item for item in about if any(states_scope_asked(query, item.chunk.text[start:end])
+        """The passages about an inspection with a line saying it looked at what the question names
+        (``scope_asked``), closest to the question first: asked which reports looked at something, each report's own
+        line."""
+        about, states = self.index.chunks(self.index.in_part(ABOUT, allowed)), scope_asked(query)
+        saying = [item for item in about if any(states(item.chunk.text[start:end])
                                                 for start, end in item.chunk.sentences or sentence_spans(item.chunk.text))]
         return [item.id for item in sorted(saying, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
@@ -1033,16 +1031,22 @@ def _found(ranked: Sequence[tuple[int, float]], allowed: frozenset[int] | None) 
     return frozenset(i for i, _ in ranked if allowed is None or i in allowed)
 
 
+def _ungraded(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
+    """For a question asking for a named council's grade (not across councils, nor a change): the councils named, when
+    none of the reports chosen gives one; else nothing."""
+    asks = query.wants("grade") and not query.wants("across") and not query.wants("change")
+    return tuple(council.name for council in query.councils) if asks and not table.rows and selection.documents != () \
+        else ()
+
+
 def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
     """For a question read as asking how a council did ("how did Wakefield get on last time?") without asking for a
     grade in words, of councils none of whose chosen reports is graded: the note saying the findings answer instead
     (a question asking for the grade in words is told that no report gives one); else nothing."""
-    if not query.wants("grade") or query.wants("across") or query.wants("change") or table.rows \
-            or not selection.documents or not query.councils or asks_grade_in_words(query.text):
+    ungraded = _ungraded(query, selection, table)
+    if not ungraded or not selection.documents or asks_grade_in_words(query.text):
         return ()
-    named = " or ".join(council.name for council in query.councils)
-    return (f"No indexed report on {named} gives a grade (Ofsted's focused and monitoring visits give none): what "
-            "the reports found is quoted instead.",)
+    return (f"{no_grade(ungraded)}: what the reports found is quoted instead.",)
 
 
 def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:
