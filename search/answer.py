@@ -696,8 +696,12 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
                         asks_span(query.text))
     elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
-        # protection?": that area's own findings, and the headline's
-        shaped = _in_area(sentences, passages, area) + _in_part(sentences, passages, (SUMMARY,))
+        # protection?": that area's own findings, and the same report's headline
+        found = _in_area(sentences, passages, area)
+        reports = {_by_rank(passages)[sentence.rank].document.id for sentence in found}
+        same = [passage for passage in passages if not reports or passage.document.id in reports]  # that report's
+        ranks = {passage.rank for passage in same}
+        shaped = found + _in_part([sentence for sentence in sentences if sentence.rank in ranks], same, (SUMMARY,))
         shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
         shaped = _in_part(sentences, passages, (SUMMARY,))

@@ -1556,3 +1556,37 @@ def test_a_later_sentence_naming_the_year_a_change_starts_from_is_not_a_change_o
     read = with_asks(parse(text), frozenset({"change", "topic"}), {"change": 0.9, "topic": 0.9},
                      asking_cues=frozenset({"better", "between"}))
     assert quote(read, sentences, [passage], ())[0].text == specific
+
+
+def test_why_an_area_got_its_grade_quotes_the_headline_of_the_report_whose_section_answers():
+    """"Why did Kent get requires improvement for help and protection?": the 2024 report's section on help and
+    protection answers, with its own headline; another report's headline ranked first (2019's) is not quoted beside
+    them."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA, SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    def report(number: int, year: int) -> SimpleNamespace:
+        return SimpleNamespace(id=number, description=SimpleNamespace(held=f"{year}-07-12", authority="Kent",
+                                                                      years=lambda: {year}))
+
+    def passage(rank: int, text: str, part: str, section: str | None, document: SimpleNamespace) -> Passage:
+        chunk = Chunk(f"{rank}.txt", text, 0, len(text), None, section, None, ((0, len(text)),), None, part)
+        return Passage(rank, chunk, document)  # type: ignore[arg-type]
+
+    older, newer = report(1, 2019), report(2, 2024)
+    texts = ["Services for children in Kent have declined since the last inspection.",
+             "Assessments of children who need help are not timely enough because managers do not track them.",
+             "Leaders have not yet made sure that practice is consistently good."]
+    passages = [passage(1, texts[0], SUMMARY, None, older),
+                passage(2, texts[1], AREA, "The experiences and progress of children who need help and protection", newer),
+                passage(3, texts[2], SUMMARY, None, newer)]
+    sentences = [Sentence(rank, 0, len(text), text, score, 0.6)
+                 for rank, text, score in zip((1, 2, 3), texts, (0.7, 0.6, 0.55), strict=True)]
+    read = with_asks(parse("Why did Kent get requires improvement for help and protection?"),
+                     frozenset({"reasons", "grade"}), {"reasons": 0.9, "grade": 0.5})
+    quoted = [item.text for item in quote(read, sentences, passages, ())]
+    assert texts[1] in quoted and texts[2] in quoted and texts[0] not in quoted
