@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import takewhile
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from search.glossary import Alternatives, said_otherwise
 from search.grades import covers, named_area
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
-from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing
+from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing, tells_history
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL
 
@@ -701,10 +702,11 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         reports = {_by_rank(passages)[sentence.rank].document.id for sentence in found}
         same = [passage for passage in passages if not reports or passage.document.id in reports]  # that report's
         ranks = {passage.rank for passage in same}
-        shaped = found + _in_part([sentence for sentence in sentences if sentence.rank in ranks], same, (SUMMARY,))
+        shaped = found + _after_history(_in_part([sentence for sentence in sentences if sentence.rank in ranks], same,
+                                                 (SUMMARY,)), passages)
         shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
-        shaped = _in_part(sentences, passages, (SUMMARY,))
+        shaped = _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
             # decides among them (closeness to "What did Ofsted praise in Leicester?" raises any line naming Leicester)
             shaped = [replace(sentence, score=sentence.score + TONED_FINDINGS * sentence.lean) for sentence in shaped]
@@ -761,6 +763,25 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
     return [replace(sentence, score=sentence.score + HEADLINE * (
         first[by_rank[sentence.rank].document.id] == (by_rank[sentence.rank].chunk.start, sentence.start)))
         for sentence in sentences]
+
+
+def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """``sentences`` of summaries without each report's opening that tells what an earlier inspection found ("In
+    2020, Ofsted conducted a focused visit ... Children ... were not protected effectively.", ``tells_history``): what
+    the report found, its headline first after it; all of them when nothing else is left."""
+    by_rank = _by_rank(passages)
+    reports: dict[int, list[Sentence]] = {}
+    for sentence in sorted(sentences, key=lambda sentence: (by_rank[sentence.rank].chunk.start, sentence.start)):
+        reports.setdefault(by_rank[sentence.rank].document.id, []).append(sentence)
+    told: set[int] = set()
+    for ordered in reports.values():
+        held = by_rank[ordered[0].rank].document.description.held
+        year = int(held[:4]) if held else None
+        if tells_history(ordered[0].text, year, opening=True):
+            told.add(id(ordered[0]))
+            told.update(id(sentence) for sentence in takewhile(
+                lambda sentence: tells_history(sentence.text, year, opening=False), ordered[1:]))  # noqa: B023
+    return [sentence for sentence in sentences if id(sentence) not in told] or list(sentences)
 
 
 def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],

@@ -35,6 +35,20 @@ def recalls_earlier(text: str) -> bool:
     return bool(recalled.search(text)) and not says_changed(recalled.sub("", text))
 
 
+def tells_history(text: str, year: int | None, opening: bool) -> bool:
+    """True when a sentence of a report's headline findings tells what happened before its inspection and nothing of
+    now (search/data/phrasing.txt "now said", "then said"): its ``opening`` sentence naming a year before ``year`` or
+    recalling an earlier inspection ("In 2020, Ofsted conducted a focused visit ..."), or a sentence after such an
+    opening in the past tense only ("Children ... were not protected effectively.")."""
+    said = phrasing()
+    if said["now said"].search(text):
+        return False
+    if not opening:
+        return bool(said["then said"].search(text))
+    return any(year is not None and int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", text)) \
+        or recalls_earlier(text)
+
+
 def gives_reasons(text: str) -> bool:
     """True when ``text`` gives a reason ("because", "as a result")."""
     return bool(phrasing()["reasons"].search(text))

@@ -1590,3 +1590,45 @@ def test_why_an_area_got_its_grade_quotes_the_headline_of_the_report_whose_secti
                      frozenset({"reasons", "grade"}), {"reasons": 0.9, "grade": 0.5})
     quoted = [item.text for item in quote(read, sentences, passages, ())]
     assert texts[1] in quoted and texts[2] in quoted and texts[0] not in quoted
+
+
+@pytest.mark.parametrize(("text", "opening", "told"), [
+    ("In 2020, Ofsted conducted a focused visit that resulted in two wide-reaching areas for priority action.", True, True),
+    ("At the last inspection in 2017, children’s services required improvement to be good.", True, True),
+    ("Children living in the borough were not protected effectively.", False, True),
+    ("There has been progress since then despite the challenges of the pandemic.", False, False),
+    ("Services for children in Lambeth require improvement to be good, as was the case at the last inspection in May 2018.",
+     True, False),  # the report's own grade, then the last inspection's
+    ("Since the last inspection in 2018, social work practice at the front door has improved.", True, False),
+    ("Children were seen promptly during this visit.", True, False),  # no earlier year or inspection named
+])
+def test_an_opening_telling_what_an_earlier_inspection_found_is_history(text, opening, told):
+    from search.rerank import tells_history
+
+    assert tells_history(text, 2021, opening) is told
+
+
+def test_what_a_report_found_is_quoted_after_its_opening_history():
+    """"What did Ofsted find in Kent in 2021?": the headline findings open with what the 2020 visit found; the
+    headline is the first sentence after that history, and the history is not quoted as the report's findings."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    texts = ["In 2020, Ofsted conducted a focused visit that resulted in two areas for priority action.",
+             "Children in Kent were not protected effectively.",
+             "Services for children in Kent are still inadequate, although some progress has been made."]
+    text = " ".join(texts)
+    starts = [text.index(item) for item in texts]
+    chunk = Chunk("1.txt", text, 0, len(text), None, None, None,
+                  tuple((start, start + len(item)) for start, item in zip(starts, texts, strict=True)), None, SUMMARY)
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2021-12-10", authority="Kent", years=lambda: {2021}))
+    passage = Passage(1, chunk, document)  # type: ignore[arg-type]
+    sentences = [Sentence(1, start, start + len(item), item, score, 0.6)
+                 for start, item, score in zip(starts, texts, (0.7, 0.68, 0.6), strict=True)]
+    read = with_asks(parse("What did Ofsted find in Kent in 2021?"), frozenset({"summary"}), {"summary": 0.9})
+    quoted = [item.text for item in quote(read, sentences, [passage], ())]
+    assert quoted[0] == texts[2] and texts[0] not in quoted and texts[1] not in quoted
