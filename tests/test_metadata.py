@@ -346,3 +346,24 @@ def test_a_cover_printing_the_inspections_facts_small_is_still_read(tmp_path):
     assert (description.inspection_start, description.inspection_end) == ("2013-07-15", "2013-07-19")
     assert (description.published, description.published_stated) == ("2013-08-23", True)
     assert description.lead_inspector == "Helen Cawston" and description.kind == "lac_inspection"
+
+
+def test_a_sif_reports_area_headings_give_its_grades_when_its_table_is_split_over_lines():
+    """national9's "bolton lscb rating": Bolton's 2014 judgement table prints each grade cell a line above its area
+    ("Requires improvement\\n1. Children who need help and protection"), so help and protection and leadership had no
+    grade; the report's heading for each area states it ("The experiences and progress of children who need help and
+    protection require improvement"). A heading naming no judged area, and prose, give none."""
+    from types import SimpleNamespace
+
+    from ingest.grades import judgements
+
+    text = ("Requires improvement\n1. Children who need help and protection\n"
+            "2. Children looked after and achieving permanence | Good\nRequires improvement\n"
+            "3. Leadership, management and governance\n\nInspection judgements about the local authority\n\n"
+            "The experiences and progress of children who need help and protection require improvement\n\n"
+            "Agencies work together well to provide early help.\n\nLeadership, management and governance require "
+            "improvement\n\nThe experiences and progress of the staff are good\n\n"
+            "The experiences and progress of care leavers are good in most cases.\n")
+    document = SimpleNamespace(text=text, spans=(), description=SimpleNamespace(kind="sif_inspection"))
+    found = {judgement.area: judgement.grade for judgement in judgements(document, [])}  # type: ignore[arg-type]
+    assert found == {"help_and_protection": "requires improvement", "leadership": "requires improvement"}
