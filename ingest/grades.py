@@ -81,15 +81,15 @@ _SENTENCES = (
     re.compile(rf"({_LSCB}){_S}(?:is|requires){_S}{_GRADE}\b", re.I),
     # "The Local Safeguarding Children Board requires improvement." (SIF reports of 2016-17, without "to be good")
     re.compile(rf"({_LSCB}){_S}requires?{_S}(improvement){_ENDS}", re.I),
-    # A SIF report's heading for one judged area, a line of its own: "The experiences and progress of children who need
-    # help and protection require improvement", "Leadership, management and governance are good" (read when the
-    # judgement table's cells are split over lines, as in Bolton's of 2014)
+)
+# A SIF report's heading for one judged area, a line of its own: "The experiences and progress of children who need help
+# and protection require improvement", "Leadership, management and governance are good" (read when the judgement
+# table's cells are split over lines, as in Bolton's of 2014).
+_AREA_HEADINGS = (
     re.compile(rf"^((?:The[ \t]+)?(?:experiences?[ \t]+and[ \t]+progress[ \t]+of[ \t]+[^.\n]{{5,100}}?|leadership,?[ \t]+"
                rf"management[ \t]+and[ \t]+governance|adoption[ \t]+performance))[ \t]+(?:is|are|requires?)[ \t]+"
                rf"(improvement|{_GRADE[1:-1]})(?:[ \t]+to[ \t]+be[ \t]+good)?[ \t]*$", re.I | re.M),
 )
-# The patterns of _SENTENCES from this one on read a judged area's heading, not the overall grade or the LSCB's.
-_AREA_HEADINGS = len(_SENTENCES) - 1
 
 
 def states_grade(text: str) -> bool:
@@ -140,11 +140,12 @@ def _table_rows(chunk: Chunk) -> Iterator[Judgement]:
 
 def _sentences(document: Document) -> Iterator[Judgement]:
     """Grades stated in prose or headings ("The LSCB is inadequate"), cited to the block that says so."""
-    hits = sorted(((match.start(), order, match) for order, pattern in enumerate(_SENTENCES)
+    patterns = [*_SENTENCES, *_AREA_HEADINGS]
+    hits = sorted(((match.start(), order, match) for order, pattern in enumerate(patterns)
                    for match in pattern.finditer(document.text)), key=lambda hit: hit[:2])
     for start, order, match in hits:
         written = match.group(1)
-        area = area_of(written) if order >= _AREA_HEADINGS \
+        area = area_of(written) if order >= len(_SENTENCES) \
             else "lscb" if re.search(r"LSCB|Safeguarding", written, re.I) else "overall"
         if area is None:
             continue

@@ -141,8 +141,9 @@ TONED_FINDINGS = 0.3
 # review's further on) scores this much higher: first, whatever the question's vector is near (set, not fitted).
 HEADLINE = 1.0
 # For a question about change, a sentence of a later report saying that something changed (search/data/phrasing.txt)
-# and sharing a word with the topic asked (if any) scores this much higher, and as much again when it names the year
-# the change is counted from.
+# scores this much higher, and as much again when it names the year the change is counted from (unless it only tells
+# what happened then: "In 2020, Ofsted conducted a focused visit ..."); for a question on a topic, only a sentence on
+# it (two of its words, or all of fewer).
 CHANGED = 0.15
 # For a question asking why a grade was given, a headline sentence giving a reason ("underpinned by", "because":
 # search/data/phrasing.txt) scores this much higher. Chosen on the development files: 0.3 gained a dev.json and a
@@ -606,17 +607,27 @@ def _with_the_start(query: Query, quotes: tuple[Quote, ...], sentences: Sequence
     inspection?"): what a report of that year or before said of the topic too, last and marked older, when one was
     read and a sentence of it is on the topic (retrieval reads such a report's closest passage for this)."""
     since, by_rank = query.dates.start(), _by_rank(passages)
+    if since is None or not quotes or query.wants("across"):
+        return quotes
+    council = by_rank[quotes[0].passages[0]].document.description.authority  # the council the answer is about
     topic = terms(query.about())
-    then = [sentence for sentence in sentences if since is not None and _on(topic, sentence.text, synonyms)
-            and max(by_rank[sentence.rank].document.description.years(), default=since + 1) <= since]
+    then = [sentence for sentence in sentences if _on(topic, sentence.text, synonyms)
+            and by_then(by_rank[sentence.rank].document.description, since)
+            and by_rank[sentence.rank].document.description.authority == council]
     return (*quotes, *(replace(item, older=True) for item in _one_more(query, quotes, then, passages, boilerplate)))[:MAX_ITEMS]
+
+
+def by_then(description: Description, since: int) -> bool:
+    """True when a report is from the year a change is counted from (``since``) or before: its earliest year is no
+    later (the reports after it, ``_later``, are those whose earliest year is later)."""
+    return min(description.years(), default=since + 1) <= since
 
 
 def _before_the_change(query: Query, quotes: Sequence[Quote], passages: Sequence[Passage]) -> bool:
     """True when ``quotes`` are from reports of the year a change is counted from, or before."""
     since, by_rank = query.dates.start(), _by_rank(passages)
-    years = [max(by_rank[item.passages[0]].document.description.years(), default=0) for item in quotes]
-    return since is not None and bool(years) and max(years) <= since
+    return since is not None and bool(quotes) \
+        and all(by_then(by_rank[item.passages[0]].document.description, since) for item in quotes)
 
 
 def _one_more(query: Query, quotes: Sequence[Quote], sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -670,10 +681,11 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         # conducted a focused visit ..."); a change asked about no particular topic ("has it got any better?") any
         # change the later reports state
         topic = terms(query.about()) if query.wants("topic") else []
-        later = [replace(sentence, score=sentence.score + CHANGED * (says_changed(sentence.text)
-                                                                    + _names_year(sentence.text, since))
-                         * (not topic or _on(topic, sentence.text, synonyms)))
-                 for sentence in _after_start(query, sentences, passages)]
+        by_rank = _by_rank(passages)
+        later = [replace(sentence, score=sentence.score + CHANGED * (
+            says_changed(sentence.text) + (_names_year(sentence.text, since) and not tells_history(
+                sentence.text, _held_year(by_rank[sentence.rank].document.description), opening=True)))
+            * (not topic or _on(topic, sentence.text, synonyms))) for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed
             later = _outside(later, passages, JUDGEMENT)
         if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
@@ -698,8 +710,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
                         asks_span(query.text))
     elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
         # protection?": that area's own findings, and the same report's headline
-        found = _in_area(sentences, passages, area)
-        reports = {_by_rank(passages)[sentence.rank].document.id for sentence in found}
+        found, by_rank = _in_area(sentences, passages, area), _by_rank(passages)
+        reports = {by_rank[sentence.rank].document.id for sentence in found}
         same = [passage for passage in passages if not reports or passage.document.id in reports]  # that report's
         ranks = {passage.rank for passage in same}
         shaped = found + _after_history(_in_part([sentence for sentence in sentences if sentence.rank in ranks], same,
@@ -775,13 +787,17 @@ def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -
         reports.setdefault(by_rank[sentence.rank].document.id, []).append(sentence)
     told: set[int] = set()
     for ordered in reports.values():
-        held = by_rank[ordered[0].rank].document.description.held
-        year = int(held[:4]) if held else None
+        year = _held_year(by_rank[ordered[0].rank].document.description)
         if tells_history(ordered[0].text, year, opening=True):
             told.add(id(ordered[0]))
             told.update(id(sentence) for sentence in takewhile(
                 lambda sentence: tells_history(sentence.text, year, opening=False), ordered[1:]))  # noqa: B023
     return [sentence for sentence in sentences if id(sentence) not in told] or list(sentences)
+
+
+def _held_year(description: Description) -> int | None:
+    """The year a report's inspection or visit was held, if known."""
+    return int(description.held[:4]) if description.held else None
 
 
 def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],

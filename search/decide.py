@@ -104,4 +104,3 @@ def no_grade(councils: Sequence[str]) -> str:
     """What the reader is told when no chosen report on ``councils`` gives a grade (without a full stop: the findings
     may be quoted instead)."""
     return f"No indexed report on {' or '.join(councils)} gives a grade (Ofsted's focused and monitoring visits give none)"
-

@@ -185,8 +185,7 @@ class Intents:
         """``query`` with what it asks for. ``vector`` is the embedding of ``framed(query.text)``, when the caller
         has it already."""
         scores = self.scores(query.text, vector)
-        fitted = self._fit()
-        cues = asking(_WORD.findall(query.text.lower()), fitted.cues("change") | fitted.cues("across") | fitted.cues("improve"))
+        cues = asking(_WORD.findall(query.text.lower()), self.cues())
         return with_asks(query, asks_from(scores), {ask: scores[ask] for ask in ASKS}, tone_from(scores), cues)
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float]:
@@ -200,6 +199,12 @@ class Intents:
     def prepare(self) -> None:
         """Fit now rather than on the first question (a server does it while it loads)."""
         self._fit()
+
+    def cues(self) -> frozenset[str]:
+        """The single words with which questions ask about change, across councils or for the improvement list
+        ("since", "compare", "needs"): how a question asks, not what about."""
+        fitted = self._fit()
+        return fitted.cues("change") | fitted.cues("across") | fitted.cues("improve")
 
     @property
     def vocabulary(self) -> frozenset[str]:

@@ -37,16 +37,18 @@ def recalls_earlier(text: str) -> bool:
 
 def tells_history(text: str, year: int | None, opening: bool) -> bool:
     """True when a sentence of a report's headline findings tells what happened before its inspection and nothing of
-    now (search/data/phrasing.txt "now said", "then said"): its ``opening`` sentence naming a year before ``year`` or
-    recalling an earlier inspection ("In 2020, Ofsted conducted a focused visit ..."), or a sentence after such an
-    opening in the past tense only ("Children ... were not protected effectively.")."""
+    now (search/data/phrasing.txt "now said", "then said", "earlier inspection"): its ``opening`` sentence recalling an
+    earlier inspection, or naming one and a year before ``year`` ("In 2020, Ofsted conducted a focused visit ..."),
+    without saying what changed; or a sentence after such an opening in the past tense only ("Children ... were not
+    protected effectively.")."""
     said = phrasing()
     if said["now said"].search(text):
         return False
     if not opening:
         return bool(said["then said"].search(text))
-    return any(year is not None and int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", text)) \
-        or recalls_earlier(text)
+    earlier = any(year is not None and int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", text)) \
+        and bool(said["earlier inspection"].search(text))
+    return (earlier or recalls_earlier(text)) and not says_changed(said["recalls"].sub("", text))
 
 
 def gives_reasons(text: str) -> bool:

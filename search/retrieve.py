@@ -33,6 +33,7 @@ from search.answer import (
     Quote,
     about_practice,
     best_in_passage,
+    by_then,
     compares_councils,
     counted_by_names,
     grades_first,
@@ -56,7 +57,7 @@ from search.decide import Evidence, Verdict, decide, no_grade
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, named_area, stated_grade
-from search.intent import LIKELIEST, RULED_OUT, Intents, framed, settled
+from search.intent import LIKELIEST, RULED_OUT, Intents, asking, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import (
     DAY_NAMES,
@@ -289,12 +290,19 @@ class Searcher:
         return bool(self._practices(query.about(), query.asking_cues))
 
     def _practices(self, text: str, cues: frozenset[str]) -> list[str]:
-        """The glossary's phrases in ``text`` naming a practice: whose group names no kind of report ("ILACS") and no
-        grade ("RI"), holding a word that is neither a stopword nor one of the ``cues`` a question asks with ("children
-        in need", not "areas for improvement")."""
-        named = lambda words: names_a_kind(" ".join(words)) or named_grade(" ".join(words))  # noqa: E731
+        """The glossary's phrases in ``text`` naming a practice: whose group names no kind of report ("ILACS"), no
+        grade ("RI") and no way of asking (a phrase of nothing but stopwords and the words questions ask with: "areas
+        for improvement", "need to improve"), holding a word that is neither a stopword nor one of the ``cues`` this
+        question asks with ("children in need")."""
+        asking_words = self.intents.cues()
+
+        def other_than_practice(words: Sequence[str]) -> bool:
+            joined = " ".join(words)
+            return names_a_kind(joined) or bool(named_grade(joined)) \
+                or all(word in STOPWORDS for word in words if not asking([word], asking_words))
+
         return [phrase for phrase, others in self.glossary.alternatives(text)
-                if not any(named(words) for words in (phrase.split(), *others))
+                if not any(other_than_practice(words) for words in (phrase.split(), *others))
                 and any(word not in STOPWORDS and word not in cues for word in phrase.split())]
 
     def _as_written(self, query: Query) -> Callable[[str], bool]:
@@ -644,8 +652,8 @@ class Searcher:
             ranked = spread(ranked, chunks, per_document=1, k=k, closeness=(
                 lambda i: float(self.index.vector(i) @ topic) - (chunks[i].chunk.part == ABOUT))
                 if compares_councils(query) and not query.wants("facts") else None)
-        if changing(query) and names_a_topic(query):
-            ranked = _with_earlier(ranked, fused, chunks, query.dates.start())
+        if changing(query) and names_a_topic(query) and not query.wants("across"):
+            ranked = _with_earlier(ranked, fused, chunks, query)
         if maybe_changing(query):
             ranked = _with_later(ranked, fused, chunks, query.dates.start())
         elif reads_newest(query) and len(selection.councils) == 1:
@@ -1001,11 +1009,13 @@ def _with_later(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, floa
 
 
 def _with_earlier(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, float]],
-                  chunks: Mapping[int, StoredChunk], year: int | None) -> list[tuple[int, float]]:
-    """For a change on a topic counted from ``year``: among the passages read, the closest passage of a report of
-    that year or before as the search first ranked them (what was said then)."""
+                  chunks: Mapping[int, StoredChunk], query: Query) -> list[tuple[int, float]]:
+    """For a change on a topic counted from a year: among the passages read, the closest passage on the topic of a
+    report of that year or before (``by_then``) as the search first ranked them (what was said then)."""
+    year = query.dates.start()
     earlier = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
-                    and max(chunks[i].document.description.years(), default=year + 1) <= year), None)
+                    and by_then(chunks[i].document.description, year) and on_the_list(query, chunks[i].chunk.text)),
+                   None)
     return _read_last(ranked, earlier)
 
 

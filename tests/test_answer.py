@@ -1601,6 +1601,9 @@ def test_why_an_area_got_its_grade_quotes_the_headline_of_the_report_whose_secti
      True, False),  # the report's own grade, then the last inspection's
     ("Since the last inspection in 2018, social work practice at the front door has improved.", True, False),
     ("Children were seen promptly during this visit.", True, False),  # no earlier year or inspection named
+    ("Since 2019, senior leaders made steady progress in improving services.", True, False),  # what followed
+    ("Since the inspection in 2018, when services were judged inadequate, leaders took decisive action.", True, False),
+    ("The director of children’s services, appointed in 2019, brought stability to the service.", True, False),
 ])
 def test_an_opening_telling_what_an_earlier_inspection_found_is_history(text, opening, told):
     from search.rerank import tells_history
@@ -1632,3 +1635,35 @@ def test_what_a_report_found_is_quoted_after_its_opening_history():
     read = with_asks(parse("What did Ofsted find in Kent in 2021?"), frozenset({"summary"}), {"summary": 0.9})
     quoted = [item.text for item in quote(read, sentences, [passage], ())]
     assert quoted[0] == texts[2] and texts[0] not in quoted and texts[1] not in quoted
+
+
+@pytest.mark.parametrize(("asks", "authority", "added"), [
+    (frozenset({"change", "topic"}), "Kent", True),
+    (frozenset({"change", "topic", "across"}), "Kent", False),  # across councils: each council's own answer
+    (frozenset({"change", "topic"}), "Medway", False),  # another council's earlier report says nothing of Kent's
+])
+def test_what_the_report_a_change_is_counted_from_said_is_added_only_for_the_council_answered(asks, authority, added):
+    """"Have Kent's care leavers got better since 2019?": what the 2019 report said of care leavers follows what the
+    2024 report says changed, marked older; not across councils, nor from another council's report."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    def passage(rank: int, text: str, year: int, council: str) -> Passage:
+        document = SimpleNamespace(id=rank, description=SimpleNamespace(held=f"{year}-07-12", authority=council,
+                                                                        years=lambda: {year}))
+        chunk = Chunk(f"{rank}.txt", text, 0, len(text), None, None, None, ((0, len(text)),), None, AREA)
+        return Passage(rank, chunk, document)  # type: ignore[arg-type]
+
+    now = "Support for care leavers has improved and personal advisers now visit them regularly."
+    then = "Care leavers do not receive regular visits from their personal advisers."
+    passages = [passage(1, now, 2024, "Kent"), passage(2, then, 2019, authority)]
+    sentences = [Sentence(1, 0, len(now), now, 0.7, 0.7), Sentence(2, 0, len(then), then, 0.65, 0.65)]
+    read = with_asks(parse("Have Kent's care leavers got better since 2019?"), asks,
+                     {ask: 0.9 for ask in asks}, asking_cues=frozenset({"better", "since"}))
+    quotes = quote(read, sentences, passages, ())
+    assert quotes[0].text == now
+    assert any(item.text == then and item.older for item in quotes[1:]) is added

@@ -355,6 +355,7 @@ def test_a_sif_reports_area_headings_give_its_grades_when_its_table_is_split_ove
     protection require improvement"). A heading naming no judged area, and prose, give none."""
     from types import SimpleNamespace
 
+    from ingest.document import Chunk
     from ingest.grades import judgements
 
     text = ("Requires improvement\n1. Children who need help and protection\n"
@@ -367,3 +368,8 @@ def test_a_sif_reports_area_headings_give_its_grades_when_its_table_is_split_ove
     document = SimpleNamespace(text=text, spans=(), description=SimpleNamespace(kind="sif_inspection"))
     found = {judgement.area: judgement.grade for judgement in judgements(document, [])}  # type: ignore[arg-type]
     assert found == {"help_and_protection": "requires improvement", "leadership": "requires improvement"}
+    # a table row read for an area is its grade, whatever a heading says
+    row = "1. Children who need help and protection | Good"
+    table = Chunk("bolton.pdf", row, 0, len(row), None, None, 1)
+    found = {judgement.area: judgement.grade for judgement in judgements(document, [table])}  # type: ignore[arg-type]
+    assert found["help_and_protection"] == "good" and found["leadership"] == "requires improvement"
