@@ -610,8 +610,7 @@ def _with_the_start(query: Query, quotes: tuple[Quote, ...], sentences: Sequence
     if since is None or not quotes or query.wants("across"):
         return quotes
     council = by_rank[quotes[0].passages[0]].document.description.authority  # the council the answer is about
-    topic = terms(query.about())
-    then = [sentence for sentence in sentences if _on(topic, sentence.text, synonyms)
+    then = [sentence for sentence in sentences if on_the_topic(query, sentence.text, synonyms)
             and by_then(by_rank[sentence.rank].document.description, since)
             and by_rank[sentence.rank].document.description.authority == council]
     return (*quotes, *(replace(item, older=True) for item in _one_more(query, quotes, then, passages, boilerplate)))[:MAX_ITEMS]
@@ -766,15 +765,17 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
     "Children's services in Slough are inadequate.") raised by HEADLINE: asked only what a report found, the report's
     own opening says it first (the question's vector, near its council's name, would put "The population of
     Islington is richly diverse." first)."""
+    first = {id(ordered[0]) for ordered in _in_report_order(sentences, passages).values()}
+    return [replace(sentence, score=sentence.score + HEADLINE * (id(sentence) in first)) for sentence in sentences]
+
+
+def _in_report_order(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> dict[int, list[Sentence]]:
+    """``sentences`` by report (its id), each report's in the order the report prints them."""
     by_rank = _by_rank(passages)
-    first: dict[int, tuple[int, int]] = {}  # each report's earliest sentence: (its passage's start, its start)
-    for sentence in sentences:
-        passage = by_rank[sentence.rank]
-        place = (passage.chunk.start, sentence.start)
-        first[passage.document.id] = min(first.get(passage.document.id, place), place)
-    return [replace(sentence, score=sentence.score + HEADLINE * (
-        first[by_rank[sentence.rank].document.id] == (by_rank[sentence.rank].chunk.start, sentence.start)))
-        for sentence in sentences]
+    reports: dict[int, list[Sentence]] = {}
+    for sentence in sorted(sentences, key=lambda sentence: (by_rank[sentence.rank].chunk.start, sentence.start)):
+        reports.setdefault(by_rank[sentence.rank].document.id, []).append(sentence)
+    return reports
 
 
 def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
@@ -782,11 +783,8 @@ def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -
     2020, Ofsted conducted a focused visit ... Children ... were not protected effectively.", ``tells_history``): what
     the report found, its headline first after it; all of them when nothing else is left."""
     by_rank = _by_rank(passages)
-    reports: dict[int, list[Sentence]] = {}
-    for sentence in sorted(sentences, key=lambda sentence: (by_rank[sentence.rank].chunk.start, sentence.start)):
-        reports.setdefault(by_rank[sentence.rank].document.id, []).append(sentence)
     told: set[int] = set()
-    for ordered in reports.values():
+    for ordered in _in_report_order(sentences, passages).values():
         year = _held_year(by_rank[ordered[0].rank].document.description)
         if tells_history(ordered[0].text, year, opening=True):
             told.add(id(ordered[0]))
@@ -898,15 +896,15 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
 
 def _items_on(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage],
               synonyms: Alternatives = ()) -> list[Sentence]:
-    """The sentences of reports' improvement lists on the topic ``query`` asks about (``on_the_list``)."""
+    """The sentences of reports' improvement lists on the topic ``query`` asks about (``on_the_topic``)."""
     by_rank = _by_rank(passages)
     return [sentence for sentence in sentences
-            if by_rank[sentence.rank].chunk.part == IMPROVE and on_the_list(query, sentence.text, synonyms)]
+            if by_rank[sentence.rank].chunk.part == IMPROVE and on_the_topic(query, sentence.text, synonyms)]
 
 
-def on_the_list(query: Query, text: str, synonyms: Alternatives = ()) -> bool:
-    """True when ``text`` (an improvement item, or a passage of a list) is on the topic ``query`` asks about, in its
-    words or its glossary group's (``synonyms``)."""
+def on_the_topic(query: Query, text: str, synonyms: Alternatives = ()) -> bool:
+    """True when ``text`` (an improvement item, a sentence, a passage) is on the topic ``query`` asks about, in its
+    words or its glossary group's (``synonyms``): two of its words, or all of fewer (``_on``)."""
     return _on(terms(query.about()), text, synonyms)
 
 

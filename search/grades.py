@@ -51,6 +51,8 @@ _COVERS = {
     "care_leavers": {"care_leavers", "children_in_care_and_care_leavers"},
     "children_in_care": {"children_in_care", "children_in_care_and_care_leavers"},
 }
+
+
 def covers(area: str) -> set[str]:
     """The areas whose judgement covers ``area`` (care leavers: theirs, and children in care and care leavers judged
     together, 2018-2023)."""

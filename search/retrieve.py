@@ -38,7 +38,7 @@ from search.answer import (
     counted_by_names,
     grades_first,
     names_a_topic,
-    on_the_list,
+    on_the_topic,
     primary,
     quote,
     quoted_in_passage,
@@ -728,11 +728,11 @@ class Searcher:
         return list(dict.fromkeys([*([opening.id] if opening else []), *chosen[:2], *headline[:2], *chosen]))
 
     def _listed_on(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
-        """The passages of reports' improvement lists on the topic asked (``on_the_list``), closest to the question
+        """The passages of reports' improvement lists on the topic asked (``on_the_topic``), closest to the question
         first."""
         synonyms = self.glossary.alternatives(query.searched())
         listed = [item for item in self.index.chunks(self.index.in_part(IMPROVE, allowed))
-                  if on_the_list(query, item.chunk.text, synonyms)]
+                  if on_the_topic(query, item.chunk.text, synonyms)]
         return [item.id for item in sorted(listed, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
     def _scoped(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
@@ -1014,7 +1014,7 @@ def _with_earlier(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, fl
     report of that year or before (``by_then``) as the search first ranked them (what was said then)."""
     year = query.dates.start()
     earlier = next((i for i, _ in fused[:RERANK_DEPTH] if year is not None and i in chunks
-                    and by_then(chunks[i].document.description, year) and on_the_list(query, chunks[i].chunk.text)),
+                    and by_then(chunks[i].document.description, year) and on_the_topic(query, chunks[i].chunk.text)),
                    None)
     return _read_last(ranked, earlier)
 
