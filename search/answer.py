@@ -151,6 +151,10 @@ CHANGED = 0.15
 # reasons of a change raise a sentence saying what changed (CHANGED): a reason must outweigh that, and 0.45 gained a
 # tests/rewordings5.json first sentence and lost nothing on the development files (0.6 and 0.9 the same).
 REASONED = 0.45
+# For a question asking why a grade was given, a sentence only stating the grade it names ("Children's services in
+# Torbay are inadequate." for "why was Torbay rated inadequate?": no reason, no change) scores this much lower: the
+# asker knows the grade and asks for what led to it (set as REASONED's opposite, not fitted).
+RESTATED_GRADE = REASONED
 # For a question asking why a practice problem happens ("why are reviews delayed?", about_practice), a sentence of what
 # the report says on it that gives a reason ("due to", "because") scores this much higher: as much as MARGIN, so it
 # leads among near-equals. Chosen on the development files: 0.05, 0.1 and 0.2 alike (a dev.json first sentence gained,
@@ -715,7 +719,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         ranks = {passage.rank for passage in same}
         shaped = found + _after_history(_in_part([sentence for sentence in sentences if sentence.rank in ranks], same,
                                                  (SUMMARY,)), passages)
-        shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)) for sentence in shaped]
+        shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
+                          - RESTATED_GRADE * restates_grade(query, sentence.text)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
         shaped = _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
@@ -726,7 +731,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
             # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined")
             shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
-                              + CHANGED * (query.wants("change") and says_changed(sentence.text))) for sentence in shaped]
+                              + CHANGED * (query.wants("change") and says_changed(sentence.text))
+                              - RESTATED_GRADE * restates_grade(query, sentence.text)) for sentence in shaped]
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)
@@ -739,6 +745,14 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         sentences = [replace(sentence, score=sentence.score + PRACTICE_REASONED * gives_reasons(sentence.text))
                      for sentence in sentences]
     return _best(query, sentences, passages, boilerplate)
+
+
+def restates_grade(query: Query, text: str) -> bool:
+    """True when ``text`` states the grade ``query`` names and nothing of why: no reason and no change ("Children's
+    services in Torbay are inadequate." for "Why was Torbay rated inadequate?")."""
+    grade = named_grade(query.text)
+    return grade is not None and _mentions_grade(text) and says_grade(text, grade) and not gives_reasons(text) \
+        and not says_changed(text)
 
 
 def reasons_area(query: Query) -> str | None:

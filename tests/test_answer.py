@@ -733,6 +733,26 @@ def test_why_a_grade_was_given_is_answered_by_the_headline_sentence_giving_the_r
     assert grades_first(with_asks(question, frozenset({"grade"}), {"grade": 0.9, "reasons": 0.1}))
 
 
+def test_why_a_grade_was_given_is_not_answered_by_a_sentence_only_stating_that_grade():
+    """"Why was Kent rated inadequate?": the headline's "Children's services in Kent are inadequate." reads closest
+    and gives no reason; the finding below it is what led to the grade, so it leads. A sentence stating the grade
+    with a reason or a change still counts as one."""
+    from ingest.sections import SUMMARY
+    from search.answer import quote, restates_grade
+    from search.parse import parse, with_asks
+
+    grade = "Children’s services in Kent are inadequate."
+    finding = "Fundamental weaknesses remain in management oversight and in the response to risk."
+    passage, sentences = _kent_2024(grade, finding, SUMMARY, (0.9, 0.6), (0.8, 0.6))
+    why = with_asks(parse("Why was Kent rated inadequate in 2024?"), frozenset({"reasons"}), {"reasons": 0.9})
+    assert [item.text for item in quote(why, sentences, [passage], ())][:1] == [finding]
+    assert restates_grade(why, grade) and not restates_grade(why, finding)
+    assert not restates_grade(why, "Services are inadequate because leaders did not act on the audits.")
+    assert not restates_grade(why, "Services have declined since 2019 and are now inadequate.")
+    assert not restates_grade(with_asks(parse("Why was Kent rated good?"), frozenset({"reasons"}), {"reasons": 0.9}),
+                              grade)  # another grade than the one asked
+
+
 def test_the_reason_for_a_change_of_grade_leads_what_changed_even_when_that_reads_closer():
     """"What lay behind Kent's rise to outstanding in 2024?", read as reasons and change: the headline's sentence
     saying what changed ("much improved since 2019") reads closer and is raised as a change; the sentence saying why
