@@ -17,6 +17,7 @@ import numpy as np
 
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
+from ingest.grades import GRADES
 from search.datafile import pairs
 from search.lexical import forms
 from search.parse import (
@@ -156,6 +157,11 @@ def settled(query: Query) -> Query:
     # did it get for leadership"), no grade named: the findings read that way
     if query.wants("grade") and query.tone and not query.wants("across") and named_grade(query.text) is None:
         query = replace(query, asks=(query.asks - {"grade"}) | ({"topic"} if query.wants("topic") else {"summary"}))
+    # the reasons for a grade named, no tone read ("why was Torbay rated inadequate?", "what made Hartlepool
+    # outstanding?"): below good, the criticism that led to it; outstanding, the praise; good, either
+    if query.wants("reasons") and not query.wants("change") and not query.tone and (grade := named_grade(query.text)) \
+            and grade != "good":
+        query = replace(query, tone=1 if grade == GRADES[0] else -1 if GRADES.index(grade) > GRADES.index("good") else 0)
     return query
 
 

@@ -235,6 +235,25 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(rated).asks == {"grade"}
 
 
+def test_the_reasons_for_a_grade_named_are_read_as_criticism_below_good_and_praise_at_outstanding():
+    """"Why was Torbay rated inadequate?" read with no tone: the reasons for a grade below good are what was
+    criticised (the headline's praise quoted first before), for outstanding what was praised; "good" and the reasons
+    of a change ("why did it drop from good to requires improvement?", what changed answers) keep the tone read."""
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    def tone(question: str, asks: frozenset[str] = frozenset({"reasons"}), read: int = 0) -> int:
+        return settled(with_asks(parse(question), asks, {ask: 0.9 for ask in asks}, tone=read)).tone
+
+    assert tone("Why was Torbay rated inadequate in 2018?") == -1
+    assert tone("why did southend only get requires improvement") == -1
+    assert tone("What made Hartlepool outstanding?") == 1
+    assert tone("Why was Dorset judged good?") == 0
+    assert tone("Why did Leicester drop from good to requires improvement?", frozenset({"reasons", "change"})) == 0
+    assert tone("Why was Torbay rated inadequate?", frozenset({"grade"})) == 0  # the grade asked, not its reasons
+    assert tone("What did Torbay do well, though rated inadequate?", read=1) == 1  # a tone read is kept
+
+
 def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():
     """"what month were ofsted in Barnet in 2025", read as asking for the findings (0 of 92 templated questions
     quoted the dates first): it asks when the inspection was and nothing else, so its facts; a question asking when of
