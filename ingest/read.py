@@ -19,8 +19,9 @@ Reader = Callable[[Path], list[Block]]
 # older extractor read are read again on the next ingest (and embedded again only where their passages changed).
 # 1: kind from the report's own title; grade statements only of judgement areas; doubled PDF lines untangled; web
 # furniture by whole class tokens. 2: control characters replaced by spaces. 3: a visit letter's sign-off is part
-# "about" (ingest/sections.py).
-EXTRACTOR = 3
+# "about" (ingest/sections.py). 4: a PDF line in bold starting in lower case ends the unfinished paragraph above it
+# (a SIF report's cover: "The effectiveness of the ... (LSCB) is" / "good"), not a heading.
+EXTRACTOR = 4
 
 
 def _pdf(path: Path) -> list[Block]:

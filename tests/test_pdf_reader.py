@@ -5,11 +5,14 @@ import re
 import pytest
 from pdfplumber.utils.exceptions import PdfminerException
 
+from conftest import ROOT
 from ingest.chunk import chunk_document
 from ingest.document import ITEM
 from ingest.errors import ReadError
 from ingest.read import read_document
 from ingest.readers import failure_reason
+
+SHARED_SAMPLE = ROOT.parent / "shared" / "national-sample"
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +123,18 @@ def test_a_lead_in_and_sub_headings_open_the_passage_they_introduce(shared_repor
     assert "There has been a corporate failure of leadership" in summary.text and summary.part == "summary"
     # a "label: value" line still stands alone: the facts questions read it
     assert "Inspection date: 14 January – 4 February 2015" in texts
+
+
+@pytest.mark.parametrize(("name", "grade"), [("buckinghamshire-2014-08-08-ofsted-inspection.pdf", "inadequate."),
+                                             ("north-yorkshire-2014-06-30-ofsted-inspection.pdf", "good.")])
+def test_a_grade_set_in_bold_on_the_next_line_ends_its_sentence_not_a_heading(name, grade):
+    # a SIF report's cover prints "The effectiveness of the Local Safeguarding Children Board (LSCB) is" and, in bold
+    # on the next line, its grade: read as a heading, the quoted sentence stopped at "is" and the grade named the
+    # section of what followed
+    path = SHARED_SAMPLE / name
+    if not path.is_file():
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    chunks = chunk_document(read_document(path))
+    stated = f"The effectiveness of the Local Safeguarding Children Board (LSCB) is {grade}"
+    assert any(stated in " ".join(chunk.text.split()) for chunk in chunks)
+    assert not any(chunk.section == grade for chunk in chunks)
