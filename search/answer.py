@@ -668,8 +668,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if on_topic:  # the item on the topic asked first, then the list in the report's order
             top = max(on_topic, key=lambda item: item.score)
             items = (top, *(item for item in items if item is not top))
-        elif items and topic:  # no item is on the topic asked ("... need to improve for care leavers?"): what the
-            # report says of it first, when it says anything, then the list
+        elif items and topic and not _looked_at(topic, passages, items[0].passages[0], synonyms):
+            # no item is on the topic asked ("... need to improve for care leavers?"): what the report says of it
+            # first, when it says anything, then the list; not when the topic is what the report looked at ("what was
+            # Wigan asked to work on after inspectors looked at its front door?"), which its whole list is about
             said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text, synonyms)]
             items = (*said[:1], *items)
         return items or _best(query, sentences, passages, boilerplate)
@@ -906,6 +908,16 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
                                                                               key=lambda s: s.start))]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
     return tuple(chosen)
+
+
+def _looked_at(topic: Sequence[str], passages: Sequence[Passage], rank: int, synonyms: Alternatives = ()) -> bool:
+    """True when the report of the passage ranked ``rank`` says, in a passage read, that it looked at ``topic`` (its
+    line saying what the inspectors looked at, search/data/phrasing.txt "scope", names it after those words)."""
+    scope = phrasing()["scope"]
+    report = _by_rank(passages)[rank].document.id
+    lines = (passage.chunk.text[start:end] for passage in passages if passage.document.id == report
+             for start, end in passage.chunk.sentences or ((0, len(passage.chunk.text)),))
+    return any((stated := scope.search(line)) and _on(topic, line[stated.end():], synonyms) for line in lines)
 
 
 def _items_on(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage],

@@ -1341,6 +1341,28 @@ def test_an_improvement_list_with_no_item_on_the_topic_asked_follows_what_the_re
     assert [item.text for item in quote(unread, sentences, passages, ())] == items
 
 
+def test_an_improvement_list_asked_about_the_topic_its_report_looked_at_is_quoted_whole_in_its_order():
+    """"What was X asked to work on after inspectors looked at its care leavers?" of a visit that looked at care
+    leavers: its whole list is on them, though no item names them, so the list leads, not a finding naming them."""
+    from ingest.sections import ABOUT, AREA, IMPROVE
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    items = ["The response to children who have experienced neglect.", "The stability of placements for children in care."]
+    said = "Care leavers do not have up-to-date pathway plans that reflect their needs."
+    scope = "Inspectors looked at the local authority’s arrangements for care leavers."
+    cues = frozenset({"need", "improve", "what", "does"})
+    asked = with_asks(parse("What does X need to improve for care leavers?"), frozenset({"improve", "topic"}),
+                      {"improve": 0.9, "topic": 0.5}, asking_cues=cues)
+    passages, sentences = one_report((items[0], IMPROVE, 0.7), (items[1], IMPROVE, 0.6), (said, AREA, 0.65),
+                                     (scope, ABOUT, 0.3))
+    assert [item.text for item in quote(asked, sentences, passages, ())] == items
+    # a line saying the visit looked at something else leaves the finding on the topic first
+    passages, sentences = one_report((items[0], IMPROVE, 0.7), (items[1], IMPROVE, 0.6), (said, AREA, 0.65),
+                                     (scope.replace("care leavers", "the front door"), ABOUT, 0.3))
+    assert [item.text for item in quote(asked, sentences, passages, ())] == [said, *items]
+
+
 def test_the_words_the_examples_ask_for_the_improvement_list_with_are_cues_not_topic(corpus_searcher):
     query, _ = corpus_searcher.read("What does Leicestershire need to improve for care leavers?")
     assert {"need", "improve"} <= query.asking_cues  # "need": a form of the cue "needs"
