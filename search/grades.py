@@ -189,6 +189,9 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
         if documents and query.dates:
             notes.append(f"The reports of {_and(selection.councils)} from {', '.join(query.dates.labels())} give no grades "
                          "(visits are not graded); these are the grades of its graded inspections, the nearest first.")
+        elif documents and query.recency:
+            notes.append(f"The {query.recency} report of {_and(selection.councils)} gives no grades (visits are not "
+                         "graded); these are the grades of its graded inspections, the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
     if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
         # inadequate": the councils whose grade moved (from or to the grade named)

@@ -402,7 +402,7 @@ class Searcher:
         shaped = query  # what the answer is shaped for: the passages read and the sentences quoted
         if table.ungraded:  # an area the inspection does not grade: what it says on it answers, the grades below
             shaped = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
-        findings = _findings_for_how_it_did(query, selection, table)
+        findings = _findings_for_how_it_did(query, selection, table, self.index)
         if findings:  # "how did Wakefield get on last time?", its reports here all visits: what they found
             shaped = replace(query, asks=(query.asks - {"grade"}) | {"summary"})
         if mode == "hybrid":
@@ -1049,14 +1049,22 @@ def _ungraded(query: Query, selection: Selection, table: GradeTable) -> tuple[st
         else ()
 
 
-def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
+def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable, index: Reader) -> tuple[str, ...]:
     """For a question read as asking how a council did ("how did Wakefield get on last time?") without asking for a
-    grade in words, of councils none of whose chosen reports is graded: the note saying the findings answer instead
-    (a question asking for the grade in words is told that no report gives one); else nothing."""
-    ungraded = _ungraded(query, selection, table)
-    if not ungraded or not selection.documents or asks_grade_in_words(query.text):
+    grade in words, when none of the reports chosen is graded: the note saying their findings answer instead, and that
+    the grades shown, if any, are of the council's other reports ("how did Haringey do at its most recent visit?",
+    a visit after its last graded inspection); else nothing. A question asking for the grade in words is told that no
+    report gives one, or given the grades of the others."""
+    if not query.wants("grade") or query.wants("across") or query.wants("change") or not query.councils \
+            or not selection.documents or asks_grade_in_words(query.text) \
+            or any((document := index.document(i)) is not None and document.judgements for i in selection.documents):
         return ()
-    return (f"{no_grade(ungraded)}: what the reports found is quoted instead.",)
+    if not table.rows:
+        return (f"{no_grade(_ungraded(query, selection, table))}: what the reports found is quoted instead.",)
+    if table.notes:  # the table says already that the reports asked for give none, and whose grades it shows
+        return ("What the reports chosen found is quoted.",)
+    return ("The reports chosen give no grade (Ofsted's focused and monitoring visits give none): what they found is "
+            "quoted; the grades shown are of the council's graded inspections.",)
 
 
 def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:

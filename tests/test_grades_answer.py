@@ -247,12 +247,12 @@ def test_a_grade_word_in_a_topic_across_councils_does_not_make_a_grade_question(
 
 
 def _kent_visit_only(tmp_path, embedder):
-    """A searcher over one focused visit letter of Kent, and nothing else."""
+    """A searcher over one focused visit letter of Kent, and any other report already in ``tmp_path / "reports"``."""
     from ingest.config import Settings
     from ingest.pipeline import ingest
 
     folder = tmp_path / "reports"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     (folder / "kent-2024-06-20-ofsted-focused-visit.txt").write_text(
         "Focused visit to Kent children's services\n\n"
         "This letter summarises the findings of the focused visit to Kent children's services on 14 and 15 May 2024. "
@@ -263,7 +263,7 @@ def _kent_visit_only(tmp_path, embedder):
         "Children in need of help and protection in Kent receive a timely and effective response. Social workers know "
         "their children well, and plans are reviewed regularly by experienced managers.\n", encoding="utf-8")
     settings = Settings(index=tmp_path / "index")
-    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 1
+    ingest([folder], settings, embedder_factory=lambda name: embedder)
     return open_searcher(settings, embedder)
 
 
@@ -283,6 +283,26 @@ def test_how_a_council_did_is_answered_by_its_visits_findings_when_none_gives_a_
     assert not result.answer.no_answer
     assert result.answer.quotes[0].text.startswith(("Children in need of help", "Social workers know"))
     assert any("gives a grade" in note and "quoted instead" in note for note in result.notes)
+
+
+def test_how_a_council_did_at_a_visit_after_its_last_graded_inspection_is_answered_by_that_visit(tmp_path, embedder):
+    """national10's "How did Haringey do at its most recent Ofsted visit?": the latest report, a visit, gives no grade,
+    so the grade table fell back to the 2014 inspection's grades and the answer quoted that inspection; the visit's
+    findings answer, the table still shows the inspection's grades, and the notes say both."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "kent-2019-03-01-ofsted-inspection.txt").write_text(
+        "Kent County Council\nInspection of children's social care services\n\nInspection dates: 4 to 15 February 2019\n"
+        "\nJudgement\n\nThe overall effectiveness of children's social care: Requires improvement to be good\n\n"
+        "Headline findings\n\nChildren's services in Kent require improvement to be good. Assessments are too slow and "
+        "plans are not reviewed.\n", encoding="utf-8")
+    searcher = _kent_visit_only(tmp_path, embedder)
+    assert any(document.judgements for document in searcher.index.documents())
+    result = searcher.ask("How did Kent do at its most recent Ofsted visit?")
+    assert not result.answer.no_answer
+    assert result.answer.quotes[0].text.startswith(("Children in need of help", "Social workers know"))
+    assert result.grades and result.grades[0].grade == "requires improvement"
+    assert any("latest report of Kent gives no grades" in note for note in result.notes)
+    assert "What the reports chosen found is quoted." in result.notes
 
 
 @pytest.mark.parametrize("question", ["which las got ri for care leavers", "Requires improvement councils east midlands",
