@@ -55,24 +55,43 @@ def _units(spans: Sequence[Span], settings: ChunkSettings) -> Iterator[tuple[lis
     """Groups of spans that make one passage: a paragraph, a table, or a run of short items."""
     section: str | None = None
     pending: list[Span] = []
+    contents = False  # within a table of contents: its entries, headings or not, are no passages
     for span in spans:
         block = span.block
+        contents = _opens_contents(block) or (contents and _contents_entry(block))
         if block.kind == HEADING:
             yield from _flush(pending, section)
-            if block.text.rstrip().endswith(":"):  # a lead-in set as a heading ("The LSCB is inadequate because:")
+            if block.text.rstrip().endswith(":") and not contents:  # a lead-in set as a heading ("The LSCB is
+                # inadequate because:")
                 pending, section = [span], block.text
                 continue
-            if states_something(block.text) and not (section and section.lower() in SKIPPED_SECTIONS):
+            if states_something(block.text) and not contents:
                 yield [span], section
             pending, section = [], block.text
             continue
-        if section and section.lower() in SKIPPED_SECTIONS:
+        if contents:
             continue
         if pending and not _joins(pending, span, settings):
             yield from _flush(pending, section)
             pending = []
         pending.append(span)
     yield from _flush(pending, section)
+
+
+def _opens_contents(block: Block) -> bool:
+    """True for a report's "Contents" heading (set alone, or run into its first entry: "Contents Section 1: the local
+    authority 3")."""
+    return block.kind == HEADING and block.text.strip().lower().split(" ", 1)[0] in SKIPPED_SECTIONS
+
+
+def _contents_entry(block: Block) -> bool:
+    """True for a block of a table of contents: each of its lines ends in a page number ("Summary of key findings 3")."""
+    lines = [line.strip() for line in block.text.split("\n") if line.strip()]
+    return bool(lines) and all(_PAGE_NUMBERED.search(line) for line in lines)
+
+
+# A table of contents' entry: words, then the page number.
+_PAGE_NUMBERED = re.compile(r"[^\W\d]\W*\s+\d{1,3}$")
 
 
 def _flush(pending: list[Span], section: str | None) -> Iterator[tuple[list[Span], str | None]]:

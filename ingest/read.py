@@ -20,8 +20,9 @@ Reader = Callable[[Path], list[Block]]
 # 1: kind from the report's own title; grade statements only of judgement areas; doubled PDF lines untangled; web
 # furniture by whole class tokens. 2: control characters replaced by spaces. 3: a visit letter's sign-off is part
 # "about" (ingest/sections.py). 4: a PDF line in bold starting in lower case ends the unfinished paragraph above it
-# (a SIF report's cover: "The effectiveness of the ... (LSCB) is" / "good"), not a heading.
-EXTRACTOR = 4
+# (a SIF report's cover: "The effectiveness of the ... (LSCB) is" / "good"), not a heading. 5: a table of contents'
+# entries set as headings are left out with it (ingest/chunk.py).
+EXTRACTOR = 5
 
 
 def _pdf(path: Path) -> list[Block]:

@@ -36,6 +36,7 @@ def _bundled_copy() -> Path:
 
 CORPUS = _bundled_copy()
 SHARED_REPORTS = ROOT.parent / "shared" / "reports"
+SHARED_SAMPLE = ROOT.parent / "shared" / "national-sample"  # 150 more reports (../shared/REPORTS.md)
 
 
 class FakeEmbedder:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, FakeEmbedder, fake_settings
+from conftest import CORPUS, ROOT, SHARED_SAMPLE, FakeEmbedder, fake_settings
 from ingest.describe import describe_file
 from ingest.describe import main as describe_main
 from ingest.errors import ReadError
@@ -158,15 +158,12 @@ def test_a_seed_under_a_meaningless_name_keeps_its_council_and_date(tmp_path, na
     assert (got["authority"], got["kind"], got["published"]) == ("Leicestershire", "sif_inspection", "2017-02-13")
 
 
-NATIONAL = ROOT.parent / "shared" / "national-sample"
-
-
-@pytest.mark.parametrize("name", sorted(path.name for path in NATIONAL.glob("*.pdf"))[::10] if NATIONAL.is_dir() else [])
+@pytest.mark.parametrize("name", sorted(path.name for path in SHARED_SAMPLE.glob("*.pdf"))[::10] if SHARED_SAMPLE.is_dir() else [])
 def test_any_councils_report_names_its_council(name, tmp_path):
     from ingest.authorities import load
 
     renamed = tmp_path / "report.pdf"
-    renamed.write_bytes((NATIONAL / name).read_bytes())
+    renamed.write_bytes((SHARED_SAMPLE / name).read_bytes())
     expected = load().mentions(name.split("-20")[0].replace("-", " ").title().replace(" And ", " and "))
     got = describe_file(renamed)
     assert got["authority"] == expected[0].authority.name
@@ -187,9 +184,6 @@ def test_the_authority_list_knows_names_people_use():
     assert len([authority for authority in authorities.all if not authority.former]) == 153
 
 
-NATIONAL = ROOT.parent / "shared" / "national-sample"
-
-
 @pytest.mark.parametrize(("name", "overall"), [
     ("bristol-2014-12-05-ofsted-inspection.pdf", "requires improvement"),  # "The overall judgement is that ... require improvement"
     ("st-helens-2015-01-20-ofsted-inspection.pdf", "requires improvement"),
@@ -199,9 +193,9 @@ NATIONAL = ROOT.parent / "shared" / "national-sample"
     ("stockton-on-tees-2016-08-05-ofsted-inspection.pdf", "good"),
 ])
 def test_sif_overall_grades_however_the_headline_is_worded(name, overall):
-    if not (NATIONAL / name).is_file():
+    if not (SHARED_SAMPLE / name).is_file():
         pytest.skip("../shared/national-sample is not beside this checkout")
-    data = describe_file(NATIONAL / name)
+    data = describe_file(SHARED_SAMPLE / name)
     assert data["kind"] == "sif_inspection"
     assert {j["area"]: j["grade"] for j in data["judgements"]}.get("overall") == overall
 
@@ -215,16 +209,16 @@ def test_a_sif_reports_safeguarding_board_grade_is_read_however_it_is_worded(nam
     """national8: "which lscb judged requires improvement" was told that no report grades a board so; 7 of the national
     sample's 28 SIF reports say "The Local Safeguarding Children Board requires improvement", without "to be good",
     and their board's grade was not read."""
-    if not (NATIONAL / name).is_file():
+    if not (SHARED_SAMPLE / name).is_file():
         pytest.skip("../shared/national-sample is not beside this checkout")
-    assert {j["area"]: j["grade"] for j in describe_file(NATIONAL / name)["judgements"]}.get("lscb") == lscb
+    assert {j["area"]: j["grade"] for j in describe_file(SHARED_SAMPLE / name)["judgements"]}.get("lscb") == lscb
 
 
 @pytest.mark.parametrize("name", ["halton-2024-07-12-ofsted-inspection.pdf", "wiltshire-2023-12-12-ofsted-inspection.pdf"])
 def test_an_ilacs_report_using_sif_words_in_its_prose_is_still_ilacs(name):
-    if not (NATIONAL / name).is_file():
+    if not (SHARED_SAMPLE / name).is_file():
         pytest.skip("../shared/national-sample is not beside this checkout")
-    assert describe_file(NATIONAL / name)["kind"] == "ilacs_inspection"
+    assert describe_file(SHARED_SAMPLE / name)["kind"] == "ilacs_inspection"
 
 
 def test_the_kind_comes_from_the_reports_own_title_not_what_its_findings_mention():
@@ -257,7 +251,7 @@ def test_every_national_sample_inspection_report_is_an_inspection():
 
     from search.parse import INSPECTIONS
 
-    reports = sorted(NATIONAL.glob("*-ofsted-inspection.pdf"))
+    reports = sorted(SHARED_SAMPLE.glob("*-ofsted-inspection.pdf"))
     if not reports:
         pytest.skip("../shared/national-sample is not beside this checkout")
     # spawned, not forked: this test process may hold the model's threads, which a forked child can die on

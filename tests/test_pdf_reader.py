@@ -5,14 +5,12 @@ import re
 import pytest
 from pdfplumber.utils.exceptions import PdfminerException
 
-from conftest import ROOT
+from conftest import SHARED_SAMPLE
 from ingest.chunk import chunk_document
 from ingest.document import ITEM
 from ingest.errors import ReadError
 from ingest.read import read_document
 from ingest.readers import failure_reason
-
-SHARED_SAMPLE = ROOT.parent / "shared" / "national-sample"
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +67,16 @@ def test_sif_footnotes_and_contents_page_are_left_out(rutland_2017):
     texts = [c.text for c in chunk_document(rutland_2017)]
     assert not any(t.startswith("Ofsted produces this report under its power") for t in texts)
     assert not any("Executive summary 2" in t for t in texts)
+
+
+def test_a_contents_page_whose_entries_are_set_as_headings_is_left_out(shared_reports):
+    # Leicester's 2015 SIF report sets the contents' section names as headings ("The Local Authority 3"): the entries
+    # under each were passages of their own ("Summary of findings 3 ..."), quoted as findings
+    chunks = chunk_document(read_document(shared_reports / "leicester-2015-03-20-ofsted-inspection.pdf"))
+    assert not any(chunk.text.startswith("Summary of findings 3") or "Summary of findings 41" in chunk.text
+                   for chunk in chunks)
+    assert not any(re.search(r"\s\d{1,2}$", chunk.section or "") for chunk in chunks)
+    assert any(chunk.text.startswith("Children’s services in Leicester City are inadequate") for chunk in chunks)
 
 
 def test_sif_numbered_paragraph_spanning_pages(rutland_2017):
