@@ -55,7 +55,7 @@ ASKED_GRADES = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
     ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
-    ("good", re.compile(rf"{JUDGED}(?:\w+\s+)?good\b", re.I)),
+    ("good", re.compile(rf"(?<!improvement to ){JUDGED}(?:\w+\s+)?good\b", re.I)),  # not "requires improvement to be good"
 )
 # Calendar words, for whatever reads dates or names in a question or a report.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -114,7 +114,12 @@ _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
                                      r"\blead inspector\b", re.I)),
-                 ("end", re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:month|day|dates?)\b", re.I)))
+                 # "when" asks when only as a question word: opening a question ("when did ...", "... due when"), or
+                 # after another question's words only as one ("what did it find, and when was it?"); "what did Ofsted
+                 # find when it inspected Slough?" asks for the findings, its "when" joining a clause
+                 ("end", re.compile(r"^(?:(?!\b(?:what|how|which|why|where|who)\b).)*\bwhen\b|\bwhen\s+(?:was|were|"
+                                    r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b",
+                                    re.I | re.S)))
 
 
 def _record_asked() -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -341,8 +346,14 @@ def asks_timing(text: str) -> bool:
 
 
 def named_grade(question: str) -> str | None:
-    """The grade a question names ("judged inadequate", "rated good", "failed")."""
-    return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)
+    """The grade a question names ("judged inadequate", "rated good", "failed"); the first of ASKED_GRADES when it
+    names several."""
+    return next(iter(named_grades(question)), None)
+
+
+def named_grades(question: str) -> tuple[str, ...]:
+    """Every grade a question names, in ASKED_GRADES' order."""
+    return tuple(name for name, pattern in ASKED_GRADES if pattern.search(question))
 
 
 def asks_grade_in_words(question: str) -> bool:

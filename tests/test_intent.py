@@ -235,10 +235,11 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(rated).asks == {"grade"}
 
 
-def test_the_reasons_for_a_grade_named_are_read_as_criticism_below_good_and_praise_at_outstanding():
+def test_the_reasons_for_a_grade_named_below_good_are_read_as_criticism():
     """"Why was Torbay rated inadequate?" read with no tone: the reasons for a grade below good are what was
-    criticised (the headline's praise quoted first before), for outstanding what was praised; "good" and the reasons
-    of a change ("why did it drop from good to requires improvement?", what changed answers) keep the tone read."""
+    criticised (the headline's praise was quoted first before). Not for a grade denied, two grades named (a change
+    between them), the reasons of a change (what changed answers), "good", or "outstanding" (also work not yet done:
+    "why are so many assessments still outstanding?"); a tone read is kept."""
     from search.intent import settled
     from search.parse import parse, with_asks
 
@@ -247,11 +248,15 @@ def test_the_reasons_for_a_grade_named_are_read_as_criticism_below_good_and_prai
 
     assert tone("Why was Torbay rated inadequate in 2018?") == -1
     assert tone("why did southend only get requires improvement") == -1
-    assert tone("What made Hartlepool outstanding?") == 1
+    assert tone("Why was Southend judged to require improvement to be good?") == -1  # one grade, not "good" too
+    assert tone("Why was Torbay not judged inadequate?") == 0
+    assert tone("Why wasn't Kent rated outstanding?") == 0
+    assert tone("Why was Hartlepool outstanding when it had been inadequate in 2014?") == 0
+    assert tone("Why are so many assessments still outstanding in Kent?") == 0
     assert tone("Why was Dorset judged good?") == 0
     assert tone("Why did Leicester drop from good to requires improvement?", frozenset({"reasons", "change"})) == 0
     assert tone("Why was Torbay rated inadequate?", frozenset({"grade"})) == 0  # the grade asked, not its reasons
-    assert tone("What did Torbay do well, though rated inadequate?", read=1) == 1  # a tone read is kept
+    assert tone("What did Torbay do well, though rated inadequate?", read=1) == 1
 
 
 def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():

@@ -304,6 +304,13 @@ def test_the_ways_of_saying_about_open_the_topic(question, subject):
     ("what month was the Peterborough visit", ("end",)),
     ("which dates were inspectors in Kent", ("end",)),
     ("What did Ofsted say about the inspection team's workload in Kent?", ()),
+    # "when" joining a clause to another question asks nothing of the record: the findings were quoted as the
+    # inspection's dates ("Inspection date: ...") for all 18 of the national sample's SIF reports asked so
+    ("what did ofsted find when it inspected Slough in 2015", ()),
+    ("Who was the lead inspector when Ofsted inspected Havering in December 2023?", ("lead",)),
+    ("When did Ofsted inspect Cumberland, and who led it?", ("lead", "end")),
+    ("what did it find, and when was it?", ("end",)),
+    ("leicester city next ilacs due when", ("end",)),
 ])
 def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_question_words(question, record):
     assert parse(question).record == record
