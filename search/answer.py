@@ -721,8 +721,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         ranks = {passage.rank for passage in same}
         shaped = found + _after_history(_in_part([sentence for sentence in sentences if sentence.rank in ranks], same,
                                                  (SUMMARY,)), passages)
-        shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
-                          - RESTATED_GRADE * restates_grade(query, sentence.text)) for sentence in shaped]
+        shaped = [replace(sentence, score=sentence.score + _reasoned(query, sentence)) for sentence in shaped]
     elif ask in ("summary", "reasons"):
         shaped = _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
         if not query.wants("topic"):  # the findings (or reasons) asked with a tone and nothing else: the tone
@@ -732,9 +731,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
                 shaped = _headline_first(shaped, passages)
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
             # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined")
-            shaped = [replace(sentence, score=sentence.score + REASONED * gives_reasons(sentence.text)
-                              + CHANGED * (query.wants("change") and says_changed(sentence.text))
-                              - RESTATED_GRADE * restates_grade(query, sentence.text)) for sentence in shaped]
+            shaped = [replace(sentence, score=sentence.score + _reasoned(query, sentence)
+                              + CHANGED * (query.wants("change") and says_changed(sentence.text))) for sentence in shaped]
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)
@@ -750,11 +748,26 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
 
 
 def restates_grade(query: Query, text: str) -> bool:
-    """True when ``text`` states the grade ``query`` names and nothing of why: no reason and no change ("Children's
-    services in Torbay are inadequate." for "Why was Torbay rated inadequate?")."""
+    """True when ``text`` only states the grade ``query`` names ("Children's services in Torbay are inadequate." for
+    "Why was Torbay rated inadequate?"): one clause, its subject then the grade and at most where; no reason and no
+    change ("Services are inadequate and leaders have not acted." says more)."""
     grade = named_grade(query.text)
-    return grade is not None and _mentions_grade(text) and says_grade(text, grade) and not gives_reasons(text) \
-        and not says_changed(text)
+    stated = GRADE_STATEMENT.search(text)
+    return grade is not None and stated is not None and says_grade(stated.group(0), grade) \
+        and not _JOINED.search(text[:stated.start()]) and bool(_ONLY_WHERE.fullmatch(text[stated.end():])) \
+        and not gives_reasons(text) and not says_changed(text)
+
+
+def _reasoned(query: Query, sentence: Sentence) -> float:
+    """What a sentence's score gains for a question asking why a grade was given: REASONED when it gives a reason,
+    less RESTATED_GRADE when it only states the grade asked about."""
+    return REASONED * gives_reasons(sentence.text) - RESTATED_GRADE * restates_grade(query, sentence.text)
+
+
+# A clause joined before a grade stated ("Care leavers are served well, but help is inadequate."), and what may follow a
+# grade stated on its own: "to be good", where ("in Torbay") and the full stop.
+_JOINED = re.compile(r"[;:]|\b(?:but|although|though|while|whereas)\b", re.I)
+_ONLY_WHERE = re.compile(r"(?:\s+to be good)?(?:\s+(?:in|for|across|at)\s+[^,;.]{1,60})?\s*[.!]?\s*", re.I)
 
 
 def reasons_area(query: Query) -> str | None:
@@ -911,11 +924,13 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
 
 
 def _looked_at(topic: Sequence[str], passages: Sequence[Passage], rank: int, synonyms: Alternatives = ()) -> bool:
-    """True when the report of the passage ranked ``rank`` says, in a passage read, that it looked at ``topic`` (its
-    line saying what the inspectors looked at, search/data/phrasing.txt "scope", names it after those words)."""
+    """True when the report of the passage ranked ``rank`` says, in a passage read about the inspection, that it looked
+    at ``topic`` (its line saying what the inspectors looked at, search/data/phrasing.txt "scope", names it after those
+    words; a finding worded so, "Inspectors reviewed the plans of care leavers and found ...", is no such line)."""
     scope = phrasing()["scope"]
     report = _by_rank(passages)[rank].document.id
-    lines = (passage.chunk.text[start:end] for passage in passages if passage.document.id == report
+    lines = (passage.chunk.text[start:end] for passage in passages
+             if passage.document.id == report and passage.chunk.part == ABOUT
              for start, end in passage.chunk.sentences or ((0, len(passage.chunk.text)),))
     return any((stated := scope.search(line)) and _on(topic, line[stated.end():], synonyms) for line in lines)
 

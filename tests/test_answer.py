@@ -749,6 +749,9 @@ def test_why_a_grade_was_given_is_not_answered_by_a_sentence_only_stating_that_g
     assert restates_grade(why, grade) and not restates_grade(why, finding)
     assert not restates_grade(why, "Services are inadequate because leaders did not act on the audits.")
     assert not restates_grade(why, "Services have declined since 2019 and are now inadequate.")
+    assert restates_grade(why, "Leadership, management and governance are inadequate in Kent.")
+    assert not restates_grade(why, "Services are inadequate and leaders have not acted on repeated warnings.")
+    assert not restates_grade(why, "Services for care leavers are good, but help and protection is inadequate.")
     assert not restates_grade(with_asks(parse("Why was Kent rated good?"), frozenset({"reasons"}), {"reasons": 0.9}),
                               grade)  # another grade than the one asked
 
@@ -1360,6 +1363,11 @@ def test_an_improvement_list_asked_about_the_topic_its_report_looked_at_is_quote
     # a line saying the visit looked at something else leaves the finding on the topic first
     passages, sentences = one_report((items[0], IMPROVE, 0.7), (items[1], IMPROVE, 0.6), (said, AREA, 0.65),
                                      (scope.replace("care leavers", "the front door"), ABOUT, 0.3))
+    assert [item.text for item in quote(asked, sentences, passages, ())] == [said, *items]
+    # nor does a finding worded as what inspectors looked at
+    passages, sentences = one_report((items[0], IMPROVE, 0.7), (items[1], IMPROVE, 0.6), (said, AREA, 0.65),
+                                     ("Inspectors looked at the plans of care leavers and found most out of date.", AREA,
+                                      0.3))
     assert [item.text for item in quote(asked, sentences, passages, ())] == [said, *items]
 
 
