@@ -124,6 +124,8 @@ class GradeTable:
     # the report says on the area answers, not the grades of others; not overall effectiveness, which no report
     # discusses as a topic (the 2026 framework's grades answer for it)
     ungraded: str = ""
+    # the rows are of other reports of the councils asked about than those chosen, none of which gives a grade
+    others: bool = False
 
 
 class Areas:
@@ -184,14 +186,17 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     wanted = asked(query.text, query)
     documents = [doc for doc in index.documents() if doc.judgements and selection.allows(doc.id)]
     notes: list[str] = []
-    if not documents and selection.councils:  # no graded report in the years asked: the council's others
+    others = not documents and bool(selection.councils)
+    if others:  # no graded report in the years, or the latest report, asked: the council's others
         documents = [doc for doc in index.documents() if doc.judgements and doc.description.authority in selection.councils]
-        if documents and query.dates:
-            notes.append(f"The reports of {_and(selection.councils)} from {', '.join(query.dates.labels())} give no grades "
-                         "(visits are not graded); these are the grades of its graded inspections, the nearest first.")
-        elif documents and query.recency:
-            notes.append(f"The {query.recency} report of {_and(selection.councils)} gives no grades (visits are not "
-                         "graded); these are the grades of its graded inspections, the nearest first.")
+        councils = _and(selection.councils)
+        chosen = f"The reports of {councils} from {', '.join(query.dates.labels())} give" if query.dates else \
+            {"latest": f"The latest report of {councils} gives",
+             "previous": f"The report of {councils} before its latest gives"}.get(query.recency or "",
+                                                                             f"The reports of {councils} chosen give")
+        if documents:
+            notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
+                         "the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
     if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
         # inadequate": the councils whose grade moved (from or to the grade named)
@@ -209,7 +214,8 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
     missing = _missing_area(rows, wanted)
     ungraded = wanted.area if missing and wanted.area and wanted.area != "overall" else ""
-    return GradeTable(tuple(_with_passage(index, row) for row in rows), (*notes, *missing), ungraded=ungraded)
+    return GradeTable(tuple(_with_passage(index, row) for row in rows), (*notes, *missing), ungraded=ungraded,
+                      others=others and bool(rows))
 
 
 def _side(question: str) -> str | None:

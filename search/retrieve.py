@@ -402,7 +402,7 @@ class Searcher:
         shaped = query  # what the answer is shaped for: the passages read and the sentences quoted
         if table.ungraded:  # an area the inspection does not grade: what it says on it answers, the grades below
             shaped = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
-        findings = _findings_for_how_it_did(query, selection, table, self.index)
+        findings = _findings_for_how_it_did(query, selection, table)
         if findings:  # "how did Wakefield get on last time?", its reports here all visits: what they found
             shaped = replace(query, asks=(query.asks - {"grade"}) | {"summary"})
         if mode == "hybrid":
@@ -1043,28 +1043,28 @@ def _found(ranked: Sequence[tuple[int, float]], allowed: frozenset[int] | None) 
 
 def _ungraded(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
     """For a question asking for a named council's grade (not across councils, nor a change): the councils named, when
-    none of the reports chosen gives one; else nothing."""
-    asks = query.wants("grade") and not query.wants("across") and not query.wants("change")
-    return tuple(council.name for council in query.councils) if asks and not table.rows and selection.documents != () \
-        else ()
+    none of the reports chosen gives one and no other report of theirs does either; else nothing."""
+    return tuple(council.name for council in query.councils) \
+        if _asks_a_councils_grade(query) and not table.rows and selection.documents != () else ()
 
 
-def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable, index: Reader) -> tuple[str, ...]:
+def _asks_a_councils_grade(query: Query) -> bool:
+    """True when a question asks for a council's grade, not for councils by their grades nor for a change of grade."""
+    return query.wants("grade") and not query.wants("across") and not query.wants("change")
+
+
+def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTable) -> tuple[str, ...]:
     """For a question read as asking how a council did ("how did Wakefield get on last time?") without asking for a
-    grade in words, when none of the reports chosen is graded: the note saying their findings answer instead, and that
-    the grades shown, if any, are of the council's other reports ("how did Haringey do at its most recent visit?",
-    a visit after its last graded inspection); else nothing. A question asking for the grade in words is told that no
-    report gives one, or given the grades of the others."""
-    if not query.wants("grade") or query.wants("across") or query.wants("change") or not query.councils \
-            or not selection.documents or asks_grade_in_words(query.text) \
-            or any((document := index.document(i)) is not None and document.judgements for i in selection.documents):
+    grade in words, when none of the reports chosen is graded: the note saying their findings answer instead (after
+    the table's saying whose grades it shows, when the council has graded reports too: "how did Haringey do at its
+    most recent visit?", a visit after its last inspection); else nothing. A question asking for the grade in words
+    is told that no report gives one, or given the grades of the others."""
+    if not _asks_a_councils_grade(query) or not selection.documents or asks_grade_in_words(query.text):
         return ()
-    if not table.rows:
-        return (f"{no_grade(_ungraded(query, selection, table))}: what the reports found is quoted instead.",)
-    if table.notes:  # the table says already that the reports asked for give none, and whose grades it shows
+    if table.others:
         return ("What the reports chosen found is quoted.",)
-    return ("The reports chosen give no grade (Ofsted's focused and monitoring visits give none): what they found is "
-            "quoted; the grades shown are of the council's graded inspections.",)
+    ungraded = _ungraded(query, selection, table)
+    return (f"{no_grade(ungraded)}: what the reports found is quoted instead.",) if ungraded else ()
 
 
 def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:
