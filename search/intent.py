@@ -17,7 +17,6 @@ import numpy as np
 
 from ingest import authorities
 from ingest.embed import Embedder, cached_vectors, write_whole
-from ingest.grades import GRADES
 from search.datafile import pairs
 from search.lexical import forms
 from search.parse import (
@@ -27,7 +26,6 @@ from search.parse import (
     asks_only_the_record,
     asks_which_reports,
     named_grade,
-    named_grades,
     names_latest_and_previous,
     names_the_inspection,
     with_asks,
@@ -158,18 +156,7 @@ def settled(query: Query) -> Query:
     # did it get for leadership"), no grade named: the findings read that way
     if query.wants("grade") and query.tone and not query.wants("across") and named_grade(query.text) is None:
         query = replace(query, asks=(query.asks - {"grade"}) | ({"topic"} if query.wants("topic") else {"summary"}))
-    # the reasons for one grade below good, named as given and no tone read ("why was Torbay rated inadequate?"): the
-    # criticism that led to it; not a grade denied ("why was it not judged inadequate?"), nor two grades named (a change
-    # between them), nor "outstanding", also a word for work not yet done ("why are assessments still outstanding?")
-    if query.wants("reasons") and not query.wants("change") and not query.tone \
-            and len(grades := named_grades(query.text)) == 1 and grades[0] in GRADES[GRADES.index("good") + 1:] \
-            and not _DENIED.search(query.text):
-        query = replace(query, tone=-1)
     return query
-
-
-# A question denying what it names ("why was Kent not judged inadequate?").
-_DENIED = re.compile(r"n['’]t\b|\bnot\b|\bnever\b", re.I)
 
 
 def framed(question: str) -> str:

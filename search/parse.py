@@ -55,7 +55,7 @@ ASKED_GRADES = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
     ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
-    ("good", re.compile(rf"(?<!improvement to ){JUDGED}(?:\w+\s+)?good\b", re.I)),  # not "requires improvement to be good"
+    ("good", re.compile(rf"{JUDGED}(?:\w+\s+)?good\b", re.I)),
 )
 # Calendar words, for whatever reads dates or names in a question or a report.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -346,14 +346,8 @@ def asks_timing(text: str) -> bool:
 
 
 def named_grade(question: str) -> str | None:
-    """The grade a question names ("judged inadequate", "rated good", "failed"); the first of ASKED_GRADES when it
-    names several."""
-    return next(iter(named_grades(question)), None)
-
-
-def named_grades(question: str) -> tuple[str, ...]:
-    """Every grade a question names, in ASKED_GRADES' order."""
-    return tuple(name for name, pattern in ASKED_GRADES if pattern.search(question))
+    """The grade a question names ("judged inadequate", "rated good", "failed")."""
+    return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)
 
 
 def asks_grade_in_words(question: str) -> bool:
