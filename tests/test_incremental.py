@@ -330,6 +330,45 @@ def test_documents_read_by_an_older_extractor_are_read_again_without_embedding_u
     assert not again.reread and not again.written
 
 
+def test_a_document_read_again_embeds_only_the_passages_that_changed(tmp_path, monkeypatch):
+    """A newer extractor that changes one passage of each document: only those are embedded, the others keep their
+    stored vectors (before, a document with one passage changed was embedded again whole: reading the national10
+    index again for extractor 5 embedded 799 of its 1,569 passages)."""
+    settings = replace(fake_settings(tmp_path), readers=0)
+    folder = _reports(tmp_path / "reports", 3)
+    ingest([folder], settings, embedder_factory=fake)
+    before = _rows(Index.load(settings.index))
+    monkeypatch.setattr("ingest.pipeline.EXTRACTOR", EXTRACTOR + 1)
+    monkeypatch.setattr("ingest.readers.read_document", _first_words_changed)
+    summary = ingest([folder], settings, embedder_factory=fake)
+    after = Index.load(settings.index)
+    assert len(summary.reread) == 3 and summary.embedded == 3
+    rows = _rows(after)
+    for path, chunks in rows.items():
+        changed = [row for row in chunks if row[0].startswith("Amended")]
+        assert len(changed) == 1
+        assert changed[0][2] == tuple(FakeEmbedder().embed([changed[0][0]])[0].round(5))
+        kept = {(text, vector) for text, _, vector in before[path]}
+        assert all((text, vector) in kept for text, _, vector in chunks if not text.startswith("Amended"))
+    for record in after.documents():
+        stored = after.document_chunks(record.id)
+        held = after.sentence_vectors(item.id for item in stored)
+        for item in stored:
+            texts = [item.chunk.text[a:b] for a, b in item.chunk.sentences]
+            assert np.allclose(held[item.id], FakeEmbedder().embed(texts), atol=1e-3)
+
+
+def _first_words_changed(path, *args):
+    """A newer extractor reading the last paragraph of a document with other first words."""
+    from ingest.read import read_document
+
+    document = read_document(path, *args)
+    last = document.spans[-1]
+    text = document.text[:last.start] + "Amended " + document.text[last.start:]
+    spans = (*document.spans[:-1], replace(last, end=last.end + len("Amended ")))
+    return replace(document, text=text, spans=spans)
+
+
 def _renamed_council(path, *args):
     """A newer extractor: same text, another reading of the council."""
     from ingest.read import read_document
