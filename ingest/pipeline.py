@@ -335,9 +335,7 @@ def _read_and_embed(plan: _Plan, embedder: Embedder | None, settings: Settings, 
                 if outcome.path in plan.keep:
                     writer.keep(plan.keep[outcome.path])
             else:
-                record = plan.reread.get(outcome.path)
-                reused = _reuse(outcome, record, writer.old)
-                entry, embedded = (reused, 0) if reused else _embed(outcome, embedder, _stored(record, writer.old))
+                entry, embedded = _embed(outcome, embedder, _stored(plan.reread.get(outcome.path), writer.old))
                 writer.add(entry)
                 yield entry.path, embedded
             progress("embedding", done, total)
@@ -410,24 +408,6 @@ def _stored(record: DocumentRecord | None, old: Reader | None) -> Stored:
     sentences = {item.chunk.text[start:end]: vector.astype(np.float32) for item in chunks
                  for (start, end), vector in zip(item.chunk.sentences, held.get(item.id, ()))}
     return Stored({item.chunk.text: old.vector(item.id) for item in chunks}, sentences)
-
-
-def _reuse(fresh: Fresh, record: DocumentRecord | None, old: Reader | None) -> Entry | None:
-    """A document read again by a newer extractor whose passages (text and sentences) are the ones stored: the new
-    reading (description, grades, parts) with the stored vectors, nothing embedded. None when anything changed."""
-    if record is None or old is None:
-        return None
-    stored = old.document_chunks(record.id)
-    if [(item.chunk.text, item.chunk.sentences) for item in stored] != [(chunk.text, chunk.sentences) for chunk in fresh.chunks]:
-        return None
-    ids = [item.id for item in stored]
-    sentences = old.sentence_vectors(ids)
-    if not ids or len(sentences) != len(ids):
-        return None
-    document = fresh.document
-    return Entry(fresh.path, document.file, document.sha256, document.text, document.description, fresh.chunks,
-                 np.stack([old.vector(chunk_id) for chunk_id in ids]), tuple(judgements(document, fresh.chunks)),
-                 time.strftime("%Y-%m-%dT%H:%M:%S"), tuple(sentences[chunk_id] for chunk_id in ids))
 
 
 def _summary(plan: _Plan, before: set[str], documents: dict[str, str], fresh: list[tuple[str, int]], written: bool,
