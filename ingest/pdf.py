@@ -269,7 +269,7 @@ def _blocks(lines: Sequence[Line], body: float, vocab: Counter[str]) -> list[Blo
         first_on_page = index == 0 or groups[index - 1][-1].page != group[0].page
         if blocks and first_on_page and _runs_over_page(blocks[-1], block):
             blocks[-1] = merge(blocks[-1], block)
-        elif blocks and not first_on_page and (continues(blocks[-1], block) or _ends_in_bold(blocks[-1], block)) \
+        elif blocks and not first_on_page and (continues(blocks[-1], block) or _ends_as_heading(blocks[-1], block)) \
                 and block.text[:1].islower():
             blocks[-1] = merge(blocks[-1], block)
         else:
@@ -277,10 +277,10 @@ def _blocks(lines: Sequence[Line], body: float, vocab: Counter[str]) -> list[Blo
     return blocks
 
 
-def _ends_in_bold(previous: Block, block: Block) -> bool:
-    """True when ``block``, read as a heading, ends the unfinished paragraph before it (a SIF report's cover: "The
-    effectiveness of the Local Safeguarding Children Board (LSCB) is" / "requires improvement" set in bold on the next
-    line); a heading would not start in lower case (the caller checks that)."""
+def _ends_as_heading(previous: Block, block: Block) -> bool:
+    """True when ``block``, read as a heading (bold or large), ends the unfinished paragraph before it (a SIF report's
+    cover: "The effectiveness of the Local Safeguarding Children Board (LSCB) is" / "requires improvement" set in bold
+    on the next line); a heading would not start in lower case (the caller checks that)."""
     return previous.kind == PARAGRAPH and block.kind == HEADING and not previous.text.rstrip().endswith(TERMINAL)
 
 

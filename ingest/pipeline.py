@@ -377,9 +377,8 @@ def _embed(fresh: Fresh, embedder: Embedder, stored: Stored | None = None) -> tu
     document, chunks, stored = fresh.document, fresh.chunks, stored or Stored()
     sentences = [chunk.text[a:b] for chunk in chunks for a, b in chunk.sentences]
     known = {**stored.sentences, **stored.passages}
-    wanted = [(text, stored.passages) for text in dict.fromkeys(chunk.text for chunk in chunks)] + \
-        [(text, known) for text in dict.fromkeys(sentences)]
-    new = list(dict.fromkeys(text for text, held in wanted if text not in held))
+    new = list(dict.fromkeys([*(chunk.text for chunk in chunks if chunk.text not in stored.passages),
+                              *(text for text in sentences if text not in known)]))
     vectors = {**known, **dict(zip(new, embedder.embed(new)))} if new else known
     matrix = np.stack([vectors[text] for text in (*(chunk.text for chunk in chunks), *sentences)]).astype(np.float32)
     per_chunk, offset = [], len(chunks)
