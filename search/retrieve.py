@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -809,11 +810,26 @@ class Searcher:
         # only the chosen report's passages are read (a part of every report is a thousand passages nationally)
         mine = sorted(self.index.chunks(i for i, document in owner.items() if document == chosen),
                       key=lambda item: item.chunk.start)
-        if SUMMARY in parts:  # the headline findings, not a later section's own summary (a SIF report's LSCB review)
-            mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == mine[0].chunk.section]
+        if SUMMARY in parts:
+            headline = self._headline(mine)
+            mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == headline]
         return [item.id for item in sorted(mine, key=lambda item: (
             not (record and states_record(item.document.description, item.chunk.text, record)),
             -float(self.index.vector(item.id) @ vector)))]
+
+    def _headline(self, passages: Sequence[StoredChunk]) -> str | None:
+        """The section heading of a report's headline findings among its ``passages`` (in the order of the report):
+        the first of its summary sections holding more than one passage, else the first. Not a section in the report's
+        second half (a SIF report's review of the LSCB has a summary of its own); and a single passage ahead of the
+        headline is passed over (a SIF report's cover states the LSCB's grade in a line
+        read as a summary, and its key findings follow under their own heading)."""
+        summary = [item for item in passages if item.chunk.part == SUMMARY]
+        if not summary:
+            return None
+        middle = max(item.chunk.end for item in self.index.chunks(self.index.chunk_ids([summary[0].document.id]))) // 2
+        sections = Counter(item.chunk.section for item in summary if item.chunk.start < middle)
+        return next((section for section, count in sections.items() if count > 1),
+                    next(iter(sections), summary[0].chunk.section))
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""

@@ -212,6 +212,19 @@ def test_what_ofsted_found_at_the_latest_inspection_is_its_headline_findings(sha
     assert all(result.hits[quote.passages[0] - 1].chunk.part == "summary" for quote in result.answer.quotes)
 
 
+@pytest.mark.parametrize("question", ["Why was Derbyshire judged good in 2013?",
+                                      "What did Ofsted find in Derbyshire in 2013?"])
+def test_a_sif_reports_headline_is_its_key_findings_not_the_line_on_the_lscb_under_its_cover(shared_searcher, question):
+    # the 2013 report's cover ends in a line on the LSCB's judgement, read as a summary of one passage; the findings
+    # "This Local Authority is good because:" follow under their own heading
+    result = shared_searcher.ask(question)
+    assert set(quoted_files(result)) == {"derbyshire-2014-02-11-ofsted-inspection.pdf"}
+    assert len(result.answer.quotes) >= 2
+    for quote in result.answer.quotes:
+        chunk = result.hits[quote.passages[0] - 1].chunk
+        assert chunk.part == "summary" and "because" in (chunk.section or "") and "Safeguarding" not in quote.text
+
+
 @pytest.mark.parametrize("question", [
     "How often do social workers visit children in care in Derbyshire?",  # visit: a verb, not focused visits
     "What does the corporate parenting committee in Leicestershire do?",  # committee: a topic, not council papers
