@@ -1097,14 +1097,17 @@ def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Patte
 
 def _in_part(sentences: Sequence[Sentence], passages: Sequence[Passage], parts: Sequence[str]) -> list[Sentence]:
     """The sentences of the first-ranked report's passages in these parts of it (its headline findings, the lines
-    about the inspection)."""
+    about the inspection); of its summaries, the first-ranked one's section alone (the search puts the headline
+    findings first; a line under a SIF report's cover or a later section's own summary is not them)."""
     by_rank = _by_rank(passages)
     inside = [passage for passage in passages if passage.chunk.part in parts]
     if not inside:
         return []
     document = inside[0].document.id
-    return [sentence for sentence in sentences if by_rank[sentence.rank].chunk.part in parts
-            and by_rank[sentence.rank].document.id == document]
+    headline = next((passage.chunk.section for passage in inside
+                     if passage.document.id == document and passage.chunk.part == SUMMARY), None)
+    return [sentence for sentence in sentences if (passage := by_rank[sentence.rank]).chunk.part in parts
+            and passage.document.id == document and (passage.chunk.part != SUMMARY or passage.chunk.section == headline)]
 
 
 def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],

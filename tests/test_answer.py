@@ -25,8 +25,9 @@ def assert_quotes_are_verbatim(result):
 
 def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str | None = None,
                kind: str = "focused_visit") -> tuple[list, list]:
-    """Passages (one a line, ranked in order) of one report, each a whole sentence in the given part and scored so:
-    the passages and sentences the answer is chosen from, for tests of how it is chosen."""
+    """Passages (one a line, ranked in order) of one report, each a whole sentence in the given part (each part one
+    section of the report) and scored so: the passages and sentences the answer is chosen from, for tests of how it
+    is chosen."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
@@ -34,7 +35,7 @@ def one_report(*lines: tuple[str, str, float], lead: str | None = None, end: str
 
     document = SimpleNamespace(id=1, description=SimpleNamespace(held="2025-05-08", authority="X", lead_inspector=lead,
                                                                  inspection_end=end, kind=kind))
-    passages = [Passage(rank, Chunk("a.txt", text, 0, len(text), None, str(rank), None, ((0, len(text)),), None, part),
+    passages = [Passage(rank, Chunk("a.txt", text, 0, len(text), None, part, None, ((0, len(text)),), None, part),
                         document)  # type: ignore[arg-type]
                 for rank, (text, part, _) in enumerate(lines, start=1)]
     sentences = [Sentence(rank, 0, len(text), text, score, score) for rank, (text, _, score) in enumerate(lines, start=1)]
@@ -934,8 +935,8 @@ def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
 
 def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
     """"what did ofsted find in Kent in 2016": the report's opening finding leads, though the question's vector (near
-    the council's name) reads closer to a sentence of context in the same passage and to the summary for children
-    further on; the others follow as before."""
+    the council's name) reads closer to a sentence of context in the same passage and to a finding further on under the
+    same heading; the others follow as before."""
     from dataclasses import replace
     from types import SimpleNamespace
 
@@ -948,7 +949,7 @@ def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
     opening = f"{headline} {context}"
     later = "Ofsted found that children in Kent do not get help that is good enough."
     document = SimpleNamespace(id=1, description=SimpleNamespace(held="2016-05-08", authority="Kent"))
-    passages = [Passage(1, Chunk("a.txt", later, 5000, 5000 + len(later), None, "9", None, ((0, len(later)),), None,
+    passages = [Passage(1, Chunk("a.txt", later, 5000, 5000 + len(later), None, "1", None, ((0, len(later)),), None,
                                  SUMMARY), document),  # type: ignore[arg-type]
                 Passage(2, Chunk("a.txt", opening, 100, 100 + len(opening), None, "1", None,
                                  ((0, len(headline)), (len(headline) + 1, len(opening))), None, SUMMARY),

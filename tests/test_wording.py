@@ -225,6 +225,15 @@ def test_a_sif_reports_headline_is_its_key_findings_not_the_line_on_the_lscb_und
         assert chunk.part == "summary" and "because" in (chunk.section or "") and "Safeguarding" not in quote.text
 
 
+def test_a_headline_is_quoted_from_its_own_section_not_a_footnote_found_beside_it(shared_searcher):
+    # the seed report's cover ends in a footnote on the Act it is made under, read as a summary of one passage and
+    # found by the search: the headline is the executive summary the search puts first
+    result = shared_searcher.ask("what did ofsted find when it inspected Leicestershire in 2016")
+    chunks = [result.hits[quote.passages[0] - 1].chunk for quote in result.answer.quotes]
+    assert chunks and chunks[0].part == "summary" and chunks[0].section == "Executive summary"
+    assert not any("Education and Inspections Act" in quote.text for quote in result.answer.quotes)
+
+
 @pytest.mark.parametrize("question", [
     "How often do social workers visit children in care in Derbyshire?",  # visit: a verb, not focused visits
     "What does the corporate parenting committee in Leicestershire do?",  # committee: a topic, not council papers
