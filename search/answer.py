@@ -20,7 +20,7 @@ from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.datafile import phrasing
-from search.glossary import Alternatives, said_otherwise
+from search.glossary import Alternatives, said_otherwise, words_said
 from search.grades import covers, named_area
 from search.lexical import terms
 from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
@@ -364,9 +364,10 @@ def _on(topic: Sequence[str], text: str, synonyms: Alternatives = ()) -> bool:
     """True when ``text`` uses two of the ``topic`` words or more (all, when there are fewer): "care leavers" is not
     on "children in care", nor "child protection" on every sentence saying "children"; a long topic is often partly
     phrasing ("which reports listed placement stability among the things the council had to do"). A topic phrase
-    ``text`` says in other words of its glossary group (``synonyms``: "children in care" for "CiC") counts as used."""
+    ``text`` says in other words of its glossary group (``synonyms``: "children in care" for "CiC") counts as used,
+    and an abbreviation said in full as the words it is said in ("child protection" for "CP")."""
     asked, used = set(_stems(topic)), set(_stems([*terms(text), *said_otherwise(synonyms, text)]))
-    return bool(asked) and len(asked & used) >= min(2, len(asked))
+    return bool(asked) and len(asked & used) + words_said(synonyms, text) >= min(2, len(asked))
 
 
 def _stems(words: Sequence[str]) -> list[str]:

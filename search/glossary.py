@@ -101,6 +101,18 @@ def said_otherwise(alternatives: Alternatives, text: str) -> list[str]:
             if any(other[0] in present and _contains(words, other) for other in others) for word in phrase.split()]
 
 
+def words_said(alternatives: Alternatives, text: str) -> int:
+    """How many words more than the topic does ``text`` spend on the topic's one-word phrases it says in full: for
+    each of ``alternatives``' one-word phrases (an abbreviation: "CP"), the words of the longest phrase of its group
+    that ``text`` uses, less one ("child protection": 1). A term asked in short is as much a term said in full."""
+    if not alternatives:
+        return 0
+    words = tuple(_WORDS.findall(text.lower()))
+    present = set(words)
+    return sum(max((len(other) - 1 for other in others if other[0] in present and _contains(words, other)), default=0)
+               for phrase, others in alternatives if len(phrase.split()) == 1)
+
+
 def _as_token(abbreviation: str) -> str:
     """A pattern for ``abbreviation`` as a whole token of a text ("B&B" in "a B&B?", not in "B&Bs")."""
     return rf"(?<![\w&]){re.escape(abbreviation)}(?![\w&])"

@@ -261,8 +261,10 @@ class Query:
 
     def about(self) -> str:
         """What the question is about: the topic as searched for without the words by which it asks (``asking_cues``:
-        "what does Wiltshire need to improve for care leavers?" is about "for care leavers")."""
-        return " ".join(word for word in re.findall(r"[\w'-]+", self.searched()) if word.lower() not in self.asking_cues)
+        "what does Wiltshire need to improve for care leavers?" is about "for care leavers"), nor a word naming the
+        kind of report ("lambeth fv 2023 what needs to improve cin cp" is about "cin cp")."""
+        return " ".join(word for word in re.findall(r"[\w'-]+", self.searched())
+                        if word.lower() not in self.asking_cues and not names_a_kind(word))
 
     def council_names(self) -> tuple[str, ...]:
         """Every council named, a former council standing for its successors."""

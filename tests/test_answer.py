@@ -1314,6 +1314,26 @@ def test_an_improvement_list_asked_about_a_topic_in_an_abbreviation_leads_with_t
     assert [item.text for item in quote(asked, sentences, passages, ())] == items  # without the glossary: no item on it
 
 
+def test_an_improvement_list_asked_about_two_terms_in_short_after_naming_the_visit_leads_with_an_item_on_one():
+    """"wigan fv 2023 what needs to improve cin cp": "fv" names the report, not the topic, and an item saying "child
+    protection" in full is on a topic asked as "cp" as one saying both words would be (the topic was "fv cin cp",
+    two of whose three words no item could use, so the list came in the report's order after a finding)."""
+    from ingest.sections import IMPROVE
+    from search.answer import quote
+    from search.glossary import parse as parse_glossary
+    from search.parse import parse, with_asks
+
+    glossary = parse_glossary("child protection | CP\nchild in need | children in need | CIN\n")
+    items = ["Effective transition arrangements between social work teams.", "Timely assessment and planning for children.",
+             "Effective multi-agency information-sharing at child protection conferences."]
+    passages, sentences = one_report(*((item, IMPROVE, score) for item, score in zip(items, (0.6, 0.8, 0.5))))
+    asked = with_asks(parse("wigan fv 2023 what needs to improve cin cp"), frozenset({"improve", "topic"}),
+                      {"improve": 1.0, "topic": 0.2}, asking_cues=frozenset({"what", "needs", "to", "improve"}))
+    assert asked.about().split() == ["cin", "cp"]
+    synonyms = glossary.alternatives(asked.searched())
+    assert [item.text for item in quote(asked, sentences, passages, (), synonyms=synonyms)] == [items[2], *items[:2]]
+
+
 @pytest.mark.parametrize("question", ["leics 2019 areas for improvement CiC", "what does nottinghamshire need to improve for CLA"])
 def test_an_improvement_list_asked_in_abbreviations_leads_with_the_item_on_them(shared_searcher, question):
     """The same over the shared reports: Leicestershire's 2019 list and Nottinghamshire's 2024 one each hold an item

@@ -25,3 +25,15 @@ def test_a_phrase_is_found_only_as_whole_words_wherever_it_starts():
     assert words.expand("childcare leavers in spa towns") == []
     assert words.expand("support for care leavers") == ["leaving care"]
     assert words.expand("when is a PA allocated") == ["personal adviser"]
+
+
+def test_an_abbreviation_said_in_full_is_said_in_the_words_of_its_full_form():
+    from search.glossary import parse, words_said
+
+    glossary = parse("child protection | CP\nlocal authority designated officer | LADO | designated officer\n")
+    asked = glossary.alternatives("cin cp lado")
+    assert words_said(asked, "Information-sharing at child protection conferences.") == 1
+    assert words_said(asked, "Referrals to the local authority designated officer are timely.") == 3
+    assert words_said(asked, "Referrals to the designated officer are timely.") == 1
+    assert words_said(asked, "The CP plans are reviewed.") == 0  # said as asked: no more words
+    assert words_said(glossary.alternatives("child protection"), "Child protection plans.") == 0  # asked in full
