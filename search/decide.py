@@ -75,9 +75,12 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
                 named = item.phrase if item.phrase.isupper() else item.phrase.lower()  # "YOT" stays an abbreviation
                 reasons.append(f"{grader} grades {named} in inspections of their own; the indexed reports "
                                "on councils' children's services do not give those grades.")
-        elif item.phrase not in evidence.mentioned or (item.kind != "council outside England" and not asks_ofsted):
+        elif item.phrase not in evidence.mentioned:
             reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                            "English councils' children's services.")
+        elif item.kind != "council outside England" and not asks_ofsted:  # mentioned, but not what is asked about
+            reasons.append(f"The indexed reports are Ofsted's on English councils' children's services, not on "
+                           f"{item.phrase} ({item.kind}); asked what Ofsted said of it, they are searched for that.")
     if query.recency == "next":
         reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:

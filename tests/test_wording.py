@@ -416,7 +416,7 @@ def test_grade_questions_lead_with_the_area_asked_about(shared_searcher):
 def test_not_found_from_evidence_with_the_reason(shared_searcher, question):
     result = shared_searcher.ask(question)
     assert result.answer.no_answer and as_json(result)["answer"] == [] and result.verdict.by == "evidence"
-    assert any("No indexed report" in note or "No report for" in note for note in result.notes)
+    assert any("No indexed report" in note or "No report for" in note or "not on" in note for note in result.notes)
 
 
 def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_mention_it(shared_searcher):
@@ -424,6 +424,22 @@ def test_what_ofsted_said_about_another_inspectorate_is_answered_when_reports_me
                      if shared_searcher.index.mentions(name))
     result = shared_searcher.ask(f"What did Ofsted say about work with the {mentioned}?")
     assert not any("No indexed report mentions" in note for note in result.notes)
+
+
+def test_a_councils_social_work_academy_is_a_topic_not_an_inspection_of_an_academy_school(shared_searcher):
+    result = shared_searcher.ask("Which councils run a social work academy for their newly qualified social workers?")
+    assert not result.answer.no_answer and "academy" in result.answer.quotes[0].text
+    school = shared_searcher.ask("What grade did the academy get in its last Ofsted inspection?")
+    assert school.answer.no_answer and any("inspections of their own" in note for note in school.notes)
+
+
+def test_a_reason_to_refuse_never_says_a_term_the_reports_use_is_unmentioned(shared_searcher):
+    mentioned = next(name for name in ("HMI Probation", "Care Quality Commission", "CQC")
+                     if shared_searcher.index.mentions(name))
+    result = shared_searcher.ask(f"How did the {mentioned} rate Derbyshire's work with children?")
+    assert result.answer.no_answer and not any(f"No indexed report mentions {mentioned}" in note
+                                                for note in result.notes)
+    assert any(f"not on {mentioned}" in note for note in result.notes)
 
 
 def test_asking_for_criticism_or_praise_changes_the_ranking(shared_searcher):
