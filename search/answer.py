@@ -377,10 +377,12 @@ def _stems(words: Sequence[str]) -> list[str]:
 def primary(query: Query) -> str:
     """The one thing the answer is shaped for, when a question asks several: the first read about as surely as the
     surest (PRIMARY_MARGIN) of the inspection's facts, the improvement list, the reasons, a change (with a grade: what
-    the later report says of it), a grade; else the headline findings or the topic."""
+    the later report says of it), a grade and the headline findings; else the headline findings or the topic."""
     shaped = [ask for ask in ("facts", "improve", "reasons", "change", "grade") if query.wants(ask)
               and not (ask == "reasons" and about_practice(query))]
-    surest = max((query.score(ask) for ask in shaped), default=0.0)
+    # the headline findings read far surer than any of those shape the answer ("What did the last inspection of
+    # Wirral conclude?", a summary at 1.0 and a grade at 0.48, quoted the grade table)
+    surest = max((query.score(ask) for ask in (*shaped, *(("summary",) if query.wants("summary") else ()))), default=0.0)
     for ask in shaped:
         if not query.scores or query.score(ask) >= surest - PRIMARY_MARGIN:
             return ask

@@ -1738,3 +1738,15 @@ def test_what_the_report_a_change_is_counted_from_said_is_added_only_for_the_cou
     quotes = quote(read, sentences, passages, ())
     assert quotes[0].text == now
     assert any(item.text == then and item.older for item in quotes[1:]) is added
+
+
+def test_the_headline_findings_read_far_surer_than_a_grade_shape_the_answer():
+    """"What did the last inspection of Wirral conclude?", read as a summary at 1.0 and a grade at 0.48, quoted the
+    grade table's rows: a summary is weighed beside the shaped readings, and one far surer shapes the answer."""
+    from search.answer import primary
+    from search.parse import parse, with_asks
+
+    question = parse("What did the last inspection of Wirral conclude?")
+    assert primary(with_asks(question, frozenset({"summary", "grade"}), {"summary": 1.0, "grade": 0.48})) == "summary"
+    assert primary(with_asks(question, frozenset({"summary", "grade"}), {"summary": 1.0, "grade": 0.85})) == "grade"
+    assert primary(with_asks(question, frozenset({"grade"}), {"summary": 0.3, "grade": 0.6})) == "grade"
