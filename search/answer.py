@@ -1359,6 +1359,11 @@ _COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 
+def states_money(text: str) -> bool:
+    """True when ``text`` states an amount of money ("£7.5 million"): search/data/phrasing.txt, "money"."""
+    return bool(phrasing()["money"].search(text))
+
+
 def states_quantity(text: str, spans: bool = False) -> bool:
     """True when ``text`` states a number (not a year, a date, an age or a letter's address: "City Hall 115 Charles
     Street Leicester LE1 1FQ" counts nothing); a span of time ("over the last six months") only when ``spans`` (a

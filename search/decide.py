@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search.parse import Query
+from search.parse import Query, asks_money
 from search.scope import GRADED_ALONE
 from search.select import Selection
 
@@ -27,7 +27,7 @@ class Evidence:
     unknown: tuple[str, ...] = ()  # names or topic words no indexed report uses
     mentioned: frozenset[str] = frozenset()  # out-of-scope phrases an indexed report does use
     number_stated: bool = True  # for a question asking for a number: a quoted sentence states one, or names the things
-    # counted ("The inspectors were Caroline Walsh, HMI, and Ian Young, HMI.")
+    # counted ("The inspectors were Caroline Walsh, HMI, and Ian Young, HMI."); for an amount of money, states one
     none_match: str = ""  # a question across councils whose condition no indexed report meets, said as such
     ungraded: tuple[str, ...] = ()  # for a grade question: the councils named, none of whose chosen reports gives one
     unmentioned_by: tuple[str, ...] = ()  # the topic's words that no indexed report on the councils named uses (other
@@ -95,7 +95,8 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append(f"No indexed report on {' or '.join(selection.councils)} mentions {listed}, nor any other name "
                        "the reports use for it (other councils' reports do).")
     if query.quantity and not evidence.number_stated:
-        reasons.append("The question asks for a number, and no passage found states one.")
+        asked = "an amount of money" if asks_money(query.text) else "a number"
+        reasons.append(f"The question asks for {asked}, and no passage found states one.")
     if evidence.none_match:
         reasons.append(evidence.none_match)
     if evidence.ungraded:

@@ -341,6 +341,12 @@ def asks_number(text: str) -> bool:
     return any(not _SAID_ABOUT.search(text[:match.start()]) for match in _QUANTITY.finditer(text))
 
 
+def asks_money(text: str) -> bool:
+    """True when the question asks for an amount of money ("how much did Medway spend on agency staff?", "how much
+    are social workers paid?"): search/data/phrasing.txt, "money asked"."""
+    return bool(phrasing()["money asked"].search(text))
+
+
 def asks_timing(text: str) -> bool:
     """True when the question asks how soon something happens ("how quickly are children seen?", "at what point do
     care leavers get a personal adviser?", "are there delays?"): search/data/phrasing.txt, "timing asked"."""

@@ -50,6 +50,7 @@ from search.answer import (
     scope_asked,
     score_sentences,
     several_years,
+    states_money,
     states_quantity,
     states_record,
     topical_words,
@@ -65,6 +66,7 @@ from search.parse import (
     MONTH_NAMES,
     Query,
     asks_grade_in_words,
+    asks_money,
     asks_span,
     asks_which_looked_at,
     focus,
@@ -476,7 +478,9 @@ class Searcher:
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         spans = asks_span(query.text)
-        counted = any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
+        # an amount of money asked is stated only as one ("Portsmouth has two children's homes" states no spending)
+        counted = any(states_money(item.text) for item in quotes) if asks_money(query.text) else \
+            any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
                         table.none_match, _ungraded(query, selection, table), absent, unsaid)
 

@@ -312,7 +312,9 @@ def test_a_question_asking_for_a_number_is_answered_by_a_sentence_stating_one(co
 def test_a_question_asking_for_a_number_no_passage_states_is_not_found(corpus_searcher):
     result = corpus_searcher.ask("How much money does Leicestershire spend on foster carers?")
     assert result.query.quantity and result.answer.no_answer and result.hits
-    assert any("asks for a number" in note for note in result.notes)
+    assert any("asks for an amount of money" in note for note in result.notes)
+    counted = corpus_searcher.ask("How many foster carers does Leicestershire have?")
+    assert counted.answer.no_answer and any("asks for a number" in note for note in counted.notes)
 
 
 def test_a_question_mostly_about_words_no_report_uses_is_not_found(corpus_searcher):

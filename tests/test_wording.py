@@ -63,6 +63,27 @@ def test_a_number_asked_about_practice_is_not_read_as_the_inspections_facts(shar
     assert inspection.query.wants("facts")
 
 
+@pytest.mark.parametrize("question", ["How much did Leicester spend on children's homes?",
+                                      "How much are foster carers in Rutland paid?"])
+def test_an_amount_of_money_asked_is_not_answered_by_any_number(shared_searcher, question):
+    # the shared reports state counts and percentages on both ("47% of children looked after are placed outside of
+    # Leicester City"), no amount of money
+    result = shared_searcher.ask(question)
+    assert result.answer.no_answer and result.verdict.by == "evidence"
+    assert "The question asks for an amount of money, and no passage found states one." in result.notes
+
+
+def test_money_asked_and_stated_are_read_from_their_words():
+    from search.answer import states_money
+    from search.parse import asks_money
+
+    assert asks_money("how much extra money did Swindon's leaders commit")
+    assert asks_money("How much are social workers in York paid?") and asks_money("how much is Plymouth spending")
+    assert not asks_money("How many children were looked after?") and not asks_money("how much has practice improved")
+    assert states_money("Leaders have committed additional funding of £7.5 million over three years.")
+    assert states_money("an investment of 2 million pounds") and not states_money("Portsmouth has two children's homes.")
+
+
 def test_how_many_inspectors_and_who_is_answered_by_their_names(shared_searcher):
     # the 2018 letter names its two inspectors and states no count: "not found" was said, as no quote stated a number
     result = shared_searcher.ask("How many inspectors came to Derbyshire for the 2018 focused visit and who were they?")
