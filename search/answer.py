@@ -270,7 +270,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
                     synonyms: Alternatives = (), timing: bool = False,
                     rarity: Callable[[str], float] | None = None, topical: bool = True,
                     meanings: np.ndarray | None = None, scored_by: np.ndarray | None = None,
-                    spans: bool = False) -> list[Sentence]:
+                    spans: bool = False, money: bool = False) -> list[Sentence]:
     """Every sentence of the passages, scored by meaning, by the question's own words and by the report's place in
     what the question prefers; for a question about grades, sentences that state a grade come first; for one asking
     what was criticised (``wanted`` -1) or praised (1), the sentences reading that way are raised (``tone``: each
@@ -310,7 +310,7 @@ def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], 
         scored = 0.0 if not topical else _overlap(scored_words, text, said_otherwise(synonyms, text), weights) \
             if meaning or synonyms or weights else overlap
         bonus = GRADE_BONUS if grades and _mentions_grade(text) else 0.0
-        bonus += QUANTITY_BONUS if quantity and states_quantity(text, spans) else 0.0
+        bonus += QUANTITY_BONUS if quantity and states_asked(text, spans, money) else 0.0
         bonus += TIMING_BONUS if timing and states_timing(text) else 0.0
         bonus += PREFERRED * preference.get(rank, 0.0) + TONED * float(lean)
         sentences.append(Sentence(rank, a, b, text, float(close) + OVERLAP * scored + PRIOR / rank + bonus,
@@ -367,7 +367,7 @@ def _on(topic: Sequence[str], text: str, synonyms: Alternatives = ()) -> bool:
     ``text`` says in other words of its glossary group (``synonyms``: "children in care" for "CiC") counts as used,
     and an abbreviation said in full as the words it is said in ("child protection" for "CP")."""
     asked, used = set(_stems(topic)), set(_stems([*terms(text), *said_otherwise(synonyms, text)]))
-    return bool(asked) and len(asked & used) + words_said(synonyms, text) >= min(2, len(asked))
+    return bool(asked) and len(asked & used) + words_said(synonyms, text, topic) >= min(2, len(asked))
 
 
 def _stems(words: Sequence[str]) -> list[str]:
@@ -377,7 +377,8 @@ def _stems(words: Sequence[str]) -> list[str]:
 def primary(query: Query) -> str:
     """The one thing the answer is shaped for, when a question asks several: the first read about as surely as the
     surest (PRIMARY_MARGIN) of the inspection's facts, the improvement list, the reasons, a change (with a grade: what
-    the later report says of it), a grade and the headline findings; else the headline findings or the topic."""
+    the later report says of it) and a grade, the headline findings weighed among them too; else the headline
+    findings or the topic."""
     shaped = [ask for ask in ("facts", "improve", "reasons", "change", "grade") if query.wants(ask)
               and not (ask == "reasons" and about_practice(query))]
     # the headline findings read far surer than any of those shape the answer ("What did the last inspection of
@@ -464,11 +465,11 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     if not query.quantity:
         return quotes
     spans = asks_span(query.text)
-    stated = [item for item in quotes if states_quantity(item.text, spans)]
+    stated = [item for item in quotes if states_asked(item.text, spans, query.money)]
     top = max((sentence.score for sentence in sentences), default=0.0)
     near = [sentence for sentence in sentences if sentence.score >= top - CHANGE_MARGIN]
-    close = [sentence for sentence in near if states_quantity(sentence.text, spans)] \
-        + _with_the_figure_after(near, sentences, passages, spans)
+    close = [sentence for sentence in near if states_asked(sentence.text, spans, query.money)] \
+        + _with_the_figure_after(near, sentences, passages, spans, query.money)
     number = stated[:1] or list(_best(query, close, passages, boilerplate)[:1])
     return tuple([*number, *(item for item in quotes if item not in number)][:MAX_ITEMS])
 
@@ -715,7 +716,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
-                        asks_span(query.text))
+                        asks_span(query.text), query.money)
     elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
         # protection?": that area's own findings, and the same report's headline
         found, by_rank = _in_area(sentences, passages, area), _by_rank(passages)
@@ -831,15 +832,15 @@ def _held_year(description: Description) -> int | None:
 
 
 def _with_the_figure_after(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
-                           passages: Sequence[Passage], spans: bool = False) -> list[Sentence]:
+                           passages: Sequence[Passage], spans: bool = False, money: bool = False) -> list[Sentence]:
     """For a question asking for a number: each chosen sentence stating none, together with the next sentence of its
     passage when that one states a number ("'Staying put' arrangements ... are well used. At the time of the
     inspection, 27 young people were living in such arrangements.")."""
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
-        after = None if states_quantity(sentence.text, spans) else _next_in_passage(sentence, sentences)
-        if after is not None and states_quantity(after.text, spans):
+        after = None if states_asked(sentence.text, spans, money) else _next_in_passage(sentence, sentences)
+        if after is not None and states_asked(after.text, spans, money):
             joined.append(_joined(sentence, after, by_rank))
     return joined
 
@@ -1042,7 +1043,8 @@ def _grade_key(text: str) -> str:
 
 
 def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str], quantity: bool,
-           asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False) -> list[Sentence]:
+           asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False,
+           money: bool = False) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
     the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other;
     a line most reports repeat only when it states one ("This letter summarises ... on 4 and 5 October 2023.", not
@@ -1062,7 +1064,7 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     for sentence in sentences:
         record = sum(weight * bool(fact.search(sentence.text)) for weight, (_, fact) in zip(weights, facts))
         stated = record + (id(sentence) in inside and (record > 0 or sentence.text.strip() not in boilerplate))
-        if stated or (quantity and states_quantity(sentence.text, spans)):
+        if stated or (quantity and states_asked(sentence.text, spans, money)):
             chosen.append(replace(sentence, score=sentence.score + GRADE_BONUS * stated))
     return chosen
 
@@ -1362,6 +1364,13 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’
 def states_money(text: str) -> bool:
     """True when ``text`` states an amount of money ("£7.5 million"): search/data/phrasing.txt, "money"."""
     return bool(phrasing()["money"].search(text))
+
+
+def states_asked(text: str, spans: bool = False, money: bool = False) -> bool:
+    """True when ``text`` states the number a question asks for: an amount of money when it asks for one (``money``;
+    "Portsmouth has two children's homes" states no spending), else any number (``states_quantity``, a span of time
+    only when ``spans``)."""
+    return states_money(text) if money else states_quantity(text, spans)
 
 
 def states_quantity(text: str, spans: bool = False) -> bool:

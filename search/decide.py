@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search.parse import Query, asks_money
+from search.parse import Query
 from search.scope import GRADED_ALONE
 from search.select import Selection
 
@@ -79,8 +79,9 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
             reasons.append(f"No indexed report mentions {item.phrase} ({item.kind}); these are Ofsted's reports on "
                            "English councils' children's services.")
         elif item.kind != "council outside England" and not asks_ofsted:  # mentioned, but not what is asked about
-            reasons.append(f"The indexed reports are Ofsted's on English councils' children's services, not on "
-                           f"{item.phrase} ({item.kind}); asked what Ofsted said of it, they are searched for that.")
+            reasons.append(f"The indexed reports mention {item.phrase} ({item.kind}), but they are Ofsted's reports on "
+                           f"English councils' children's services; ask what Ofsted said about {item.phrase} to search "
+                           "them for it.")
     if query.recency == "next":
         reasons.append("The indexed reports say what inspections and visits found; none says when the next one will be.")
     if evidence.unknown:
@@ -95,7 +96,7 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append(f"No indexed report on {' or '.join(selection.councils)} mentions {listed}, nor any other name "
                        "the reports use for it (other councils' reports do).")
     if query.quantity and not evidence.number_stated:
-        asked = "an amount of money" if asks_money(query.text) else "a number"
+        asked = "an amount of money" if query.money else "a number"
         reasons.append(f"The question asks for {asked}, and no passage found states one.")
     if evidence.none_match:
         reasons.append(evidence.none_match)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -101,16 +102,16 @@ def said_otherwise(alternatives: Alternatives, text: str) -> list[str]:
             if any(other[0] in present and _contains(words, other) for other in others) for word in phrase.split()]
 
 
-def words_said(alternatives: Alternatives, text: str) -> int:
-    """How many words more than the topic does ``text`` spend on the topic's one-word phrases it says in full: for
-    each of ``alternatives``' one-word phrases (an abbreviation: "CP"), the words of the longest phrase of its group
-    that ``text`` uses, less one ("child protection": 1). A term asked in short is as much a term said in full."""
+def words_said(alternatives: Alternatives, text: str, asked: Collection[str]) -> int:
+    """How many of the ``asked`` words are abbreviations (one word of up to five letters: "CP") that ``text`` says in
+    full, in a phrase of several words of its group ("child protection"): each counts as a second word of the topic
+    used, since a term asked in short is as much a term as one asked in full."""
     if not alternatives:
         return 0
     words = tuple(_WORDS.findall(text.lower()))
     present = set(words)
-    return sum(max((len(other) - 1 for other in others if other[0] in present and _contains(words, other)), default=0)
-               for phrase, others in alternatives if len(phrase.split()) == 1)
+    return sum(1 for phrase, others in alternatives if phrase in asked and len(phrase) <= ABBREVIATION
+               and any(len(other) > 1 and other[0] in present and _contains(words, other) for other in others))
 
 
 def _as_token(abbreviation: str) -> str:

@@ -245,6 +245,7 @@ class Query:
     # (search/intent.py), not words of its topic
     timing: bool = False  # asks how soon something happens
     compared: bool = False  # sets two councils or more side by side ("compare", "versus", "[A] or [B]")
+    money: bool = False  # the number asked is an amount of money (only a sentence stating one answers)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -311,7 +312,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
                  tuple(scope.load().named_in(text)),
                  record=_record(text), date_spans=tuple(date_spans),
-                 timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans))
+                 timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans),
+                 money=asks_number(text) and asks_money(text))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or

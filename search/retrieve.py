@@ -50,8 +50,7 @@ from search.answer import (
     scope_asked,
     score_sentences,
     several_years,
-    states_money,
-    states_quantity,
+    states_asked,
     states_record,
     topical_words,
 )
@@ -66,7 +65,6 @@ from search.parse import (
     MONTH_NAMES,
     Query,
     asks_grade_in_words,
-    asks_money,
     asks_span,
     asks_which_looked_at,
     focus,
@@ -423,7 +421,8 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), synonyms,
                                     query.timing, self.vocabulary.rarity, topical_words(shaped),
-                                    meanings, self._scoring_rows(shaped, vectors, framed_vector), asks_span(query.text))
+                                    meanings, self._scoring_rows(shaped, vectors, framed_vector), asks_span(query.text),
+                                    query.money)
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
                       if row.passage in ranks and row.quote and not table.ungraded]
@@ -478,9 +477,8 @@ class Searcher:
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         spans = asks_span(query.text)
-        # an amount of money asked is stated only as one ("Portsmouth has two children's homes" states no spending)
-        counted = any(states_money(item.text) for item in quotes) if asks_money(query.text) else \
-            any(states_quantity(item.text, spans) or counted_by_names(query.text, item.text) for item in quotes)
+        counted = any(states_asked(item.text, spans, query.money)
+                      or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
                         table.none_match, _ungraded(query, selection, table), absent, unsaid)
 
@@ -823,9 +821,9 @@ class Searcher:
 
     def _headline(self, passages: Sequence[StoredChunk]) -> str | None:
         """The section heading of a report's headline findings among its ``passages`` (in the order of the report):
-        the first of its summary sections holding more than one passage, else the first. Not a section in the report's
-        second half (a SIF report's review of the LSCB has a summary of its own); and a single passage ahead of the
-        headline is passed over (a SIF report's cover states the LSCB's grade in a line
+        the first of its summary sections holding more than one passage, else the first; not a section in the report's
+        second half (a SIF report's review of the LSCB has a summary of its own) unless it has no other; and a single
+        passage ahead of the headline is passed over (a SIF report's cover states the LSCB's grade in a line
         read as a summary, and its key findings follow under their own heading)."""
         summary = [item for item in passages if item.chunk.part == SUMMARY]
         if not summary:
