@@ -309,11 +309,12 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     topic = _topic(text, spans + date_spans + recency_spans)
     if recency == "next" and dates:  # "the next visit after 2019" has happened
         recency = None
-    return Query(text, topic, councils, dates, kinds, meant, recency, 0, asks_number(text),
+    quantity = asks_number(text)
+    return Query(text, topic, councils, dates, kinds, meant, recency, 0, quantity,
                  tuple(scope.load().named_in(text)),
                  record=_record(text), date_spans=tuple(date_spans),
                  timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans),
-                 money=asks_number(text) and asks_money(text))
+                 money=quantity and asks_money(text))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
@@ -556,6 +557,7 @@ def _phrase(phrase: str) -> str:
     return "".join(words)[: -len(r"\s+")] if not phrase.endswith("…") else "".join(words)
 
 
+@lru_cache(maxsize=4096)  # asked of each word of a topic, each time what a question is about is read
 def names_a_kind(phrase: str) -> bool:
     """True when ``phrase`` names or means a kind of report (search/data/kinds.txt: "focused visit", "inspection of
     local authority children's services")."""
