@@ -261,6 +261,9 @@ class Passage:
     document: DocumentRecord
     preference: float = 0.0
     vector: np.ndarray | None = field(default=None, compare=False)  # the passage's stored vector (its context)
+    # a summary outside its report's headline findings (a SIF cover's line on the LSCB, a later section's own
+    # summary): the search says which (``Searcher._headline``)
+    secondary_summary: bool = False
 
 
 def score_sentences(topic: str, query: np.ndarray, passages: Sequence[Passage], embedder: Embedder,
@@ -1102,17 +1105,15 @@ def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Patte
 
 def _in_part(sentences: Sequence[Sentence], passages: Sequence[Passage], parts: Sequence[str]) -> list[Sentence]:
     """The sentences of the first-ranked report's passages in these parts of it (its headline findings, the lines
-    about the inspection); of its summaries, the first-ranked one's section alone (the search puts the headline
-    findings first; a line under a SIF report's cover or a later section's own summary is not them)."""
+    about the inspection); of its summaries, the headline findings alone (not a line under a SIF report's cover or a
+    later section's own summary)."""
     by_rank = _by_rank(passages)
-    inside = [passage for passage in passages if passage.chunk.part in parts]
+    inside = [passage for passage in passages if passage.chunk.part in parts and not passage.secondary_summary]
     if not inside:
         return []
     document = inside[0].document.id
-    headline = next((passage.chunk.section for passage in inside
-                     if passage.document.id == document and passage.chunk.part == SUMMARY), None)
-    return [sentence for sentence in sentences if (passage := by_rank[sentence.rank]).chunk.part in parts
-            and passage.document.id == document and (passage.chunk.part != SUMMARY or passage.chunk.section == headline)]
+    return [sentence for sentence in sentences if (passage := by_rank[sentence.rank]) in inside
+            and passage.document.id == document]
 
 
 def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],

@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import takewhile
 from pathlib import Path
 
 import numpy as np
@@ -409,8 +410,9 @@ class Searcher:
         if mode == "hybrid":
             ranked = self._fit(ranked, shaped, selection, vectors, allowed, table.rows, k)
         found = self._hits(ranked[:k], vector)
+        aside = self._secondary_summaries(found[:PASSAGES_READ])
         passages = [Passage(hit.rank, hit.chunk, hit.document, selection.preference(hit.document.id),
-                            self.index.vector(hit.id)) for hit in found[:PASSAGES_READ]]
+                            self.index.vector(hit.id), hit.id in aside) for hit in found[:PASSAGES_READ]]
         stored = self.index.sentence_vectors(hit.id for hit in found[:PASSAGES_READ])
         by_rank = {hit.rank: stored[hit.id] for hit in found[:PASSAGES_READ] if hit.id in stored}
         wanted = tone_wanted(shaped)
@@ -813,25 +815,36 @@ class Searcher:
         mine = sorted(self.index.chunks(i for i, document in owner.items() if document == chosen),
                       key=lambda item: item.chunk.start)
         if SUMMARY in parts:
-            headline = self._headline(mine)
-            mine = [item for item in mine if item.chunk.part != SUMMARY or item.chunk.section == headline]
+            aside = self._secondary_summaries(mine)
+            mine = [item for item in mine if item.id not in aside]
         return [item.id for item in sorted(mine, key=lambda item: (
             not (record and states_record(item.document.description, item.chunk.text, record)),
             -float(self.index.vector(item.id) @ vector)))]
 
-    def _headline(self, passages: Sequence[StoredChunk]) -> str | None:
-        """The section heading of a report's headline findings among its ``passages`` (in the order of the report):
-        the first of its summary sections holding more than one passage, else the first; not a section in the report's
-        second half (a SIF report's review of the LSCB has a summary of its own) unless it has no other; and a single
-        passage ahead of the headline is passed over (a SIF report's cover states the LSCB's grade in a line
-        read as a summary, and its key findings follow under their own heading)."""
+    def _headline(self, document: int) -> frozenset[int]:
+        """The passages of a report's headline findings: its first summary section holding more than one passage, else
+        the first; not a section in the report's second half (a SIF report's review of the LSCB has a summary of its
+        own, under the same heading, "Executive summary") unless it has no other; and a single passage ahead of the
+        headline is passed over (a SIF report's cover states the LSCB's grade in a line read as a summary, and its key
+        findings follow under their own heading). The section's passages in a row from its first, so the same heading
+        further on is not it."""
+        passages = sorted(self.index.chunks(self.index.chunk_ids([document])), key=lambda item: item.chunk.start)
         summary = [item for item in passages if item.chunk.part == SUMMARY]
         if not summary:
-            return None
-        middle = max(item.chunk.end for item in self.index.chunks(self.index.chunk_ids([summary[0].document.id]))) // 2
+            return frozenset()
+        middle = max(item.chunk.end for item in passages) // 2
         sections = Counter(item.chunk.section for item in summary if item.chunk.start < middle)
-        return next((section for section, count in sections.items() if count > 1),
-                    next(iter(sections), summary[0].chunk.section))
+        heading = next((section for section, count in sections.items() if count > 1),
+                       next(iter(sections), summary[0].chunk.section))
+        first = passages.index(next(item for item in summary if item.chunk.section == heading))
+        run = takewhile(lambda item: item.chunk.section == heading, passages[first:])
+        return frozenset(item.id for item in run if item.chunk.part == SUMMARY)
+
+    def _secondary_summaries(self, found: Sequence[StoredChunk | Hit]) -> set[int]:
+        """The summary passages among ``found`` outside their report's headline findings (``_headline``)."""
+        summaries = [item for item in found if item.chunk.part == SUMMARY]
+        headlines = {document: self._headline(document) for document in {item.document.id for item in summaries}}
+        return {item.id for item in summaries if item.id not in headlines[item.document.id]}
 
     def search(self, question: str, k: int = 5, filters: bool = True, mode: str = "hybrid") -> list[Hit]:
         """Just the passages for ``question``, best first."""

@@ -967,6 +967,32 @@ def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
     assert [item.text for item in quote(praise, sentences, passages, ())][0] != headline
 
 
+def test_a_summary_the_search_marks_outside_the_headline_is_not_quoted_as_the_findings():
+    """"what did ofsted find in Kent in 2016": a summary passage the search says is outside the report's headline
+    findings (a SIF cover's line on the LSCB, ranked first) is not quoted as them; the headline passage ranked after
+    it is, and a report with only such a summary found is not taken for the one whose findings are quoted."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    cover, headline = "The LSCB is not yet demonstrating the characteristics of good.", "Children's services in Kent are good."
+    other = "Children's services in Medway are inadequate."
+    kent = SimpleNamespace(id=1, description=SimpleNamespace(held="2016-05-08", authority="Kent"))
+    medway = SimpleNamespace(id=2, description=SimpleNamespace(held="2016-05-08", authority="Medway"))
+    chunk = lambda text, start, section: Chunk("a.txt", text, start, start + len(text), None, section, None,  # noqa: E731
+                                              ((0, len(text)),), None, SUMMARY)
+    passages = [Passage(1, chunk(cover, 10, "Cover"), kent, secondary_summary=True),  # type: ignore[arg-type]
+                Passage(2, chunk(headline, 500, "Key findings"), kent),  # type: ignore[arg-type]
+                Passage(3, chunk(other, 500, "Key findings"), medway)]  # type: ignore[arg-type]
+    sentences = [Sentence(rank, 0, len(text), text, score, score)
+                 for rank, text, score in ((1, cover, 0.8), (2, headline, 0.6), (3, other, 0.5))]
+    query = with_asks(parse("what did ofsted find in Kent in 2016"), frozenset({"summary"}), {"summary": 0.9})
+    assert [item.text for item in quote(query, sentences, passages, ())] == [headline]
+
+
 def test_a_change_not_asking_for_a_grade_is_not_answered_with_a_judgement_line():
     """"cumbria care leavers progress since 2019": the later report's judgement line on care leavers ("The experiences
     and progress of care leavers: good") reads closest, but states a grade, not what changed; what the report says

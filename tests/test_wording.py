@@ -258,6 +258,21 @@ def test_a_headline_is_quoted_from_its_own_section_not_a_footnote_found_beside_i
     assert not any("Education and Inspections Act" in quote.text for quote in result.answer.quotes)
 
 
+@pytest.mark.parametrize("question", ["what did ofsted find when it inspected Nottinghamshire in 2015",
+                                      "why did Rutland get the grade it did in 2016"])
+def test_a_sif_reports_headline_is_not_joined_by_the_lscb_reviews_summary_under_the_same_heading(shared_searcher,
+                                                                                                 question):
+    # a SIF report's review of the LSCB, in its second half, opens with an "Executive summary" of its own ("The Board
+    # ensures that children's experiences are at the centre of its work"): not the inspection's headline findings
+    result = shared_searcher.ask(question)
+    index = shared_searcher.index
+    quoted = [result.hits[quote.passages[0] - 1] for quote in result.answer.quotes]
+    assert quoted and all(hit.chunk.part == "summary" for hit in quoted[:1])
+    for hit in quoted:
+        end = max(item.chunk.end for item in index.chunks(index.chunk_ids([hit.document.id])))
+        assert hit.chunk.part != "summary" or hit.chunk.start < end // 2, (question, hit.chunk.text[:80])
+
+
 @pytest.mark.parametrize("question", [
     "How often do social workers visit children in care in Derbyshire?",  # visit: a verb, not focused visits
     "What does the corporate parenting committee in Leicestershire do?",  # committee: a topic, not council papers
@@ -920,3 +935,4 @@ def test_a_change_on_a_topic_quotes_what_the_report_it_is_counted_from_said_last
     assert min(first.years()) > 2019 and max(last.years()) <= 2019 and quotes[-1].older
     topic = "care leaver" if "care leavers" in question else "private fostering"
     assert topic in quotes[-1].text.lower().replace("privately fostered", "private fostering")
+
