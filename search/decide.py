@@ -34,6 +34,8 @@ class Evidence:
     # reports do)
     unmentioned_subjects: tuple[str, ...] = ()  # the practice terms the topic is about that no indexed report on the
     # councils named mentions in any of the glossary's words for them (other reports do)
+    unreported_years: tuple[int, ...] = ()  # the years a question names as its report's ("its 2023 inspection", "2022
+    # ilacs") when no indexed report of the councils named is from them and no quoted sentence names them
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,12 @@ class Verdict:
 
 def decide(query: Query, selection: Selection, evidence: Evidence, threshold: float) -> Verdict:
     """One decision for every question, whatever documents were searched: a question only about councils no report
-    is about, about another inspectorate, kind of inspection or a council outside England, mostly about things no
-    report mentions (or, asked of councils named, a term their reports never use while others' do, or a practice the
-    topic is about that they never mention in any words for it), asking for a
-    number none states, or across councils none of which meets its condition, is not answered; one asking for a part
-    of a report the chosen reports have is; any other is answered when its best sentence is at least ``threshold``
-    relevant."""
+    is about, about another inspectorate, kind of inspection or a council outside England, about a named council's
+    report of a year none of its reports is from, mostly about things no report mentions (or, asked of councils
+    named, a term their reports never use while others' do, or a practice the topic is about that they never mention
+    in any words for it), asking for a number none states, or across councils none of which meets its condition, is
+    not answered; one asking for a part of a report the chosen reports have is; any other is answered when its best
+    sentence is at least ``threshold`` relevant."""
     reasons = _against(query, selection, evidence)
     if reasons:
         return Verdict(False, tuple(reasons), EVIDENCE)
@@ -102,6 +104,10 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons.append(evidence.none_match)
     if evidence.ungraded:
         reasons.append(f"{no_grade(evidence.ungraded)}.")
+    if evidence.unreported_years:
+        who, years = " or ".join(selection.councils), " or ".join(str(year) for year in evidence.unreported_years)
+        reasons.append(f"The question asks about a report of {who} from {years}; the indexed reports of {who} are "
+                       f"from other years, and no passage found speaks of {years}.")
     return list(dict.fromkeys(reasons))
 
 

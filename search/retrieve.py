@@ -482,7 +482,8 @@ class Searcher:
         counted = any(states_asked(item.text, spans, query.money)
                       or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
-                        table.none_match, _ungraded(query, selection, table), absent, unsaid)
+                        table.none_match, _ungraded(query, selection, table), absent, unsaid,
+                        _unreported_years(query, selection, quotes))
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
@@ -892,6 +893,20 @@ class Searcher:
             similarity = float(self.index.vector(item.id) @ query)
             hits.append(Hit(rank, scores[item.id], item.id, item.chunk, item.document, None, similarity))
         return hits
+
+
+def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote]) -> tuple[int, ...]:
+    """The years a question names as its report's ("how did Hertfordshire get on in its 2023 inspection?", "redcar
+    2022 ilacs care leavers judgement": a year beside a kind of report) when no indexed report of the councils it
+    names is from them (``select`` set the years aside) and no quoted sentence names them: the reports quoted are
+    another year's and answer another question. Not a year a change counts from, nor one a sentence may name ("how
+    many children had no social worker in December 2014?", answered by a later report)."""
+    if "dates" not in selection.set_aside or not selection.councils or changing(query):
+        return ()
+    years = query.dates.reports or (query.dates.years if query.kinds else ())
+    if any(str(year) in quote.text for quote in quotes for year in years):
+        return ()
+    return tuple(years)
 
 
 def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray | None = None) -> np.ndarray | None:

@@ -936,3 +936,18 @@ def test_a_change_on_a_topic_quotes_what_the_report_it_is_counted_from_said_last
     topic = "care leaver" if "care leavers" in question else "private fostering"
     assert topic in quotes[-1].text.lower().replace("privately fostered", "private fostering")
 
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("How did Derbyshire get on in its 2016 Ofsted inspection?", False),  # a year named as the report's
+    ("derbyshire 2016 full inspection care leavers", False),  # a year beside a kind of report
+    ("What did Ofsted say about care leavers in Derbyshire in 2016?", True),  # a year, no report named: the nearest
+    ("How many children in Leicester City had no social worker allocated in December 2014?", True),  # a later report's
+])
+def test_a_councils_report_of_a_year_none_of_its_reports_is_from_is_not_found(shared_searcher, question, answered):
+    # Derbyshire's indexed reports are from 2014, 2018-2019, 2021-2022 and 2024-2025: its 2018 visit quoted for "its
+    # 2016 inspection" answers another question; a topic asked of a year is answered from the reports there are, and
+    # a date a later report's text names ("In December 2014, ...") is found in it
+    result = shared_searcher.ask(question)
+    assert result.verdict.answered is answered, (result.notes, [quote.text for quote in result.answer.quotes])
+    if not answered:
+        assert any("Derbyshire from 2016" in reason for reason in result.verdict.reasons)
