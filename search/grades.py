@@ -198,8 +198,10 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
             notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
                          "the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
-    if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
-        # inadequate": the councils whose grade moved (from or to the grade named)
+    # "which councils got a better grade than last time", "... improved from inadequate" (a grade named as where a
+    # change starts or ends asks about the change, however unsurely the question reads as one): the councils whose
+    # grade moved (from or to the grade named)
+    if wanted.across and (changing(query) or (query.wants("change") and _side(query.text))):
         moved, said = _moved(rows, wanted.area or "overall", query.tone < 0, wanted.grade, _side(query.text))
         if not moved:  # the reports answer: none did
             return GradeTable((), tuple(notes), said)

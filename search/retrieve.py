@@ -262,10 +262,11 @@ class Searcher:
                 query.topic, nearest, query.asking_cues | number_asking(query.text)))
         # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
         # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
-        # read as one as likely as a likeliest reading must be and naming one at all
+        # read as one as likely as a likeliest reading must be and naming one at all, or asking what changed ("Which
+        # councils got better grades at their latest inspection than the one before?": whose grades moved)
         if query.wants("across") and not query.wants("grade") and (
                 (stated_grade(query.text) and query.score("grade") >= RULED_OUT)
-                or (query.score("grade") >= LIKELIEST and named_grade(query.text))):
+                or (query.score("grade") >= LIKELIEST and (named_grade(query.text) or query.wants("change")))):
             query = replace(query, asks=query.asks | {"grade"})
         # "what mark did it get for how it keeps children safe": an area in other words, or by an abbreviation the
         # glossary spells out ("cic judgement": children in care); one named in words asked() reads itself
