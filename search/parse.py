@@ -611,14 +611,16 @@ _FIRST_CLAUSE = re.compile(r"^[^,;:?]{1,60}[,;:]\s*")
 
 
 # The words joining the councils (or years) a question compares, once their names are out: "compare [Rutland] and
-# [Derbyshire] on", "[Rutland] vs [Derbyshire]", "how do [Rutland] and [Derbyshire] compare on" (English syntax).
-_COMPARED = re.compile(r"(?:\b(?:compare|comparing|comparison\s+of|contrast)\s+)?\0(?:\s*(?:,|\band\b|\bor\b|&|\bvs\b\.?|"
+# [Derbyshire] on", "[Rutland] vs [Derbyshire]", "[Kent] v [Medway]" (the British short form), "how do [Rutland] and
+# [Derbyshire] compare on" (English syntax).
+_COMPARED = re.compile(r"(?:\b(?:compare|comparing|comparison\s+of|contrast)\s+)?\0(?:\s*(?:,|\band\b|\bor\b|&|\bvs?\b\.?|"
                        r"\bversus\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bwith\b|"
                        r"\b(?:stacks?|measures?)\s+up\s+(?:against|to|with)\b|\b(?:compares?|fares?)\s+(?:against|with|to)\b)"
                        r"\s*\0)+(?:\s+compared?\b)?", re.I)
 # A question setting councils side by side ("compare", "versus", "how does [A] stack up against [B]", "better in [A]
-# or [B]"): it asks across them, each on the point, however the examples read it.
-_COMPARING = re.compile(r"\b(?:compar\w*|contrast\w*|versus|vs|(?:stacks?|measures?)\s+up)\b|\0\s*(?:or|against)\s*\0", re.I)
+# or [B]", "[A] v [B]"): it asks across them, each on the point, however the examples read it.
+_COMPARING = re.compile(r"\b(?:compar\w*|contrast\w*|versus|vs|(?:stacks?|measures?)\s+up)\b|\0\s*(?:or|against|v\b\.?)\s*\0",
+                        re.I)
 
 
 def _masked(text: str, spans: list[str]) -> str:

@@ -320,6 +320,9 @@ def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_questio
     ("care leavers: Rutland vs Derbyshire", True),
     ("How does Rutland stack up against Leicester for private fostering?", True),
     ("is early help better in Rutland or Derbyshire", True),
+    ("uasc support rutland v derbyshire", True),  # "v", the British short form of versus
+    ("care leavers Rutland v. Leicester", True),
+    ("part v of the Rutland and Derbyshire reports", False),  # a numeral, not between the councils
     ("care leavers in Rutland and Derbyshire", False),  # both asked, not set side by side
     ("allegations against staff in Rutland", False),
     ("compare Rutland's 2020 and 2024 inspections", False),  # one council
@@ -330,6 +333,7 @@ def test_councils_set_side_by_side_are_compared(question, compared):
 
 def test_the_words_setting_councils_side_by_side_are_not_topic():
     assert parse("How does Rutland stack up against Leicester for private fostering?").topic == "How does for private fostering"
+    assert parse("uasc support rutland v derbyshire").topic == "uasc support"
 
 
 def test_a_question_on_what_children_thought_keeps_its_opening():
