@@ -702,7 +702,10 @@ class Searcher:
         if area and allowed is not None:  # why a council's area got its grade: the report's findings on that area
             return self._in_area(area, ranked, selection, vector, allowed)
         if ask in PARTS:  # what the answer is shaped for, though a grade is read too
-            return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record)
+            # the improvement list asked for on no topic is read from its start (a SIF report's "Priority and
+            # immediate action" comes before its "Areas for improvement"), not by its items' closeness to the question
+            return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record,
+                                  in_order=ask == "improve" and not query.wants("topic"))
         if query.wants("grade") and changing(query):
             if not table:
                 return []
@@ -799,7 +802,8 @@ class Searcher:
                                                                      -float(self.index.vector(item.id) @ vector)))[:1]]
 
     def _in_parts(self, parts: Sequence[str], ranked: Sequence[tuple[int, float]], selection: Selection,
-                  vector: np.ndarray, allowed: frozenset[int] | None, record: Sequence[str] = ()) -> list[int]:
+                  vector: np.ndarray, allowed: frozenset[int] | None, record: Sequence[str] = (),
+                  in_order: bool = False) -> list[int]:
         """The passages of these parts of one report (the preferred one, else the best-ranked report that has
         them), closest to the question first; those stating what the question asks of the report's ``record`` before
         all ("who led it?": the line naming the lead inspector the record holds, though "The inspection team consisted
@@ -819,6 +823,8 @@ class Searcher:
         if SUMMARY in parts:
             aside = self._secondary_summaries(mine)
             mine = [item for item in mine if item.id not in aside]
+        if in_order:
+            return [item.id for item in mine]
         return [item.id for item in sorted(mine, key=lambda item: (
             not (record and states_record(item.document.description, item.chunk.text, record)),
             -float(self.index.vector(item.id) @ vector)))]

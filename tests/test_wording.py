@@ -951,3 +951,21 @@ def test_a_councils_report_of_a_year_none_of_its_reports_is_from_is_not_found(sh
     assert result.verdict.answered is answered, (result.notes, [quote.text for quote in result.answer.quotes])
     if not answered:
         assert any("Derbyshire from 2016" in reason for reason in result.verdict.reasons)
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ofsted say Derbyshire needed to improve in 2014?",
+    "nottinghamshire 2015 recommendations",
+    "What does Leicester need to improve after its 2015 inspection?",  # "Priority and immediate action" first
+    "rutland 2016 areas for improvement",
+])
+def test_an_improvement_list_asked_for_on_no_topic_is_read_from_its_start(shared_searcher, question):
+    # the list's items were read by closeness to the question, so a long list (a SIF report's sixteen, its priority
+    # actions first) was quoted from its middle
+    result = shared_searcher.ask(question)
+    listed = [hit for hit in result.hits if hit.chunk.part == "improve"]
+    index = shared_searcher.index
+    items = [item for item in index.chunks(index.chunk_ids([listed[0].document.id])) if item.chunk.part == "improve"]
+    first = min(items, key=lambda item: item.chunk.start)
+    assert listed[0].id == first.id
+    assert result.answer.quotes[0].passages[0] == listed[0].rank
