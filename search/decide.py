@@ -34,8 +34,8 @@ class Evidence:
     # reports do)
     unmentioned_subjects: tuple[str, ...] = ()  # the practice terms the topic is about that no indexed report on the
     # councils named mentions in any of the glossary's words for them (other reports do)
-    unreported_years: tuple[int, ...] = ()  # the years a question names as its report's ("its 2023 inspection", "2022
-    # ilacs") when no indexed report of the councils named is from them and no quoted sentence names them
+    unreported_years: tuple[int, ...] = ()  # the years a question names as its report's ("its 2023 inspection", "2023
+    # full inspection") when no indexed report of the councils named is from them and no quoted sentence names them
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ingest.grades import AREA_NAMES, GRADES, framework_of
 from ingest.store import DocumentRecord
 from ingest.stores import Reader
 from search.lexical import terms
-from search.parse import ASKED_GRADES, JUDGED, Query, named_grade
+from search.parse import JUDGED, Query, grade_side, named_grade
 from search.select import SAME_EVENT_DAYS, Selection, came_out, changing, days_between
 
 # How a question names a judgement area, in Ofsted's own wording and in plain words (ILACS and SIF handbooks).
@@ -198,11 +198,9 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
             notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
                          "the nearest first.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
-    # "which councils got a better grade than last time", "... improved from inadequate" (a grade named as where a
-    # change starts or ends asks about the change, however unsurely the question reads as one): the councils whose
-    # grade moved (from or to the grade named)
-    if wanted.across and (changing(query) or (query.wants("change") and _side(query.text))):
-        moved, said = _moved(rows, wanted.area or "overall", query.tone < 0, wanted.grade, _side(query.text))
+    if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
+        # inadequate": the councils whose grade moved (from or to the grade named)
+        moved, said = _moved(rows, wanted.area or "overall", query.tone < 0, wanted.grade, grade_side(query.text))
         if not moved:  # the reports answer: none did
             return GradeTable((), tuple(notes), said)
         return GradeTable(tuple(_with_passage(index, row) for row in moved[:MAX_ROWS]), (*notes, said))
@@ -218,14 +216,6 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
     ungraded = wanted.area if missing and wanted.area and wanted.area != "overall" else ""
     return GradeTable(tuple(_with_passage(index, row) for row in rows), (*notes, *missing), ungraded=ungraded,
                       others=others and bool(rows))
-
-
-def _side(question: str) -> str | None:
-    """Which of a change's two grades a question names: the earlier ("improved from inadequate"), the later ("fell
-    to requires improvement"), or either (None)."""
-    found = next((match for _, pattern in ASKED_GRADES if (match := pattern.search(question))), None)
-    before = question[:found.start()].lower().split()[-1:] if found else []
-    return "earlier" if before == ["from"] else "later" if before in (["to"], ["into"]) else None
 
 
 def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str | None = None,

@@ -356,6 +356,14 @@ def asks_timing(text: str) -> bool:
     return bool(phrasing()["timing asked"].search(text))
 
 
+def grade_side(question: str) -> str | None:
+    """Which of a change's two grades a question names: the earlier ("improved from inadequate"), the later ("fell
+    to requires improvement"), or either (None)."""
+    found = next((match for _, pattern in ASKED_GRADES if (match := pattern.search(question))), None)
+    before = question[:found.start()].lower().split()[-1:] if found else []
+    return "earlier" if before == ["from"] else "later" if before in (["to"], ["into"]) else None
+
+
 def named_grade(question: str) -> str | None:
     """The grade a question names ("judged inadequate", "rated good", "failed")."""
     return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)

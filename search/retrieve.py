@@ -196,6 +196,7 @@ class Searcher:
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate(index.sentences)
         self.vocabulary = vocabulary if vocabulary is not None else \
             Vocabulary(lambda: (sentence for _, sentence in index.sentences()), asking=lambda: self.intents.vocabulary)
+        self._headlines: dict[int, frozenset[int]] = {}  # each report's headline passages (``_headline``)
         self._asking = 0  # questions being answered now: work done ahead waits for none to be (``_idle``)
         self._asking_lock = threading.Lock()
         self._idle = threading.Event()
@@ -260,13 +261,7 @@ class Searcher:
             nearest = self.described.nearest(vectors[1])
             query = replace(query, nearest_term=nearest, described=self.described.described_by(
                 query.topic, nearest, query.asking_cues | number_asking(query.text)))
-        # "Which councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless
-        # the reading all but rules a grade out: "Which councils were good at life story work?", 0.01, praises) or
-        # read as one as likely as a likeliest reading must be and naming one at all, or asking what changed ("Which
-        # councils got better grades at their latest inspection than the one before?": whose grades moved)
-        if query.wants("across") and not query.wants("grade") and (
-                (stated_grade(query.text) and query.score("grade") >= RULED_OUT)
-                or (query.score("grade") >= LIKELIEST and (named_grade(query.text) or query.wants("change")))):
+        if grades_across(query):
             query = replace(query, asks=query.asks | {"grade"})
         # "what mark did it get for how it keeps children safe": an area in other words, or by an abbreviation the
         # glossary spells out ("cic judgement": children in care); one named in words asked() reads itself
@@ -793,7 +788,7 @@ class Searcher:
         return list(dict.fromkeys([*lead, *sorted(judgements, key=closeness, reverse=True)]))
 
     def _stated_in_words(self, document: int, vector: np.ndarray, grade: str) -> list[int]:
-        """The passage of a report's headline findings that states a grade in words, the closest to the question of
+        """The passage of a report's summaries that states a grade in words, the closest to the question of
         those stating ``grade`` (the grade table's leading row's) if any does: a headline recalling the grade of an
         earlier inspection ("... from 2015, when all its services were judged inadequate") can read closer."""
         stated = [item for item in self.index.chunks(self.index.in_part(SUMMARY, self.index.chunk_ids([document])))
@@ -835,18 +830,21 @@ class Searcher:
         own, under the same heading, "Executive summary") unless it has no other; and a single passage ahead of the
         headline is passed over (a SIF report's cover states the LSCB's grade in a line read as a summary, and its key
         findings follow under their own heading). The section's passages in a row from its first, so the same heading
-        further on is not it."""
+        further on is not it. Read once per report (a report's passages do not change in an index version)."""
+        known = self._headlines.get(document)
+        if known is not None:
+            return known
         passages = sorted(self.index.chunks(self.index.chunk_ids([document])), key=lambda item: item.chunk.start)
         summary = [item for item in passages if item.chunk.part == SUMMARY]
         if not summary:
-            return frozenset()
+            return self._headlines.setdefault(document, frozenset())
         middle = max(item.chunk.end for item in passages) // 2
         sections = Counter(item.chunk.section for item in summary if item.chunk.start < middle)
         heading = next((section for section, count in sections.items() if count > 1),
                        next(iter(sections), summary[0].chunk.section))
         first = passages.index(next(item for item in summary if item.chunk.section == heading))
         run = takewhile(lambda item: item.chunk.section == heading, passages[first:])
-        return frozenset(item.id for item in run if item.chunk.part == SUMMARY)
+        return self._headlines.setdefault(document, frozenset(item.id for item in run if item.chunk.part == SUMMARY))
 
     def _secondary_summaries(self, found: Sequence[StoredChunk | Hit]) -> set[int]:
         """The summary passages among ``found`` outside their report's headline findings (``_headline``)."""
@@ -902,13 +900,26 @@ class Searcher:
         return hits
 
 
+def grades_across(query: Query) -> bool:
+    """True when a question across councils, not read surely as a grade, asks for grades all the same: "Which
+    councils were judged inadequate ...?", read unsurely as a grade, naming one as what was judged (unless the reading
+    all but rules a grade out: "Which councils were good at life story work?", 0.01, praises); or read as one as likely
+    as a likeliest reading must be and naming one at all, or asking what changed ("Which councils got better grades at
+    their latest inspection than the one before?", a grade at 0.24: whose grades moved)."""
+    return query.wants("across") and not query.wants("grade") and (
+        (bool(stated_grade(query.text)) and query.score("grade") >= RULED_OUT)
+        or (query.score("grade") >= LIKELIEST and (named_grade(query.text) is not None or query.wants("change"))))
+
+
 def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote]) -> tuple[int, ...]:
-    """The years a question names as its report's ("how did Hertfordshire get on in its 2023 inspection?", "redcar
-    2022 ilacs care leavers judgement": a year beside a kind of report) when no indexed report of the councils it
-    names is from them (``select`` set the years aside) and no quoted sentence names them: the reports quoted are
-    another year's and answer another question. Not a year a change counts from, nor one a sentence may name ("how
-    many children had no social worker in December 2014?", answered by a later report)."""
-    if "dates" not in selection.set_aside or not selection.councils or changing(query):
+    """The years a question names as its report's ("how did Hertfordshire get on in its 2023 inspection?", "durham
+    2023 full inspection findings": a year beside a kind of report) when no indexed report of the councils it names
+    is from them (``select`` set the years aside) and no quoted sentence names them: the reports quoted are another
+    year's and answer another question. Not a year a change counts from, nor one beside a range ("in 2016 and since
+    2019": the reports since answer part of it), nor one a sentence may name ("how many children had no social worker
+    in December 2014?", answered by a later report)."""
+    if "dates" not in selection.set_aside or not selection.councils or changing(query) \
+            or query.dates.since or query.dates.until:
         return ()
     years = query.dates.reports or (query.dates.years if query.kinds else ())
     if any(str(year) in quote.text for quote in quotes for year in years):

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
-from search.parse import INSPECTIONS, Query
+from search.parse import INSPECTIONS, Query, grade_side
 
 # Documents of one council dated this close together are about the same inspection (a report and the council
 # paper that presents it to a committee).
@@ -161,7 +161,9 @@ def changing(query: Query) -> bool:
     (UNSURE_CHANGE) and more surely as asking for a grade or the inspection's facts ("what was it rated in 2016, and
     did any area slip?", read as a grade at 0.9 and a change at 0.45: the 2016 grades are asked for)."""
     surer = max((query.score(ask) for ask in ("grade", "facts") if query.wants(ask)), default=0.0)
-    unsure = query.score("change") < UNSURE_CHANGE and surer > query.score("change")
+    # a grade named as where the change starts or ends ("which councils improved from requires improvement?", read as
+    # a grade at 0.86 and a change at 0.47) says the change is asked, however unsurely it reads as one
+    unsure = query.score("change") < UNSURE_CHANGE and surer > query.score("change") and not grade_side(query.text)
     return query.wants("change") and not query.wants("reasons") and not query.wants("improve") and not unsure
 
 

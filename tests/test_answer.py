@@ -970,7 +970,7 @@ def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
 def test_a_summary_the_search_marks_outside_the_headline_is_not_quoted_as_the_findings():
     """"what did ofsted find in Kent in 2016": a summary passage the search says is outside the report's headline
     findings (a SIF cover's line on the LSCB, ranked first) is not quoted as them; the headline passage ranked after
-    it is, and a report with only such a summary found is not taken for the one whose findings are quoted."""
+    it is (another report's, ranked after both, is not)."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk

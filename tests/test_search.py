@@ -357,3 +357,21 @@ def test_a_bad_tone_examples_file_names_itself_and_the_line(tmp_path, text, mess
     with pytest.raises(ValueError, match=re.escape(message)) as error:
         load(path)
     assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize(("question", "scores", "grades"), [
+    # a change across councils read as a grade as likely as a likeliest reading must be: whose grades moved
+    ("Which councils got better grades at their latest inspection than the one before?",
+     {"across": 1.0, "change": 1.0, "grade": 0.24}, True),
+    # the same reading of grade, asking neither change nor naming a grade: not grades
+    ("Which councils have the best support for care leavers?", {"across": 1.0, "topic": 0.9, "grade": 0.24}, False),
+    # a grade all but ruled out
+    ("Which councils got better grades at their latest inspection than the one before?",
+     {"across": 1.0, "change": 1.0, "grade": 0.1}, False),
+])
+def test_a_question_across_councils_asks_for_grades_when_its_reading_and_words_say_so(question, scores, grades):
+    from search.parse import parse, with_asks
+    from search.retrieve import grades_across
+
+    assert grades_across(with_asks(parse(question), frozenset(ask for ask in scores if scores[ask] >= 0.4), scores)) \
+        is grades

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from ingest.metadata import Description
 from ingest.store import DocumentRecord
 from search.parse import parse, with_asks
-from search.select import Where, select
+from search.select import Selection, Where, changing, select
 
 
 def record(doc_id: int, authority: str, kind: str, start: str | None, published: str, grades: bool = False,
@@ -187,3 +189,33 @@ def test_a_year_no_report_is_from_ranks_up_the_next_report():
     assert chosen.documents == (1, 2, 3) and any("2021" in note for note in chosen.notes)
     assert chosen.set_aside == ("dates",)
     assert chosen.preference(2) == 1.0 and chosen.preference(1) == chosen.preference(3) == 0.0
+
+
+@pytest.mark.parametrize(("question", "unreported"), [
+    ("How did Kent get on in its 2016 Ofsted inspection?", (2016,)),  # the year named as the report's
+    ("kent 2016 full inspection findings", (2016,)),  # a year beside a kind of report
+    ("Kent inspections in 2016 and since 2019", ()),  # a range: the reports since answer part of it
+    ("What did Ofsted say about care leavers in Kent in 2016?", ()),  # a topic asked of a year
+])
+def test_a_councils_report_of_a_year_it_has_none_from_is_unreported_unless_a_quote_names_the_year(question, unreported):
+    from search.answer import Quote
+    from search.retrieve import _unreported_years
+
+    query = parse(question)
+    aside = Selection(documents=(1,), councils=("Kent",), set_aside=("dates",))
+    assert _unreported_years(query, aside, [Quote("Leaders have acted on the findings.", (1,), 0.9)]) == unreported
+    # a quoted sentence naming the year speaks of it ("At the inspection in 2016, ..."), and a year no filter set
+    # aside is one the reports are from
+    assert _unreported_years(query, aside, [Quote("At the inspection in 2016, leaders acted.", (1,), 0.9)]) == ()
+    assert _unreported_years(query, Selection(documents=(1,), councils=("Kent",)), []) == ()
+
+
+@pytest.mark.parametrize(("question", "scores", "changes"), [
+    # a grade named as where the change starts: the change is asked, however unsurely the question reads as one
+    ("Which councils improved from requires improvement?", {"across": 1.0, "change": 0.47, "grade": 0.86}, True),
+    # read as a grade surer than as a change, naming no grade's side: the year's grades are asked for
+    ("what was it rated in 2016, and did any area slip?", {"change": 0.45, "grade": 0.9}, False),
+])
+def test_a_change_read_unsurely_is_one_when_a_grade_is_named_where_it_starts_or_ends(question, scores, changes):
+    query = with_asks(parse(question), frozenset(scores), scores)
+    assert changing(query) is changes
