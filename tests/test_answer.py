@@ -920,6 +920,34 @@ def test_a_topic_answered_from_one_passage_also_quotes_another_passage_close_beh
     assert second not in [item.text for item in quote(grade, sentences, passages, ())]  # a topic's answer only
 
 
+@pytest.mark.parametrize(("score", "quoted_too"), [
+    (0.55, True),  # the paragraph's sentences on the parts of the question its best sentence leaves out
+    (0.35, False),  # too far below the best quote (REST_MARGIN)
+])
+def test_each_part_of_a_topic_is_quoted_from_the_paragraph_quoted(score, quoted_too):
+    """"social workers working from home and how they get supervised" quoted only "Social workers are positive about
+    working in North Yorkshire.", the paragraph's best sentence by its words; its sentences on working from home and on
+    supervision, further down, answer the rest of the question."""
+    from search.answer import REST_MARGIN, Sentence, quote
+    from search.parse import parse, with_asks
+
+    lead = "Social workers are positive about working in the county."
+    home = "The majority we met like working from home and the increased use of virtual meetings."
+    supervision = "Supervision is routine, helpful and undertaken both in groups and individually."
+    aside = "Child-centred work is key to what they do."
+    text, spans, passage = _one_passage([lead, aside, home, supervision], "area", "2021-07-26")
+    sentences = [Sentence(1, a, b, text[a:b], value, value)
+                 for (a, b), value in zip(spans, (0.95, 0.8, score, score - 0.02))]
+    assert 0.95 - REST_MARGIN < 0.55 - 0.02 and 0.35 < 0.95 - REST_MARGIN
+    query = with_asks(parse("social workers working from home and how they get supervised in X"), frozenset({"topic"}),
+                      {"topic": 1.0})
+    quoted = [item.text for item in quote(query, sentences, [passage], ())]
+    assert quoted[0] == lead
+    assert aside not in quoted  # within the margin, yet no word of the question: not quoted for one
+    assert (home in quoted and supervision in quoted) is quoted_too
+    assert quoted.index(home) < quoted.index(supervision) if quoted_too else True
+
+
 def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
     """Asked why a council went down a grade, the headline's sentence saying services declined leads its sentence
     setting the scene, though that one reads a little closer to a terse question."""
