@@ -14,7 +14,7 @@ import numpy as np
 from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import area_of, stated_area
+from ingest.grades import GRADES, area_of, stated_area
 from ingest.metadata import Description
 from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
@@ -797,9 +797,25 @@ def restates_grade(query: Query, text: str) -> bool:
 
 
 def _reasoned(query: Query, sentence: Sentence) -> float:
-    """What a sentence's score gains for a question asking why a grade was given: REASONED when it gives a reason,
+    """What a sentence's score gains for a question asking why a grade was given: REASONED when it gives a reason (for
+    "requires improvement" asked about on its own, not as a change, a sentence saying what is not yet good is one),
     less RESTATED_GRADE when it only states the grade asked about."""
-    return REASONED * gives_reasons(sentence.text) - RESTATED_GRADE * restates_grade(query, sentence.text)
+    reason = gives_reasons(sentence.text) or (short_of_good(query) and falls_short(sentence.text))
+    return REASONED * reason - RESTATED_GRADE * restates_grade(query, sentence.text)
+
+
+def short_of_good(query: Query) -> bool:
+    """True when a question names the grade just below good, not as where a change starts or ends ("why did Rochdale
+    only get requires improvement?", not "why did it drop from good to requires improvement?", whose reasons are what
+    changed): its reasons are what is not yet good (an inadequate grade's are failures, not that)."""
+    grade = named_grade(query.text)
+    return grade is not None and GRADES.index(grade) == GRADES.index("good") + 1 and not query.wants("change")
+
+
+def falls_short(text: str) -> bool:
+    """True when a sentence says what is not yet so ("... evident throughout the service, although practice is not yet
+    consistent."): search/data/phrasing.txt, "short of good"."""
+    return bool(phrasing()["short of good"].search(text))
 
 
 # A clause joined before a grade stated ("Care leavers are served well, but help is inadequate."), and what may follow a

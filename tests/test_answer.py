@@ -948,6 +948,28 @@ def test_each_part_of_a_topic_is_quoted_from_the_paragraph_quoted(score, quoted_
     assert quoted.index(home) < quoted.index(supervision) if quoted_too else True
 
 
+@pytest.mark.parametrize(("question", "asks", "leads_with_shortfall"), [
+    ("why did rochdale only get requires improvement in 2018", {"reasons": 1.0}, True),
+    ("why solihull ri 2019 inspection", {"reasons": 1.0, "grade": 0.8}, True),
+    ("why was rochdale judged inadequate in 2018", {"reasons": 1.0}, False),  # an inadequate grade's reasons are failures
+    ("why did rochdale drop from good to requires improvement in 2018", {"reasons": 1.0, "change": 0.9}, False),
+])
+def test_why_a_council_requires_improvement_leads_with_what_is_not_yet_good(question, asks, leads_with_shortfall):
+    """"Why did Rochdale only get requires improvement overall in its 2018 inspection?" led with "Children who are in
+    care ... get a good service and the quality of practice has improved": the headline's sentence saying what is not
+    yet good is the reason asked for."""
+    from ingest.sections import SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    improved = "Children who are in care, or who are care leavers, get a good service and practice has improved."
+    short = "Improvements are evident throughout the service, although practice is not yet consistent."
+    passages, sentences = one_report((improved, SUMMARY, 0.6), (short, SUMMARY, 0.5))
+    query = with_asks(parse(question), frozenset(asks), asks)
+    first = [item.text for item in quote(query, sentences, passages, ())][0]
+    assert first == (short if leads_with_shortfall else improved)
+
+
 def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
     """Asked why a council went down a grade, the headline's sentence saying services declined leads its sentence
     setting the scene, though that one reads a little closer to a terse question."""
