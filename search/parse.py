@@ -53,7 +53,7 @@ JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:
 # (typed in lower case, "ri" is no other word).
 ASKED_GRADES = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
-    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:an? )?RI\b", re.I)),
+    ("requires improvement", re.compile(r"\brequir(?:es?|ed|ing) improvement\b|\b(?:an? )?RI\b", re.I)),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("good", re.compile(rf"{JUDGED}(?:\w+\s+)?good\b", re.I)),
 )

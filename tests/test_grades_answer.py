@@ -306,7 +306,10 @@ def test_how_a_council_did_at_a_visit_after_its_last_graded_inspection_is_answer
 
 
 @pytest.mark.parametrize("question", ["which las got ri for care leavers", "Requires improvement councils east midlands",
-                                      "Which councils were rated RI?"])
+                                      "Which councils were rated RI?",
+                                      # the grade as a participle: "judged as requiring improvement rather than good"
+                                      "Why was West Northamptonshire judged as requiring improvement rather than good?",
+                                      "Which councils were found to have required improvement in 2019?"])
 def test_a_grade_named_in_any_case_is_the_grade_asked(question):
     from search.grades import named_grade
 
