@@ -1069,7 +1069,8 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
         # must not read as good throughout), as its table row or judgement line states it
         differs = asked == "overall" and area not in (None, "overall") and grade is not None and not same_grade \
             and (" | " in sentence.text or passage.chunk.part == JUDGEMENT)
-        if the_row or differs or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT)):
+        recalled = _grade_recalled(sentence.text, _held_year(passage.document.description))
+        if the_row or differs or (same_grade and passage.chunk.part in (SUMMARY, JUDGEMENT) and not recalled):
             # another area's grade, in words or a row, comes after the area asked; one graded otherwise than the
             # overall before those graded alike
             the_row = the_row or (asked is not None and area == asked)
@@ -1079,6 +1080,23 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
             chosen.append(replace(sentence, score=sentence.score + bonus))
     return chosen or [sentence for sentence in sentences if _mentions_grade(sentence.text)
                       and by_rank.get(sentence.rank) is not None and by_rank[sentence.rank].document.id == document]
+
+
+def _grade_recalled(text: str, year: int | None) -> bool:
+    """True when the one grade a sentence states is an earlier inspection's: before it, in the past tense, the sentence
+    names an earlier inspection and a year before its report's ``year`` ("Since the last inspection in 2018, when
+    children's services were judged to be requires improvement to be good overall, ...") or recalls one ("At the last
+    inspection, ... was judged to be ..."); search/data/phrasing.txt, "earlier inspection", "recalls", "then said". A
+    sentence stating a second grade ("... when services were judged to require improvement, ... they are now good") or
+    the one now ("... deteriorated since the last inspection in 2016, and now require improvement") states this
+    report's."""
+    stated = list(GRADE_STATEMENT.finditer(_BELOW_GOOD.sub("improvement", text)))  # "requires improvement to be good": one
+    if len(stated) != 1:
+        return False
+    before, said = text[:stated[0].start()], phrasing()
+    earlier = year is not None and any(int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", before)) \
+        and bool(said["earlier inspection"].search(before))
+    return (earlier or bool(said["recalls"].search(before))) and bool(said["then said"].search(before))
 
 
 def says_grade(text: str, grade: str) -> bool:

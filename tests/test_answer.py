@@ -970,6 +970,39 @@ def test_why_a_council_requires_improvement_leads_with_what_is_not_yet_good(ques
     assert first == (short if leads_with_shortfall else improved)
 
 
+@pytest.mark.parametrize(("sentence", "recalled"), [
+    ("Since the last inspection in 2018, when children’s services were judged to be requires improvement to be good "
+     "overall, the local authority has not made sufficient progress.", True),
+    ("At the last inspection, in May 2019, the local authority was judged to be ‘requires improvement to be good’.", True),
+    # the grade now, after the earlier one or on its own
+    ("Since the previous inspection in 2020, when services for children were judged to require improvement, services "
+     "have improved and they are now good.", False),
+    ("Services for children and families in Ealing have deteriorated since the last inspection in 2016, and now require "
+     "improvement to be good.", False),
+    ("For these reasons, overall effectiveness requires improvement to be good.", False),
+])
+def test_a_grade_the_headline_recalls_from_the_last_inspection_is_not_the_reports_own(sentence, recalled):
+    """"rochdale latest ofsted result" led with "Since the last inspection in 2018, when children's services were judged
+    to be requires improvement to be good overall, ...", the grade of 2018, as if it were the 2023 report's statement of
+    its grade (the same words by chance)."""
+    from search.answer import _grade_recalled
+
+    assert _grade_recalled(sentence, 2023) is recalled
+
+
+def test_a_latest_result_leads_with_the_reports_grade_not_the_one_it_recalls():
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    row = "Overall effectiveness | Requires improvement to be good"
+    recalling = ("Since the last inspection in 2018, when children’s services were judged to be requires improvement to "
+                 "be good overall, the local authority has not made sufficient progress.")
+    passages, sentences = one_report((row, JUDGEMENT, 0.7), (recalling, SUMMARY, 1.0))
+    query = with_asks(parse("rochdale latest ofsted result"), frozenset({"grade"}), {"grade": 1.0})
+    assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][0] == row
+
+
 def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
     """Asked why a council went down a grade, the headline's sentence saying services declined leads its sentence
     setting the scene, though that one reads a little closer to a terse question."""
