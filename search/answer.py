@@ -16,7 +16,7 @@ from ingest.document import Chunk
 from ingest.embed import Embedder
 from ingest.grades import GRADES, area_of, stated_area
 from ingest.metadata import Description
-from ingest.sections import ABOUT, AREA, IMPROVE, JUDGEMENT, SUMMARY
+from ingest.sections import ABOUT, AREA, IMPROVE, IMPROVE_SECTION, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
 from ingest.store import DocumentRecord
 from search.datafile import phrasing
@@ -217,6 +217,10 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Council Local Authority ...").
 _CLOSED = re.compile(r"[.!?;)\]'\"’”]$")
 HEADING_WORDS = 6
+# The marks a list item opens with, left off its quote (a PDF's dash bullet can be a combining long stroke, U+0336).
+BULLETS = "•·▪–-\u0336 "
+# How a lead-in points to the list after it ("Inspectors identified the following:").
+_THE_FOLLOWING = re.compile(r"\bthe following\b", re.I)
 CAPITALISED = 0.6
 # Two quotes whose first this many letters and digits agree say the same thing ("The experiences and progress of
 # children in care: good" as a heading and as a table row); the second is left out.
@@ -971,8 +975,9 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
     document = lists[0].document.id
     ranks = sorted((passage.rank for passage in lists if passage.document.id == document),
                    key=lambda rank: _by_rank(passages)[rank].chunk.start)
+    by_rank = _by_rank(passages)
     items = [sentence for rank in ranks for sentence in _after_lead_in(sorted((s for s in sentences if s.rank == rank),
-                                                                              key=lambda s: s.start))]
+                                                                              key=lambda s: s.start), by_rank)]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
     return tuple(chosen)
 
@@ -1003,10 +1008,37 @@ def on_the_topic(query: Query, text: str, synonyms: Alternatives = ()) -> bool:
     return _on(terms(query.about()), text, synonyms)
 
 
-def _after_lead_in(ordered: Sequence[Sentence]) -> Sequence[Sentence]:
-    """A passage's sentences (in order) after its first lead-in ending in ":", if it has one and anything follows."""
-    lead = next((n for n, sentence in enumerate(ordered) if sentence.text.rstrip().endswith(":")), None)
-    return ordered[lead + 1:] if lead is not None and lead + 1 < len(ordered) else ordered
+def _after_lead_in(ordered: Sequence[Sentence], by_rank: Mapping[int, Passage]) -> Sequence[Sentence]:
+    """A passage's sentences (in order) after its first lead-in ending in ":", if it has one and anything follows; an
+    item ending in ":" whose sub-items follow ("Services to care leavers, including:" then "• sufficiency of
+    accommodation ...") is no lead-in of the list but an item, quoted with them."""
+    lead = next((n for n, sentence in enumerate(ordered)
+                 if sentence.text.rstrip().endswith(":") and not _item_lead_in(sentence.text)), None)
+    if lead is not None and lead + 1 < len(ordered):
+        ordered = ordered[lead + 1:]
+    items: list[Sentence] = []
+    joining = False  # the last item ends in ":" and its sub-items are being joined to it
+    for sentence in ordered:
+        joining = bool(items) and _sub_item(sentence.text) and (joining or _item_lead_in(items[-1].text))
+        if joining:
+            items[-1] = _joined(items[-1], sentence, by_rank)
+        else:
+            items.append(sentence)
+    return items
+
+
+def _item_lead_in(text: str) -> bool:
+    """True when ``text`` ends in ":" without naming the list it opens ("Services to care leavers, including:", not
+    "... the following areas for improvement have been identified:"; ingest.sections.IMPROVE_SECTION): an item of
+    the list whose sub-items follow."""
+    return text.rstrip().endswith(":") and not IMPROVE_SECTION.search(text) and not _THE_FOLLOWING.search(text)
+
+
+def _sub_item(text: str) -> bool:
+    """True when a list item continues the one before it: after its bullet, it opens in lower case ("• sufficiency of
+    accommodation", "̶ management oversight of ...")."""
+    opening = text.strip().lstrip(BULLETS).strip()
+    return bool(opening) and opening[0].islower()
 
 
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
@@ -1276,13 +1308,15 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     lead-in ending in ":" or pointing on ("... as listed below."), a table row (unless ``rows``; a header row never),
     a sentence most reports repeat (unless ``templates``) or a fragment; a sentence that refers back ("They ...")
     comes with the sentence before it."""
-    text = sentence.text.strip().lstrip("•·▪–- ").strip()  # a list item without its bullet
+    text = sentence.text.strip().lstrip(BULLETS).strip()  # a list item without its bullet
     if strict:
         if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
             return None  # a table's header row ("Judgement | Grade") states nothing
         first, _, rest = text.partition("\n")
-        if _heading(first):  # a heading is no answer; one over the sentence it heads is left off
-            text = rest.strip().lstrip("•·▪–- ").strip()
+        if _heading(first) and not (first.rstrip().endswith(":") and _sub_item(rest)):  # a heading is no answer; one
+            # over the sentence it heads is left off (not an item's lead-in over its sub-items: "Services to care
+            # leavers, including:")
+            text = rest.strip().lstrip(BULLETS).strip()
         # a grade asked for is stated in the words most reports use ("Overall effectiveness | Good"): not boilerplate
         repeated = text in boilerplate and not (rows and _mentions_grade(text))
         if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) or (not templates and repeated):

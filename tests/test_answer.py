@@ -1003,6 +1003,31 @@ def test_a_latest_result_leads_with_the_reports_grade_not_the_one_it_recalls():
     assert [item.text for item in quote(query, sentences, passages, (), [(1, row)])][0] == row
 
 
+def test_an_improvement_item_with_sub_items_is_quoted_whole_and_a_list_lead_in_is_not():
+    """Cornwall's list opens "The provision of suitable accommodation for 16- and 17-year-old homeless young people,
+    including:" over three sub-items; the item was taken for the list's lead-in and dropped, and its sub-items quoted
+    alone ("̶ assessment and support available to young people"). A lead-in naming the list ("... the following areas
+    for improvement have been identified:") is still left off its items."""
+    from ingest.sections import IMPROVE
+    from search.answer import Sentence, quote
+    from search.parse import parse, with_asks
+
+    item = "The provision of suitable accommodation for homeless young people, including:"
+    subs = ["\u0336 sufficiency of accommodation", "\u0336 assessment and support available to young people."]
+    other = "The quality of plans for children across the service."
+    text, spans, passage = _one_passage([item, *subs, other], IMPROVE, "2019-11-05", joiner="\n\n")
+    sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
+    query = with_asks(parse("what did cornwall have to improve in 2019"), frozenset({"improve"}), {"improve": 1.0})
+    assert [item.text for item in quote(query, sentences, [passage], ())] == ["\n\n".join([item, *subs]), other]
+
+    lead = "In addition, the following areas for improvement have been identified at this visit:"
+    items = ["• the sufficiency and stability of the social care workforce", "• social worker caseloads."]
+    text, spans, passage = _one_passage([lead, *items], IMPROVE, "2021-05-01", joiner="\n\n")
+    sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
+    assert [item.text for item in quote(query, sentences, [passage], ())] == [
+        "the sufficiency and stability of the social care workforce", "social worker caseloads."]
+
+
 def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():
     """Asked why a council went down a grade, the headline's sentence saying services declined leads its sentence
     setting the scene, though that one reads a little closer to a terse question."""
