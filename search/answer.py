@@ -14,7 +14,7 @@ import numpy as np
 from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import GRADES, area_of, stated_area
+from ingest.grades import area_of, stated_area
 from ingest.metadata import Description
 from ingest.sections import ABOUT, AREA, IMPROVE, IMPROVE_SECTION, JUDGEMENT, SUMMARY
 from ingest.sentences import sentence_spans
@@ -23,7 +23,17 @@ from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise, words_said
 from search.grades import covers, named_area
 from search.lexical import terms
-from search.parse import MONTH_NAMES, Query, asks_span, asks_which_looked_at, named_grade, scoped
+from search.parse import (
+    MONTH_NAMES,
+    REPORTING,
+    VISITING,
+    Query,
+    asks_span,
+    asks_which_looked_at,
+    grade_side,
+    named_grade,
+    scoped,
+)
 from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing, tells_history
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL
@@ -202,6 +212,9 @@ _REFERS_BACK = re.compile(r"^(?:[a-z]+, )?(?:(?:in response to|as a result of|be
 # listed below.", "The findings are as follows.").
 _POINTS_ON = re.compile(r"\b(?:(?:listed|set out|shown|detailed|outlined|described|given) below|as follows|the following)\W*$",
                         re.I)
+# A list's lead-in names what follows as "the following ...", wherever in it ("... to improve the following areas of
+# child protection practice:").
+_THE_FOLLOWING = re.compile(r"\bthe following\b", re.I)
 # "This letter ...", "This visit ...": the document itself, not something said before.
 _ITSELF = re.compile(r"^(?:this|the) (?:letter|visit|focused visit|monitoring visit|inspection|report)\b", re.I)
 # "There is ...", "There have been ...": a sentence that opens its passage this way states something of its own.
@@ -219,8 +232,6 @@ _CLOSED = re.compile(r"[.!?;)\]'\"’”]$")
 HEADING_WORDS = 6
 # The marks a list item opens with, left off its quote (a PDF's dash bullet can be a combining long stroke, U+0336).
 BULLETS = "•·▪–-\u0336 "
-# How a lead-in points to the list after it ("Inspectors identified the following:").
-_THE_FOLLOWING = re.compile(r"\bthe following\b", re.I)
 CAPITALISED = 0.6
 # Two quotes whose first this many letters and digits agree say the same thing ("The experiences and progress of
 # children in care: good" as a heading and as a table row); the second is left out.
@@ -608,27 +619,41 @@ def _with_another_passage(query: Query, quotes: tuple[Quote, ...], sentences: Se
 def _with_the_rest_asked(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence],
                          passages: Sequence[Passage], boilerplate: Container[str]) -> tuple[Quote, ...]:
     """For a question on a topic whose quotes leave some of its words unused: the best sentence of the passages
-    quoted that uses one of them, after the quotes, and so on while the answer has room and such a sentence scores
-    within REST_MARGIN of the best quote ("social workers working from home and how they get supervised": after
-    "Social workers are positive about working in North Yorkshire.", its paragraph's sentences on working from home
-    and on supervision). A paragraph on the point often answers each part of a question in a sentence of its own."""
+    quoted that uses one of them and reads on its own, after the quotes, and so on while the answer has room and such
+    a sentence scores within REST_MARGIN of the best quote ("social workers working from home and how they get
+    supervised": after "Social workers are positive about working in North Yorkshire.", its paragraph's sentences on
+    working from home and on supervision). A paragraph on the point often answers each part of a question in a
+    sentence of its own. The words a question asks with ("what inspectors thought of ...") are no part it asks about;
+    a sentence quoted already, alone or inside another, is not quoted again (one holding a quote replaces it)."""
     if not quotes:
         return quotes
-    asked = set(_stems(terms(query.searched())))
+    asking = set(_stems([*REPORTING, *VISITING, *query.asking_cues]))
+    asked = set(_stems(terms(query.searched()))) - asking
     used = {stem for item in quotes for stem in _stems(terms(item.text))}
     quoted = {rank for item in quotes for rank in item.passages}
     floor = max(item.score for item in quotes) - REST_MARGIN
-    added: list[Quote] = []
-    while len(quotes) + len(added) < MAX_SENTENCES and asked - used:
+    chosen = list(quotes)
+    for sentence in sorted(sentences, key=lambda sentence: -sentence.score):
         left = asked - used
-        fresh = [sentence for sentence in sentences if sentence.rank in quoted and sentence.score >= floor
-                 and left & set(_stems(terms(sentence.text)))]
-        more = _one_more(query, (*quotes, *added), fresh, passages, boilerplate)
-        if not more:
+        if len(chosen) >= MAX_SENTENCES or not left or sentence.score < floor:
             break
-        added.extend(more)
-        used |= set(_stems(terms(more[0].text)))
-    return (*quotes, *added)
+        if sentence.rank not in quoted or not left & set(_stems(terms(sentence.text))):
+            continue
+        made = _readable_quotes([sentence], passages, boilerplate, rows=False, templates=False, limit=1)
+        if not made:  # a heading, a fragment, a lead-in: no part of an answer
+            continue
+        key, keys = _key(made[0].text), [_key(item.text) for item in chosen]
+        if any(key in other for other in keys):
+            continue
+        inside = [index for index, other in enumerate(keys) if other in key]
+        if inside:  # "They value regular supervision ...", quoted with the sentence before it, already quoted
+            chosen[inside[0]] = made[0]
+            chosen = [item for index, item in enumerate(chosen) if index not in inside[1:]]
+        else:
+            chosen.append(made[0])
+        used |= set(_stems(terms(made[0].text)))
+    return tuple(_in_time_order(chosen, passages, reorder=False)) if not query.dates or maybe_changing(query) \
+        else tuple(chosen)
 
 
 def _with_later(query: Query, quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -809,22 +834,28 @@ def _reasoned(query: Query, sentence: Sentence) -> float:
 
 
 def short_of_good(query: Query) -> bool:
-    """True when a question names the grade just below good, not as where a change starts or ends ("why did Rochdale
+    """True when a question names "requires improvement", not as where a change starts or ends ("why did Rochdale
     only get requires improvement?", not "why did it drop from good to requires improvement?", whose reasons are what
     changed): its reasons are what is not yet good (an inadequate grade's are failures, not that)."""
-    grade = named_grade(query.text)
-    return grade is not None and GRADES.index(grade) == GRADES.index("good") + 1 and not query.wants("change")
+    return named_grade(query.text) == "requires improvement" and not query.wants("change") \
+        and grade_side(query.text) is None
 
 
 def falls_short(text: str) -> bool:
     """True when a sentence says what is not yet so ("... evident throughout the service, although practice is not yet
-    consistent."): search/data/phrasing.txt, "short of good"."""
-    return bool(phrasing()["short of good"].search(text))
+    consistent."; search/data/phrasing.txt, "short of good"), more than that services are not yet good ("Children's
+    services in Rochdale are not yet good." restates the grade)."""
+    found = phrasing()["short of good"].search(text)
+    bare = _NOT_YET_GOOD.search(text)  # one clause, its subject then "not yet good" and at most where
+    return found is not None and not (bare is not None and not _JOINED.search(text[:bare.start()])
+                                       and "," not in text[:bare.start()] and bool(_ONLY_WHERE.fullmatch(text[bare.end():])))
 
 
 # A clause joined before a grade stated ("Care leavers are served well, but help is inadequate."), and what may follow a
 # grade stated on its own: "to be good", where ("in Torbay") and the full stop.
 _JOINED = re.compile(r"[;:]|\b(?:but|although|though|while|whereas)\b", re.I)
+# "... are not yet good", a grade short of good stated in other words.
+_NOT_YET_GOOD = re.compile(r"\bnot yet (?:consistently )?good\b", re.I)
 _ONLY_WHERE = re.compile(r"(?:\s+to be good)?(?:\s+(?:in|for|across|at)\s+[^,;.]{1,60})?\s*[.!]?\s*", re.I)
 
 
@@ -973,9 +1004,9 @@ def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage]
     if not lists:
         return ()
     document = lists[0].document.id
-    ranks = sorted((passage.rank for passage in lists if passage.document.id == document),
-                   key=lambda rank: _by_rank(passages)[rank].chunk.start)
     by_rank = _by_rank(passages)
+    ranks = sorted((passage.rank for passage in lists if passage.document.id == document),
+                   key=lambda rank: by_rank[rank].chunk.start)
     items = [sentence for rank in ranks for sentence in _after_lead_in(sorted((s for s in sentences if s.rank == rank),
                                                                               key=lambda s: s.start), by_rank)]
     chosen = _readable_quotes(items, passages, boilerplate, rows=False, templates=True, limit=MAX_ITEMS, ordered=True)
@@ -1010,35 +1041,49 @@ def on_the_topic(query: Query, text: str, synonyms: Alternatives = ()) -> bool:
 
 def _after_lead_in(ordered: Sequence[Sentence], by_rank: Mapping[int, Passage]) -> Sequence[Sentence]:
     """A passage's sentences (in order) after its first lead-in ending in ":", if it has one and anything follows; an
-    item ending in ":" whose sub-items follow ("Services to care leavers, including:" then "• sufficiency of
-    accommodation ...") is no lead-in of the list but an item, quoted with them."""
+    item ending in ":" that does not name the list, with sub-items after it ("Services to care leavers, including:"
+    then "• sufficiency of accommodation ..."), is no lead-in of the list but an item, quoted with them."""
+    def item_over_sub_items(n: int) -> bool:
+        return n + 1 < len(ordered) and _item_lead_in(ordered[n].text) and _sub_item(ordered[n + 1].text)
+
     lead = next((n for n, sentence in enumerate(ordered)
-                 if sentence.text.rstrip().endswith(":") and not _item_lead_in(sentence.text)), None)
-    if lead is not None and lead + 1 < len(ordered):
-        ordered = ordered[lead + 1:]
+                 if sentence.text.rstrip().endswith(":") and not item_over_sub_items(n)), None)
+    start = lead + 1 if lead is not None and lead + 1 < len(ordered) else 0
     items: list[Sentence] = []
-    joining = False  # the last item ends in ":" and its sub-items are being joined to it
-    for sentence in ordered:
-        joining = bool(items) and _sub_item(sentence.text) and (joining or _item_lead_in(items[-1].text))
-        if joining:
+    joining = False  # the last item is one over sub-items, which are being joined to it
+    level: str | None = None  # the bullet its first sub-item opens with: the sub-items' own
+    for n in range(start, len(ordered)):
+        sentence = ordered[n]
+        if joining and _sub_item(sentence.text) and level in (None, _bullet(sentence.text)):
             items[-1] = _joined(items[-1], sentence, by_rank)
-        else:
-            items.append(sentence)
+            level = _bullet(sentence.text)
+            continue
+        items.append(sentence)
+        joining, level = item_over_sub_items(n), None
     return items
 
 
 def _item_lead_in(text: str) -> bool:
     """True when ``text`` ends in ":" without naming the list it opens ("Services to care leavers, including:", not
-    "... the following areas for improvement have been identified:"; ingest.sections.IMPROVE_SECTION): an item of
-    the list whose sub-items follow."""
-    return text.rstrip().endswith(":") and not IMPROVE_SECTION.search(text) and not _THE_FOLLOWING.search(text)
+    "... the following areas for improvement have been identified:", "... to improve the following areas of
+    practice:" nor "The findings are as follows:"; ingest.sections.IMPROVE_SECTION, _POINTS_ON)."""
+    return text.rstrip().endswith(":") and not IMPROVE_SECTION.search(text) and not _POINTS_ON.search(text.rstrip(": ")) \
+        and not _THE_FOLLOWING.search(text)
 
 
 def _sub_item(text: str) -> bool:
-    """True when a list item continues the one before it: after its bullet, it opens in lower case ("• sufficiency of
-    accommodation", "̶ management oversight of ...")."""
+    """True when a list item may belong to an item ending in ":" before it: it opens in lower case after any bullet
+    ("• sufficiency of accommodation" under "Services to care leavers, including:"). Sub-items go on while they open
+    with the first one's bullet ("– supervision", "– case recording" under "• management oversight, including:"; not
+    "• the timeliness of assessments" after them, at the item's level again)."""
     opening = text.strip().lstrip(BULLETS).strip()
     return bool(opening) and opening[0].islower()
+
+
+def _bullet(text: str) -> str:
+    """The mark a list item opens with, if any."""
+    opening = text.strip()[:1]
+    return opening if opening and opening in BULLETS.strip() else ""
 
 
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
@@ -1118,17 +1163,21 @@ def _grade_recalled(text: str, year: int | None) -> bool:
     """True when the one grade a sentence states is an earlier inspection's: before it, in the past tense, the sentence
     names an earlier inspection and a year before its report's ``year`` ("Since the last inspection in 2018, when
     children's services were judged to be requires improvement to be good overall, ...") or recalls one ("At the last
-    inspection, ... was judged to be ..."); search/data/phrasing.txt, "earlier inspection", "recalls", "then said". A
-    sentence stating a second grade ("... when services were judged to require improvement, ... they are now good") or
-    the one now ("... deteriorated since the last inspection in 2016, and now require improvement") states this
-    report's."""
-    stated = list(GRADE_STATEMENT.finditer(_BELOW_GOOD.sub("improvement", text)))  # "requires improvement to be good": one
+    inspection, ... was judged to be ..."); search/data/phrasing.txt, "earlier inspection", "recalls", "then said",
+    "now said". A sentence stating a second grade ("... when services were judged to require improvement, ... they
+    are now good") or its one grade in the present after the past ("..., which were good at the last inspection in
+    2016, have deteriorated and now require improvement") states this report's."""
+    # "requires improvement to be good" is one grade stated, not two ("... to be good"); blanked to its length
+    stated = list(GRADE_STATEMENT.finditer(_BELOW_GOOD.sub(lambda found: "improvement".ljust(len(found.group(0))), text)))
     if len(stated) != 1:
         return False
     before, said = text[:stated[0].start()], phrasing()
+    past = list(said["then said"].finditer(before))
+    if not past or said["now said"].search(before, past[-1].end()):
+        return False
     earlier = year is not None and any(int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", before)) \
         and bool(said["earlier inspection"].search(before))
-    return (earlier or bool(said["recalls"].search(before))) and bool(said["then said"].search(before))
+    return earlier or bool(said["recalls"].search(before))
 
 
 def says_grade(text: str, grade: str) -> bool:
@@ -1313,7 +1362,7 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
         if " | " in text and not (_mentions_grade(text) or any(character.isdigit() for character in text)):
             return None  # a table's header row ("Judgement | Grade") states nothing
         first, _, rest = text.partition("\n")
-        if _heading(first) and not (first.rstrip().endswith(":") and _sub_item(rest)):  # a heading is no answer; one
+        if _heading(first) and not (_item_lead_in(first) and _sub_item(rest)):  # a heading is no answer; one
             # over the sentence it heads is left off (not an item's lead-in over its sub-items: "Services to care
             # leavers, including:")
             text = rest.strip().lstrip(BULLETS).strip()

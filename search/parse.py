@@ -53,7 +53,11 @@ JUDGED = r"\b(?:judged|graded|rated|as|be|been|was|were|are|is|remained?|stay(?:
 # (typed in lower case, "ri" is no other word).
 ASKED_GRADES = (
     ("inadequate", re.compile(r"\binadequate\b|\bfail(?:ed|ing|s)?\b", re.I)),
-    ("requires improvement", re.compile(r"\brequir(?:es?|ed|ing) improvement\b|\b(?:an? )?RI\b", re.I)),
+    # "required" and "requiring" name the grade only as a judgement's ("judged as requiring improvement", "found to
+    # have required improvement"): "what areas required improvement?" asks for the list
+    ("requires improvement", re.compile(r"\brequires? improvement\b|\b(?:as|be|been|being)\s+requiring improvement\b|"
+                                        r"\b(?:judged|rated|graded|found|deemed)\s+(?:to\s+have\s+)?required improvement\b|"
+                                        r"\b(?:an? )?RI\b", re.I)),
     ("outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("good", re.compile(rf"{JUDGED}(?:\w+\s+)?good\b", re.I)),
 )

@@ -964,6 +964,10 @@ def test_why_a_council_requires_improvement_leads_with_what_is_not_yet_good(ques
 
     improved = "Children who are in care, or who are care leavers, get a good service and practice has improved."
     short = "Improvements are evident throughout the service, although practice is not yet consistent."
+    bare = "Children's services in Rochdale are not yet good."  # the grade restated: no reason
+    passages, sentences = one_report((improved, SUMMARY, 0.6), (bare, SUMMARY, 0.5))
+    assert [item.text for item in quote(with_asks(parse(question), frozenset(asks), asks), sentences, passages, ())][0] \
+        == improved
     passages, sentences = one_report((improved, SUMMARY, 0.6), (short, SUMMARY, 0.5))
     query = with_asks(parse(question), frozenset(asks), asks)
     first = [item.text for item in quote(query, sentences, passages, ())][0]
@@ -980,6 +984,11 @@ def test_why_a_council_requires_improvement_leads_with_what_is_not_yet_good(ques
     ("Services for children and families in Ealing have deteriorated since the last inspection in 2016, and now require "
      "improvement to be good.", False),
     ("For these reasons, overall effectiveness requires improvement to be good.", False),
+    # an earlier grade in words GRADE_STATEMENT does not read, then the grade now in the present
+    ("Since the last inspection in 2019, when services were judged inadequate, services have improved and are now "
+     "good.", False),
+    ("Services for children, which were good at the last inspection in 2016, have deteriorated and now require "
+     "improvement to be good.", False),
 ])
 def test_a_grade_the_headline_recalls_from_the_last_inspection_is_not_the_reports_own(sentence, recalled):
     """"rochdale latest ofsted result" led with "Since the last inspection in 2018, when children's services were judged
@@ -1026,6 +1035,46 @@ def test_an_improvement_item_with_sub_items_is_quoted_whole_and_a_list_lead_in_i
     sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
     assert [item.text for item in quote(query, sentences, [passage], ())] == [
         "the sufficiency and stability of the social care workforce", "social worker caseloads."]
+
+
+def test_a_part_of_a_topic_is_not_quoted_again_nor_from_a_heading():
+    """The sentence answering the rest of a question is quoted once: one referring back ("They value ...") comes with
+    the sentence before it, which replaces that sentence's quote; a sub-heading using the words is no quote."""
+    from search.answer import Sentence, quote
+    from search.parse import parse, with_asks
+
+    lead = "Social workers are positive about working in the county."
+    back = "They value regular supervision from their managers."
+    text, spans, passage = _one_passage([lead, back], "area", "2021-07-26")
+    sentences = [Sentence(1, a, b, text[a:b], value, value) for (a, b), value in zip(spans, (0.95, 0.55))]
+    query = with_asks(parse("social workers working in the county and how they get supervised"), frozenset({"topic"}),
+                      {"topic": 1.0})
+    assert [item.text for item in quote(query, sentences, [passage], ())] == [f"{lead} {back}"]
+
+    heading = "Supervision and oversight"
+    text, spans, passage = _one_passage([lead, heading], "area", "2021-07-26", joiner="\n")
+    sentences = [Sentence(1, a, b, text[a:b], value, value) for (a, b), value in zip(spans, (0.95, 0.55))]
+    assert [item.text for item in quote(query, sentences, [passage], ())] == [lead]
+
+
+def test_a_list_lead_in_not_naming_the_list_is_left_off_its_items_and_sub_items_stop_at_their_parents_level():
+    from ingest.sections import IMPROVE
+    from search.answer import Sentence, quote
+    from search.parse import parse, with_asks
+
+    query = with_asks(parse("what did cornwall have to improve in 2019"), frozenset({"improve"}), {"improve": 1.0})
+    before = "Leaders have made progress since the last visit, but more needs to be done."
+    lead, first, second = "Leaders should now focus on:", "The quality of plans for children in care.", "Management oversight of casework."
+    text, spans, passage = _one_passage([before, lead, first, second], IMPROVE, "2019-11-05", joiner="\n\n")
+    sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
+    assert [item.text for item in quote(query, sentences, [passage], ())] == [first, second]
+
+    parts = ["Areas for improvement:", "• management oversight, including:", "– supervision", "– case recording",
+             "• the timeliness of assessments."]
+    text, spans, passage = _one_passage(parts, IMPROVE, "2019-11-05", joiner="\n")
+    sentences = [Sentence(1, a, b, text[a:b], 0.5, 0.5) for a, b in spans]
+    assert [item.text for item in quote(query, sentences, [passage], ())] == [
+        "\n".join(parts[1:4]).lstrip("• "), "the timeliness of assessments."]
 
 
 def test_why_a_grade_changed_leads_with_the_headline_saying_what_changed():

@@ -316,6 +316,15 @@ def test_a_grade_named_in_any_case_is_the_grade_asked(question):
     assert named_grade(question) == "requires improvement"
 
 
+@pytest.mark.parametrize("question", ["What areas required improvement in Leeds?",
+                                      "Did Leeds act on the issues that required improvement?",
+                                      "What did Leeds do about the areas requiring improvement identified in 2019?"])
+def test_required_improvement_in_plain_english_names_no_grade(question):
+    from search.grades import named_grade
+
+    assert named_grade(question) is None
+
+
 def test_the_judgement_line_of_an_area_named_outside_the_topics_words_is_read(shared_searcher):
     # "leaders" names leadership as the grade table reads the question; the passages read for the answer used to take
     # the area from the topic's words alone, so the judgement line was not read and the table's row was quoted
