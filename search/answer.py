@@ -1543,6 +1543,20 @@ def quoted_in_passage(quotes: Sequence[Quote], rank: int, text: str) -> tuple[in
     return None
 
 
+def quoted_spans(quotes: Sequence[Quote], rank: int, text: str) -> tuple[tuple[int, int], ...]:
+    """Offsets in the ``text`` of the passage at ``rank`` of every quote taken from it, in the text's order, those
+    that overlap as one: its card marks each sentence the answer quotes of it."""
+    spans = sorted((at, at + len(item.text)) for item in quotes
+                   if rank in item.passages and (at := text.find(item.text)) >= 0)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
 def best_in_passage(sentences: Sequence[Sentence], rank: int) -> tuple[int, int] | None:
     """Offsets of the best-scoring sentence of one passage."""
     mine = [sentence for sentence in sentences if sentence.rank == rank]

@@ -90,12 +90,19 @@ def locator_of(chunk: Chunk, document: DocumentRecord) -> str:
 
 
 def marked(hit: Hit, left: str = "**", right: str = "**") -> str:
-    """The passage with its best-matching sentence wrapped in markers."""
-    if not hit.highlight:
-        return hit.chunk.text
-    a, b = hit.highlight
-    text = hit.chunk.text
-    return f"{text[:a]}{left}{text[a:b]}{right}{text[b:]}"
+    """The passage with each sentence the answer quotes of it (else its best-matching sentence) wrapped in markers."""
+    return "".join(f"{left}{piece}{right}" if quoted else piece for piece, quoted in pieces(hit))
+
+
+def pieces(hit: Hit) -> list[tuple[str, bool]]:
+    """The passage's text in pieces, each with whether it is marked: the sentences the answer quotes of it, else its
+    best-matching sentence."""
+    text, at, parts = hit.chunk.text, 0, []
+    for start, end in hit.quoted or ((hit.highlight,) if hit.highlight else ()):
+        if end > start >= at:
+            parts += [(text[at:start], False), (text[start:end], True)]
+            at = end
+    return [part for part in [*parts, (text[at:], False)] if part[0]]
 
 
 def source_of(document: DocumentRecord) -> str:

@@ -44,6 +44,7 @@ from search.answer import (
     primary,
     quote,
     quoted_in_passage,
+    quoted_spans,
     reads_newest,
     reasons_area,
     relevance,
@@ -155,6 +156,7 @@ class Hit:
     document: DocumentRecord
     highlight: tuple[int, int] | None = None  # best sentence, as offsets into chunk.text
     similarity: float = 0.0  # cosine between question and passage
+    quoted: tuple[tuple[int, int], ...] = ()  # every sentence the answer quotes of it, as offsets, in the text's order
 
 
 @dataclass(frozen=True)
@@ -426,7 +428,8 @@ class Searcher:
                       if row.passage in ranks and row.quote and not table.ungraded]
         quotes = quote(shaped, sentences, passages, self.boilerplate, statements, synonyms)
         hits = tuple(replace(hit, highlight=quoted_in_passage(quotes, hit.rank, hit.chunk.text)
-                             or best_in_passage(sentences, hit.rank) or hit.highlight) for hit in found)
+                             or best_in_passage(sentences, hit.rank) or hit.highlight,
+                             quoted=quoted_spans(quotes, hit.rank, hit.chunk.text)) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
         evidence = self._evidence(shaped if findings else query, selection, best, quotes, hits, table, vectors[1])
         verdict = decide(query, selection, evidence, self.no_answer_below)

@@ -1,9 +1,11 @@
 """Searching with the real model, from Python and from the command line."""
 
+import html
 import io
 import json
 import re
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -29,6 +31,40 @@ def test_each_hit_marks_a_sentence_inside_its_passage(searcher):
         a, b = hit.highlight
         assert 0 <= a < b <= len(hit.chunk.text)
         assert hit.chunk.text[a:b].strip() == hit.chunk.text[a:b]
+
+
+def test_each_sentence_the_answer_quotes_of_a_passage_is_marked_in_its_card(shared_searcher):
+    """An answer quoting two or three sentences of one passage marked only the first in the passage's card, so a reader
+    checking a quote against its source found it unmarked."""
+    from search.render import marked
+    from views.cards import card
+
+    result = shared_searcher.ask("At Leicester City's 2024 inspection, were the children placed in unregistered "
+                                 "children's homes being visited and checked on enough?")
+    by_rank = {hit.rank: hit for hit in result.hits}
+    assert any(len(hit.quoted) > 1 for hit in result.hits)
+    for quote in result.answer.quotes:
+        for rank in quote.passages:
+            assert any(quote.text in piece for piece in re.findall(r">>(.*?)<<", marked(by_rank[rank], ">>", "<<"),
+                                                                     re.S))
+            assert any(html.escape(quote.text[:20]) in piece or quote.text[:20] in html.unescape(piece)
+                       for piece in re.findall(r"<mark>(.*?)</mark>", card(by_rank[rank]), re.S))
+
+
+def test_a_passages_quoted_sentences_are_its_marked_pieces_in_order():
+    from ingest.document import Chunk
+    from search.answer import Quote, quoted_spans
+    from search.render import pieces
+    from search.retrieve import Hit
+
+    text = "One sentence here. Two sentences here. Three sentences here."
+    quotes = (Quote("Three sentences here.", (1,), 1.0), Quote("One sentence here.", (1, 2), 0.9),
+              Quote("Two sentences here. Three", (1,), 0.8), Quote("Elsewhere.", (2,), 0.7))
+    spans = quoted_spans(quotes, 1, text)
+    assert spans == ((0, 18), (19, len(text)))  # in the text's order, the overlapping two as one
+    hit = Hit(1, 1.0, 1, Chunk("a.txt", text, 0, len(text), None, None, None), None, (0, 18), 0.5, spans)  # type: ignore[arg-type]
+    assert pieces(hit) == [("One sentence here.", True), (" ", False), (text[19:], True)]
+    assert pieces(replace(hit, quoted=())) == [("One sentence here.", True), (text[18:], False)]
 
 
 def test_hits_carry_citations(searcher):

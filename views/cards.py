@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from search.answer import Answer
 from search.grades import GradeRow
-from search.render import GRADE_COLUMNS, citation, grade_cells
+from search.render import GRADE_COLUMNS, citation, grade_cells, pieces
 from search.retrieve import Hit
 
 # Every character HTML or Markdown (or LaTeX) gives a meaning becomes a numeric entity, in one pass so that
@@ -23,10 +23,8 @@ def inert(text: str) -> str:
 
 def card(hit: Hit, weak: bool = False, href: str | None = None) -> str:
     """One passage card: citation header (a link to the passage in its report, when ``href`` is given) and the
-    passage with its best sentence highlighted."""
-    text = hit.chunk.text
-    a, b = hit.highlight or (0, 0)
-    body = f"{inert(text[:a])}<mark>{inert(text[a:b])}</mark>{inert(text[b:])}" if b > a else inert(text)
+    passage with each sentence the answer quotes of it highlighted (else its best sentence)."""
+    body = "".join(f"<mark>{inert(piece)}</mark>" if quoted else inert(piece) for piece, quoted in pieces(hit))
     label = ' <span class="weak">weak match</span>' if weak else ""
     return (
         f'<div class="card" id="passage-{hit.rank}">'
