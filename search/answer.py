@@ -34,7 +34,15 @@ from search.parse import (
     named_grade,
     scoped,
 )
-from search.rerank import gives_reasons, leaning, recalls_earlier, says_changed, states_timing, tells_history
+from search.rerank import (
+    gives_reasons,
+    leaning,
+    names_earlier,
+    recalls_earlier,
+    says_changed,
+    states_timing,
+    tells_history,
+)
 from search.select import changing, maybe_changing
 from search.tone import SENTENCE_FULL
 
@@ -1175,9 +1183,7 @@ def _grade_recalled(text: str, year: int | None) -> bool:
     past = list(said["then said"].finditer(before))
     if not past or said["now said"].search(before, past[-1].end()):
         return False
-    earlier = year is not None and any(int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", before)) \
-        and bool(said["earlier inspection"].search(before))
-    return earlier or bool(said["recalls"].search(before))
+    return names_earlier(before, year) or bool(said["recalls"].search(before))
 
 
 def says_grade(text: str, grade: str) -> bool:

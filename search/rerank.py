@@ -46,9 +46,14 @@ def tells_history(text: str, year: int | None, opening: bool) -> bool:
         return False
     if not opening:
         return bool(said["then said"].search(text))
-    earlier = any(year is not None and int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", text)) \
-        and bool(said["earlier inspection"].search(text))
-    return (earlier or recalls_earlier(text)) and not says_changed(said["recalls"].sub("", text))
+    return (names_earlier(text, year) or recalls_earlier(text)) and not says_changed(said["recalls"].sub("", text))
+
+
+def names_earlier(text: str, year: int | None) -> bool:
+    """True when ``text`` names an inspection or visit and a year before ``year`` ("Since the last inspection in
+    2018, ...", "In 2020, Ofsted conducted a focused visit ..."; search/data/phrasing.txt, "earlier inspection")."""
+    return year is not None and any(int(named) < year for named in re.findall(r"\b(?:19|20)\d\d\b", text)) \
+        and bool(phrasing()["earlier inspection"].search(text))
 
 
 def gives_reasons(text: str) -> bool:
