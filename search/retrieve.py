@@ -916,15 +916,17 @@ def grades_across(query: Query) -> bool:
 
 def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote]) -> tuple[int, ...]:
     """The years a question names as its report's ("how did Hertfordshire get on in its 2023 inspection?", "durham
-    2023 full inspection findings": a year beside a kind of report) when no indexed report of the councils it names
-    is from them (``select`` set the years aside) and no quoted sentence names them: the reports quoted are another
-    year's and answer another question. Not a year a change counts from, nor one beside a range ("in 2016 and since
+    2023 full inspection findings": a year beside a kind of report; any year a question asking only for a grade names,
+    since a grade is given by that year's inspection: "what rating did Camden get in 2019?") when no indexed report
+    of the councils it names is from them (``select`` set the years aside) and no quoted sentence names them: the
+    reports quoted are another year's and answer another question. Not a year a change counts from, nor one beside a range ("in 2016 and since
     2019": the reports since answer part of it), nor one a sentence may name ("how many children had no social worker
     in December 2014?", answered by a later report)."""
     if "dates" not in selection.set_aside or not selection.councils or changing(query) \
             or query.dates.since or query.dates.until:
         return ()
-    years = query.dates.reports or (query.dates.years if query.kinds else ())
+    grade_alone = primary(query) == "grade" and not names_a_topic(query)
+    years = query.dates.reports or (query.dates.years if query.kinds or grade_alone else ())
     if any(str(year) in quote.text for quote in quotes for year in years):
         return ()
     return tuple(years)

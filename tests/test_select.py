@@ -210,6 +210,23 @@ def test_a_councils_report_of_a_year_it_has_none_from_is_unreported_unless_a_quo
     assert _unreported_years(query, Selection(documents=(1,), councils=("Kent",)), []) == ()
 
 
+@pytest.mark.parametrize(("question", "asks", "unreported"), [
+    ("Remind me, what rating did Kent get in 2016?", ("grade",), (2016,)),  # a grade is given by that year's report
+    ("kent ofsted grade 2016", ("grade",), (2016,)),
+    ("kent 2016 care leavers judgement", ("grade", "topic"), ()),  # a topic: a later report may speak of it
+    ("What did Kent do about care leavers in 2016?", ("topic",), ()),
+])
+def test_a_grade_asked_of_a_year_none_of_a_councils_reports_is_from_is_unreported(question, asks, unreported):
+    """national14: "what rating did Ofsted give Camden when they inspected in 2019?" quoted the grades of Camden's 2022
+    inspection as if they were 2019's; the indexed reports of Camden are from 2018 and 2022."""
+    from search.answer import Quote
+    from search.retrieve import _unreported_years
+
+    aside = Selection(documents=(1,), councils=("Kent",), set_aside=("dates",))
+    assert _unreported_years(asking(question, *asks), aside, [Quote("Overall effectiveness | Good", (1,), 0.9)]) \
+        == unreported
+
+
 @pytest.mark.parametrize(("question", "scores", "changes"), [
     # a grade named as where the change starts: the change is asked, however unsurely the question reads as one
     ("Which councils improved from requires improvement?", {"across": 1.0, "change": 0.47, "grade": 0.86}, True),
