@@ -614,6 +614,11 @@ _WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?
 # of", "the inspectors had concerns over" (English syntax: an auxiliary, at most two adverbs, one word, a preposition).
 _REPORTER_FELT = re.compile(r"\b(?:ofsted|(?:the\s+)?inspectors?)\s+(?:was|were|had|felt|seemed|appeared|got|remained)\s+"
                             r"(?:(?:\w+ly|very|quite|so|not|also|still)\s+){0,2}[\w-]+\s+(?:with|of|over|by|at)\b", re.I)
+# The same said by a noun of the reporter's, possessive ("Ofsted's view of", "the inspectors' findings on", "Ofsted's
+# overall conclusion about"; English syntax: the reporter's possessive, at most two words, a preposition); the words
+# before it may hold no more than OPENING_WORDS of their own ("Members would welcome a summary of").
+_REPORTERS_VIEW = re.compile(r"\b(?:ofsted|(?:the\s+)?inspectors?)(?:['’]s?|s['’])\s+(?:[\w-]+\s+){0,1}[\w-]+\s+"
+                             r"(?:of|on|about|regarding|concerning|into)\b", re.I)
 # "which councils", "any other LAs", or a question typed tersely opening with the councils it asks for ("councils no
 # b&b for young people"): the councils asked for, not the topic
 _ASKED_COUNCILS = re.compile(r"(?:\b(?:which|what|any|other)\s+(?:(?:other|of\s+(?:these|the|those|our|the\s+indexed))\s+)?|^\W*)"
@@ -768,7 +773,7 @@ def _after_opening(text: str) -> str | None:
     lead = _ABOUT.search(text)
     if not lead:
         said = _ASKED_SAID.search(text)
-        passive = None if said else _WERE_SAID.search(text) or _REPORTER_FELT.search(text)
+        passive = None if said else _WERE_SAID.search(text) or _REPORTER_FELT.search(text) or _REPORTERS_VIEW.search(text)
         if passive and len(set(terms(text[:passive.start()])) - _FRAMING) <= OPENING_WORDS:
             said = passive
         rest = text[said.end():].strip(" ,.?") if said else ""
@@ -781,6 +786,8 @@ def _after_opening(text: str) -> str | None:
         return rest
     # asking what a report said, with a word or two of its own ("check", "trip"), not a topic ("Where were homeless
     # 16- and 17-year-olds not properly told about ...")
-    if _REPORTED.intersection(opening) and terms(rest) and len(set(terms(text[:lead.start()])) - _FRAMING) <= OPENING_WORDS:
+    view = _REPORTERS_VIEW.search(text[:lead.end()])
+    if (_REPORTED.intersection(opening) or (view and view.end() == lead.end())) and terms(rest) \
+            and len(set(terms(text[:lead.start()])) - _FRAMING) <= OPENING_WORDS:
         return rest
     return None

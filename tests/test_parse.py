@@ -288,6 +288,20 @@ def test_an_opening_saying_what_the_inspectors_thought_is_not_topic(question, su
 
 
 @pytest.mark.parametrize(("question", "subject"), [
+    # said by a noun of the reporter's: "Members would welcome a summary of Ofsted's view of" stayed in the topic
+    ("Members would welcome a summary of Ofsted's view of Camden's multi-agency safeguarding hub",
+     "multi-agency safeguarding hub"),
+    ("Please outline the inspectors' findings on social worker caseloads in Kent.", "social worker caseloads in"),
+    ("what was Ofsted's overall conclusion about early help in Kent", "early help in"),
+    ("Ofsted's take on care leavers kent", "care leavers"),
+    ("Has Ofsted's newest report on Kent said anything about youngsters going missing?", "youngsters going missing"),
+    ("How do the inspectors' visits to Kent compare?", "How do the inspectors' visits to compare"),  # no preposition
+])
+def test_an_opening_naming_the_reporters_view_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "subject"), [
     # "re" was no "about": "inspectors saying re" stayed in the topic
     ("what are inspectors saying re supervision of social workers at Barnsley", "supervision of social workers at"),
     ("what did the inspectors say in relation to early help in Bury", "early help in"),
