@@ -919,9 +919,9 @@ def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote
     2023 full inspection findings": a year beside a kind of report; any year a question asking only for a grade names,
     since a grade is given by that year's inspection: "what rating did Camden get in 2019?") when no indexed report
     of the councils it names is from them (``select`` set the years aside) and no quoted sentence names them: the
-    reports quoted are another year's and answer another question. Not a year a change counts from, nor one beside a range ("in 2016 and since
-    2019": the reports since answer part of it), nor one a sentence may name ("how many children had no social worker
-    in December 2014?", answered by a later report)."""
+    reports quoted are another year's and answer another question. Not a year a change counts from, nor one beside a
+    range ("in 2016 and since 2019": the reports since answer part of it), nor one a sentence may name ("how many
+    children had no social worker in December 2014?", answered by a later report)."""
     if "dates" not in selection.set_aside or not selection.councils or changing(query) \
             or query.dates.since or query.dates.until:
         return ()
