@@ -186,7 +186,7 @@ def inspection_dates(head: str) -> tuple[str | None, str | None]:
         match = re.search(r"(?:visit|services)[^.]{0,120}? (?:on|between) (.{0,60})", head, re.I)
     if not match:
         return None, None
-    window = " ".join(match.group(1).split())
+    window = _plain_days(" ".join(match.group(1).split()))
     ranges = list(_RANGE.finditer(window))
     if ranges and ranges[0].start() < 50:
         # "8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019": first start, last end.
@@ -197,6 +197,12 @@ def inspection_dates(head: str) -> tuple[str | None, str | None]:
     if single:
         return (_iso(*single.groups()),) * 2
     return _without_year(window, head)
+
+
+def _plain_days(window: str) -> str:
+    """Days written as "the 15 and 16 of May 2018" or "the 3rd to 5th of June" as "15 and 16 May 2018"."""
+    window = re.sub(r"^the\s+(?=\d)", "", window, flags=re.I)
+    return re.sub(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?={_MONTH}|and\b|to\b)", r"\1 ", window, flags=re.I)
 
 
 _NO_YEAR = re.compile(rf"^(\d{{1,2}})\s*(?:{_MONTH}\s*)?(?:(?:and|to|–|-)\s*(\d{{1,2}})\s*)?{_MONTH}\b(?!\s*\d{{4}})", re.I)
@@ -237,9 +243,10 @@ _SIGNED = re.compile(r"Yours? sincerely,?\s+([A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'�
 
 
 def lead_inspector(text: str) -> str | None:
-    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI"; before 2014, "Reporting
-    inspector Jane Doe HMI"), or the inspector who signs a visit letter."""
-    match = re.search(r"(?:Lead|Reporting) inspector:?\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text) \
+    """The lead inspector's name where the report names one ("Lead inspector: Jane Doe HMI", "Lead inspector on site:
+    Jane Doe", the first of "Lead inspectors: ..."; before 2014, "Reporting inspector Jane Doe HMI"), or the inspector
+    who signs a visit letter."""
+    match = re.search(r"(?:Lead|Reporting) inspectors?(?: on site)?:?\s*([A-Z][\w'’-]+(?: \(?[A-Z][\w'’.-]*\)?)+)", text) \
         or _SIGNED.search(text[-3000:])
     if not match:
         return None

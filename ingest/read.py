@@ -21,8 +21,9 @@ Reader = Callable[[Path], list[Block]]
 # furniture by whole class tokens. 2: control characters replaced by spaces. 3: a visit letter's sign-off is part
 # "about" (ingest/sections.py). 4: a PDF line in bold starting in lower case ends the unfinished paragraph above it
 # (a SIF report's cover: "The effectiveness of the ... (LSCB) is" / "good"), not a heading. 5: a table of contents'
-# entries set as headings are left out with it (ingest/chunk.py).
-EXTRACTOR = 5
+# entries set as headings are left out with it (ingest/chunk.py). 6: a lead inspector "on site", or the first of two;
+# a visit's days written "on the 15 and 16 of May 2018" (ingest/metadata.py).
+EXTRACTOR = 6
 
 
 def _pdf(path: Path) -> list[Block]:

@@ -1257,6 +1257,9 @@ def test_a_question_asking_how_many_gets_the_figure_the_sentence_on_its_topic_le
     ("Inspectors visited on 13 and 14 July 2021.", True),
     ("Inspectors visited on 13 and 14 July 2019.", False),  # another year's July
     ("A plan was agreed on 14 June.", False),
+    # national14's Camden letter: "When did Ofsted visit Camden in 2018?" quoted the inspectors' names, not the day
+    ("... a focused visit to Camden children’s services on the 13 and 14 of July 2021.", True),
+    ("Inspectors visited on the 13th and 14th of July.", True),
 ])
 def test_an_inspections_last_day_is_recognised_with_or_without_its_year(line, stated):
     """A visit's letter often gives its days without the year ("on 13 and 14 July."): before, only "14 July 2021"

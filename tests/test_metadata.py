@@ -290,6 +290,11 @@ def test_a_sidecar_publication_date_is_stated(tmp_path):
      "October 2020. The inspectors were A, B and C.", ("2020-10-20", "2020-10-22")),
     ("This letter summarises the findings of a focused visit to Durham children’s services on 13 and 14 July 2021.",
      ("2021-07-13", "2021-07-14")),
+    # national14's Camden letter of 2018: no inspection dates, so "camden focused visit 2018 dates" quoted its inspectors
+    ("This letter summarises the findings of a focused visit to Camden children’s services on the 15 and 16 of May 2018.",
+     ("2018-05-15", "2018-05-16")),
+    ("This letter summarises the findings of a focused visit to Kent children’s services on the 3rd to 5th of June 2019.",
+     ("2019-06-03", "2019-06-05")),
 ])
 def test_a_visits_days_are_read_however_its_letter_introduces_them(opening, dates):
     """Two national-sample letters of 2020 give the visit's days as "between 20 and 22 October 2020": the record had
@@ -309,6 +314,18 @@ def test_an_inspection_of_looked_after_children_services_before_2014_is_read_as_
              "Reporting inspector Helen Cawston HMI\nAge group: All\nPublished: 23 August 2013")
     assert document_kind(cover, "kent-2013-08-23-ofsted-inspection.pdf") == "lac_inspection"
     assert lead_inspector(cover) == "Helen Cawston"
+
+
+@pytest.mark.parametrize(("team", "lead"), [
+    # national14's Hammersmith and Fulham 2016 report: "who led Ofsted's 2016 inspection" was not answered from it
+    ("The inspection team\n\nLead inspector on site: Pietro Battista\n\nReport author: Sean Tarpey", "Pietro Battista"),
+    ("Lead inspectors: Rebecca Quested, His Majesty’s Inspector, and Matthew Reed,\nHis Majesty’s Inspector",
+     "Rebecca Quested"),  # Stoke-on-Trent's 2022 report, led by two: the first named
+])
+def test_a_lead_inspector_is_read_however_the_team_is_listed(team, lead):
+    from ingest.metadata import lead_inspector
+
+    assert lead_inspector(f"Children's services in Kent are good.\n\n{team}\n") == lead
 
 
 def test_a_cover_printing_the_inspections_facts_small_is_still_read(tmp_path):
