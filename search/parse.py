@@ -661,7 +661,7 @@ def _topic(text: str, spans: list[str]) -> str:
     says which report ("What did the inspectors find when they came [in December 2022]?") is left out, and each other
     sentence's opening is read on its own."""
     text = _COMPARED.sub(" ", _masked(text, spans)).replace("\0", " ")
-    text = _ASKED_COUNCILS.sub(" ", text)
+    text = _without_reports_asked(_ASKED_COUNCILS.sub(" ", text))
     # a stop left after a name or date taken out ("... criticised by Ofsted in [2014] .") still ends its sentence
     text = re.sub(r"\s+(?=[.!?,;:])", "", " ".join(text.split())).strip(" ,.?") or text
     sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
@@ -728,6 +728,17 @@ def asks_which_reports(text: str) -> bool:
     phrases ("Which focused visits resulted in ...", "which inspections ...") or as letters ("which of the focused
     visit letters identified ..."): across councils, as "which councils" is."""
     return bool(_reports_asked(text))
+
+
+def _without_reports_asked(text: str) -> str:
+    """The text without "which" and the reports it asks for ("Which of the focused visit letters identified ...":
+    "identified ..."), as without "which councils": they say which reports answer, not what about."""
+    for match in reversed(list(_WHICH.finditer(text))):
+        words = list(re.finditer(r"[\w-]+", match.group(1)))
+        named = [word for word in words if word.group(0).lower() in _reports_asked(match.group(0))]
+        if named:
+            text = text[:match.start()] + " " + text[match.start(1) + named[-1].end():]
+    return text
 
 
 def _reports_asked(text: str) -> set[str]:

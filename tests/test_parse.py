@@ -302,6 +302,20 @@ def test_an_opening_naming_the_reporters_view_is_not_topic(question, subject):
 
 
 @pytest.mark.parametrize(("question", "subject"), [
+    # the reports asked for, as "which councils": "focused visits" drew every letter's "Ofsted will take the findings
+    # from this focused visit into account ..." (national5, national14: "areas for priority action")
+    ("Which focused visits resulted in Ofsted identifying areas for priority action?",
+     "resulted in Ofsted identifying areas for priority action"),
+    ("Which of the focused visit letters identified areas for priority action?", "identified areas for priority action"),
+    ("which inspections praised care leavers", "praised care leavers"),
+    ("Which councils were criticised for private fostering?", "private fostering"),
+    ("Which care leavers were visited?", "Which care leavers were visited"),  # no report named
+])
+def test_the_reports_a_question_asks_for_are_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "subject"), [
     # "re" was no "about": "inspectors saying re" stayed in the topic
     ("what are inspectors saying re supervision of social workers at Barnsley", "supervision of social workers at"),
     ("what did the inspectors say in relation to early help in Bury", "early help in"),
