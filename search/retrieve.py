@@ -19,7 +19,7 @@ from ingest.boilerplate import BOILERPLATE, Boilerplate, counted
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import area_of
+from ingest.grades import area_of, stated_area
 from ingest.layout import printable
 from ingest.metadata import KINDS
 from ingest.sections import ABOUT, AREA, IMPROVE, SUMMARY
@@ -781,6 +781,12 @@ class Searcher:
         # the area as the grade table reads it (named, or described in other words), else the one its rows lead with
         area = asked(query.text, query).area or (table[0].area if table else None)
         stored = {item.id: item for item in self.index.chunks(judgements)}
+        if area and area != "overall" and document is not None:  # the report's own sentence stating the area's grade
+            # in words, beside its row, though its passage opens on another area ("The graded judgment about the
+            # experiences and progress of care leavers is that it is good." at the end of adoption's)
+            said = [i for i in judgements if i in stored and stored[i].document.id == document
+                    and _states_grade_of(stored[i].chunk, area)]
+            lead[1:1] = sorted(said, key=lambda i: -float(self.index.vector(i) @ vector))[:1]
 
         def closeness(i: int) -> tuple[bool, bool, float, float]:
             item = stored.get(i)
@@ -1086,6 +1092,14 @@ def _with_earlier(ranked: list[tuple[int, float]], fused: Sequence[tuple[int, fl
                     and by_then(chunks[i].document.description, year) and on_the_topic(query, chunks[i].chunk.text)),
                    None)
     return _read_last(ranked, earlier)
+
+
+def _states_grade_of(chunk: Chunk, area: str) -> bool:
+    """True when a sentence of ``chunk`` states the grade of ``area`` (or of the area whose judgement covers it) in
+    words, not as a table row."""
+    spans = chunk.sentences or sentence_spans(chunk.text)
+    return any(" | " not in (text := chunk.text[start:end]) and GRADE_STATEMENT.search(text)
+               and stated_area(text) in covers(area) for start, end in spans)
 
 
 def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tuple[int, float]]:

@@ -332,6 +332,27 @@ def test_the_judgement_line_of_an_area_named_outside_the_topics_words_is_read(sh
     assert stated_area(quote) == "leadership" and " | " not in quote and "good" in quote.lower()
 
 
+def test_a_sif_reports_sentence_stating_an_areas_grade_is_quoted_before_its_row(shared_searcher):
+    """A SIF report states each area's grade in a sentence ("The graded judgment about the experience and progress of
+    care leavers is that it requires improvement"), which may end the passage of another area's judgement: it was
+    not read, and the table's row ("2.2 Experiences and progress of care leavers | Requires improvement") was quoted
+    (national11's Darlington, national13's Barnsley)."""
+    quote = shared_searcher.ask("How was Leicester rated for care leavers in 2015?").answer.quotes[0].text
+    assert stated_area(quote) == "care_leavers" and " | " not in quote and "requires improvement" in quote.lower()
+
+
+def test_an_areas_grade_stated_in_any_sentence_of_a_passage_is_found():
+    from ingest.document import Chunk
+    from search.retrieve import _states_grade_of
+
+    text = ("Adopters are well supported. The graded judgment about the experiences and progress of care leavers is "
+            "that it is good.")
+    chunk = Chunk("x.pdf", text, 0, len(text), "1", "Adoption", 1)
+    assert _states_grade_of(chunk, "care_leavers") and not _states_grade_of(chunk, "adoption")
+    row = "2.2 Experiences and progress of care leavers | Good"
+    assert not _states_grade_of(Chunk("x.pdf", row, 0, len(row), "1", "", 1), "care_leavers")
+
+
 def test_the_headline_stating_the_tables_grade_in_words_is_read_before_one_recalling_an_earlier_grade():
     """A grade question reads, beside the grade table, the headline passage stating the grade in words: of those
     stating a grade, one stating the table's leading grade, though a headline recalling an earlier inspection's grade
