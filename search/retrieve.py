@@ -595,7 +595,16 @@ class Searcher:
         absent = tuple(word for word in words if not held[word]
                        and not any(self.index.matching(self.glossary.expand(word), allowed)))
         absent = tuple(word for word in absent if word not in self._put_otherwise(query, absent, allowed))
+        if absent and len(absent) < len(words) and self._names_a_subject_used(query, allowed):
+            return ()  # "how is neglect handled": the documents speak of its subject, in words of their own
         return absent if 2 * len(absent) >= len(words) else ()
+
+    def _names_a_subject_used(self, query: Query, allowed: frozenset[int]) -> bool:
+        """True when the topic names a practice term (search/data/described.txt, in any glossary form) that the
+        ``allowed`` passages use: its other words are how the question puts it ("handled"), not another subject."""
+        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
+        named += [(" ".join(words), []) for words in self.described.used(query.topic)]
+        return any(self._mentions(term, forms, allowed) for term, forms in self._as_terms(named).items())
 
     def _put_otherwise(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> frozenset[str]:
         """Of ``words``, which the ``allowed`` passages never use, the everyday ones (of no term the topic uses) that

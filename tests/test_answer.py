@@ -347,6 +347,16 @@ def test_the_words_asking_for_a_number_are_not_a_term_the_councils_reports_must_
     assert not result.answer.no_answer
 
 
+@pytest.mark.parametrize("question", ["How is neglect handled in Leicester according to the latest inspection?",
+                                      "How is adoption handled in Rutland?"])
+def test_a_practice_term_the_councils_reports_use_is_answered_whatever_verb_asks_about_it(shared_searcher, question):
+    # "handled" is how the question asks about neglect: no report on Leicester uses it, others do, and "No indexed
+    # report on Leicester uses the words “handled”" refused a question its reports answer on neglect
+    result = shared_searcher.ask(question)
+    assert not any("uses the words" in note for note in result.notes), result.notes
+    assert not result.answer.no_answer
+
+
 def test_words_no_report_on_the_councils_named_uses_decide_not_found():
     from search.decide import EVIDENCE, Evidence, decide
     from search.parse import parse
