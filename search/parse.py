@@ -29,7 +29,8 @@ VISITS = ("focused_visit", "monitoring_visit")
 # before "about" says which report, not what about.
 REPORTING = ("say", "said", "says", "saying", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
              "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
-             "told", "criticised", "criticized", "praised", "commended", "comments")
+             "told", "criticised", "criticized", "praised", "commended", "comments", "rate", "rated", "judge", "judged",
+             "assess", "assessed", "grade", "graded", "score", "scored")
 # Words by which a question says an inspection took place ("when the inspectors came", "on their visit"): a sentence
 # of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
 VISITING = ("inspectors", "inspector", "inspected", "findings", "visit", "visits", "visited", "visiting", "came",

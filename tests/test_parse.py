@@ -316,6 +316,17 @@ def test_the_reports_a_question_asks_for_are_not_topic(question, subject):
 
 
 @pytest.mark.parametrize(("question", "subject"), [
+    # the inspectors' verbs of judging ask what a report said as "find" does: "did ofsted rate" stayed in the topic,
+    # and "did ofsted rate Lewisham's return home interviews well" was refused as no passage read close enough
+    ("did ofsted rate Lewisham's return home interviews well", "return home interviews well"),
+    ("how did inspectors assess early help in Kent", "early help in"),
+    ("How did Ofsted rate Kent's care leavers?", "care leavers"),
+])
+def test_an_opening_asking_how_a_report_judged_something_is_not_topic(question, subject):
+    assert parse(question).topic == subject
+
+
+@pytest.mark.parametrize(("question", "subject"), [
     # "re" was no "about": "inspectors saying re" stayed in the topic
     ("what are inspectors saying re supervision of social workers at Barnsley", "supervision of social workers at"),
     ("what did the inspectors say in relation to early help in Bury", "early help in"),
