@@ -1250,7 +1250,7 @@ def _stated_facts(lead: str | None, end: str | None) -> list[tuple[str, re.Patte
         facts.append(("lead", re.compile(re.escape(lead), re.I)))
     if end and len(end) == 10:
         year, month, day = end.split("-")
-        last_day = rf"\b{int(day)}(?:st|nd|rd|th)?(?:\s+of)?\s*{MONTH_NAMES[int(month) - 1]}"  # "16 May", "16th of May"
+        last_day = rf"\b0?{int(day)}(?:st|nd|rd|th)?(?:\s+of)?\s*{MONTH_NAMES[int(month) - 1]}"  # "16 May", "16th of May"
         facts.append(("end", re.compile(rf"{last_day}\b(?!\s*(?:19|20)\d\d)|{last_day}\s*{year}", re.I)))
     return facts
 

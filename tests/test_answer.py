@@ -1279,6 +1279,15 @@ def test_an_inspections_last_day_is_recognised_with_or_without_its_year(line, st
     assert any(fact.search(line) for _, fact in _stated_facts(None, "2021-07-14")) is stated
 
 
+def test_an_inspections_last_day_is_recognised_with_a_leading_zero():
+    """Bolton's 2018 report: "Inspection dates: 23 April 2018 to 04 May 2018"; "dates of Bolton's 2018 inspection"
+    quoted the line naming the lead inspector instead."""
+    from search.answer import _stated_facts
+
+    assert any(fact.search("Inspection dates: 23 April 2018 to 04 May 2018") for _, fact in _stated_facts(None, "2018-05-04"))
+    assert not any(fact.search("Inspection dates: 23 April 2018 to 14 May 2018") for _, fact in _stated_facts(None, "2018-05-04"))
+
+
 @pytest.mark.parametrize(("question", "first"), [
     ("Which inspectors carried out the July 2025 focused visit to X?", "lead"),
     ("Who led the visit to X?", "lead"),
