@@ -201,8 +201,8 @@ def inspection_dates(head: str) -> tuple[str | None, str | None]:
 
 def _plain_days(window: str) -> str:
     """Days written as "the 15 and 16 of May 2018" or "the 3rd to 5th of June" as "15 and 16 May 2018"."""
-    window = re.sub(r"^the\s+(?=\d)", "", window, flags=re.I)
-    return re.sub(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?={_MONTH}|and\b|to\b)", r"\1 ", window, flags=re.I)
+    window = re.sub(r"\bthe\s+(?=\d)", "", window, flags=re.I)
+    return re.sub(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s*(?={_MONTH}|and\b|to\b|[–-])", r"\1 ", window, flags=re.I)
 
 
 _NO_YEAR = re.compile(rf"^(\d{{1,2}})\s*(?:{_MONTH}\s*)?(?:(?:and|to|–|-)\s*(\d{{1,2}})\s*)?{_MONTH}\b(?!\s*\d{{4}})", re.I)

@@ -29,8 +29,11 @@ VISITS = ("focused_visit", "monitoring_visit")
 # before "about" says which report, not what about.
 REPORTING = ("say", "said", "says", "saying", "find", "found", "finds", "think", "thought", "report", "reported", "conclude",
              "concluded", "write", "wrote", "written", "comment", "commented", "note", "noted", "mention", "mentioned",
-             "told", "criticised", "criticized", "praised", "commended", "comments", "rate", "rated", "judge", "judged",
-             "assess", "assessed", "grade", "graded", "score", "scored")
+             "told", "criticised", "criticized", "praised", "commended", "comments")
+# Verbs by which the inspectors judge ("did Ofsted rate ...", "how did the visit assess ..."): with the reporter or
+# the report as their subject they ask what a report said, as "find" does; otherwise they are practice ("is risk
+# assessed", "the referral rate").
+JUDGING = ("rate", "rated", "judge", "judged", "assess", "assessed", "grade", "graded", "score", "scored")
 # Words by which a question says an inspection took place ("when the inspectors came", "on their visit"): a sentence
 # of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
 VISITING = ("inspectors", "inspector", "inspected", "findings", "visit", "visits", "visited", "visiting", "came",
@@ -615,6 +618,10 @@ _WERE_SAID = re.compile(rf"\b(?:was|were|is|are|been|being|got|get|gets)\s+(?:(?
 # of", "the inspectors had concerns over" (English syntax: an auxiliary, at most two adverbs, one word, a preposition).
 _REPORTER_FELT = re.compile(r"\b(?:ofsted|(?:the\s+)?inspectors?)\s+(?:was|were|had|felt|seemed|appeared|got|remained)\s+"
                             r"(?:(?:\w+ly|very|quite|so|not|also|still)\s+){0,2}[\w-]+\s+(?:with|of|over|by|at)\b", re.I)
+# The same asked by a verb of judging whose subject is the reporter or the report ("did ofsted rate", "how did the
+# focused visit assess"; JUDGING).
+_REPORTER_JUDGED = re.compile(rf"\b(?:did|does|do)\s+(?:ofsted|(?:the\s+)?(?:inspectors?|(?:[\w-]+\s+)?(?:visit|inspection|"
+                              rf"report)))\s+(?:{'|'.join(JUDGING)})\b", re.I)
 # The same said by a noun of the reporter's, possessive ("Ofsted's view of", "the inspectors' findings on", "Ofsted's
 # overall conclusion about"; English syntax: the reporter's possessive, at most two words, a preposition); the words
 # before it may hold no more than OPENING_WORDS of their own ("Members would welcome a summary of").
@@ -736,9 +743,11 @@ def _without_reports_asked(text: str) -> str:
     "identified ..."), as without "which councils": they say which reports answer, not what about."""
     for match in reversed(list(_WHICH.finditer(text))):
         words = list(re.finditer(r"[\w-]+", match.group(1)))
-        named = [word for word in words if word.group(0).lower() in _reports_asked(match.group(0))]
-        if named:
-            text = text[:match.start()] + " " + text[match.start(1) + named[-1].end():]
+        named = [n for n, word in enumerate(words) if word.group(0).lower() in _reports_asked(match.group(0))]
+        # every word before the one naming the reports names a kind too ("which focused visits"; not "which home
+        # visits", "which statutory visits", which are practice)
+        if named and all(word.group(0).lower() in _kind_vocabulary() for word in words[:named[-1]]):
+            text = text[:match.start()] + " " + text[match.start(1) + words[named[-1]].end():]
     return text
 
 
@@ -785,6 +794,7 @@ def _after_opening(text: str) -> str | None:
     lead = _ABOUT.search(text)
     if not lead:
         said = _ASKED_SAID.search(text)
+        said = said or _REPORTER_JUDGED.search(text)
         passive = None if said else _WERE_SAID.search(text) or _REPORTER_FELT.search(text) or _REPORTERS_VIEW.search(text)
         if passive and len(set(terms(text[:passive.start()])) - _FRAMING) <= OPENING_WORDS:
             said = passive

@@ -7,7 +7,7 @@ import difflib
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import takewhile
 from pathlib import Path
@@ -64,6 +64,7 @@ from search.intent import LIKELIEST, RULED_OUT, Intents, asking, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import (
     DAY_NAMES,
+    INSPECTIONS,
     MONTH_NAMES,
     Query,
     asks_grade_in_words,
@@ -482,7 +483,22 @@ class Searcher:
                       or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
                         table.none_match, _ungraded(query, selection, table), absent, unsaid,
-                        _unreported_years(query, selection, quotes))
+                        _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)))
+
+    def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
+        """The years a question names in which the grade of a report it quotes was in force: that report is the last
+        inspection of the councils named before the year ("What was Norfolk's rating in 2019?", its 2017 inspection
+        quoted)."""
+        documents = {hit.rank: hit.document.id for hit in hits}
+        quoted = {documents[rank] for quote in quotes for rank in quote.passages if rank in documents}
+        inspections = [doc for doc in self.index.documents() if doc.description.authority in selection.councils
+                       and doc.description.kind in INSPECTIONS and doc.description.held]
+        years = set()
+        for year in query.dates.years:
+            before = [doc for doc in inspections if int((doc.description.held or "0")[:4]) < year]
+            if before and max(before, key=lambda doc: doc.description.held or "").id in quoted:
+                years.add(year)
+        return frozenset(years)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
@@ -929,10 +945,12 @@ def grades_across(query: Query) -> bool:
         or (query.score("grade") >= LIKELIEST and (named_grade(query.text) is not None or query.wants("change"))))
 
 
-def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote]) -> tuple[int, ...]:
+def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote],
+                      in_force: Collection[int] = frozenset()) -> tuple[int, ...]:
     """The years a question names as its report's ("how did Hertfordshire get on in its 2023 inspection?", "durham
     2023 full inspection findings": a year beside a kind of report; any year a question asking only for a grade names,
-    since a grade is given by that year's inspection: "what rating did Camden get in 2019?") when no indexed report
+    since a grade is given by an inspection, unless the grade quoted was then in force (``in_force``): "what rating did
+    Camden get in 2019?", only its 2022 grades quoted) when no indexed report
     of the councils it names is from them (``select`` set the years aside) and no quoted sentence names them: the
     reports quoted are another year's and answer another question. Not a year a change counts from, nor one beside a
     range ("in 2016 and since 2019": the reports since answer part of it), nor one a sentence may name ("how many
@@ -941,7 +959,8 @@ def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote
             or query.dates.since or query.dates.until:
         return ()
     grade_alone = primary(query) == "grade" and not names_a_topic(query)
-    years = query.dates.reports or (query.dates.years if query.kinds or grade_alone else ())
+    years = query.dates.reports or (query.dates.years if query.kinds else ()) or (
+        tuple(year for year in query.dates.years if year not in in_force) if grade_alone else ())
     if any(str(year) in quote.text for quote in quotes for year in years):
         return ()
     return tuple(years)

@@ -341,6 +341,15 @@ def test_a_sif_reports_sentence_stating_an_areas_grade_is_quoted_before_its_row(
     assert stated_area(quote) == "care_leavers" and " | " not in quote and "requires improvement" in quote.lower()
 
 
+def test_a_grade_asked_of_a_year_with_no_report_is_the_one_then_in_force_or_not_found(shared_searcher):
+    """No Derbyshire report is from 2015 or 2012: in 2015 the grade of its 2014 inspection was in force, and is
+    quoted; in 2012 none of its reports had been written, and quoting a later grade as 2012's would mislead."""
+    then = shared_searcher.ask("What rating did Derbyshire get in 2015?")
+    assert not then.answer.no_answer and "good" in then.answer.quotes[0].text.lower()
+    before = shared_searcher.ask("What rating did Derbyshire get in 2012?")
+    assert before.answer.no_answer and any("from 2012" in note for note in before.notes), before.notes
+
+
 def test_an_areas_grade_stated_in_any_sentence_of_a_passage_is_found():
     from ingest.document import Chunk
     from search.retrieve import _states_grade_of

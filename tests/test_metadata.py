@@ -295,6 +295,11 @@ def test_a_sidecar_publication_date_is_stated(tmp_path):
      ("2018-05-15", "2018-05-16")),
     ("This letter summarises the findings of a focused visit to Kent children’s services on the 3rd to 5th of June 2019.",
      ("2019-06-03", "2019-06-05")),
+    # a review of the change above: "the" before each day, and ordinals before a dash, read as one day
+    ("This letter summarises the findings of a focused visit to Kent children’s services on the 1st of April to the "
+     "3rd of April 2019.", ("2019-04-01", "2019-04-03")),
+    ("This letter summarises the findings of a focused visit to Kent children’s services on 21st - 23rd March 2022.",
+     ("2022-03-21", "2022-03-23")),
 ])
 def test_a_visits_days_are_read_however_its_letter_introduces_them(opening, dates):
     """Two national-sample letters of 2020 give the visit's days as "between 20 and 22 October 2020": the record had

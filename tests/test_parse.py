@@ -310,6 +310,7 @@ def test_an_opening_naming_the_reporters_view_is_not_topic(question, subject):
     ("which inspections praised care leavers", "praised care leavers"),
     ("Which councils were criticised for private fostering?", "private fostering"),
     ("Which care leavers were visited?", "Which care leavers were visited"),  # no report named
+    ("Which home visits did social workers miss in Kent?", "Which home visits did social workers miss in"),  # practice
 ])
 def test_the_reports_a_question_asks_for_are_not_topic(question, subject):
     assert parse(question).topic == subject
@@ -321,6 +322,11 @@ def test_the_reports_a_question_asks_for_are_not_topic(question, subject):
     ("did ofsted rate Lewisham's return home interviews well", "return home interviews well"),
     ("how did inspectors assess early help in Kent", "early help in"),
     ("How did Ofsted rate Kent's care leavers?", "care leavers"),
+    ("How did the focused visit assess Kent's support for care leavers?", "support for care leavers"),
+    # not with another subject, where they are practice
+    ("Is risk being assessed properly in Kent?", "Is risk being assessed properly in"),
+    ("Did the conversion rate fall in Kent?", "Did the conversion rate fall in"),
+    ("How did social workers assess risk in Kent?", "How did social workers assess risk in"),
 ])
 def test_an_opening_asking_how_a_report_judged_something_is_not_topic(question, subject):
     assert parse(question).topic == subject

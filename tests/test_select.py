@@ -225,6 +225,10 @@ def test_a_grade_asked_of_a_year_none_of_a_councils_reports_is_from_is_unreporte
     aside = Selection(documents=(1,), councils=("Kent",), set_aside=("dates",))
     assert _unreported_years(asking(question, *asks), aside, [Quote("Overall effectiveness | Good", (1,), 0.9)]) \
         == unreported
+    # the grade quoted was in force that year (its report Kent's last inspection before it): "What was Norfolk's
+    # rating in 2019?", its 2017 inspection quoted, is answered
+    assert _unreported_years(asking(question, *asks), aside, [Quote("Overall effectiveness | Good", (1,), 0.9)],
+                             in_force=frozenset({2016})) == ()
 
 
 @pytest.mark.parametrize(("question", "scores", "changes"), [
