@@ -611,9 +611,21 @@ class Searcher:
         absent = tuple(word for word in words if not held[word]
                        and not any(self.index.matching(self.glossary.expand(word), allowed)))
         absent = tuple(word for word in absent if word not in self._put_otherwise(query, absent, allowed))
-        if absent and len(absent) < len(words) and self._names_a_subject_used(query, allowed):
+        if absent and len(absent) < len(words) and self._names_a_subject_used(query, allowed) \
+                and not self._of_an_unused_term(query, absent, allowed):
             return ()  # "how is neglect handled": the documents speak of its subject, in words of their own
         return absent if 2 * len(absent) >= len(words) else ()
+
+    def _of_an_unused_term(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> bool:
+        """True when any of ``words`` is of a practice term the topic names (a glossary phrase, a term
+        search/data/described.txt describes) that the ``allowed`` passages never use in any form: a second subject
+        ("neglect and radicalisation" of a council whose reports never mention radicalisation), not a way of asking."""
+        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
+        named += [(" ".join(used), []) for used in self.described.used(query.topic)]
+        named += [(word, []) for word in words if self.described.is_term(word)]
+        return any(set(words) & set(phrase.lower().split()) and not self._mentions(phrase, forms or self.glossary.expand(phrase),
+                                                                                allowed)
+                   for phrase, forms in named)
 
     def _names_a_subject_used(self, query: Query, allowed: frozenset[int]) -> bool:
         """True when the topic names a practice term (search/data/described.txt, in any glossary form) that the

@@ -357,6 +357,14 @@ def test_a_practice_term_the_councils_reports_use_is_answered_whatever_verb_asks
     assert not result.answer.no_answer
 
 
+def test_a_second_practice_term_the_councils_reports_never_use_is_still_not_found(shared_searcher):
+    # a review of the rule above: "neglect and trafficking" asked of Rutland, whose reports speak of neglect but never
+    # of trafficking, was answered on neglect alone
+    result = shared_searcher.ask("What did Ofsted say about neglect and trafficking in Rutland?")
+    assert result.answer.no_answer
+    assert any("trafficking" in note for note in result.notes), result.notes
+
+
 def test_words_no_report_on_the_councils_named_uses_decide_not_found():
     from search.decide import EVIDENCE, Evidence, decide
     from search.parse import parse
