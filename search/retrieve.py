@@ -567,8 +567,7 @@ class Searcher:
         forms: those it names in any form ("support for young people leaving care": "care leavers"), else the one it
         clearly describes ("how are young people who have left care doing"), when it is not too short to describe one.
         Not "young people" or "children's social care": every report is about them in some words."""
-        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
-        named += [(" ".join(words), []) for words in self.described.used(query.topic)]
+        named = self._named_terms(query)
         subjects = self._as_terms(named)
         if not subjects and (term := query.described or query.nearest_term) and len(terms(query.topic)) >= MIN_WORDS \
                 and self.described.closeness(term, topic) >= SURE_SUBJECT:
@@ -616,12 +615,17 @@ class Searcher:
             return ()  # "how is neglect handled": the documents speak of its subject, in words of their own
         return absent if 2 * len(absent) >= len(words) else ()
 
+    def _named_terms(self, query: Query) -> list[tuple[str, list[str]]]:
+        """The phrases of practice terms the topic names, each with its glossary alternatives: its glossary phrases,
+        and the words of terms search/data/described.txt describes that it uses (no alternatives given)."""
+        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
+        return named + [(" ".join(used), []) for used in self.described.used(query.topic)]
+
     def _of_an_unused_term(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> bool:
         """True when any of ``words`` is of a practice term the topic names (a glossary phrase, a term
         search/data/described.txt describes) that the ``allowed`` passages never use in any form: a second subject
         ("neglect and radicalisation" of a council whose reports never mention radicalisation), not a way of asking."""
-        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
-        named += [(" ".join(used), []) for used in self.described.used(query.topic)]
+        named = self._named_terms(query)
         named += [(word, []) for word in words if self.described.is_term(word)]
         return any(set(words) & set(phrase.lower().split()) and not self._mentions(phrase, forms or self.glossary.expand(phrase),
                                                                                 allowed)
@@ -630,8 +634,7 @@ class Searcher:
     def _names_a_subject_used(self, query: Query, allowed: frozenset[int]) -> bool:
         """True when the topic names a practice term (search/data/described.txt, in any glossary form) that the
         ``allowed`` passages use: its other words are how the question puts it ("handled"), not another subject."""
-        named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
-        named += [(" ".join(words), []) for words in self.described.used(query.topic)]
+        named = self._named_terms(query)
         return any(self._mentions(term, forms, allowed) for term, forms in self._as_terms(named).items())
 
     def _put_otherwise(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> frozenset[str]:
