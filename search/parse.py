@@ -669,7 +669,9 @@ def _topic(text: str, spans: list[str]) -> str:
     says which report ("What did the inspectors find when they came [in December 2022]?") is left out, and each other
     sentence's opening is read on its own."""
     text = _COMPARED.sub(" ", _masked(text, spans)).replace("\0", " ")
-    text = _without_reports_asked(_ASKED_COUNCILS.sub(" ", text))
+    text = _ASKED_COUNCILS.sub(" ", text)
+    if not asks_which_looked_at(text):  # whose reports' lines saying so are chosen by what it names (``scoped``)
+        text = _without_reports_asked(text)
     # a stop left after a name or date taken out ("... criticised by Ofsted in [2014] .") still ends its sentence
     text = re.sub(r"\s+(?=[.!?,;:])", "", " ".join(text.split())).strip(" ,.?") or text
     sentences = [_without_asking_tail(sentence) for sentence in _SENTENCE.split(text) if terms(sentence)] or [text]
@@ -740,7 +742,9 @@ def asks_which_reports(text: str) -> bool:
 
 def _without_reports_asked(text: str) -> str:
     """The text without "which" and the reports it asks for ("Which of the focused visit letters identified ...":
-    "identified ..."), as without "which councils": they say which reports answer, not what about."""
+    "identified ..."), as without "which councils": they say which reports answer, not what about. Not asked of a
+    question asking which reports looked at something: the lines saying so are weighed by what it names after its
+    words for looking, and a topic of those words alone put one report's line too far ahead of the others'."""
     for match in reversed(list(_WHICH.finditer(text))):
         words = list(re.finditer(r"[\w-]+", match.group(1)))
         named = [n for n, word in enumerate(words) if word.group(0).lower() in _reports_asked(match.group(0))]
