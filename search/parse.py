@@ -746,8 +746,8 @@ def _without_reports_asked(text: str) -> str:
     question asking which reports looked at something: the lines saying so are weighed by what it names after its
     words for looking, and a topic of those words alone put one report's line too far ahead of the others'."""
     for match in reversed(list(_WHICH.finditer(text))):
-        words = list(re.finditer(r"[\w-]+", match.group(1)))
-        named = [n for n, word in enumerate(words) if word.group(0).lower() in _reports_asked(match.group(0))]
+        words, reports = list(re.finditer(r"[\w-]+", match.group(1))), _reports_asked(match.group(0))
+        named = [n for n, word in enumerate(words) if word.group(0).lower() in reports]
         # every word before the one naming the reports names a kind too ("which focused visits"; not "which home
         # visits", "which statutory visits", which are practice)
         if named and all(word.group(0).lower() in _kind_vocabulary() for word in words[:named[-1]]):
@@ -797,8 +797,7 @@ def _after_opening(text: str) -> str | None:
     follows the verb of a question asking what a report said ("what did Ofsted say is getting in the way of")."""
     lead = _ABOUT.search(text)
     if not lead:
-        said = _ASKED_SAID.search(text)
-        said = said or _REPORTER_JUDGED.search(text)
+        said = _ASKED_SAID.search(text) or _REPORTER_JUDGED.search(text)
         passive = None if said else _WERE_SAID.search(text) or _REPORTER_FELT.search(text) or _REPORTERS_VIEW.search(text)
         if passive and len(set(terms(text[:passive.start()])) - _FRAMING) <= OPENING_WORDS:
             said = passive

@@ -488,15 +488,18 @@ class Searcher:
     def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
         """The years a question names in which the grade of a report it quotes was in force: that report is the last
         inspection of the councils named before the year ("What was Norfolk's rating in 2019?", its 2017 inspection
-        quoted)."""
+        quoted); asked only when the years were set aside for the councils named (``_unreported_years``)."""
+        if "dates" not in selection.set_aside or not selection.councils or not query.dates.years:
+            return frozenset()
         documents = {hit.rank: hit.document.id for hit in hits}
         quoted = {documents[rank] for quote in quotes for rank in quote.passages if rank in documents}
-        inspections = [doc for doc in self.index.documents() if doc.description.authority in selection.councils
-                       and doc.description.kind in INSPECTIONS and doc.description.held]
+        held = {doc.id: doc.description.held for doc in self.index.documents()
+                if doc.description.authority in selection.councils and doc.description.kind in INSPECTIONS
+                and doc.description.held}
         years = set()
         for year in query.dates.years:
-            before = [doc for doc in inspections if int((doc.description.held or "0")[:4]) < year]
-            if before and max(before, key=lambda doc: doc.description.held or "").id in quoted:
+            before = [document for document, when in held.items() if int(when[:4]) < year]
+            if before and max(before, key=held.__getitem__) in quoted:
                 years.add(year)
         return frozenset(years)
 
@@ -610,8 +613,8 @@ class Searcher:
         absent = tuple(word for word in words if not held[word]
                        and not any(self.index.matching(self.glossary.expand(word), allowed)))
         absent = tuple(word for word in absent if word not in self._put_otherwise(query, absent, allowed))
-        if absent and len(absent) < len(words) and self._names_a_subject_used(query, allowed) \
-                and not self._of_an_unused_term(query, absent, allowed):
+        named = self._named_terms(query) if absent and len(absent) < len(words) else []
+        if named and self._names_a_subject_used(named, allowed) and not self._of_an_unused_term(named, absent, allowed):
             return ()  # "how is neglect handled": the documents speak of its subject, in words of their own
         return absent if 2 * len(absent) >= len(words) else ()
 
@@ -621,20 +624,20 @@ class Searcher:
         named = [(phrase, [" ".join(other) for other in others]) for phrase, others in self.glossary.alternatives(query.topic)]
         return named + [(" ".join(used), []) for used in self.described.used(query.topic)]
 
-    def _of_an_unused_term(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> bool:
-        """True when any of ``words`` is of a practice term the topic names (a glossary phrase, a term
-        search/data/described.txt describes) that the ``allowed`` passages never use in any form: a second subject
-        ("neglect and radicalisation" of a council whose reports never mention radicalisation), not a way of asking."""
-        named = self._named_terms(query)
-        named += [(word, []) for word in words if self.described.is_term(word)]
-        return any(set(words) & set(phrase.lower().split()) and not self._mentions(phrase, forms or self.glossary.expand(phrase),
-                                                                                allowed)
-                   for phrase, forms in named)
+    def _of_an_unused_term(self, named: Sequence[tuple[str, list[str]]], words: Sequence[str],
+                           allowed: frozenset[int]) -> bool:
+        """True when any of ``words`` is of a practice term the topic names (``named``: a glossary phrase, a term
+        search/data/described.txt describes, or the word itself such a term) that the ``allowed`` passages never use
+        in any form: a second subject ("neglect and radicalisation" of a council whose reports never mention
+        radicalisation), not a way of asking."""
+        terms_named = [*named, *((word, []) for word in words if self.described.is_term(word))]
+        return any(set(words) & set(phrase.lower().split())
+                   and not self._mentions(phrase, forms or self.glossary.expand(phrase), allowed)
+                   for phrase, forms in terms_named)
 
-    def _names_a_subject_used(self, query: Query, allowed: frozenset[int]) -> bool:
-        """True when the topic names a practice term (search/data/described.txt, in any glossary form) that the
-        ``allowed`` passages use: its other words are how the question puts it ("handled"), not another subject."""
-        named = self._named_terms(query)
+    def _names_a_subject_used(self, named: Sequence[tuple[str, list[str]]], allowed: frozenset[int]) -> bool:
+        """True when the topic names a practice term (``named``; search/data/described.txt, in any glossary form) that
+        the ``allowed`` passages use: its other words are how the question puts it ("handled"), not another subject."""
         return any(self._mentions(term, forms, allowed) for term, forms in self._as_terms(named).items())
 
     def _put_otherwise(self, query: Query, words: Sequence[str], allowed: frozenset[int]) -> frozenset[str]:
