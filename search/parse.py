@@ -149,23 +149,47 @@ def _record(text: str) -> tuple[str, ...]:
 
 def asks_which_looked_at(text: str) -> bool:
     """True when a question asks which reports looked at something ("which focused visits looked at care leavers?",
-    "which of the visits were about ...": search/data/phrasing.txt "scope verb" straight after the reports named),
-    naming reports, not councils; not "which focused visits found plans were not reviewed"."""
-    return bool(_reports_asked(text) - {"councils"}) and bool(scoped(text))
+    "which of the visits were about ...", "which councils had a focused visit that looked at ...": search/data/
+    phrasing.txt "scope verb" straight after the reports named); not "which focused visits found plans were not
+    reviewed", nor "which councils looked after ..."."""
+    return bool(scoped(text))
+
+
+# Between "which councils" and the words for looking, the report they had ("which councils had a focused visit that
+# looked at ...", "which councils received an Ofsted visit in 2021 which examined ..."): up to three words, each of the
+# kinds file's or "Ofsted" (checked in ``scoped``), and perhaps when.
+_HAD_REPORT = re.compile(r"\s*(?:have\s+|has\s+)?(?:had|received|got|been\s+given)\s+(?:an?\s+|the\s+|their\s+)?"
+                         rf"((?:[\w'’-]+\s+){{1,3}}?)(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
+                         rf"{_YEAR}\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
 
 
 def scoped(text: str) -> str:
     """What a question asking which reports looked at something names after the words saying so, when they follow the
-    reports it names ("which focused visits looked at care leavers": "care leavers"); "" when it has no such words."""
-    verb, reports = phrasing()["scope verb"], _reports_asked(text) - {"councils"}
+    reports it names ("which focused visits looked at care leavers": "care leavers"), or follow a report the councils
+    it asks for had ("which councils had a focused visit that looked at ..."); "" when it has no such words."""
+    verb, reports = phrasing()["scope verb"], _reports_asked(text)
     for match in _WHICH.finditer(text):
         for word in re.finditer(r"[\w-]+", match.group(1)):
-            if word.group(0).lower() in reports:
-                after = match.start(1) + word.end()
-                found = verb.match(text, after + len(text[after:]) - len(text[after:].lstrip()))
-                if found:
-                    return text[found.end():]
+            if word.group(0).lower() not in reports:
+                continue
+            after = match.start(1) + word.end()
+            if word.group(0).lower() == "councils":
+                had = _HAD_REPORT.match(text, after)
+                if not had or not _names_a_kind(had.group(1)):
+                    continue
+                after = had.end()
+            found = verb.match(text, after + len(text[after:]) - len(text[after:].lstrip()))
+            if found:
+                return text[found.end():]
     return ""
+
+
+def _names_a_kind(words: str) -> bool:
+    """True when every one of ``words`` is of the kinds file's phrases or Ofsted's name ("Ofsted focused visit"), and one
+    names a report, not only Ofsted."""
+    found = [word.lower() for word in _WORDS.findall(words)]
+    return bool(found) and all(word in _kind_vocabulary() or word == "ofsted" for word in found) \
+        and any(word in _kind_vocabulary() for word in found)
 
 
 # Words shorter than this are never read as a misspelt council name.

@@ -107,6 +107,12 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("which focused visits looked at care leavers", True),
     ("which of the visits were about the front door", True),
     ("which councils looked at care leavers", False),
+    # or after a report the councils had (national15: "Which councils had an Ofsted focused visit from 2019 onwards
+    # that looked at ..." was searched for its words "had an Ofsted focused visit", the letters' boilerplate first)
+    ("which councils had a focused visit that looked at care leavers", True),
+    ("Which councils received an Ofsted visit in 2021 which examined the front door?", True),
+    ("which councils had a good inspection that looked at care leavers", False),  # "good" names no report
+    ("which councils had social workers that looked at care plans", False),
     # the words for looking only straight after the reports named; obligation only just before the words for looking
     ("Which focused visits were critical about care leavers?", False),
     ("Which focused visits found plans were not reviewed regularly?", False),

@@ -829,7 +829,8 @@ def test_what_a_visit_looked_at_is_answered_by_the_line_saying_so(shared_searche
 
 
 @pytest.mark.parametrize("question", ["which focused visits looked at care leavers",
-                                      "which of the visits were about the front door"])
+                                      "which of the visits were about the front door",
+                                      "which councils had a focused visit that looked at care leavers"])
 def test_which_reports_looked_at_something_is_answered_by_each_reports_line_saying_so(shared_searcher, question):
     # national9's "Which focused visits examined arrangements for children in need ..." quoted findings about those
     # children, not the visits' lines saying what they looked at; ten such wordings asked of the national sample:
