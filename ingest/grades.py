@@ -54,9 +54,13 @@ GRADE_STATED = re.compile(rf"^(?P<subject>.{{10,250}}?)(?::\s*|\b(?:is|are|is th
 _JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s services in", re.I)
 # The council's services as a whole, as a report's headline names them when it states the overall grade in words
 # ("Children's social care services in Rutland continue to require improvement", "Services for children and young
-# people in East Riding are good"): wider than _JUDGED, which also decides which short passages are judgement lines.
+# people in East Riding are good"), or as a visit's letter recalls it ("Knowsley children's services were last
+# inspected by Ofsted in 2017 and were judged to require improvement to be good"): wider than _JUDGED, which also
+# decides which short passages are judgement lines.
 _WHOLE = re.compile(r"(?:children[’']s (?:social care )?services|services for children(?: and young people)?) in "
-                    r"(?:the )?(?-i:[A-Z])", re.I)
+                    r"(?:the )?(?-i:[A-Z])|"
+                    r"(?-i:[A-Z])[\w’'-]+ children[’']s (?:social care )?services (?:were|was|are|is|have|has|remain|"
+                    r"continue)\b", re.I)
 _OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)
 _S = r"\s+"
 # Where a place's grade statement ends: "... are good.", "... are good because:", "... require improvement to be

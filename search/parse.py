@@ -554,6 +554,12 @@ def names_latest_and_previous(text: str) -> bool:
         not in_previous(*match.span()) for match in patterns["latest"].finditer(text))
 
 
+def names_next(text: str) -> bool:
+    """True when a question names an inspection after one ("the next full inspection after the 2019 visit"), though
+    a year it names makes it no longer to come (``Query.recency`` None)."""
+    return _recency(text)[0] == "next"
+
+
 def _recency(text: str) -> tuple[str | None, list[str]]:
     """Which inspection the question means ("latest", "previous", "next"), and the phrases that say so."""
     found = [(name, [match.group(0) for match in pattern.finditer(text)]) for pattern, name in _RECENCY]

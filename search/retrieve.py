@@ -73,6 +73,7 @@ from search.parse import (
     focus,
     named_grade,
     names_a_kind,
+    names_next,
     number_asking,
     numerals,
     parse,
@@ -432,7 +433,9 @@ class Searcher:
                              or best_in_passage(sentences, hit.rank) or hit.highlight,
                              quoted=quoted_spans(quotes, hit.rank, hit.chunk.text)) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
-        evidence = self._evidence(shaped if findings else query, selection, best, quotes, hits, table, vectors[1])
+        recalled = _recalled(query, selection, table, quotes)
+        evidence = self._evidence(shaped if findings else query, selection, best, quotes, hits, table, vectors[1],
+                                  bool(recalled))
         verdict = decide(query, selection, evidence, self.no_answer_below)
         answer = Answer(quotes, best, not verdict.answered)
         read_as = tuple(f"Read “{item.written}” as “{item.read_as}”." for item in query.corrections)
@@ -440,7 +443,7 @@ class Searcher:
         described = (f"Also searched for “{query.described}”, the reports' term for what the question describes.",) \
             if query.described else ()
         unquoted = _unquoted(selection.councils, quotes, hits) if verdict.answered else ()
-        notes = (*read_as, *described, *selection.notes, *table.notes, *findings, *verdict.reasons, *unquoted)
+        notes = (*read_as, *described, *selection.notes, *table.notes, *findings, *recalled, *verdict.reasons, *unquoted)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
@@ -467,9 +470,10 @@ class Searcher:
                                          meanings=meanings))
 
     def _evidence(self, query: Query, selection: Selection, best: float, quotes: Sequence, hits: Sequence[Hit],
-                  table: GradeTable, topic: np.ndarray) -> Evidence:
+                  table: GradeTable, topic: np.ndarray, recalled: bool = False) -> Evidence:
         """What bears on whether the reports answer: relevance, the part asked for, unknown words, stated numbers;
-        ``topic`` is the topic's vector."""
+        ``topic`` is the topic's vector; ``recalled``: a quote states the grade asked though no report chosen gives
+        one (``_recalled``)."""
         unknown = [name for name in proper_names(query) if not self.index.mentions(name)
                    and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
         if not _asks_a_part_only(query):  # else its words are how it asks ("... told to improve? They seemed to do
@@ -481,8 +485,8 @@ class Searcher:
         spans = asks_span(query.text)
         counted = any(states_asked(item.text, spans, query.money)
                       or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
-        return Evidence(best, self._structural(query, selection, hits, table), tuple(unknown), mentioned, counted,
-                        table.none_match, _ungraded(query, selection, table), absent, unsaid,
+        return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
+                        table.none_match, () if recalled else _ungraded(query, selection, table), absent, unsaid,
                         _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)))
 
     def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
@@ -504,15 +508,17 @@ class Searcher:
         return frozenset(years)
 
     @staticmethod
-    def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable) -> bool:
+    def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable,
+                    recalled: bool = False) -> bool:
         """True when the question asks for a named council's grades, improvement list, headline findings or
-        inspection facts, and the top passages hold that part of its report; or asks which councils got a grade, and
-        the grade table has rows that meet the condition."""
+        inspection facts, and the top passages hold that part of its report (a grade: the table has its rows, or a
+        quote ``recalled`` it); or asks which councils got a grade, and the grade table has rows that meet the
+        condition."""
         if query.wants("grade") and query.wants("across") and table.rows and selection.documents != ():
             return True
         if not selection.councils or selection.documents == ():
             return False
-        if query.wants("grade") and table.rows:
+        if query.wants("grade") and (table.rows or recalled):
             return True
         if primary(query) == "topic" and names_a_topic(query):  # "what did Ofsted say about <topic> in <council>":
             return False  # the topic is what is asked, however surely the headline findings are there
@@ -1144,8 +1150,26 @@ def _states_grade_of(chunk: Chunk, area: str) -> bool:
     """True when a sentence of ``chunk`` states the grade of ``area`` (or of the area whose judgement covers it) in
     words, not as a table row."""
     spans = chunk.sentences or sentence_spans(chunk.text)
-    return any(" | " not in (text := chunk.text[start:end]) and GRADE_STATEMENT.search(text)
-               and stated_area(text) in covers(area) for start, end in spans)
+    return any(_says_grade_of(chunk.text[start:end], area) for start, end in spans)
+
+
+def _says_grade_of(text: str, area: str) -> bool:
+    """True when ``text``, a sentence, states the grade of ``area`` (or of the area whose judgement covers it) in
+    words, not as a table row."""
+    return " | " not in text and bool(GRADE_STATEMENT.search(text)) and stated_area(text) in covers(area)
+
+
+def _recalled(query: Query, selection: Selection, table: GradeTable, quotes: Sequence[Quote]) -> tuple[str, ...]:
+    """The note saying so when a question asks a named council's grade, none of its reports chosen gives one, and a
+    quote states the grade asked in words: a visit's letter recalling the last inspection's ("At the last inspection,
+    in March 2020, the overall effectiveness of services was judged to be outstanding."); else nothing."""
+    ungraded = _ungraded(query, selection, table)
+    if not ungraded or names_next(query.text):  # a report recalls the grade before it, not the one after
+        return ()
+    area = asked(query.text, query).area or "overall"
+    if not any(_says_grade_of(item.text, area) for item in quotes):
+        return ()
+    return (f"{no_grade(ungraded)}: a later report's words on an earlier inspection's grade are quoted.",)
 
 
 def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tuple[int, float]]:

@@ -452,3 +452,35 @@ def test_councils_good_at_a_practice_no_grade_judges_are_not_given_the_grade_tab
     # a judged area asked so keeps its grades
     kept = searcher.ask("care leavers - which authorities are good")
     assert kept.query.wants("grade") and kept.grades
+
+
+def test_a_councils_grade_is_quoted_from_a_visit_letter_recalling_it_when_no_report_of_it_is_graded(
+        tmp_path, embedder, shared_reports):
+    """national15's City of London: its only indexed report is a focused visit letter opening "At the last inspection,
+    in March 2020, the overall effectiveness of services was judged to be outstanding.", yet asked its grade the
+    reader was told no report gives one. A letter recalls the grade before it, never the one after."""
+    import shutil
+
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(shared_reports / "leicester-2019-02-14-ofsted-focused-visit.pdf", folder)
+    settings = Settings(index=tmp_path / "index")
+    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 1
+    searcher = open_searcher(settings, embedder)
+    result = searcher.ask("What overall rating did Leicester's children's services get at their last full inspection?")
+    assert not result.answer.no_answer, result.notes
+    assert "judged to require improvement" in result.answer.quotes[0].text
+    assert any("earlier inspection's grade" in note for note in result.notes), result.notes
+    later = searcher.ask("What grade did Leicester get at its next inspection after the 2019 focused visit?")
+    assert later.answer.no_answer
+
+
+def test_a_letter_naming_the_council_before_its_services_states_the_overall_grade():
+    # national15's Knowsley: "Knowsley children's services were last inspected ... judged to require improvement"
+    text = ("Knowsley children’s services were last inspected by Ofsted in 2017 and were judged to require improvement "
+            "to be good.")
+    assert stated_area(text) == "overall"
+    assert stated_area("Most children’s services staff are positive about working in Knowsley.") is None
