@@ -195,8 +195,11 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
              "previous": f"The report of {councils} before its latest gives"}.get(query.recency or "",
                                                                              f"The reports of {councils} chosen give")
         if documents:
+            year = None if changing(query) else query.dates.earliest()
+            then = f"the one in force in {year} first" if year and any(
+                _year(row) <= year for doc in documents for row in _rows(doc)) else "the nearest first"
             notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
-                         "the nearest first.")
+                         f"{then}.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
     if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
         # inadequate": the councils whose grade moved (from or to the grade named)
@@ -248,10 +251,14 @@ def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str |
 
 def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):
     """Row order: across councils, the area and grade asked, newest first; for one council, its inspections from the
-    one nearest the year asked (else the newest), each with the area asked first."""
+    one whose grades were in force in the year asked (the last before it), then the nearest the year (else the
+    newest), each with the area asked first. A grade stands until the next inspection: asked of 2022, a council
+    inspected in 2019 and 2024 had 2019's grades, though 2024 is nearer."""
     asked_year = None if changing(query) else query.dates.earliest()  # a change: the newest first
+    in_force = max((_year(row) for row in rows if asked_year and _year(row) <= asked_year), default=None)
     inspections = sorted({row.document_id: row for row in rows}.values(),
-                         key=lambda row: (abs(_year(row) - asked_year) if asked_year else 0, -_number(row)))
+                         key=lambda row: (_year(row) != in_force, abs(_year(row) - asked_year) if asked_year else 0,
+                                          -_number(row)))
     place = {row.document_id: n for n, row in enumerate(inspections)}
     if wanted.across:
         return lambda row: _order(row, wanted)
