@@ -42,11 +42,17 @@ def tells_history(text: str, year: int | None, opening: bool) -> bool:
     without saying what changed; or a sentence after such an opening in the past tense only ("Children ... were not
     protected effectively.")."""
     said = phrasing()
-    if said["now said"].search(text):
+    if said["now said"].search(_OWN_VERBS.sub(" ", text)):
         return False
     if not opening:
         return bool(said["then said"].search(text))
     return (names_earlier(text, year) or recalls_earlier(text)) and not says_changed(said["recalls"].sub("", text))
+
+
+# What is not a verb of the sentence's own: a grade's name after another verb ("were judged to require improvement to
+# be good"; not "Services require improvement to be good, as was the case at the last inspection") and words quoted
+# from another report ("The letter following that visit stated that progress 'has been sustained'.").
+_OWN_VERBS = re.compile(r"\bto require improvement(?: to be good)?\b|‘[^’]*’|“[^”]*”|\"[^\"]*\"", re.I)
 
 
 def names_earlier(text: str, year: int | None) -> bool:

@@ -1890,6 +1890,11 @@ def test_why_an_area_got_its_grade_quotes_the_headline_of_the_report_whose_secti
     ("Since 2019, senior leaders made steady progress in improving services.", True, False),  # what followed
     ("Since the inspection in 2018, when services were judged inadequate, leaders took decisive action.", True, False),
     ("The director of children’s services, appointed in 2019, brought stability to the service.", True, False),
+    # national15's Knowsley visit: a grade's name after "judged to", and a later letter's words quoted, are not now
+    ("Knowsley children’s services were last inspected by Ofsted in 2017 and were judged to require improvement to be "
+     "good.", True, True),
+    ("The letter following that visit stated that progress ‘has been sustained and built on’.", False, True),
+    ("A focused visit took place in October 2018, which specifically considered the front door.", False, True),
 ])
 def test_an_opening_telling_what_an_earlier_inspection_found_is_history(text, opening, told):
     from search.rerank import tells_history
