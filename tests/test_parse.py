@@ -179,6 +179,9 @@ def test_other_inspectorates_and_welsh_councils_are_recognised():
     query = parse("What did Care Inspectorate Wales say about children's services in Cardiff?")
     assert {item.kind for item in query.out_of_scope} == {"inspectorate", "council outside England"}
     assert parse("north northants council run childrens homes ofsted ratings").out_of_scope  # apostrophe left out
+    # national15: "the most recent SEND local area inspection in Central Bedfordshire" was answered from its ILACS
+    assert [item.kind for item in parse("outcome of the SEND local area inspection in Luton").out_of_scope] \
+        == ["kind of inspection"]
 
 
 def test_parsing_needs_no_model_and_no_index():
