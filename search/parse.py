@@ -85,6 +85,11 @@ _RANGES = (
     (re.compile(rf"\b(?:before|prior to)\s+{_YEAR}\b", re.I), "before"),
     (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), "until"),
 )
+# A verb saying the next inspection a question names has happened ("which councils have gone from inadequate to good
+# at their next inspection?", "what grade did it get at its next inspection?"): past tenses and participles, not "when
+# is it next due?".
+_HAPPENED = re.compile(r"\b(?:did|was|were|had|got|gone|went|came|become|became|moved|improved|dropped|fell|rose|"
+                       r"declined|deteriorated)\b", re.I)
 _RECENCY = (
     # an inspection still to come: no report can say when it will be
     (re.compile(r"\bnext\b(?:\s+[\w']+){0,5}?\s+(?:inspection|visit|inspect\w*|ilacs|sif|jtai|ofsted)\b|"
@@ -339,8 +344,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     kinds, meant = _kinds(text)
     recency, recency_spans = _recency(text)
     topic = _topic(text, spans + date_spans + recency_spans)
-    if recency == "next" and dates:  # "the next visit after 2019" has happened
-        recency = None
+    if recency == "next" and (dates or _HAPPENED.search(text)):  # "the next visit after 2019", "did it go up to good
+        recency = None  # at its next inspection?": it has happened
     quantity = asks_number(text)
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, quantity,
                  tuple(scope.load().named_in(text)),

@@ -553,6 +553,14 @@ def test_next_steps_are_not_an_inspection_still_to_come(question):
     assert parse(question).recency is None
 
 
+@pytest.mark.parametrize("question", ["Have any councils gone straight from inadequate to good at their next inspection?",
+                                      "what grade did kent get at its next inspection"])
+def test_a_next_inspection_told_in_the_past_has_happened(question):
+    # national15's "Have any councils gone straight from inadequate to good at their next inspection?" was told no
+    # report says when the next inspection will be
+    assert parse(question).recency is None
+
+
 @pytest.mark.parametrize(("question", "asked"), [
     ("Can you tell me whether Kent has fixed its front door?", "Kent has fixed its front door"),
     ("I'd like to know if care leavers in Bury get a PA early", "care leavers in Bury get a PA early"),
