@@ -55,12 +55,15 @@ _JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s servi
 # The council's services as a whole, as a report's headline names them when it states the overall grade in words
 # ("Children's social care services in Rutland continue to require improvement", "Services for children and young
 # people in East Riding are good"), or as a visit's letter recalls it ("Knowsley children's services were last
-# inspected by Ofsted in 2017 and were judged to require improvement to be good"): wider than _JUDGED, which also
-# decides which short passages are judgement lines.
+# inspected by Ofsted in 2017 and were judged to require improvement to be good", "... when services were judged to
+# be good", "the local authority was judged as requiring improvement"): wider than _JUDGED, which also decides which
+# short passages are judgement lines.
 _WHOLE = re.compile(r"(?:children[’']s (?:social care )?services|services for children(?: and young people)?) in "
                     r"(?:the )?(?-i:[A-Z])|"
                     r"(?-i:[A-Z])[\w’'-]+ children[’']s (?:social care )?services (?:were|was|are|is|have|has|remain|"
-                    r"continue)\b", re.I)
+                    r"continue)\b|"
+                    r"\b(?:the local authority|(?:all )?services(?: to children)?|children[’']s services) (?:was|were) "
+                    r"(?:last )?(?:judged|found|graded|rated)\b", re.I)
 _OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)
 _S = r"\s+"
 # Where a place's grade statement ends: "... are good.", "... are good because:", "... require improvement to be

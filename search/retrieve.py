@@ -819,6 +819,8 @@ class Searcher:
                         table: Sequence[GradeRow]) -> list[int]:
         """The passages stating the leading rows' grades (with several years named, each report's leading row), then
         the report's other judgement passages, the area asked about and the closest to the question first."""
+        if not table:  # no report chosen is graded: a visit's letter recalling the last inspection's grade in words
+            return self._recalling_grade(query, vector, allowed)
         heads = [next(row for row in table if row.document_id == document)
                  for document in dict.fromkeys(row.document_id for row in table)]
         several = several_years(query)
@@ -844,6 +846,18 @@ class Searcher:
                     selection.preference(item.document.id) if item else 0.0, float(self.index.vector(i) @ vector))
 
         return list(dict.fromkeys([*lead, *sorted(judgements, key=closeness, reverse=True)]))
+
+    def _recalling_grade(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+        """The summary passages of the reports chosen with a sentence stating the grade of the area asked (overall,
+        when none is named) in words, closest to the question first: a visit's letter recalling the last inspection's
+        ("At the last inspection, in March 2020, the overall effectiveness of services was judged to be outstanding.");
+        none across every report, nor for a question about the inspection after the report."""
+        if allowed is None or names_next(query.text):
+            return []
+        area = asked(query.text, query).area or "overall"
+        saying = [item for item in self.index.chunks(self.index.in_part(SUMMARY, allowed))
+                  if _states_grade_of(item.chunk, area)]
+        return [item.id for item in sorted(saying, key=lambda item: -float(self.index.vector(item.id) @ vector))]
 
     def _stated_in_words(self, document: int, vector: np.ndarray, grade: str) -> list[int]:
         """The passage of a report's summaries that states a grade in words, the closest to the question of
@@ -1155,8 +1169,16 @@ def _states_grade_of(chunk: Chunk, area: str) -> bool:
 
 def _says_grade_of(text: str, area: str) -> bool:
     """True when ``text``, a sentence, states the grade of ``area`` (or of the area whose judgement covers it) in
-    words, not as a table row."""
-    return " | " not in text and bool(GRADE_STATEMENT.search(text)) and stated_area(text) in covers(area)
+    words, as a report states its own or a later letter recalls it ("... when the local authority was judged as
+    requiring improvement"), not as a table row."""
+    return " | " not in text and bool(GRADE_STATEMENT.search(text) or _JUDGED_AS.search(text)) \
+        and stated_area(text) in covers(area)
+
+
+# A grade as a letter recalls an inspection's: "was judged good overall", "were found to be outstanding", "was judged
+# as requiring improvement" (GRADE_STATEMENT reads a grade stated as what something is).
+_JUDGED_AS = re.compile(r"\b(?:judged|found|graded|rated)\s+(?:to\s+be\s+|as\s+)?(?:outstanding|good|inadequate|"
+                        r"requir(?:es|ed|ing|e)\s+improvement)\b", re.I)
 
 
 def _recalled(query: Query, selection: Selection, table: GradeTable, quotes: Sequence[Quote]) -> tuple[str, ...]:
