@@ -60,8 +60,8 @@ _JUDGED = re.compile(r"overall (?:judgement|effectiveness)|children[’']s servi
 # short passages are judgement lines.
 _WHOLE = re.compile(r"(?:children[’']s (?:social care )?services|services for children(?: and young people)?) in "
                     r"(?:the )?(?-i:[A-Z])|"
-                    r"(?-i:[A-Z])[\w’'-]+ children[’']s (?:social care )?services (?:were|was|are|is|have|has|remain|"
-                    r"continue)\b|"
+                    r"(?-i:[A-Z])[\w’'-]+(?: [\w’'-]+){0,3} children[’']s (?:social care )?services (?:were|was) (?:last )?"
+                    r"(?:inspected|judged)\b|"
                     r"\b(?:the local authority|(?:all )?services(?: to children)?|children[’']s services) (?:was|were) "
                     r"(?:last )?(?:judged|found|graded|rated)\b", re.I)
 _OTHER_CLAUSE = re.compile(r"\b(?:was|were|not)\b|\b(?:is|are)\b(?!\s*$)", re.I)

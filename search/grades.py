@@ -255,10 +255,13 @@ def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):
     newest), each with the area asked first. A grade stands until the next inspection: asked of 2022, a council
     inspected in 2019 and 2024 had 2019's grades, though 2024 is nearer."""
     asked_year = None if changing(query) else query.dates.earliest()  # a change: the newest first
-    in_force = max((_year(row) for row in rows if asked_year and _year(row) <= asked_year), default=None)
+    in_force: dict[str | None, int] = {}  # each council's year of the inspection whose grades stood in the year asked
+    for row in rows:
+        if asked_year and _year(row) <= asked_year:
+            in_force[row.authority] = max(in_force.get(row.authority, 0), _year(row))
     inspections = sorted({row.document_id: row for row in rows}.values(),
-                         key=lambda row: (_year(row) != in_force, abs(_year(row) - asked_year) if asked_year else 0,
-                                          -_number(row)))
+                         key=lambda row: (_year(row) != in_force.get(row.authority),
+                                          abs(_year(row) - asked_year) if asked_year else 0, -_number(row)))
     place = {row.document_id: n for n, row in enumerate(inspections)}
     if wanted.across:
         return lambda row: _order(row, wanted)

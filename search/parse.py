@@ -85,11 +85,18 @@ _RANGES = (
     (re.compile(rf"\b(?:before|prior to)\s+{_YEAR}\b", re.I), "before"),
     (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), "until"),
 )
-# A verb saying the next inspection a question names has happened ("which councils have gone from inadequate to good
-# at their next inspection?", "what grade did it get at its next inspection?"): past tenses and participles, not "when
-# is it next due?".
+# A verb before "next" saying the next inspection a question names has happened ("which councils have gone from
+# inadequate to good at their next inspection?", "what grade did it get at its next inspection?"): past tenses and
+# participles; never with words of what is to come ("Will Rutland have improved by its next inspection?", "Rutland was
+# judged inadequate, so when is its next inspection due?", "When did Ofsted say it would next inspect Rutland?").
 _HAPPENED = re.compile(r"\b(?:did|was|were|had|got|gone|went|came|become|became|moved|improved|dropped|fell|rose|"
                        r"declined|deteriorated)\b", re.I)
+_TO_COME = re.compile(r"\b(?:will|would|shall|going to|due|date|expected|scheduled|planned|yet)\b|\bwhen (?:is|are)\b",
+                      re.I)
+# An inspection named as one after another: "the next", "the subsequent inspection", "the inspection after its 2022
+# visit", "the following inspection".
+_LATER = re.compile(r"\bnext\b|\b(?:subsequent|following|later)\s+(?:[\w-]+\s+){0,2}?(?:inspection|visit)\b|"
+                    r"\b(?:inspection|visit)\s+(?:that\s+came\s+|which\s+came\s+)?(?:after|following)\b", re.I)
 _RECENCY = (
     # an inspection still to come: no report can say when it will be
     (re.compile(r"\bnext\b(?:\s+[\w']+){0,5}?\s+(?:inspection|visit|inspect\w*|ilacs|sif|jtai|ofsted)\b|"
@@ -164,8 +171,10 @@ def asks_which_looked_at(text: str) -> bool:
 # looked at ...", "which councils received an Ofsted visit in 2021 which examined ..."): up to three words, each of the
 # kinds file's or "Ofsted" (checked in ``scoped``), and perhaps when.
 _HAD_REPORT = re.compile(r"\s*(?:have\s+|has\s+)?(?:had|received|got|been\s+given)\s+(?:an?\s+|the\s+|their\s+)?"
-                         rf"((?:[\w'’-]+\s+){{1,3}}?)(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
-                         rf"{_YEAR}\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
+                         rf"((?:[\w'’-]+\s+){{1,3}}?)(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
+                         rf"{_YEAR}|between\s+{_YEAR}\s+and\s+{_YEAR})\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
+# The plural words after "which" naming councils ("which councils", "which local authorities", "which LAs").
+_COUNCIL_WORDS = frozenset({"councils", "authorities", "las"})
 
 
 def scoped(text: str) -> str:
@@ -175,10 +184,10 @@ def scoped(text: str) -> str:
     verb, reports = phrasing()["scope verb"], _reports_asked(text)
     for match in _WHICH.finditer(text):
         for word in re.finditer(r"[\w-]+", match.group(1)):
-            if word.group(0).lower() not in reports:
+            if word.group(0).lower() not in reports | _COUNCIL_WORDS:
                 continue
             after = match.start(1) + word.end()
-            if word.group(0).lower() == "councils":
+            if word.group(0).lower() in _COUNCIL_WORDS:
                 had = _HAD_REPORT.match(text, after)
                 if not had or not _names_a_kind(had.group(1)):
                     continue
@@ -190,11 +199,20 @@ def scoped(text: str) -> str:
 
 
 def _names_a_kind(words: str) -> bool:
-    """True when every one of ``words`` is of the kinds file's phrases or Ofsted's name ("Ofsted focused visit"), and one
-    names a report, not only Ofsted."""
+    """True when ``words`` name an inspection or visit ("Ofsted focused visit", "full inspection"): each of them a word
+    of the kinds file's phrases or Ofsted's name, the last a word of an inspection's or a visit's, and none only of a
+    council paper's ("a scrutiny committee that reviewed the findings" names none)."""
     found = [word.lower() for word in _WORDS.findall(words)]
-    return bool(found) and all(word in _kind_vocabulary() or word == "ofsted" for word in found) \
-        and any(word in _kind_vocabulary() for word in found)
+    inspections, papers = _inspection_vocabulary(), _kind_vocabulary() - _inspection_vocabulary()
+    return bool(found) and found[-1] in inspections and not any(word in papers for word in found) \
+        and all(word in inspections or word == "ofsted" for word in found)
+
+
+@lru_cache(maxsize=1)
+def _inspection_vocabulary() -> frozenset[str]:
+    """The words of the kinds file's phrases naming inspections and visits (not council papers), in lower case."""
+    return frozenset(word for _, kinds, phrases in _kind_lines() if set(kinds) & {*INSPECTIONS, *VISITS}
+                     for phrase in phrases for word in _WORDS.findall(phrase.lower()))
 
 
 # Words shorter than this are never read as a misspelt council name.
@@ -344,8 +362,8 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     kinds, meant = _kinds(text)
     recency, recency_spans = _recency(text)
     topic = _topic(text, spans + date_spans + recency_spans)
-    if recency == "next" and (dates or _HAPPENED.search(text)):  # "the next visit after 2019", "did it go up to good
-        recency = None  # at its next inspection?": it has happened
+    if recency == "next" and (dates or _told_as_past(text)):  # "the next visit after 2019", "did it go up to good at
+        recency = None  # its next inspection?": it has happened
     quantity = asks_number(text)
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, quantity,
                  tuple(scope.load().named_in(text)),
@@ -559,10 +577,17 @@ def names_latest_and_previous(text: str) -> bool:
         not in_previous(*match.span()) for match in patterns["latest"].finditer(text))
 
 
-def names_next(text: str) -> bool:
-    """True when a question names an inspection after one ("the next full inspection after the 2019 visit"), though
-    a year it names makes it no longer to come (``Query.recency`` None)."""
-    return _recency(text)[0] == "next"
+def _told_as_past(text: str) -> bool:
+    """True when a past verb comes before the "next" a question names, and nothing says it is to come (``_HAPPENED``)."""
+    named = re.search(r"\bnext\b", text, re.I)
+    return named is not None and bool(_HAPPENED.search(text, 0, named.start())) and not _TO_COME.search(text)
+
+
+def names_a_later_inspection(text: str) -> bool:
+    """True when a question names an inspection after another ("its next full inspection after the 2019 visit", "the
+    subsequent inspection", "the inspection after its 2022 focused visit"), whether or not it has happened: a report
+    recalls the grades before it, never those of a later one."""
+    return bool(_LATER.search(text))
 
 
 def _recency(text: str) -> tuple[str | None, list[str]]:

@@ -52,7 +52,8 @@ def tells_history(text: str, year: int | None, opening: bool) -> bool:
 # What is not a verb of the sentence's own: a grade's name after another verb ("were judged to require improvement to
 # be good"; not "Services require improvement to be good, as was the case at the last inspection") and words quoted
 # from another report ("The letter following that visit stated that progress 'has been sustained'.").
-_OWN_VERBS = re.compile(r"\bto require improvement(?: to be good)?\b|‘[^’]*’|“[^”]*”|\"[^\"]*\"", re.I)
+_OWN_VERBS = re.compile(r"\bto require improvement(?: to be good)?\b|‘[^’]*’|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)",
+                        re.I)
 
 
 def names_earlier(text: str, year: int | None) -> bool:

@@ -73,7 +73,7 @@ from search.parse import (
     focus,
     named_grade,
     names_a_kind,
-    names_next,
+    names_a_later_inspection,
     number_asking,
     numerals,
     parse,
@@ -433,7 +433,7 @@ class Searcher:
                              or best_in_passage(sentences, hit.rank) or hit.highlight,
                              quoted=quoted_spans(quotes, hit.rank, hit.chunk.text)) for hit in found)
         best = max(relevance(sentences), self._relevance(query, vectors, meanings, [i for i, _ in plain if i not in ranks]))
-        recalled = _recalled(query, selection, table, quotes)
+        recalled = _recalled(query, selection, table, quotes, found)
         evidence = self._evidence(shaped if findings else query, selection, best, quotes, hits, table, vectors[1],
                                   bool(recalled))
         verdict = decide(query, selection, evidence, self.no_answer_below)
@@ -443,6 +443,7 @@ class Searcher:
         described = (f"Also searched for “{query.described}”, the reports' term for what the question describes.",) \
             if query.described else ()
         unquoted = _unquoted(selection.councils, quotes, hits) if verdict.answered else ()
+        recalled = recalled if verdict.answered else ()
         notes = (*read_as, *described, *selection.notes, *table.notes, *findings, *recalled, *verdict.reasons, *unquoted)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
@@ -820,7 +821,7 @@ class Searcher:
         """The passages stating the leading rows' grades (with several years named, each report's leading row), then
         the report's other judgement passages, the area asked about and the closest to the question first."""
         if not table:  # no report chosen is graded: a visit's letter recalling the last inspection's grade in words
-            return self._recalling_grade(query, vector, allowed)
+            return self._recalling_grade(query, selection, vector, allowed)
         heads = [next(row for row in table if row.document_id == document)
                  for document in dict.fromkeys(row.document_id for row in table)]
         several = several_years(query)
@@ -847,12 +848,13 @@ class Searcher:
 
         return list(dict.fromkeys([*lead, *sorted(judgements, key=closeness, reverse=True)]))
 
-    def _recalling_grade(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+    def _recalling_grade(self, query: Query, selection: Selection, vector: np.ndarray,
+                         allowed: frozenset[int] | None) -> list[int]:
         """The summary passages of the reports chosen with a sentence stating the grade of the area asked (overall,
         when none is named) in words, closest to the question first: a visit's letter recalling the last inspection's
         ("At the last inspection, in March 2020, the overall effectiveness of services was judged to be outstanding.");
-        none across every report, nor for a question about the inspection after the report."""
-        if allowed is None or names_next(query.text):
+        none across every report, nor when a recalled grade cannot answer (``_may_recall``)."""
+        if allowed is None or not _may_recall(query, selection):
             return []
         area = asked(query.text, query).area or "overall"
         saying = [item for item in self.index.chunks(self.index.in_part(SUMMARY, allowed))
@@ -1181,17 +1183,28 @@ _JUDGED_AS = re.compile(r"\b(?:judged|found|graded|rated)\s+(?:to\s+be\s+|as\s+)
                         r"requir(?:es|ed|ing|e)\s+improvement)\b", re.I)
 
 
-def _recalled(query: Query, selection: Selection, table: GradeTable, quotes: Sequence[Quote]) -> tuple[str, ...]:
-    """The note saying so when a question asks a named council's grade, none of its reports chosen gives one, and a
-    quote states the grade asked in words: a visit's letter recalling the last inspection's ("At the last inspection,
-    in March 2020, the overall effectiveness of services was judged to be outstanding."); else nothing."""
+def _recalled(query: Query, selection: Selection, table: GradeTable, quotes: Sequence[Quote],
+              hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The note saying so when a question asks a named council's grade, none of its reports chosen gives one, and for
+    each such council a quote from its reports states the grade asked in words: a visit's letter recalling the last
+    inspection's ("At the last inspection, in March 2020, the overall effectiveness of services was judged to be
+    outstanding."); else nothing."""
     ungraded = _ungraded(query, selection, table)
-    if not ungraded or names_next(query.text):  # a report recalls the grade before it, not the one after
+    if not ungraded or not _may_recall(query, selection):
         return ()
     area = asked(query.text, query).area or "overall"
-    if not any(_says_grade_of(item.text, area) for item in quotes):
+    councils = {hit.rank: hit.document.description.authority for hit in hits}
+    stating = {councils.get(rank) for item in quotes if _says_grade_of(item.text, area) for rank in item.passages}
+    if not set(ungraded) <= stating:
         return ()
     return (f"{no_grade(ungraded)}: a later report's words on an earlier inspection's grade are quoted.",)
+
+
+def _may_recall(query: Query, selection: Selection) -> bool:
+    """True when a grade a report recalls may answer the question: not one about an inspection after another ("its
+    next full inspection after the 2019 visit", "the subsequent inspection"), whose grade a report recalls never, nor
+    one naming a year none of the council's reports is from, since when the recalled inspection was is not read."""
+    return not names_a_later_inspection(query.text) and "dates" not in selection.set_aside
 
 
 def _read_last(ranked: list[tuple[int, float]], chosen: int | None) -> list[tuple[int, float]]:

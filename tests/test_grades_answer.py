@@ -466,16 +466,23 @@ def test_a_councils_grade_is_quoted_from_a_visit_letter_recalling_it_when_no_rep
 
     folder = tmp_path / "reports"
     folder.mkdir()
-    shutil.copy(shared_reports / "leicester-2019-02-14-ofsted-focused-visit.pdf", folder)
+    for name in ("leicester-2019-02-14-ofsted-focused-visit.pdf", "rutland-2019-05-08-ofsted-focused-visit.pdf"):
+        shutil.copy(shared_reports / name, folder)  # Rutland's letter recalls no overall grade
     settings = Settings(index=tmp_path / "index")
-    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 1
+    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 2
     searcher = open_searcher(settings, embedder)
     result = searcher.ask("What overall rating did Leicester's children's services get at their last full inspection?")
     assert not result.answer.no_answer, result.notes
     assert "judged to require improvement" in result.answer.quotes[0].text
     assert any("earlier inspection's grade" in note for note in result.notes), result.notes
-    later = searcher.ask("What grade did Leicester get at its next inspection after the 2019 focused visit?")
-    assert later.answer.no_answer
+    for later in ("What grade did Leicester get at its next inspection after the 2019 focused visit?",
+                  "What overall grade did Leicester get at its subsequent inspection?",
+                  "What overall grade did Leicester get in 2016?"):  # when the recalled inspection was is not read
+        refused = searcher.ask(later)
+        assert refused.answer.no_answer, later
+        assert not any("earlier inspection's grade" in note for note in refused.notes), refused.notes
+    both = searcher.ask("What overall grades did Leicester and Rutland get?")  # one council's letter answers not both
+    assert both.answer.no_answer and any("gives a grade" in note for note in both.notes), both.notes
 
 
 def test_a_letter_naming_the_council_before_its_services_states_the_overall_grade():
@@ -504,3 +511,9 @@ def test_a_grade_a_letter_recalls_in_words_is_read_for_its_area(text, area, says
     from search.retrieve import _says_grade_of
 
     assert _says_grade_of(text, area) is says
+
+
+@pytest.mark.parametrize("text", ["Disabled children’s services are good.", "Many children’s services are inadequate.",
+                                  "Neighbouring children’s services have been judged to be inadequate."])
+def test_words_before_childrens_services_that_are_no_place_name_no_council(text):
+    assert stated_area(text) is None

@@ -542,7 +542,12 @@ def test_a_number_asked_of_a_span_of_time(question, span):
                                       "when is ofsted next coming back to bury",
                                       # six words between "next" and "inspection"; "next" after "when is"
                                       "When is Ofsted next scheduled to carry out a full inspection of Kent's services?",
-                                      "when are inspectors next in bury", "next planned visit to essex"])
+                                      "when are inspectors next in bury", "next planned visit to essex",
+                                      # a past verb with words of what is to come (after a review of the rule below)
+                                      "Will Rutland have improved by its next inspection?",
+                                      "Rutland was judged inadequate, so when is its next inspection due?",
+                                      "When did Ofsted say it would next inspect Rutland?",
+                                      "Has Rutland got a date for its next inspection?"])
 def test_an_inspection_still_to_come_is_read_so_whatever_it_is_called(question):
     assert parse(question).recency == "next"
 
@@ -559,6 +564,19 @@ def test_a_next_inspection_told_in_the_past_has_happened(question):
     # national15's "Have any councils gone straight from inadequate to good at their next inspection?" was told no
     # report says when the next inspection will be
     assert parse(question).recency is None
+
+
+@pytest.mark.parametrize(("question", "later"), [
+    ("What overall grade did Kent get at its subsequent inspection?", True),
+    ("What grade did Kent get at the inspection after its 2022 focused visit?", True),
+    ("what grade did kent get at its next inspection", True),
+    ("What grade did Kent get at its last inspection?", False),
+    ("What grade did Kent get?", False),
+])
+def test_an_inspection_after_another_is_named_so(question, later):
+    from search.parse import names_a_later_inspection
+
+    assert names_a_later_inspection(question) is later
 
 
 @pytest.mark.parametrize(("question", "asked"), [

@@ -113,6 +113,11 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("Which councils received an Ofsted visit in 2021 which examined the front door?", True),
     ("which councils had a good inspection that looked at care leavers", False),  # "good" names no report
     ("which councils had social workers that looked at care plans", False),
+    # a council paper is no report of Ofsted's; "local authorities" and "LAs" are councils (after a review)
+    ("Which councils had a scrutiny committee that reviewed the Ofsted findings?", False),
+    ("which councils had a cabinet paper that looked at the Ofsted report?", False),
+    ("Which local authorities had a focused visit that looked at care leavers?", True),
+    ("which LAs had a visit between 2019 and 2021 that looked at the front door", True),
     # the words for looking only straight after the reports named; obligation only just before the words for looking
     ("Which focused visits were critical about care leavers?", False),
     ("Which focused visits found plans were not reviewed regularly?", False),

@@ -984,3 +984,11 @@ def test_homeless_teenagers_are_found_in_the_words_the_reports_use_for_them(shar
     result = shared_searcher.ask(question)
     assert not result.answer.no_answer, result.notes
     assert "homeless" in result.answer.quotes[0].text
+
+
+def test_the_grades_in_force_are_found_for_each_council_named(shared_searcher):
+    # in 2022 Leicester's grades were its 2021 inspection's and Derbyshire's its 2019 one's: read over both councils
+    # at once, the later year (2021) was taken for both, and Derbyshire's 2019 grades came after its later ones
+    result = shared_searcher.ask("How were Leicester and Derbyshire graded in 2022?")
+    first_two = list(dict.fromkeys((row.authority, row.inspection_start[:4]) for row in result.grades))[:2]
+    assert sorted(first_two) == [("Derbyshire", "2019"), ("Leicester", "2021")], first_two
