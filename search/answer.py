@@ -32,6 +32,7 @@ from search.parse import (
     asks_which_looked_at,
     grade_side,
     named_grade,
+    names_priority_action,
     scoped,
 )
 from search.rerank import (
@@ -731,6 +732,12 @@ def _outside(sentences: Sequence[Sentence], passages: Sequence[Passage], part: s
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
             statements: Sequence[tuple[int, str]], synonyms: Alternatives = ()) -> tuple[Quote, ...]:
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
+    if query.wants("across") and names_priority_action(query.text):  # "which focused visits identified areas for
+        # priority action?": each letter's own words under that heading
+        by_rank = _by_rank(passages)
+        headed = [sentence for sentence in sentences if headed_priority_action(by_rank[sentence.rank].chunk)]
+        if headed:
+            return _best(query, headed, passages, boilerplate, templates=True)
     if ask == "improve" and query.wants("across") and query.wants("topic"):  # "which councils were told to improve
         # return home interviews?": each report's item on it, not one council's list
         listed = _items_on(query, sentences, passages, synonyms)
@@ -1039,6 +1046,11 @@ def _items_on(query: Query, sentences: Sequence[Sentence], passages: Sequence[Pa
     by_rank = _by_rank(passages)
     return [sentence for sentence in sentences
             if by_rank[sentence.rank].chunk.part == IMPROVE and on_the_topic(query, sentence.text, synonyms)]
+
+
+def headed_priority_action(chunk: Chunk) -> bool:
+    """True when ``chunk`` is of a report's improvement list under a heading of areas for priority action."""
+    return chunk.part == IMPROVE and names_priority_action(chunk.section or "")
 
 
 def on_the_topic(query: Query, text: str, synonyms: Alternatives = ()) -> bool:

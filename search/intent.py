@@ -27,6 +27,7 @@ from search.parse import (
     asks_which_reports,
     named_grade,
     names_latest_and_previous,
+    names_priority_action,
     names_the_inspection,
     with_asks,
 )
@@ -115,8 +116,10 @@ def settled(query: Query) -> Query:
     # asking which reports say something, naming no council ("which of the focused visit letters identified ..."):
     # across councils; not an improvement item on a topic ("which inspections listed return home interviews among
     # the things to improve"), which the reports' lists answer and across councils each one's closest finding would
+    # (but one naming areas for priority action asks which reports set them: "which of the focused visit letters
+    # identified areas for priority action?")
     if not query.councils and not query.wants("across") and asks_which_reports(query.text) \
-            and not (query.wants("improve") and query.wants("topic")):
+            and not (query.wants("improve") and query.wants("topic") and not names_priority_action(query.text)):
         query = replace(query, asks=query.asks | {"across"})
     # naming a council, read as asking nothing, not even about a topic ("how is leicestershire doing"): how the
     # council is doing, its findings, not a search for "doing"

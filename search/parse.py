@@ -793,6 +793,11 @@ _WHICH = re.compile(r"\bwhich\s+(?:of\s+(?:the|these|those|our)\s+)?((?:[\w-]+\s
 _LETTERS = "letters"
 
 
+def names_priority_action(text: str) -> bool:
+    """True when ``text`` names a focused visit's areas for priority action (search/data/phrasing.txt)."""
+    return bool(phrasing()["priority action"].search(text))
+
+
 def asks_which_reports(text: str) -> bool:
     """True when a question asks which reports say something, naming them in the plural by a word of the kinds file's
     phrases ("Which focused visits resulted in ...", "which inspections ...") or as letters ("which of the focused

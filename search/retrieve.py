@@ -39,6 +39,7 @@ from search.answer import (
     compares_councils,
     counted_by_names,
     grades_first,
+    headed_priority_action,
     names_a_topic,
     on_the_topic,
     primary,
@@ -74,6 +75,7 @@ from search.parse import (
     named_grade,
     names_a_kind,
     names_a_later_inspection,
+    names_priority_action,
     number_asking,
     numerals,
     parse,
@@ -201,6 +203,7 @@ class Searcher:
         self.vocabulary = vocabulary if vocabulary is not None else \
             Vocabulary(lambda: (sentence for _, sentence in index.sentences()), asking=lambda: self.intents.vocabulary)
         self._headlines: dict[int, frozenset[int]] = {}  # each report's headline passages (``_headline``)
+        self._priority: frozenset[int] | None = None  # the passages under areas for priority action (``_priority_actions``)
         self._asking = 0  # questions being answered now: work done ahead waits for none to be (``_idle``)
         self._asking_lock = threading.Lock()
         self._idle = threading.Event()
@@ -740,6 +743,9 @@ class Searcher:
         named; else the part of another reading."""
         if query.wants("across") and asks_which_looked_at(query.text):  # "which focused visits looked at care leavers?"
             return self._scoped(query, vector, _found(ranked, allowed))
+        if query.wants("across") and names_priority_action(query.text):  # "which focused visits identified areas for
+            # priority action?": each letter's passages under that heading
+            return self._priority_actions(vector, allowed)
         if query.wants("across") and primary(query) == "improve" and query.wants("topic"):
             # "which councils were told to improve return home interviews?": each report's list on it
             return self._listed_on(query, vector, _found(ranked, allowed))
@@ -784,6 +790,16 @@ class Searcher:
         opening = min(mine, key=lambda item: item.chunk.start, default=None)
         headline = self._in_parts((SUMMARY,), ranked, selection, vector, allowed)
         return list(dict.fromkeys([*([opening.id] if opening else []), *chosen[:2], *headline[:2], *chosen]))
+
+    def _priority_actions(self, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
+        """The passages of reports' improvement lists under a heading of areas for priority action, within ``allowed``,
+        closest to the question first. Which passages those are is read once (every list's heading; a second or so on
+        the whole country), a passage's heading not changing in an index version."""
+        if self._priority is None:
+            self._priority = frozenset(item.id for item in self.index.chunks(self.index.in_part(IMPROVE, None))
+                                       if headed_priority_action(item.chunk))
+        ids = [i for i in self._priority if allowed is None or i in allowed]
+        return sorted(ids, key=lambda i: -float(self.index.vector(i) @ vector))
 
     def _listed_on(self, query: Query, vector: np.ndarray, allowed: frozenset[int] | None) -> list[int]:
         """The passages of reports' improvement lists on the topic asked (``on_the_topic``), closest to the question

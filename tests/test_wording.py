@@ -992,3 +992,34 @@ def test_the_grades_in_force_are_found_for_each_council_named(shared_searcher):
     result = shared_searcher.ask("How were Leicester and Derbyshire graded in 2022?")
     first_two = list(dict.fromkeys((row.authority, row.inspection_start[:4]) for row in result.grades))[:2]
     assert sorted(first_two) == [("Derbyshire", "2019"), ("Leicester", "2021")], first_two
+
+
+def test_which_visits_set_areas_for_priority_action_is_answered_by_each_letters_own_words(tmp_path, embedder,
+                                                                                          shared_reports):
+    # national5's "Which focused visits resulted in Ofsted identifying areas for priority action?" quoted one council's
+    # improvement list, and national15's "... which councils had a focused visit that led Ofsted to set areas for
+    # priority action?" the letters' boilerplate: the letters' passages under that heading are read now
+    import shutil
+
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+    from search.answer import headed_priority_action
+    from search.parse import names_priority_action
+    from search.retrieve import open_searcher
+
+    sample = shared_reports.parent / "national-sample"
+    letters = ("peterborough-2023-05-09-ofsted-focused-visit.pdf", "barnet-2021-08-02-ofsted-focused-visit.pdf")
+    if not all((sample / name).is_file() for name in letters):
+        pytest.skip("../shared/national-sample is not beside this checkout")
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name in letters:  # Peterborough's letter sets areas for priority action, Barnet's does not
+        shutil.copy(sample / name, folder)
+    settings = Settings(index=tmp_path / "index")
+    assert ingest([folder], settings, embedder_factory=lambda name: embedder).documents == 2
+    result = open_searcher(settings, embedder).ask("Which focused visits found areas for priority action?")
+    quoted = [result.hits[item.passages[0] - 1] for item in result.answer.quotes]
+    assert quoted and all(headed_priority_action(hit.chunk) for hit in quoted), [h.chunk.section for h in quoted]
+    assert {hit.document.file.split("/")[-1] for hit in quoted} == {letters[0]}
+    assert names_priority_action("any councils with priority actions") and not names_priority_action(
+        "Priority and immediate action")
