@@ -732,12 +732,11 @@ def _outside(sentences: Sequence[Sentence], passages: Sequence[Passage], part: s
 def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],
             statements: Sequence[tuple[int, str]], synonyms: Alternatives = ()) -> tuple[Quote, ...]:
     """The quoted answer shaped by ``ask``, the one thing the question asks for (see ``quote``)."""
-    if query.wants("across") and names_priority_action(query.text):  # "which focused visits identified areas for
-        # priority action?": each letter's own words under that heading
+    if asks_priority_actions(query):  # "which focused visits identified areas for priority action?": each letter's
+        # own words under that heading; none when no letter read has them (not another report's findings)
         by_rank = _by_rank(passages)
         headed = [sentence for sentence in sentences if headed_priority_action(by_rank[sentence.rank].chunk)]
-        if headed:
-            return _best(query, headed, passages, boilerplate, templates=True)
+        return _best(query, headed, passages, boilerplate, templates=True) if headed else ()
     if ask == "improve" and query.wants("across") and query.wants("topic"):  # "which councils were told to improve
         # return home interviews?": each report's item on it, not one council's list
         listed = _items_on(query, sentences, passages, synonyms)
@@ -1046,6 +1045,12 @@ def _items_on(query: Query, sentences: Sequence[Sentence], passages: Sequence[Pa
     by_rank = _by_rank(passages)
     return [sentence for sentence in sentences
             if by_rank[sentence.rank].chunk.part == IMPROVE and on_the_topic(query, sentence.text, synonyms)]
+
+
+def asks_priority_actions(query: Query) -> bool:
+    """True when a question asks across councils which reports set areas for priority action, as an improvement (not
+    "which councils with priority actions were judged inadequate?", a grade)."""
+    return query.wants("across") and primary(query) == "improve" and names_priority_action(query.text)
 
 
 def headed_priority_action(chunk: Chunk) -> bool:

@@ -34,6 +34,7 @@ from search.answer import (
     Passage,
     Quote,
     about_practice,
+    asks_priority_actions,
     best_in_passage,
     by_then,
     compares_councils,
@@ -75,7 +76,6 @@ from search.parse import (
     named_grade,
     names_a_kind,
     names_a_later_inspection,
-    names_priority_action,
     number_asking,
     numerals,
     parse,
@@ -204,6 +204,7 @@ class Searcher:
             Vocabulary(lambda: (sentence for _, sentence in index.sentences()), asking=lambda: self.intents.vocabulary)
         self._headlines: dict[int, frozenset[int]] = {}  # each report's headline passages (``_headline``)
         self._priority: frozenset[int] | None = None  # the passages under areas for priority action (``_priority_actions``)
+        self._priority_lock = threading.Lock()
         self._asking = 0  # questions being answered now: work done ahead waits for none to be (``_idle``)
         self._asking_lock = threading.Lock()
         self._idle = threading.Event()
@@ -490,7 +491,8 @@ class Searcher:
         counted = any(states_asked(item.text, spans, query.money)
                       or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
-                        table.none_match, () if recalled else _ungraded(query, selection, table), absent, unsaid,
+                        table.none_match or _no_priority_actions(query, quotes),
+                        () if recalled else _ungraded(query, selection, table), absent, unsaid,
                         _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)))
 
     def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
@@ -743,8 +745,8 @@ class Searcher:
         named; else the part of another reading."""
         if query.wants("across") and asks_which_looked_at(query.text):  # "which focused visits looked at care leavers?"
             return self._scoped(query, vector, _found(ranked, allowed))
-        if query.wants("across") and names_priority_action(query.text):  # "which focused visits identified areas for
-            # priority action?": each letter's passages under that heading
+        if asks_priority_actions(query):  # "which focused visits identified areas for priority action?": each
+            # letter's passages under that heading
             return self._priority_actions(vector, allowed)
         if query.wants("across") and primary(query) == "improve" and query.wants("topic"):
             # "which councils were told to improve return home interviews?": each report's list on it
@@ -795,9 +797,10 @@ class Searcher:
         """The passages of reports' improvement lists under a heading of areas for priority action, within ``allowed``,
         closest to the question first. Which passages those are is read once (every list's heading; a second or so on
         the whole country), a passage's heading not changing in an index version."""
-        if self._priority is None:
-            self._priority = frozenset(item.id for item in self.index.chunks(self.index.in_part(IMPROVE, None))
-                                       if headed_priority_action(item.chunk))
+        with self._priority_lock:
+            if self._priority is None:
+                self._priority = frozenset(item.id for item in self.index.chunks(self.index.in_part(IMPROVE, None))
+                                           if headed_priority_action(item.chunk))
         ids = [i for i in self._priority if allowed is None or i in allowed]
         return sorted(ids, key=lambda i: -float(self.index.vector(i) @ vector))
 
@@ -1214,6 +1217,13 @@ def _recalled(query: Query, selection: Selection, table: GradeTable, quotes: Seq
     if not set(ungraded) <= stating:
         return ()
     return (f"{no_grade(ungraded)}: a later report's words on an earlier inspection's grade are quoted.",)
+
+
+def _no_priority_actions(query: Query, quotes: Sequence[Quote]) -> str:
+    """What the reader is told when a question asks which reports set areas for priority action and none of those
+    searched has a passage under that heading (nothing is quoted); else nothing."""
+    return "None of the indexed reports searched sets areas for priority action." \
+        if asks_priority_actions(query) and not quotes else ""
 
 
 def _may_recall(query: Query, selection: Selection) -> bool:

@@ -1023,3 +1023,15 @@ def test_which_visits_set_areas_for_priority_action_is_answered_by_each_letters_
     assert {hit.document.file.split("/")[-1] for hit in quoted} == {letters[0]}
     assert names_priority_action("any councils with priority actions") and not names_priority_action(
         "Priority and immediate action")
+    # after a review: other wordings, what a council did, a grade asked of such councils, a year with none
+    assert names_priority_action("which visits identified priority areas for action")
+    assert not names_priority_action("Which councils took priority action on exploitation?")
+    graded = open_searcher(settings, embedder).ask("Which councils with priority actions were judged inadequate?")
+    assert not any(headed_priority_action(graded.hits[item.passages[0] - 1].chunk) for item in graded.answer.quotes)
+
+
+def test_which_visits_set_areas_for_priority_action_is_not_found_where_none_did(shared_searcher):
+    # no shared report has areas for priority action: the answer said nothing, as if answered (after a review)
+    result = shared_searcher.ask("which councils had areas for priority action")
+    assert result.answer.no_answer and not result.answer.quotes
+    assert "None of the indexed reports searched sets areas for priority action." in result.notes
