@@ -8,6 +8,7 @@ from ingest.document import Chunk
 from ingest.metadata import KINDS, Description
 from ingest.sections import IMPROVE
 from ingest.store import DocumentRecord
+from search.answer import headed_priority_action
 from search.grades import GradeRow
 from search.retrieve import Hit, Result
 
@@ -123,14 +124,23 @@ def whose(document: DocumentRecord) -> str:
 def sources(result: Result) -> dict[int, str]:
     """Each quoted passage's source by rank: council, whose words (an Ofsted report or a council paper) and date, so
     that every quote can be read out with where it comes from; and, for an item of a report's list of what must
-    improve, that it is one (read alone, "Children benefiting from consistent help ..." sounds like praise)."""
+    improve, that it is one (read alone, "Children benefiting from consistent help ..." sounds like praise), and which
+    when it is one of a focused visit's areas for priority action."""
     by_rank = {hit.rank: hit for hit in result.hits}
-    return {rank: source_of(by_rank[rank].document) + (LISTED if by_rank[rank].chunk.part == IMPROVE else "")
+    return {rank: source_of(by_rank[rank].document) + _listed(by_rank[rank].chunk)
             for quote in result.answer.quotes for rank in quote.passages if rank in by_rank}
 
 
-# Said after the source of a quote from a report's list of what must improve.
+def _listed(chunk: Chunk) -> str:
+    """What is said after a quote's source when its passage is of a report's list of what must improve."""
+    if headed_priority_action(chunk):
+        return PRIORITY
+    return LISTED if chunk.part == IMPROVE else ""
+
+
+# Said after the source of a quote from a report's list of what must improve, or from its areas for priority action.
 LISTED = ", in its list of what needs to improve"
+PRIORITY = ", in its areas for priority action"
 
 
 def answer_lines(result: Result) -> list[str]:

@@ -1021,6 +1021,9 @@ def test_which_visits_set_areas_for_priority_action_is_answered_by_each_letters_
     quoted = [result.hits[item.passages[0] - 1] for item in result.answer.quotes]
     assert quoted and all(headed_priority_action(hit.chunk) for hit in quoted), [h.chunk.section for h in quoted]
     assert {hit.document.file.split("/")[-1] for hit in quoted} == {letters[0]}
+    from search.render import as_text
+
+    assert "in its areas for priority action" in as_text(result)  # not "in its list of what needs to improve"
     assert names_priority_action("any councils with priority actions") and not names_priority_action(
         "Priority and immediate action")
     # after a review: other wordings, what a council did, a grade asked of such councils, a year with none
