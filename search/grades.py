@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -195,9 +195,10 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
              "previous": f"The report of {councils} before its latest gives"}.get(query.recency or "",
                                                                              f"The reports of {councils} chosen give")
         if documents:
-            year = None if changing(query) else query.dates.earliest()
-            then = f"the one in force in {year} first" if year and any(
-                _year(row) <= year for doc in documents for row in _rows(doc)) else "the nearest first"
+            year = _year_asked(query)
+            held = {doc.id: doc.description.inspection_start or doc.description.published or "" for doc in documents}
+            then = f"the one in force in {year} first" if year and in_force(held, year) is not None \
+                else "the nearest first"
             notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
                          f"{then}.")
     rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
@@ -254,18 +255,31 @@ def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):
     one whose grades were in force in the year asked (the last before it), then the nearest the year (else the
     newest), each with the area asked first. A grade stands until the next inspection: asked of 2022, a council
     inspected in 2019 and 2024 had 2019's grades, though 2024 is nearer."""
-    asked_year = None if changing(query) else query.dates.earliest()  # a change: the newest first
-    in_force: dict[str | None, int] = {}  # each council's year of the inspection whose grades stood in the year asked
+    asked_year = _year_asked(query)
+    held: dict[str | None, dict[int, str]] = {}  # each council's inspections, by when each was held
     for row in rows:
-        if asked_year and _year(row) <= asked_year:
-            in_force[row.authority] = max(in_force.get(row.authority, 0), _year(row))
+        held.setdefault(row.authority, {})[row.document_id] = row.inspection_start or row.published or ""
+    standing = {in_force(dates, asked_year) for dates in held.values()} if asked_year else set()
     inspections = sorted({row.document_id: row for row in rows}.values(),
-                         key=lambda row: (_year(row) != in_force.get(row.authority),
+                         key=lambda row: (row.document_id not in standing,
                                           abs(_year(row) - asked_year) if asked_year else 0, -_number(row)))
     place = {row.document_id: n for n, row in enumerate(inspections)}
     if wanted.across:
         return lambda row: _order(row, wanted)
     return lambda row: (place[row.document_id], *_order(row, wanted))
+
+
+def _year_asked(query: Query) -> int | None:
+    """The year a grade question asks about, for ordering a council's inspections; none for a change (the newest
+    first)."""
+    return None if changing(query) else query.dates.earliest()
+
+
+def in_force(held: Mapping[int, str], year: int) -> int | None:
+    """Of a council's inspections (by id, each with the date it was held), the one whose grades stood in ``year``: the
+    last held in that year or before, since a grade stands until the next inspection; None when all are later."""
+    before = [document for document, when in held.items() if when and int(when[:4]) <= year]
+    return max(before, key=held.__getitem__) if before else None
 
 
 def _missing_area(rows: Sequence[GradeRow], wanted: GradeAsk) -> list[str]:

@@ -61,7 +61,7 @@ from search.answer import (
 from search.decide import Evidence, Verdict, decide, no_grade
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
-from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, named_area, stated_grade
+from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, in_force, named_area, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, asking, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.parse import (
@@ -506,12 +506,7 @@ class Searcher:
         held = {doc.id: doc.description.held for doc in self.index.documents()
                 if doc.description.authority in selection.councils and doc.description.kind in INSPECTIONS
                 and doc.description.held}
-        years = set()
-        for year in query.dates.years:
-            before = [document for document, when in held.items() if int(when[:4]) < year]
-            if before and max(before, key=held.__getitem__) in quoted:
-                years.add(year)
-        return frozenset(years)
+        return frozenset(year for year in query.dates.years if in_force(held, year) in quoted)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable,
