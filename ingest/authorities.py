@@ -89,11 +89,12 @@ def _fold(name: str) -> str:
 
 
 def _pattern(name: str) -> str:
-    """A regex for a name: any spacing or hyphens between words, "and" or "&", capitals kept when marked "="."""
+    """A regex for a name: any spacing or hyphens between words, "and", "&" or neither ("telford wrekin", as people
+    type it), capitals kept when marked "="."""
     exact = name.startswith("=")
     words = re.split(r"[\s-]+", name.lstrip("="))
     parts = [r"(?:and|&)" if word.lower() == "and" else re.escape(word).replace(r"\.", r"\.?") for word in words]
-    body = r"[\s-]+".join(parts)
+    body = r"[\s-]+".join(parts).replace(r"[\s-]+(?:and|&)[\s-]+", r"[\s-]+(?:(?:and|&)[\s-]+)?")
     return f"(?-i:{body})" if exact else body
 
 

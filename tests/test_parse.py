@@ -50,6 +50,16 @@ def test_a_council_name_split_in_two_words_is_that_council_not_the_first_word():
     assert parse("Leicester City and Leicestershire").council_names() == ("Leicester", "Leicestershire")
 
 
+def test_a_council_name_typed_without_its_and_is_that_council_and_leaves_the_topic():
+    # "telford wrekin young carers" read "telford" (an alias) and searched "wrekin young carers", ranking passages that
+    # name the council above the one on young carers
+    query = parse("telford wrekin young carers ofsted", known_word=lambda word: True)
+    assert [(council.name, council.written) for council in query.councils] == [("Telford and Wrekin", "telford wrekin")]
+    assert "wrekin" not in query.topic
+    assert parse("brighton hove care leavers").council_names() == ("Brighton and Hove",)
+    assert parse("Telford & Wrekin care leavers").council_names() == ("Telford and Wrekin",)
+
+
 def test_an_ordinary_word_is_never_a_misspelt_council():
     assert parse("Is the service in Rutland responsive to children?").council_names() == ("Rutland",)
     assert parse("what needs to improve in rotheram", known_word=lambda word: True).councils == ()
