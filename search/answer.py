@@ -774,13 +774,15 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             * (not topic or _on(topic, sentence.text, synonyms))) for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed
             later = _outside(later, passages, JUDGEMENT)
-        if query.wants("grade") and statements:  # "did it move up from requires improvement?": the later grade in words
-            stated = {id(sentence) for sentence in _grade_statements(sentences, passages, statements)}
-            later = [replace(sentence, score=sentence.score + GRADE_BONUS * (id(sentence) in stated)) for sentence in later]
-        # a grade asked about with no year to count from ("is it still requires improvement?"): the newest report's
-        # grade as its table states it too, when its headline does not say it in words
         told = _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
                      rows=query.wants("grade") and not query.dates)
+        if query.wants("grade") and statements and not query.dates:  # a grade asked about with no year to count
+            # from ("is it still requires improvement?", "did it move up from requires improvement?"): the grade as
+            # the newest report states it (its own sentence, else its table), then what changed; with a year, what
+            # changed since
+            graded = _best(query, _grade_statements(sentences, passages, statements), passages, boilerplate, rows=True,
+                           templates=True, margin=None)[:1]
+            told = (*graded, *(item for item in told if item not in graded))[:MAX_ITEMS]
         if told and since is not None and not query.wants("topic"):  # "inadequate in 2015: did they turn it round?":
             # what each later report says changed, in the order it happened, the next report's account first
             by_rank = _by_rank(passages)
@@ -999,14 +1001,16 @@ def _after_start(query: Query, sentences: Sequence[Sentence], passages: Sequence
 def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None,
            until: int | None = None) -> list[Sentence]:
     """For a question about change, the sentences of the reports after the year it starts from (without one, of
-    the newer half of the reports): the later reports say what changed. When the question names the year it ends in
-    too ("better in 2024 than in 2015?"), that year's reports, if any of the passages is from one."""
+    the newer half of the reports; all of them when none is preferred, as one report is not): the later reports say
+    what changed. When the question names the year it ends in too ("better in 2024 than in 2015?"), that year's
+    reports, if any of the passages is from one."""
     by_rank = _by_rank(passages)
     if since is not None:
         years = lambda sentence: by_rank[sentence.rank].document.description.years()  # noqa: E731
         later = [sentence for sentence in sentences if min(years(sentence), default=0) > since]
         return [sentence for sentence in later if until in years(sentence)] or later
-    return [sentence for sentence in sentences if by_rank[sentence.rank].preference >= 0.5]
+    newer = [sentence for sentence in sentences if by_rank[sentence.rank].preference >= 0.5]
+    return newer if newer or len({passage.preference for passage in passages}) > 1 else list(sentences)
 
 
 def _improvement_list(sentences: Sequence[Sentence], passages: Sequence[Passage],

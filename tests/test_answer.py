@@ -1731,7 +1731,7 @@ def _one_passage(parts: list[str], part: str, held: str, joiner: str = " "):
 
     text = joiner.join(parts)
     spans = tuple((text.index(item), text.index(item) + len(item)) for item in parts)
-    document = SimpleNamespace(id=1, description=SimpleNamespace(held=held, authority="X"))
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held=held, authority="X", years=lambda: {int(held[:4])}))
     return text, spans, Passage(1, Chunk("a.txt", text, 0, len(text), None, "1", None, spans, None, part), document)  # type: ignore[arg-type]
 
 
@@ -1756,6 +1756,30 @@ def test_a_grade_asked_still_to_hold_is_quoted_from_its_table_row_although_most_
     # sentence a topic's answer adds (which once fell back on quoting a fragment: the row)
     topic = with_asks(parse("X new children's homes"), frozenset({"topic"}), {"topic": 1.0})
     assert row not in [item.text for item in quote(topic, sentences, [table, other], {row})]
+
+
+def test_a_grade_asked_still_to_hold_of_a_councils_one_report_is_quoted_as_the_report_states_it_first():
+    """"So Sunderland's been rated outstanding again, is that right?" (tests/national16.json), with one report of the
+    council: no report is preferred over another, so none counted as "later" and the answer fell back on the closest
+    sentences, without the grade. The report's own sentence stating the grade now comes first, then what changed."""
+    from dataclasses import replace
+
+    from search.answer import Sentence, quote
+    from search.parse import parse, with_asks
+
+    row, headline = "Overall effectiveness | Outstanding", "Children's services in X are outstanding."
+    changed = "The experiences of children in X continue to improve."
+    passages = [replace(_one_passage([text], part, "2025-01-20")[2], rank=rank)  # preference 0.0: none preferred
+                for rank, text, part in ((1, row, "judgement"), (2, headline, "summary"), (3, changed, "area"))]
+    sentences = [Sentence(rank, 0, len(text), text, score, score)
+                 for rank, text, score in ((1, row, 0.6), (2, headline, 0.7), (3, changed, 0.9))]
+    asked = with_asks(parse("Is X still outstanding?"), frozenset({"change", "grade"}), {"change": 0.99, "grade": 0.99})
+    quoted = [item.text for item in quote(asked, sentences, passages, (), [(1, row)])]
+    assert quoted[0] == headline and changed in quoted, quoted
+    # with a year to count from, what changed since then still leads
+    since = with_asks(parse("Is X still outstanding since 2019?"), frozenset({"change", "grade"}),
+                      {"change": 0.99, "grade": 0.99})
+    assert [item.text for item in quote(since, sentences, passages, (), [(1, row)])][0] == changed
 
 
 def test_the_words_left_of_a_question_asking_only_whether_things_changed_are_not_its_topic():
