@@ -249,19 +249,21 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     point come first (the newest 1.0, the oldest 0.0); for a change between two years named, the later year's reports
     (1.0), then those after the earlier year (LATER); when it might be asking about change, the reports of the years
     it names and the later ones (1.0, the earlier 0.0); when no report is from the year it names, the next report
-    after it; a kind the question implies ("the visit") is preferred over the others (which get half as much), unless
-    it names where a change starts."""
+    after it; a kind the question implies ("the visit") is preferred over the others (which get half as much, and
+    come after it however new), unless it names where a change starts."""
     if not from_question or query.wants("across"):
         return ()
-    order = sorted({doc.description.held or "" for doc in pool})
+    change, maybe = changing(query), maybe_changing(query)  # once per question: a national index has hundreds of
+    implied = () if change else query.kinds_meant  # reports, each weighed here; the kind implied is not a change's start
+    ordered = lambda doc: (bool(implied) and of_kind(doc, implied), doc.description.held or "")  # noqa: E731
+    order = sorted({ordered(doc) for doc in pool})  # newer first, and first of all the kind implied, however old
     start, end = query.dates.start(), query.dates.latest()
     named = set(query.dates.years)
     after = None
     if named and not any(doc.description.years() & named for doc in pool):
         after = min((min(doc.description.years()) for doc in pool
                      if doc.description.years() and min(doc.description.years()) > max(named)), default=None)
-    place = {held: number for number, held in enumerate(order)}  # once per question: a national index has
-    change, maybe = changing(query), maybe_changing(query)  # hundreds of reports, each weighed here
+    place = {key: number for number, key in enumerate(order)}
     weights = {}
     for doc in pool:
         if maybe and start:
@@ -271,12 +273,12 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
             years = doc.description.years()
             weight = 1.0 if end in years else LATER * (min(years, default=0) > (start or 0))
         elif not query.dates or change:
-            weight = place[doc.description.held or ""] / (len(order) - 1) if len(order) > 1 else 1.0
+            weight = place[ordered(doc)] / (len(order) - 1) if len(order) > 1 else 1.0
         elif after is not None:  # no report is from the year named: the next one tells what was found then
             weight = float(after in doc.description.years())
         else:
             weight = 1.0
-        if query.kinds_meant and not change and not of_kind(doc, query.kinds_meant):  # a change's start
+        if implied and not of_kind(doc, implied):
             weight *= IMPLIED_KIND
         weights[doc.id] = round(weight, 4)
     return tuple(sorted(weights.items())) if len(set(weights.values())) > 1 else ()

@@ -184,6 +184,19 @@ def test_a_question_asking_for_the_improvement_list_of_a_years_inspection_keeps_
     assert chosen.documents == (1,)
 
 
+def test_a_kind_the_question_implies_ranks_up_an_older_report_of_it_above_a_newer_one_of_another_kind():
+    # "when the Warrington inspection was carried out and who led it" (tests/national16.json): its one inspection
+    # (2015) had 0.0 as the older report and its newer focused visit 0.5 as not of the kind implied, so the visit's
+    # dates and inspectors were quoted
+    indexed = [record(1, "Warrington", "sif_inspection", "2015-02-24", "2015-05-12", grades=True),
+               record(2, "Warrington", "focused_visit", "2021-12-15", "2022-01-31")]
+    chosen = select(asking("Could officers confirm when the Warrington inspection was carried out?", "facts"), indexed)
+    assert chosen.documents == (1, 2) and chosen.preference(1) > chosen.preference(2)
+    # among reports of the kind implied, the newer still comes first
+    chosen = select(asking("What did the Notts inspection say about care leavers?", "topic"), DOCUMENTS)
+    assert chosen.preference(3) > chosen.preference(1) > chosen.preference(2)
+
+
 def test_a_year_no_report_is_from_ranks_up_the_next_report():
     chosen = select(asking("What did Ofsted find about care leavers in Notts in 2021?", "topic"), DOCUMENTS)
     assert chosen.documents == (1, 2, 3) and any("2021" in note for note in chosen.notes)
