@@ -188,7 +188,7 @@ def scoped(text: str) -> str:
                 continue
             after = match.start(1) + word.end()
             if word.group(0).lower() in _COUNCIL_WORDS:
-                had = _HAD_REPORT.match(text, after)
+                had = _HAD_REPORT.match(text, after) or _their_reports().match(text, after)
                 if not had or not _names_a_kind(had.group(1)):
                     continue
                 after = had.end()
@@ -198,12 +198,19 @@ def scoped(text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _their_reports() -> re.Pattern[str]:
+    """The councils' reports named by a possessive before the words for looking ("which councils' focused visits
+    examined ..."): up to three words (each of the kinds file's or "Ofsted", checked in ``scoped``)."""
+    return re.compile(rf"['’]\s+((?:[\w'’-]+\s+){{1,3}}?)(?={phrasing()['scope verb'].pattern})", re.I)
+
+
 def _names_a_kind(words: str) -> bool:
-    """True when ``words`` name an inspection or visit ("Ofsted focused visit", "full inspection"): each of them a word
+    """True when ``words`` name an inspection or visit ("Ofsted focused visit", "full inspections"): each of them a word
     of the kinds file's phrases or Ofsted's name, the last a word of an inspection's or a visit's, and none only of a
     council paper's ("a scrutiny committee that reviewed the findings" names none)."""
-    found = [word.lower() for word in _WORDS.findall(words)]
     inspections, papers = _inspection_vocabulary(), _kind_vocabulary() - _inspection_vocabulary()
+    found = [word if word in inspections else word.removesuffix("s") for word in map(str.lower, _WORDS.findall(words))]
     return bool(found) and found[-1] in inspections and not any(word in papers for word in found) \
         and all(word in inspections or word == "ofsted" for word in found)
 

@@ -118,6 +118,11 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("which councils had a cabinet paper that looked at the Ofsted report?", False),
     ("Which local authorities had a focused visit that looked at care leavers?", True),
     ("which LAs had a visit between 2019 and 2021 that looked at the front door", True),
+    # or after the councils' reports named as theirs (national16: "which councils' focused visits examined ...")
+    ("Could officers identify which councils' focused visits examined arrangements for permanence?", True),
+    ("which councils’ Ofsted visits looked at care leavers", True),
+    ("which councils' committee papers looked at care leavers", False),
+    ("which councils' children looked after were reviewed", False),
     # the words for looking only straight after the reports named; obligation only just before the words for looking
     ("Which focused visits were critical about care leavers?", False),
     ("Which focused visits found plans were not reviewed regularly?", False),
