@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
-from search.parse import INSPECTIONS, Query, grade_side
+from search.parse import INSPECTIONS, Query, asks_grade_in_words, grade_side
 
 # Documents of one council dated this close together are about the same inspection (a report and the council
 # paper that presents it to a committee).
@@ -203,10 +203,12 @@ def _event_noun(query: Query) -> str:
 
 def _by_recency(pool: list[DocumentRecord], query: Query) -> tuple[list[DocumentRecord], list[str]]:
     """Per council, the documents of its newest inspection or visit ("latest") or of the one before ("previous"),
-    among the kinds the question means ("the latest inspection": inspections) and, for a grade, graded reports."""
+    among the kinds the question means ("the latest inspection": inspections) and, for a grade asked in words ("what
+    was it rated last time?"), graded reports; asked only how a council did ("how did it get on the last time Ofsted
+    came in?"), its newest visit answers too."""
     position = 0 if query.recency == "latest" else 1
     candidates = [doc for doc in pool if of_kind(doc, query.kinds_meant)] if query.kinds_meant else pool
-    if query.wants("grade"):
+    if query.wants("grade") and asks_grade_in_words(query.text):
         candidates = [doc for doc in candidates if doc.judgements] or candidates
     candidates = candidates or pool
     chosen: list[DocumentRecord] = []

@@ -197,6 +197,15 @@ def test_a_kind_the_question_implies_ranks_up_an_older_report_of_it_above_a_newe
     assert chosen.preference(3) > chosen.preference(1) > chosen.preference(2)
 
 
+def test_asked_only_how_a_council_did_last_time_its_newest_visit_answers_and_asked_its_grade_its_inspection():
+    # "How did Milton Keynes get on the last time Ofsted came in?" (tests/national16.json) was given its 2021 grades,
+    # not what the 2023 visit, the last time Ofsted came in, found
+    indexed = [record(1, "Milton Keynes", "ilacs_inspection", "2021-10-25", "2021-12-17", grades=True),
+               record(2, "Milton Keynes", "focused_visit", "2023-11-15", "2024-01-12")]
+    assert select(asking("How did Milton Keynes get on the last time Ofsted came in?", "grade"), indexed).documents == (2,)
+    assert select(asking("What was Milton Keynes rated last time?", "grade"), indexed).documents == (1,)
+
+
 def test_a_year_no_report_is_from_ranks_up_the_next_report():
     chosen = select(asking("What did Ofsted find about care leavers in Notts in 2021?", "topic"), DOCUMENTS)
     assert chosen.documents == (1, 2, 3) and any("2021" in note for note in chosen.notes)
