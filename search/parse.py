@@ -34,10 +34,11 @@ REPORTING = ("say", "said", "says", "saying", "find", "found", "finds", "think",
 # the report as their subject they ask what a report said, as "find" does; otherwise they are practice ("is risk
 # assessed", "the referral rate").
 JUDGING = ("rate", "rated", "judge", "judged", "assess", "assessed", "grade", "graded", "score", "scored")
-# Words by which a question says an inspection took place ("when the inspectors came", "on their visit"): a sentence
+# Words by which a question says an inspection took place ("when the inspectors came", "on their visit"; "HMI", His
+# Majesty's Inspector, as officers write it): a sentence
 # of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
-VISITING = ("inspectors", "inspector", "inspected", "findings", "visit", "visits", "visited", "visiting", "came",
-            "come", "coming", "went", "gone")
+VISITING = ("inspectors", "inspector", "hmi", "hmis", "inspected", "findings", "visit", "visits", "visited", "visiting",
+            "came", "come", "coming", "went", "gone")
 # Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
 # Ofsted or reports, so they are dropped before embedding.
 _PREAMBLE = re.compile(
@@ -133,7 +134,7 @@ _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}
                          r"(?:\s+the)?\s*$", re.I)
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
-                                     r"\blead inspector\b", re.I)),
+                                     r"\blead inspector\b|\b(?:inspectors?|hmis?)['’]?\s+names?\b", re.I)),
                  # "when" asks when only as a question word: opening a question ("when did ...", "... due when"), or
                  # after another question's words only as one ("what did it find, and when was it?"); "what did Ofsted
                  # find when it inspected Slough?" asks for the findings, its "when" joining a clause

@@ -369,6 +369,11 @@ def test_the_ways_of_saying_about_open_the_topic(question, subject):
     ("When did Ofsted inspect Cumberland, and who led it?", ("lead", "end")),
     ("what did it find, and when was it?", ("end",)),
     ("leicester city next ilacs due when", ("end",)),
+    # the inspectors' names asked as a compound noun (national6: "bwd fv apr 2024 care leavers inspector names")
+    ("bwd fv apr 2024 care leavers inspector names", ("lead",)),
+    ("what were the inspectors' names for Kent", ("lead",)),
+    ("HMI names kent 2019", ("lead",)),
+    ("inspectors named concerns about the front door", ()),
 ])
 def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_question_words(question, record):
     assert parse(question).record == record
