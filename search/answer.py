@@ -33,6 +33,7 @@ from search.parse import (
     grade_side,
     named_grade,
     names_priority_action,
+    names_the_inspection,
     scoped,
 )
 from search.rerank import (
@@ -1234,7 +1235,13 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
-    weights = [(kind != "scope" or kind in asked) + ASKED_FACT * (kind in asked) for kind, _ in facts]  # scope when asked
+    # asked nothing of the record but something a line about the inspection says ("was the visit done remotely?":
+    # "This visit was carried out partly by remote means."), that line leads, not the one stating the dates; not the
+    # line saying what it looked at, whose words a question uses to say which visit ("the 2021 care leavers visit")
+    content = [word for word in topic if not names_the_inspection(word)]
+    said = not asked and any(_overlap(content, sentence.text) > 0 for sentence in about
+                             if sentence.text.strip() not in boilerplate and not phrasing()["scope"].search(sentence.text))
+    weights = [((kind != "scope" or kind in asked) and not said) + ASKED_FACT * (kind in asked) for kind, _ in facts]
     inside = set(map(id, about))
     chosen = []
     for sentence in sentences:

@@ -139,7 +139,7 @@ _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+
                  # after another question's words only as one ("what did it find, and when was it?"); "what did Ofsted
                  # find when it inspected Slough?" asks for the findings, its "when" joining a clause
                  ("end", re.compile(r"^(?:(?!\b(?:what|how|which|why|where|who)\b).)*\bwhen\b|\bwhen\s+(?:was|were|"
-                                    r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b",
+                                    r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b|\bdates\b",
                                     re.I | re.S)))
 
 

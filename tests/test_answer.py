@@ -517,6 +517,30 @@ def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspect
     assert [item.text for item in quote(unsure, sentences, passages, ())][0] == finding
 
 
+def test_a_line_about_the_inspection_saying_what_is_asked_leads_the_one_stating_its_dates():
+    """"Was the Milton Keynes visit in 2020 done remotely because of covid?" (tests/national16.json) quoted the letter's
+    dates line first (a fact of the record counted GRADE_BONUS more), although nothing of the record was asked; the line
+    saying how the visit was done, closer, leads. Asked when, the line stating it still leads; and the line saying what
+    the visit looked at, whose words say which visit, does not count as saying what is asked."""
+    from ingest.sections import ABOUT
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    dates = "This letter summarises the findings of the focused visit to X children's services on 7 and 8 May 2025."
+    how = "This visit was carried out partly by remote means."
+    scope = "Inspectors looked at the local authority's arrangements for care leavers."
+    passages, sentences = one_report((dates, ABOUT, 0.75), (how, ABOUT, 0.8), (scope, ABOUT, 0.7), end="2025-05-08")
+
+    def first(question: str) -> str:
+        asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
+        return quote(asked, sentences, passages, ())[0].text
+
+    assert first("Was the X visit in 2025 done remotely because of covid?") == how
+    assert first("When was the X visit done remotely?") == dates
+    assert first("x care leavers fv 2025 dates inspectors") == dates
+    assert first("Tell me about the X care leavers visit in 2025") == dates  # its words are the scope line's
+
+
 def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
     """Two councils' best sentences 0.12 apart, in the first and fourth passages read: "which councils ...?" quotes
     both; a question about one topic quotes the best alone (0.12 is beyond the margin for joining an answer, within the

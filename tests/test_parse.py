@@ -374,6 +374,7 @@ def test_the_ways_of_saying_about_open_the_topic(question, subject):
     ("what were the inspectors' names for Kent", ("lead",)),
     ("HMI names kent 2019", ("lead",)),
     ("inspectors named concerns about the front door", ()),
+    ("derbys care leavers fv 2021 dates inspectors", ("end",)),  # "dates", a terse query's noun for when
 ])
 def test_what_a_question_asks_of_the_inspections_record_is_read_from_its_question_words(question, record):
     assert parse(question).record == record
