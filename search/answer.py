@@ -783,7 +783,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             # changed since
             graded = _best(query, _grade_statements(sentences, passages, statements), passages, boilerplate, rows=True,
                            templates=True, margin=None)[:1]
-            told = (*graded, *(item for item in told if item not in graded))[:MAX_ITEMS]
+            told = (*graded, *(item for item in told
+                               if not any(_key(grade.text) in _key(item.text) for grade in graded)))[:MAX_ITEMS]
         if told and since is not None and not query.wants("topic"):  # "inadequate in 2015: did they turn it round?":
             # what each later report says changed, in the order it happened, the next report's account first
             by_rank = _by_rank(passages)
@@ -1002,9 +1003,9 @@ def _after_start(query: Query, sentences: Sequence[Sentence], passages: Sequence
 def _later(sentences: Sequence[Sentence], passages: Sequence[Passage], since: int | None,
            until: int | None = None) -> list[Sentence]:
     """For a question about change, the sentences of the reports after the year it starts from (without one, of
-    the newer half of the reports; all of them when none is preferred, as one report is not): the later reports say
-    what changed. When the question names the year it ends in too ("better in 2024 than in 2015?"), that year's
-    reports, if any of the passages is from one."""
+    the newer half of the reports; all of them when every passage is preferred alike, as one report's are, or none is
+    preferred, as across councils): the later reports say what changed. When the question names the year it ends
+    in too ("better in 2024 than in 2015?"), that year's reports, if any of the passages is from one."""
     by_rank = _by_rank(passages)
     if since is not None:
         years = lambda sentence: by_rank[sentence.rank].document.description.years()  # noqa: E731
@@ -1236,11 +1237,13 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
     # asked nothing of the record but something a line about the inspection says ("was the visit done remotely?":
-    # "This visit was carried out partly by remote means."), that line leads, not the one stating the dates; not the
-    # line saying what it looked at, whose words a question uses to say which visit ("the 2021 care leavers visit")
+    # "This visit was carried out partly by remote means."), that line leads, not the one stating the dates; not a
+    # line stating a fact of the record (the dates, what it looked at), whose words a question uses to say which visit
+    # ("the 2021 care leavers visit", "the focused visit to X children's services")
     content = [word for word in topic if not names_the_inspection(word)]
     said = not asked and any(_overlap(content, sentence.text) > 0 for sentence in about
-                             if sentence.text.strip() not in boilerplate and not phrasing()["scope"].search(sentence.text))
+                             if sentence.text.strip() not in boilerplate
+                             and not any(fact.search(sentence.text) for _, fact in facts))
     weights = [((kind != "scope" or kind in asked) and not said) + ASKED_FACT * (kind in asked) for kind, _ in facts]
     inside = set(map(id, about))
     chosen = []

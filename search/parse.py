@@ -134,12 +134,20 @@ _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}
                          r"(?:\s+the)?\s*$", re.I)
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
-                                     r"\blead inspector\b|\b(?:inspectors?|hmis?)['’]?\s+names?\b", re.I)),
+                                     # the compound noun ("inspector names", "HMI's name"), not the verb ("did
+                                     # inspectors name any strengths", "what did HMI name as ...")
+                                     r"\blead inspector\b|\b(?:inspector|hmi)s?(?:['’]s?)?\s+names?\b"
+                                     r"(?!\s+(?:as|any|the|a|an|some)\b)", re.I)),
                  # "when" asks when only as a question word: opening a question ("when did ...", "... due when"), or
                  # after another question's words only as one ("what did it find, and when was it?"); "what did Ofsted
                  # find when it inspected Slough?" asks for the findings, its "when" joining a clause
                  ("end", re.compile(r"^(?:(?!\b(?:what|how|which|why|where|who)\b).)*\bwhen\b|\bwhen\s+(?:was|were|"
-                                    r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b|\bdates\b",
+                                    r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b|"
+                                    # the report's dates, typed tersely ("fv 2021 dates", "fv care leavers dates",
+                                    # "dates of the inspection"), not practice's ("review dates", "target dates")
+                                    r"\b(?:inspection|visit|fv|ilacs|sif|ofsted|report|(?:19|20)\d\d)\s+(?:[\w'-]+\s+){0,2}"
+                                    r"dates?\b|"
+                                    r"\bdates?\s+of\s+(?:the\s+)?(?:inspection|visit)\b",
                                     re.I | re.S)))
 
 

@@ -251,14 +251,16 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     point come first (the newest 1.0, the oldest 0.0); for a change between two years named, the later year's reports
     (1.0), then those after the earlier year (LATER); when it might be asking about change, the reports of the years
     it names and the later ones (1.0, the earlier 0.0); when no report is from the year it names, the next report
-    after it; a kind the question implies ("the visit") is preferred over the others (which get half as much, and
-    come after it however new), unless it names where a change starts."""
+    after it; a kind the question implies ("the visit") is preferred over the others (which get half as much, and,
+    where newer reports come first, come after it however new: the newest of the kind 1.0), unless it names where a
+    change starts."""
     if not from_question or query.wants("across"):
         return ()
-    change, maybe = changing(query), maybe_changing(query)  # once per question: a national index has hundreds of
-    implied = () if change else query.kinds_meant  # reports, each weighed here; the kind implied is not a change's start
+    change, maybe = changing(query), maybe_changing(query)  # once per question (a national index has hundreds of
+    # reports, each weighed here); a kind implied is preferred unless it names where a change starts
+    implied = () if change else query.kinds_meant
     ordered = lambda doc: (bool(implied) and of_kind(doc, implied), doc.description.held or "")  # noqa: E731
-    order = sorted({ordered(doc) for doc in pool})  # newer first, and first of all the kind implied, however old
+    order = sorted({ordered(doc) for doc in pool})  # oldest first, the kind implied after all the others
     start, end = query.dates.start(), query.dates.latest()
     named = set(query.dates.years)
     after = None

@@ -539,6 +539,7 @@ def test_a_line_about_the_inspection_saying_what_is_asked_leads_the_one_stating_
     assert first("When was the X visit done remotely?") == dates
     assert first("x care leavers fv 2025 dates inspectors") == dates
     assert first("Tell me about the X care leavers visit in 2025") == dates  # its words are the scope line's
+    assert first("Tell me about the focused visit to X children's services in 2025") == dates  # the dates line's own
 
 
 def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
@@ -1800,6 +1801,10 @@ def test_a_grade_asked_still_to_hold_of_a_councils_one_report_is_quoted_as_the_r
     asked = with_asks(parse("Is X still outstanding?"), frozenset({"change", "grade"}), {"change": 0.99, "grade": 0.99})
     quoted = [item.text for item in quote(asked, sentences, passages, (), [(1, row)])]
     assert quoted[0] == headline and changed in quoted, quoted
+    # the statement chosen is not quoted again below, however it scores (a review found it twice when it led the rest)
+    closer = [replace(sentence, score=0.95) if sentence.text == headline else sentence for sentence in sentences]
+    again = [item.text for item in quote(asked, closer, passages, (), [(1, row)])]
+    assert again[0] == headline and len(again) == len(set(again)), again
     # with a year to count from, what changed since then still leads
     since = with_asks(parse("Is X still outstanding since 2019?"), frozenset({"change", "grade"}),
                       {"change": 0.99, "grade": 0.99})
