@@ -380,12 +380,13 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
     topic = _topic(text, spans + date_spans + recency_spans)
     if recency == "next" and (dates or _told_as_past(text)):  # "the next visit after 2019", "did it go up to good at
         recency = None  # its next inspection?": it has happened
-    quantity = asks_number(text)
+    money = asks_money(text)
+    quantity = asks_number(text) or money
     return Query(text, topic, councils, dates, kinds, meant, recency, 0, quantity,
                  tuple(scope.load().named_in(text)),
                  record=_record(text), date_spans=tuple(date_spans),
                  timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans),
-                 money=quantity and asks_money(text))
+                 money=money)
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or
@@ -417,8 +418,14 @@ def asks_number(text: str) -> bool:
 
 def asks_money(text: str) -> bool:
     """True when the question asks for an amount of money ("how much did Medway spend on agency staff?", "how much
-    are social workers paid?"): search/data/phrasing.txt, "money asked"."""
-    return bool(phrasing()["money asked"].search(text))
+    are social workers paid?", "what is Kent's budget for 2024/25?"): search/data/phrasing.txt, "money asked"; not
+    what a report said of one ("what did Ofsted say about the budget?": a verb of reporting before it)."""
+    return any(not _SAID_ABOUT.search(text[:match.start()]) and not _REPORTING_WORD.search(match.group(0))
+               for match in phrasing()["money asked"].finditer(text))
+
+
+# A verb of reporting (REPORTING) inside the words asking for an amount ("what did Ofsted say about the budget").
+_REPORTING_WORD = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b", re.I)
 
 
 def asks_timing(text: str) -> bool:

@@ -64,7 +64,11 @@ def test_a_number_asked_about_practice_is_not_read_as_the_inspections_facts(shar
 
 
 @pytest.mark.parametrize("question", ["How much did Leicester spend on children's homes?",
-                                      "How much are foster carers in Rutland paid?"])
+                                      "How much are foster carers in Rutland paid?",
+                                      # an amount asked by what it is, without "how much"
+                                      "What is Derbyshire's children's social care budget for 2025/26?",
+                                      "how big is Rutland's overspend",
+                                      "nottinghamshire childrens services overspend 2023"])
 def test_an_amount_of_money_asked_is_not_answered_by_any_number(shared_searcher, question):
     # the shared reports state counts and percentages on both ("47% of children looked after are placed outside of
     # Leicester City"), no amount of money
@@ -82,6 +86,13 @@ def test_money_asked_and_stated_are_read_from_their_words():
     assert not asks_money("How many children were looked after?") and not asks_money("how much has practice improved")
     assert not asks_money("How much time do social workers spend with children?")  # time, not money
     assert not asks_money("How much attention do leaders pay to supervision?")
+    # an amount asked by what it is (budget, overspend, allowance, salary), not what a report said of it
+    assert asks_money("what's Kent's budget for children's social care?") and asks_money("kent csc budget 25/26")
+    assert asks_money("What weekly allowance do foster carers in Kent get?") and asks_money("the size of Kent's deficit")
+    assert asks_money("kent overspend £m")
+    assert not asks_money("What did Ofsted say about Kent's budget pressures?")
+    assert not asks_money("What impact has the budget had on services?")
+    assert not asks_money("what is Kent doing about its overspend") and not asks_money("Did budget cuts hit early help?")
     assert states_money("Leaders have committed additional funding of £7.5 million over three years.")
     assert states_money("an investment of 2 million pounds") and not states_money("Portsmouth has two children's homes.")
     assert not states_money("1.2 million children live in the region.")
