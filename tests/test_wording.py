@@ -464,6 +464,7 @@ def test_grade_questions_lead_with_the_area_asked_about(shared_searcher):
 @pytest.mark.parametrize("question", [
     "How did Ofsted rate Kent County Council's children's services at its most recent inspection?",
     "What did HMI Probation conclude about Derbyshire's youth justice service?",
+    "What did the probation inspectorate find in Rutland?",  # its everyday name
     "What grade did Ashby School in Leicestershire get at its last Ofsted inspection?",
 ])
 def test_not_found_from_evidence_with_the_reason(shared_searcher, question):
