@@ -177,10 +177,10 @@ def asks_which_looked_at(text: str) -> bool:
 
 
 # Between "which councils" and the words for looking, the report they had ("which councils had a focused visit that
-# looked at ...", "which councils received an Ofsted visit in 2021 which examined ..."): up to three words, each of the
-# kinds file's or "Ofsted" (checked in ``scoped``), and perhaps when.
+# looked at ...", "which councils received an Ofsted visit in 2021 which examined ..."): up to five words, each of the
+# kinds file's, "Ofsted" or a word of which one (checked in ``scoped``), and perhaps when.
 _HAD_REPORT = re.compile(r"\s*(?:have\s+|has\s+)?(?:had|received|got|been\s+given)\s+(?:an?\s+|the\s+|their\s+)?"
-                         rf"((?:[\w'’-]+\s+){{1,3}}?)(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
+                         rf"((?:[\w'’-]+\s+){{1,5}}?)(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
                          rf"{_YEAR}|between\s+{_YEAR}\s+and\s+{_YEAR})\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
 # The plural words after "which" naming councils ("which councils", "which local authorities", "which LAs").
 _COUNCIL_WORDS = frozenset({"councils", "authorities", "las"})
@@ -210,18 +210,25 @@ def scoped(text: str) -> str:
 @lru_cache(maxsize=1)
 def _their_reports() -> re.Pattern[str]:
     """The councils' reports named by a possessive before the words for looking ("which councils' focused visits
-    examined ..."): up to three words (each of the kinds file's or "Ofsted", checked in ``scoped``)."""
-    return re.compile(rf"['’]\s+((?:[\w'’-]+\s+){{1,3}}?)(?={phrasing()['scope verb'].pattern})", re.I)
+    examined ...", "which councils' most recent visits looked at ..."): up to five words (each of the kinds file's,
+    "Ofsted" or a word of which one, checked in ``scoped``)."""
+    return re.compile(rf"['’]\s+((?:[\w'’-]+\s+){{1,5}}?)(?={phrasing()['scope verb'].pattern})", re.I)
 
 
 def _names_a_kind(words: str) -> bool:
-    """True when ``words`` name an inspection or visit ("Ofsted focused visit", "full inspections"): each of them a word
-    of the kinds file's phrases or Ofsted's name, the last a word of an inspection's or a visit's, and none only of a
-    council paper's ("a scrutiny committee that reviewed the findings" names none)."""
+    """True when ``words`` name an inspection or visit ("Ofsted focused visit", "full inspections", "most recent
+    visits"): each of them a word of the kinds file's phrases, Ofsted's name or a word saying which one (_WHICH_ONE), the
+    last a word of an inspection's or a visit's, and none only of a council paper's ("a scrutiny committee that reviewed
+    the findings" names none)."""
     inspections, papers = _inspection_vocabulary(), _kind_vocabulary() - _inspection_vocabulary()
     found = [word if word in inspections else word.removesuffix("s") for word in map(str.lower, _WORDS.findall(words))]
     return bool(found) and found[-1] in inspections and not any(word in papers for word in found) \
-        and all(word in inspections or word == "ofsted" for word in found)
+        and all(word in inspections or word == "ofsted" or word in _WHICH_ONE for word in found)
+
+
+# Words saying which of a council's reports, before its kind ("their most recent visit", "the last two inspections"):
+# the words of _ABOUT_DOCUMENT's about when, and "most", "two", "three".
+_WHICH_ONE = frozenset({"last", "latest", "most", "recent", "previous", "prior", "earlier", "first", "two", "three"})
 
 
 @lru_cache(maxsize=1)

@@ -123,6 +123,10 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("which councils’ Ofsted visits looked at care leavers", True),
     ("which councils' committee papers looked at care leavers", False),
     ("which councils' children looked after were reviewed", False),
+    # and with words saying which of their reports (after a review)
+    ("which councils' most recent focused visits looked at care leavers", True),
+    ("which councils had their latest visit that looked at the front door", True),
+    ("which councils' most recent committee papers looked at care leavers", False),
     # the words for looking only straight after the reports named; obligation only just before the words for looking
     ("Which focused visits were critical about care leavers?", False),
     ("Which focused visits found plans were not reviewed regularly?", False),
