@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -196,12 +196,12 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
                                                                              f"The reports of {councils} chosen give")
         if documents:
             year = _year_asked(query)
-            held = {doc.id: doc.description.inspection_start or doc.description.published or "" for doc in documents}
-            then = f"the one in force in {year} first" if year and in_force(held, year) is not None \
+            then = f"the one in force in {year} first" if year and in_force(documents, year) is not None \
                 else "the nearest first"
             notes.append(f"{chosen} no grades (visits are not graded); these are the grades of its graded inspections, "
                          f"{then}.")
-    rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
+    kept = _without_restatements(documents)
+    rows = [row for doc in kept for row in _rows(doc)]
     if wanted.across and changing(query):  # "which councils got a better grade than last time", "... improved from
         # inadequate": the councils whose grade moved (from or to the grade named)
         moved, said = _moved(rows, wanted.area or "overall", query.tone < 0, wanted.grade, grade_side(query.text))
@@ -215,7 +215,7 @@ def grade_rows(index: Reader, query: Query, selection: Selection) -> GradeTable:
             return GradeTable((), (), f"None of the indexed reports grades a council {wanted.grade}{where}.")
     elif wanted.across:
         rows = [row for row in rows if _matches(row, wanted)] or rows
-    rows = sorted(rows, key=_ordering(rows, wanted, query))[:MAX_ROWS]
+    rows = sorted(rows, key=_ordering(rows, wanted, query, kept))[:MAX_ROWS]
     missing = _missing_area(rows, wanted)
     ungraded = wanted.area if missing and wanted.area and wanted.area != "overall" else ""
     return GradeTable(tuple(_with_passage(index, row) for row in rows), (*notes, *missing), ungraded=ungraded,
@@ -250,16 +250,16 @@ def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str |
             f"Between each council's last two graded inspections, the {name} grade {text}.")
 
 
-def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query):
+def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query, documents: Sequence[DocumentRecord]):
     """Row order: across councils, the area and grade asked, newest first; for one council, its inspections from the
     one whose grades were in force in the year asked (the last before it), then the nearest the year (else the
     newest), each with the area asked first. A grade stands until the next inspection: asked of 2022, a council
     inspected in 2019 and 2024 had 2019's grades, though 2024 is nearer."""
     asked_year = _year_asked(query)
-    held: dict[str | None, dict[int, str]] = {}  # each council's inspections, by when each was held
-    for row in rows:
-        held.setdefault(row.authority, {})[row.document_id] = row.inspection_start or row.published or ""
-    standing = {in_force(dates, asked_year) for dates in held.values()} if asked_year else set()
+    councils: dict[str | None, list[DocumentRecord]] = {}  # each council's graded reports (``documents``)
+    for document in documents:
+        councils.setdefault(document.description.authority, []).append(document)
+    standing = {in_force(reports, asked_year) for reports in councils.values()} if asked_year else set()
     inspections = sorted({row.document_id: row for row in rows}.values(),
                          key=lambda row: (row.document_id not in standing,
                                           abs(_year(row) - asked_year) if asked_year else 0, -_number(row)))
@@ -275,11 +275,12 @@ def _year_asked(query: Query) -> int | None:
     return None if changing(query) else query.dates.earliest()
 
 
-def in_force(held: Mapping[int, str], year: int) -> int | None:
-    """Of a council's inspections (by id, each with the date it was held), the one whose grades stood in ``year``: the
-    last held in that year or before, since a grade stands until the next inspection; None when all are later."""
-    before = [document for document, when in held.items() if when and int(when[:4]) <= year]
-    return max(before, key=held.__getitem__) if before else None
+def in_force(documents: Iterable[DocumentRecord], year: int) -> int | None:
+    """Of a council's graded reports, the id of the one whose grades stood in ``year``: the last held
+    (``Description.held``) in that year or before, since a grade stands until the next inspection; None when all are
+    later."""
+    before = [doc for doc in documents if doc.description.held and int(doc.description.held[:4]) <= year]
+    return max(before, key=lambda doc: doc.description.held or "").id if before else None
 
 
 def _missing_area(rows: Sequence[GradeRow], wanted: GradeAsk) -> list[str]:
@@ -311,7 +312,8 @@ def _and(names: Sequence[str]) -> str:
 def grade_rows_of(index: Reader, documents: Sequence[DocumentRecord]) -> list[GradeRow]:
     """Every graded area of these reports (a council paper restating an indexed report's grades left out),
     oldest inspection first, each linked to its passage."""
-    rows = [row for doc in _without_restatements(documents) for row in _rows(doc)]
+    kept = _without_restatements(documents)
+    rows = [row for doc in kept for row in _rows(doc)]
     rows.sort(key=lambda row: (row.inspection_start or row.published or "", _AREA_ORDER.get(row.area, 9)))
     return [_with_passage(index, row) for row in rows]
 

@@ -503,10 +503,9 @@ class Searcher:
             return frozenset()
         documents = {hit.rank: hit.document.id for hit in hits}
         quoted = {documents[rank] for quote in quotes for rank in quote.passages if rank in documents}
-        held = {doc.id: doc.description.held for doc in self.index.documents()
-                if doc.description.authority in selection.councils and doc.description.kind in INSPECTIONS
-                and doc.description.held}
-        return frozenset(year for year in query.dates.years if in_force(held, year) in quoted)
+        inspections = [doc for doc in self.index.documents()
+                       if doc.description.authority in selection.councils and doc.description.kind in INSPECTIONS]
+        return frozenset(year for year in query.dates.years if in_force(inspections, year) in quoted)
 
     @staticmethod
     def _structural(query: Query, selection: Selection, hits: Sequence[Hit], table: GradeTable,
