@@ -118,7 +118,8 @@ _RECENCY = (
 # A kind of report counts only in a phrase about the document: its noun after a determiner, a date or a word
 # about when ("the focused visit", "its 2019 inspection", "the most recent Ofsted visit"), never a topic word
 # ("how often social workers visit children").
-_ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|last|latest|recent|previous|prior|penultimate|earlier|next|first|ofsted|"
+_WHEN_WORDS = ("last", "latest", "recent", "previous", "prior", "penultimate", "earlier", "next", "first")
+_ABOUT_DOCUMENT = (rf"(?:the|its|their|this|that|a|an|{'|'.join(_WHEN_WORDS)}|ofsted|"
                    rf"{_MONTHS}|(?:19|20)\d\d|'\d\d)")
 # A question asking for a number ("how many inspectors", "what share of care leavers", typed "no. of inspectors",
 # "unallocated children number", "care leavers eet figures").
@@ -227,8 +228,8 @@ def _names_a_kind(words: str) -> bool:
 
 
 # Words saying which of a council's reports, before its kind ("their most recent visit", "the last two inspections"):
-# the words of _ABOUT_DOCUMENT's about when, and "most", "two", "three".
-_WHICH_ONE = frozenset({"last", "latest", "most", "recent", "previous", "prior", "earlier", "first", "two", "three"})
+# the words about when of a phrase about the document (_WHEN_WORDS), and "most", "two", "three".
+_WHICH_ONE = frozenset({*_WHEN_WORDS, "most", "two", "three"})
 
 
 @lru_cache(maxsize=1)
