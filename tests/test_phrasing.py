@@ -132,6 +132,11 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     ("Which focused visits found plans were not reviewed regularly?", False),
     ("What did Ofsted have to say about what the Leeds focused visit looked at?", True),
     ("What was the theme of Kent's focused visit, and should I be worried?", True),
+    # nothing looked at after the words for looking but when (national17: "What did the inspectors look at during the
+    # 2019 focused visit to Bury?" was answered with the visit's dates)
+    ("what did inspectors look at during the 2021 visit to sefton", True),
+    ("What did Ofsted focus on while they were in Kent?", True),
+    ("What did inspectors look at in Kent's care leavers service?", False),  # a topic
 ])
 def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
     from search.parse import parse
