@@ -1409,7 +1409,7 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
             return None
-        if _CONTENTS.match(text):
+        if _CONTENTS.match(text) or _heads_a_list(text, sentence, chunk):
             return None
         if len(_key(text)) <= MIN_QUOTE:
             return None
@@ -1449,6 +1449,19 @@ def _mentions_grade(text: str) -> bool:
     """True when ``text`` words a grade as stated (GRADE_STATEMENT: "... require improvement.", "| Good"), more
     loosely than ingest.grades.states_grade, which reads a judgement area's grade."""
     return bool(GRADE_STATEMENT.search(text))
+
+
+def _heads_a_list(text: str, sentence: Sentence, chunk: Chunk) -> bool:
+    """True when ``text``, a line with no closing mark that states nothing, is neither a table row nor numbered itself
+    and stands over a numbered list in its passage ("Quality of work with children and young people" over "1. Review
+    all those care leavers ..."): a heading however long, not an answer."""
+    line = text.strip()
+    return "\n" not in line and "|" not in line and not line[:1].isdigit() and not _CLOSED.search(line) \
+        and not states_something(line) and bool(_NUMBERED_NEXT.match(chunk.text[sentence.end:]))
+
+
+# A passage going on, after a line, with a numbered list's item ("\n\n1. Review ...", "\n2) Ensure ...").
+_NUMBERED_NEXT = re.compile(r"\s*\n\s*\(?\d{1,2}[.)]\s+[A-Z]")
 
 
 def _heading(line: str) -> bool:

@@ -638,6 +638,25 @@ def test_a_heading_is_not_quoted(text, quoted):
     assert readable(Sentence(1, 0, len(text), text, 1.0), chunk, ()) == quoted
 
 
+@pytest.mark.parametrize(("heading", "after", "quoted"), [
+    # national17: a 2015 report's "Priority and immediate action" list quoted its heading first
+    ("Quality of work with children and young people", "1. Review all those care leavers about whom the local "
+     "authority does not have up-to-date information.", False),
+    ("Management oversight, challenge and decision making", "2) Ensure that managers record their decisions.", False),
+    # a table's row and a numbered line are no heading; nor is a line over a paragraph
+    ("2.2 Experiences and progress of care leavers | Good", "3. Leadership, management and governance | Good", True),
+    ("1.1 The quality of assessment and planning for children in care", "2. Ensure that plans are reviewed.", True),
+    ("The quality of assessment and planning for children in care", "Plans are reviewed regularly.", True),
+])
+def test_a_heading_over_a_numbered_list_is_not_quoted(heading, after, quoted):
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    text = f"{heading}\n\n{after}"
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(heading)), (len(heading) + 2, len(text))))
+    assert (readable(Sentence(1, 0, len(heading), heading, 1.0), chunk, (), rows=True) is not None) is quoted
+
+
 def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
     from ingest.document import Chunk
     from search.answer import Sentence, readable
@@ -2023,3 +2042,4 @@ def test_the_headline_findings_read_far_surer_than_a_grade_shape_the_answer():
     assert primary(with_asks(question, frozenset({"summary", "grade"}), {"summary": 1.0, "grade": 0.48})) == "summary"
     assert primary(with_asks(question, frozenset({"summary", "grade"}), {"summary": 1.0, "grade": 0.85})) == "grade"
     assert primary(with_asks(question, frozenset({"grade"}), {"summary": 0.3, "grade": 0.6})) == "grade"
+
