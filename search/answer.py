@@ -29,6 +29,7 @@ from search.parse import (
     VISITING,
     Query,
     asks_span,
+    asks_grade_in_words,
     asks_which_looked_at,
     grade_side,
     named_grade,
@@ -417,7 +418,10 @@ def primary(query: Query) -> str:
     # Wirral conclude?", a summary at 1.0 and a grade at 0.48, quoted the grade table)
     surest = max((query.score(ask) for ask in (*shaped, *(("summary",) if query.wants("summary") else ()))), default=0.0)
     for ask in shaped:
-        if not query.scores or query.score(ask) >= surest - PRIMARY_MARGIN:
+        # a grade asked for in words ("what was the result of X's latest inspection?") is asked however sure the
+        # headline findings read beside it
+        if not query.scores or query.score(ask) >= surest - PRIMARY_MARGIN \
+                or (ask == "grade" and asks_grade_in_words(query.text)):
             return ask
     # a summary is the findings with no particular topic: a question naming one wants that topic
     return "summary" if query.wants("summary") and not names_a_topic(query) else "topic"

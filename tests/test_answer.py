@@ -2043,3 +2043,15 @@ def test_the_headline_findings_read_far_surer_than_a_grade_shape_the_answer():
     assert primary(with_asks(question, frozenset({"summary", "grade"}), {"summary": 1.0, "grade": 0.85})) == "grade"
     assert primary(with_asks(question, frozenset({"grade"}), {"summary": 0.3, "grade": 0.6})) == "grade"
 
+
+def test_a_grade_asked_in_words_shapes_the_answer_however_sure_the_findings_read():
+    """national17: "What was the result of Devon's latest Ofsted inspection?", a summary at 0.98 and a grade at 0.78,
+    was answered with the headline findings, no grade: a grade asked in words ("result", "rated") is asked."""
+    from search.answer import primary
+    from search.parse import parse, with_asks
+
+    for text, shaped in (("What was the result of Devon's latest Ofsted inspection?", "grade"),
+                         ("How was Devon rated at its last inspection?", "grade"),
+                         ("What did the last inspection of Devon conclude?", "summary")):
+        read = with_asks(parse(text), frozenset({"summary", "grade"}), {"summary": 0.98, "grade": 0.7})
+        assert primary(read) == shaped, text
