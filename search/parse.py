@@ -133,6 +133,10 @@ _SPAN_ASKED = re.compile(r"\b(?:how many|(?:number|nos?|num)\.? of)\s+(?:working
 # not they state one.
 _SAID_ABOUT = re.compile(rf"\b(?:{'|'.join(REPORTING)})\b(?:\s+[\w'’]+){{0,3}}?\s+(?:about|on|regarding|concerning)"
                          r"(?:\s+the)?\s*$", re.I)
+# The inspectorate's name and its inspection frameworks' short names, which name a report beside its year as a kind
+# of report does ("hartlepool ofsted 2018 grade", "norfolk 2022 ilacs judgement"; the frameworks: search/data/
+# kinds.txt "ILACS inspection", "SIF inspection").
+_REPORT_NAMES = r"ofsted|ilacs|sif"
 # What a question asks of an inspection's record by its question word: who led it ("lead"), when it was ("end").
 _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+)?(?:\w+\s+)?(?:inspectors?|hmis?)\b|"
                                      # the compound noun ("inspector names", "HMI's name"), not the verb ("did
@@ -146,7 +150,7 @@ _RECORD_ASKED = (("lead", re.compile(r"\bwho\b|\b(?:which|names? of)\s+(?:the\s+
                                     r"did|do|does|is|are|will|has|have|had)\b|\b(?:what|which)\s+(?:month|day|dates?)\b|"
                                     # the report's dates, typed tersely ("fv 2021 dates", "fv care leavers dates",
                                     # "dates of the inspection"), not practice's ("review dates", "target dates")
-                                    r"\b(?:inspection|visit|fv|ilacs|sif|ofsted|report|(?:19|20)\d\d)\s+(?:[\w'-]+\s+){0,2}"
+                                    rf"\b(?:inspection|visit|fv|{_REPORT_NAMES}|report|(?:19|20)\d\d)\s+(?:[\w'-]+\s+){{0,2}}"
                                     r"dates?\b|"
                                     r"\bdates?\s+of\s+(?:the\s+)?(?:inspection|visit)\b",
                                     re.I | re.S)))
@@ -574,7 +578,8 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
 
 def _report_year(text: str, year: int) -> bool:
     """True when ``year`` is named as a report's: beside a word of the kinds file ("the 2018 visit", "2019 Ofsted
-    inspection", "the focused visit in May 2025", "the visit back in March 2019")."""
+    inspection", "the focused visit in May 2025", "the visit back in March 2019"), or straight beside the inspectorate's
+    name or a framework's ("ofsted 2018", "nov 2023 ilacs": _REPORT_NAMES)."""
     before, after = _beside_a_kind()
     return any(after.match(text, named.end()) or before.search(text, 0, named.start())
                for named in re.finditer(rf"\b{year}\b", text))
@@ -585,8 +590,9 @@ def _beside_a_kind() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What is written before a year naming a report's ("the visit in May"), and after one ("visit"), compiled once
     (a pattern with the year in it took 2 ms to compile, for each year of each question)."""
     words = _kind_words()
-    return (re.compile(rf"\b(?:{words})s?\s+(?:[\w'-]+\s+)?(?:in|of|from)\s+(?:{_MONTHS}\s+)?$", re.I),
-            re.compile(rf"\s+(?:[\w'-]+\s+){{0,2}}?(?:{words})s?\b", re.I))
+    return (re.compile(rf"\b(?:{words})s?\s+(?:[\w'-]+\s+)?(?:in|of|from)\s+(?:{_MONTHS}\s+)?$|"
+                       rf"\b(?:{_REPORT_NAMES})(?:['’]s)?\s+(?:{_MONTHS}\s+)?$", re.I),
+            re.compile(rf"\s+(?:[\w'-]+\s+){{0,2}}?(?:{words})s?\b|\s+(?:{_REPORT_NAMES})\b", re.I))
 
 
 @lru_cache(maxsize=1)

@@ -218,6 +218,13 @@ def test_a_year_no_report_is_from_ranks_up_the_next_report():
     ("kent 2016 full inspection findings", (2016,)),  # a year beside a kind of report
     ("Kent inspections in 2016 and since 2019", ()),  # a range: the reports since answer part of it
     ("What did Ofsted say about care leavers in Kent in 2016?", ()),  # a topic asked of a year
+    # a year straight beside the inspectorate's name or a framework's names its report (development files: "norfolk
+    # ilacs 2022 judgement", "hartlepool ofsted 2018 overall grade" quoted an earlier inspection's grades)
+    ("kent ofsted 2016 overall grade", (2016,)),
+    ("kent 2016 ilacs care leavers judgement", (2016,)),
+    ("kent nov 2016 sif grade", (2016,)),
+    ("Kent's Ofsted's 2016 findings", (2016,)),
+    ("kent care leavers ofsted say 2016", ()),  # not beside it
 ])
 def test_a_councils_report_of_a_year_it_has_none_from_is_unreported_unless_a_quote_names_the_year(question, unreported):
     from search.answer import Quote
