@@ -36,6 +36,8 @@ class Evidence:
     # councils named mentions in any of the glossary's words for them (other reports do)
     unreported_years: tuple[int, ...] = ()  # the years a question names as its report's ("its 2023 inspection", "2023
     # full inspection") when no indexed report of the councils named is from them and no quoted sentence names them
+    unreported_since: str = ""  # a range with no end a question names ("after 2017", "since 2019") when no indexed report
+    # of the councils it names is from it: what happened then is in no report
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,10 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         who, years = " or ".join(selection.councils), " or ".join(str(year) for year in evidence.unreported_years)
         reasons.append(f"The question asks about a report of {who} from {years}; the indexed reports of {who} are "
                        f"from other years, and no passage found speaks of {years}.")
+    if evidence.unreported_since:
+        who = " or ".join(selection.councils)
+        reasons.append(f"The question asks about {who} {evidence.unreported_since}; the indexed reports of {who} are all "
+                       "from before then.")
     return list(dict.fromkeys(reasons))
 
 

@@ -493,7 +493,8 @@ class Searcher:
         return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
                         table.none_match or _no_priority_actions(query, quotes),
                         () if recalled else _ungraded(query, selection, table), absent, unsaid,
-                        _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)))
+                        _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)),
+                        _unreported_since(query, selection))
 
     def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
         """The years a question names in which the grade of a report it quotes was in force: that report is the last
@@ -1017,6 +1018,17 @@ def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote
     if any(str(year) in quote.text for quote in quotes for year in years):
         return ()
     return tuple(years)
+
+
+def _unreported_since(query: Query, selection: Selection) -> str:
+    """A range with no end the question names, as it put it ("after 2017", "since 2019"), when ``select`` set the
+    years aside for the councils named: none of their reports is from then ("Did Barnet get out of inadequate at its
+    next inspection after 2017?", its only indexed report from 2017, quoted that report's grade); else ""."""
+    if "dates" not in selection.set_aside or not selection.councils or query.dates.since is None \
+            or query.dates.until is not None:
+        return ""
+    return next((said for said in query.dates.said if str(query.dates.since) in said
+                 or str(query.dates.since - 1) in said), f"since {query.dates.since}")
 
 
 def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray | None = None) -> np.ndarray | None:

@@ -239,6 +239,28 @@ def test_a_councils_report_of_a_year_it_has_none_from_is_unreported_unless_a_quo
     assert _unreported_years(query, Selection(documents=(1,), councils=("Kent",)), []) == ()
 
 
+@pytest.mark.parametrize(("question", "unreported"), [
+    # national17: "Did Barnet manage to get out of inadequate at its next inspection after 2017?", its only indexed
+    # report from 2017, quoted that report's grade
+    ("Did Kent get out of inadequate at its next inspection after 2016?", "after 2016"),
+    ("Has Kent improved since 2017?", "since 2017"),
+    ("Kent inspections between 2017 and 2019", ""),  # a range with an end: its reports are the years asked
+    ("What did Kent's 2017 inspection find?", ""),  # one year: _unreported_years
+])
+def test_a_range_with_no_end_none_of_a_councils_reports_is_from_is_unreported(question, unreported):
+    from search.decide import Evidence, decide
+    from search.retrieve import _unreported_since
+
+    aside = Selection(documents=(1,), councils=("Kent",), set_aside=("dates",))
+    assert _unreported_since(parse(question), aside) == unreported
+    assert _unreported_since(parse(question), Selection(documents=(1,), councils=("Kent",))) == ""  # a report is
+    verdict = decide(parse(question), aside, Evidence(0.9, unreported_since=_unreported_since(parse(question), aside)),
+                     0.5)
+    assert verdict.answered is not bool(unreported)
+    assert not unreported or verdict.reasons == (f"The question asks about Kent {unreported}; the indexed reports of "
+                                                 "Kent are all from before then.",)
+
+
 @pytest.mark.parametrize(("question", "asks", "unreported"), [
     ("Remind me, what rating did Kent get in 2016?", ("grade",), (2016,)),  # a grade is given by that year's report
     ("kent ofsted grade 2016", ("grade",), (2016,)),
