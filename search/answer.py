@@ -801,7 +801,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
-                        asks_span(query.text), query.money)
+                        asks_span(query.text), query.money, synonyms)
     elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
         # protection?": that area's own findings, and the same report's headline
         found, by_rank = _in_area(sentences, passages, area), _by_rank(passages)
@@ -1226,7 +1226,7 @@ def _grade_key(text: str) -> str:
 
 def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str], quantity: bool,
            asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False,
-           money: bool = False) -> list[Sentence]:
+           money: bool = False, synonyms: Alternatives = ()) -> list[Sentence]:
     """The lines about the first-ranked report's inspection, those stating what its record holds (its lead inspector,
     the last day of the inspection) first, the one the question asks for (``asked``: "lead", "end") before the other;
     a line most reports repeat only when it states one ("This letter summarises ... on 4 and 5 October 2023.", not
@@ -1245,7 +1245,8 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     # line stating a fact of the record (the dates, what it looked at), whose words a question uses to say which visit
     # ("the 2021 care leavers visit", "the focused visit to X children's services")
     content = [word for word in topic if not names_the_inspection(word)]
-    said = not asked and any(_overlap(content, sentence.text) > 0 for sentence in about
+    said = not asked and any(_overlap(content, sentence.text, said_otherwise(synonyms, sentence.text)) > 0
+                             for sentence in about
                              if sentence.text.strip() not in boilerplate
                              and not any(fact.search(sentence.text) for _, fact in facts))
     weights = [((kind != "scope" or kind in asked) and not said) + ASKED_FACT * (kind in asked) for kind, _ in facts]

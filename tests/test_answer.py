@@ -542,6 +542,24 @@ def test_a_line_about_the_inspection_saying_what_is_asked_leads_the_one_stating_
     assert first("Tell me about the focused visit to X children's services in 2025") == dates  # the dates line's own
 
 
+def test_a_line_about_the_inspection_saying_what_is_asked_in_the_glossarys_other_words_leads():
+    """national17: "Did the inspectors actually come into Bromley in 2021 or was it all done online?" quoted the dates
+    line first: "done online" is the visit's "remote means" in other words (search/glossary.txt)."""
+    from ingest.sections import ABOUT
+    from search.answer import quote
+    from search.glossary import load
+    from search.parse import parse, with_asks
+
+    dates = "This letter summarises the findings of the focused visit to X children's services on 7 and 8 May 2025."
+    how = "This visit was carried out fully by remote means."
+    passages, sentences = one_report((dates, ABOUT, 0.75), (how, ABOUT, 0.8), end="2025-05-08")
+    question = "Was the X visit in 2025 all done online?"
+    asked = with_asks(parse(question), frozenset({"facts"}), {"facts": 0.9})
+    synonyms = load().alternatives(question)
+    assert quote(asked, sentences, passages, (), synonyms=synonyms)[0].text == how
+    assert quote(asked, sentences, passages, ())[0].text == dates  # without the glossary the words are not the line's
+
+
 def test_a_question_across_councils_quotes_each_council_a_little_further_below_the_best():
     """Two councils' best sentences 0.12 apart, in the first and fourth passages read: "which councils ...?" quotes
     both; a question about one topic quotes the best alone (0.12 is beyond the margin for joining an answer, within the
