@@ -24,6 +24,7 @@ from search.parse import (
     TONES,
     Query,
     asks_only_the_record,
+    asks_which_looked_at,
     asks_which_reports,
     named_grade,
     names_latest_and_previous,
@@ -117,8 +118,10 @@ def settled(query: Query) -> Query:
     # across councils; not an improvement item on a topic ("which inspections listed return home interviews among
     # the things to improve"), which the reports' lists answer and across councils each one's closest finding would
     # (but one naming areas for priority action asks which reports set them: "which of the focused visit letters
-    # identified areas for priority action?")
-    if not query.councils and not query.wants("across") and asks_which_reports(query.text) \
+    # identified areas for priority action?"); so is asking which councils' reports looked at something, in the
+    # singular too ("which council had a focused visit that looked at care leavers?")
+    if not query.councils and not query.wants("across") \
+            and (asks_which_reports(query.text) or asks_which_looked_at(query.text)) \
             and not (query.wants("improve") and query.wants("topic") and not names_priority_action(query.text)):
         query = replace(query, asks=query.asks | {"across"})
     # naming a council, read as asking nothing, not even about a topic ("how is leicestershire doing"): how the

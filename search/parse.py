@@ -187,8 +187,9 @@ def asks_which_looked_at(text: str) -> bool:
 _HAD_REPORT = re.compile(r"\s*(?:have\s+|has\s+)?(?:had|received|got|been\s+given)\s+(?:an?\s+|the\s+|their\s+)?"
                          rf"((?:[\w'’-]+\s+){{1,5}}?)(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
                          rf"{_YEAR}|between\s+{_YEAR}\s+and\s+{_YEAR})\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
-# The plural words after "which" naming councils ("which councils", "which local authorities", "which LAs").
-_COUNCIL_WORDS = frozenset({"councils", "authorities", "las"})
+# The words after "which" naming councils ("which councils", "which local authorities", "which LAs"; one asked of
+# in the singular too: "which council had a focused visit that looked at ...", "which council's visit ...").
+_COUNCIL_WORDS = frozenset({"councils", "authorities", "las", "council", "authority", "la"})
 
 
 def scoped(text: str) -> str:
@@ -215,9 +216,10 @@ def scoped(text: str) -> str:
 @lru_cache(maxsize=1)
 def _their_reports() -> re.Pattern[str]:
     """The councils' reports named by a possessive before the words for looking ("which councils' focused visits
-    examined ...", "which councils' most recent visits looked at ..."): up to five words (each of the kinds file's,
+    examined ...", "which councils' most recent visits looked at ...", "which council's visit looked at ..."): up to
+    five words (each of the kinds file's,
     "Ofsted" or a word of which one, checked in ``scoped``)."""
-    return re.compile(rf"['’]\s+((?:[\w'’-]+\s+){{1,5}}?)(?={phrasing()['scope verb'].pattern})", re.I)
+    return re.compile(rf"['’]s?\s+((?:[\w'’-]+\s+){{1,5}}?)(?={phrasing()['scope verb'].pattern})", re.I)
 
 
 def _names_a_kind(words: str) -> bool:

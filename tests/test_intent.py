@@ -236,6 +236,24 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(rated).asks == {"grade"}
 
 
+@pytest.mark.parametrize(("question", "across"), [
+    ("Which council had a focused visit that looked at care leavers?", True),
+    ("which council's focused visit looked at the front door", True),
+    ("which councils' focused visits looked at the front door", True),
+    ("which council looked after care leavers well", False),  # no report named before the words for looking
+    ("which council's social workers looked at plans", False),
+])
+def test_asking_which_councils_reports_looked_at_something_asks_across_councils_in_the_singular_too(question, across):
+    """"Which council had a focused visit that looked at care leavers?", in the singular, was read as asking about one
+    visit's facts, and quoted the line of the first visit found: as in the plural, each council's line saying so."""
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    read = with_asks(parse(question), frozenset({"facts", "topic"}), {"facts": 0.8, "topic": 0.8, "across": 0.1})
+    assert settled(read).wants("across") is across
+    assert ("scope" in parse(question).record) is across
+
+
 def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():
     """"what month were ofsted in Barnet in 2025", read as asking for the findings (0 of 92 templated questions
     quoted the dates first): it asks when the inspection was and nothing else, so its facts; a question asking when of
