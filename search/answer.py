@@ -5,7 +5,7 @@ readable on its own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
@@ -434,9 +434,10 @@ def names_a_topic(query: Query) -> bool:
 
 
 def several_years(query: Query) -> bool:
-    """True for a question naming two years or more ("What grade did Leicester get in 2021 and 2025?"): each year's
-    report answers it."""
-    return len(query.dates.years) > 1
+    """True for a question naming two years or more ("What grade did Leicester get in 2021 and 2025?"), or a range
+    from one year to another ("did its rating go up or down between 2019 and 2023?"): each year's report answers it."""
+    dates = query.dates
+    return len(dates.years) > 1 or (dates.since is not None and dates.until is not None and dates.until > dates.since)
 
 
 def compares_councils(query: Query) -> bool:
@@ -761,9 +762,15 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text, synonyms)]
             items = (*said[:1], *items)
         return items or _best(query, sentences, passages, boilerplate)
-    if ask == "change" and query.wants("grade") and query.wants("across") and statements:
-        # "which councils got a better grade than last time": each report's own statement of the grade that moved
-        return _statement_per_report(statements, sentences, passages, boilerplate)
+    if ask == "change" and query.wants("grade") and (query.wants("across") or several_years(query)) and statements:
+        # "which councils got a better grade than last time": each report's own statement of the grade that moved;
+        # "did its care leavers' rating go up or down between 2017 and 2025?": each year's
+        graded = _statement_per_report(statements, sentences, passages, boilerplate,
+                                       () if query.wants("across") else query.dates.years)
+        if query.wants("across"):
+            return graded
+        changed = [sentence for sentence in _after_start(query, sentences, passages) if says_changed(sentence.text)]
+        return (*graded, *_one_more(query, graded, changed, passages, boilerplate))  # and what the later says changed
     if ask == "change":
         since = query.dates.start() if changing(query) else None
         # a change on the topic asked, using two of its words ("the issues identified have improved" is not one; nor
@@ -796,7 +803,8 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         return told or _best(query, sentences, passages, boilerplate)
     shaped: list[Sentence] = []
     if ask == "grade" and (query.wants("across") or several_years(query)) and statements:  # each report's own
-        return _statement_per_report(statements, sentences, passages, boilerplate)
+        return _statement_per_report(statements, sentences, passages, boilerplate,
+                                     () if query.wants("across") else query.dates.years)
     if ask == "grade":
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
@@ -1122,16 +1130,19 @@ def _bullet(text: str) -> str:
 
 
 def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequence[Sentence],
-                          passages: Sequence[Passage], boilerplate: Container[str]) -> tuple[Quote, ...]:
+                          passages: Sequence[Passage], boilerplate: Container[str],
+                          years: Collection[int] = ()) -> tuple[Quote, ...]:
     """For a grade asked across councils ("which councils were judged inadequate?") or in several years: each leading
     row's report's own statement of its grade, one per report, in the grade table's order: its sentence in words
     stating that area's grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else
-    the row."""
+    the row; of the reports of ``years`` alone when any is ("2014 vs 2019": not a third inspection's)."""
     by_rank = _by_rank(passages)
+    named = {passage.document.id for passage in passages if passage.document.description.years() & set(years)}
     quotes: dict[int, Quote] = {}
     for rank, text in statements:
         passage = by_rank.get(rank)
-        if passage is None or passage.document.id in quotes or text not in passage.chunk.text:
+        if passage is None or passage.document.id in quotes or text not in passage.chunk.text \
+                or (named and passage.document.id not in named):
             continue
         in_words = _in_words(text, passage.document.id, sentences, passages, boilerplate)
         quotes[passage.document.id] = in_words or Quote(text, (rank,), 1.0)

@@ -757,7 +757,8 @@ class Searcher:
             # immediate action" comes before its "Areas for improvement"), not by its items' closeness to the question
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record,
                                   in_order=ask == "improve" and not query.wants("topic"))
-        if query.wants("grade") and changing(query):
+        if query.wants("grade") and changing(query) and not several_years(query):  # two years named ("2014 vs 2019
+            # overall judgement"): each year's grade (``_grade_passages``), not only the later one's
             if not table:
                 return []
             newer = table[0]
@@ -846,6 +847,10 @@ class Searcher:
         judgements = self.index.judgement_chunks(allowed)
         # the area as the grade table reads it (named, or described in other words), else the one its rows lead with
         area = asked(query.text, query).area or (table[0].area if table else None)
+        if several and changing(query) and area in (None, "overall"):  # the overall grade's change between the years
+            # named: the later report's words first, which say what it moved from ("... are now good, having been
+            # judged requires improvement in 2020")
+            lead = [*self._stated_in_words(heads[0].document_id, vector, heads[0].grade), *lead]
         stored = {item.id: item for item in self.index.chunks(judgements)}
         if area and area != "overall" and document is not None:  # the report's own sentence stating the area's grade
             # in words, beside its row, though its passage opens on another area ("The graded judgment about the

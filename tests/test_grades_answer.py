@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -435,6 +436,23 @@ def test_a_councils_grades_asked_in_several_years_are_quoted_from_each_years_rep
     # a report counts for the year it happened and the year it was published (Derbyshire's 2024 report: November 2023)
     reports = [by_rank[quote.passages[0]].document.description for quote in result.answer.quotes]
     assert all(any(int(year) in report.years() for report in reports) for year in years), (quoted, years)
+
+
+@pytest.mark.parametrize("question", ["Did Derbyshire's rating go up or down between 2019 and 2024?",
+                                      "rutland 2016 vs 2024 overall judgement",
+                                      "Did Leicester's care leavers rating improve between the 2021 inspection and the 2025 one?"])
+def test_a_grade_change_between_two_years_quotes_each_years_grade(searcher, question):
+    """national18: "Did Blackburn's care leavers rating go up or down between the 2017 inspection and the 2025 one?"
+    quoted only the later report (its table led, newest first, and a change read only the later grade); "isle of wight
+    2014 vs 2019 overall judgement" quoted a third inspection's rows. Each year's report states its grade, and what
+    the later one says changed may follow."""
+    result = searcher.ask(question, 10)
+    by_rank = {hit.rank: hit for hit in result.hits}
+    graded = [by_rank[quote.passages[0]].document.description for quote in result.answer.quotes
+              if re.search(r"outstanding|good|requires? improvement|inadequate", quote.text, re.I)]
+    years = [int(year) for year in re.findall(r"\b20\d\d\b", question)]
+    assert all(any(year in report.years() for report in graded) for year in years), [r.file for r in graded]
+    assert all(report.years() & set(years) for report in graded)  # no third inspection's
 
 
 @pytest.mark.parametrize("question", ["Is Derbyshire any good at adoption?", "What was Derbyshire's adoption grade in 2023?"])
