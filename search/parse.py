@@ -41,6 +41,10 @@ VISITING = ("inspectors", "inspector", "hmi", "hmis", "inspected", "findings", "
             "came", "come", "coming", "went", "gone")
 # Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
 # Ofsted or reports, so they are dropped before embedding.
+# The verbs with which a question asks someone to answer ("could you tell me ...", "please confirm ..."): how it is
+# asked, not what about; the first three with whom to tell.
+_TELLING, _CONFIRMING = ("tell", "remind", "show"), ("check", "confirm", "explain")
+_REQUESTING = (*_TELLING, *_CONFIRMING)
 _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
@@ -48,7 +52,8 @@ _PREAMBLE = re.compile(
     r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?"
     # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"
     r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?) (?:please )?"
-    r"(?:(?:tell|remind|show) (?:me|us)|let (?:me|us) know|(?:run|take|walk) (?:me|us) through|check|find out|confirm|explain)"
+    rf"(?:(?:{'|'.join(_TELLING)}) (?:me|us)|let (?:me|us) know|(?:run|take|walk) (?:me|us) through|find out|"
+    rf"{'|'.join(_CONFIRMING)})"
     r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
     re.I,
 )
@@ -816,14 +821,15 @@ _FILLERS = frozenset({"um", "umm", "uh", "uhm", "er", "erm", "hmm"})
 
 def asks_only_the_record(query: Query) -> bool:
     """True when a question asks for the inspection's record by its question word ("what month", "which HMI") and for
-    nothing else: its topic holds no word once those and the words naming the report are out ("what month were ofsted
-    in Barnet in 2025"; not "when did Barnet improve its care leavers?")."""
+    nothing else: its topic holds no word once those, the words naming the report and those asking someone to answer
+    ("please confirm", _REQUESTING) are out ("what month were ofsted in Barnet in 2025"; not "when did Barnet improve
+    its care leavers?")."""
     if not query.record:
         return False
     left = query.topic
     for _, pattern in _record_asked():
         left = pattern.sub(" ", left)
-    return not [word for word in terms(left) if not _names_report(word)]
+    return not [word for word in terms(left) if not _names_report(word) and word not in _REQUESTING]
 
 
 # The words after "which" (and "of the") that may name the reports a question asks for ("which of the focused visit

@@ -266,6 +266,9 @@ def test_a_question_asking_only_for_the_inspections_record_asks_for_its_facts():
     assert settled(month).asks == {"facts"}
     came = parse("which month did the inspectors come to Barnet in 2025")
     assert asks_only_the_record(came)
+    # asked of someone ("please confirm", "could officers check"; national18: "Please confirm which aspects of practice
+    # the January 2018 focused visit to Leeds examined." was read as a topic and quoted findings)
+    assert asks_only_the_record(parse("Please confirm which aspects of practice the 2018 focused visit to Leeds examined."))
     for text in ("When did Barnet improve its care leavers?", "when do care leavers get a personal adviser in Hull",
                  "who supervises social workers in Derby"):
         assert not asks_only_the_record(parse(text)), text
