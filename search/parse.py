@@ -117,7 +117,10 @@ _RECENCY = (
                 r"\b(?:inspection|visit|report)\b[^.?!]{0,40}\bbefore that\b|"
                 r"\b(?:earlier|older|first)\s+of\s+(?:the|its|their|these|those|[\w-]+'s?|[\w-]+s)\s+two\b", re.I),
      "previous"),
-    (re.compile(r"\b(?:latest|most recent|newest|current|recent)\b|\blast (?:time|full|ofsted|inspect\w*|visit\w*|report|one)\b",
+    # "most recently" as "most recent" ("what did Ofsted find most recently about ..."); not "recently" alone, which
+    # says when something happened ("has it recently improved?")
+    (re.compile(r"\b(?:latest|most recent(?:ly)?|newest|current|recent)\b|"
+                r"\blast (?:time|full|ofsted|inspect\w*|visit\w*|report|one)\b",
                 re.I), "latest"),
 )
 # A kind of report counts only in a phrase about the document: its noun after a determiner, a date or a word

@@ -127,6 +127,9 @@ def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named,
     ("What did the most recent Ofsted visit to Nottinghamshire say?", "latest"),
     ("the previous full inspection of Derbyshire (the one before the most recent)", "previous"),
     ("What did Ofsted say about care leavers in Derby?", None),
+    # national18: "What did Ofsted find most recently about children in care in Birmingham?" quoted a 2016 report
+    ("What did Ofsted find most recently about care leavers in Derby?", "latest"),
+    ("Has Derby recently improved its care leavers service?", None),  # when something happened, not which report
 ])
 def test_recency(question, recency):
     assert parse(question).recency == recency
