@@ -788,12 +788,17 @@ def _topic(text: str, spans: list[str]) -> str:
 
 def _without_asking_tail(sentence: str) -> str:
     """The sentence without a last clause, typed without a stop, that only asks what a report said ("... and made
-    into a referral what did the visit find", "..., according to the inspection report")."""
+    into a referral what did the visit find", "..., according to the inspection report", "... - what did the report
+    make of it")."""
     for clause in reversed(list(_CLAUSE.finditer(sentence))):
-        if any(not _names_report(word.lower()) for word in terms(sentence[clause.end():])):
+        if any(not _names_report(word.lower()) for word in terms(_MADE_OF.sub(" ", sentence[clause.end():]))):
             break
         sentence = sentence[:clause.start()]
     return sentence
+
+
+# What a report made of what the question has named ("- what did the 2025 report make of it?"): asking what it said.
+_MADE_OF = re.compile(r"\b(?:make|made|think|thought)\s+of\s+(?:it|that|this|them|those|these)\b", re.I)
 
 
 def _topic_of(sentence: str) -> str:

@@ -189,6 +189,17 @@ def test_the_topic_leaves_out_which_inspection_is_meant(question, subject):
     assert not re.search(r"\b(?:most recent|latest|last|previous|one before)\b", topic, re.I), topic
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    # national18: the topic of "How's Manchester doing these days on kids who are being exploited - what did the 2025
+    # report make of it?" was "make of it", and nothing was found close enough
+    ("How's Kent doing on kids who are being exploited - what did the 2025 report make of it?", "exploited"),
+    ("kent care leavers what did ofsted think of that", "care leavers"),
+])
+def test_a_last_clause_asking_what_the_report_made_of_it_is_not_the_topic(question, subject):
+    topic = parse(question).topic
+    assert subject in topic and "make of" not in topic, topic
+
+
 def test_other_inspectorates_and_welsh_councils_are_recognised():
     query = parse("What did Care Inspectorate Wales say about children's services in Cardiff?")
     assert {item.kind for item in query.out_of_scope} == {"inspectorate", "council outside England"}
