@@ -410,8 +410,8 @@ def _stems(words: Sequence[str]) -> list[str]:
 def primary(query: Query) -> str:
     """The one thing the answer is shaped for, when a question asks several: the first read about as surely as the
     surest (PRIMARY_MARGIN) of the inspection's facts, the improvement list, the reasons, a change (with a grade: what
-    the later report says of it) and a grade, the headline findings weighed among them too; else the headline
-    findings or the topic."""
+    the later report says of it) and a grade, the headline findings weighed among them too (a grade asked for in
+    words, "what was the result of ...", however sure the findings read); else the headline findings or the topic."""
     shaped = [ask for ask in ("facts", "improve", "reasons", "change", "grade") if query.wants(ask)
               and not (ask == "reasons" and about_practice(query))]
     # the headline findings read far surer than any of those shape the answer ("What did the last inspection of
@@ -438,6 +438,13 @@ def several_years(query: Query) -> bool:
     from one year to another ("did its rating go up or down between 2019 and 2023?"): each year's report answers it."""
     dates = query.dates
     return len(dates.years) > 1 or (dates.since is not None and dates.until is not None and dates.until > dates.since)
+
+
+def compares_grades(query: Query) -> bool:
+    """True for a grade asked for in words across several years ("did its rating go up or down between 2017 and
+    2025?", "2014 vs 2019 overall judgement"): each year's grade answers it, not only what changed; not "has it
+    improved between 2015 and 2024?", read as a grade question too but asking what improved."""
+    return several_years(query) and asks_grade_in_words(query.text)
 
 
 def compares_councils(query: Query) -> bool:
@@ -762,7 +769,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             said = [item for item in _best(query, sentences, passages, boilerplate) if _on(topic, item.text, synonyms)]
             items = (*said[:1], *items)
         return items or _best(query, sentences, passages, boilerplate)
-    if ask == "change" and query.wants("grade") and (query.wants("across") or several_years(query)) and statements:
+    if ask == "change" and query.wants("grade") and (query.wants("across") or compares_grades(query)) and statements:
         # "which councils got a better grade than last time": each report's own statement of the grade that moved;
         # "did its care leavers' rating go up or down between 2017 and 2025?": each year's
         graded = _statement_per_report(statements, sentences, passages, boilerplate,
@@ -1135,9 +1142,14 @@ def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequ
     """For a grade asked across councils ("which councils were judged inadequate?") or in several years: each leading
     row's report's own statement of its grade, one per report, in the grade table's order: its sentence in words
     stating that area's grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else
-    the row; of the reports of ``years`` alone when any is ("2014 vs 2019": not a third inspection's)."""
+    the row; of the reports of ``years`` alone when each of them has one ("2014 vs 2019": not a third inspection's)."""
     by_rank = _by_rank(passages)
-    named = {passage.document.id for passage in passages if passage.document.description.years() & set(years)}
+    graded = {by_rank[rank].document.id: by_rank[rank].document.description for rank, _ in statements if rank in by_rank}
+    named = {document for document, description in graded.items() if description.years() & set(years)}
+    if not set(years) <= {year for description in graded.values() for year in description.years()}:  # a year no
+        # graded report read is from ("2015 vs 2023", graded in 2015 and 2021): the grade then in force is another
+        # year's, so no report is left out
+        named = set()
     quotes: dict[int, Quote] = {}
     for rank, text in statements:
         passage = by_rank.get(rank)
@@ -1472,11 +1484,13 @@ def _heads_a_list(text: str, sentence: Sentence, chunk: Chunk) -> bool:
     and stands over a numbered list in its passage ("Quality of work with children and young people" over "1. Review
     all those care leavers ..."): a heading however long, not an answer."""
     line = text.strip()
-    return "\n" not in line and "|" not in line and not line[:1].isdigit() and not _CLOSED.search(line) \
+    return "\n" not in line and "|" not in line and not _NUMBERED.match(line) and not _CLOSED.search(line) \
         and not states_something(line) and bool(_NUMBERED_NEXT.match(chunk.text[sentence.end:]))
 
 
-# A passage going on, after a line, with a numbered list's item ("\n\n1. Review ...", "\n2) Ensure ...").
+# A line numbered itself ("2.2 Experiences ...", "(1) Strengthen ..."), and a passage going on, after a line, with a
+# numbered list's item ("\n\n1. Review ...", "\n2) Ensure ...").
+_NUMBERED = re.compile(r"\(?\d")
 _NUMBERED_NEXT = re.compile(r"\s*\n\s*\(?\d{1,2}[.)]\s+[A-Z]")
 
 

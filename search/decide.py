@@ -36,8 +36,8 @@ class Evidence:
     # councils named mentions in any of the glossary's words for them (other reports do)
     unreported_years: tuple[int, ...] = ()  # the years a question names as its report's ("its 2023 inspection", "2023
     # full inspection") when no indexed report of the councils named is from them and no quoted sentence names them
-    unreported_since: str = ""  # a range with no end a question names ("after 2017", "since 2019") when no indexed report
-    # of the councils it names is from it: what happened then is in no report
+    unreported_since: str = ""  # a range with no end a question names ("after 2017", "since 2019") when none of the
+    # indexed reports of the councils it names is from it (whatever the page's filters): no report can say
 
 
 @dataclass(frozen=True)

@@ -252,18 +252,23 @@ def _moved(rows: Sequence[GradeRow], area: str, fallen_first: bool, grade: str |
 
 def _ordering(rows: Sequence[GradeRow], wanted: GradeAsk, query: Query, documents: Sequence[DocumentRecord]):
     """Row order: across councils, the area and grade asked, newest first; for one council, the inspections of the
-    years named when it names several, then its inspections from the one whose grades were in force in the year asked
-    (the last before it), then the nearest the year (else the newest), each with the area asked first. A grade stands
-    until the next inspection: asked of 2022, a council inspected in 2019 and 2024 had 2019's grades, though 2024 is
-    nearer."""
+    years named when it names several (or those then in force), then its inspections from the one whose grades were in
+    force in the year asked (the last before it), then the nearest the year (else the newest), each with the area asked
+    first. A grade stands until the next inspection: asked of 2022, a council inspected in 2019 and 2024 had 2019's
+    grades, though 2024 is nearer."""
     asked_year = _year_asked(query)
     councils: dict[str | None, list[DocumentRecord]] = {}  # each council's graded reports (``documents``)
     for document in documents:
         councils.setdefault(document.description.authority, []).append(document)
     standing = {in_force(reports, asked_year) for reports in councils.values()} if asked_year else set()
-    # two years or more named ("2014 vs 2019 overall judgement"): their inspections before any other
-    named = set(query.dates.years) if len(query.dates.years) > 1 else set()
-    of_named = {document.id for document in documents if document.description.years() & named}
+    # two years or more named ("2014 vs 2019 overall judgement"): their inspections before any other, or for a year
+    # none is from, the inspection whose grades were then in force
+    of_named: set[int] = set()
+    for year in query.dates.years if len(query.dates.years) > 1 else ():
+        for reports in councils.values():
+            of_year = [doc.id for doc in reports if year in doc.description.years()]
+            standing_then = in_force(reports, year)
+            of_named.update(of_year or ([standing_then] if standing_then is not None else []))
     inspections = sorted({row.document_id: row for row in rows}.values(),
                          key=lambda row: (bool(of_named) and row.document_id not in of_named,
                                           row.document_id not in standing,

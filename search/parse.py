@@ -39,12 +39,12 @@ JUDGING = ("rate", "rated", "judge", "judged", "assess", "assessed", "grade", "g
 # of a question holding nothing else but reporting verbs, names and dates says which report, not what about.
 VISITING = ("inspectors", "inspector", "hmi", "hmis", "inspected", "findings", "visit", "visits", "visited", "visiting",
             "came", "come", "coming", "went", "gone")
-# Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
-# Ofsted or reports, so they are dropped before embedding.
 # The verbs with which a question asks someone to answer ("could you tell me ...", "please confirm ..."): how it is
 # asked, not what about; the first three with whom to tell.
 _TELLING, _CONFIRMING = ("tell", "remind", "show"), ("check", "confirm", "explain")
 _REQUESTING = (*_TELLING, *_CONFIRMING)
+# Openings that say "tell me" without saying about what; they pull results towards any paragraph that mentions
+# Ofsted or reports, so they are dropped before embedding.
 _PREAMBLE = re.compile(
     r"^\s*(?:please\s+)?(?:(?:what|how)\s+(?:did|does|do|has|have|was|were|is)\s+(?:the\s+)?"
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
@@ -87,6 +87,9 @@ _RANGES = (
     (re.compile(rf"\bbetween\s+(?:(?:the|its|their)\s+)?{_YEAR}\s+and\s+(?:(?:the|its|their)\s+)?{_YEAR}\b", re.I), "between"),
     (re.compile(rf"\b(?:from\s+)?{_YEAR}\s*(?:to|until|-|–)\s*{_YEAR}\b", re.I), "between"),
     (re.compile(rf"\b(?:since|from)\s+(?:(?:the|its|their)\s+)?(?:{_MONTHS}\s+)?{_YEAR}\b", re.I), "since"),
+    # "in or after 2024", "2024 or later" include the year, as "since" does
+    (re.compile(rf"\b(?:in|on|during)\s+or\s+after\s+{_YEAR}\b|\b{_YEAR}\s+(?:or|and)\s+(?:later|after)\b", re.I),
+     "since"),
     (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), "after"),
     (re.compile(rf"\b(?:before|prior to)\s+{_YEAR}\b", re.I), "before"),
     (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), "until"),
@@ -571,6 +574,9 @@ def _dates(text: str) -> tuple[Dates, list[str]]:
         numbers = sorted(int(group) for group in match.groups() if group)
         spans.append(match.group(0))
         word = match.group(0).split()[0].lower()
+        # the chip as said: "in or after 2024" and "2024 or later" from 2024, "up to 2020" and "prior to 2020" in full
+        word = {"in": "from", "on": "from", "during": "from", "up": "up to", "prior": "prior to"}.get(
+            word, "from" if word.isdigit() else word)
         said.append(f"{numbers[0]}–{numbers[-1]}" if kind == "between" else f"{word} {numbers[0]}")
         if kind == "between":
             since, until = numbers[0], numbers[-1]
@@ -597,8 +603,10 @@ def _report_year(text: str, year: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _beside_a_kind() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What is written before a year naming a report's ("the visit in May"), and after one ("visit"), compiled once
-    (a pattern with the year in it took 2 ms to compile, for each year of each question)."""
+    """What is written before a year naming a report's ("the visit in May", "ofsted"), and after one ("visit",
+    "ilacs"): a kind of report with its preposition, or the inspectorate's or a framework's name straight beside it
+    (_REPORT_NAMES); compiled once (a pattern with the year in it took 2 ms to compile, for each year of each
+    question)."""
     words = _kind_words()
     return (re.compile(rf"\b(?:{words})s?\s+(?:[\w'-]+\s+)?(?:in|of|from)\s+(?:{_MONTHS}\s+)?$|"
                        rf"\b(?:{_REPORT_NAMES})(?:['’]s)?\s+(?:{_MONTHS}\s+)?$", re.I),

@@ -38,6 +38,7 @@ from search.answer import (
     best_in_passage,
     by_then,
     compares_councils,
+    compares_grades,
     counted_by_names,
     grades_first,
     headed_priority_action,
@@ -81,7 +82,7 @@ from search.parse import (
     parse,
 )
 from search.rerank import NUDGE, first, nudge, says_changed, spread, toned
-from search.select import Selection, Where, changing, maybe_changing, select
+from search.select import EVERY_YEAR, Selection, Where, changing, maybe_changing, select
 from search.spelling import Vocabulary, corrected
 from search.tone import PASSAGE_FULL, SENTENCE_FULL, Tone
 
@@ -448,7 +449,10 @@ class Searcher:
             if query.described else ()
         unquoted = _unquoted(selection.councils, quotes, hits) if verdict.answered else ()
         recalled = recalled if verdict.answered else ()
-        notes = (*read_as, *described, *selection.notes, *table.notes, *findings, *recalled, *verdict.reasons, *unquoted)
+        # not found because no report is from the years asked: not "searching every year" beside it
+        dated = not verdict.answered and bool(evidence.unreported_since or evidence.unreported_years)
+        chosen = tuple(note for note in selection.notes if not (dated and note.endswith(EVERY_YEAR)))
+        notes = (*read_as, *described, *chosen, *table.notes, *findings, *recalled, *verdict.reasons, *unquoted)
         # A grade table beside "not found" would answer a question the reports do not (a children's home's rating).
         return Result(question, query, selection, hits, answer, table.rows if verdict.answered else (), verdict,
                       tuple(dict.fromkeys(notes)))
@@ -494,7 +498,7 @@ class Searcher:
                         table.none_match or _no_priority_actions(query, quotes),
                         () if recalled else _ungraded(query, selection, table), absent, unsaid,
                         _unreported_years(query, selection, quotes, self._in_force(query, selection, quotes, hits)),
-                        _unreported_since(query, selection))
+                        _unreported_since(query, selection, self.index.documents))
 
     def _in_force(self, query: Query, selection: Selection, quotes: Sequence[Quote], hits: Sequence[Hit]) -> frozenset[int]:
         """The years a question names in which the grade of a report it quotes was in force: that report is the last
@@ -757,8 +761,8 @@ class Searcher:
             # immediate action" comes before its "Areas for improvement"), not by its items' closeness to the question
             return self._in_parts(PARTS[ask], ranked, selection, vector, allowed, query.record,
                                   in_order=ask == "improve" and not query.wants("topic"))
-        if query.wants("grade") and changing(query) and not several_years(query):  # two years named ("2014 vs 2019
-            # overall judgement"): each year's grade (``_grade_passages``), not only the later one's
+        if query.wants("grade") and changing(query) and not compares_grades(query):  # a grade asked of two years
+            # ("2014 vs 2019 overall judgement"): each year's grade (``_grade_passages``), not only the later one's
             if not table:
                 return []
             newer = table[0]
@@ -1025,15 +1029,18 @@ def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote
     return tuple(years)
 
 
-def _unreported_since(query: Query, selection: Selection) -> str:
-    """A range with no end the question names, as it put it ("after 2017", "since 2019"), when ``select`` set the
-    years aside for the councils named: none of their reports is from then ("Did Barnet get out of inadequate at its
-    next inspection after 2017?", its only indexed report from 2017, quoted that report's grade); else ""."""
-    if "dates" not in selection.set_aside or not selection.councils or query.dates.since is None \
-            or query.dates.until is not None:
+def _unreported_since(query: Query, selection: Selection, documents: Callable[[], Sequence[DocumentRecord]]) -> str:
+    """A range with no end the question names, as it put it ("after 2017", "since 2019"), when none of the indexed
+    reports of the councils it names is from it ("Did Barnet get out of inadequate at its next inspection after 2017?",
+    its only indexed report from 2017, quoted that report's grade); else "". Not when it names a year besides ("in
+    2015 and since 2019": that year's reports answer part of it), nor by what a filter set on the page leaves out."""
+    since = query.dates.since
+    if since is None or query.dates.until is not None or query.dates.years or not selection.councils:
         return ""
-    return next((said for said in query.dates.said if str(query.dates.since) in said
-                 or str(query.dates.since - 1) in said), f"since {query.dates.since}")
+    theirs = [doc for doc in documents() if doc.description.authority in selection.councils]  # read only if asked
+    if any(doc.description.within(str(since)) for doc in theirs):
+        return ""
+    return next((said for said in query.dates.said if str(since) in said or str(since - 1) in said), f"since {since}")
 
 
 def _scored_by(query: Query, vectors: np.ndarray, framed: np.ndarray | None = None) -> np.ndarray | None:

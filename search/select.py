@@ -18,6 +18,8 @@ SAME_EVENT_DAYS = 120
 # A question at least this likely to ask about change (search/intent.py) takes the years it names as where the story
 # starts, not as a filter: "criticised in 2019 ... is it working now?" is answered by the reports after 2019.
 MAYBE_CHANGE = 0.2
+# What a note says when the years a question names are set aside: every year's reports are searched instead.
+EVERY_YEAR = "searching every year."
 # A change read less likely than not, beside a surer reading as a grade or the inspection's facts, leaves the year
 # naming the report asked about (search/intent.py takes a reading from 0.4). Chosen on the development files: a
 # rewording's answer gained, its passage from none in the first five to first, nothing lost (0.2 below the surer
@@ -141,11 +143,11 @@ def _steps(query: Query, councils: tuple[str, ...]) -> list[Step]:
         start, end = dates.start(), dates.until
         span = f"from {start}" + (f" to {end}" if end else "") if start else f"up to {end}"
         steps.append(([span], lambda doc: doc.description.within(str(start) if start else None, str(end) if end else None),
-                      f"No indexed report of {who} is {span if end else span + ' on'}; searching every year.", "dates"))
+                      f"No indexed report of {who} is {span if end else span + ' on'}; {EVERY_YEAR}", "dates"))
     elif dates and not maybe_changing(query):
         years = set(dates.years)
         steps.append((dates.labels(), lambda doc: _in_dates(doc, years, dates.since, dates.until),
-                      f"No indexed report of {who} is from {', '.join(dates.labels())}; searching every year.", "dates"))
+                      f"No indexed report of {who} is from {', '.join(dates.labels())}; {EVERY_YEAR}", "dates"))
     if query.kinds and not changing(query):  # "since the 2022 focused visit" names where a change starts, not the answer
         kinds = query.kinds
         steps.append(([_kind_label(kinds)], lambda doc: of_kind(doc, kinds),

@@ -660,7 +660,10 @@ def test_a_heading_is_not_quoted(text, quoted):
     # national17: a 2015 report's "Priority and immediate action" list quoted its heading first
     ("Quality of work with children and young people", "1. Review all those care leavers about whom the local "
      "authority does not have up-to-date information.", False),
-    ("Management oversight, challenge and decision making", "2) Ensure that managers record their decisions.", False),
+    ("Management oversight, challenge and decision making for children", "2) Ensure that managers record their "
+     "decisions.", False),
+    # a numbered item with no stop over the next is an item (a review: "(1) ..." was left out)
+    ("(1) Strengthen management oversight of the quality of assessments", "(2) Ensure that plans are reviewed.", True),
     # a table's row and a numbered line are no heading; nor is a line over a paragraph
     ("2.2 Experiences and progress of care leavers | Good", "3. Leadership, management and governance | Good", True),
     ("1.1 The quality of assessment and planning for children in care", "2. Ensure that plans are reviewed.", True),

@@ -14,7 +14,7 @@ from search.evaluate import first_grade_row_right, load_questions
 from search.grades import Areas, asked, grade_rows
 from search.parse import parse, with_asks
 from search.retrieve import open_searcher
-from search.select import select
+from search.select import EVERY_YEAR, select
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "questions" / "dev.json"
 
@@ -453,6 +453,28 @@ def test_a_grade_change_between_two_years_quotes_each_years_grade(searcher, ques
     years = [int(year) for year in re.findall(r"\b20\d\d\b", question)]
     assert all(any(year in report.years() for report in graded) for year in years), [r.file for r in graded]
     assert all(report.years() & set(years) for report in graded)  # no third inspection's
+
+
+def test_a_grade_change_naming_a_year_with_no_inspection_quotes_the_grade_then_in_force(searcher):
+    """A review: "leicester 2015 vs 2023 overall judgement" quoted the 2015 grade alone (no report is from 2023); the
+    grade in force in 2023 is the 2021 inspection's."""
+    result = searcher.ask("leicester 2015 vs 2023 overall judgement", 10)
+    by_rank = {hit.rank: hit for hit in result.hits}
+    quoted = {by_rank[quote.passages[0]].document.description.held[:4] for quote in result.answer.quotes}
+    assert {"2014", "2021"} <= quoted or {"2015", "2021"} <= quoted, quoted
+
+
+def test_a_change_asked_between_two_years_without_a_grade_word_quotes_what_changed(searcher):
+    """A review: "Has Nottinghamshire improved between 2015 and 2024?", read as a grade question too, quoted three grade
+    rows and nothing on what improved; a grade asked in words compares the grades, this asks what improved."""
+    result = searcher.ask("Has Nottinghamshire improved between 2015 and 2024?", 10)
+    assert result.answer.quotes and " | " not in result.answer.quotes[0].text
+
+
+def test_a_range_no_report_is_from_is_not_also_said_to_be_searched_in_every_year(searcher):
+    result = searcher.ask("Did Rutland get out of requires improvement at its next inspection after 2024?", 10)
+    assert result.answer.no_answer and any("all from before then" in note for note in result.notes)
+    assert not any(note.endswith(EVERY_YEAR) for note in result.notes), result.notes
 
 
 @pytest.mark.parametrize("question", ["Is Derbyshire any good at adoption?", "What was Derbyshire's adoption grade in 2023?"])

@@ -120,6 +120,18 @@ def test_a_kind_of_report_only_from_a_phrase_about_the_document(question, named,
     assert (query.kinds, query.kinds_meant) == (named, meant)
 
 
+@pytest.mark.parametrize(("question", "since", "labels"), [
+    # a review: "in or after 2024" was read as "after 2024", from 2025
+    ("What did Ofsted find about Rutland's care leavers in or after 2024?", 2024, ["from 2024"]),
+    ("rutland front door 2024 or later", 2024, ["from 2024"]),
+    ("rutland care leavers after 2024", 2025, ["after 2024"]),
+    ("rutland care leavers up to 2020", None, ["up to 2020"]),
+])
+def test_a_range_starting_with_its_year_includes_it(question, since, labels):
+    dates = parse(question).dates
+    assert dates.since == since and dates.labels() == labels
+
+
 @pytest.mark.parametrize("question, recency", [
     ("how did rutland do last time", "latest"),
     ("When inspectors last visited Thurrock, what did they find?", "latest"),
@@ -193,7 +205,7 @@ def test_the_topic_leaves_out_which_inspection_is_meant(question, subject):
     # national18: the topic of "How's Manchester doing these days on kids who are being exploited - what did the 2025
     # report make of it?" was "make of it", and nothing was found close enough
     ("How's Kent doing on kids who are being exploited - what did the 2025 report make of it?", "exploited"),
-    ("kent care leavers what did ofsted think of that", "care leavers"),
+    ("kent care leavers - so what did ofsted think of that?", "care leavers"),
 ])
 def test_a_last_clause_asking_what_the_report_made_of_it_is_not_the_topic(question, subject):
     topic = parse(question).topic

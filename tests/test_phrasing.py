@@ -135,7 +135,7 @@ def test_the_line_saying_what_a_visit_looked_at_is_told_from_what_it_used_and_fo
     # nothing looked at after the words for looking but when (national17: "What did the inspectors look at during the
     # 2019 focused visit to Bury?" was answered with the visit's dates)
     ("what did inspectors look at during the 2021 visit to sefton", True),
-    ("What did Ofsted focus on while they were in Kent?", True),
+    ("What did the inspectors look at while they were in Kent?", True),
     ("What did inspectors look at in Kent's care leavers service?", False),  # a topic
 ])
 def test_a_question_asking_what_a_visit_looked_at_asks_its_record(question, asks):
