@@ -1144,11 +1144,11 @@ def _statement_per_report(statements: Sequence[tuple[int, str]], sentences: Sequ
     stating that area's grade when a passage read holds one ("Children's services in Lancashire are inadequate"), else
     the row; of the reports of ``years`` alone when each of them has one ("2014 vs 2019": not a third inspection's)."""
     by_rank = _by_rank(passages)
-    graded = {by_rank[rank].document.id: by_rank[rank].document.description for rank, _ in statements if rank in by_rank}
-    named = {document for document, description in graded.items() if description.years() & set(years)}
-    if not set(years) <= {year for description in graded.values() for year in description.years()}:  # a year no
-        # graded report read is from ("2015 vs 2023", graded in 2015 and 2021): the grade then in force is another
-        # year's, so no report is left out
+    graded = {by_rank[rank].document.id: by_rank[rank].document.description.years()
+              for rank, _ in statements if rank in by_rank} if years else {}
+    named = {document for document, held in graded.items() if held & set(years)}
+    if not set(years) <= {year for held in graded.values() for year in held}:  # a year no graded report read is
+        # from ("2015 vs 2023", graded in 2015 and 2021): the grade then in force is another year's, so none is left out
         named = set()
     quotes: dict[int, Quote] = {}
     for rank, text in statements:
