@@ -195,8 +195,10 @@ def asks_which_looked_at(text: str) -> bool:
 # Between "which councils" and the words for looking, the report they had ("which councils had a focused visit that
 # looked at ...", "which councils received an Ofsted visit in 2021 which examined ..."): up to five words, each of the
 # kinds file's, "Ofsted" or a word of which one (checked in ``scoped``), and perhaps when.
+# Up to five words naming the report a council had, checked in ``scoped`` ("focused visit", "most recent Ofsted visit").
+_REPORT_WORDS = r"((?:[\w'’-]+\s+){1,5}?)"
 _HAD_REPORT = re.compile(r"\s*(?:have\s+|has\s+)?(?:had|received|got|been\s+given)\s+(?:an?\s+|the\s+|their\s+)?"
-                         rf"((?:[\w'’-]+\s+){{1,5}}?)(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
+                         rf"{_REPORT_WORDS}(?:(?:(?:from|since|in|during|after|before)\s+(?:{_MONTHS}\s+)?"
                          rf"{_YEAR}|between\s+{_YEAR}\s+and\s+{_YEAR})\s+(?:onwards?\s+)?)?(?:that|which)\s+", re.I)
 # The words after "which" naming councils ("which councils", "which local authorities", "which LAs"; one asked of
 # in the singular too: "which council had a focused visit that looked at ...", "which council's visit ...").
@@ -227,10 +229,9 @@ def scoped(text: str) -> str:
 @lru_cache(maxsize=1)
 def _their_reports() -> re.Pattern[str]:
     """The councils' reports named by a possessive before the words for looking ("which councils' focused visits
-    examined ...", "which councils' most recent visits looked at ...", "which council's visit looked at ..."): up to
-    five words (each of the kinds file's,
-    "Ofsted" or a word of which one, checked in ``scoped``)."""
-    return re.compile(rf"['’]s?\s+((?:[\w'’-]+\s+){{1,5}}?)(?={phrasing()['scope verb'].pattern})", re.I)
+    examined ...", "which councils' most recent visits looked at ...", "which council's visit looked at ..."):
+    _REPORT_WORDS."""
+    return re.compile(rf"['’]s?\s+{_REPORT_WORDS}(?={phrasing()['scope verb'].pattern})", re.I)
 
 
 def _names_a_kind(words: str) -> bool:

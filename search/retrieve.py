@@ -508,8 +508,7 @@ class Searcher:
             return frozenset()
         documents = {hit.rank: hit.document.id for hit in hits}
         quoted = {documents[rank] for quote in quotes for rank in quote.passages if rank in documents}
-        inspections = [doc for doc in self.index.documents()
-                       if doc.description.authority in selection.councils and doc.description.kind in INSPECTIONS]
+        inspections = [doc for doc in _of_councils(selection, self.index.documents) if doc.description.kind in INSPECTIONS]
         return frozenset(year for year in query.dates.years if in_force(inspections, year) in quoted)
 
     @staticmethod
@@ -1029,6 +1028,11 @@ def _unreported_years(query: Query, selection: Selection, quotes: Sequence[Quote
     return tuple(years)
 
 
+def _of_councils(selection: Selection, documents: Callable[[], Sequence[DocumentRecord]]) -> list[DocumentRecord]:
+    """The indexed reports of the councils a question names, whatever the page's filters."""
+    return [doc for doc in documents() if doc.description.authority in selection.councils]
+
+
 def _unreported_since(query: Query, selection: Selection, documents: Callable[[], Sequence[DocumentRecord]]) -> str:
     """A range with no end the question names, as it put it ("after 2017", "since 2019"), when none of the indexed
     reports of the councils it names is from it ("Did Barnet get out of inadequate at its next inspection after 2017?",
@@ -1037,8 +1041,7 @@ def _unreported_since(query: Query, selection: Selection, documents: Callable[[]
     since = query.dates.since
     if since is None or query.dates.until is not None or query.dates.years or not selection.councils:
         return ""
-    theirs = [doc for doc in documents() if doc.description.authority in selection.councils]  # read only if asked
-    if any(doc.description.within(str(since)) for doc in theirs):
+    if any(doc.description.within(str(since)) for doc in _of_councils(selection, documents)):  # read only if asked
         return ""
     return next((said for said in query.dates.said if str(since) in said or str(since - 1) in said), f"since {since}")
 
