@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.parse import Query
-from search.scope import GRADED_ALONE
+from search.scope import GRADED_ALONE, OUTSIDE
 from search.select import Selection
 
 # How "not found" was decided (search.evaluate fits the threshold only on questions the threshold decides).
@@ -73,7 +73,11 @@ def _against(query: Query, selection: Selection, evidence: Evidence) -> list[str
         reasons += [f"No report for {name} is indexed." for name in selection.missing]
     asks_ofsted = bool(re.search(r"\bofsted\b", query.text, re.I))
     for item in query.out_of_scope:
-        if item.kind.startswith(GRADED_ALONE):  # "graded on its own", or "... by <the inspectorate that grades it>"
+        if item.kind.startswith(OUTSIDE):  # "outside children's services, assessed by the Care Quality Commission"
+            who = item.kind.removeprefix(OUTSIDE).strip(" ,")
+            reasons.append(f"The indexed reports are Ofsted's on English councils' children's services; they do not "
+                           f"report on {item.phrase}" + (f" ({who})." if who else "."))
+        elif item.kind.startswith(GRADED_ALONE):  # "graded on its own", or "... by <the inspectorate that grades it>"
             if query.wants("grade"):
                 grader = item.kind.removeprefix(GRADED_ALONE).removeprefix(" by ").strip() or "Ofsted"
                 named = item.phrase if item.phrase.isupper() else item.phrase.lower()  # "YOT" stays an abbreviation

@@ -11,13 +11,21 @@ DATA = Path(__file__).with_name("data") / "scope.txt"
 # The kind of provision graded in inspections of its own, by Ofsted unless the kind names another grader ("graded on
 # its own by HM Inspectorate of Probation"): a question asking its grade is not answered by a council's report.
 GRADED_ALONE = "graded on its own"
+# A council's service the reports on its children's services do not assess, and who does ("outside children's services,
+# assessed by the Care Quality Commission"): a question about it is not answered, unless it is about children too.
+OUTSIDE = "outside children's services"
+# The kind whose phrases make a question about children, whatever else it names (not itself out of scope).
+ABOUT_CHILDREN = "about children"
+# The names of the reports and their service, which every question may use: not what a question is about.
+_SERVICE = re.compile(r"\bchild(?:ren)?'?s'?\s+(?:services|social\s+care|social\s+services)\b", re.I)
 
 
 @dataclass(frozen=True)
 class OutOfScope:
     """A phrase a question used that names something outside Ofsted's inspections of English councils."""
 
-    kind: str  # "inspectorate", "kind of inspection", "council outside England", GRADED_ALONE (perhaps "... by <grader>")
+    kind: str  # "inspectorate", "kind of inspection", "council outside England", GRADED_ALONE (perhaps "... by <grader>"),
+    # OUTSIDE ", <who assesses it>"
     phrase: str  # as the question wrote it
 
 
@@ -26,11 +34,16 @@ class Scope:
     """Phrases grouped by kind, with one pattern each."""
 
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    children: re.Pattern[str] | None = None  # ABOUT_CHILDREN's phrases
 
     def named_in(self, question: str) -> list[OutOfScope]:
-        """Every out-of-scope thing ``question`` names, longest phrase first within a kind."""
+        """Every out-of-scope thing ``question`` names, longest phrase first within a kind; a service OUTSIDE
+        children's services only when the question names no child or young person ("adult social care waiting list",
+        not "moving disabled young people on to adult social care")."""
         text = question.replace("’", "'")
-        return [OutOfScope(kind, match.group(0)) for kind, pattern in self.patterns for match in pattern.finditer(text)]
+        about_children = self.children is not None and bool(self.children.search(_SERVICE.sub(" ", text)))
+        return [OutOfScope(kind, match.group(0)) for kind, pattern in self.patterns for match in pattern.finditer(text)
+                if not (kind.startswith(OUTSIDE) and about_children)]
 
 
 def _word(word: str) -> str:
@@ -41,12 +54,16 @@ def _word(word: str) -> str:
 @lru_cache(maxsize=2)
 def load(path: Path = DATA) -> Scope:
     """The scope file: "kind | phrase | phrase ..." lines, "#" comments."""
-    patterns = []
+    patterns, children = [], None
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         kind, *phrases = [part.strip() for part in line.split("|")]
         words = sorted((phrase for phrase in phrases if phrase), key=len, reverse=True)
         alternatives = "|".join(r"[\s-]+".join(_word(word) for word in phrase.split()) for phrase in words)
-        patterns.append((kind, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
-    return Scope(tuple(patterns))
+        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+        if kind == ABOUT_CHILDREN:
+            children = pattern
+        else:
+            patterns.append((kind, pattern))
+    return Scope(tuple(patterns), children)

@@ -2076,3 +2076,40 @@ def test_a_grade_asked_in_words_shapes_the_answer_however_sure_the_findings_read
                          ("What did the last inspection of Devon conclude?", "summary")):
         read = with_asks(parse(text), frozenset({"summary", "grade"}), {"summary": 0.98, "grade": 0.7})
         assert primary(read) == shaped, text
+
+
+def _kent_with_adult_services(tmp_path, embedder):
+    """A searcher over one Kent inspection report that names adult social care and pupils' GCSEs only in passing, as
+    the reports do."""
+    from ingest.config import Settings
+    from ingest.pipeline import ingest
+    from search.retrieve import open_searcher
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "kent-2023-03-01-ofsted-inspection.txt").write_text(
+        "Kent County Council\nInspection of children's social care services\n\nInspection dates: 6 to 17 February 2023"
+        "\n\nHeadline findings\n\nThe director of children's services is also responsible for adult social care and "
+        "public health. Disabled young people are helped to move on to adult social care in good time, with transition "
+        "plans agreed from the age of 16. Children in care achieve better GCSE results than their peers nationally, "
+        "supported by the virtual school. Assessments of children in need are timely and thorough.\n", encoding="utf-8")
+    settings = Settings(index=tmp_path / "index")
+    ingest([folder], settings, embedder_factory=lambda name: embedder)
+    return open_searcher(settings, embedder)
+
+
+def test_a_service_the_reports_do_not_assess_is_not_found_unless_asked_of_children(tmp_path, embedder):
+    """Blind question files' writers asked what Ofsted concluded about a council's adult social care, or about its
+    pupils' GCSE results (national5, national9, national16: answered with a sentence about social workers); the reports
+    name both only in passing, so such a question is not found and told who reports on it. Asked of children, the
+    reports answer."""
+    searcher = _kent_with_adult_services(tmp_path, embedder)
+    adults = searcher.ask("What view did Ofsted take of the quality of adult social care in Kent?")
+    assert adults.answer.no_answer
+    assert any("Care Quality Commission" in note for note in adults.notes)
+    exams = searcher.ask("How good were the GCSE results in Kent's secondary schools last year?")
+    assert exams.answer.no_answer and any("Department for Education" in note for note in exams.notes)
+    moving = searcher.ask("How are disabled young people in Kent helped to move on to adult social care?")
+    assert not moving.answer.no_answer and "adult social care in good time" in moving.answer.quotes[0].text
+    in_care = searcher.ask("What did Ofsted say about the GCSE results of Kent's children in care?")
+    assert not in_care.answer.no_answer and "GCSE results" in in_care.answer.quotes[0].text

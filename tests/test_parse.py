@@ -221,6 +221,19 @@ def test_other_inspectorates_and_welsh_councils_are_recognised():
         == ["kind of inspection"]
 
 
+@pytest.mark.parametrize("question, out", [
+    ("what did ofsted say about adult social care waiting times in kent", True),
+    ("Could officers summarise the inspectors' view of Kent's adults' social care?", True),
+    ("kent gcse results all pupils 2024", True),
+    ("How are young people with disabilities moved on to adult social care in Kent?", False),
+    ("kent cic gcse results", False),
+    ("What did Ofsted say about children's services and adult social care working together with parents in Kent?", False),
+])
+def test_a_service_the_reports_do_not_assess_is_out_of_scope_unless_asked_of_children(question, out):
+    kinds = [item.kind for item in parse(question).out_of_scope]
+    assert (kinds != [] and all(kind.startswith("outside children's services") for kind in kinds)) == out, kinds
+
+
 def test_parsing_needs_no_model_and_no_index():
     code = "import sys, search.parse; sys.exit(any(m in sys.modules for m in ('faiss', 'torch', 'sentence_transformers')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
