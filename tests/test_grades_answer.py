@@ -183,6 +183,17 @@ def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searche
     assert not searcher.ask("What did Ofsted say about children's homes in Derbyshire?").answer.no_answer
 
 
+@pytest.mark.parametrize("question", ["Where did Derbyshire land overall in 2019?", "derbyshire 2019 - where did they land?"])
+def test_a_grade_asked_in_a_word_no_report_uses_is_answered_by_the_grades(searcher, question):
+    # national18: "where did X land overall" was "not found" ("No indexed report mentions land."): a question read as
+    # asking only for a grade, which the grade table has, asks it in its own words (30 of 30 templated questions on two
+    # indexes, each council's each inspection, were refused for "land")
+    assert not searcher.index.mentions("land")
+    result = searcher.ask(question)
+    assert not result.answer.no_answer, result.notes
+    assert result.answer.quotes[0].text.startswith("Overall effectiveness")
+
+
 def test_a_grade_another_inspectorate_gives_is_not_found_and_says_who_gives_it(searcher):
     # HM Inspectorate of Probation rates youth offending teams; before, the council's own grades were shown as if
     # they answered ("What rating did Oldham's youth offending team get?": "Overall effectiveness | Good")
