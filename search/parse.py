@@ -51,7 +51,7 @@ _PREAMBLE = re.compile(
     rf"(?:{'|'.join(REPORTING)})\s+(?:about|of|on|regarding)\s+"
     r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?"
     # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"
-    r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?) (?:please )?"
+    r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?|[a-z]+s) (?:please )?"
     rf"(?:(?:{'|'.join(_TELLING)}) (?:me|us)|let (?:me|us) know|(?:run|take|walk) (?:me|us) through|find out|"
     rf"{'|'.join(_CONFIRMING)})"
     r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
@@ -918,6 +918,20 @@ def _without_framing_clause(sentence: str) -> str:
     return rest if words & _FRAMING and not words - _FRAMING - STOPWORDS and terms(rest) else sentence
 
 
+# The words that make the report or its writers the subject of a question ("what conclusions did Ofsted reach",
+# "which points has the report raised"): the auxiliary straight before them.
+_AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had"})
+
+
+def _asks_the_reporter(opening: list[str]) -> bool:
+    """True when an opening (its words, lower case) asks something of the report or its writers, whatever the verb:
+    an auxiliary, then "the" at most, then a word naming the report ("what conclusions did Ofsted reach about", "what
+    points did the inspectors raise about")."""
+    named = [n for n, word in enumerate(opening) if _names_report(word)]
+    return any(opening[n - 1] in _AUXILIARIES or (n >= 2 and opening[n - 1] == "the" and opening[n - 2] in _AUXILIARIES)
+               for n in named if n >= 1)
+
+
 def _after_opening(text: str) -> str | None:
     """What follows "about" when the words before it say nothing about the topic ("When Ofsted [last visited Notts],
     what did it find about") or ask what a report said ("Could you check what the visit found about"); or what
@@ -939,7 +953,7 @@ def _after_opening(text: str) -> str | None:
     # asking what a report said, with a word or two of its own ("check", "trip"), not a topic ("Where were homeless
     # 16- and 17-year-olds not properly told about ...")
     view = _REPORTERS_VIEW.search(text[:lead.end()])
-    if (_REPORTED.intersection(opening) or (view and view.end() == lead.end())) and terms(rest) \
-            and len(set(terms(text[:lead.start()])) - _FRAMING) <= OPENING_WORDS:
+    if (_REPORTED.intersection(opening) or (view and view.end() == lead.end()) or _asks_the_reporter(opening)) \
+            and terms(rest) and len(set(terms(text[:lead.start()])) - _FRAMING) <= OPENING_WORDS:
         return rest
     return None

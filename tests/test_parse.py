@@ -234,6 +234,21 @@ def test_a_service_the_reports_do_not_assess_is_out_of_scope_unless_asked_of_chi
     assert (kinds != [] and all(kind.startswith("outside children's services") for kind in kinds)) == out, kinds
 
 
+@pytest.mark.parametrize("question, subject", [
+    # national10: "What conclusions did Ofsted reach about adult social care provision in Halton?" kept its opening in
+    # the topic, and off-topic sentences naming Ofsted were quoted beside the answer
+    ("What conclusions did Ofsted reach about early help in Kent?", "early help"),
+    ("Which points did the inspectors raise about supervision in Kent?", "supervision"),
+    # national15: "Could officers confirm what inspectors found regarding ..." kept "Could officers confirm"
+    ("Can officers tell us how Kent handles early help?", "how handles early help"),
+    ("Could members check whether Kent visits children in care often enough?", "visits children in care often enough"),
+])
+def test_an_opening_asking_the_report_or_someone_else_is_not_the_topic(question, subject):
+    from search.lexical import terms
+
+    assert terms(parse(question).topic) == terms(subject)
+
+
 def test_parsing_needs_no_model_and_no_index():
     code = "import sys, search.parse; sys.exit(any(m in sys.modules for m in ('faiss', 'torch', 'sentence_transformers')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
