@@ -23,6 +23,7 @@ from search.datafile import phrasing
 from search.glossary import Alternatives, said_otherwise, words_said
 from search.grades import covers, named_area
 from search.lexical import terms
+from search.numbers import ADDRESS, states_asked
 from search.parse import (
     MONTH_NAMES,
     REPORTING,
@@ -107,28 +108,6 @@ GRADE_STATEMENT = re.compile(r"\| *(?:outstanding|good|requires improvement|inad
                              r"judged to be)\s+(?:now\s+|still\s+|judged\s+|rated\s+)?(?:outstanding|good|inadequate|"
                              r"improvement to be good)\b|\brequires? improvement\b|: *(?:outstanding|good|inadequate|"
                              r"requires improvement)", re.I)
-# A number stated in a sentence: digits that are not a year, a day of a month or a paragraph number, a number word,
-# a share or an amount of money ("eight inspectors", "291 children", "nineteen per cent", "£2m"); not an age.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-# An age is not a count ("16- and 17-year-olds"; "aged 18" and "the age of 21" are set aside first, by _AGES).
-_AGED = r"(?:[\s-]*(?:(?:and|to|or|-|–)\s*\d+)?[\s-]*years?[\s-]*olds?\b)"
-QUANTITY = re.compile(rf"(?<![\d./-])\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b"
-                      rf"(?!\s*(?:(?:to|and|-|–)\s*\d+\s*)?{_MONTH}\b|\s*/|\.\d|{_AGED})|%|£|\bper ?cent\b|"
-                      r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                      r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
-                      r"thousands?|millions?|dozens?|half|halves|thirds?|quarters?)\b", re.I)
-# Ages after "aged" or "the age(s) of", alone or as a range ("aged 18", "aged over 21", "aged 16 and 17", "between the
-# ages of 16 and 25"), or an age reached ("when young people turn 19", "until they reach 25", "under-18s"), and a
-# number naming a thing ("the No. 11 service"), set aside before QUANTITY looks for a count
-# (an age reached is a child's or a care leaver's: 25 at most, so "the number reached 900" is a count).
-_AGES = re.compile(r"\b(?:aged|ages? of)\s+(?:(?:over|under|between|from|up\s+to)\s+)?\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b|"
-                   r"\b(?:turns?|turned|turning|reach(?:es|ed|ing)?|until)\s+(?:(?:they\s+are|the\s+age\s+of)\s+)?"
-                   r"(?:1?\d|2[0-5])\b(?![,.]?\d)|\bunder[\s-]\d+s\b|\bunder-\d+\b|\bno\.\s*\d+\b", re.I)
-# A span of time or a school year is not a count either ("over the last six months", "within 10 working days", "18
-# months", "by the end of Year 11"; "17-year-old" is an age, left to _AGED): set aside after the ages.
-_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|forty|fifty)"
-_SPANS = re.compile(rf"\b{_NUMBER}(?:\s*(?:and|to|or|-|–)\s*{_NUMBER})?[\s-]+(?:working[\s-]+|calendar[\s-]+)?"
-                    r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b(?![\s-]*olds?\b)|\byear\s+\d+\b", re.I)
 # For a question asking for a number, sentences stating one score this much higher (set, not fitted: a little above
 # MARGIN, so a number-stating sentence close to the best one is quoted, and one far below it is not).
 QUANTITY_BONUS = 0.1
@@ -1259,7 +1238,7 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     only when the question's ``topic`` words are in it ("who was the director of children's services ..."): it
     states nothing about the inspection asked when or by whom."""
     about = [sentence for sentence in _in_part(sentences, passages, (ABOUT,))
-             if not _ADDRESS.search(sentence.text) or _overlap(topic, sentence.text) > 0]
+             if not ADDRESS.search(sentence.text) or _overlap(topic, sentence.text) > 0]
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []
@@ -1283,8 +1262,6 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     return chosen
 
 
-# A line ending in a UK postcode: the address block of a letter.
-_ADDRESS = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$")
 # The line stating what a question asks of an inspection's record (its lead inspector, its dates: Query.record)
 # counts this many times more (each line stating a fact GRADE_BONUS higher), so it comes first whatever the other's
 # closeness ("This letter summarises the findings of the focused visit to X on 30 to 31 July 2025." shares most words
@@ -1590,24 +1567,6 @@ _COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 
-def states_money(text: str) -> bool:
-    """True when ``text`` states an amount of money ("£7.5 million"): search/data/phrasing.txt, "money"."""
-    return bool(phrasing()["money"].search(text))
-
-
-def states_asked(text: str, spans: bool = False, money: bool = False) -> bool:
-    """True when ``text`` states the number a question asks for: an amount of money when it asks for one (``money``;
-    "Portsmouth has two children's homes" states no spending), else any number (``states_quantity``, a span of time
-    only when ``spans``)."""
-    return states_money(text) if money else states_quantity(text, spans)
-
-
-def states_quantity(text: str, spans: bool = False) -> bool:
-    """True when ``text`` states a number (not a year, a date, an age or a letter's address: "City Hall 115 Charles
-    Street Leicester LE1 1FQ" counts nothing); a span of time ("over the last six months") only when ``spans`` (a
-    question asking how many days, weeks ...)."""
-    text = _AGES.sub(" ", text)
-    return not _ADDRESS.search(text) and bool(QUANTITY.search(text if spans else _SPANS.sub(" ", text)))
 
 
 def _key(text: str) -> str:

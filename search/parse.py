@@ -438,8 +438,16 @@ def asks_span(text: str) -> bool:
 
 
 def asks_number(text: str) -> bool:
-    """True when the question asks for a number itself, not for what a report said about one."""
-    return any(not _SAID_ABOUT.search(text[:match.start()]) for match in _QUANTITY.finditer(text))
+    """True when the question asks for a number itself, not for what a report said about one, nor a number said to be
+    large or small ("the response to the large number of children arriving alone")."""
+    return any(not _SAID_ABOUT.search(text[:match.start()]) and not _SIZED.search(text[:match.start()])
+               for match in _QUANTITY.finditer(text))
+
+
+# Words saying how large a number is, before it ("a large number of", "the growing proportion of"): it is described,
+# not asked for.
+_SIZED = re.compile(r"\b(?:large|larger|high|higher|small|smaller|low|lower|growing|increasing|rising|falling|"
+                    r"reducing|significant|considerable|big|huge|great|greater|record|unprecedented)\s+$", re.I)
 
 
 def asks_money(text: str) -> bool:

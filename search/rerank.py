@@ -13,7 +13,8 @@ from ingest.grades import states_grade
 from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
 from search.datafile import phrasing
-from search.parse import Query
+from search.numbers import states_asked
+from search.parse import Query, asks_span
 
 Ranked = list[tuple[int, float]]
 
@@ -91,10 +92,12 @@ def first(lead: Sequence[int], ranked: Ranked, k: int) -> Ranked:
 
 def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranked:
     """Raise passages that fit what is asked: headline findings and stated reasons for "why" (not the grade
-    restated), what a report says changed for "has it improved"; lower lists of names and numbers (a letter's address,
-    a council paper's contacts), which match a question's words without saying anything about them."""
+    restated), what a report says changed for "has it improved", a number stated for "how many"; lower lists of names
+    and numbers (a letter's address, a council paper's contacts), which match a question's words without saying
+    anything about them."""
     if not ranked:
         return ranked
+    spans = asks_span(query.text)
     scored = []
     for chunk_id, score in ranked:
         item = chunks.get(chunk_id)
@@ -104,6 +107,8 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
         bonus = -NUDGE * (prose(text) < PROSE)
         if query.wants("reasons"):  # the reasons, not the grade restated
             bonus += NUDGE * ((item.chunk.part == SUMMARY) + gives_reasons(text) - 2 * states_grade(text))
+        if query.quantity:  # a number asked: the passages stating one ("At 31 March, 550 children were looked after")
+            bonus += NUDGE * states_asked(text, spans, query.money)
         if query.wants("change"):  # what changed, above all since the year the question starts from
             start = query.dates.start()
             later = start is not None and min(item.document.description.years(), default=0) > start

@@ -55,7 +55,6 @@ from search.answer import (
     scope_asked,
     score_sentences,
     several_years,
-    states_asked,
     states_record,
     topical_words,
 )
@@ -65,6 +64,7 @@ from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, in_force, named_area, stated_grade
 from search.intent import LIKELIEST, RULED_OUT, Intents, asking, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
+from search.numbers import states_asked
 from search.parse import (
     DAY_NAMES,
     INSPECTIONS,

@@ -6,10 +6,10 @@ from dataclasses import replace
 import pytest
 
 from conftest import ROOT
-from search.answer import states_quantity
 from search.evaluate import load_questions
 from search.glossary import parse
 from search.lexical import phrases
+from search.numbers import states_quantity
 from search.render import as_json
 
 QUESTIONS = load_questions(ROOT / "tests" / "questions.json")
@@ -290,6 +290,12 @@ def test_json_carries_answer_and_understanding(shared_searcher):
     ("Care leavers aged over 21 are actively consulted.", False), ("when young people turn 19, the nurse stops", False),
     ("supported by their PAs until they reach 25", False), ("The No. 11 service provides a drop-in", False),
     ("services for under-18s", False), ("The number of care leavers reached 461.", True), ("until 2019, 30 did", True),
+    # "no children under 16 are living in unregistered homes" was read as stating the number of children in care asked
+    ("Despite the challenges, no children under 16 are living in unregistered homes.", False),
+    ("young people over 18 who are disabled", False), ("Over 20 children are in care.", True),
+    # a number naming a thing: ranked up as stating a number, "section 47 enquiries" answered "how many children ..."
+    ("Social workers visit children when section 47 enquiries are made.", False), ("under s20 arrangements", False),
+    ("Of 287 children looked after, 101 are looked after under section 20.", True),
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states
@@ -2113,3 +2119,11 @@ def test_a_service_the_reports_do_not_assess_is_not_found_unless_asked_of_childr
     assert not moving.answer.no_answer and "adult social care in good time" in moving.answer.quotes[0].text
     in_care = searcher.ask("What did Ofsted say about the GCSE results of Kent's children in care?")
     assert not in_care.answer.no_answer and "GCSE results" in in_care.answer.quotes[0].text
+
+
+def test_a_question_asking_for_a_number_ranks_first_the_passage_stating_one(shared_searcher):
+    # dev rewordings asking how many IT systems MASH workers use, what share of care leavers went to university, ...
+    # ranked the passage stating the number second or third, under passages on the same topic that state none
+    result = shared_searcher.ask("How many IT systems do North Northamptonshire's MASH social workers have to use?")
+    assert result.query.quantity
+    assert "seven different systems" in result.hits[0].chunk.text

@@ -249,6 +249,22 @@ def test_an_opening_asking_the_report_or_someone_else_is_not_the_topic(question,
     assert terms(parse(question).topic) == terms(subject)
 
 
+@pytest.mark.parametrize("question, quantity, money", [
+    # national18: "... the council's response to the large number of children arriving alone" asked for no number
+    ("What did the 2017 report say about the response to the large number of children arriving alone in Kent?", False,
+     False),
+    ("kent high number of cp plans", False, False),
+    ("What number of children are in care in Kent?", True, False),
+    # national10, national14: an amount asked as "the level of investment", "the value in pounds of"
+    ("What level of financial investment did Kent commit to children's social care?", True, True),
+    ("Could officers confirm the value in pounds of Kent's additional investment in social work?", True, True),
+    ("What did Ofsted say about investment in early help in Kent?", False, False),
+])
+def test_a_number_is_asked_only_when_not_described(question, quantity, money):
+    query = parse(question)
+    assert (query.quantity, query.money) == (quantity, money)
+
+
 def test_parsing_needs_no_model_and_no_index():
     code = "import sys, search.parse; sys.exit(any(m in sys.modules for m in ('faiss', 'torch', 'sentence_transformers')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

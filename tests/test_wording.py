@@ -78,7 +78,7 @@ def test_an_amount_of_money_asked_is_not_answered_by_any_number(shared_searcher,
 
 
 def test_money_asked_and_stated_are_read_from_their_words():
-    from search.answer import states_money
+    from search.numbers import states_money
     from search.parse import asks_money
 
     assert asks_money("how much extra money did Swindon's leaders commit")
