@@ -49,6 +49,12 @@ def test_no_example_is_an_evaluation_question():
     ("What did Ofsted find at Derby's most recent inspection?", {"summary"}),
     ("inadequate accommodation for care leavers in Derby", {"topic"}),  # a grade word describing a service
     ("How often do social workers visit children in care in Derbyshire?", {"topic"}),
+    # a grade in everyday words with no grade word (national9: "where BCP stands after its most recent Ofsted
+    # inspection" was read as findings, national18's "how did they do on adoption?" as a topic), not the same words
+    # asking about practice
+    ("Where does Barnet stand with Ofsted these days?", {"grade"}),
+    ("barnet 2019 where did they stand", {"grade"}),
+    ("Where does Barnet stand on kinship care?", {"topic"}),
 ])
 def test_what_a_question_asks(intents, question, asked):
     assert intents.read(parse(question)).asks == asked
