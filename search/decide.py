@@ -51,7 +51,8 @@ class Verdict:
 
 def decide(query: Query, selection: Selection, evidence: Evidence, threshold: float) -> Verdict:
     """One decision for every question, whatever documents were searched: a question only about councils no report
-    is about, about another inspectorate, kind of inspection or a council outside England, about a named council's
+    is about, about another inspectorate, kind of inspection, a council outside England or a council service the
+    reports do not assess (adult social care), about a named council's
     report of a year none of its reports is from, mostly about things no report mentions (or, asked of councils
     named, a term their reports never use while others' do, or a practice the topic is about that they never mention
     in any words for it), asking for a number none states, or across councils none of which meets its condition, is

@@ -26,10 +26,11 @@ _AGES = re.compile(r"\b(?:aged|ages? of)\s+(?:(?:over|under|between|from|up\s+to
                    r"(?:1?\d|2[0-5])\b(?![,.]?\d)|\bunder[\s-]\d+s\b|\bunder-\d+\b|\bno\.\s*\d+\b|"
                    # a number naming a thing: a section of the Children Act ("section 47 enquiries", "s20"), a key
                    # stage, a tier or a level of qualification
-                   r"\b(?:sections?|s\.?|key\s+stage|ks|tier|level)\s*\d+[a-z]?\b|"
-                   # "children under 16 are ...": an age, where a count would be followed by what it counts
-                   r"\b(?:under|over)\s+(?:1?\d|2[0-5])\b(?=\s*(?:[,.;:)]|$|(?:are|is|was|were|who|and|or|in|on|at|"
-                   r"with|living|live|lived|need|needing)\b))", re.I)
+                   r"(?<!['’])\b(?:sections?|s\.?|key\s+stage|ks|tier|level)\s?\d+[a-z]?\b|"
+                   # "children under 16", "young people over 18": an age after the people it is of ("caseloads are
+                   # under 20" is a count)
+                   r"\b(?:children|child|young\s+people|young\s+person|care\s+leavers|those|adults|people|anyone|girls|"
+                   r"boys)\s+(?:aged\s+)?(?:under|over)\s+(?:1?\d|2[0-5])\b", re.I)
 # A span of time or a school year is not a count either ("over the last six months", "within 10 working days", "18
 # months", "by the end of Year 11"; "17-year-old" is an age, left to _AGED): set aside after the ages.
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|forty|fifty)"
@@ -53,8 +54,8 @@ def states_asked(text: str, spans: bool = False, money: bool = False) -> bool:
 
 
 def states_quantity(text: str, spans: bool = False) -> bool:
-    """True when ``text`` states a number (not a year, a date, an age or a letter's address: "City Hall 115 Charles
-    Street Leicester LE1 1FQ" counts nothing); a span of time ("over the last six months") only when ``spans`` (a
-    question asking how many days, weeks ...)."""
+    """True when ``text`` states a number (not a year, a date, an age, a number naming a thing, "section 47", or a
+    letter's address: "City Hall 115 Charles Street Leicester LE1 1FQ" counts nothing); a span of time ("over the last
+    six months") only when ``spans`` (a question asking how many days, weeks ...)."""
     text = _AGES.sub(" ", text)
     return not ADDRESS.search(text) and bool(QUANTITY.search(text if spans else _SPANS.sub(" ", text)))

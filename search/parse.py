@@ -50,8 +50,10 @@ _PREAMBLE = re.compile(
     r"(?:ofsted|inspectors?|the inspection|the reports?|reports?|inspection reports?)\s+"
     rf"(?:{'|'.join(REPORTING)})\s+(?:about|of|on|regarding)\s+"
     r"|tell me (?:about|what .{0,40}? (?:about|on))\s+|what is said about\s+|summari[sz]e\s+(?:the findings on\s+)?"
-    # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"
-    r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?|[a-z]+s) (?:please )?"
+    # a request with no topic in it: "Can you tell me whether", "I'd like to know if", "I'm curious what"; asked of
+    # someone named or of those a council's papers ask ("Can officers tell us", "Could members check")
+    r"|(?:(?:can|could|would|will) (?:you|someone|somebody|anyone|(?:the|an?|our) [a-z]+(?: [a-z]+)?|"
+    r"officers|members|councillors|colleagues|leaders|managers) (?:please )?"
     rf"(?:(?:{'|'.join(_TELLING)}) (?:me|us)|let (?:me|us) know|(?:run|take|walk) (?:me|us) through|find out|"
     rf"{'|'.join(_CONFIRMING)})"
     r"|i(?:'d| would) like to know|i(?:'m| am) (?:curious|wondering))\s+(?:(?:whether|if)\s+)?)",
@@ -326,7 +328,8 @@ class Query:
     recency: str | None = None  # "latest", "previous" or "next" (an inspection still to come)
     tone: int = 0  # -1: asks what was criticised, +1: what was praised (search/tone.py)
     quantity: bool = False  # asks for a number
-    out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England
+    out_of_scope: tuple[OutOfScope, ...] = ()  # other inspectorates, kinds of inspection, councils outside England,
+    # council services the reports do not assess (search/scope.py)
     asks: frozenset[str] = frozenset({"topic"})  # what it asks for (search/intent.py)
     scores: tuple[tuple[str, float], ...] = ()  # how sure the reading of each of ASKS is, 0 to 1
     corrections: tuple[Correction, ...] = ()  # misspelt words read as the reports' words (search/spelling.py)
@@ -437,17 +440,18 @@ def asks_span(text: str) -> bool:
     return bool(_SPAN_ASKED.search(text))
 
 
+# Words saying how large a number is, before it ("a large number of", "the growing proportion of"): it is described,
+# not asked for.
+_SIZED = re.compile(r"\b(?:large|larger|high|higher|small|smaller|low|lower|growing|increasing|increased|rising|falling|"
+                    r"reducing|reduced|declining|significant|substantial|sizeable|considerable|sheer|big|huge|great|"
+                    r"greater|unprecedented)\s+$", re.I)
+
+
 def asks_number(text: str) -> bool:
     """True when the question asks for a number itself, not for what a report said about one, nor a number said to be
     large or small ("the response to the large number of children arriving alone")."""
     return any(not _SAID_ABOUT.search(text[:match.start()]) and not _SIZED.search(text[:match.start()])
                for match in _QUANTITY.finditer(text))
-
-
-# Words saying how large a number is, before it ("a large number of", "the growing proportion of"): it is described,
-# not asked for.
-_SIZED = re.compile(r"\b(?:large|larger|high|higher|small|smaller|low|lower|growing|increasing|rising|falling|"
-                    r"reducing|significant|considerable|big|huge|great|greater|record|unprecedented)\s+$", re.I)
 
 
 def asks_money(text: str) -> bool:
@@ -926,16 +930,19 @@ def _without_framing_clause(sentence: str) -> str:
     return rest if words & _FRAMING and not words - _FRAMING - STOPWORDS and terms(rest) else sentence
 
 
-# The words that make the report or its writers the subject of a question ("what conclusions did Ofsted reach",
-# "which points has the report raised"): the auxiliary straight before them.
+# The auxiliaries that make what follows the subject of a question, and the words naming the report or its writers
+# as that subject ("what conclusions did Ofsted reach", "which points has the report raised"; not a visit, which may
+# be practice: "what do visits to children show").
 _AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had"})
+_REPORTERS = frozenset({"ofsted", "inspector", "inspectors", "hmi", "hmis", "inspection", "inspections", "inspectorate",
+                        "report", "reports", "letter"})
 
 
 def _asks_the_reporter(opening: list[str]) -> bool:
     """True when an opening (its words, lower case) asks something of the report or its writers, whatever the verb:
     an auxiliary, then "the" at most, then a word naming the report ("what conclusions did Ofsted reach about", "what
     points did the inspectors raise about")."""
-    named = [n for n, word in enumerate(opening) if _names_report(word)]
+    named = [n for n, word in enumerate(opening) if word in _REPORTERS]
     return any(opening[n - 1] in _AUXILIARIES or (n >= 2 and opening[n - 1] == "the" and opening[n - 2] in _AUXILIARIES)
                for n in named if n >= 1)
 

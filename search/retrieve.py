@@ -485,9 +485,8 @@ class Searcher:
         one (``_recalled``)."""
         unknown = [name for name in proper_names(query) if not self.index.mentions(name)
                    and not any(self.index.mentions(phrase) for phrase in self.glossary.expand(name))]  # "CiC"
-        if not _asks_a_part_only(query) and not (_asks_a_grade_only(query) and table.rows):  # else its words are
-            # how it asks ("... told to improve? They seemed to do brilliantly.", "where did it land overall?"), not
-            # what about
+        if not _asks_a_part_only(query):  # else its words are how it asks ("... told to improve? They seemed to do
+            # brilliantly."), not what about
             unknown += [word for word in self._unmentioned(query) if word not in unknown]
         absent = () if unknown else self._unmentioned_by(query, selection.councils)
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
@@ -1082,11 +1081,6 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)(?<![&\w])[A-Z][A-Za-z]{2,}(?:[-\s][A-Z][
 _COMMON_NAMES = frozenset({"ofsted", "i", "council", "county", "city", "borough", "hmi", "ilacs", "sif"})
 # Days and months are capitalised without naming anything a report would be about ("before Thursday's meeting").
 _CALENDAR = frozenset((*DAY_NAMES, *MONTH_NAMES))
-
-
-def _asks_a_grade_only(query: Query) -> bool:
-    """True when a question asks for a grade and is not read as asking about a topic, nor across councils."""
-    return primary(query) == "grade" and not query.wants("topic") and not query.wants("across")
 
 
 def _asks_a_part_only(query: Query) -> bool:

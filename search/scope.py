@@ -1,4 +1,5 @@
-"""What the reports cannot answer: other inspectorates, other kinds of inspection, councils outside England."""
+"""What the reports cannot answer: other inspectorates, other kinds of inspection, councils outside England, council
+services they do not assess."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ GRADED_ALONE = "graded on its own"
 OUTSIDE = "outside children's services"
 # The kind whose phrases make a question about children, whatever else it names (not itself out of scope).
 ABOUT_CHILDREN = "about children"
-# The names of the reports and their service, which every question may use: not what a question is about.
-_SERVICE = re.compile(r"\bchild(?:ren)?'?s'?\s+(?:services|social\s+care|social\s+services)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -38,10 +37,11 @@ class Scope:
 
     def named_in(self, question: str) -> list[OutOfScope]:
         """Every out-of-scope thing ``question`` names, longest phrase first within a kind; a service OUTSIDE
-        children's services only when the question names no child or young person ("adult social care waiting list",
-        not "moving disabled young people on to adult social care")."""
+        children's services only when the question names none of ABOUT_CHILDREN's words (children, young people,
+        parents, a move to adulthood: "adult social care waiting list", not "moving disabled young people on to adult
+        social care" nor "how do children's services and adult social care work together")."""
         text = question.replace("’", "'")
-        about_children = self.children is not None and bool(self.children.search(_SERVICE.sub(" ", text)))
+        about_children = self.children is not None and bool(self.children.search(text))
         return [OutOfScope(kind, match.group(0)) for kind, pattern in self.patterns for match in pattern.finditer(text)
                 if not (kind.startswith(OUTSIDE) and about_children)]
 
@@ -54,16 +54,20 @@ def _word(word: str) -> str:
 @lru_cache(maxsize=2)
 def load(path: Path = DATA) -> Scope:
     """The scope file: "kind | phrase | phrase ..." lines, "#" comments."""
-    patterns, children = [], None
+    patterns, children = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         kind, *phrases = [part.strip() for part in line.split("|")]
-        words = sorted((phrase for phrase in phrases if phrase), key=len, reverse=True)
-        alternatives = "|".join(r"[\s-]+".join(_word(word) for word in phrase.split()) for phrase in words)
-        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
-        if kind == ABOUT_CHILDREN:
-            children = pattern
+        if kind == ABOUT_CHILDREN:  # on as many lines as it takes
+            children += [phrase for phrase in phrases if phrase]
         else:
-            patterns.append((kind, pattern))
-    return Scope(tuple(patterns), children)
+            patterns.append((kind, _pattern(phrases)))
+    return Scope(tuple(patterns), _pattern(children) if children else None)
+
+
+def _pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, longest first, case-insensitive; spaces or hyphens between their words."""
+    words = sorted((phrase for phrase in phrases if phrase), key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(_word(word) for word in phrase.split()) for phrase in words)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)

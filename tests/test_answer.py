@@ -296,6 +296,7 @@ def test_json_carries_answer_and_understanding(shared_searcher):
     # a number naming a thing: ranked up as stating a number, "section 47 enquiries" answered "how many children ..."
     ("Social workers visit children when section 47 enquiries are made.", False), ("under s20 arrangements", False),
     ("Of 287 children looked after, 101 are looked after under section 20.", True),
+    ("Caseloads are now under 20.", True), ("Kent’s 300 social workers", True), ("The council's 46 homes", True),
 ])
 def test_a_stated_number_is_told_from_years_and_dates(text, states):
     assert states_quantity(text) is states

@@ -185,13 +185,14 @@ def test_a_grade_of_something_graded_in_its_own_inspections_is_not_found(searche
 
 @pytest.mark.parametrize("question", ["Where did Derbyshire land overall in 2019?", "derbyshire 2019 - where did they land?"])
 def test_a_grade_asked_in_a_word_no_report_uses_is_answered_by_the_grades(searcher, question):
-    # national18: "where did X land overall" was "not found" ("No indexed report mentions land."): a question read as
-    # asking only for a grade, which the grade table has, asks it in its own words (30 of 30 templated questions on two
-    # indexes, each council's each inspection, were refused for "land")
+    # national18: "where did X land overall" was "not found" ("No indexed report mentions land."): the example
+    # questions now ask grades so, and their words are how people ask (30 of 30 templated questions on two indexes,
+    # each council's each inspection, were refused for "land"); a grade asked of a thing no report names still is not
     assert not searcher.index.mentions("land")
     result = searcher.ask(question)
     assert not result.answer.no_answer, result.notes
     assert result.answer.quotes[0].text.startswith("Overall effectiveness")
+    assert searcher.ask("How was Derbyshire rated for zorbing?").answer.no_answer
 
 
 def test_a_grade_another_inspectorate_gives_is_not_found_and_says_who_gives_it(searcher):

@@ -228,6 +228,9 @@ def test_other_inspectorates_and_welsh_councils_are_recognised():
     ("How are young people with disabilities moved on to adult social care in Kent?", False),
     ("kent cic gcse results", False),
     ("What did Ofsted say about children's services and adult social care working together with parents in Kent?", False),
+    # the review's: joint work and the move between the services are the reports' to answer
+    ("How well do children's services and adult social care work together in Kent?", False),
+    ("How are disabled 17-year-olds handed over to adult social care in Kent?", False),
 ])
 def test_a_service_the_reports_do_not_assess_is_out_of_scope_unless_asked_of_children(question, out):
     kinds = [item.kind for item in parse(question).out_of_scope]
@@ -242,6 +245,9 @@ def test_a_service_the_reports_do_not_assess_is_out_of_scope_unless_asked_of_chi
     # national15: "Could officers confirm what inspectors found regarding ..." kept "Could officers confirm"
     ("Can officers tell us how Kent handles early help?", "how handles early help"),
     ("Could members check whether Kent visits children in care often enough?", "visits children in care often enough"),
+    # the review's: neither a visit nor any plural asker opens a request ("Can families check ..." is about families)
+    ("What do visits to children in care show about their wishes in Kent?", "visits to children in care show about their wishes"),
+    ("Can families check whether they are eligible for early help in Kent?", "families check whether they are eligible for early help"),
 ])
 def test_an_opening_asking_the_report_or_someone_else_is_not_the_topic(question, subject):
     from search.lexical import terms
@@ -259,6 +265,7 @@ def test_an_opening_asking_the_report_or_someone_else_is_not_the_topic(question,
     ("What level of financial investment did Kent commit to children's social care?", True, True),
     ("Could officers confirm the value in pounds of Kent's additional investment in social work?", True, True),
     ("What did Ofsted say about investment in early help in Kent?", False, False),
+    ("How has the level of investment in early help affected outcomes in Kent?", False, False),
 ])
 def test_a_number_is_asked_only_when_not_described(question, quantity, money):
     query = parse(question)
