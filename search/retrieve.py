@@ -762,6 +762,10 @@ class Searcher:
                                   in_order=ask == "improve" and not query.wants("topic"))
         if query.wants("grade") and changing(query) and not compares_grades(query):  # a grade asked of two years
             # ("2014 vs 2019 overall judgement"): each year's grade (``_grade_passages``), not only the later one's
+            if query.dates and not asks_grade_in_words(query.text) and not query.wants("topic"):
+                # a change counted from a year, a grade only implied ("got the bottom mark in 2015, did they turn it
+                # around?"): the later report saying what changed since, as for a change read alone
+                return self._recalling(query, selection, vector, allowed)
             if not table:
                 return []
             newer = table[0]
