@@ -1308,8 +1308,10 @@ def _findings_for_how_it_did(query: Query, selection: Selection, table: GradeTab
 
 def _latest_only(query: Query, selection: Selection, from_question: bool) -> bool:
     """True when the question's "latest" alone chose one council's reports, for a topic (not the grade, findings or
-    list of that inspection, which "last time" names)."""
-    return from_question and query.recency == "latest" and query.asks <= {"topic", "across"} \
+    list of that inspection, which "last time" names; the findings read beside a topic named are that topic's: "latest
+    report on Derbyshire, children who go missing")."""
+    return from_question and query.recency == "latest" and query.wants("topic") \
+        and query.asks - {"summary"} <= {"topic", "across"} \
         and selection.documents is not None and len(selection.councils) == 1
 
 
