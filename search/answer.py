@@ -30,7 +30,6 @@ from search.parse import (
     VISITING,
     Query,
     asks_grade_in_words,
-    asks_span,
     asks_which_looked_at,
     grade_side,
     named_grade,
@@ -488,7 +487,7 @@ def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
         quotes = _with_the_start(query, quotes, sentences, passages, boilerplate, synonyms)
     if not query.quantity:
         return quotes
-    spans = asks_span(query.text)
+    spans = query.span
     stated = [item for item in quotes if states_asked(item.text, spans, query.money)]
     top = max((sentence.score for sentence in sentences), default=0.0)
     near = [sentence for sentence in sentences if sentence.score >= top - CHANGE_MARGIN]
@@ -795,7 +794,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         shaped = _grade_statements(sentences, passages, statements)
     elif ask == "facts":
         shaped = _facts(sentences, passages, boilerplate, query.quantity, query.record, terms(query.searched()),
-                        asks_span(query.text), query.money, synonyms)
+                        query.span, query.money, synonyms)
     elif ask == "reasons" and (area := reasons_area(query)):  # "why only requires improvement for help and
         # protection?": that area's own findings, and the same report's headline
         found, by_rank = _in_area(sentences, passages, area), _by_rank(passages)

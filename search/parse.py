@@ -346,6 +346,7 @@ class Query:
     timing: bool = False  # asks how soon something happens
     compared: bool = False  # sets two councils or more side by side ("compare", "versus", "[A] or [B]")
     money: bool = False  # the number asked is an amount of money (only a sentence stating one answers)
+    span: bool = False  # the number asked is a span of time ("how many days did the inspection last?": asks_span)
 
     def wants(self, ask: str) -> bool:
         """True when the question asks for ``ask`` (one of ASKS)."""
@@ -415,7 +416,7 @@ def parse(question: str, known_word: Callable[[str], bool] | None = None) -> Que
                  tuple(scope.load().named_in(text)),
                  record=_record(text), date_spans=tuple(date_spans),
                  timing=asks_timing(text), compared=len({council.name for council in councils}) > 1 and compares(text, spans),
-                 money=money)
+                 money=money, span=asks_span(text))
 
 
 # A capitalised word set off by commas at a sentence's start or between commas: whom the question is addressed to, or

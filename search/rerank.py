@@ -14,7 +14,7 @@ from ingest.sections import SUMMARY
 from ingest.store import StoredChunk
 from search.datafile import phrasing
 from search.numbers import states_asked
-from search.parse import Query, asks_span
+from search.parse import Query
 
 Ranked = list[tuple[int, float]]
 
@@ -97,7 +97,6 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
     anything about them."""
     if not ranked:
         return ranked
-    spans = asks_span(query.text)
     scored = []
     for chunk_id, score in ranked:
         item = chunks.get(chunk_id)
@@ -108,7 +107,7 @@ def nudge(ranked: Ranked, chunks: dict[int, StoredChunk], query: Query) -> Ranke
         if query.wants("reasons"):  # the reasons, not the grade restated
             bonus += NUDGE * ((item.chunk.part == SUMMARY) + gives_reasons(text) - 2 * states_grade(text))
         if query.quantity:  # a number asked: the passages stating one ("At 31 March, 550 children were looked after")
-            bonus += NUDGE * states_asked(text, spans, query.money)
+            bonus += NUDGE * states_asked(text, query.span, query.money)
         if query.wants("change"):  # what changed, above all since the year the question starts from
             start = query.dates.start()
             later = start is not None and min(item.document.description.years(), default=0) > start

@@ -71,7 +71,6 @@ from search.parse import (
     MONTH_NAMES,
     Query,
     asks_grade_in_words,
-    asks_span,
     asks_which_looked_at,
     focus,
     named_grade,
@@ -428,7 +427,7 @@ class Searcher:
                                     query.quantity, self.tone.voiced, wanted,
                                     self.glossary.full_forms_of_wordless(topic), synonyms,
                                     query.timing, self.vocabulary.rarity, topical_words(shaped),
-                                    meanings, self._scoring_rows(shaped, vectors, framed_vector), asks_span(query.text),
+                                    meanings, self._scoring_rows(shaped, vectors, framed_vector), query.span,
                                     query.money)
         ranks = {hit.id: hit.rank for hit in found}
         statements = [(ranks[row.passage], row.quote) for row in table.rows
@@ -491,7 +490,7 @@ class Searcher:
         absent = () if unknown else self._unmentioned_by(query, selection.councils)
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
-        spans = asks_span(query.text)
+        spans = query.span
         counted = any(states_asked(item.text, spans, query.money)
                       or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
