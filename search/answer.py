@@ -158,6 +158,10 @@ REASONED = 0.45
 # Torbay are inadequate." for "why was Torbay rated inadequate?": no reason, no change) scores this much lower: the
 # asker knows the grade and asks for what led to it (set as REASONED's opposite, not fitted).
 RESTATED_GRADE = REASONED
+# For a question asking why a grade was given, the sentences a report writes straight after stating it in words (up to
+# FOLLOWING of them, in the same passage) score this much higher: the report's own account of why (set, not fitted).
+FOLLOWS_GRADE = 0.3
+FOLLOWING = 2
 # For a question asking why a practice problem happens ("why are reviews delayed?", about_practice), a sentence of what
 # the report says on it that gives a reason ("due to", "because") scores this much higher: as much as MARGIN, so it
 # leads among near-equals. Chosen on the development files: 0.05, 0.1 and 0.2 alike (a dev.json first sentence gained,
@@ -812,9 +816,12 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             if ask == "summary" and not query.tone:
                 shaped = _headline_first(shaped, passages)
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
-            # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined")
+            # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined"); the
+            # sentences a report writes straight after stating its grade, its own account of why, before the rest
+            following = _after_the_grade(shaped, passages)
             shaped = [replace(sentence, score=sentence.score + _reasoned(query, sentence)
-                              + CHANGED * (query.wants("change") and says_changed(sentence.text))) for sentence in shaped]
+                              + CHANGED * (query.wants("change") and says_changed(sentence.text))
+                              + FOLLOWS_GRADE * (id(sentence) in following)) for sentence in shaped]
     if shaped:  # the part asked for answers whole: its best sentences, however far below the best they score
         quotes = _best(query, shaped, passages, boilerplate, rows=ask == "grade", templates=ask in ("grade", "facts"),
                        margin=None)
@@ -900,6 +907,20 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
     Islington is richly diverse." first)."""
     first = {id(ordered[0]) for ordered in _in_report_order(sentences, passages).values()}
     return [replace(sentence, score=sentence.score + HEADLINE * (id(sentence) in first)) for sentence in sentences]
+
+
+def _after_the_grade(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> set[int]:
+    """The ids of the sentences of ``sentences`` that follow, in the same passage, each report's first sentence stating
+    a grade in words ("Children's services in Torbay are inadequate. Some improvements have been made, but not enough,
+    ..."): the report's own account of why, up to FOLLOWING of them."""
+    following: set[int] = set()
+    for ordered in _in_report_order(sentences, passages).values():
+        stated = next((sentence for sentence in ordered
+                       if " | " not in sentence.text and GRADE_STATEMENT.search(sentence.text)), None)
+        if stated is not None:
+            after = [sentence for sentence in ordered if sentence.rank == stated.rank and sentence.start > stated.start]
+            following.update(id(sentence) for sentence in after[:FOLLOWING])
+    return following
 
 
 def _in_report_order(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> dict[int, list[Sentence]]:

@@ -849,6 +849,29 @@ def test_why_a_grade_was_given_is_not_answered_by_a_sentence_only_stating_that_g
                               grade)  # another grade than the one asked
 
 
+def test_why_a_grade_was_given_leads_with_what_the_report_writes_straight_after_stating_it():
+    """"Why was Torbay rated inadequate?": the report's headline states the grade, then why ("Some improvements have
+    been made, but not enough, ..."); a finding further on read closer to the question and led. The sentences
+    following the grade stated in words are the report's own account of it, and lead (FOLLOWS_GRADE)."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    grade = "Children’s services in Kent are inadequate."
+    why = "Some improvements have been made, but not enough, and the judgements of 2015 are unchanged."
+    other = "Children develop trusting relationships with their carers."
+    passage, sentences = _kent_2024(grade, why, SUMMARY, (0.6, 0.55), (0.6, 0.55))
+    start = len(passage.chunk.text) + 2
+    later = Passage(2, Chunk("1.txt", other, start, start + len(other), None, "x", None, ((0, len(other)),), None,
+                             SUMMARY), passage.document)
+    sentences = [*sentences, Sentence(2, 0, len(other), other, 0.7, 0.7)]
+    asked = with_asks(parse("Why was Kent rated inadequate in 2024?"), frozenset({"reasons"}), {"reasons": 0.9})
+    assert [item.text for item in quote(asked, sentences, [passage, later], ())][:1] == [why]
+
+
 def test_the_reason_for_a_change_of_grade_leads_what_changed_even_when_that_reads_closer():
     """"What lay behind Kent's rise to outstanding in 2024?", read as reasons and change: the headline's sentence
     saying what changed ("much improved since 2019") reads closer and is raised as a change; the sentence saying why
