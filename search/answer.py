@@ -1255,10 +1255,11 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     "Ofsted will take the findings from this focused visit into account ...", which says nothing of this one); and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
     involving six inspectors"). The letter's address block (its addressee, the director, and the council's address)
-    only when the question's ``topic`` words are in it ("who was the director of children's services ..."): it
-    states nothing about the inspection asked when or by whom."""
+    only when it uses two of the question's ``topic`` words (``_on``: "who was the director of children's services
+    ..."; not "children" alone, which every such block's "Director of Children's Services" holds): it states nothing
+    about the inspection asked when or by whom."""
     about = [sentence for sentence in _in_part(sentences, passages, (ABOUT,))
-             if not ADDRESS.search(sentence.text) or _overlap(topic, sentence.text) > 0]
+             if not ADDRESS.search(sentence.text) or _on(topic, sentence.text)]
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []

@@ -649,6 +649,14 @@ def test_when_a_council_was_inspected_is_not_answered_with_the_letters_address_b
     assert any("Alison Noble" in quote.text for quote in who.answer.quotes)
 
 
+def test_a_number_asked_of_an_inspection_is_not_answered_with_the_letters_address_block(shared_searcher):
+    # "children" alone, which every address block's "Director of Children's Services" holds, kept the block as if it
+    # were on the question's topic, and it was quoted first
+    result = shared_searcher.ask("how many children were in care when derbyshire was inspected", k=5)
+    assert result.query.wants("facts") and result.answer.quotes
+    assert not any("Matlock" in quote.text for quote in result.answer.quotes)
+
+
 @pytest.mark.parametrize("question", ["how is leicestershire doing", "how are things in rutland"])
 def test_how_a_council_is_doing_is_answered_from_its_newest_reports_headline(shared_searcher, question):
     # read as asking nothing, not even a topic, it was a topic search on "doing"/"things" and quoted a committee
