@@ -775,6 +775,10 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             * (not topic or _on(topic, sentence.text, synonyms))) for sentence in _after_start(query, sentences, passages)]
         if not query.wants("grade"):  # a judgement line states a grade, not what changed
             later = _outside(later, passages, JUDGEMENT)
+        if topic:  # asked about a topic, not the change of the whole (where an opening recalling the grade it had is
+            # the start asked about: "is Knowsley still where it was at the 2017 inspection?")
+            later = _without_history(later, passages, [word for word in topic if not names_the_inspection(word)],
+                                     synonyms)
         told = _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
                      rows=query.wants("grade") and not query.dates)
         if query.wants("grade") and statements and not query.dates:  # a grade asked about with no year to count
@@ -944,6 +948,18 @@ def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -
             told.add(id(ordered[0]))
             told.update(id(sentence) for sentence in takewhile(
                 lambda sentence: tells_history(sentence.text, year, opening=False), ordered[1:]))  # noqa: B023
+    return [sentence for sentence in sentences if id(sentence) not in told] or list(sentences)
+
+
+def _without_history(sentences: Sequence[Sentence], passages: Sequence[Passage], topic: Sequence[str],
+                     synonyms: Alternatives = ()) -> list[Sentence]:
+    """``sentences`` without each report's headline opening that only tells what an earlier inspection found ("In
+    2020, Ofsted conducted a focused visit that resulted in two wide-reaching areas for priority action.", see
+    ``_after_history``), unless it is on the ``topic`` asked: a question about how something changed asks what changed
+    since, which that opening does not say."""
+    summaries = _in_part(sentences, passages, (SUMMARY,))
+    kept = {id(sentence) for sentence in _after_history(summaries, passages)}
+    told = {id(sentence) for sentence in summaries if not _on(topic, sentence.text, synonyms)} - kept
     return [sentence for sentence in sentences if id(sentence) not in told] or list(sentences)
 
 

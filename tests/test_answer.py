@@ -872,6 +872,26 @@ def test_why_a_grade_was_given_leads_with_what_the_report_writes_straight_after_
     assert [item.text for item in quote(asked, sentences, [passage, later], ())][:1] == [why]
 
 
+def test_a_change_asked_is_not_answered_by_the_later_reports_opening_recalling_the_earlier_visit():
+    """"How has quality assurance changed between the 2020 visit and the next inspection?": the later report opens
+    "In 2020, Ofsted conducted a focused visit ..." and, naming the visit and the year asked, it read closest and led;
+    it says nothing of what changed, and the report's finding on quality assurance answers."""
+    from ingest.sections import SUMMARY
+    from search.answer import quote
+    from search.parse import parse, with_asks
+
+    history = "In 2020, Ofsted conducted a focused visit that resulted in two areas for priority action."
+    finding = "The application of quality assurance processes does not give leaders a reliable picture of practice."
+    passage, sentences = _kent_2024(history, finding, SUMMARY, (0.75, 0.55), (0.7, 0.55))
+    asked = with_asks(parse("How has quality assurance in Kent changed between the 2020 focused visit and the "
+                            "subsequent inspection?"), frozenset({"change", "topic"}), {"change": 0.8, "topic": 0.8})
+    assert [item.text for item in quote(asked, sentences, [passage], ())][:1] == [finding]
+    # asked how the whole has changed, the opening recalling where it started is the start asked about
+    whole = with_asks(parse("Is Kent still where it was at the 2020 visit, or has it moved on?"),
+                      frozenset({"change"}), {"change": 0.8})
+    assert [item.text for item in quote(whole, sentences, [passage], ())][:1] == [history]
+
+
 def test_the_reason_for_a_change_of_grade_leads_what_changed_even_when_that_reads_closer():
     """"What lay behind Kent's rise to outstanding in 2024?", read as reasons and change: the headline's sentence
     saying what changed ("much improved since 2019") reads closer and is raised as a change; the sentence saying why
