@@ -219,6 +219,11 @@ def test_other_inspectorates_and_welsh_councils_are_recognised():
     # national15: "the most recent SEND local area inspection in Central Bedfordshire" was answered from its ILACS
     assert [item.kind for item in parse("outcome of the SEND local area inspection in Luton").out_of_scope] \
         == ["kind of inspection"]
+    # national19: the 2023 framework's own name, "SEND local area partnership inspection", was answered from an ILACS;
+    # the partnership itself names no inspection
+    assert [item.kind for item in parse("findings of Luton's SEND local area partnership inspection").out_of_scope] \
+        == ["kind of inspection"]
+    assert not parse("How does the SEND local area partnership work with social care in Luton?").out_of_scope
 
 
 @pytest.mark.parametrize("question, out", [
