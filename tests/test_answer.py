@@ -502,6 +502,29 @@ def test_across_councils_a_finding_close_to_an_improvement_item_is_quoted_before
     assert quote(one, sentences, passages, ())[0].text == finding
 
 
+def test_across_councils_another_councils_finding_joins_one_that_reads_far_closer():
+    """"Which councils were told that care leavers in custody were let down?": one council's sentence read far closer
+    than another council's finding on the same point (0.26 below it), and the answer named one council only
+    (national10); each council's best sentence within ACROSS_MARGIN (0.3) of the best joins the answer."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    luton = "Care leavers leave prison in an unplanned manner, with no multi-agency planning or support in place."
+    torbay = "There have been some gaps in identifying care leavers in custody when they are not allocated a PA."
+    passages = [Passage(rank, Chunk(f"{rank}.txt", text, 0, len(text), None, "x", None, ((0, len(text)),), None, AREA),
+                        SimpleNamespace(id=rank, description=SimpleNamespace(held="2024-01-01", authority=council,
+                                                                             kind="ilacs_inspection")))  # type: ignore[arg-type]
+                for rank, text, council in ((1, luton, "Luton"), (2, torbay, "Torbay"))]
+    sentences = [Sentence(1, 0, len(luton), luton, 1.13, 0.9), Sentence(2, 0, len(torbay), torbay, 0.87, 0.8)]
+    across = with_asks(parse("Which councils were told that care leavers in custody were let down?"),
+                       frozenset({"across", "topic"}), {"across": 0.9, "topic": 0.9})
+    assert [item.text for item in quote(across, sentences, passages, ())] == [luton, torbay]
+
+
 def test_the_lines_about_the_inspection_answer_only_a_question_about_the_inspection():
     """A visit letter's line saying when inspectors came and what they looked at shares the most words with a question
     naming the visit, but states no finding: a question on a topic quotes the finding below it; one asking who
