@@ -876,7 +876,6 @@ def test_why_a_grade_was_given_leads_with_what_the_report_writes_straight_after_
     """"Why was Torbay rated inadequate?": the report's headline states the grade, then why ("Some improvements have
     been made, but not enough, ..."); a finding further on read closer to the question and led. The sentences
     following the grade stated in words are the report's own account of it, and lead (FOLLOWS_GRADE)."""
-    from types import SimpleNamespace
 
     from ingest.document import Chunk
     from ingest.sections import SUMMARY
