@@ -918,11 +918,12 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
 def _after_the_grade(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> set[int]:
     """The ids of the sentences of ``sentences`` that follow, in the same passage, each report's first sentence stating
     a grade in words ("Children's services in Torbay are inadequate. Some improvements have been made, but not enough,
-    ..."): the report's own account of why, up to FOLLOWING of them."""
+    ..."; or in its description's: "There are serious failures in the services ...", search/data/phrasing.txt): the
+    report's own account of why, up to FOLLOWING of them."""
     following: set[int] = set()
     for ordered in _in_report_order(sentences, passages).values():
-        stated = next((sentence for sentence in ordered
-                       if " | " not in sentence.text and GRADE_STATEMENT.search(sentence.text)), None)
+        stated = next((sentence for sentence in ordered if " | " not in sentence.text and (
+            GRADE_STATEMENT.search(sentence.text) or phrasing()["grade in other words"].search(sentence.text))), None)
         if stated is not None:
             after = [sentence for sentence in ordered if sentence.rank == stated.rank and sentence.start > stated.start]
             following.update(id(sentence) for sentence in after[:FOLLOWING])

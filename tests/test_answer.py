@@ -882,16 +882,17 @@ def test_why_a_grade_was_given_leads_with_what_the_report_writes_straight_after_
     from search.answer import Passage, Sentence, quote
     from search.parse import parse, with_asks
 
-    grade = "Children’s services in Kent are inadequate."
     why = "Some improvements have been made, but not enough, and the judgements of 2015 are unchanged."
     other = "Children develop trusting relationships with their carers."
-    passage, sentences = _kent_2024(grade, why, SUMMARY, (0.6, 0.55), (0.6, 0.55))
-    start = len(passage.chunk.text) + 2
-    later = Passage(2, Chunk("1.txt", other, start, start + len(other), None, "x", None, ((0, len(other)),), None,
-                             SUMMARY), passage.document)
-    sentences = [*sentences, Sentence(2, 0, len(other), other, 0.7, 0.7)]
     asked = with_asks(parse("Why was Kent rated inadequate in 2024?"), frozenset({"reasons"}), {"reasons": 0.9})
-    assert [item.text for item in quote(asked, sentences, [passage, later], ())][:1] == [why]
+    # the grade by its name, or in its description's words ("widespread or serious failures": search/data/phrasing.txt)
+    for grade in ("Children’s services in Kent are inadequate.", "There are serious failures in the services in Kent."):
+        passage, sentences = _kent_2024(grade, why, SUMMARY, (0.6, 0.55), (0.6, 0.55))
+        start = len(passage.chunk.text) + 2
+        later = Passage(2, Chunk("1.txt", other, start, start + len(other), None, "x", None, ((0, len(other)),), None,
+                                 SUMMARY), passage.document)
+        sentences = [*sentences, Sentence(2, 0, len(other), other, 0.7, 0.7)]
+        assert [item.text for item in quote(asked, sentences, [passage, later], ())][:1] == [why], grade
 
 
 def test_a_change_asked_is_not_answered_by_the_later_reports_opening_recalling_the_earlier_visit():
