@@ -25,6 +25,7 @@ from search.grades import covers, named_area
 from search.lexical import terms
 from search.numbers import ADDRESS, states_asked
 from search.parse import (
+    ASKED_GRADES,
     MONTH_NAMES,
     REPORTING,
     VISITING,
@@ -164,6 +165,9 @@ RESTATED_GRADE = REASONED
 # FOLLOWING of them, in the same passage) score this much higher: the report's own account of why (set, not fitted).
 FOLLOWS_GRADE = 0.3
 FOLLOWING = 2
+# A passage starting at most this many characters after another ends follows it straight on (passages are separated
+# by the blank line between paragraphs).
+ADJACENT = 4
 # For a question asking why a practice problem happens ("why are reviews delayed?", about_practice), a sentence of what
 # the report says on it that gives a reason ("due to", "because") scores this much higher: as much as MARGIN, so it
 # leads among near-equals. Chosen on the development files: 0.05, 0.1 and 0.2 alike (a dev.json first sentence gained,
@@ -824,7 +828,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if ask == "reasons":  # the headline's sentences giving a reason ("underpinned by", "because") first, and
             # for the reasons of a change ("why did it go down to RI?") those saying what changed ("has declined"); the
             # sentences a report writes straight after stating its grade, its own account of why, before the rest
-            following = _after_the_grade(shaped, passages)
+            following = _after_the_grade(query, shaped, passages)
             shaped = [replace(sentence, score=sentence.score + _reasoned(query, sentence)
                               + CHANGED * (query.wants("change") and says_changed(sentence.text))
                               + FOLLOWS_GRADE * (id(sentence) in following)) for sentence in shaped]
@@ -915,19 +919,42 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
     return [replace(sentence, score=sentence.score + HEADLINE * (id(sentence) in first)) for sentence in sentences]
 
 
-def _after_the_grade(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> set[int]:
+def _after_the_grade(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage]) -> set[int]:
     """The ids of the sentences of ``sentences`` that follow, in the same passage, each report's first sentence stating
-    a grade in words ("Children's services in Torbay are inadequate. Some improvements have been made, but not enough,
-    ..."; or in its description's: "There are serious failures in the services ...", search/data/phrasing.txt): the
-    report's own account of why, up to FOLLOWING of them."""
+    its grade in words ("Children's services in Torbay are inadequate. Some improvements have been made, but not
+    enough, ..."; or inadequate in its description's: "There are serious failures in the services ...",
+    search/data/phrasing.txt), or those of the passage straight after it when it is a passage of its own: the report's
+    own account of why, up to FOLLOWING of them. Not a sentence stating another grade than the one the question names
+    ("help and protection are now good", or "... in 2017, when the local authority was judged to be inadequate", for
+    "why does it require improvement?")."""
+    named = {name for name, pattern in ASKED_GRADES if pattern.search(query.text)}
+    asked = next(iter(named)) if len(named) == 1 else None  # a change's two grades ("inadequate when it had been good
+    # in 2018"): either may be the one stated
+    by_rank = _by_rank(passages)
     following: set[int] = set()
     for ordered in _in_report_order(sentences, passages).values():
-        stated = next((sentence for sentence in ordered if " | " not in sentence.text and (
-            GRADE_STATEMENT.search(sentence.text) or phrasing()["grade in other words"].search(sentence.text))), None)
+        stated = next((sentence for sentence in ordered if _states_its_grade(sentence.text, asked)), None)
         if stated is not None:
             after = [sentence for sentence in ordered if sentence.rank == stated.rank and sentence.start > stated.start]
+            if not after:  # the grade stated in a passage of its own: the passage straight after it, if read
+                end = by_rank[stated.rank].chunk.end
+                after = [sentence for sentence in ordered
+                         if 0 < by_rank[sentence.rank].chunk.start - end <= ADJACENT]
             following.update(id(sentence) for sentence in after[:FOLLOWING])
     return following
+
+
+def _states_its_grade(text: str, asked: str | None) -> bool:
+    """True when ``text`` states a grade in words (not a table row), the one ``asked`` if any. One naming an earlier
+    inspection's grade counts ("Since the last inspection in June 2018, when services ... were judged to be good
+    overall, ... have deteriorated.": what follows is the report's account of the change; leaving such sentences out
+    lost a development file's first sentence)."""
+    if " | " in text:
+        return False
+    if phrasing()["grade in other words"].search(text):
+        return asked in (None, "inadequate")
+    stated = GRADE_STATEMENT.search(text)
+    return stated is not None and (asked is None or says_grade(text, asked))
 
 
 def _in_report_order(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> dict[int, list[Sentence]]:
@@ -956,10 +983,10 @@ def _after_history(sentences: Sequence[Sentence], passages: Sequence[Passage]) -
 
 def _without_history(sentences: Sequence[Sentence], passages: Sequence[Passage], topic: Sequence[str],
                      synonyms: Alternatives = ()) -> list[Sentence]:
-    """``sentences`` without each report's headline opening that only tells what an earlier inspection found ("In
-    2020, Ofsted conducted a focused visit that resulted in two wide-reaching areas for priority action.", see
-    ``_after_history``), unless it is on the ``topic`` asked: a question about how something changed asks what changed
-    since, which that opening does not say."""
+    """``sentences`` without the headline opening of the first-ranked report with findings among them (``_in_part``)
+    that only tells what an earlier inspection found ("In 2020, Ofsted conducted a focused visit that resulted in two
+    wide-reaching areas for priority action.", see ``_after_history``), unless it is on the ``topic`` asked: a question
+    about how something changed asks what changed since, which that opening does not say."""
     summaries = _in_part(sentences, passages, (SUMMARY,))
     kept = {id(sentence) for sentence in _after_history(summaries, passages)}
     told = {id(sentence) for sentence in summaries if not _on(topic, sentence.text, synonyms)} - kept
@@ -1265,6 +1292,11 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
+# The words of the title every letter's address block holds ("... Director of Children's Services ..."): a question
+# using only these is not about the block.
+_EVERY_BLOCK = frozenset({"children", "children's", "childrens", "child", "services", "service"})
+
+
 def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str], quantity: bool,
            asked: Sequence[str] = (), topic: Sequence[str] = (), spans: bool = False,
            money: bool = False, synonyms: Alternatives = ()) -> list[Sentence]:
@@ -1274,11 +1306,14 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     "Ofsted will take the findings from this focused visit into account ...", which says nothing of this one); and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
     involving six inspectors"). The letter's address block (its addressee, the director, and the council's address)
-    only when it uses two of the question's ``topic`` words (``_on``: "who was the director of children's services
-    ..."; not "children" alone, which every such block's "Director of Children's Services" holds): it states nothing
-    about the inspection asked when or by whom."""
+    only when it uses the question's ``topic`` words (two, or all of fewer: ``_on``) besides those of the title every
+    such block holds, "Director of Children's Services" (``_EVERY_BLOCK``), and those naming the inspection: "who was
+    the director of children's
+    services ..." keeps it, "how many children were in care when ... was inspected" and "when were derbyshire
+    children's services inspected" do not; it states nothing about the inspection asked when or by whom."""
+    own = [word for word in topic if word.lower() not in _EVERY_BLOCK and not names_the_inspection(word)]
     about = [sentence for sentence in _in_part(sentences, passages, (ABOUT,))
-             if not ADDRESS.search(sentence.text) or _on(topic, sentence.text)]
+             if not ADDRESS.search(sentence.text) or (own and _on(own, sentence.text))]
     by_rank = _by_rank(passages)
     description = by_rank[about[0].rank].document.description if about else None
     facts = _stated_facts(description.lead_inspector, description.inspection_end) if description else []

@@ -895,6 +895,55 @@ def test_why_a_grade_was_given_leads_with_what_the_report_writes_straight_after_
         assert [item.text for item in quote(asked, sentences, [passage, later], ())][:1] == [why], grade
 
 
+@pytest.mark.parametrize("text, asked, states", [
+    ("Children’s services in Torbay are inadequate.", "inadequate", True),
+    ("There are serious failures in the services provided to children and young people in Devon.", None, True),
+    ("There are widespread and serious failures in the services provided to children in Bromley.", "inadequate",
+     True),
+    # the review's: the description of requires improvement, failures recalled, another grade than the one asked
+    ("There are no widespread or serious failures that create or leave children being harmed.", None, False),
+    ("Progress made by leaders in addressing serious and widespread failures identified previously is slow.", None,
+     False),
+    ("There are serious failures in the services in Kent.", "good", False),
+    ("Services to children in need of help and protection are now good.", "requires improvement", False),
+    ("Progress has been made since the last inspection in 2017, when the local authority was judged to be inadequate.",
+     "requires improvement", False),
+    ("Judgement | Inadequate", None, False),
+    # an earlier grade named beside what changed since: the sentences after it are the report's account of the change
+    ("Since the last inspection in 2018, when services were judged to be good, the quality of practice has deteriorated.",
+     None, True),
+])
+def test_what_states_a_reports_own_grade_for_the_reasons_after_it(text, asked, states):
+    from search.answer import _states_its_grade
+
+    assert _states_its_grade(text, asked) is states
+
+
+def test_why_a_grade_stated_in_a_passage_of_its_own_is_answered_from_the_passage_straight_after():
+    """Devon's "There are serious failures in the services ..." is a passage of its own; the passage after it opens
+    with the report's account of why, and that leads, not a sentence further on that read closer."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    grade = "There are serious failures in the services provided to children in Kent."
+    why = "Until this inspection, senior leaders did not know about the extent of the failures to protect children."
+    other = "Children develop trusting relationships with their carers."
+    document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-07-12", authority="Kent",
+                                                                 years=lambda: {2024}))
+    spans = [(grade, 0), (why, len(grade) + 2), (other, len(grade) + len(why) + 900)]
+    passages = [Passage(rank, Chunk("1.txt", text, start, start + len(text), None, "x", None, ((0, len(text)),), None,
+                                    SUMMARY), document)  # type: ignore[arg-type]
+                for rank, (text, start) in enumerate(spans, 1)]
+    sentences = [Sentence(rank, 0, len(text), text, score, score)
+                 for rank, ((text, _), score) in enumerate(zip(spans, (0.6, 0.55, 0.7)), 1)]
+    asked = with_asks(parse("Why was Kent rated inadequate in 2024?"), frozenset({"reasons"}), {"reasons": 0.9})
+    assert [item.text for item in quote(asked, sentences, passages, ())][:1] == [why]
+
+
 def test_a_change_asked_is_not_answered_by_the_later_reports_opening_recalling_the_earlier_visit():
     """"How has quality assurance changed between the 2020 visit and the next inspection?": the later report opens
     "In 2020, Ofsted conducted a focused visit ..." and, naming the visit and the year asked, it read closest and led;
@@ -909,6 +958,10 @@ def test_a_change_asked_is_not_answered_by_the_later_reports_opening_recalling_t
     asked = with_asks(parse("How has quality assurance in Kent changed between the 2020 focused visit and the "
                             "subsequent inspection?"), frozenset({"change", "topic"}), {"change": 0.8, "topic": 0.8})
     assert [item.text for item in quote(asked, sentences, [passage], ())][:1] == [finding]
+    # an opening on the topic asked stays: it is what the topic was at the start
+    on_topic = "In 2020, a focused visit found that quality assurance was weak."
+    passage, recalled = _kent_2024(on_topic, finding, SUMMARY, (0.75, 0.55), (0.7, 0.55))
+    assert [item.text for item in quote(asked, recalled, [passage], ())][:1] == [on_topic]
     # asked how the whole has changed, the opening recalling where it started is the start asked about
     whole = with_asks(parse("Is Kent still where it was at the 2020 visit, or has it moved on?"),
                       frozenset({"change"}), {"change": 0.8})
