@@ -25,7 +25,6 @@ from search.grades import covers, named_area
 from search.lexical import terms
 from search.numbers import ADDRESS, states_asked
 from search.parse import (
-    ASKED_GRADES,
     MONTH_NAMES,
     REPORTING,
     VISITING,
@@ -34,6 +33,7 @@ from search.parse import (
     asks_which_looked_at,
     grade_side,
     named_grade,
+    named_grades,
     names_priority_action,
     names_the_inspection,
     scoped,
@@ -783,8 +783,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
             later = _outside(later, passages, JUDGEMENT)
         if topic:  # asked about a topic, not the change of the whole (where an opening recalling the grade it had is
             # the start asked about: "is Knowsley still where it was at the 2017 inspection?")
-            later = _without_history(later, passages, [word for word in topic if not names_the_inspection(word)],
-                                     synonyms)
+            later = _without_history(later, passages, _content(topic), synonyms)
         told = _best(query, _with_what_followed(later, sentences, passages), passages, boilerplate, margin=CHANGE_MARGIN,
                      rows=query.wants("grade") and not query.dates)
         if query.wants("grade") and statements and not query.dates:  # a grade asked about with no year to count
@@ -927,7 +926,7 @@ def _after_the_grade(query: Query, sentences: Sequence[Sentence], passages: Sequ
     own account of why, up to FOLLOWING of them. Not a sentence stating another grade than the one the question names
     ("help and protection are now good", or "... in 2017, when the local authority was judged to be inadequate", for
     "why does it require improvement?")."""
-    named = {name for name, pattern in ASKED_GRADES if pattern.search(query.text)}
+    named = named_grades(query.text)
     asked = next(iter(named)) if len(named) == 1 else None  # a change's two grades ("inadequate when it had been good
     # in 2018"): either may be the one stated
     by_rank = _by_rank(passages)
@@ -1292,6 +1291,12 @@ def _grade_key(text: str) -> str:
     return _key(text).replace("requires", "require")
 
 
+def _content(topic: Sequence[str]) -> list[str]:
+    """The ``topic`` words but those naming the inspection ("visit", "inspection"), by which a question says which
+    report it means, not what about."""
+    return [word for word in topic if not names_the_inspection(word)]
+
+
 # The words of the title every letter's address block holds ("... Director of Children's Services ..."): a question
 # using only these is not about the block.
 _EVERY_BLOCK = frozenset({"children", "children's", "childrens", "child", "services", "service"})
@@ -1306,12 +1311,13 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     "Ofsted will take the findings from this focused visit into account ...", which says nothing of this one); and,
     for a question asking how many, any sentence stating a number (a council paper's "carried out over three weeks ...
     involving six inspectors"). The letter's address block (its addressee, the director, and the council's address)
-    only when it uses the question's ``topic`` words (two, or all of fewer: ``_on``) besides those of the title every
-    such block holds, "Director of Children's Services" (``_EVERY_BLOCK``), and those naming the inspection: "who was
-    the director of children's
-    services ..." keeps it, "how many children were in care when ... was inspected" and "when were derbyshire
-    children's services inspected" do not; it states nothing about the inspection asked when or by whom."""
-    own = [word for word in topic if word.lower() not in _EVERY_BLOCK and not names_the_inspection(word)]
+    only when it uses the question's ``topic`` words (two, or all of fewer: ``_on``) besides those naming the
+    inspection and those of the title every such block holds, "Director of Children's Services" (``_EVERY_BLOCK``):
+    "who was the director of children's services ..." keeps it, "how many children were in care when ... was
+    inspected" and "when were derbyshire children's services inspected" do not; it states nothing about the
+    inspection asked when or by whom."""
+    content = _content(topic)
+    own = [word for word in content if word.lower() not in _EVERY_BLOCK]
     about = [sentence for sentence in _in_part(sentences, passages, (ABOUT,))
              if not ADDRESS.search(sentence.text) or (own and _on(own, sentence.text))]
     by_rank = _by_rank(passages)
@@ -1321,7 +1327,6 @@ def _facts(sentences: Sequence[Sentence], passages: Sequence[Passage], boilerpla
     # "This visit was carried out partly by remote means."), that line leads, not the one stating the dates; not a
     # line stating a fact of the record (the dates, what it looked at), whose words a question uses to say which visit
     # ("the 2021 care leavers visit", "the focused visit to X children's services")
-    content = [word for word in topic if not names_the_inspection(word)]
     said = not asked and any(_overlap(content, sentence.text, said_otherwise(synonyms, sentence.text)) > 0
                              for sentence in about
                              if sentence.text.strip() not in boilerplate

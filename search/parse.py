@@ -486,6 +486,11 @@ def named_grade(question: str) -> str | None:
     return next((name for name, pattern in ASKED_GRADES if pattern.search(question)), None)
 
 
+def named_grades(question: str) -> frozenset[str]:
+    """Every grade a question names (two for a change: "inadequate when it had been good in 2018")."""
+    return frozenset(name for name, pattern in ASKED_GRADES if pattern.search(question))
+
+
 def asks_grade_in_words(question: str) -> bool:
     """True when a question asks for a grade in words ("what grade", "how was it rated", or naming one: "was it
     judged good?"), not only how a council did ("how did Wakefield get on last time?"; search/data/phrasing.txt
