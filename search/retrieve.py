@@ -281,12 +281,14 @@ class Searcher:
         if query.wants("across") and query.wants("grade") and names_a_topic(query) \
                 and not named_area(query.text) and not query.described_area:
             query = replace(query, asks=query.asks - {"grade"})
-        # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone, or
+        # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone,
         # "have things got better for Kent's care leavers since the 2013 inspection?", read as asking whether anything
-        # changed, names a practice in the sector's words (the glossary): the list's item on it, or what the report
-        # says of it; the change on it
+        # changed, or "in the latest Windsor and Maidenhead inspection, how were things looking for care leavers?", read
+        # as asking what it found, names a practice in the sector's words (the glossary): the list's item on it, or
+        # what the report says of it; the change on it; what it found on it, not its headline
         changed = query.wants("change") and not query.wants("grade")
-        if (query.wants("improve") or changed) and not query.wants("topic") and self._names_a_practice(query):
+        if (query.wants("improve") or changed or query.wants("summary")) and not query.wants("topic") \
+                and self._names_a_practice(query):
             query = replace(query, asks=query.asks | {"topic"})
         return query, vectors
 

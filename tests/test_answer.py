@@ -1821,6 +1821,24 @@ def test_an_improvement_list_asked_naming_a_practice_asks_about_it_too_but_not_n
     assert not names("What does Rutland need to improve?")
 
 
+def test_what_a_report_found_asked_on_a_practice_asks_about_it_too(corpus_searcher):
+    """A question read as asking only what the latest report found, naming a practice in the sector's words ("how were
+    things for children in care?"), asks about that practice: read as the findings alone, it quoted the report's
+    headline on the whole service first ("In the latest Windsor and Maidenhead inspection, how were things looking
+    for care leavers?", tests/national20.json)."""
+    query, _ = corpus_searcher.read("At Leicestershire's most recent inspection, how were things for children in care?")
+    assert query.wants("summary") and query.wants("topic")
+    query, _ = corpus_searcher.read("What did Leicestershire's most recent inspection find?")
+    assert query.wants("summary") and not query.wants("topic")  # no practice named: the headline findings
+
+
+def test_what_a_report_found_on_a_practice_is_quoted_on_it_first(shared_searcher):
+    """The findings on the practice named lead, not the headline on the whole service ("Services for children and
+    families in Leicestershire have much improved ...")."""
+    result = shared_searcher.ask("At Leicestershire's most recent inspection, how were things for children in care?")
+    assert "children in care" in result.answer.quotes[0].text.lower()
+
+
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
     """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
     from ingest.sections import IMPROVE
