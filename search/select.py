@@ -161,8 +161,11 @@ def changing(query: Query) -> bool:
     report ("why was it still requires improvement in 2020?"), and one asking for the improvement list asks for that
     year's list ("after the 2023 inspection, where must it get better?"); nor does one read as a change less likely than not
     (UNSURE_CHANGE) and more surely as asking for a grade or the inspection's facts ("what was it rated in 2016, and
-    did any area slip?", read as a grade at 0.9 and a change at 0.45: the 2016 grades are asked for)."""
-    surer = max((query.score(ask) for ask in ("grade", "facts") if query.wants(ask)), default=0.0)
+    did any area slip?", read as a grade at 0.9 and a change at 0.45: the 2016 grades are asked for), or, naming a
+    dated report, about a topic ("Going back to that 2018 visit to Leeds, were inspectors happy with how the kids in
+    care were getting on at school?", a topic at 0.87 and a change at 0.40: that visit is asked about)."""
+    rivals = ("grade", "facts", "topic") if query.dates.reports else ("grade", "facts")
+    surer = max((query.score(ask) for ask in rivals if query.wants(ask)), default=0.0)
     # a grade named as where the change starts or ends ("which councils improved from requires improvement?", read as
     # a grade at 0.86 and a change at 0.47) says the change is asked, however unsurely it reads as one
     unsure = query.score("change") < UNSURE_CHANGE and surer > query.score("change") and not grade_side(query.text)
