@@ -1839,6 +1839,12 @@ def test_what_a_report_found_on_a_practice_is_quoted_on_it_first(shared_searcher
     assert "children in care" in result.answer.quotes[0].text.lower()
 
 
+def test_a_number_of_unallocated_children_is_answered_by_the_figure_not_the_grades(shared_searcher):
+    """Read as a grade, and with no sentence saying "unallocated", the question quoted Leicester's 2015 grade table."""
+    result = shared_searcher.ask("How many Leicester City children were unallocated in December 2014?")
+    assert "291 children did not have a social worker" in result.answer.quotes[0].text
+
+
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
     """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
     from ingest.sections import IMPROVE

@@ -242,6 +242,33 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     assert settled(rated).asks == {"grade"}
 
 
+@pytest.mark.parametrize(("question", "asks"), [
+    # a number asked of one council, read as a grade with none named: the findings' figure
+    ("How many Leicester City children were unallocated in December 2014?", {"topic"}),
+    # a grade named, or councils counted by their grade: the grades
+    ("How many areas were judged good at Leicester's 2021 inspection?", {"grade"}),
+    ("How many councils were rated inadequate in 2024?", {"grade", "across"}),
+])
+def test_a_number_asked_is_no_grade_unless_a_grade_is_named_or_councils_counted(question, asks):
+    """"How many Leicester City children were unallocated in December 2014?" read as a grade at 0.67 and quoted the
+    2015 grade table."""
+    from search.intent import settled
+    from search.parse import parse, with_asks
+
+    read = with_asks(parse(question), frozenset({"grade"} | ({"across"} if "across" in asks else set())),
+                     {"grade": 0.67})
+    assert read.quantity
+    assert settled(read).asks == asks
+
+
+def test_the_glossary_knows_a_child_without_a_social_worker_is_unallocated():
+    """Reports count children "without a social worker" in full ("As recently as 17 December 2014, 291 children did
+    not have a social worker."); officers type "unallocated"."""
+    from search.glossary import load
+
+    assert "did not have a social worker" in load().expand("leicester unallocated children dec 2014")
+
+
 @pytest.mark.parametrize(("question", "across"), [
     ("Which council had a focused visit that looked at care leavers?", True),
     ("which council's focused visit looked at the front door", True),
