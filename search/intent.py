@@ -158,6 +158,10 @@ def settled(query: Query) -> Query:
     # is criticism by construction, so the findings (or the topic) the praise is asked of
     if query.wants("improve") and query.tone > 0:
         query = replace(query, asks=(query.asks - {"improve"}) | ({"topic"} if query.wants("topic") else {"summary"}))
+    # a number asked of one council, read as a grade with no grade named ("How many Leicester City children were
+    # unallocated in December 2014?", a grade at 0.67): a grade is no number, so the findings' figure on the point
+    if query.wants("grade") and query.quantity and not query.wants("across") and named_grade(query.text) is None:
+        query = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
     # a grade read where criticism or praise is asked ("what did Rutland get praised for?", "get ... for" as in "what
     # did it get for leadership"), no grade named: the findings read that way
     if query.wants("grade") and query.tone and not query.wants("across") and named_grade(query.text) is None:
