@@ -19,7 +19,7 @@ from ingest.boilerplate import BOILERPLATE, Boilerplate, counted
 from ingest.config import Settings
 from ingest.document import Chunk
 from ingest.embed import Embedder
-from ingest.grades import area_of, stated_area
+from ingest.grades import area_of, stated_area, states_grade
 from ingest.layout import printable
 from ingest.metadata import KINDS
 from ingest.sections import ABOUT, AREA, IMPROVE, SUMMARY
@@ -493,8 +493,10 @@ class Searcher:
         unsaid = () if unknown or absent else self._subject_unmentioned_by(query, selection.councils, topic)
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         spans = query.span
+        # a number of grades asked ("how many areas were judged good?"): the grades quoted are what is counted
         counted = any(states_asked(item.text, spans, query.money)
-                      or (not query.money and counted_by_names(query.text, item.text)) for item in quotes)
+                      or (not query.money and counted_by_names(query.text, item.text))
+                      or (query.wants("grade") and states_grade(item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
                         table.none_match or _no_priority_actions(query, quotes),
                         () if recalled else _ungraded(query, selection, table), absent, unsaid,

@@ -1845,6 +1845,14 @@ def test_a_number_of_unallocated_children_is_answered_by_the_figure_not_the_grad
     assert "291 children did not have a social worker" in result.answer.quotes[0].text
 
 
+def test_a_number_of_grades_asked_is_answered_by_the_grades_quoted(shared_searcher):
+    """"How many areas were judged good ...?" quoted Leicester's 2021 grades and was still told "not found": no quote
+    stated a number. The grades quoted are what is counted."""
+    result = shared_searcher.ask("How many areas were judged good at Leicester's 2021 inspection?")
+    assert not result.answer.no_answer
+    assert any(quote.text.endswith("| Good") for quote in result.answer.quotes)
+
+
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():
     """A passage of the improvement part that opens with the end of the findings before the list's lead-in."""
     from ingest.sections import IMPROVE
