@@ -1490,6 +1490,8 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
             text = rest.strip().lstrip(BULLETS).strip()
         # a grade asked for is stated in the words most reports use ("Overall effectiveness | Good"): not boilerplate
         repeated = text in boilerplate and not (rows and _mentions_grade(text))
+        if templates and text.endswith(":") and (listed := _with_its_items(sentence, chunk)):
+            return listed  # the inspection's record: what it looked at, "with a particular focus on:" its items
         if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) or (not templates and repeated):
             return None
         if text.startswith("(") and text.endswith(")"):  # an aside, such as "(outcome 1, national framework)"
@@ -1501,6 +1503,17 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     if strict and _refers_back(text):
         return _with_referent(text, sentence, chunk)
     return text
+
+
+def _with_its_items(sentence: Sentence, chunk: Chunk) -> str | None:
+    """A lead-in ending in ":" with the list items that follow it to the end of its passage ("Inspectors looked at
+    the local authority's arrangements for children in care, with a particular focus on: • Decision-making ..."),
+    verbatim; None unless every sentence after it is a bulleted item."""
+    spans = chunk.sentences or sentence_spans(chunk.text)
+    after = [(a, b) for a, b in spans if a >= sentence.end]
+    if not after or not all(_bullet(chunk.text[a:b].strip()) for a, b in after):
+        return None
+    return chunk.text[sentence.start:after[-1][1]].strip()
 
 
 def _refers_back(text: str) -> bool:

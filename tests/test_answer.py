@@ -708,6 +708,29 @@ def test_a_heading_over_a_numbered_list_is_not_quoted(heading, after, quoted):
     assert (readable(Sentence(1, 0, len(heading), heading, 1.0), chunk, (), rows=True) is not None) is quoted
 
 
+def test_what_a_visit_looked_at_is_quoted_with_the_items_its_lead_in_opens():
+    """"What did the 2023 focused visit to Leicestershire look at?" quoted the letter's opening and its inspectors'
+    names: the line saying what it looked at ends in ":", which reads on its own only with the items it opens. For the
+    inspection's record it is quoted with them; a finding's lead-in is still no quote; nor one followed by prose."""
+    from ingest.document import Chunk
+    from search.answer import Sentence, readable
+
+    lead = "Inspectors looked at the local authority's arrangements for children in care, with a particular focus on:"
+    items = ["• Decision-making for children who come into care.", "• The experiences of disabled children in care."]
+    text = "\n\n".join([lead, *items])
+    spans, start = [], 0
+    for part in [lead, *items]:
+        spans.append((start, start + len(part)))
+        start += len(part) + 2
+    chunk = Chunk("a.txt", text, 0, len(text), None, "about", None, tuple(spans))
+    sentence = Sentence(1, 0, len(lead), lead, 1.0)
+    assert readable(sentence, chunk, (), templates=True) == text
+    assert readable(sentence, chunk, ()) is None  # a finding's lead-in
+    prose = f"{lead}\n\nDecision-making for children who come into care is timely."
+    chunk = Chunk("a.txt", prose, 0, len(prose), None, "about", None, ((0, len(lead)), (len(lead) + 2, len(prose))))
+    assert readable(sentence, chunk, (), templates=True) is None
+
+
 def test_a_sentence_opening_with_there_under_a_heading_is_quoted_alone():
     from ingest.document import Chunk
     from search.answer import Sentence, readable
