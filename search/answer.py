@@ -29,6 +29,7 @@ from search.parse import (
     REPORTING,
     VISITING,
     Query,
+    about_practice,
     asks_grade_in_words,
     asks_which_looked_at,
     grade_side,
@@ -446,13 +447,6 @@ def topical_words(query: Query) -> bool:
     what was found, whose leftover words are phrasing ("How is Westminster doing compared to 2016?": "comparatively"
     in a sentence answers nothing)."""
     return query.wants("topic") or primary(query) not in ("change", "summary")
-
-
-def about_practice(query: Query) -> bool:
-    """True when the reasons a question asks for are a practice problem's ("why are strategy meetings held up?"), not
-    a grade's: it asks about a topic too and neither asks for nor names a grade. Those reasons are in what the report
-    says of that topic, not in its headline findings."""
-    return query.wants("reasons") and query.wants("topic") and not query.wants("grade") and not named_grade(query.text)
 
 
 def quote(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage], boilerplate: Container[str],

@@ -491,6 +491,13 @@ def named_grades(question: str) -> frozenset[str]:
     return frozenset(name for name, pattern in ASKED_GRADES if pattern.search(question))
 
 
+def about_practice(query: Query) -> bool:
+    """True when the reasons a question asks for are a practice problem's ("why are strategy meetings held up?"), not
+    a grade's: it asks about a topic too and neither asks for nor names a grade. Those reasons are in what the report
+    says of that topic, not in its headline findings."""
+    return query.wants("reasons") and query.wants("topic") and not query.wants("grade") and not named_grade(query.text)
+
+
 def asks_grade_in_words(question: str) -> bool:
     """True when a question asks for a grade in words ("what grade", "how was it rated", or naming one: "was it
     judged good?"), not only how a council did ("how did Wakefield get on last time?"; search/data/phrasing.txt
