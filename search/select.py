@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
-from search.parse import INSPECTIONS, Query, asks_grade_in_words, grade_side
+from search.parse import INSPECTIONS, Query, about_practice, asks_grade_in_words, grade_side
 
 # Documents of one council dated this close together are about the same inspection (a report and the council
 # paper that presents it to a committee).
@@ -258,13 +258,16 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     it names and the later ones (1.0, the earlier 0.0); when no report is from the year it names, the next report
     after it; a kind the question implies ("the visit") is preferred over the others (which get half as much, and,
     where newer reports come first, come after it however new: the newest of the kind 1.0), unless it names where a
-    change starts."""
+    change starts; so are reports that give grades when it asks why a grade was given."""
     if not from_question or query.wants("across"):
         return ()
     change, maybe = changing(query), maybe_changing(query)  # once per question (a national index has hundreds of
     # reports, each weighed here); a kind implied is preferred unless it names where a change starts
     implied = () if change else query.kinds_meant
-    ordered = lambda doc: (bool(implied) and of_kind(doc, implied), doc.description.held or "")  # noqa: E731
+    # why a grade was given ("why is Derbyshire rated good?"): a report that gives grades, not a later visit
+    graded = query.wants("reasons") and not about_practice(query) and not change
+    ordered = lambda doc: (bool(implied) and of_kind(doc, implied), graded and bool(doc.judgements),  # noqa: E731
+                           doc.description.held or "")
     order = sorted({ordered(doc) for doc in pool})  # oldest first, the kind implied after all the others
     start, end = query.dates.start(), query.dates.latest()
     named = set(query.dates.years)
@@ -287,7 +290,7 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
             weight = float(after in doc.description.years())
         else:
             weight = 1.0
-        if implied and not of_kind(doc, implied):
+        if (implied and not of_kind(doc, implied)) or (graded and not doc.judgements):
             weight *= IMPLIED_KIND
         weights[doc.id] = round(weight, 4)
     return tuple(sorted(weights.items())) if len(set(weights.values())) > 1 else ()

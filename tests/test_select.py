@@ -85,6 +85,21 @@ def test_a_change_read_unsurely_beside_a_surer_topic_is_none_when_a_dated_report
     assert select(query, DOCUMENTS).documents == ((2, 3) if changes else (2,))
 
 
+def test_why_a_grade_was_given_prefers_the_newest_graded_report_to_a_later_visit():
+    """"why is derbyshire rated good" quoted its 2025 focused visit, which gives no grade, as the newest report; the
+    reasons for the grade are in the 2023 inspection that gave it. A practice problem's reasons, or the findings, keep
+    the newest report first."""
+    documents = [record(1, "Derbyshire", "ilacs_inspection", "2023-11-06", "2024-01-12", grades=True),
+                 record(2, "Derbyshire", "focused_visit", "2025-04-29", "2025-06-09")]
+    why = with_asks(parse("why is Derbyshire rated good"), frozenset({"reasons"}), {"reasons": 0.9})
+    chosen = select(why, documents)
+    assert chosen.preference(1) > chosen.preference(2)
+    practice = with_asks(parse("why are Derbyshire's strategy meetings held up?"), frozenset({"reasons", "topic"}),
+                         {"reasons": 0.9, "topic": 0.8})
+    chosen = select(practice, documents)
+    assert chosen.preference(2) > chosen.preference(1)
+
+
 def test_a_question_that_might_be_about_change_ranks_instead_of_filtering():
     question = "In 2019 Notts was criticised for how it dealt with homeless 16 and 17 year olds. Is that working now?"
     unsure = select(asking(question, "topic", change=0.3), DOCUMENTS)
