@@ -1484,7 +1484,7 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
             text = rest.strip().lstrip(BULLETS).strip()
         # a grade asked for is stated in the words most reports use ("Overall effectiveness | Good"): not boilerplate
         repeated = text in boilerplate and not (rows and _mentions_grade(text))
-        if templates and text.endswith(":") and (listed := _with_its_items(sentence, chunk)):
+        if templates and chunk.part == ABOUT and text.endswith(":") and (listed := _with_its_items(text, sentence, chunk)):
             return listed  # the inspection's record: what it looked at, "with a particular focus on:" its items
         if text.endswith(":") or _POINTS_ON.search(text) or (" | " in text and not rows) or (not templates and repeated):
             return None
@@ -1499,15 +1499,16 @@ def readable(sentence: Sentence, chunk: Chunk, boilerplate: Container[str], rows
     return text
 
 
-def _with_its_items(sentence: Sentence, chunk: Chunk) -> str | None:
-    """A lead-in ending in ":" with the list items that follow it to the end of its passage ("Inspectors looked at
-    the local authority's arrangements for children in care, with a particular focus on: • Decision-making ..."),
-    verbatim; None unless every sentence after it is a bulleted item."""
+def _with_its_items(text: str, sentence: Sentence, chunk: Chunk) -> str | None:
+    """``text``, a lead-in ending in ":" (``sentence`` without any heading over it), with the list items that follow it
+    to the end of its passage ("Inspectors looked at the local authority's arrangements for children in care, with a
+    particular focus on: • Decision-making ..."), verbatim; None unless every sentence after it is a bulleted item."""
     spans = chunk.sentences or sentence_spans(chunk.text)
     after = [(a, b) for a, b in spans if a >= sentence.end]
-    if not after or not all(_bullet(chunk.text[a:b].strip()) for a, b in after):
+    start = chunk.text.find(text, sentence.start)
+    if start < 0 or not after or not all(_bullet(chunk.text[a:b].strip()) for a, b in after):
         return None
-    return chunk.text[sentence.start:after[-1][1]].strip()
+    return chunk.text[start:after[-1][1]].strip()
 
 
 def _refers_back(text: str) -> bool:
@@ -1648,9 +1649,22 @@ def counted_by_names(question: str, text: str) -> bool:
     return used is not None and len(_NAME.findall(text[used.end():])) >= 2
 
 
+def counts_grades(question: str) -> bool:
+    """True when a question asks how many grades there were: the thing counted names grades ("how many judgements
+    did it get?", search/data/phrasing.txt "grade asked"), or is what got a grade ("how many areas were judged
+    good?"); not "how many social workers did Rutland have when it was rated good?"."""
+    counted = _COUNTED.search(question)
+    return counted is not None and (asks_grade_in_words(counted.group(1)) or bool(_COUNTED_GRADED.search(question)))
+
+
 # "how many <things>": the thing counted; a person's name as a report writes it (two capitalised words, not a
 # title's possessive: "His Majesty's Inspector").
 _COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
+# "how many <things> were judged good" (English syntax: the things counted, a verb of having, at most a verb of judging
+# and "as" or "to be", then a grade).
+_COUNTED_GRADED = re.compile(r"\bhow\s+many\s+(?:[\w'’-]+\s+){1,3}?(?:were|was|are|is|got|get|received|had)\s+"
+                             r"(?:(?:judged|rated|graded|found|given|assessed)\s+(?:as\s+|to\s+be\s+)?)?"
+                             r"(?:outstanding|good|requires?\s+improvement|inadequate)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 

@@ -23,6 +23,7 @@ from search.parse import (
     ASKS,
     TONES,
     Query,
+    asks_grade_in_words,
     asks_only_the_record,
     asks_which_looked_at,
     asks_which_reports,
@@ -158,9 +159,12 @@ def settled(query: Query) -> Query:
     # is criticism by construction, so the findings (or the topic) the praise is asked of
     if query.wants("improve") and query.tone > 0:
         query = replace(query, asks=(query.asks - {"improve"}) | ({"topic"} if query.wants("topic") else {"summary"}))
-    # a number asked of one council, read as a grade with no grade named ("How many Leicester City children were
-    # unallocated in December 2014?", a grade at 0.67): a grade is no number, so the findings' figure on the point
-    if query.wants("grade") and query.quantity and not query.wants("across") and named_grade(query.text) is None:
+    # a number asked, read as a grade with no grade named nor asked for in words ("How many Leicester City children
+    # were unallocated in December 2014?", a grade at 0.67): a grade is no number, so the findings' figure on the
+    # point (not "What was it rated in 2021 and how many children were in care?", "how many judgements did it get?",
+    # nor across councils: "how many councils were rated inadequate?")
+    if query.wants("grade") and query.quantity and not query.wants("across") and named_grade(query.text) is None \
+            and not asks_grade_in_words(query.text):
         query = replace(query, asks=(query.asks - {"grade"}) | {"topic"})
     # a grade read where criticism or praise is asked ("what did Rutland get praised for?", "get ... for" as in "what
     # did it get for leadership"), no grade named: the findings read that way

@@ -39,6 +39,7 @@ from search.answer import (
     compares_councils,
     compares_grades,
     counted_by_names,
+    counts_grades,
     grades_first,
     headed_priority_action,
     names_a_topic,
@@ -306,7 +307,7 @@ class Searcher:
 
         def other_than_practice(words: Sequence[str]) -> bool:
             joined = " ".join(words)
-            return names_a_kind(joined) or bool(named_grade(joined)) \
+            return names_a_kind(joined) or bool(named_grade(joined)) or _names_the_whole_service(words) \
                 or all(word in STOPWORDS for word in words if not asking([word], asking_words))
 
         return [phrase for phrase, others in self.glossary.alternatives(text)
@@ -494,9 +495,10 @@ class Searcher:
         mentioned = frozenset(item.phrase for item in query.out_of_scope if self.index.mentions(item.phrase))
         spans = query.span
         # a number of grades asked ("how many areas were judged good?"): the grades quoted are what is counted
+        grades = counts_grades(query.text)
         counted = any(states_asked(item.text, spans, query.money)
                       or (not query.money and counted_by_names(query.text, item.text))
-                      or (query.wants("grade") and states_grade(item.text)) for item in quotes)
+                      or (grades and states_grade(item.text)) for item in quotes)
         return Evidence(best, self._structural(query, selection, hits, table, recalled), tuple(unknown), mentioned, counted,
                         table.none_match or _no_priority_actions(query, quotes),
                         () if recalled else _ungraded(query, selection, table), absent, unsaid,
@@ -1001,6 +1003,19 @@ class Searcher:
             similarity = float(self.index.vector(item.id) @ query)
             hits.append(Hit(rank, scores[item.id], item.id, item.chunk, item.document, None, similarity))
         return hits
+
+
+# The words naming children's social care as a whole, the service every report is about ("children's services",
+# "children's social care", "CSC"), and those of them that name a service.
+_WHOLE_SERVICE = frozenset({"children", "child", "s", "social", "care", "services", "service", "csc"})
+_A_SERVICE = frozenset({"social", "services", "service", "csc"})
+
+
+def _names_the_whole_service(words: Sequence[str]) -> bool:
+    """True when a glossary phrase's ``words`` name the whole service ("children s social care"), not a practice
+    within it ("children in care", "leaving care service")."""
+    own = [word for word in words if word not in STOPWORDS]
+    return bool(own) and all(word in _WHOLE_SERVICE for word in own) and any(word in _A_SERVICE for word in own)
 
 
 def grades_across(query: Query) -> bool:

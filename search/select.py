@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ingest.metadata import KINDS
 from ingest.store import DocumentRecord
-from search.parse import INSPECTIONS, Query, about_practice, asks_grade_in_words, grade_side
+from search.parse import INSPECTIONS, Query, about_practice, asks_grade_in_words, grade_side, named_grade
 
 # Documents of one council dated this close together are about the same inspection (a report and the council
 # paper that presents it to a committee).
@@ -264,8 +264,10 @@ def _preferred(query: Query, pool: Sequence[DocumentRecord], from_question: bool
     change, maybe = changing(query), maybe_changing(query)  # once per question (a national index has hundreds of
     # reports, each weighed here); a kind implied is preferred unless it names where a change starts
     implied = () if change else query.kinds_meant
-    # why a grade was given ("why is Derbyshire rated good?"): a report that gives grades, not a later visit
-    graded = query.wants("reasons") and not about_practice(query) and not change
+    # why a grade was given ("why is Derbyshire rated good?"): a report that gives grades, not a later visit; not why
+    # inspectors were concerned, which the newest report answers
+    graded = query.wants("reasons") and (query.wants("grade") or named_grade(query.text) is not None) \
+        and not about_practice(query) and not change
     ordered = lambda doc: (bool(implied) and of_kind(doc, implied), graded and bool(doc.judgements),  # noqa: E731
                            doc.description.held or "")
     order = sorted({ordered(doc) for doc in pool})  # oldest first, the kind implied after all the others

@@ -711,8 +711,10 @@ def test_a_heading_over_a_numbered_list_is_not_quoted(heading, after, quoted):
 def test_what_a_visit_looked_at_is_quoted_with_the_items_its_lead_in_opens():
     """"What did the 2023 focused visit to Leicestershire look at?" quoted the letter's opening and its inspectors'
     names: the line saying what it looked at ends in ":", which reads on its own only with the items it opens. For the
-    inspection's record it is quoted with them; a finding's lead-in is still no quote; nor one followed by prose."""
+    inspection's record it is quoted with them (without a heading over it); a finding's lead-in is still no quote; nor
+    one followed by prose, nor one among the findings."""
     from ingest.document import Chunk
+    from ingest.sections import ABOUT, AREA
     from search.answer import Sentence, readable
 
     lead = "Inspectors looked at the local authority's arrangements for children in care, with a particular focus on:"
@@ -722,12 +724,19 @@ def test_what_a_visit_looked_at_is_quoted_with_the_items_its_lead_in_opens():
     for part in [lead, *items]:
         spans.append((start, start + len(part)))
         start += len(part) + 2
-    chunk = Chunk("a.txt", text, 0, len(text), None, "about", None, tuple(spans))
+    chunk = Chunk("a.txt", text, 0, len(text), None, None, None, tuple(spans), part=ABOUT)
     sentence = Sentence(1, 0, len(lead), lead, 1.0)
     assert readable(sentence, chunk, (), templates=True) == text
-    assert readable(sentence, chunk, ()) is None  # a finding's lead-in
+    assert readable(sentence, chunk, ()) is None  # asked about a topic
+    findings = Chunk("a.txt", text, 0, len(text), None, None, None, tuple(spans), part=AREA)
+    assert readable(sentence, findings, (), templates=True) is None
+    headed = f"Scope of the visit\n{text}"
+    chunk = Chunk("a.txt", headed, 0, len(headed), None, None, None, tuple((a + 19 if n else 0, b + 19)
+                                                                          for n, (a, b) in enumerate(spans)), part=ABOUT)
+    assert readable(Sentence(1, 0, len(lead) + 19, f"Scope of the visit\n{lead}", 1.0), chunk, (), templates=True) == text
     prose = f"{lead}\n\nDecision-making for children who come into care is timely."
-    chunk = Chunk("a.txt", prose, 0, len(prose), None, "about", None, ((0, len(lead)), (len(lead) + 2, len(prose))))
+    chunk = Chunk("a.txt", prose, 0, len(prose), None, None, None, ((0, len(lead)), (len(lead) + 2, len(prose))),
+                  part=ABOUT)
     assert readable(sentence, chunk, (), templates=True) is None
 
 
@@ -1853,6 +1862,9 @@ def test_what_a_report_found_asked_on_a_practice_asks_about_it_too(corpus_search
     assert query.wants("summary") and query.wants("topic")
     query, _ = corpus_searcher.read("What did Leicestershire's most recent inspection find?")
     assert query.wants("summary") and not query.wants("topic")  # no practice named: the headline findings
+    # the whole service named, no practice within it
+    query, _ = corpus_searcher.read("Summarise the latest inspection of Leicestershire's children's social care")
+    assert query.wants("summary") and not query.wants("topic")
 
 
 def test_what_a_report_found_on_a_practice_is_quoted_on_it_first(shared_searcher):
@@ -1874,6 +1886,8 @@ def test_a_number_of_grades_asked_is_answered_by_the_grades_quoted(shared_search
     result = shared_searcher.ask("How many areas were judged good at Leicester's 2021 inspection?")
     assert not result.answer.no_answer
     assert any(quote.text.endswith("| Good") for quote in result.answer.quotes)
+    # a number of something else, asked beside a grade: grades quoted do not count it
+    assert shared_searcher.ask("How many social workers did Rutland have when it was rated good?").answer.no_answer
 
 
 def test_an_improvement_list_is_quoted_from_its_lead_in_not_the_paragraph_before_it():

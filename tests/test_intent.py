@@ -248,6 +248,9 @@ def test_what_a_question_asks_is_settled_by_its_structure_where_plain():
     # a grade named, or councils counted by their grade: the grades
     ("How many areas were judged good at Leicester's 2021 inspection?", {"grade"}),
     ("How many councils were rated inadequate in 2024?", {"grade", "across"}),
+    # grades asked for in words: a number asked beside them, or of them
+    ("What was Leicester rated in 2021 and how many children were in care?", {"grade"}),
+    ("How many judgements did Leicester get at its 2021 inspection?", {"grade"}),
 ])
 def test_a_number_asked_is_no_grade_unless_a_grade_is_named_or_councils_counted(question, asks):
     """"How many Leicester City children were unallocated in December 2014?" read as a grade at 0.67 and quoted the
@@ -259,6 +262,19 @@ def test_a_number_asked_is_no_grade_unless_a_grade_is_named_or_councils_counted(
                      {"grade": 0.67})
     assert read.quantity
     assert settled(read).asks == asks
+
+
+@pytest.mark.parametrize(("question", "counts"), [
+    ("How many areas were judged good at Leicester's 2021 inspection?", True),
+    ("How many judgements did Leicester get at its 2021 inspection?", True),
+    ("how many services were rated outstanding in leicester 2021", True),
+    ("How many social workers did Rutland have when it was rated good?", False),
+    ("How many children were in care when Rutland was judged good?", False),
+])
+def test_a_number_of_grades_is_asked_of_grades_or_of_what_got_one(question, counts):
+    from search.answer import counts_grades
+
+    assert counts_grades(question) is counts
 
 
 def test_the_glossary_knows_a_child_without_a_social_worker_is_unallocated():

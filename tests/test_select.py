@@ -87,8 +87,8 @@ def test_a_change_read_unsurely_beside_a_surer_topic_is_none_when_a_dated_report
 
 def test_why_a_grade_was_given_prefers_the_newest_graded_report_to_a_later_visit():
     """"why is derbyshire rated good" quoted its 2025 focused visit, which gives no grade, as the newest report; the
-    reasons for the grade are in the 2023 inspection that gave it. A practice problem's reasons, or the findings, keep
-    the newest report first."""
+    reasons for the grade are in the 2023 inspection that gave it. A practice problem's reasons, or why inspectors were
+    concerned (no grade asked or named), keep the newest report first."""
     documents = [record(1, "Derbyshire", "ilacs_inspection", "2023-11-06", "2024-01-12", grades=True),
                  record(2, "Derbyshire", "focused_visit", "2025-04-29", "2025-06-09")]
     why = with_asks(parse("why is Derbyshire rated good"), frozenset({"reasons"}), {"reasons": 0.9})
@@ -97,6 +97,10 @@ def test_why_a_grade_was_given_prefers_the_newest_graded_report_to_a_later_visit
     practice = with_asks(parse("why are Derbyshire's strategy meetings held up?"), frozenset({"reasons", "topic"}),
                          {"reasons": 0.9, "topic": 0.8})
     chosen = select(practice, documents)
+    assert chosen.preference(2) > chosen.preference(1)
+    concerned = with_asks(parse("Why were inspectors concerned about Derbyshire?"), frozenset({"reasons"}),
+                          {"reasons": 0.9})  # no grade asked or named: the newest report's concerns
+    chosen = select(concerned, documents)
     assert chosen.preference(2) > chosen.preference(1)
 
 
