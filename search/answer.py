@@ -1017,6 +1017,27 @@ def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sen
     return _with_the_next(chosen, sentences, passages, lambda sentence, after: bool(_CONTRAST.match(after.text.strip())))
 
 
+def _with_the_opening_before(chosen: Sequence[Sentence], sentences: Sequence[Sentence], passages: Sequence[Passage],
+                             topic: Sequence[str]) -> list[Sentence]:
+    """Each sentence that is the second of its passage together with the passage's opening sentence when that one is
+    on the ``topic`` too and reads on its own: a paragraph of findings opens with its point ("Private fostering arrangements are not
+    consistently robust. Some children are benefiting from living in private fostering arrangements. ..."), and the
+    sentence after it, quoted alone, can say the opposite of what the paragraph finds."""
+    by_rank = _by_rank(passages)
+    joined = []
+    for sentence in chosen:
+        chunk = by_rank[sentence.rank].chunk
+        spans = chunk.sentences or sentence_spans(chunk.text)
+        opening = chunk.text[spans[0][0]:spans[0][1]].strip() if len(spans) > 1 else ""
+        second = len(spans) > 1 and spans[1][0] <= sentence.start < spans[1][1]
+        if second and opening and not opening.endswith(":") and not _heading(opening) and not _refers_back(opening) \
+                and _on(topic, opening):
+            joined.append(replace(sentence, start=spans[0][0], text=chunk.text[spans[0][0]:sentence.end]))
+        else:
+            joined.append(sentence)
+    return joined
+
+
 def _with_what_followed(chosen: Sequence[Sentence], sentences: Sequence[Sentence],
                         passages: Sequence[Passage]) -> list[Sentence]:
     """For a question about change: a sentence recalling what an earlier inspection found ("... was highlighted in the
@@ -1388,6 +1409,7 @@ def _best(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passag
     ranked = sorted(sentences, key=lambda sentence: -sentence.score)
     if primary(query) == "topic":
         ranked = _with_the_contrast_after(ranked, sentences, passages)
+        ranked = _with_the_opening_before(ranked, sentences, passages, _content(terms(query.searched())))
     if query.wants("across"):
         ranked = _one_per_document(ranked, passages)
         margin = None if margin is None else max(margin, ACROSS_MARGIN)

@@ -667,6 +667,35 @@ def test_across_councils_a_quote_reading_wholly_against_the_tone_asked_goes_afte
     assert [item.text for item in quote(across, plain, passages, ())][0] == praise
 
 
+@pytest.mark.parametrize(("opening", "joined"), [
+    ("Private fostering arrangements are not consistently robust.", True),  # the paragraph's point, on the topic
+    ("Despite this, private fostering arrangements are not consistently robust.", False),  # refers back
+    ("Staff turnover has reduced in the last year.", False),  # on another point
+])
+def test_a_second_sentence_is_quoted_with_its_paragraphs_opening_on_the_topic(opening, joined):
+    """"What did inspectors report regarding the arrangements for privately fostered children in Redcar and
+    Cleveland?" (tests/national20.json) quoted "Some children are benefiting from living in private fostering
+    arrangements." alone, from a paragraph opening "Private fostering arrangements are not consistently robust.": the
+    sentence after a paragraph's point, quoted alone, can say the opposite of what the paragraph finds."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import AREA
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    second = "Some children are benefiting from living in private fostering arrangements."
+    text = f"{opening} {second}"
+    chunk = Chunk("a.txt", text, 0, len(text), None, "x", None, ((0, len(opening)), (len(opening) + 1, len(text))),
+                  None, AREA)
+    passages = [Passage(1, chunk, SimpleNamespace(id=1, description=SimpleNamespace(held="2019-11-01", authority="X")))]  # type: ignore[arg-type]
+    sentences = [Sentence(1, 0, len(opening), opening, 0.5, 0.5), Sentence(1, len(opening) + 1, len(text), second, 1.0, 1.0)]
+    asked = with_asks(parse("What did inspectors report on private fostering arrangements in X?"), frozenset({"topic"}),
+                      {"topic": 0.9})
+    first = quote(asked, sentences, passages, ())[0].text
+    assert first == (text if joined else second)
+
+
 @pytest.mark.parametrize(("text", "quoted"), [
     ("Scrutiny, awareness and challenge", None),  # a heading
     ("Appendix Inspection of Rutland County Council Local Authority Children's Services", None),  # a title
