@@ -1020,9 +1020,9 @@ def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sen
 def _with_the_opening_before(chosen: Sequence[Sentence], sentences: Sequence[Sentence], passages: Sequence[Passage],
                              topic: Sequence[str]) -> list[Sentence]:
     """Each sentence that is the second of its passage together with the passage's opening sentence when that one is
-    on the ``topic`` too and reads on its own: a paragraph of findings opens with its point ("Private fostering arrangements are not
-    consistently robust. Some children are benefiting from living in private fostering arrangements. ..."), and the
-    sentence after it, quoted alone, can say the opposite of what the paragraph finds."""
+    on the ``topic`` too and reads on its own: a paragraph of findings opens with its point ("Private fostering
+    arrangements are not consistently robust. Some children are benefiting from living in private fostering
+    arrangements. ..."), and the sentence after it, quoted alone, can say the opposite of what the paragraph finds."""
     by_rank = _by_rank(passages)
     joined = []
     for sentence in chosen:
