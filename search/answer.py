@@ -1020,18 +1020,21 @@ def _with_the_contrast_after(chosen: Sequence[Sentence], sentences: Sequence[Sen
 def _with_the_opening_before(chosen: Sequence[Sentence], sentences: Sequence[Sentence], passages: Sequence[Passage],
                              topic: Sequence[str]) -> list[Sentence]:
     """Each sentence that is the second of its passage together with the passage's opening sentence when that one is
-    on the ``topic`` too and reads on its own: a paragraph of findings opens with its point ("Private fostering
-    arrangements are not consistently robust. Some children are benefiting from living in private fostering
-    arrangements. ..."), and the sentence after it, quoted alone, can say the opposite of what the paragraph finds."""
+    on the ``topic`` too, reads on its own and scores lower (else it is quoted first anyway): a paragraph of findings
+    opens with its point ("Private fostering arrangements are not consistently robust. Some children are benefiting
+    from living in private fostering arrangements. ..."), and the sentence after it, quoted alone, can say the opposite
+    of what the paragraph finds."""
     by_rank = _by_rank(passages)
+    scores = {(sentence.rank, sentence.start): sentence.score for sentence in sentences}
     joined = []
     for sentence in chosen:
         chunk = by_rank[sentence.rank].chunk
         spans = chunk.sentences or sentence_spans(chunk.text)
         opening = chunk.text[spans[0][0]:spans[0][1]].strip() if len(spans) > 1 else ""
         second = len(spans) > 1 and spans[1][0] <= sentence.start < spans[1][1]
-        if second and opening and not opening.endswith(":") and not _heading(opening) and not _refers_back(opening) \
-                and _on(topic, opening):
+        below = scores.get((sentence.rank, spans[0][0]), -np.inf) < sentence.score
+        if second and below and opening and not opening.endswith(":") and not _heading(opening) \
+                and not _refers_back(opening) and _on(topic, opening):
             joined.append(replace(sentence, start=spans[0][0], text=chunk.text[spans[0][0]:sentence.end]))
         else:
             joined.append(sentence)
