@@ -1689,7 +1689,7 @@ _COUNTED = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 # and "as" or "to be", then a grade).
 _COUNTED_GRADED = re.compile(r"\bhow\s+many\s+(?:[\w'’-]+\s+){1,3}?(?:were|was|are|is|got|get|received|had)\s+"
                              r"(?:(?:judged|rated|graded|found|given|assessed)\s+(?:as\s+|to\s+be\s+)?)?"
-                             r"(?:outstanding|good|requires?\s+improvement|inadequate)\b", re.I)
+                             rf"(?:{_GRADE_WORD.pattern})\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?\s+[A-Z][a-z]*(?:[-'’][A-Z][a-z]+)?\b(?![’']s)")
 
 
