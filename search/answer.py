@@ -11,6 +11,7 @@ from itertools import takewhile
 
 import numpy as np
 
+from ingest import authorities
 from ingest.chunk import states_something
 from ingest.document import Chunk
 from ingest.embed import Embedder
@@ -1237,9 +1238,20 @@ def _in_words(row: str, document: int, sentences: Sequence[Sentence], passages: 
         if passage.document.id != document or passage.chunk.part not in (SUMMARY, JUDGEMENT) or " | " in sentence.text:
             continue
         text = readable(sentence, passage.chunk, boilerplate, templates=True)
-        if text and stated_area(text) == area and says_grade(text, grade.group(0)):
+        if text and ((stated_area(text) == area and says_grade(text, grade.group(0)))
+                     or (area == "overall" and _headline_states(sentence, passage, grade.group(0)))):
             return Quote(text, (sentence.rank,), 1.0)
     return None
+
+
+def _headline_states(sentence: Sentence, passage: Passage, grade: str) -> bool:
+    """True when ``sentence`` opens its report's headline findings, names its council and uses the word of the overall
+    ``grade`` with no judged area: the report's own statement of how its council did ("Children living in Richmond
+    upon Thames receive an outstanding service.", which no grade statement's form reads)."""
+    authority = passage.document.description.authority
+    return passage.chunk.part == SUMMARY and not passage.secondary_summary and sentence.start == 0 \
+        and authority is not None and says_grade(sentence.text, grade) and stated_area(sentence.text) is None \
+        and any(mention.authority.name == authority for mention in authorities.load().mentions(sentence.text))
 
 
 def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -1256,7 +1268,8 @@ def _grade_statements(sentences: Sequence[Sentence], passages: Sequence[Passage]
     chosen = []
     for sentence in sentences:
         passage = by_rank.get(sentence.rank)
-        if passage is None or passage.document.id != document or not _mentions_grade(sentence.text):
+        if passage is None or passage.document.id != document or not (_mentions_grade(sentence.text) or (
+                grade is not None and asked == "overall" and _headline_states(sentence, passage, grade.group(0)))):
             continue
         key = _key(sentence.text)
         same_grade = grade is not None and says_grade(sentence.text, grade.group(0))
