@@ -62,7 +62,7 @@ from search.decide import Evidence, Verdict, decide, no_grade
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
 from search.grades import Areas, GradeRow, GradeTable, asked, covers, grade_rows, in_force, named_area, stated_grade
-from search.intent import LIKELIEST, RULED_OUT, Intents, asking, framed, settled
+from search.intent import LIKELIEST, RULED_OUT, SURE, Intents, asking, framed, settled
 from search.lexical import STOPWORDS, phrases, terms
 from search.numbers import states_asked
 from search.parse import (
@@ -278,9 +278,12 @@ class Searcher:
             query = replace(query, described_area=named_area(spelled(query.text))
                             or self.areas.described(query.text, vectors[1], query.topic))
         # "early help - which authorities are good", read as a grade across councils, names a practice but no judged
-        # area (in words or described): which councils do it well, not which got the grade overall
-        if query.wants("across") and query.wants("grade") and names_a_topic(query) \
-                and not named_area(query.text) and not query.described_area:
+        # area (in words or described): which councils do it well, not which got the grade overall; nor, read as a
+        # grade only unsurely, one whose practice in the glossary's words reads as describing an area ("which
+        # authorities were criticised for inadequate arrangements to safeguard privately fostered children?": help and
+        # protection described, but the grade word is the arrangements')
+        if query.wants("across") and query.wants("grade") and names_a_topic(query) and not named_area(query.text) \
+                and (not query.described_area or (query.score("grade") < SURE and self._names_a_practice(query))):
             query = replace(query, asks=query.asks - {"grade"})
         # "what does Wiltshire need to improve for care leavers?", read as asking for the improvement list alone,
         # "have things got better for Kent's care leavers since the 2013 inspection?", read as asking whether anything
