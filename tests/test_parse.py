@@ -23,6 +23,9 @@ from search.parse import INSPECTIONS, VISITS, focus, names_latest_and_previous, 
     ("North Lincs care leavers 2023", ("North Lincolnshire",)),
     ("bwd fv apr 2024 care leavers inspector names", ("Blackburn with Darwen",)),
     ("BFfC disabled children 2022", ("Reading",)),  # the company running Reading's children's services
+    # the initials a council calls itself by
+    ("h&f care leavers in custody", ("Hammersmith and Fulham",)),
+    ("LBBD caseloads since the focused visit", ("Barking and Dagenham",)),
     # the former postal counties' short forms (Beds, Yorks, Berks) with the part of the county: no council of its own
     ("central beds most recent ofsted result", ("Central Bedfordshire",)),
     ("north yorks care leavers", ("North Yorkshire",)),
