@@ -832,12 +832,38 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
         if quotes and ask == "grade" and changing(query):  # "better since its inadequate in 2015?": what changed too
             changed = [sentence for sentence in _after_start(query, sentences, passages) if says_changed(sentence.text)]
             quotes = (*quotes, *_one_more(query, quotes, changed, passages, boilerplate))
+        elif quotes and ask == "grade" and how_it_did(query):
+            quotes = _with_the_headline(quotes, sentences, passages, boilerplate)
         if quotes:
             return quotes
     if about_practice(query):  # the sentences giving a reason for the practice problem asked about
         sentences = [replace(sentence, score=sentence.score + PRACTICE_REASONED * gives_reasons(sentence.text))
                      for sentence in sentences]
     return _best(query, sentences, passages, boilerplate)
+
+
+def how_it_did(query: Query) -> bool:
+    """True for a grade question asking how a council did, not for a grade in words nor of an area ("how did Wakefield
+    get on last time?", "Slough most recent Ofsted result"): the grade answers it, and so does the report's own
+    account of how its council did."""
+    return not asks_grade_in_words(query.text) and named_area(query.text) in (None, "overall") \
+        and query.described_area is None
+
+
+def _with_the_headline(quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
+                       boilerplate: Container[str]) -> tuple[Quote, ...]:
+    """``quotes`` (the grade as its report states it first) with that report's headline findings' opening after the
+    first, when read and not already quoted: the grade table says how the council did in a word, the headline in the
+    report's own sentence ("Children living in X receive excellent services.")."""
+    by_rank = _by_rank(passages)
+    document = by_rank[quotes[0].passages[0]].document.id
+    summaries = [sentence for sentence in _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
+                 if by_rank[sentence.rank].document.id == document]
+    ordered = _in_report_order(summaries, passages).get(document, [])
+    opening = _readable_quotes(ordered[:1], passages, boilerplate, rows=False, templates=False, limit=1)
+    if not opening or any(_key(opening[0].text) in _key(item.text) for item in quotes):
+        return quotes
+    return (quotes[0], opening[0], *quotes[1:])[:MAX_SENTENCES]
 
 
 def restates_grade(query: Query, text: str) -> bool:

@@ -613,3 +613,16 @@ def test_the_headline_stating_the_overall_grade_as_a_word_of_its_council_leads_t
     for other in ("Leaders provide an outstanding service to children.",
                   "Children living in Richmond upon Thames receive a good service."):
         assert answer(other)[0] == "Overall effectiveness | Outstanding"
+
+
+def test_how_a_council_did_is_answered_by_its_grade_then_its_headline(shared_searcher):
+    """Asked how a council did, not for a grade in words, the answer is the grade and then the report's own account of
+    how it did, its headline findings' opening (the rows alone say it in a word); asked for the grade, the rows."""
+    result = shared_searcher.ask("How did Derbyshire get on at its latest inspection?", k=10)
+    by_rank = {hit.rank: hit for hit in result.hits}
+    first, second = result.answer.quotes[:2]
+    assert "Overall effectiveness" in first.text and "Good" in first.text
+    headline = by_rank[second.passages[0]]
+    assert headline.chunk.part == "summary" and headline.document.file == by_rank[first.passages[0]].document.file
+    asked = shared_searcher.ask("What grade did Derbyshire get at its latest inspection?", k=10)
+    assert all(" | " in item.text for item in asked.answer.quotes)
