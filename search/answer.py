@@ -860,7 +860,8 @@ def _with_the_headline(quotes: tuple[Quote, ...], sentences: Sequence[Sentence],
     summaries = [sentence for sentence in _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
                  if by_rank[sentence.rank].document.id == document]
     ordered = _in_report_order(summaries, passages).get(document, [])
-    opening = _readable_quotes(ordered[:1], passages, boilerplate, rows=False, templates=False, limit=1)
+    opening = _readable_quotes(ordered and [_opening(ordered)], passages, boilerplate, rows=False, templates=False,
+                               limit=1)
     if not opening or any(_key(opening[0].text) in _key(item.text) for item in quotes):
         return quotes
     return (quotes[0], opening[0], *quotes[1:])[:MAX_SENTENCES]
@@ -935,8 +936,22 @@ def _headline_first(sentences: Sequence[Sentence], passages: Sequence[Passage]) 
     "Children's services in Slough are inadequate.") raised by HEADLINE: asked only what a report found, the report's
     own opening says it first (the question's vector, near its council's name, would put "The population of
     Islington is richly diverse." first)."""
-    first = {id(ordered[0]) for ordered in _in_report_order(sentences, passages).values()}
+    first = {id(_opening(ordered)) for ordered in _in_report_order(sentences, passages).values()}
     return [replace(sentence, score=sentence.score + HEADLINE * (id(sentence) in first)) for sentence in sentences]
+
+
+def _opening(ordered: Sequence[Sentence]) -> Sentence:
+    """A report's headline opening among its summary ``ordered`` in the report's order: the first sentence, unless it
+    states no grade and no change and a later one of the same passage states the overall effectiveness's grade or how
+    it changed: the first then sets the scene ("Leicester has a young and diverse population.") and the later one is
+    the headline ("..., the overall effectiveness of services ... has declined since the last inspection in 2021.")."""
+    def finding(sentence: Sentence) -> bool:
+        return _mentions_grade(sentence.text) or says_changed(sentence.text)
+
+    if finding(ordered[0]):
+        return ordered[0]
+    return next((sentence for sentence in ordered if sentence.rank == ordered[0].rank and finding(sentence)
+                 and area_of(sentence.text) == "overall"), ordered[0])
 
 
 def _after_the_grade(query: Query, sentences: Sequence[Sentence], passages: Sequence[Passage]) -> set[int]:

@@ -1394,6 +1394,37 @@ def test_asked_only_what_a_report_found_its_headline_sentence_comes_first():
     assert [item.text for item in quote(praise, sentences, passages, ())][0] != headline
 
 
+def test_a_headline_setting_the_scene_gives_way_to_its_sentence_on_the_overall_effectiveness():
+    """A headline passage opening on the area ("Leicester has a young and diverse population."), then saying how the
+    overall effectiveness moved: asked what the report found, that sentence leads. Before, the scene-setting one was
+    quoted first. An opening stating a grade or a change stays first, and so does one followed by a change that is
+    not the overall effectiveness's."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import SUMMARY
+    from search.answer import Passage, Sentence, quote
+    from search.parse import parse, with_asks
+
+    def first_quoted(opening: str, later: str) -> str:
+        text = f"{opening} {later}"
+        document = SimpleNamespace(id=1, description=SimpleNamespace(held="2024-11-08", authority="Leicester"))
+        passages = [Passage(1, Chunk("a.txt", text, 100, 100 + len(text), None, "1", None,
+                                     ((0, len(opening)), (len(opening) + 1, len(text))), None, SUMMARY),
+                            document)]  # type: ignore[arg-type]
+        sentences = [Sentence(1, 0, len(opening), opening, 0.6, 0.6),
+                     Sentence(1, len(opening) + 1, len(text), later, 0.5, 0.5)]
+        query = with_asks(parse("what did ofsted find in Leicester"), frozenset({"summary"}), {"summary": 0.9})
+        return quote(query, sentences, passages, ())[0].text
+
+    scene = "Leicester has a young and diverse population."
+    moved = "The overall effectiveness of services in Leicester has declined since the last inspection in 2021."
+    assert first_quoted(scene, moved) == moved
+    graded = "Children's services in Leicester require improvement to be good."
+    assert first_quoted(graded, moved) == graded
+    assert first_quoted(scene, "Practice has improved since the last inspection in 2021.") == scene
+
+
 def test_a_summary_the_search_marks_outside_the_headline_is_not_quoted_as_the_findings():
     """"what did ofsted find in Kent in 2016": a summary passage the search says is outside the report's headline
     findings (a SIF cover's line on the LSCB, ranked first) is not quoted as them; the headline passage ranked after
