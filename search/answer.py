@@ -847,7 +847,14 @@ def how_it_did(query: Query) -> bool:
     get on last time?", not "Slough's most recent Ofsted result" nor "what judgements did Bedford get?"): the grade
     answers it, and so does the report's own account of how its council did."""
     return not asks_grade_in_words(query.text) and named_area(query.text) in (None, "overall") \
-        and query.described_area is None
+        and query.described_area is None and not query.wants("across") and not several_years(query)
+
+
+def lists_reasons(chunk: Chunk) -> bool:
+    """True when a headline passage is an item of the list its heading opens by stating the grade ("This local
+    authority requires improvement and is not yet good because"): one of a SIF report's reasons, not its account of how
+    the council did."""
+    return bool(chunk.section) and _mentions_grade(chunk.section or "")
 
 
 def _with_the_headline(quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -860,8 +867,10 @@ def _with_the_headline(quotes: tuple[Quote, ...], sentences: Sequence[Sentence],
     summaries = [sentence for sentence in _after_history(_in_part(sentences, passages, (SUMMARY,)), passages)
                  if by_rank[sentence.rank].document.id == document]
     ordered = _in_report_order(summaries, passages).get(document, [])
-    opening = _readable_quotes(ordered and [_opening(ordered)], passages, boilerplate, rows=False, templates=False,
-                               limit=1)
+    chosen = _opening(ordered) if ordered else None
+    if chosen is None or lists_reasons(by_rank[chosen.rank].chunk):
+        return quotes
+    opening = _readable_quotes([chosen], passages, boilerplate, rows=False, templates=False, limit=1)
     if not opening or any(_key(opening[0].text) in _key(item.text) for item in quotes):
         return quotes
     return (quotes[0], opening[0], *quotes[1:])[:MAX_SENTENCES]
@@ -1286,8 +1295,8 @@ def _in_words(row: str, document: int, sentences: Sequence[Sentence], passages: 
 
 
 def _headline_states(sentence: Sentence, passage: Passage, grade: str) -> bool:
-    """True when ``sentence`` opens its report's headline findings, names its council and uses the word of the overall
-    ``grade`` with no judged area: the report's own statement of how its council did ("Children living in Richmond
+    """True when ``sentence`` opens a passage of its report's headline findings, names its council and uses the word of
+    the overall ``grade`` with no judged area: the report's own statement of how its council did ("Children living in Richmond
     upon Thames receive an outstanding service.", which no grade statement's form reads)."""
     authority = passage.document.description.authority
     return passage.chunk.part == SUMMARY and not passage.secondary_summary and sentence.start == 0 \

@@ -43,6 +43,7 @@ from search.answer import (
     grades_first,
     headed_priority_action,
     how_it_did,
+    lists_reasons,
     names_a_topic,
     on_the_topic,
     primary,
@@ -860,9 +861,9 @@ class Searcher:
         document = table[0].document_id if table else None
         for row in heads if several else heads[:1]:  # the report's headline saying the grade in words, beside its table
             lead += self._stated_in_words(row.document_id, vector, row.grade)
-        if how_it_did(query) and not several:  # and its headline's opening, the report's own account of how it did
-            lead += [item.id for item in sorted(self.index.chunks(self._headline(heads[0].document_id)),
-                                                key=lambda item: item.chunk.start)[:1]]
+        if how_it_did(query):  # and its headline's opening, the report's own account of how it did
+            opening = sorted(self.index.chunks(self._headline(heads[0].document_id)), key=lambda item: item.chunk.start)
+            lead += [item.id for item in opening[:1] if not lists_reasons(item.chunk)]
         judgements = self.index.judgement_chunks(allowed)
         # the area as the grade table reads it (named, or described in other words), else the one its rows lead with
         area = asked(query.text, query).area or (table[0].area if table else None)

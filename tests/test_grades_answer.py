@@ -589,8 +589,8 @@ def test_the_headline_stating_the_overall_grade_as_a_word_of_its_council_leads_t
     """A newer report's headline states its grade as a word of its council's service ("Children living in Richmond
     upon Thames receive an outstanding service."), a form no grade statement reads ("are outstanding", ": good"):
     asked how the council did, it is the report's own statement of the overall grade and leads the rows. Before, the
-    rows alone were quoted (a blind file's "most recent ofsted result" question). Not a headline naming no council,
-    nor one using another grade's word."""
+    rows alone were quoted (found on a development file, national21). Not a headline naming no council, nor one using
+    another grade's word."""
     from types import SimpleNamespace
 
     from ingest.document import Chunk
@@ -605,7 +605,7 @@ def test_the_headline_stating_the_overall_grade_as_a_word_of_its_council_leads_t
                             document)  # type: ignore[arg-type]
                     for rank, (text, part, _) in enumerate(lines, start=1)]
         sentences = [Sentence(rank, 0, len(text), text, score, score) for rank, (text, _, score) in enumerate(lines, start=1)]
-        question = with_asks(parse("richmond upon thames most recent ofsted result"), frozenset({"grade"}), {"grade": 0.9})
+        question = with_asks(parse("how did richmond do at its last inspection"), frozenset({"grade"}), {"grade": 0.9})
         return [item.text for item in quote(question, sentences, passages, (), statements=((1, row),))]
 
     stated = "Children living in Richmond upon Thames receive an outstanding service."
@@ -626,3 +626,30 @@ def test_how_a_council_did_is_answered_by_its_grade_then_its_headline(shared_sea
     assert headline.chunk.part == "summary" and headline.document.file == by_rank[first.passages[0]].document.file
     asked = shared_searcher.ask("What grade did Derbyshire get at its latest inspection?", k=10)
     assert all(" | " in item.text for item in asked.answer.quotes)
+
+
+def test_how_a_council_did_is_not_answered_by_one_item_of_a_sif_headlines_list_of_reasons():
+    """A SIF report's headline is a list of reasons under a heading stating the grade ("This local authority requires
+    improvement and is not yet good because"): its first item is one reason of many, not the report's account of how
+    the council did, so asked how it did the answer is the grade's rows alone. Before, the first item was quoted
+    second ("Common assessments are of variable quality.", a review's national21 question of its own)."""
+    from types import SimpleNamespace
+
+    from ingest.document import Chunk
+    from ingest.sections import JUDGEMENT, SUMMARY
+    from search.answer import Passage, Sentence, quote
+
+    def answer(section: str) -> list[str]:
+        row, item = "Overall effectiveness | Requires improvement", "Common assessments are of variable quality."
+        document = SimpleNamespace(id=1, description=SimpleNamespace(held="2014-03-01", authority="Nottingham"))
+        passages = [Passage(1, Chunk("a.pdf", row, 0, len(row), None, "Judgements", None, ((0, len(row)),), None,
+                                     JUDGEMENT), document),  # type: ignore[arg-type]
+                    Passage(2, Chunk("a.pdf", item, 900, 900 + len(item), None, section, None, ((0, len(item)),), None,
+                                     SUMMARY), document)]  # type: ignore[arg-type]
+        sentences = [Sentence(1, 0, len(row), row, 0.7, 0.7), Sentence(2, 0, len(item), item, 0.3, 0.3)]
+        question = with_asks(parse("how did nottingham get on in 2014"), frozenset({"grade"}), {"grade": 0.9})
+        return [quoted.text for quoted in quote(question, sentences, passages, (), statements=((1, row),))]
+
+    assert answer("This local authority requires improvement and is not yet good because") == [
+        "Overall effectiveness | Requires improvement"]
+    assert answer("Headline findings")[1] == "Common assessments are of variable quality."
