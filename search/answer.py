@@ -854,7 +854,7 @@ def lists_reasons(chunk: Chunk) -> bool:
     """True when a headline passage is an item of the list its heading opens by stating the grade ("This local
     authority requires improvement and is not yet good because"): one of a SIF report's reasons, not its account of how
     the council did."""
-    return bool(chunk.section) and _mentions_grade(chunk.section or "")
+    return _mentions_grade(chunk.section or "")
 
 
 def _with_the_headline(quotes: tuple[Quote, ...], sentences: Sequence[Sentence], passages: Sequence[Passage],

@@ -281,9 +281,9 @@ class Searcher:
                             or self.areas.described(query.text, vectors[1], query.topic))
         # "early help - which authorities are good", read as a grade across councils, names a practice but no judged
         # area (in words or described): which councils do it well, not which got the grade overall; nor, read as a
-        # grade only unsurely, one whose practice in the glossary's words reads as describing an area ("which
-        # authorities were criticised for inadequate arrangements to safeguard privately fostered children?": help and
-        # protection described, but the grade word is the arrangements')
+        # grade only unsurely, one whose practice in the glossary's words reads as describing an area ("which councils
+        # had inadequate ways of safeguarding children in private fostering?": help and protection described, but the
+        # grade word is the practice's)
         if query.wants("across") and query.wants("grade") and names_a_topic(query) and not named_area(query.text) \
                 and (not query.described_area or (query.score("grade") < SURE and self._names_a_practice(query))):
             query = replace(query, asks=query.asks - {"grade"})
