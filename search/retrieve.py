@@ -60,6 +60,7 @@ from search.answer import (
     states_record,
     topical_words,
 )
+from search.datafile import phrasing
 from search.decide import Evidence, Verdict, decide, no_grade
 from search.described import MIN_WORDS, Described
 from search.glossary import Glossary, load
@@ -1013,17 +1014,10 @@ class Searcher:
         return hits
 
 
-# The words naming children's social care as a whole, the service every report is about ("children's services",
-# "children's social care", "CSC"), and those of them that name a service.
-_WHOLE_SERVICE = frozenset({"children", "child", "s", "social", "care", "services", "service", "csc"})
-_A_SERVICE = frozenset({"social", "services", "service", "csc"})
-
-
 def _names_the_whole_service(words: Sequence[str]) -> bool:
     """True when a glossary phrase's ``words`` name the whole service ("children s social care"), not a practice
-    within it ("children in care", "leaving care service")."""
-    own = [word for word in words if word not in STOPWORDS]
-    return bool(own) and all(word in _WHOLE_SERVICE for word in own) and any(word in _A_SERVICE for word in own)
+    within it ("children in care", "leaving care service"; search/data/phrasing.txt, "whole service")."""
+    return bool(phrasing()["whole service"].search(" ".join(word for word in words if word not in STOPWORDS)))
 
 
 def grades_across(query: Query) -> bool:
