@@ -844,7 +844,7 @@ def _shaped(ask: str, query: Query, sentences: Sequence[Sentence], passages: Seq
 
 def how_it_did(query: Query) -> bool:
     """True for a grade question asking how a council did, not for a grade in words nor of an area ("how did Wakefield
-    get on last time?", not "Slough's most recent Ofsted result" nor "what judgements did Bedford get?"): the grade
+    get on last time?", not "what was its latest rating?" nor "which judgements did it get in each area?"): the grade
     answers it, and so does the report's own account of how its council did."""
     return not asks_grade_in_words(query.text) and named_area(query.text) in (None, "overall") \
         and query.described_area is None and not query.wants("across") and not several_years(query)
